@@ -1,0 +1,334 @@
+package classfile
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// Tag identifies the kind of a constant-pool entry. See JVMS §4.4, Table 4.4-B.
+type Tag uint8
+
+const (
+	TagUtf8               Tag = 1
+	TagInteger            Tag = 3
+	TagFloat              Tag = 4
+	TagLong               Tag = 5
+	TagDouble             Tag = 6
+	TagClass              Tag = 7
+	TagString             Tag = 8
+	TagFieldref           Tag = 9
+	TagMethodref          Tag = 10
+	TagInterfaceMethodref Tag = 11
+	TagNameAndType        Tag = 12
+	TagMethodHandle       Tag = 15
+	TagMethodType         Tag = 16
+	TagDynamic            Tag = 17
+	TagInvokeDynamic      Tag = 18
+	TagModule             Tag = 19
+	TagPackage            Tag = 20
+)
+
+var tagNames = [...]string{
+	TagUtf8:               "Utf8",
+	TagInteger:            "Integer",
+	TagFloat:              "Float",
+	TagLong:               "Long",
+	TagDouble:             "Double",
+	TagClass:              "Class",
+	TagString:             "String",
+	TagFieldref:           "Fieldref",
+	TagMethodref:          "Methodref",
+	TagInterfaceMethodref: "InterfaceMethodref",
+	TagNameAndType:        "NameAndType",
+	TagMethodHandle:       "MethodHandle",
+	TagMethodType:         "MethodType",
+	TagDynamic:            "Dynamic",
+	TagInvokeDynamic:      "InvokeDynamic",
+	TagModule:             "Module",
+	TagPackage:            "Package",
+}
+
+// String returns the tag's name as javap prints it (without the CONSTANT_ prefix).
+func (t Tag) String() string {
+	if int(t) < len(tagNames) && tagNames[t] != "" {
+		return tagNames[t]
+	}
+	return "Tag(" + strconv.Itoa(int(t)) + ")"
+}
+
+// Valid reports whether t is a tag defined by Java SE 17.
+func (t Tag) Valid() bool { return int(t) < len(tagNames) && tagNames[t] != "" }
+
+// Reference kinds of CONSTANT_MethodHandle. See JVMS §5.4.3.5, Table 5.4.3.5-A.
+const (
+	RefGetField         = 1
+	RefGetStatic        = 2
+	RefPutField         = 3
+	RefPutStatic        = 4
+	RefInvokeVirtual    = 5
+	RefInvokeStatic     = 6
+	RefInvokeSpecial    = 7
+	RefNewInvokeSpecial = 8
+	RefInvokeInterface  = 9
+)
+
+var refKindNames = [...]string{"", "REF_getField", "REF_getStatic", "REF_putField", "REF_putStatic",
+	"REF_invokeVirtual", "REF_invokeStatic", "REF_invokeSpecial", "REF_newInvokeSpecial", "REF_invokeInterface"}
+
+// RefKindName names a method-handle reference kind as javap does.
+func RefKindName(k uint8) string {
+	if int(k) < len(refKindNames) && k > 0 {
+		return refKindNames[k]
+	}
+	return "REF_" + strconv.Itoa(int(k))
+}
+
+// Constant is one constant-pool entry. The fields used depend on Tag:
+//
+//	Utf8                         Str (decoded text)
+//	Integer, Float               U32 (raw bits)
+//	Long, Double                 U64 (raw bits)
+//	Class, String, MethodType,
+//	Module, Package              A (Utf8 index)
+//	Fieldref, Methodref,
+//	InterfaceMethodref           A (Class index), B (NameAndType index)
+//	NameAndType                  A (name Utf8), B (descriptor Utf8)
+//	MethodHandle                 Kind (reference kind), A (reference index)
+//	Dynamic, InvokeDynamic       A (bootstrap method attr index), B (NameAndType index)
+//
+// A flat struct rather than one type per tag keeps the pool a single slice
+// with no per-entry allocation, which is most of the cost of parsing.
+// See JVMS §4.4.
+type Constant struct {
+	Tag  Tag
+	Kind uint8
+	A, B uint16
+	U32  uint32
+	U64  uint64
+	Str  string
+	// raw holds the original modified-UTF-8 bytes of a Utf8 entry when they
+	// differ from what encoding Str would give (e.g. overlong or unpaired
+	// forms), so that an unmodified class is written back byte-identical.
+	raw []byte
+}
+
+// Int returns the value of an Integer constant.
+func (c *Constant) Int() int32 { return int32(c.U32) }
+
+// Float returns the value of a Float constant.
+func (c *Constant) Float() float32 { return math.Float32frombits(c.U32) }
+
+// Long returns the value of a Long constant.
+func (c *Constant) Long() int64 { return int64(c.U64) }
+
+// Double returns the value of a Double constant.
+func (c *Constant) Double() float64 { return math.Float64frombits(c.U64) }
+
+// ConstantPool is a class's constant pool. Entry 0 is unused, and the slot after
+// a Long or Double is unusable (its Tag is 0), exactly as in the class file, so
+// indices in the model are the indices in the file. See JVMS §4.4.
+type ConstantPool struct {
+	Entries []Constant
+	index   map[constKey]uint16
+}
+
+type constKey struct {
+	tag  Tag
+	kind uint8
+	a, b uint16
+	u64  uint64
+	str  string
+}
+
+// Len returns constant_pool_count: one more than the highest index.
+func (p *ConstantPool) Len() int { return len(p.Entries) }
+
+// Get returns entry i, or nil if i is not a usable index.
+func (p *ConstantPool) Get(i uint16) *Constant {
+	if int(i) >= len(p.Entries) || i == 0 || p.Entries[i].Tag == 0 {
+		return nil
+	}
+	return &p.Entries[i]
+}
+
+// Lookup returns entry i if it has tag t, or an error saying what was found instead.
+func (p *ConstantPool) Lookup(i uint16, t Tag) (*Constant, error) {
+	c := p.Get(i)
+	if c == nil {
+		return nil, fmt.Errorf("constant pool index %d out of range or unusable (count %d)", i, len(p.Entries))
+	}
+	if c.Tag != t {
+		return nil, fmt.Errorf("constant pool index %d is %s, want %s", i, c.Tag, t)
+	}
+	return c, nil
+}
+
+// Utf8 returns the text of Utf8 entry i, or "" if i is not a Utf8 entry.
+func (p *ConstantPool) Utf8(i uint16) string {
+	if c := p.Get(i); c != nil && c.Tag == TagUtf8 {
+		return c.Str
+	}
+	return ""
+}
+
+// ClassName returns the internal name of Class entry i, or "" if it is not one.
+func (p *ConstantPool) ClassName(i uint16) string {
+	if c := p.Get(i); c != nil && c.Tag == TagClass {
+		return p.Utf8(c.A)
+	}
+	return ""
+}
+
+// NameAndType returns the name and descriptor of NameAndType entry i.
+func (p *ConstantPool) NameAndType(i uint16) (name, desc string) {
+	if c := p.Get(i); c != nil && c.Tag == TagNameAndType {
+		return p.Utf8(c.A), p.Utf8(c.B)
+	}
+	return "", ""
+}
+
+// MemberRef returns the owner, name and descriptor of a Fieldref, Methodref or
+// InterfaceMethodref entry.
+func (p *ConstantPool) MemberRef(i uint16) (owner, name, desc string) {
+	c := p.Get(i)
+	if c == nil || (c.Tag != TagFieldref && c.Tag != TagMethodref && c.Tag != TagInterfaceMethodref) {
+		return "", "", ""
+	}
+	name, desc = p.NameAndType(c.B)
+	return p.ClassName(c.A), name, desc
+}
+
+func keyOf(c *Constant) constKey {
+	return constKey{tag: c.Tag, kind: c.Kind, a: c.A, b: c.B, u64: c.U64 | uint64(c.U32), str: c.Str}
+}
+
+// find returns the index of an entry equal to c, building the lookup index on
+// first use so that read-only users never pay for it.
+func (p *ConstantPool) find(c Constant) (uint16, bool) {
+	if p.index == nil {
+		p.index = make(map[constKey]uint16, len(p.Entries))
+		for i := 1; i < len(p.Entries); i++ {
+			e := &p.Entries[i]
+			if e.Tag == 0 {
+				continue
+			}
+			k := keyOf(e)
+			if _, dup := p.index[k]; !dup {
+				p.index[k] = uint16(i)
+			}
+		}
+	}
+	i, ok := p.index[keyOf(&c)]
+	return i, ok
+}
+
+// ErrPoolFull is returned when an entry would push the pool past 65,535 slots.
+var ErrPoolFull = fmt.Errorf("constant pool full: more than 65535 entries")
+
+// Add returns the index of an entry equal to c, appending one if there is none.
+// Existing entries keep their indices. See JVMS §4.1 (constant_pool_count is a u2).
+func (p *ConstantPool) Add(c Constant) (uint16, error) {
+	if len(p.Entries) == 0 {
+		p.Entries = append(p.Entries, Constant{})
+	}
+	if i, ok := p.find(c); ok {
+		return i, nil
+	}
+	wide := c.Tag == TagLong || c.Tag == TagDouble
+	n := len(p.Entries)
+	if n+1 > 0xFFFF || (wide && n+2 > 0xFFFF) {
+		return 0, ErrPoolFull
+	}
+	p.Entries = append(p.Entries, c)
+	if wide {
+		p.Entries = append(p.Entries, Constant{})
+	}
+	p.index[keyOf(&c)] = uint16(n)
+	return uint16(n), nil
+}
+
+// AddUtf8 interns a Utf8 entry.
+func (p *ConstantPool) AddUtf8(s string) (uint16, error) {
+	return p.Add(Constant{Tag: TagUtf8, Str: s})
+}
+
+func (p *ConstantPool) addRef1(t Tag, s string) (uint16, error) {
+	u, err := p.AddUtf8(s)
+	if err != nil {
+		return 0, err
+	}
+	return p.Add(Constant{Tag: t, A: u})
+}
+
+// AddClass interns a Class entry for an internal name (or array descriptor).
+func (p *ConstantPool) AddClass(name string) (uint16, error) { return p.addRef1(TagClass, name) }
+
+// AddString interns a String entry.
+func (p *ConstantPool) AddString(s string) (uint16, error) { return p.addRef1(TagString, s) }
+
+// AddMethodType interns a MethodType entry.
+func (p *ConstantPool) AddMethodType(desc string) (uint16, error) {
+	return p.addRef1(TagMethodType, desc)
+}
+
+// AddInteger interns an Integer entry.
+func (p *ConstantPool) AddInteger(v int32) (uint16, error) {
+	return p.Add(Constant{Tag: TagInteger, U32: uint32(v)})
+}
+
+// AddFloat interns a Float entry by its bit pattern.
+func (p *ConstantPool) AddFloat(v float32) (uint16, error) {
+	return p.Add(Constant{Tag: TagFloat, U32: math.Float32bits(v)})
+}
+
+// AddLong interns a Long entry.
+func (p *ConstantPool) AddLong(v int64) (uint16, error) {
+	return p.Add(Constant{Tag: TagLong, U64: uint64(v)})
+}
+
+// AddDouble interns a Double entry by its bit pattern.
+func (p *ConstantPool) AddDouble(v float64) (uint16, error) {
+	return p.Add(Constant{Tag: TagDouble, U64: math.Float64bits(v)})
+}
+
+// AddNameAndType interns a NameAndType entry.
+func (p *ConstantPool) AddNameAndType(name, desc string) (uint16, error) {
+	n, err := p.AddUtf8(name)
+	if err != nil {
+		return 0, err
+	}
+	d, err := p.AddUtf8(desc)
+	if err != nil {
+		return 0, err
+	}
+	return p.Add(Constant{Tag: TagNameAndType, A: n, B: d})
+}
+
+// AddMemberRef interns a Fieldref, Methodref or InterfaceMethodref entry.
+func (p *ConstantPool) AddMemberRef(t Tag, owner, name, desc string) (uint16, error) {
+	c, err := p.AddClass(owner)
+	if err != nil {
+		return 0, err
+	}
+	nt, err := p.AddNameAndType(name, desc)
+	if err != nil {
+		return 0, err
+	}
+	return p.Add(Constant{Tag: t, A: c, B: nt})
+}
+
+// AddFieldref interns a Fieldref entry.
+func (p *ConstantPool) AddFieldref(owner, name, desc string) (uint16, error) {
+	return p.AddMemberRef(TagFieldref, owner, name, desc)
+}
+
+// AddMethodref interns a Methodref entry.
+func (p *ConstantPool) AddMethodref(owner, name, desc string) (uint16, error) {
+	return p.AddMemberRef(TagMethodref, owner, name, desc)
+}
+
+// AddInterfaceMethodref interns an InterfaceMethodref entry.
+func (p *ConstantPool) AddInterfaceMethodref(owner, name, desc string) (uint16, error) {
+	return p.AddMemberRef(TagInterfaceMethodref, owner, name, desc)
+}

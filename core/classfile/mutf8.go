@@ -1,0 +1,118 @@
+package classfile
+
+import (
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// decodeMUTF8 decodes modified UTF-8 (JVMS §4.4.7) into a Go string.
+// It also reports whether encodeMUTF8 of the result gives back b exactly; when
+// it does not (malformed or non-canonical input, which the JVM accepts in some
+// places), the caller keeps the raw bytes for a byte-identical write.
+func decodeMUTF8(b []byte) (s string, canonical bool) {
+	ascii := true
+	for _, c := range b {
+		if c == 0 || c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return string(b), true
+	}
+	runes := make([]rune, 0, len(b))
+	canonical = true
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c != 0 && c < 0x80:
+			runes = append(runes, rune(c))
+			i++
+		case c&0xE0 == 0xC0 && i+1 < len(b) && b[i+1]&0xC0 == 0x80:
+			r := rune(c&0x1F)<<6 | rune(b[i+1]&0x3F)
+			if r != 0 && r < 0x80 {
+				canonical = false
+			}
+			runes = append(runes, r)
+			i += 2
+		case c&0xF0 == 0xE0 && i+2 < len(b) && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80:
+			r := rune(c&0x0F)<<12 | rune(b[i+1]&0x3F)<<6 | rune(b[i+2]&0x3F)
+			if r < 0x800 {
+				canonical = false
+			}
+			runes = append(runes, r)
+			i += 3
+		default:
+			runes = append(runes, utf8.RuneError)
+			canonical = false
+			i++
+		}
+	}
+	// Supplementary characters arrive as surrogate pairs of two 3-byte forms.
+	runes = combineSurrogates(runes, &canonical)
+	return string(runes), canonical
+}
+
+func combineSurrogates(rs []rune, canonical *bool) []rune {
+	out := rs[:0]
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if utf16.IsSurrogate(r) {
+			if i+1 < len(rs) && r < 0xDC00 && rs[i+1] >= 0xDC00 && rs[i+1] <= 0xDFFF {
+				out = append(out, utf16.DecodeRune(r, rs[i+1]))
+				i++
+				continue
+			}
+			// A lone surrogate cannot live in a Go string.
+			*canonical = false
+			out = append(out, utf8.RuneError)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// appendMUTF8 appends s in modified UTF-8: NUL as two bytes and characters
+// beyond the BMP as a surrogate pair of three-byte forms. See JVMS §4.4.7.
+func appendMUTF8(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0 || c >= 0x80 {
+			return appendMUTF8Slow(append(dst, s[:i]...), s[i:])
+		}
+	}
+	return append(dst, s...)
+}
+
+func appendMUTF8Slow(dst []byte, s string) []byte {
+	for _, r := range s {
+		switch {
+		case r != 0 && r < 0x80:
+			dst = append(dst, byte(r))
+		case r < 0x800:
+			dst = append(dst, 0xC0|byte(r>>6), 0x80|byte(r&0x3F))
+		case r < 0x10000:
+			dst = append3(dst, r)
+		default:
+			hi, lo := utf16.EncodeRune(r)
+			dst = append3(append3(dst, hi), lo)
+		}
+	}
+	return dst
+}
+
+func append3(dst []byte, r rune) []byte {
+	return append(dst, 0xE0|byte(r>>12), 0x80|byte(r>>6&0x3F), 0x80|byte(r&0x3F))
+}
+
+// mutf8Len returns the encoded length of s, for the u2 length check.
+func mutf8Len(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0 || c >= 0x80 {
+			return i + len(appendMUTF8Slow(nil, s[i:]))
+		}
+		n++
+	}
+	return n
+}

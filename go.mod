@@ -1,0 +1,3 @@
+module dvmlab
+
+go 1.26.8
