@@ -315,28 +315,28 @@ func (a *TypeAnnotations) Name() string {
 
 // Type annotation target types. See JVMS §4.7.20, Tables 4.7.20-A to -C.
 const (
-	TargetClassTypeParameter        = 0x00
-	TargetMethodTypeParameter       = 0x01
-	TargetClassExtends              = 0x10
-	TargetClassTypeParameterBound   = 0x11
-	TargetMethodTypeParameterBound  = 0x12
-	TargetField                     = 0x13
-	TargetMethodReturn              = 0x14
-	TargetMethodReceiver            = 0x15
-	TargetMethodFormalParameter     = 0x16
-	TargetThrows                    = 0x17
-	TargetLocalVariable             = 0x40
-	TargetResourceVariable          = 0x41
-	TargetExceptionParameter        = 0x42
-	TargetInstanceof                = 0x43
-	TargetNew                       = 0x44
-	TargetConstructorReference      = 0x45
-	TargetMethodReference           = 0x46
-	TargetCast                      = 0x47
-	TargetConstructorInvocationArg  = 0x48
-	TargetMethodInvocationArg       = 0x49
-	TargetConstructorReferenceArg   = 0x4A
-	TargetMethodReferenceTypeArg    = 0x4B
+	TargetClassTypeParameter       = 0x00
+	TargetMethodTypeParameter      = 0x01
+	TargetClassExtends             = 0x10
+	TargetClassTypeParameterBound  = 0x11
+	TargetMethodTypeParameterBound = 0x12
+	TargetField                    = 0x13
+	TargetMethodReturn             = 0x14
+	TargetMethodReceiver           = 0x15
+	TargetMethodFormalParameter    = 0x16
+	TargetThrows                   = 0x17
+	TargetLocalVariable            = 0x40
+	TargetResourceVariable         = 0x41
+	TargetExceptionParameter       = 0x42
+	TargetInstanceof               = 0x43
+	TargetNew                      = 0x44
+	TargetConstructorReference     = 0x45
+	TargetMethodReference          = 0x46
+	TargetCast                     = 0x47
+	TargetConstructorInvocationArg = 0x48
+	TargetMethodInvocationArg      = 0x49
+	TargetConstructorReferenceArg  = 0x4A
+	TargetMethodReferenceTypeArg   = 0x4B
 )
 
 // TypeAnnotation is one type_annotation. Which target fields are meaningful
@@ -407,14 +407,14 @@ type MethodParameter struct {
 // Module. See JVMS §4.7.25.
 type Module struct {
 	Header
-	NameIndex  uint16 // Module entry
-	Flags      AccessFlags
-	Version    uint16 // Utf8 entry or 0
-	Requires   []ModuleRequires
-	Exports    []ModuleExports
-	Opens      []ModuleExports
-	Uses       []uint16 // Class entries
-	Provides   []ModuleProvides
+	NameIndex uint16 // Module entry
+	Flags     AccessFlags
+	Version   uint16 // Utf8 entry or 0
+	Requires  []ModuleRequires
+	Exports   []ModuleExports
+	Opens     []ModuleExports
+	Uses      []uint16 // Class entries
+	Provides  []ModuleProvides
 }
 
 func (*Module) Name() string { return AttrModule }

@@ -133,3 +133,17 @@ func TestRoundTripJDK(t *testing.T) {
 	}
 	roundTrip(t, classes)
 }
+
+// debianJars are real programs nobody here wrote: the DVM paper's own
+// benchmarks (JLex, CUP) and guava.
+var debianJars = []string{"/usr/share/java/JLex.jar", "/usr/share/java/cup.jar", "/usr/share/java/guava.jar"}
+
+func TestRoundTripDebianJars(t *testing.T) {
+	for _, j := range debianJars {
+		if _, err := os.Stat(j); err != nil {
+			t.Errorf("%s missing: run `make deps`", j)
+			continue
+		}
+		t.Run(filepath.Base(j), func(t *testing.T) { roundTrip(t, readZipClasses(t, j, 0)) })
+	}
+}

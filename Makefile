@@ -1,0 +1,52 @@
+# dvmlab: build, test, demo. `make deps` installs what a fresh Debian machine
+# lacks; every other target depends on it, so the README's two commands work
+# on a new machine.
+
+GO        ?= go
+BIN       := bin/dvmlab
+JAVA_PKGS := openjdk-17-jdk-headless jlex cup
+# Packages whose files tell us they are installed (file: package).
+NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.jar /usr/share/java/cup.jar
+
+export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+
+.PHONY: all build test test-short demo deps fuzz bench vet clean
+
+all: build
+
+deps:
+	@missing=""; for f in $(NEED); do [ -e $$f ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing $(JAVA_PKGS)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(JAVA_PKGS) >/dev/null; \
+	fi
+	@for f in $(NEED); do [ -e $$f ] || { echo "deps: $$f still missing" >&2; exit 1; }; done
+
+build:
+	$(GO) build -o $(BIN) ./workbench/cmd/dvmlab
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+
+test: deps build vet
+	$(GO) test -count=1 -timeout 60m ./...
+
+test-short: build
+	$(GO) test -short ./...
+
+# A time-boxed fuzzing pass over every decoder (FUZZTIME per target).
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./core/classfile/
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./core/bytecode/
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/classfile/
+
+demo: deps build
+	@bash scripts/demo.sh
+
+clean:
+	rm -rf bin

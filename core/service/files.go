@@ -1,0 +1,280 @@
+package service
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// ClassError names the class (or container entry) a failure happened in.
+type ClassError struct {
+	Entry string
+	Err   error
+}
+
+func (e *ClassError) Error() string { return e.Entry + ": " + e.Err.Error() }
+func (e *ClassError) Unwrap() error { return e.Err }
+
+// Stats counts what a rewrite of a file, directory or jar did.
+type Stats struct {
+	Classes   int // class files that went through the pipeline
+	Copied    int // other entries copied unchanged
+	Failed    int // classes left as they were because the pipeline failed on them
+	BytesIn   int64
+	BytesOut  int64
+	Reports   []Report
+	Errors    []error // one *ClassError per failed class
+	Unchanged int     // classes whose output equals their input
+}
+
+// Progress, when set, is called after every class with the number done.
+type Progress func(done int)
+
+// RewritePath runs the pipeline over a class file, a directory tree or a jar
+// and writes the result to out, keeping the same shape: a class file gives a
+// class file, a directory a directory with the same relative paths (other
+// files copied), a jar a jar with every other entry copied as it was. A class
+// the pipeline fails on is written unchanged and reported in Stats.Errors;
+// the rest still goes through.
+func (p *Pipeline) RewritePath(in, out string, progress Progress) (*Stats, error) {
+	st, err := os.Stat(in)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st.IsDir():
+		return p.rewriteDir(in, out, progress)
+	case strings.HasSuffix(in, ".jar") || strings.HasSuffix(in, ".zip"):
+		return p.rewriteJar(in, out, progress)
+	case strings.HasSuffix(in, ".class"):
+		data, err := os.ReadFile(in)
+		if err != nil {
+			return nil, err
+		}
+		j := &job{entry: filepath.Base(in), data: data}
+		j.res, j.err = p.Process(data)
+		s := &Stats{}
+		return s, writeFileAtomic(out, s.account(j))
+	}
+	return nil, fmt.Errorf("%s: not a class file, directory or jar", in)
+}
+
+type job struct {
+	entry string
+	data  []byte
+	out   []byte
+	err   error
+	res   *Result
+}
+
+// parallel runs the pipeline over jobs on all cores; results stay in order.
+func (p *Pipeline) parallel(jobs []*job, progress Progress) {
+	var wg sync.WaitGroup
+	next := make(chan *job)
+	var mu sync.Mutex
+	done := 0
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				j.res, j.err = p.Process(j.data)
+				if progress != nil {
+					mu.Lock()
+					done++
+					progress(done)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+}
+
+// account adds one class's outcome to s and returns the bytes to write: the
+// rewritten class, or the original when the pipeline failed on it.
+func (s *Stats) account(j *job) []byte {
+	s.Classes++
+	s.BytesIn += int64(len(j.data))
+	if j.err != nil {
+		s.Failed++
+		s.Errors = append(s.Errors, &ClassError{Entry: j.entry, Err: j.err})
+		s.BytesOut += int64(len(j.data))
+		return j.data
+	}
+	s.Reports = append(s.Reports, j.res.Reports...)
+	s.BytesOut += int64(len(j.res.Out))
+	if bytes.Equal(j.res.Out, j.data) {
+		s.Unchanged++
+	}
+	return j.res.Out
+}
+
+func (p *Pipeline) rewriteDir(in, out string, progress Progress) (*Stats, error) {
+	var jobs []*job
+	var others []string
+	err := filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(in, path)
+		if strings.HasSuffix(path, ".class") {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			jobs = append(jobs, &job{entry: rel, data: data})
+		} else if d.Type().IsRegular() {
+			others = append(others, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.parallel(jobs, progress)
+	s := &Stats{}
+	for _, j := range jobs {
+		if err := writeFileAtomic(filepath.Join(out, j.entry), s.account(j)); err != nil {
+			return s, err
+		}
+	}
+	for _, rel := range others {
+		data, err := os.ReadFile(filepath.Join(in, rel))
+		if err != nil {
+			return s, err
+		}
+		if err := writeFileAtomic(filepath.Join(out, rel), data); err != nil {
+			return s, err
+		}
+		s.Copied++
+	}
+	return s, nil
+}
+
+// MaxEntrySize bounds one jar entry's uncompressed size, so a zip bomb is
+// refused instead of exhausting memory.
+const MaxEntrySize = 64 << 20
+
+func readEntry(f *zip.File) ([]byte, error) {
+	if f.UncompressedSize64 > MaxEntrySize {
+		return nil, fmt.Errorf("entry of %d bytes exceeds the %d-byte limit", f.UncompressedSize64, MaxEntrySize)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, MaxEntrySize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxEntrySize {
+		return nil, errors.New("entry larger than its header says")
+	}
+	return data, nil
+}
+
+func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error) {
+	zr, err := zip.OpenReader(in)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in, err)
+	}
+	defer zr.Close()
+	var jobs []*job
+	byEntry := map[string]*job{}
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, ".class") || f.FileInfo().IsDir() {
+			continue
+		}
+		data, err := readEntry(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s!%s: %w", in, f.Name, err)
+		}
+		j := &job{entry: f.Name, data: data}
+		jobs = append(jobs, j)
+		byEntry[f.Name] = j
+	}
+	p.parallel(jobs, progress)
+
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".rewrite-*.jar")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	zw := zip.NewWriter(tmp)
+	s := &Stats{}
+	for _, f := range zr.File {
+		j := byEntry[f.Name]
+		if j == nil {
+			// Copy the compressed bytes as they are: no recompression, and
+			// the entry's metadata survives.
+			if err := zw.Copy(f); err != nil {
+				tmp.Close()
+				return s, fmt.Errorf("%s!%s: %w", in, f.Name, err)
+			}
+			s.Copied++
+			continue
+		}
+		data := s.account(j)
+		h := f.FileHeader
+		h.CompressedSize64, h.UncompressedSize64, h.CRC32 = 0, 0, 0
+		h.Method = zip.Deflate
+		w, err := zw.CreateHeader(&h)
+		if err == nil {
+			_, err = w.Write(data)
+		}
+		if err != nil {
+			tmp.Close()
+			return s, fmt.Errorf("%s!%s: %w", in, f.Name, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		tmp.Close()
+		return s, err
+	}
+	if err := tmp.Close(); err != nil {
+		return s, err
+	}
+	return s, os.Rename(tmp.Name(), out)
+}
+
+// writeFileAtomic writes through a temporary file and a rename, so a reader
+// never sees half a class.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
