@@ -43,7 +43,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./core/bytecode/
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/classfile/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/classfile/ ./core/classpath/
 
 demo: deps build
 	@bash scripts/demo.sh
