@@ -4,9 +4,14 @@
 
 GO        ?= go
 BIN       := bin/dvmlab
-JAVA_PKGS := openjdk-17-jdk-headless jlex cup
-# Packages whose files tell us they are installed (file: package).
-NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.jar /usr/share/java/cup.jar
+# The JDK, the DVM paper's own benchmarks (jlex, cup), the programs behind
+# most DaCapo benchmarks (jython, h2, xalan, batik), ASM (the peer we measure
+# against) and Jasmin (to assemble old classes with jsr/ret).
+JAVA_PKGS := openjdk-17-jdk-headless jlex cup jython libh2-java libxalan2-java libbatik-java libasm-java jasmin-sable
+# One file per package; a missing one means `apt-get install` is due.
+NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.jar /usr/share/java/cup.jar \
+	/usr/share/java/jython.jar /usr/share/java/h2.jar /usr/share/java/xalan2.jar /usr/share/java/batik-all.jar \
+	/usr/share/java/asm.jar /usr/bin/jasmin
 
 export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)

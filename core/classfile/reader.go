@@ -150,6 +150,24 @@ type parser struct {
 }
 
 func (p *parser) class() *Class {
+	c := p.header()
+	r := &p.r
+	if r.err != nil {
+		return nil
+	}
+	c.Fields = p.members("field", locField)
+	c.Methods = p.members("method", locMethod)
+	p.what, p.idx = "", 0
+	c.Attributes = p.attributes(locClass)
+	if r.err == nil && r.off != len(r.b) {
+		r.fail("%d extra bytes after the end of the class", len(r.b)-r.off)
+	}
+	return c
+}
+
+// header reads everything before the fields: magic, versions, the constant
+// pool, access flags, this and super, and the interfaces. See JVMS §4.1.
+func (p *parser) header() *Class {
 	r := &p.r
 	r.where = p.context
 	c := &Class{}
@@ -168,18 +186,11 @@ func (p *parser) class() *Class {
 	c.Interfaces = r.u2s("interfaces_count")
 	p.what = ""
 	if r.err != nil {
-		return nil
+		return c
 	}
 	if _, err := c.Pool.Lookup(c.This, TagClass); err != nil {
 		r.off -= 4 + 2*len(c.Interfaces) + 2
 		r.fail("this_class: %v", err)
-	}
-	c.Fields = p.members("field", locField)
-	c.Methods = p.members("method", locMethod)
-	p.what, p.idx = "", 0
-	c.Attributes = p.attributes(locClass)
-	if r.err == nil && r.off != len(r.b) {
-		r.fail("%d extra bytes after the end of the class", len(r.b)-r.off)
 	}
 	return c
 }
@@ -818,4 +829,24 @@ func (p *parser) typeAnnotations() []TypeAnnotation {
 		t.Annotation = p.annotation(0)
 	}
 	return out
+}
+
+// ClassHeader is what a class says of itself before its members: enough to answer
+// hierarchy questions without parsing fields, methods and attributes.
+type ClassHeader struct {
+	Name       string
+	Super      string // "" for java/lang/Object and module-info
+	Interfaces []string
+	Access     AccessFlags
+	Major      uint16
+}
+
+// ParseHeader reads the constant pool and the class header only.
+func ParseHeader(data []byte) (*ClassHeader, error) {
+	p := parser{r: reader{b: data}}
+	c := p.header()
+	if p.r.err != nil {
+		return nil, p.r.err
+	}
+	return &ClassHeader{Name: c.Name(), Super: c.SuperName(), Interfaces: c.InterfaceNames(), Access: c.Access, Major: c.Major}, nil
 }

@@ -12,6 +12,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
 )
 
 // ClassError names the class (or container entry) a failure happened in.
@@ -60,7 +63,7 @@ func (p *Pipeline) RewritePath(in, out string, progress Progress) (*Stats, error
 			return nil, err
 		}
 		j := &job{entry: filepath.Base(in), data: data}
-		j.res, j.err = p.Process(data)
+		j.res, j.err = p.withHierarchy([]*job{j}).Process(data)
 		s := &Stats{}
 		return s, writeFileAtomic(out, s.account(j))
 	}
@@ -75,8 +78,26 @@ type job struct {
 	res   *Result
 }
 
+// withHierarchy returns a copy of p whose hierarchy sees the container's own
+// classes first, then p.Classpath.
+func (p *Pipeline) withHierarchy(jobs []*job) *Pipeline {
+	if p.Hierarchy != nil {
+		return p
+	}
+	own := classpath.Classes{}
+	for _, j := range jobs {
+		if h, err := classfile.ParseHeader(j.data); err == nil {
+			own[h.Name] = j.data
+		}
+	}
+	q := *p
+	q.Hierarchy = classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...)
+	return &q
+}
+
 // parallel runs the pipeline over jobs on all cores; results stay in order.
 func (p *Pipeline) parallel(jobs []*job, progress Progress) {
+	p = p.withHierarchy(jobs)
 	var wg sync.WaitGroup
 	next := make(chan *job)
 	var mu sync.Mutex

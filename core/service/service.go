@@ -11,7 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"dvmlab/core/bytecode"
 	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
 )
 
 // Service is one static service: it inspects and rewrites a parsed class.
@@ -23,9 +25,19 @@ type Service interface {
 
 // Context carries what a service may need beyond the class itself.
 type Context struct {
-	// Changed is set by a service that modified a method's code, so the
-	// pipeline knows frames and max values must be recomputed.
-	Changed bool
+	// Hierarchy answers superclass questions for frame computation.
+	Hierarchy bytecode.Hierarchy
+	// recomputed holds the methods whose frames a service already
+	// recomputed, so --frames recompute does not do them twice.
+	recomputed map[*classfile.Member]bool
+}
+
+// Recomputed records that m's frames and max values are fresh.
+func (c *Context) Recomputed(m *classfile.Member) {
+	if c.recomputed == nil {
+		c.recomputed = map[*classfile.Member]bool{}
+	}
+	c.recomputed[m] = true
 }
 
 // Report is one stage's account of its work on one class; the workbench
@@ -70,6 +82,16 @@ func Names() []string {
 // Pipeline is an ordered list of services.
 type Pipeline struct {
 	Services []Service
+	// RecomputeFrames discards every StackMapTable, max_stack and max_locals
+	// and computes them anew, in methods no service touched too.
+	RecomputeFrames bool
+	// Hierarchy is what frame computation asks about classes. RewritePath
+	// sets it to the container's own classes followed by Classpath; nil
+	// falls back to ObjectHierarchy.
+	Hierarchy bytecode.Hierarchy
+	// Classpath is where classes outside the rewritten container come from
+	// (usually the JDK), for hierarchy questions.
+	Classpath []classpath.Finder
 }
 
 // Parse builds a pipeline from a comma-separated list of service names, each
@@ -119,8 +141,7 @@ type Result struct {
 	Write   time.Duration
 }
 
-// Process parses data once, runs the services in order (stopping after the
-// first `stages` of them when stages >= 0) and writes the class once.
+// Process parses data once, runs the services in order and writes the class once.
 func (p *Pipeline) Process(data []byte) (*Result, error) {
 	return p.ProcessStages(data, -1)
 }
@@ -134,7 +155,10 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Class: c.Name(), Parse: time.Since(t0)}
-	ctx := &Context{}
+	ctx := &Context{Hierarchy: p.Hierarchy}
+	if ctx.Hierarchy == nil {
+		ctx.Hierarchy = ObjectHierarchy{}
+	}
 	for i, s := range p.Services {
 		if stages >= 0 && i >= stages {
 			break
@@ -148,8 +172,27 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		r.Elapsed = time.Since(t)
 		res.Reports = append(res.Reports, r)
 	}
+	if p.RecomputeFrames && (stages < 0 || stages >= len(p.Services)) {
+		t := time.Now()
+		r := Report{Service: "frames", Class: c.Name()}
+		for _, m := range c.Methods {
+			if m.Code() == nil || ctx.recomputed[m] {
+				continue
+			}
+			fr, err := bytecode.ComputeFrames(c, m, ctx.Hierarchy)
+			if err != nil {
+				return nil, err
+			}
+			r.Inserted += fr.Frames
+			for _, n := range fr.Missing {
+				r.Notes = append(r.Notes, "hierarchy: "+n+" not found; merged as java/lang/Object")
+			}
+		}
+		r.Elapsed = time.Since(t)
+		res.Reports = append(res.Reports, r)
+	}
 	t := time.Now()
-	if len(p.Services) == 0 {
+	if len(p.Services) == 0 && !p.RecomputeFrames {
 		// Nothing changed: the writer's output is the input, so reuse the
 		// capacity hint of the input size.
 		res.Out, err = c.AppendTo(make([]byte, 0, len(data)))
@@ -162,3 +205,18 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 	res.Write = time.Since(t)
 	return res, nil
 }
+
+// ObjectHierarchy knows nothing: every class is a direct subclass of
+// java/lang/Object and none is an interface. Merges of two different classes
+// then give java/lang/Object, which HotSpot accepts unless the code after the
+// merge needs the more specific type; real pipelines pass a classpath.Hierarchy.
+type ObjectHierarchy struct{}
+
+func (ObjectHierarchy) SuperClass(name string) (string, error) {
+	if name == "java/lang/Object" {
+		return "", nil
+	}
+	return "java/lang/Object", nil
+}
+
+func (ObjectHierarchy) IsInterface(string) (bool, error) { return false, nil }

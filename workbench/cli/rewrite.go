@@ -4,13 +4,33 @@ import (
 	"fmt"
 	"time"
 
+	"dvmlab/core/classpath"
 	"dvmlab/core/service"
+	_ "dvmlab/core/service/coverage"
 )
+
+// hierarchyPath opens the user's classpath followed by the running JDK.
+func hierarchyPath(cp string) (classpath.Path, error) {
+	var path classpath.Path
+	if cp != "" {
+		p, err := classpath.ParsePath(cp)
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		path.Close()
+		return nil, fmt.Errorf("the running JDK is needed for hierarchy questions: %w", err)
+	}
+	return append(path, jdk), nil
+}
 
 func init() {
 	register(&Command{
 		Name:    "rewrite",
-		Usage:   "rewrite [--services a,b,c] IN -o OUT",
+		Usage:   "rewrite [--services a,b,c] [--frames keep|recompute] [--classpath PATH] IN -o OUT",
 		Summary: "run the static service pipeline offline over a class file, a directory or a jar",
 		Example: "dvmlab rewrite --services none /usr/share/java/JLex.jar -o /tmp/JLex.jar",
 		Run:     runRewrite,
@@ -22,6 +42,8 @@ func runRewrite(env *Env, args []string) error {
 	fs := newFlags(env, cmd)
 	services := fs.String("services", "none", "comma-separated services to run, in order (none: parse and write back)")
 	out := fs.String("o", "", "output path: a class file, directory or jar like the input")
+	frames := fs.String("frames", "keep", "keep: recompute frames only where a service changed code; recompute: in every method")
+	cp := fs.String("classpath", "", "colon-separated jars, directories and jmods for class-hierarchy questions (the running JDK is always searched last)")
 	quiet := fs.Bool("q", false, "no summary on stderr")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -33,6 +55,21 @@ func runRewrite(env *Env, args []string) error {
 	p, err := service.Parse(*services)
 	if err != nil {
 		return err
+	}
+	switch *frames {
+	case "keep":
+	case "recompute":
+		p.RecomputeFrames = true
+	default:
+		return usageError(cmd, "--frames takes keep or recompute, not %q", *frames)
+	}
+	path, err := hierarchyPath(*cp)
+	if err != nil {
+		return err
+	}
+	defer path.Close()
+	for _, s := range path {
+		p.Classpath = append(p.Classpath, s)
 	}
 	t0 := time.Now()
 	st, err := p.RewritePath(pos[0], *out, nil)

@@ -1,0 +1,566 @@
+package bytecode
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"dvmlab/core/classfile"
+)
+
+// FrameError says which method and offset frame computation failed at and why.
+type FrameError struct {
+	Class, Method string
+	Offset        int
+	Msg           string
+}
+
+func (e *FrameError) Error() string {
+	return fmt.Sprintf("%s.%s: offset %d: %s", e.Class, e.Method, e.Offset, e.Msg)
+}
+
+// frame is the type state before one instruction: locals and stack in slots.
+type frame struct {
+	locals []VType
+	stack  []VType
+}
+
+func (f *frame) clone() *frame {
+	return &frame{locals: append([]VType(nil), f.locals...), stack: append([]VType(nil), f.stack...)}
+}
+
+// FrameResult tells what recomputation found beyond the frames themselves.
+type FrameResult struct {
+	MaxStack, MaxLocals int
+	Frames              int
+	DeadBlocks          int // unreachable blocks replaced by nop…athrow
+	// Missing lists classes the hierarchy could not answer for; merges that
+	// needed them fell back to java/lang/Object.
+	Missing []string
+}
+
+// ComputeFrames recomputes max_stack, max_locals and, for class versions 50
+// and up, the StackMapTable of method m, by data-flow analysis over the
+// verification types of JVMS §4.10.1. Existing frames are ignored. Classes
+// older than 50 get no StackMapTable (they use the type-inferencing verifier,
+// which handles jsr/ret); only their max values are recomputed.
+//
+// Like javac's output, unreachable code must still verify; each unreachable
+// block is replaced by nop…nop athrow with a frame of its own, and removed
+// from exception ranges, which changes the code and handler table in place.
+func ComputeFrames(c *classfile.Class, m *classfile.Member, h Hierarchy) (*FrameResult, error) {
+	code := m.Code()
+	if code == nil {
+		return &FrameResult{}, nil
+	}
+	a := &analyzer{c: c, m: m, code: code, mg: newMerger(h), name: c.MemberName(m) + c.MemberDesc(m)}
+	return a.run()
+}
+
+type analyzer struct {
+	c     *classfile.Class
+	m     *classfile.Member
+	code  *classfile.Code
+	mg    *merger
+	name  string
+	insns []Instruction
+	at    map[int]int // offset -> instruction index
+	in    []*frame    // entry frame per instruction index (nil: not reached yet)
+	block []bool      // instruction index starts a basic block
+	// handlersOf[i] lists the exception handlers covering instruction i.
+	handlersOf [][]int
+	maxStack   int
+	maxLocals  int
+	old        bool // class version < 50: no frames, jsr/ret allowed
+}
+
+func (a *analyzer) fail(off int, format string, args ...any) error {
+	return &FrameError{Class: a.c.Name(), Method: a.name, Offset: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (a *analyzer) run() (*FrameResult, error) {
+	var err error
+	a.insns, err = Decode(a.code.Code)
+	if err != nil {
+		return nil, a.fail(0, "%v", err)
+	}
+	a.old = a.c.Major < 50
+	a.at = make(map[int]int, len(a.insns))
+	for i := range a.insns {
+		a.at[a.insns[i].Offset] = i
+	}
+	if err := a.findBlocks(); err != nil {
+		return nil, err
+	}
+	init, err := a.initialFrame()
+	if err != nil {
+		return nil, err
+	}
+	a.in = make([]*frame, len(a.insns))
+	a.maxLocals = len(init.locals)
+	if err := a.flow(init); err != nil {
+		return nil, err
+	}
+	res := &FrameResult{}
+	if !a.old {
+		dead, err := a.neutralizeDeadCode()
+		if err != nil {
+			return nil, err
+		}
+		res.DeadBlocks = dead
+	}
+	a.code.MaxStack = uint16(a.maxStack)
+	a.code.MaxLocals = uint16(a.maxLocals)
+	res.MaxStack, res.MaxLocals = a.maxStack, a.maxLocals
+	// Drop any existing table; the old verifier ignores it, the new needs ours.
+	attrs := a.code.Attributes[:0]
+	for _, at := range a.code.Attributes {
+		if at.Name() != classfile.AttrStackMapTable {
+			attrs = append(attrs, at)
+		}
+	}
+	a.code.Attributes = attrs
+	if !a.old {
+		smt, err := a.stackMapTable()
+		if err != nil {
+			return nil, err
+		}
+		if len(smt.Frames) > 0 {
+			a.code.Attributes = append(a.code.Attributes, smt)
+		}
+		res.Frames = len(smt.Frames)
+	}
+	for n := range a.mg.missing {
+		res.Missing = append(res.Missing, n)
+	}
+	sort.Strings(res.Missing)
+	return res, nil
+}
+
+// findBlocks marks the basic-block starts and which handlers cover which
+// instruction.
+func (a *analyzer) findBlocks() error {
+	var err error
+	a.block, err = blockMarks(a.insns, a.at, a.code)
+	if err != nil {
+		return a.fail(err.(*blockError).off, "%s", err.(*blockError).msg)
+	}
+	a.handlersOf = make([][]int, len(a.insns))
+	for hi, h := range a.code.Handlers {
+		for i := range a.insns {
+			if off := a.insns[i].Offset; off >= int(h.StartPC) && off < int(h.EndPC) {
+				a.handlersOf[i] = append(a.handlersOf[i], hi)
+			}
+		}
+	}
+	return nil
+}
+
+type blockError struct {
+	off int
+	msg string
+}
+
+func (e *blockError) Error() string { return fmt.Sprintf("offset %d: %s", e.off, e.msg) }
+
+// blockMarks marks the instructions that start a basic block: the first,
+// branch targets, handler starts and whatever follows a branch or an
+// instruction that ends a block. These are where frames go. See JVMS §4.10.1.
+func blockMarks(insns []Instruction, at map[int]int, code *classfile.Code) ([]bool, error) {
+	n := len(insns)
+	block := make([]bool, n)
+	if n == 0 {
+		return block, nil
+	}
+	block[0] = true
+	mark := func(from, off int) error {
+		i, ok := at[off]
+		if !ok {
+			return &blockError{from, fmt.Sprintf("branch target %d is not an instruction start", off)}
+		}
+		block[i] = true
+		return nil
+	}
+	for i := range insns {
+		in := &insns[i]
+		for _, t := range in.BranchTargets() {
+			if err := mark(in.Offset, t); err != nil {
+				return nil, err
+			}
+		}
+		if (in.IsBranch() || in.EndsBlock()) && i+1 < n {
+			block[i+1] = true
+		}
+	}
+	end := len(code.Code)
+	for hi, h := range code.Handlers {
+		if int(h.StartPC) >= int(h.EndPC) || int(h.EndPC) > end {
+			return nil, &blockError{int(h.StartPC), fmt.Sprintf("exception handler %d has an empty or out-of-range range [%d, %d)", hi, h.StartPC, h.EndPC)}
+		}
+		if err := mark(int(h.HandlerPC), int(h.HandlerPC)); err != nil {
+			return nil, err
+		}
+	}
+	return block, nil
+}
+
+// BlockStarts returns the offsets at which the basic blocks of code begin,
+// in order: where a profiler puts its probes.
+func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
+	at := make(map[int]int, len(insns))
+	for i := range insns {
+		at[insns[i].Offset] = i
+	}
+	marks, err := blockMarks(insns, at, code)
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for i, b := range marks {
+		if b {
+			out = append(out, insns[i].Offset)
+		}
+	}
+	return out, nil
+}
+
+// initialFrame is the type state on method entry. See JVMS §4.10.1.6.
+func (a *analyzer) initialFrame() (*frame, error) {
+	desc := a.c.MemberDesc(a.m)
+	args, _, err := methodArgs(desc)
+	if err != nil {
+		return nil, a.fail(0, "%v", err)
+	}
+	f := &frame{}
+	if !a.m.Access.Has(classfile.AccStatic) {
+		if a.c.MemberName(a.m) == "<init>" && a.c.Name() != "java/lang/Object" {
+			f.locals = append(f.locals, vUninitThis)
+		} else {
+			f.locals = append(f.locals, ref(a.c.Name()))
+		}
+	}
+	for _, t := range args {
+		f.locals = append(f.locals, t)
+		if t.Size() == 2 {
+			f.locals = append(f.locals, second(t))
+		}
+	}
+	return f, nil
+}
+
+func second(t VType) VType {
+	if t.Kind == KDouble {
+		return vDouble2
+	}
+	return vLong2
+}
+
+// flow runs the worklist algorithm to a fixed point over instructions.
+func (a *analyzer) flow(init *frame) error {
+	a.in[0] = init
+	work := []int{0}
+	queued := make([]bool, len(a.insns))
+	queued[0] = true
+	for len(work) > 0 {
+		i := work[len(work)-1]
+		work = work[:len(work)-1]
+		queued[i] = false
+		for {
+			in := &a.insns[i]
+			f := a.in[i].clone()
+			before := f.clone()
+			succ, err := a.execute(i, f)
+			if err != nil {
+				return err
+			}
+			// Handlers see the locals before and after the instruction.
+			for _, hi := range a.handlersOf[i] {
+				h := a.code.Handlers[hi]
+				ht := ref("java/lang/Throwable")
+				if h.CatchType != 0 {
+					ht = classType(a.c.Pool.ClassName(h.CatchType))
+				}
+				hIdx := a.at[int(h.HandlerPC)]
+				for _, locals := range [][]VType{before.locals, f.locals} {
+					hf := &frame{locals: append([]VType(nil), locals...), stack: []VType{ht}}
+					changed, err := a.mergeInto(hIdx, hf, in.Offset)
+					if err != nil {
+						return err
+					}
+					if changed && !queued[hIdx] {
+						queued[hIdx] = true
+						work = append(work, hIdx)
+					}
+				}
+			}
+			next := -1
+			for _, s := range succ {
+				if s.fallthrough_ && !a.block[s.idx] && a.in[s.idx] == nil {
+					// A straight line into an instruction only we reach:
+					// keep going without the worklist.
+					a.in[s.idx] = s.f
+					next = s.idx
+					continue
+				}
+				changed, err := a.mergeInto(s.idx, s.f, in.Offset)
+				if err != nil {
+					return err
+				}
+				if changed && !queued[s.idx] {
+					queued[s.idx] = true
+					work = append(work, s.idx)
+				}
+			}
+			if next < 0 {
+				break
+			}
+			i = next
+		}
+	}
+	return nil
+}
+
+type successor struct {
+	idx          int
+	f            *frame
+	fallthrough_ bool
+}
+
+// mergeInto merges f into the entry frame of instruction idx and reports
+// whether that frame changed.
+func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
+	cur := a.in[idx]
+	if cur == nil {
+		a.in[idx] = f.clone()
+		return true, nil
+	}
+	if len(cur.stack) != len(f.stack) {
+		return false, a.fail(a.insns[idx].Offset, "stack height %d from offset %d differs from %d on another path", len(f.stack), from, len(cur.stack))
+	}
+	changed := false
+	for k := range cur.stack {
+		t, err := a.mg.merge(cur.stack[k], f.stack[k])
+		if err != nil {
+			return false, a.fail(a.insns[idx].Offset, "%v", err)
+		}
+		if t != cur.stack[k] {
+			if t.Kind == KTop && cur.stack[k].Kind != KTop {
+				return false, a.fail(a.insns[idx].Offset, "stack slot %d: %s from offset %d cannot merge with %s", k, f.stack[k], from, cur.stack[k])
+			}
+			cur.stack[k] = t
+			changed = true
+		}
+	}
+	n := len(cur.locals)
+	if len(f.locals) < n {
+		// Slots one path never set are top on the merged path.
+		for k := len(f.locals); k < n; k++ {
+			if cur.locals[k].Kind != KTop {
+				cur.locals[k] = vTop
+				changed = true
+			}
+		}
+		n = len(f.locals)
+	}
+	for k := 0; k < n; k++ {
+		t, err := a.mg.merge(cur.locals[k], f.locals[k])
+		if err != nil {
+			return false, a.fail(a.insns[idx].Offset, "%v", err)
+		}
+		if t != cur.locals[k] {
+			cur.locals[k] = t
+			changed = true
+		}
+	}
+	if changed {
+		a.fixHalves(cur.locals)
+	}
+	return changed, nil
+}
+
+// fixHalves keeps long and double pairs whole: a first half without its
+// second, or a second without its first, is top.
+func (a *analyzer) fixHalves(ls []VType) {
+	for k := range ls {
+		switch ls[k].Kind {
+		case KLong, KDouble:
+			if k+1 >= len(ls) || ls[k+1] != second(ls[k]) {
+				ls[k] = vTop
+			}
+		case KLong2, KDouble2:
+			if k == 0 || (ls[k-1].Kind != KLong && ls[k-1].Kind != KDouble) || second(ls[k-1]) != ls[k] {
+				ls[k] = vTop
+			}
+		}
+	}
+}
+
+// neutralizeDeadCode replaces each unreachable block with nops ending in
+// athrow, gives it a frame of its own (no locals, a Throwable on the stack)
+// and cuts it out of exception ranges, so that the type checker, which visits
+// every instruction, accepts it.
+func (a *analyzer) neutralizeDeadCode() (int, error) {
+	dead := 0
+	for i := 0; i < len(a.insns); {
+		if a.in[i] != nil {
+			i++
+			continue
+		}
+		j := i
+		for j < len(a.insns) && a.in[j] == nil {
+			j++
+		}
+		start := a.insns[i].Offset
+		end := len(a.code.Code)
+		if j < len(a.insns) {
+			end = a.insns[j].Offset
+		}
+		for k := start; k < end-1; k++ {
+			a.code.Code[k] = byte(Nop)
+		}
+		a.code.Code[end-1] = byte(Athrow)
+		a.cutHandlers(start, end)
+		// Re-decode the neutralized block as one entry so frames line up.
+		a.in[i] = &frame{stack: []VType{ref("java/lang/Throwable")}}
+		a.block[i] = true
+		for k := i + 1; k < j; k++ {
+			a.in[k] = nil
+			a.block[k] = false
+		}
+		if a.maxStack < 1 {
+			a.maxStack = 1
+		}
+		dead++
+		i = j
+	}
+	if dead > 0 {
+		insns, err := Decode(a.code.Code)
+		if err != nil {
+			return 0, a.fail(0, "after removing dead code: %v", err)
+		}
+		// Carry the entry frames over to the new instruction list by offset.
+		in := make([]*frame, len(insns))
+		block := make([]bool, len(insns))
+		for k := range a.insns {
+			if a.in[k] == nil {
+				continue
+			}
+			off := a.insns[k].Offset
+			idx := sort.Search(len(insns), func(x int) bool { return insns[x].Offset >= off })
+			if idx < len(insns) && insns[idx].Offset == off {
+				in[idx], block[idx] = a.in[k], a.block[k]
+			}
+		}
+		a.insns, a.in, a.block = insns, in, block
+	}
+	return dead, nil
+}
+
+// cutHandlers removes [start, end) from every exception range, splitting or
+// dropping entries as needed.
+func (a *analyzer) cutHandlers(start, end int) {
+	var out []classfile.ExceptionHandler
+	for _, h := range a.code.Handlers {
+		s, e := int(h.StartPC), int(h.EndPC)
+		if e <= start || s >= end {
+			out = append(out, h)
+			continue
+		}
+		if s < start {
+			l := h
+			l.EndPC = uint16(start)
+			out = append(out, l)
+		}
+		if e > end {
+			r := h
+			r.StartPC = uint16(end)
+			out = append(out, r)
+		}
+	}
+	a.code.Handlers = out
+}
+
+// stackMapTable emits a frame at every reached block start but the first,
+// each in the most compact form JVMS §4.7.4 allows.
+func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
+	smt := &classfile.StackMapTable{}
+	pool := &a.c.Pool
+	init, _ := a.initialFrame()
+	prevLocals, err := toVerification(pool, init.locals, true)
+	if err != nil {
+		return nil, err
+	}
+	prevOff := -1
+	for i := range a.insns {
+		if !a.block[i] || a.in[i] == nil || i == 0 {
+			continue
+		}
+		f := a.in[i]
+		locals, err := toVerification(pool, f.locals, true)
+		if err != nil {
+			return nil, err
+		}
+		stack, err := toVerification(pool, f.stack, false)
+		if err != nil {
+			return nil, err
+		}
+		off := a.insns[i].Offset
+		delta := off - prevOff - 1
+		smt.Frames = append(smt.Frames, compress(uint16(delta), prevLocals, locals, stack))
+		prevLocals, prevOff = locals, off
+	}
+	return smt, nil
+}
+
+// compress picks the smallest frame form. See JVMS §4.7.4.
+func compress(delta uint16, prev, locals, stack []classfile.VerificationType) classfile.StackMapFrame {
+	same := func(a, b []classfile.VerificationType) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case len(stack) == 0 && same(prev, locals):
+		if delta <= classfile.FrameSameMax {
+			return classfile.StackMapFrame{Type: uint8(delta), OffsetDelta: delta}
+		}
+		return classfile.StackMapFrame{Type: classfile.FrameSameExt, OffsetDelta: delta}
+	case len(stack) == 1 && same(prev, locals):
+		if delta <= classfile.FrameSameLocals1Max-64 {
+			return classfile.StackMapFrame{Type: uint8(64 + delta), OffsetDelta: delta, Stack: stack}
+		}
+		return classfile.StackMapFrame{Type: classfile.FrameSameLocals1Ext, OffsetDelta: delta, Stack: stack}
+	case len(stack) == 0 && len(locals) < len(prev) && len(prev)-len(locals) <= 3 && same(prev[:len(locals)], locals):
+		return classfile.StackMapFrame{Type: uint8(251 - (len(prev) - len(locals))), OffsetDelta: delta}
+	case len(stack) == 0 && len(locals) > len(prev) && len(locals)-len(prev) <= 3 && same(locals[:len(prev)], prev):
+		return classfile.StackMapFrame{Type: uint8(251 + (len(locals) - len(prev))), OffsetDelta: delta, Locals: locals[len(prev):]}
+	}
+	return classfile.StackMapFrame{Type: classfile.FrameFull, OffsetDelta: delta, Locals: locals, Stack: stack}
+}
+
+// describe is for error messages: a frame in javap-like notation.
+func (f *frame) String() string {
+	var b strings.Builder
+	b.WriteString("locals [")
+	for i, v := range f.locals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.String())
+	}
+	b.WriteString("] stack [")
+	for i, v := range f.stack {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.String())
+	}
+	b.WriteString("]")
+	return b.String()
+}

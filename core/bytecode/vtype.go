@@ -1,0 +1,366 @@
+package bytecode
+
+import (
+	"fmt"
+	"strings"
+
+	"dvmlab/core/classfile"
+)
+
+// Hierarchy answers the class-hierarchy questions frame computation needs to
+// merge two reference types, without loading anything into a JVM.
+type Hierarchy interface {
+	// SuperClass returns the internal name of the direct superclass of name,
+	// or "" for java/lang/Object. Interfaces report java/lang/Object.
+	SuperClass(name string) (string, error)
+	// IsInterface reports whether name is an interface.
+	IsInterface(name string) (bool, error)
+}
+
+// Kind is the kind of a verification type. See JVMS §4.10.1.2.
+type Kind uint8
+
+const (
+	KTop Kind = iota
+	KInt
+	KFloat
+	KLong
+	KDouble
+	KNull
+	KUninitThis
+	KUninit // Offset: the new instruction
+	KRef    // Name: internal name or array descriptor
+	// KLong2 and KDouble2 are the second slot of a long or double, in locals
+	// and on the stack alike, so dup2 and friends copy slots uniformly.
+	KLong2
+	KDouble2
+)
+
+// VType is a verification type in one slot.
+type VType struct {
+	Kind   Kind
+	Name   string
+	Offset int
+}
+
+var (
+	vTop        = VType{Kind: KTop}
+	vInt        = VType{Kind: KInt}
+	vFloat      = VType{Kind: KFloat}
+	vLong       = VType{Kind: KLong}
+	vDouble     = VType{Kind: KDouble}
+	vNull       = VType{Kind: KNull}
+	vUninitThis = VType{Kind: KUninitThis}
+	vLong2      = VType{Kind: KLong2}
+	vDouble2    = VType{Kind: KDouble2}
+)
+
+func ref(name string) VType { return VType{Kind: KRef, Name: name} }
+
+// IsRef reports whether v is a reference: an object, array, null or
+// uninitialized.
+func (v VType) IsRef() bool {
+	return v.Kind == KRef || v.Kind == KNull || v.Kind == KUninit || v.Kind == KUninitThis
+}
+
+// Size is the number of slots the type takes: 2 for long and double.
+func (v VType) Size() int {
+	if v.Kind == KLong || v.Kind == KDouble {
+		return 2
+	}
+	return 1
+}
+
+func (v VType) String() string {
+	switch v.Kind {
+	case KTop:
+		return "top"
+	case KInt:
+		return "int"
+	case KFloat:
+		return "float"
+	case KLong:
+		return "long"
+	case KDouble:
+		return "double"
+	case KNull:
+		return "null"
+	case KUninitThis:
+		return "uninitializedThis"
+	case KUninit:
+		return fmt.Sprintf("uninitialized(%d)", v.Offset)
+	case KRef:
+		return v.Name
+	case KLong2, KDouble2:
+		return "(2nd half)"
+	}
+	return "?"
+}
+
+// typeOfDesc gives the verification type of a field descriptor, widening
+// boolean, byte, char and short to int as the verifier does. See JVMS §4.10.1.2.
+func typeOfDesc(d string) VType {
+	if d == "" {
+		return vTop
+	}
+	switch d[0] {
+	case 'Z', 'B', 'C', 'S', 'I':
+		return vInt
+	case 'F':
+		return vFloat
+	case 'J':
+		return vLong
+	case 'D':
+		return vDouble
+	case 'L':
+		return ref(strings.TrimSuffix(d[1:], ";"))
+	case '[':
+		return ref(d)
+	}
+	return vTop
+}
+
+// classType turns the name in a Class constant (an internal name or an array
+// descriptor) into a reference type.
+func classType(name string) VType { return ref(name) }
+
+// elementType gives the component type of an array type name like "[I" or
+// "[Ljava/lang/String;".
+func elementType(arr string) VType {
+	if len(arr) < 2 || arr[0] != '[' {
+		return vTop
+	}
+	return typeOfDesc(arr[1:])
+}
+
+// arrayOf gives the array type whose component is t.
+func arrayOf(t VType) string {
+	if strings.HasPrefix(t.Name, "[") {
+		return "[" + t.Name
+	}
+	return "[L" + t.Name + ";"
+}
+
+// methodArgs splits a method descriptor into argument types and return type.
+// See JVMS §4.3.3.
+func methodArgs(desc string) (args []VType, ret VType, err error) {
+	if len(desc) < 3 || desc[0] != '(' {
+		return nil, vTop, fmt.Errorf("bad method descriptor %q", desc)
+	}
+	i := 1
+	for i < len(desc) && desc[i] != ')' {
+		j := i
+		for j < len(desc) && desc[j] == '[' {
+			j++
+		}
+		if j >= len(desc) {
+			return nil, vTop, fmt.Errorf("bad method descriptor %q", desc)
+		}
+		if desc[j] == 'L' {
+			k := strings.IndexByte(desc[j:], ';')
+			if k < 0 {
+				return nil, vTop, fmt.Errorf("bad method descriptor %q", desc)
+			}
+			j += k
+		}
+		args = append(args, typeOfDesc(desc[i:j+1]))
+		i = j + 1
+	}
+	if i >= len(desc)-1 {
+		return nil, vTop, fmt.Errorf("bad method descriptor %q", desc)
+	}
+	r := desc[i+1:]
+	if r == "V" {
+		return args, vTop, nil
+	}
+	return args, typeOfDesc(r), nil
+}
+
+// merger computes least upper bounds of reference types, caching what it
+// learns of the hierarchy.
+type merger struct {
+	h      Hierarchy
+	supers map[string][]string // name -> chain to java/lang/Object
+	iface  map[string]bool
+	// missing records classes the hierarchy could not answer for; the merge
+	// falls back to java/lang/Object for them (see mergeRef).
+	missing map[string]error
+}
+
+func newMerger(h Hierarchy) *merger {
+	return &merger{h: h, supers: map[string][]string{}, iface: map[string]bool{}}
+}
+
+func (m *merger) chain(name string) ([]string, error) {
+	if c, ok := m.supers[name]; ok {
+		return c, nil
+	}
+	var c []string
+	seen := map[string]bool{}
+	for n := name; n != ""; {
+		if seen[n] {
+			return nil, fmt.Errorf("class %s: circular superclass chain", name)
+		}
+		seen[n] = true
+		c = append(c, n)
+		if n == "java/lang/Object" {
+			break
+		}
+		s, err := m.h.SuperClass(n)
+		if err != nil {
+			return nil, err
+		}
+		if s == "" {
+			s = "java/lang/Object"
+		}
+		n = s
+	}
+	m.supers[name] = c
+	return c, nil
+}
+
+func (m *merger) isInterface(name string) (bool, error) {
+	if v, ok := m.iface[name]; ok {
+		return v, nil
+	}
+	v, err := m.h.IsInterface(name)
+	if err != nil {
+		return false, err
+	}
+	m.iface[name] = v
+	return v, nil
+}
+
+// mergeRef returns the least common superclass of two object or array types.
+// Interfaces merge to java/lang/Object, as the verifier treats them like
+// Object for assignability (JVMS §4.10.1.2). When the hierarchy cannot answer
+// for a class, the merge falls back to java/lang/Object and records the class
+// in m.missing: HotSpot then rejects the frame only if code after the merge
+// uses the value as the more specific type.
+func (m *merger) mergeRef(a, b string) (string, error) {
+	if a == b {
+		return a, nil
+	}
+	if a == "java/lang/Object" || b == "java/lang/Object" {
+		return "java/lang/Object", nil
+	}
+	aArr, bArr := strings.HasPrefix(a, "["), strings.HasPrefix(b, "[")
+	if aArr || bArr {
+		if !aArr || !bArr {
+			return "java/lang/Object", nil
+		}
+		ea, eb := elementType(a), elementType(b)
+		if ea.Kind == KRef && eb.Kind == KRef {
+			e, err := m.mergeRef(ea.Name, eb.Name)
+			if err != nil {
+				return "", err
+			}
+			return arrayOf(ref(e)), nil
+		}
+		return "java/lang/Object", nil
+	}
+	for _, n := range []string{a, b} {
+		i, err := m.isInterface(n)
+		if err != nil {
+			return m.fallback(n, err)
+		}
+		if i {
+			return "java/lang/Object", nil
+		}
+	}
+	ca, err := m.chain(a)
+	if err != nil {
+		return m.fallback(a, err)
+	}
+	cb, err := m.chain(b)
+	if err != nil {
+		return m.fallback(b, err)
+	}
+	in := make(map[string]bool, len(ca))
+	for _, n := range ca {
+		in[n] = true
+	}
+	for _, n := range cb {
+		if in[n] {
+			return n, nil
+		}
+	}
+	return "java/lang/Object", nil
+}
+
+func (m *merger) fallback(name string, err error) (string, error) {
+	if m.missing == nil {
+		m.missing = map[string]error{}
+	}
+	m.missing[name] = err
+	return "java/lang/Object", nil
+}
+
+// merge returns the type a slot holds where two paths meet: equal types stay,
+// null joins any reference, two references join at their common superclass,
+// and anything else is top (unusable). See JVMS §4.10.1.2.
+func (m *merger) merge(a, b VType) (VType, error) {
+	if a == b {
+		return a, nil
+	}
+	switch {
+	case a.Kind == KNull && (b.Kind == KRef):
+		return b, nil
+	case b.Kind == KNull && (a.Kind == KRef):
+		return a, nil
+	case a.Kind == KRef && b.Kind == KRef:
+		n, err := m.mergeRef(a.Name, b.Name)
+		if err != nil {
+			return vTop, err
+		}
+		return ref(n), nil
+	}
+	return vTop, nil
+}
+
+// toVerification turns slots into StackMapTable entries: a long or double is
+// one entry, its second slot is dropped, and trailing tops of locals are cut.
+func toVerification(pool *classfile.ConstantPool, slots []VType, locals bool) ([]classfile.VerificationType, error) {
+	n := len(slots)
+	if locals {
+		for n > 0 && slots[n-1].Kind == KTop {
+			n--
+		}
+	}
+	out := make([]classfile.VerificationType, 0, n)
+	for i := 0; i < n; i++ {
+		v := slots[i]
+		var vt classfile.VerificationType
+		switch v.Kind {
+		case KTop:
+			vt.Tag = classfile.VTTop
+		case KInt:
+			vt.Tag = classfile.VTInteger
+		case KFloat:
+			vt.Tag = classfile.VTFloat
+		case KLong, KDouble:
+			vt.Tag = classfile.VTLong
+			if v.Kind == KDouble {
+				vt.Tag = classfile.VTDouble
+			}
+			i++ // skip the second half
+		case KNull:
+			vt.Tag = classfile.VTNull
+		case KUninitThis:
+			vt.Tag = classfile.VTUninitializedThis
+		case KUninit:
+			vt.Tag, vt.Data = classfile.VTUninitialized, uint16(v.Offset)
+		case KRef:
+			idx, err := pool.AddClass(v.Name)
+			if err != nil {
+				return nil, err
+			}
+			vt.Tag, vt.Data = classfile.VTObject, idx
+		case KLong2, KDouble2:
+			// A lone second half (its first half overwritten) is unusable.
+			vt.Tag = classfile.VTTop
+		}
+		out = append(out, vt)
+	}
+	return out, nil
+}

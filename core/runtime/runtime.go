@@ -1,0 +1,77 @@
+// Package runtime holds the client side of the DVM: the dynamic service
+// components that rewritten code calls into, written in Java and run by an
+// unmodified JVM. The sources are in java/; `go generate` compiles them into
+// classes/, which are committed and embedded.
+package runtime
+
+//go:generate ./build.sh
+
+import (
+	"archive/zip"
+	"embed"
+	"io"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed classes
+var classesFS embed.FS
+
+// Package is the Java package of the runtime, as an internal-name prefix.
+const Package = "dvmlab/runtime/"
+
+// Coverage is the class whose hit(String, int) the coverage service calls.
+const Coverage = Package + "Coverage"
+
+// Classes returns the runtime's class files by internal name.
+func Classes() map[string][]byte {
+	out := map[string][]byte{}
+	_ = fs.WalkDir(classesFS, "classes", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".class") {
+			return err
+		}
+		data, err := classesFS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out[strings.TrimSuffix(strings.TrimPrefix(path, "classes/"), ".class")] = data
+		return nil
+	})
+	return out
+}
+
+// IsRuntimeClass reports whether an internal name belongs to the runtime,
+// which services must never instrument (it would call itself).
+func IsRuntimeClass(name string) bool { return strings.HasPrefix(name, Package) }
+
+// WriteJar writes the runtime classes as a jar, in name order with a fixed
+// time stamp so the jar is the same byte for byte on every run.
+func WriteJar(w io.Writer) error {
+	classes := Classes()
+	names := make([]string, 0, len(classes))
+	for n := range classes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	zw := zip.NewWriter(w)
+	stamp := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	mf, err := zw.CreateHeader(&zip.FileHeader{Name: "META-INF/MANIFEST.MF", Method: zip.Deflate, Modified: stamp})
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(mf, "Manifest-Version: 1.0\r\nCreated-By: dvmlab\r\n\r\n"); err != nil {
+		return err
+	}
+	for _, n := range names {
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: n + ".class", Method: zip.Deflate, Modified: stamp})
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(classes[n]); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
