@@ -2,8 +2,8 @@ package bytecode_test
 
 import (
 	"os"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"dvmlab/core/bytecode"
