@@ -490,9 +490,20 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Offset 0 needs an explicit frame only when something jumps there: the
+	// implicit initial frame covers the method's entry alone.
+	targeted0 := false
+	for k := range a.insns {
+		for _, t := range a.insns[k].BranchTargets() {
+			targeted0 = targeted0 || t == 0
+		}
+	}
+	for _, h := range a.code.Handlers {
+		targeted0 = targeted0 || h.HandlerPC == 0
+	}
 	prevOff := -1
 	for i := range a.insns {
-		if !a.block[i] || a.in[i] == nil || i == 0 {
+		if !a.block[i] || a.in[i] == nil || (i == 0 && !targeted0) {
 			continue
 		}
 		f := a.in[i]

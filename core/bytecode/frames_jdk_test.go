@@ -1,0 +1,66 @@
+package bytecode_test
+
+import (
+	"testing"
+	"time"
+
+	"dvmlab/core/bytecode"
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+)
+
+// TestComputeFramesJDK recomputes the frames of every method of the JDK (or
+// java.base with -short) and checks that nothing fails and that no class
+// needed for a merge is missing. HotSpot's verdict on the result is checked
+// by the java.base patch-module test.
+func TestComputeFramesJDK(t *testing.T) {
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer jdk.Close()
+	h := classpath.NewHierarchy(jdk)
+	var src classpath.Source = jdk
+	if testing.Short() {
+		src = jdk.Module("java.base")
+	}
+	classes, methods, frames, failed := 0, 0, 0, 0
+	missing := map[string]bool{}
+	t0 := time.Now()
+	err = src.Walk(func(name string, data []byte) error {
+		c, err := classfile.Parse(data)
+		if err != nil {
+			return err
+		}
+		classes++
+		for _, m := range c.Methods {
+			if m.Code() == nil {
+				continue
+			}
+			methods++
+			r, err := bytecode.ComputeFrames(c, m, h)
+			if err != nil {
+				failed++
+				if failed <= 10 {
+					t.Errorf("%v", err)
+				}
+				continue
+			}
+			frames += r.Frames
+			for _, n := range r.Missing {
+				missing[n] = true
+			}
+		}
+		if _, err := c.Write(); err != nil {
+			t.Errorf("%s: write: %v", name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d classes, %d methods, %d frames computed, %d failed, %v", classes, methods, frames, failed, time.Since(t0))
+	if len(missing) > 0 {
+		t.Errorf("classes missing from the JDK's own hierarchy: %v", missing)
+	}
+}
