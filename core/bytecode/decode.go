@@ -22,18 +22,25 @@ type Instruction struct {
 	Const int
 	// Target is the destination of a branch.
 	Target int
-	// Default, Low, High, Keys and Targets describe a switch: Targets holds
-	// High-Low+1 entries for tableswitch and one per key for lookupswitch.
+	// Switch holds the operands of tableswitch and lookupswitch; it is a
+	// pointer so that the common instruction stays small.
+	Switch *Switch
+	// Zero holds the trailing bytes of invokeinterface (one) and
+	// invokedynamic (two), which should be zero; kept so that re-encoding
+	// is byte-identical even for code the JVM tolerates.
+	Zero uint16
+	Len  int // encoded length in bytes, including prefix and padding
+}
+
+// Switch is the operand table of a tableswitch or lookupswitch. Targets
+// holds High-Low+1 entries for tableswitch and one per key for lookupswitch.
+type Switch struct {
 	Default   int
 	Low, High int32
 	Keys      []int32
 	Targets   []int
-	// Pad is a switch's padding and Zero the trailing bytes of
-	// invokeinterface and invokedynamic, kept only when nonzero, so that
-	// re-encoding is byte-identical even for code the JVM tolerates.
-	Pad  []byte
-	Zero []byte
-	Len  int // encoded length in bytes, including prefix and padding
+	// Pad is the padding as read, kept only when nonzero.
+	Pad []byte
 }
 
 // DecodeError says where and why decoding failed.
@@ -119,14 +126,10 @@ func DecodeAt(code []byte, off int) (Instruction, error) {
 	case fmtInvokeinterface:
 		in.Index = u2(off + 1)
 		in.Const = int(code[off+3])
-		if code[off+4] != 0 {
-			in.Zero = []byte{code[off+4]}
-		}
+		in.Zero = uint16(code[off+4])
 	case fmtInvokedynamic:
 		in.Index = u2(off + 1)
-		if code[off+3] != 0 || code[off+4] != 0 {
-			in.Zero = []byte{code[off+3], code[off+4]}
-		}
+		in.Zero = uint16(u2(off + 3))
 	case fmtMultianewarray:
 		in.Index = u2(off + 1)
 		in.Const = int(code[off+3])
@@ -169,27 +172,29 @@ func decodeSwitch(code []byte, off int, in Instruction) (Instruction, error) {
 	if len(code)-base < head {
 		return fail("truncated (needs %d bytes, %d left)", 1+p+head, len(code)-off)
 	}
+	sw := &Switch{}
+	in.Switch = sw
 	for _, b := range code[off+1 : base] {
 		if b != 0 {
-			in.Pad = append([]byte(nil), code[off+1:base]...)
+			sw.Pad = append([]byte(nil), code[off+1:base]...)
 			break
 		}
 	}
 	s4 := func(at int) int32 { return int32(binary.BigEndian.Uint32(code[at:])) }
-	in.Default = off + int(s4(base))
+	sw.Default = off + int(s4(base))
 	left := int64(len(code) - base - head)
 	if op == Tableswitch {
-		in.Low, in.High = s4(base+4), s4(base+8)
-		if in.Low > in.High {
-			return fail("low %d > high %d", in.Low, in.High)
+		sw.Low, sw.High = s4(base+4), s4(base+8)
+		if sw.Low > sw.High {
+			return fail("low %d > high %d", sw.Low, sw.High)
 		}
-		n := int64(in.High) - int64(in.Low) + 1
+		n := int64(sw.High) - int64(sw.Low) + 1
 		if n*4 > left {
 			return fail("truncated (%d targets need %d bytes, %d left)", n, n*4, left)
 		}
-		in.Targets = make([]int, n)
-		for i := range in.Targets {
-			in.Targets[i] = off + int(s4(base+12+4*i))
+		sw.Targets = make([]int, n)
+		for i := range sw.Targets {
+			sw.Targets[i] = off + int(s4(base+12+4*i))
 		}
 		in.Len = 1 + p + 12 + 4*int(n)
 		return in, nil
@@ -201,11 +206,11 @@ func decodeSwitch(code []byte, off int, in Instruction) (Instruction, error) {
 	if n*8 > left {
 		return fail("truncated (%d pairs need %d bytes, %d left)", n, n*8, left)
 	}
-	in.Keys = make([]int32, n)
-	in.Targets = make([]int, n)
-	for i := range in.Keys {
-		in.Keys[i] = s4(base + 8 + 8*i)
-		in.Targets[i] = off + int(s4(base+12+8*i))
+	sw.Keys = make([]int32, n)
+	sw.Targets = make([]int, n)
+	for i := range sw.Keys {
+		sw.Keys[i] = s4(base + 8 + 8*i)
+		sw.Targets[i] = off + int(s4(base+12+8*i))
 	}
 	in.Len = 1 + p + 8 + 8*int(n)
 	return in, nil
@@ -290,46 +295,42 @@ func appendInsn(b []byte, in *Instruction) ([]byte, error) {
 		s4(in.Target - off)
 	case fmtInvokeinterface:
 		u2(in.Index)
-		z := byte(0)
-		if len(in.Zero) == 1 {
-			z = in.Zero[0]
-		}
-		b = append(b, byte(in.Const), z)
+		b = append(b, byte(in.Const), byte(in.Zero))
 	case fmtInvokedynamic:
 		u2(in.Index)
-		if len(in.Zero) == 2 {
-			b = append(b, in.Zero...)
-		} else {
-			b = append(b, 0, 0)
-		}
+		u2(int(in.Zero))
 	case fmtMultianewarray:
 		u2(in.Index)
 		b = append(b, byte(in.Const))
 	case fmtTableswitch, fmtLookupswitch:
+		sw := in.Switch
+		if sw == nil {
+			return fail("no switch operands")
+		}
 		p := pad(off)
-		if len(in.Pad) == p {
-			b = append(b, in.Pad...)
+		if len(sw.Pad) == p {
+			b = append(b, sw.Pad...)
 		} else {
 			b = append(b, make([]byte, p)...)
 		}
-		s4(in.Default - off)
+		s4(sw.Default - off)
 		if op == Tableswitch {
-			if int64(in.High)-int64(in.Low)+1 != int64(len(in.Targets)) {
-				return fail("%d targets for low %d, high %d", len(in.Targets), in.Low, in.High)
+			if int64(sw.High)-int64(sw.Low)+1 != int64(len(sw.Targets)) {
+				return fail("%d targets for low %d, high %d", len(sw.Targets), sw.Low, sw.High)
 			}
-			s4(int(in.Low))
-			s4(int(in.High))
-			for _, t := range in.Targets {
+			s4(int(sw.Low))
+			s4(int(sw.High))
+			for _, t := range sw.Targets {
 				s4(t - off)
 			}
 		} else {
-			if len(in.Keys) != len(in.Targets) {
-				return fail("%d keys but %d targets", len(in.Keys), len(in.Targets))
+			if len(sw.Keys) != len(sw.Targets) {
+				return fail("%d keys but %d targets", len(sw.Keys), len(sw.Targets))
 			}
-			s4(len(in.Keys))
-			for i, k := range in.Keys {
+			s4(len(sw.Keys))
+			for i, k := range sw.Keys {
 				s4(int(k))
-				s4(in.Targets[i] - off)
+				s4(sw.Targets[i] - off)
 			}
 		}
 	}
@@ -342,8 +343,8 @@ func (in *Instruction) BranchTargets() []int {
 	switch {
 	case in.Op.IsBranchOp():
 		return []int{in.Target}
-	case in.Op == Tableswitch || in.Op == Lookupswitch:
-		return append([]int{in.Default}, in.Targets...)
+	case in.Switch != nil:
+		return append([]int{in.Switch.Default}, in.Switch.Targets...)
 	}
 	return nil
 }

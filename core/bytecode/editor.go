@@ -115,18 +115,19 @@ func NewEditor(c *classfile.Class, m *classfile.Member) (*Editor, error) {
 	}
 	e.end = label(len(code.Code))
 	for _, in := range insns {
-		n := &Insn{Op: in.Op, Wide: in.Wide, Index: in.Index, Const: in.Const, Low: in.Low, High: in.High, Keys: in.Keys, Pad: in.Pad}
+		n := &Insn{Op: in.Op, Wide: in.Wide, Index: in.Index, Const: in.Const}
 		if in.Op.IsBranchOp() {
 			if n.Target, err = labelAt(in.Target, "branch target"); err != nil {
 				return nil, err
 			}
 		}
-		if in.Op == Tableswitch || in.Op == Lookupswitch {
-			if n.Default, err = labelAt(in.Default, "switch default"); err != nil {
+		if sw := in.Switch; sw != nil {
+			n.Low, n.High, n.Keys, n.Pad = sw.Low, sw.High, sw.Keys, sw.Pad
+			if n.Default, err = labelAt(sw.Default, "switch default"); err != nil {
 				return nil, err
 			}
-			n.Targets = make([]*Label, len(in.Targets))
-			for k, t := range in.Targets {
+			n.Targets = make([]*Label, len(sw.Targets))
+			for k, t := range sw.Targets {
 				if n.Targets[k], err = labelAt(t, "switch target"); err != nil {
 					return nil, err
 				}
@@ -392,8 +393,8 @@ func (e *Editor) layout(items []item) (int, error) {
 
 // Commit encodes the edited code into the method's Code attribute, remaps
 // exception ranges and debug tables, and recomputes max_stack, max_locals and
-// (for version 50 and up) the StackMapTable through h.
-func (e *Editor) Commit(h Hierarchy) (*FrameResult, error) {
+// (for version 50 and up) the StackMapTable with fc, made for this class.
+func (e *Editor) Commit(fc *FrameComputer) (*FrameResult, error) {
 	items := e.list()
 	if _, err := e.layout(items); err != nil {
 		return nil, err
@@ -405,17 +406,17 @@ func (e *Editor) Commit(h Hierarchy) (*FrameResult, error) {
 			continue
 		}
 		n := it.insn
-		in := Instruction{Offset: off, Op: n.Op, Wide: n.Wide, Index: n.Index, Const: n.Const, Low: n.Low, High: n.High, Keys: n.Keys}
+		in := Instruction{Offset: off, Op: n.Op, Wide: n.Wide, Index: n.Index, Const: n.Const}
 		switch {
 		case n.Op == Tableswitch || n.Op == Lookupswitch:
-			in.Default = n.Default.offset
-			in.Targets = make([]int, len(n.Targets))
+			sw := &Switch{Default: n.Default.offset, Low: n.Low, High: n.High, Keys: n.Keys, Targets: make([]int, len(n.Targets))}
 			for k, t := range n.Targets {
-				in.Targets[k] = t.offset
+				sw.Targets[k] = t.offset
 			}
 			if len(n.Pad) == pad(off) {
-				in.Pad = n.Pad
+				sw.Pad = n.Pad
 			}
+			in.Switch = sw
 		case n.Target != nil && n.long && (n.Op == Goto || n.Op == Jsr):
 			in.Op = GotoW
 			if n.Op == Jsr {
@@ -438,7 +439,7 @@ func (e *Editor) Commit(h Hierarchy) (*FrameResult, error) {
 	}
 	e.code.Code = code
 	e.remapTables()
-	return ComputeFrames(e.c, e.m, h)
+	return fc.Compute(e.m)
 }
 
 func (e *Editor) remapTables() {

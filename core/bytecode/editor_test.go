@@ -74,7 +74,7 @@ func TestFarBranches(t *testing.T) {
 	if err := ed.InsertBefore(starts[2], pad...); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ed.Commit(jdkHierarchy(t)); err != nil {
+	if _, err := ed.Commit(bytecode.NewFrameComputer(c, jdkHierarchy(t))); err != nil {
 		t.Fatal(err)
 	}
 	insns, err := bytecode.Decode(m.Code().Code)
@@ -120,7 +120,7 @@ func TestCodeTooLarge(t *testing.T) {
 		pad[i] = &bytecode.Insn{Op: bytecode.Iinc, Index: 1, Const: 0}
 	}
 	ed.InsertBefore(0, pad...)
-	_, err = ed.Commit(jdkHierarchy(t))
+	_, err = ed.Commit(bytecode.NewFrameComputer(c, jdkHierarchy(t)))
 	if err == nil {
 		t.Fatal("90 KB of code accepted")
 	}

@@ -49,26 +49,52 @@ type FrameResult struct {
 // block is replaced by nop…nop athrow with a frame of its own, and removed
 // from exception ranges, which changes the code and handler table in place.
 func ComputeFrames(c *classfile.Class, m *classfile.Member, h Hierarchy) (*FrameResult, error) {
+	return NewFrameComputer(c, h).Compute(m)
+}
+
+// FrameComputer computes frames for the methods of one class, sharing what
+// it learns of the hierarchy and the class's Class entries between them.
+type FrameComputer struct {
+	c       *classfile.Class
+	mg      *merger
+	classes *classIndex
+}
+
+// NewFrameComputer prepares frame computation for class c.
+func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
+	return &FrameComputer{c: c, mg: newMerger(h)}
+}
+
+// Compute is ComputeFrames for one method of the computer's class.
+func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	code := m.Code()
 	if code == nil {
 		return &FrameResult{}, nil
 	}
-	a := &analyzer{c: c, m: m, code: code, mg: newMerger(h), name: c.MemberName(m) + c.MemberDesc(m)}
+	if fc.classes == nil && fc.c.Major >= 50 {
+		fc.classes = newClassIndex(&fc.c.Pool)
+	}
+	fc.mg.missing = nil
+	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, name: fc.c.MemberName(m) + fc.c.MemberDesc(m)}
 	return a.run()
 }
 
 type analyzer struct {
-	c     *classfile.Class
-	m     *classfile.Member
-	code  *classfile.Code
-	mg    *merger
-	name  string
-	insns []Instruction
-	at    map[int]int // offset -> instruction index
-	in    []*frame    // entry frame per instruction index (nil: not reached yet)
-	block []bool      // instruction index starts a basic block
+	c       *classfile.Class
+	m       *classfile.Member
+	code    *classfile.Code
+	mg      *merger
+	classes *classIndex
+	name    string
+	insns   []Instruction
+	at      offsetIndex // offset -> instruction index
+	in      []*frame    // entry frame per basic block start (nil: not reached yet)
+	block   []bool      // instruction index starts a basic block
+	// reached marks every instruction the flow walked; the rest is dead code.
+	reached []bool
 	// handlersOf[i] lists the exception handlers covering instruction i.
 	handlersOf [][]int
+	scratch    frame
 	maxStack   int
 	maxLocals  int
 	old        bool // class version < 50: no frames, jsr/ret allowed
@@ -85,10 +111,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 		return nil, a.fail(0, "%v", err)
 	}
 	a.old = a.c.Major < 50
-	a.at = make(map[int]int, len(a.insns))
-	for i := range a.insns {
-		a.at[a.insns[i].Offset] = i
-	}
+	a.at = newOffsetIndex(a.insns, len(a.code.Code))
 	if err := a.findBlocks(); err != nil {
 		return nil, err
 	}
@@ -97,6 +120,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 		return nil, err
 	}
 	a.in = make([]*frame, len(a.insns))
+	a.reached = make([]bool, len(a.insns))
 	a.maxLocals = len(init.locals)
 	if err := a.flow(init); err != nil {
 		return nil, err
@@ -147,10 +171,12 @@ func (a *analyzer) findBlocks() error {
 	}
 	a.handlersOf = make([][]int, len(a.insns))
 	for hi, h := range a.code.Handlers {
-		for i := range a.insns {
-			if off := a.insns[i].Offset; off >= int(h.StartPC) && off < int(h.EndPC) {
-				a.handlersOf[i] = append(a.handlersOf[i], hi)
-			}
+		i, ok := a.at.lookup(int(h.StartPC))
+		if !ok {
+			return a.fail(int(h.StartPC), "exception range start %d is not an instruction start", h.StartPC)
+		}
+		for ; i < len(a.insns) && a.insns[i].Offset < int(h.EndPC); i++ {
+			a.handlersOf[i] = append(a.handlersOf[i], hi)
 		}
 	}
 	return nil
@@ -166,7 +192,7 @@ func (e *blockError) Error() string { return fmt.Sprintf("offset %d: %s", e.off,
 // blockMarks marks the instructions that start a basic block: the first,
 // branch targets, handler starts and whatever follows a branch or an
 // instruction that ends a block. These are where frames go. See JVMS §4.10.1.
-func blockMarks(insns []Instruction, at map[int]int, code *classfile.Code) ([]bool, error) {
+func blockMarks(insns []Instruction, at offsetIndex, code *classfile.Code) ([]bool, error) {
 	n := len(insns)
 	block := make([]bool, n)
 	if n == 0 {
@@ -174,7 +200,7 @@ func blockMarks(insns []Instruction, at map[int]int, code *classfile.Code) ([]bo
 	}
 	block[0] = true
 	mark := func(from, off int) error {
-		i, ok := at[off]
+		i, ok := at.lookup(off)
 		if !ok {
 			return &blockError{from, fmt.Sprintf("branch target %d is not an instruction start", off)}
 		}
@@ -207,11 +233,7 @@ func blockMarks(insns []Instruction, at map[int]int, code *classfile.Code) ([]bo
 // BlockStarts returns the offsets at which the basic blocks of code begin,
 // in order: where a profiler puts its probes.
 func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
-	at := make(map[int]int, len(insns))
-	for i := range insns {
-		at[insns[i].Offset] = i
-	}
-	marks, err := blockMarks(insns, at, code)
+	marks, err := blockMarks(insns, newOffsetIndex(insns, len(code.Code)), code)
 	if err != nil {
 		return nil, err
 	}
@@ -255,75 +277,138 @@ func second(t VType) VType {
 	return vLong2
 }
 
-// flow runs the worklist algorithm to a fixed point over instructions.
+// flow runs the worklist algorithm to a fixed point. Entry frames are kept
+// for block starts only; inside a block one working frame is updated in
+// place, so the analysis allocates per block, not per instruction.
 func (a *analyzer) flow(init *frame) error {
 	a.in[0] = init
 	work := []int{0}
 	queued := make([]bool, len(a.insns))
 	queued[0] = true
+	cur := &frame{}
+	push := func(idx int, changed bool) {
+		if changed && !queued[idx] {
+			queued[idx] = true
+			work = append(work, idx)
+		}
+	}
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
 		queued[i] = false
+		cur.locals = append(cur.locals[:0], a.in[i].locals...)
+		cur.stack = append(cur.stack[:0], a.in[i].stack...)
+		first := true
 		for {
 			in := &a.insns[i]
-			f := a.in[i].clone()
-			before := f.clone()
-			succ, err := a.execute(i, f)
-			if err != nil {
-				return err
-			}
-			// Handlers see the locals before and after the instruction.
+			a.reached[i] = true
+			// Handlers see the locals before every instruction they cover;
+			// unchanged locals need merging only where a range begins.
 			for _, hi := range a.handlersOf[i] {
-				h := a.code.Handlers[hi]
-				ht := ref("java/lang/Throwable")
-				if h.CatchType != 0 {
-					ht = classType(a.c.Pool.ClassName(h.CatchType))
-				}
-				hIdx := a.at[int(h.HandlerPC)]
-				for _, locals := range [][]VType{before.locals, f.locals} {
-					hf := &frame{locals: append([]VType(nil), locals...), stack: []VType{ht}}
-					changed, err := a.mergeInto(hIdx, hf, in.Offset)
+				if first || i == 0 || !a.covers(hi, i-1) {
+					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
 					if err != nil {
 						return err
 					}
-					if changed && !queued[hIdx] {
-						queued[hIdx] = true
-						work = append(work, hIdx)
+					push(idx, changed)
+				}
+			}
+			first = false
+			localsChanged, err := a.execute(i, cur)
+			if err != nil {
+				return err
+			}
+			if localsChanged {
+				// ...and the locals after it, e.g. after a store.
+				for _, hi := range a.handlersOf[i] {
+					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
+					if err != nil {
+						return err
+					}
+					push(idx, changed)
+				}
+			}
+			switch {
+			case in.Op == Jsr || in.Op == JsrW:
+				// The subroutine starts with a return address pushed; the
+				// code after jsr resumes with the state before it, assuming
+				// (as javac's finally blocks do) a balanced subroutine.
+				sub := &frame{locals: cur.locals, stack: append(append([]VType(nil), cur.stack...), VType{Kind: KTop, Name: "returnAddress"})}
+				a.noteStack(len(sub.stack))
+				if err := a.mergeTarget(in.Offset, in.Target, sub, push); err != nil {
+					return err
+				}
+			case in.Op.IsBranchOp():
+				if err := a.mergeTarget(in.Offset, in.Target, cur, push); err != nil {
+					return err
+				}
+			case in.Switch != nil:
+				if err := a.mergeTarget(in.Offset, in.Switch.Default, cur, push); err != nil {
+					return err
+				}
+				for _, t := range in.Switch.Targets {
+					if err := a.mergeTarget(in.Offset, t, cur, push); err != nil {
+						return err
 					}
 				}
 			}
-			next := -1
-			for _, s := range succ {
-				if s.fallthrough_ && !a.block[s.idx] && a.in[s.idx] == nil {
-					// A straight line into an instruction only we reach:
-					// keep going without the worklist.
-					a.in[s.idx] = s.f
-					next = s.idx
-					continue
-				}
-				changed, err := a.mergeInto(s.idx, s.f, in.Offset)
+			if in.EndsBlock() {
+				break
+			}
+			if i+1 >= len(a.insns) {
+				return a.fail(in.Offset, "execution falls off the end of the code")
+			}
+			i++
+			if a.block[i] {
+				changed, err := a.mergeInto(i, cur, in.Offset)
 				if err != nil {
 					return err
 				}
-				if changed && !queued[s.idx] {
-					queued[s.idx] = true
-					work = append(work, s.idx)
-				}
-			}
-			if next < 0 {
+				push(i, changed)
 				break
 			}
-			i = next
 		}
 	}
 	return nil
 }
 
-type successor struct {
-	idx          int
-	f            *frame
-	fallthrough_ bool
+// covers reports whether handler hi's range includes instruction i.
+func (a *analyzer) covers(hi, i int) bool {
+	h := a.code.Handlers[hi]
+	off := a.insns[i].Offset
+	return off >= int(h.StartPC) && off < int(h.EndPC)
+}
+
+func (a *analyzer) mergeTarget(from, target int, f *frame, push func(int, bool)) error {
+	idx, ok := a.at.lookup(target)
+	if !ok {
+		return a.fail(from, "branch target %d is not an instruction start", target)
+	}
+	changed, err := a.mergeInto(idx, f, from)
+	if err != nil {
+		return err
+	}
+	push(idx, changed)
+	return nil
+}
+
+// mergeHandler merges locals, with the caught exception on the stack, into
+// handler hi's entry frame. See JVMS §4.10.1.6 (handlers).
+func (a *analyzer) mergeHandler(hi int, locals []VType, from int) (int, bool, error) {
+	h := a.code.Handlers[hi]
+	idx, ok := a.at.lookup(int(h.HandlerPC))
+	if !ok {
+		return 0, false, a.fail(from, "handler %d is not an instruction start", h.HandlerPC)
+	}
+	ht := ref("java/lang/Throwable")
+	if h.CatchType != 0 {
+		ht = classType(a.c.Pool.ClassName(h.CatchType))
+	}
+	a.noteStack(1)
+	a.scratch.locals = locals
+	a.scratch.stack = append(a.scratch.stack[:0], ht)
+	changed, err := a.mergeInto(idx, &a.scratch, from)
+	return idx, changed, err
 }
 
 // mergeInto merges f into the entry frame of instruction idx and reports
@@ -332,6 +417,7 @@ func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
 	cur := a.in[idx]
 	if cur == nil {
 		a.in[idx] = f.clone()
+		a.fixHalves(a.in[idx].locals)
 		return true, nil
 	}
 	if len(cur.stack) != len(f.stack) {
@@ -402,12 +488,12 @@ func (a *analyzer) fixHalves(ls []VType) {
 func (a *analyzer) neutralizeDeadCode() (int, error) {
 	dead := 0
 	for i := 0; i < len(a.insns); {
-		if a.in[i] != nil {
+		if a.reached[i] {
 			i++
 			continue
 		}
 		j := i
-		for j < len(a.insns) && a.in[j] == nil {
+		for j < len(a.insns) && !a.reached[j] {
 			j++
 		}
 		start := a.insns[i].Offset
@@ -422,7 +508,7 @@ func (a *analyzer) neutralizeDeadCode() (int, error) {
 		a.cutHandlers(start, end)
 		// Re-decode the neutralized block as one entry so frames line up.
 		a.in[i] = &frame{stack: []VType{ref("java/lang/Throwable")}}
-		a.block[i] = true
+		a.block[i], a.reached[i] = true, true
 		for k := i + 1; k < j; k++ {
 			a.in[k] = nil
 			a.block[k] = false
@@ -484,7 +570,7 @@ func (a *analyzer) cutHandlers(start, end int) {
 // each in the most compact form JVMS §4.7.4 allows.
 func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	smt := &classfile.StackMapTable{}
-	pool := &a.c.Pool
+	pool := a.classes
 	init, _ := a.initialFrame()
 	prevLocals, err := toVerification(pool, init.locals, true)
 	if err != nil {
@@ -574,4 +660,55 @@ func (f *frame) String() string {
 	}
 	b.WriteString("]")
 	return b.String()
+}
+
+// offsetIndex maps code offsets to instruction indices, -1 where no
+// instruction starts; a slice beats a map on this hot path.
+type offsetIndex []int32
+
+func newOffsetIndex(insns []Instruction, codeLen int) offsetIndex {
+	x := make(offsetIndex, codeLen+1)
+	for i := range x {
+		x[i] = -1
+	}
+	for i := range insns {
+		x[insns[i].Offset] = int32(i)
+	}
+	return x
+}
+
+func (x offsetIndex) lookup(off int) (int, bool) {
+	if off < 0 || off >= len(x) || x[off] < 0 {
+		return 0, false
+	}
+	return int(x[off]), true
+}
+
+// classIndex finds or adds Class entries for frame types. Looking among the
+// Class entries alone is far cheaper than the pool's full index, which a
+// class whose frames name only existing classes never needs.
+type classIndex struct {
+	pool  *classfile.ConstantPool
+	names map[string]uint16
+}
+
+func newClassIndex(pool *classfile.ConstantPool) *classIndex {
+	x := &classIndex{pool: pool, names: map[string]uint16{}}
+	for i := len(pool.Entries) - 1; i > 0; i-- {
+		if e := &pool.Entries[i]; e.Tag == classfile.TagClass {
+			x.names[pool.Utf8(e.A)] = uint16(i)
+		}
+	}
+	return x
+}
+
+func (x *classIndex) AddClass(name string) (uint16, error) {
+	if i, ok := x.names[name]; ok {
+		return i, nil
+	}
+	i, err := x.pool.AddClass(name)
+	if err == nil {
+		x.names[name] = i
+	}
+	return i, err
 }

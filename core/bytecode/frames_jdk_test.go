@@ -33,12 +33,13 @@ func TestComputeFramesJDK(t *testing.T) {
 			return err
 		}
 		classes++
+		fc := bytecode.NewFrameComputer(c, h)
 		for _, m := range c.Methods {
 			if m.Code() == nil {
 				continue
 			}
 			methods++
-			r, err := bytecode.ComputeFrames(c, m, h)
+			r, err := fc.Compute(m)
 			if err != nil {
 				failed++
 				if failed <= 10 {
@@ -63,4 +64,34 @@ func TestComputeFramesJDK(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("classes missing from the JDK's own hierarchy: %v", missing)
 	}
+}
+
+// BenchmarkComputeFrames recomputes every method's frames in java.base.
+func BenchmarkComputeFrames(b *testing.B) {
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		b.Skip(err)
+	}
+	defer jdk.Close()
+	h := classpath.NewHierarchy(jdk)
+	var classes [][]byte
+	jdk.Module("java.base").Walk(func(name string, data []byte) error {
+		classes = append(classes, data)
+		return nil
+	})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, data := range classes {
+			c, _ := classfile.Parse(data)
+			fc := bytecode.NewFrameComputer(c, h)
+			for _, m := range c.Methods {
+				if m.Code() != nil {
+					if _, err := fc.Compute(m); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(len(classes)*b.N)/b.Elapsed().Seconds(), "classes/s")
 }

@@ -5,12 +5,12 @@ import (
 )
 
 // execute applies instruction i to f (its entry state, which it mutates into
-// the exit state) and returns the successors with their entry states. It
+// the exit state) and reports whether it changed the locals. It
 // computes types rather than checking them: checking is the verifier's job
 // (core/verify); here only what frames need is derived, and only structural
 // impossibilities (stack underflow, unknown constants) are errors.
 // See JVMS §4.10.1.9 for each instruction's type rule.
-func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
+func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 	in := &a.insns[i]
 	x := exec{a: a, f: f, off: in.Offset}
 	pool := &a.c.Pool
@@ -30,7 +30,7 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 	case Ldc, LdcW, Ldc2W:
 		c := pool.Get(uint16(in.Index))
 		if c == nil {
-			return nil, a.fail(in.Offset, "%s #%d: no such constant", op, in.Index)
+			return false, a.fail(in.Offset, "%s #%d: no such constant", op, in.Index)
 		}
 		switch c.Tag {
 		case classfile.TagInteger:
@@ -53,7 +53,7 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 			_, d := pool.NameAndType(c.B)
 			x.push(typeOfDesc(d))
 		default:
-			return nil, a.fail(in.Offset, "%s #%d: %s is not loadable", op, in.Index, c.Tag)
+			return false, a.fail(in.Offset, "%s #%d: %s is not loadable", op, in.Index, c.Tag)
 		}
 	case Iload, Iload0, Iload1, Iload2, Iload3:
 		x.load(in.Index, vInt)
@@ -92,10 +92,12 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 		Fstore, Fstore0, Fstore1, Fstore2, Fstore3,
 		Astore, Astore0, Astore1, Astore2, Astore3:
 		x.store(in.Index, x.pop1())
+		localsChanged = true
 	case Lstore, Lstore0, Lstore1, Lstore2, Lstore3,
 		Dstore, Dstore0, Dstore1, Dstore2, Dstore3:
 		x.pop(1)
 		x.store(in.Index, x.pop1())
+		localsChanged = true
 	case Iastore, Fastore, Aastore, Bastore, Castore, Sastore:
 		x.pop(3)
 	case Lastore, Dastore:
@@ -154,6 +156,7 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 		x.push(vDouble)
 	case Iinc:
 		x.store(in.Index, vInt)
+		localsChanged = true
 	case I2l, F2l:
 		x.pop(1)
 		x.push(vLong)
@@ -190,29 +193,13 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 		x.pop(2)
 	case Goto, GotoW:
 	case Jsr, JsrW:
-		// Only old classes may use subroutines. The subroutine starts with a
-		// return address pushed; the code after jsr resumes with the state
-		// before it, assuming (as javac's finally blocks do) a balanced
-		// subroutine.
+		// Only old classes may use subroutines; flow handles the jump.
 		if !a.old {
-			return nil, a.fail(in.Offset, "%s in a class of version %d (jsr/ret need version < 50)", op, a.c.Major)
+			return false, a.fail(in.Offset, "%s in a class of version %d (jsr/ret need version < 50)", op, a.c.Major)
 		}
-		sub := f.clone()
-		sub.stack = append(sub.stack, VType{Kind: KTop, Name: "returnAddress"})
-		a.noteStack(len(sub.stack))
-		t, ok := a.at[in.Target]
-		if !ok {
-			return nil, a.fail(in.Offset, "jsr target %d is not an instruction", in.Target)
-		}
-		succ := []successor{{idx: t, f: sub}}
-		if i+1 < len(a.insns) {
-			succ = append(succ, successor{idx: i + 1, f: f})
-		}
-		return succ, x.err
 	case Ret:
 		x.load(in.Index, vTop)
 		x.pop(1)
-		return nil, x.err
 	case Tableswitch, Lookupswitch:
 		x.pop(1)
 	case Ireturn, Freturn, Areturn:
@@ -239,7 +226,7 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 		if op == Invokedynamic {
 			c := pool.Get(uint16(in.Index))
 			if c == nil || c.Tag != classfile.TagInvokeDynamic {
-				return nil, a.fail(in.Offset, "invokedynamic #%d is not an InvokeDynamic constant", in.Index)
+				return false, a.fail(in.Offset, "invokedynamic #%d is not an InvokeDynamic constant", in.Index)
 			}
 			name, desc = pool.NameAndType(c.B)
 		} else {
@@ -247,7 +234,7 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 		}
 		args, ret, err := methodArgs(desc)
 		if err != nil {
-			return nil, a.fail(in.Offset, "%s #%d: %v", op, in.Index, err)
+			return false, a.fail(in.Offset, "%s #%d: %v", op, in.Index, err)
 		}
 		for k := len(args) - 1; k >= 0; k-- {
 			x.pop(args[k].Size())
@@ -255,7 +242,7 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 		if op != Invokestatic && op != Invokedynamic {
 			recv := x.pop1()
 			if op == Invokespecial && name == "<init>" {
-				x.initialize(recv, owner)
+				localsChanged = x.initialize(recv, owner)
 			}
 		}
 		if ret.Kind != KTop {
@@ -284,26 +271,9 @@ func (a *analyzer) execute(i int, f *frame) ([]successor, error) {
 		x.pop(in.Const)
 		x.push(classType(pool.ClassName(uint16(in.Index))))
 	default:
-		return nil, a.fail(in.Offset, "opcode %s not handled", op)
+		return false, a.fail(in.Offset, "opcode %s not handled", op)
 	}
-	if x.err != nil {
-		return nil, x.err
-	}
-	var succ []successor
-	if !in.EndsBlock() && i+1 < len(a.insns) {
-		succ = append(succ, successor{idx: i + 1, f: f, fallthrough_: true})
-	}
-	for _, t := range in.BranchTargets() {
-		idx, ok := a.at[t]
-		if !ok {
-			return nil, a.fail(in.Offset, "branch target %d is not an instruction start", t)
-		}
-		succ = append(succ, successor{idx: idx, f: f})
-	}
-	if !in.EndsBlock() && i+1 >= len(a.insns) {
-		return nil, a.fail(in.Offset, "execution falls off the end of the code")
-	}
-	return succ, nil
+	return localsChanged, x.err
 }
 
 // newarrayType names the array type of a newarray atype. See JVMS §6.5.newarray.
@@ -423,25 +393,28 @@ func (x *exec) store(n int, v VType) {
 }
 
 // initialize replaces every occurrence of an uninitialized type with the
-// initialized class after its constructor ran. See JVMS §4.10.1.9.invokespecial.
-func (x *exec) initialize(recv VType, owner string) {
+// initialized class after its constructor ran, and reports whether a local
+// changed. See JVMS §4.10.1.9.invokespecial.
+func (x *exec) initialize(recv VType, owner string) bool {
 	var to VType
 	switch recv.Kind {
 	case KUninitThis:
 		to = ref(x.a.c.Name())
 	case KUninit:
 		// The class is the one named by the new instruction.
-		if i, ok := x.a.at[recv.Offset]; ok {
+		if i, ok := x.a.at.lookup(recv.Offset); ok {
 			to = classType(x.a.c.Pool.ClassName(uint16(x.a.insns[i].Index)))
 		} else {
 			to = ref(owner)
 		}
 	default:
-		return
+		return false
 	}
+	changed := false
 	for k, v := range x.f.locals {
 		if v == recv {
 			x.f.locals[k] = to
+			changed = true
 		}
 	}
 	for k, v := range x.f.stack {
@@ -449,6 +422,7 @@ func (x *exec) initialize(recv VType, owner string) {
 			x.f.stack[k] = to
 		}
 	}
+	return changed
 }
 
 func (a *analyzer) noteStack(n int) {

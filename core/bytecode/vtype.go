@@ -320,7 +320,7 @@ func (m *merger) merge(a, b VType) (VType, error) {
 
 // toVerification turns slots into StackMapTable entries: a long or double is
 // one entry, its second slot is dropped, and trailing tops of locals are cut.
-func toVerification(pool *classfile.ConstantPool, slots []VType, locals bool) ([]classfile.VerificationType, error) {
+func toVerification(pool *classIndex, slots []VType, locals bool) ([]classfile.VerificationType, error) {
 	n := len(slots)
 	if locals {
 		for n > 0 && slots[n-1].Kind == KTop {

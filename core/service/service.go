@@ -30,6 +30,16 @@ type Context struct {
 	// recomputed holds the methods whose frames a service already
 	// recomputed, so --frames recompute does not do them twice.
 	recomputed map[*classfile.Member]bool
+	frames     *bytecode.FrameComputer
+}
+
+// Frames returns the frame computer for the class under process, shared by
+// every service so hierarchy answers are looked up once per class.
+func (c *Context) Frames(k *classfile.Class) *bytecode.FrameComputer {
+	if c.frames == nil {
+		c.frames = bytecode.NewFrameComputer(k, c.Hierarchy)
+	}
+	return c.frames
 }
 
 // Recomputed records that m's frames and max values are fresh.
@@ -179,7 +189,7 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 			if m.Code() == nil || ctx.recomputed[m] {
 				continue
 			}
-			fr, err := bytecode.ComputeFrames(c, m, ctx.Hierarchy)
+			fr, err := ctx.Frames(c).Compute(m)
 			if err != nil {
 				return nil, err
 			}

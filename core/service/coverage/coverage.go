@@ -106,7 +106,7 @@ func (Service) Apply(ctx *service.Context, c *classfile.Class) (service.Report, 
 			}
 			next++
 		}
-		if _, err := ed.Commit(ctx.Hierarchy); err != nil {
+		if _, err := ed.Commit(ctx.Frames(c)); err != nil {
 			return rep, err
 		}
 		ctx.Recomputed(m)

@@ -1,0 +1,207 @@
+// Package codecspeed measures the class-file core against ASM 9, the
+// reference Java bytecode library, on the same corpus in one run: read and
+// write every class, and read, recompute all frames and write (ASM's
+// COMPUTE_FRAMES). Both sides run single-threaded in steady state after
+// warm-up passes, and both answer hierarchy questions from the corpus's own
+// class headers, loading nothing.
+package codecspeed
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"dvmlab/core/bytecode"
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+)
+
+// Row is one mode's figures for both libraries.
+type Row struct {
+	Mode     string
+	Classes  int
+	Ours     float64 // classes per second
+	ASM      float64
+	Failures int // classes ASM could not process (e.g. jsr/ret with COMPUTE_FRAMES)
+}
+
+// Ratio is ours over ASM's throughput: above 1 we are faster.
+func (r Row) Ratio() float64 { return r.Ours / r.ASM }
+
+// Config says what to measure and how often.
+type Config struct {
+	Corpus  []string // jars and jmods
+	Warmup  int
+	Runs    int
+	Java    string // the java launcher
+	ASMJar  string // /usr/share/java/asm.jar
+	Harness string // directory holding AsmBench.class
+}
+
+// Load reads every class of the corpus (module-info excluded, as ASM's side
+// does) into memory.
+func Load(corpus []string) ([][]byte, error) {
+	var out [][]byte
+	for _, p := range corpus {
+		src, err := classpath.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		err = src.Walk(func(name string, data []byte) error {
+			if name != "module-info" {
+				out = append(out, data)
+			}
+			return nil
+		})
+		src.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// median runs f warmup times unmeasured, then runs times, and returns the
+// median duration.
+func median(warmup, runs int, f func() error) (time.Duration, error) {
+	var ds []time.Duration
+	for i := -warmup; i < runs; i++ {
+		t0 := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		if i >= 0 {
+			ds = append(ds, time.Since(t0))
+		}
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2], nil
+}
+
+// Ours measures our read+write and read+frames+write over classes.
+func Ours(classes [][]byte, warmup, runs int) (readWrite, frames float64, err error) {
+	own := classpath.Classes{}
+	for _, b := range classes {
+		if h, err := classfile.ParseHeader(b); err == nil {
+			own[h.Name] = b
+		}
+	}
+	h := classpath.NewHierarchy(own)
+	buf := make([]byte, 0, 1<<16)
+	rw, err := median(warmup, runs, func() error {
+		for _, b := range classes {
+			c, err := classfile.Parse(b)
+			if err != nil {
+				return err
+			}
+			if buf, err = c.AppendTo(buf[:0]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	fr, err := median(warmup, runs, func() error {
+		for _, b := range classes {
+			c, err := classfile.Parse(b)
+			if err != nil {
+				return err
+			}
+			fc := bytecode.NewFrameComputer(c, h)
+			for _, m := range c.Methods {
+				if m.Code() == nil {
+					continue
+				}
+				if _, err := fc.Compute(m); err != nil {
+					return err
+				}
+			}
+			if buf, err = c.AppendTo(buf[:0]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	n := float64(len(classes))
+	return n / rw.Seconds(), n / fr.Seconds(), nil
+}
+
+// ASM runs the Java harness and parses its lines:
+// mode classes median_seconds classes_per_second failures.
+func ASM(cfg Config) (map[string]Row, error) {
+	args := []string{"-cp", cfg.ASMJar + string(os.PathListSeparator) + cfg.Harness, "AsmBench",
+		strconv.Itoa(cfg.Warmup), strconv.Itoa(cfg.Runs)}
+	cmd := exec.Command(cfg.Java, append(args, cfg.Corpus...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("ASM harness: %v: %s", err, stderr.String())
+	}
+	rows := map[string]Row{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 5 {
+			return nil, fmt.Errorf("ASM harness printed %q", sc.Text())
+		}
+		n, _ := strconv.Atoi(f[1])
+		rate, _ := strconv.ParseFloat(f[3], 64)
+		fail, _ := strconv.Atoi(f[4])
+		rows[f[0]] = Row{Mode: f[0], Classes: n, ASM: rate, Failures: fail}
+	}
+	return rows, nil
+}
+
+// BuildHarness compiles AsmBench.java into dir.
+func BuildHarness(javac, asmJar, source, dir string) error {
+	out, err := exec.Command(javac, "-nowarn", "-cp", asmJar, "-d", dir, source).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("javac AsmBench: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// Run measures both libraries and returns the rows, ours beside ASM's.
+func Run(cfg Config) ([]Row, error) {
+	classes, err := Load(cfg.Corpus)
+	if err != nil {
+		return nil, err
+	}
+	asm, err := ASM(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rw, fr, err := Ours(classes, cfg.Warmup, cfg.Runs)
+	if err != nil {
+		return nil, err
+	}
+	a, b := asm["read+write"], asm["read+computeframes+write"]
+	a.Ours, b.Ours = rw, fr
+	a.Classes, b.Classes = len(classes), len(classes)
+	return []Row{a, b}, nil
+}
+
+// Print writes the rows as a table.
+func Print(w io.Writer, rows []Row) {
+	fmt.Fprintf(w, "%-26s %8s %14s %14s %7s %9s\n", "mode", "classes", "dvmlab cls/s", "ASM cls/s", "ratio", "ASM fail")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-26s %8d %14.0f %14.0f %7.2f %9d\n", r.Mode, r.Classes, r.Ours, r.ASM, r.Ratio(), r.Failures)
+	}
+}
+
+// HarnessSource is the path of AsmBench.java relative to the repository root.
+var HarnessSource = filepath.Join("experiments", "asmbench", "AsmBench.java")

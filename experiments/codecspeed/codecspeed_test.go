@@ -1,0 +1,49 @@
+package codecspeed
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dvmlab/core/classpath"
+	"dvmlab/internal/jvmtest"
+)
+
+// TestVersusASM runs both libraries over java.base (the whole JDK with
+// DVMLAB_CORPUS=jdk) and logs the table. It checks that both sides processed
+// the same classes; speed itself is reported, never asserted.
+func TestVersusASM(t *testing.T) {
+	asmJar := "/usr/share/java/asm.jar"
+	if _, err := os.Stat(asmJar); err != nil {
+		t.Skip("ASM not installed (Debian libasm-java); run make deps")
+	}
+	home, err := classpath.JavaHome()
+	if err != nil {
+		t.Skip(err)
+	}
+	corpus := []string{filepath.Join(home, "jmods", "java.base.jmod")}
+	if os.Getenv("DVMLAB_CORPUS") == "jdk" {
+		corpus, _ = filepath.Glob(filepath.Join(home, "jmods", "*.jmod"))
+	}
+	warmup, runs := 1, 1
+	if !testing.Short() {
+		warmup, runs = 3, 3
+	}
+	dir := t.TempDir()
+	if err := BuildHarness(jvmtest.Tool(t, "javac"), asmJar, filepath.Join("..", "asmbench", "AsmBench.java"), dir); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := Run(Config{Corpus: corpus, Warmup: warmup, Runs: runs, Java: jvmtest.Tool(t, "java"), ASMJar: asmJar, Harness: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Classes == 0 || r.Ours <= 0 || r.ASM <= 0 {
+			t.Fatalf("empty measurement: %+v", r)
+		}
+	}
+	var b strings.Builder
+	Print(&b, rows)
+	t.Log("\n" + b.String())
+}
