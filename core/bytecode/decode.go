@@ -59,8 +59,16 @@ func (e *DecodeError) Error() string {
 
 // Decode decodes a whole code array. See JVMS §4.7.3 and §6.5.
 func Decode(code []byte) ([]Instruction, error) {
-	// Most instructions take one to three bytes; guess to avoid regrowth.
-	out := make([]Instruction, 0, len(code)/2+1)
+	return decodeInto(nil, code)
+}
+
+// decodeInto decodes into buf's storage, growing it only when needed, so
+// callers that decode many methods reuse one slice.
+func decodeInto(buf []Instruction, code []byte) ([]Instruction, error) {
+	out := buf[:0]
+	if cap(out) == 0 {
+		out = make([]Instruction, 0, len(code)/2+4)
+	}
 	for off := 0; off < len(code); {
 		in, err := DecodeAt(code, off)
 		if err != nil {

@@ -58,6 +58,7 @@ type FrameComputer struct {
 	c       *classfile.Class
 	mg      *merger
 	classes *classIndex
+	insns   []Instruction // reused between methods
 }
 
 // NewFrameComputer prepares frame computation for class c.
@@ -75,8 +76,10 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 		fc.classes = newClassIndex(&fc.c.Pool)
 	}
 	fc.mg.missing = nil
-	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, name: fc.c.MemberName(m) + fc.c.MemberDesc(m)}
-	return a.run()
+	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, name: fc.c.MemberName(m) + fc.c.MemberDesc(m), insns: fc.insns}
+	r, err := a.run()
+	fc.insns = a.insns[:0]
+	return r, err
 }
 
 type analyzer struct {
@@ -106,7 +109,7 @@ func (a *analyzer) fail(off int, format string, args ...any) error {
 
 func (a *analyzer) run() (*FrameResult, error) {
 	var err error
-	a.insns, err = Decode(a.code.Code)
+	a.insns, err = decodeInto(a.insns, a.code.Code)
 	if err != nil {
 		return nil, a.fail(0, "%v", err)
 	}
@@ -168,6 +171,9 @@ func (a *analyzer) findBlocks() error {
 	a.block, err = blockMarks(a.insns, a.at, a.code)
 	if err != nil {
 		return a.fail(err.(*blockError).off, "%s", err.(*blockError).msg)
+	}
+	if len(a.code.Handlers) == 0 {
+		return nil
 	}
 	a.handlersOf = make([][]int, len(a.insns))
 	for hi, h := range a.code.Handlers {
@@ -304,7 +310,11 @@ func (a *analyzer) flow(init *frame) error {
 			a.reached[i] = true
 			// Handlers see the locals before every instruction they cover;
 			// unchanged locals need merging only where a range begins.
-			for _, hi := range a.handlersOf[i] {
+			var handlers []int
+			if a.handlersOf != nil {
+				handlers = a.handlersOf[i]
+			}
+			for _, hi := range handlers {
 				if first || i == 0 || !a.covers(hi, i-1) {
 					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
 					if err != nil {
@@ -320,7 +330,7 @@ func (a *analyzer) flow(init *frame) error {
 			}
 			if localsChanged {
 				// ...and the locals after it, e.g. after a store.
-				for _, hi := range a.handlersOf[i] {
+				for _, hi := range handlers {
 					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
 					if err != nil {
 						return err

@@ -131,6 +131,7 @@ func (c *Constant) Double() float64 { return math.Float64frombits(c.U64) }
 type ConstantPool struct {
 	Entries []Constant
 	index   map[constKey]uint16
+	lookups int
 }
 
 type constKey struct {
@@ -203,9 +204,24 @@ func keyOf(c *Constant) constKey {
 	return constKey{tag: c.Tag, kind: c.Kind, a: c.A, b: c.B, u64: c.U64 | uint64(c.U32), str: c.Str}
 }
 
-// find returns the index of an entry equal to c, building the lookup index on
-// first use so that read-only users never pay for it.
+// linearLookups is how many lookups scan the pool before an index is built:
+// a rewrite that adds a handful of entries should not pay for a map of the
+// whole pool.
+const linearLookups = 8
+
+// find returns the index of an entry equal to c, scanning for the first few
+// lookups and building an index after that.
 func (p *ConstantPool) find(c Constant) (uint16, bool) {
+	if p.index == nil && p.lookups < linearLookups {
+		p.lookups++
+		k := keyOf(&c)
+		for i := 1; i < len(p.Entries); i++ {
+			if e := &p.Entries[i]; e.Tag == c.Tag && keyOf(e) == k {
+				return uint16(i), true
+			}
+		}
+		return 0, false
+	}
 	if p.index == nil {
 		p.index = make(map[constKey]uint16, len(p.Entries))
 		for i := 1; i < len(p.Entries); i++ {
@@ -244,7 +260,9 @@ func (p *ConstantPool) Add(c Constant) (uint16, error) {
 	if wide {
 		p.Entries = append(p.Entries, Constant{})
 	}
-	p.index[keyOf(&c)] = uint16(n)
+	if p.index != nil {
+		p.index[keyOf(&c)] = uint16(n)
+	}
 	return uint16(n), nil
 }
 
