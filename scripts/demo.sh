@@ -37,3 +37,16 @@ if cmp -s "$work/a.lex.java" "$work/b.lex.java"; then
 else
   echo "generated lexers differ!"; exit 1
 fi
+
+step "Basic-block profiling (dvmlab rewrite --services coverage --frames recompute)"
+$DVM rewrite --services coverage --frames recompute "$JAR" -o "$work/JLex-cov.jar"
+$DVM runtime -o "$work/runtime.jar"
+cp "$SPEC" "$work/c.lex"
+java -Xverify:all -Ddvmlab.coverage.out="$work/cov.txt" -cp "$work/JLex-cov.jar:$work/runtime.jar" JLex.Main "$work/c.lex" >/dev/null
+if cmp -s "$work/a.lex.java" "$work/c.lex.java"; then
+  echo "instrumented JLex verified by HotSpot and generated the same lexer"
+else
+  echo "instrumented JLex generated a different lexer!"; exit 1
+fi
+echo "$(wc -l < "$work/cov.txt") basic blocks executed; the hottest:"
+sort -k3 -n -r "$work/cov.txt" | head -8 | awk '{printf "  %-24s block %-5s %12d times\n", $1, $2, $3}'
