@@ -96,3 +96,16 @@ func tail(s string, n int) string {
 	}
 	return s
 }
+
+// JavaIn is Java run in directory dir.
+func JavaIn(t testing.TB, dir string, args ...string) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, Tool(t, "java"), args...)
+	cmd.Dir = dir
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	return Result{Stdout: o.String(), Stderr: e.String(), Err: err}
+}
