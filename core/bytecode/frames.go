@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"dvmlab/core/classfile"
 )
@@ -58,8 +59,12 @@ type FrameComputer struct {
 	c       *classfile.Class
 	mg      *merger
 	classes *classIndex
-	insns   []Instruction // reused between methods
 }
+
+// insnBuffers recycles decoded-instruction slices between methods and
+// classes: decoding every method anew otherwise spends most of its time
+// growing fresh slices.
+var insnBuffers = sync.Pool{New: func() any { return new([]Instruction) }}
 
 // NewFrameComputer prepares frame computation for class c.
 func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
@@ -76,9 +81,11 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 		fc.classes = newClassIndex(&fc.c.Pool)
 	}
 	fc.mg.missing = nil
-	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, name: fc.c.MemberName(m) + fc.c.MemberDesc(m), insns: fc.insns}
+	buf := insnBuffers.Get().(*[]Instruction)
+	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, name: fc.c.MemberName(m) + fc.c.MemberDesc(m), insns: *buf}
 	r, err := a.run()
-	fc.insns = a.insns[:0]
+	*buf = a.insns[:0]
+	insnBuffers.Put(buf)
 	return r, err
 }
 
