@@ -392,3 +392,12 @@ func (p *printer) switchBlock(line string, in *bytecode.Instruction) {
 	p.printf("%22s: %d\n", "default", sw.Default)
 	p.printf("%11s\n", "}")
 }
+
+// PrintMethod writes one method of c: its declaration and, with Code, its
+// code, as Print would show it.
+func PrintMethod(w io.Writer, c *classfile.Class, m *classfile.Member, opt Options) error {
+	bw := bufio.NewWriter(w)
+	p := &printer{w: bw, c: c, opt: opt}
+	p.method(m)
+	return bw.Flush()
+}

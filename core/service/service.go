@@ -156,8 +156,9 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 	return p.ProcessStages(data, -1)
 }
 
-// ProcessStages is Process stopped after the given number of services; the
-// workbench's stepper uses it, so a step is exactly what the proxy would do.
+// ProcessStages is Process stopped after the given number of services
+// (frames are recomputed only in the full run, stages < 0); the workbench's
+// stepper uses it, so a step is exactly what the proxy would do.
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 	t0 := time.Now()
 	c, err := classfile.Parse(data)
@@ -182,7 +183,7 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		r.Elapsed = time.Since(t)
 		res.Reports = append(res.Reports, r)
 	}
-	if p.RecomputeFrames && (stages < 0 || stages >= len(p.Services)) {
+	if p.RecomputeFrames && stages < 0 {
 		t := time.Now()
 		r := Report{Service: "frames", Class: c.Name()}
 		for _, m := range c.Methods {

@@ -43,7 +43,8 @@ func usageError(cmd *Command, format string, args ...any) error {
 
 var commands = map[string]*Command{}
 
-func register(c *Command) { commands[c.Name] = c }
+// Register adds a command; packages above cli (the REPL, the TUI) add theirs.
+func Register(c *Command) { commands[c.Name] = c }
 
 // Commands lists the commands, sorted by name.
 func Commands() []*Command {

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(&Command{
+	Register(&Command{
 		Name:    "javap",
 		Usage:   "javap [-c] [-v] [-p] CLASS|JAR|DIR|JMOD [NAME…]",
 		Summary: "disassemble classes in the layout of the JDK's javap (all classes of a container when no NAME is given)",

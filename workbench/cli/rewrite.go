@@ -28,7 +28,7 @@ func hierarchyPath(cp string) (classpath.Path, error) {
 }
 
 func init() {
-	register(&Command{
+	Register(&Command{
 		Name:    "rewrite",
 		Usage:   "rewrite [--services a,b,c] [--frames keep|recompute] [--classpath PATH] IN -o OUT",
 		Summary: "run the static service pipeline offline over a class file, a directory or a jar",

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(&Command{
+	Register(&Command{
 		Name:    "runtime",
 		Usage:   "runtime -o FILE.jar",
 		Summary: "write the client runtime (the dynamic service components rewritten code calls) as a jar",

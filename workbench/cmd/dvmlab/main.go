@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"dvmlab/workbench/cli"
+	_ "dvmlab/workbench/repl"
 )
 
 func main() {

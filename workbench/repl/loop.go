@@ -1,0 +1,146 @@
+package repl
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/chzyer/readline"
+
+	"dvmlab/workbench/cli"
+)
+
+func init() {
+	cli.Register(&cli.Command{
+		Name:    "repl",
+		Usage:   "repl [-f FILE]",
+		Summary: "the interactive workbench: load, browse, step the pipeline, diff; -f runs a script of commands",
+		Example: "dvmlab repl -f notebooks/tour.dvm",
+		Run:     runREPL,
+	})
+}
+
+func runREPL(env *cli.Env, args []string) error {
+	fs := flag.NewFlagSet("repl", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	file := fs.String("f", "", "run the commands in FILE, then exit")
+	if err := fs.Parse(args); err != nil {
+		return &cli.ExitError{Code: 2}
+	}
+	s := NewSession(env.Stdout, env.Stderr)
+	defer s.Close()
+	if *file != "" {
+		f, err := os.Open(*file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return Script(s, f)
+	}
+	if f, ok := env.Stdin.(*os.File); !ok || !isTerminal(f) {
+		return Script(s, env.Stdin)
+	}
+	return Interactive(s)
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// Script runs commands line by line, echoing each after a prompt so the
+// output reads like a session. An error prints one line and the script goes
+// on; the result reports how many commands failed.
+func Script(s *Session, r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	failed := 0
+	for sc.Scan() && !s.Done() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fmt.Fprintf(s.Out, "dvmlab> %s\n", line)
+		if err := s.Exec(line); err != nil {
+			fmt.Fprintf(s.Out, "error: %v\n", err)
+			failed++
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &cli.ExitError{Code: 1, Msg: fmt.Sprintf("%d commands failed", failed)}
+	}
+	return nil
+}
+
+// Interactive runs the REPL on a terminal with history and completion of
+// commands and class names.
+func Interactive(s *Session) error {
+	home, _ := os.UserHomeDir()
+	rl, err := readline.NewEx(&readline.Config{
+		Prompt:       "dvmlab> ",
+		HistoryFile:  filepath.Join(home, ".dvmlab_history"),
+		AutoComplete: completer{s},
+	})
+	if err != nil {
+		return err
+	}
+	defer rl.Close()
+	s.Out, s.Err = rl.Stdout(), rl.Stderr()
+	fmt.Fprintln(s.Out, "dvmlab workbench — help lists the commands, quit leaves")
+	for !s.Done() {
+		line, err := rl.Readline()
+		if err == readline.ErrInterrupt {
+			continue
+		}
+		if err != nil {
+			return nil // end of input
+		}
+		if err := s.Exec(line); err != nil {
+			fmt.Fprintf(s.Out, "error: %v\n", err)
+		}
+	}
+	return nil
+}
+
+// completer completes command names first, then class names (binary form)
+// and, after a class, its methods.
+type completer struct{ s *Session }
+
+func (c completer) Do(line []rune, pos int) ([][]rune, int) {
+	text := string(line[:pos])
+	words := strings.Fields(text)
+	last := ""
+	if len(words) > 0 && !strings.HasSuffix(text, " ") {
+		last = words[len(words)-1]
+		words = words[:len(words)-1]
+	}
+	var cands []string
+	if len(words) == 0 {
+		for _, cmd := range commands {
+			cands = append(cands, cmd.name)
+		}
+		for _, cmd := range cli.Commands() {
+			cands = append(cands, cmd.Name)
+		}
+	} else {
+		for _, n := range c.s.names() {
+			cands = append(cands, strings.ReplaceAll(n, "/", "."))
+		}
+	}
+	sort.Strings(cands)
+	var out [][]rune
+	for _, cand := range cands {
+		if strings.HasPrefix(cand, last) {
+			out = append(out, []rune(cand[len(last):]+" "))
+		}
+	}
+	return out, len([]rune(last))
+}

@@ -1,0 +1,128 @@
+package repl
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+// script runs a REPL script and returns everything it printed.
+func script(t *testing.T, text string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	s := NewSession(&out, &out)
+	defer s.Close()
+	err := Script(s, strings.NewReader(text))
+	return out.String(), err
+}
+
+func wantAll(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+// TestEveryCommand drives each command once on JLex, a real program.
+func TestEveryCommand(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	out, err := script(t, `
+# comments and blank lines are skipped
+
+load /usr/share/java/JLex.jar
+classes JLex.CS*
+classes JLex/CSpec
+show JLex.CSpec.<init>
+services
+pipeline coverage --frames
+step JLex.CSpec
+step
+diff <init>
+step
+help
+help step
+help javap
+run javap /usr/share/java/JLex.jar JLex.CSpec
+quit
+load /never/reached.jar
+`)
+	if err != nil {
+		t.Fatalf("script failed: %v\n%s", err, out)
+	}
+	wantAll(t, out,
+		"loaded 26 classes from jar /usr/share/java/JLex.jar",
+		"JLex.CSet\nJLex.CSimplifyNfa\nJLex.CSpec\n",
+		"JLex.CSpec(JLex.CLexGen);\n    Code:\n       0: aload_0",
+		"none\ncoverage\n",
+		"pipeline: parse, coverage, frames, emit",
+		"stage 0/2 parsed: JLex.CSpec",
+		"stage 1/2 coverage:",
+		"+       0: ldc           #",
+		"// Method dvmlab/runtime/Coverage.hit:(Ljava/lang/String;I)V",
+		"        6: aload_0", // moved, not changed
+		"stage 2/2 frames recomputed, emitted",
+		"usage: step [CLASS]",
+		"usage: javap [-c] [-v] [-p]",
+		"class JLex.CSpec {",
+	)
+	if strings.Contains(out, "never/reached") && strings.Contains(out, "error:") {
+		t.Error("commands after quit ran")
+	}
+}
+
+// TestErrorsGoOn checks that each bad command prints one error line and the
+// script continues to the next.
+func TestErrorsGoOn(t *testing.T) {
+	out, err := script(t, `
+frobnicate
+load /no/such.jar
+load
+classes
+show Nope
+step
+diff
+pipeline nosuch
+help nosuch
+classes [
+step Nope
+run
+run javap /no/such.jar
+say "unterminated
+services
+`)
+	if err == nil {
+		t.Fatal("a script with failing commands reported success")
+	}
+	wantAll(t, out,
+		`error: unknown command "frobnicate" (try help)`,
+		"error: stat /no/such.jar: no such file or directory",
+		"error: usage: load PATH",
+		"error: no classes loaded (try: load PATH)",
+		"error: no loaded class Nope",
+		"error: nothing under way (try: step CLASS)",
+		`error: unknown service "nosuch"`,
+		`error: no command "nosuch"`,
+		"error: run: which command?",
+		"error: javap exited with status 1",
+		"error: unterminated quote",
+		"none\ncoverage\n", // the last command still ran
+	)
+	if n := strings.Count(out, "error: "); n != 14 {
+		t.Errorf("%d error lines, want 14:\n%s", n, out)
+	}
+}
+
+func TestListingDiff(t *testing.T) {
+	a := []string{"  m();", "    Code:", "       0: iload_0", "       1: ireturn"}
+	b := []string{"  m();", "    Code:", "       0: nop", "       1: iload_0", "       2: ireturn"}
+	got := strings.Join(listingDiff(a, b), "\n")
+	want := strings.Join([]string{"   m();", "     Code:", "+       0: nop", "        1: iload_0", "        2: ireturn"}, "\n")
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}
