@@ -6,7 +6,6 @@
 package repl
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,9 +16,9 @@ import (
 
 	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
-	"dvmlab/core/javap"
 	"dvmlab/core/service"
 	"dvmlab/workbench/cli"
+	"dvmlab/workbench/listing"
 )
 
 // Session is the REPL's state: loaded sources and the stepper.
@@ -246,37 +245,6 @@ func (s *Session) read(class string) (*classfile.Class, []byte, error) {
 	return c, data, nil
 }
 
-// listing is the javap -c -p text of a class, or of the methods named
-// method (every overload) when method is set.
-func listing(data []byte, method string) ([]string, error) {
-	c, err := classfile.Parse(data)
-	if err != nil {
-		return nil, err
-	}
-	opt := javap.Options{Code: true, Private: true}
-	var b bytes.Buffer
-	if method == "" {
-		err = javap.Print(&b, c, opt)
-	} else {
-		found := false
-		for _, m := range c.Methods {
-			if c.MemberName(m) == method {
-				found = true
-				if err = javap.PrintMethod(&b, c, m, opt); err != nil {
-					break
-				}
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("no method %s", method)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n"), nil
-}
-
 func (s *Session) show(args []string) error {
 	if len(args) != 1 {
 		return errors.New("usage: show CLASS[.METHOD]")
@@ -289,7 +257,7 @@ func (s *Session) show(args []string) error {
 	if err != nil {
 		return err
 	}
-	lines, err := listing(data, method)
+	lines, err := listing.Of(data, method)
 	if err != nil {
 		return fmt.Errorf("%s: %w", classfile.BinaryName(class), err)
 	}
@@ -426,16 +394,16 @@ func (s *Session) diff(args []string) error {
 	if len(args) == 1 {
 		method = args[0]
 	}
-	a, err := listing(s.prev, method)
+	a, err := listing.Of(s.prev, method)
 	if err != nil {
 		return err
 	}
-	b, err := listing(s.cur, method)
+	b, err := listing.Of(s.cur, method)
 	if err != nil {
 		return err
 	}
 	changed := 0
-	for _, l := range listingDiff(a, b) {
+	for _, l := range listing.Diff(a, b) {
 		if l[0] != ' ' {
 			changed++
 		}

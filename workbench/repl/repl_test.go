@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"dvmlab/workbench/listing"
 )
 
 // script runs a REPL script and returns everything it printed.
@@ -120,7 +122,7 @@ services
 func TestListingDiff(t *testing.T) {
 	a := []string{"  m();", "    Code:", "       0: iload_0", "       1: ireturn"}
 	b := []string{"  m();", "    Code:", "       0: nop", "       1: iload_0", "       2: ireturn"}
-	got := strings.Join(listingDiff(a, b), "\n")
+	got := strings.Join(listing.Diff(a, b), "\n")
 	want := strings.Join([]string{"   m();", "     Code:", "+       0: nop", "        1: iload_0", "        2: ireturn"}, "\n")
 	if got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)

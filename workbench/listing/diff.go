@@ -1,9 +1,47 @@
-package repl
+// Package listing makes the javap-style text the workbench shows, and diffs
+// two listings instruction by instruction.
+package listing
 
 import (
+	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"dvmlab/core/classfile"
+	"dvmlab/core/javap"
 )
+
+// Of is the javap -c -p text of a class, or of the methods named method
+// (every overload) when method is set.
+func Of(data []byte, method string) ([]string, error) {
+	c, err := classfile.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	opt := javap.Options{Code: true, Private: true}
+	var b bytes.Buffer
+	if method == "" {
+		err = javap.Print(&b, c, opt)
+	} else {
+		found := false
+		for _, m := range c.Methods {
+			if c.MemberName(m) == method {
+				found = true
+				if err = javap.PrintMethod(&b, c, m, opt); err != nil {
+					break
+				}
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("no method %s", method)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n"), nil
+}
 
 // listingKey is what two listing lines are compared by: the line without
 // its instruction offset, so code that only moved is not shown as changed.
@@ -17,9 +55,9 @@ func listingKey(l string) string {
 	return l
 }
 
-// listingDiff diffs two listings by listingKey, printing a's lines where
+// Diff diffs two listings by listingKey, printing a's lines where
 // they were removed and b's elsewhere.
-func listingDiff(a, b []string) []string {
+func Diff(a, b []string) []string {
 	ka := make([]string, len(a))
 	kb := make([]string, len(b))
 	for i, l := range a {

@@ -1,0 +1,339 @@
+// Package tui is dvmlab's terminal UI: a class list beside a javap-style
+// listing, and the pipeline stepper with a diff of each step. It runs the
+// same pipeline and printer as the command line and the REPL.
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+	"dvmlab/core/service"
+	"dvmlab/workbench/listing"
+)
+
+// KeyMap lists the bindings; the footer is made from it.
+type KeyMap struct {
+	Up, Down, PageUp, PageDown, Filter, Step, Reset, Diff, Help, Quit key.Binding
+}
+
+// Keys are the default bindings.
+var Keys = KeyMap{
+	Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous class")),
+	Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next class")),
+	PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "scroll code up")),
+	PageDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn/space", "scroll code down")),
+	Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter classes")),
+	Step:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step pipeline")),
+	Reset:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart steps")),
+	Diff:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff last step")),
+	Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+	Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+}
+
+// ShortHelp is the footer's list.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Step, k.Diff, k.Filter, k.Help, k.Quit}
+}
+
+// FullHelp is shown with ?.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Filter, k.Step, k.Reset, k.Diff}, {k.Help, k.Quit}}
+}
+
+var (
+	titleStyle    = lipgloss.NewStyle().Bold(true)
+	selectedStyle = lipgloss.NewStyle().Reverse(true)
+	paneStyle     = lipgloss.NewStyle().Border(lipgloss.NormalBorder())
+	footerStyle   = lipgloss.NewStyle().Faint(true)
+	addStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
+	delStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
+)
+
+// Model is the root model.
+type Model struct {
+	src      classpath.Source
+	names    []string // all classes, internal names
+	shown    []int    // indices into names passing the filter
+	cursor   int
+	top      int // first visible row of the class list
+	filter   string
+	editing  bool // typing a filter
+	pipeline *service.Pipeline
+
+	lines  []string // the right pane
+	scroll int
+	status string
+
+	// stepper state for the selected class
+	original []byte
+	stage    int
+	prev     []byte
+	cur      []byte
+	showDiff bool
+
+	width, height int
+	fullHelp      bool
+}
+
+// New makes a model over src with the given pipeline.
+func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
+	names, err := src.Names()
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{src: src, names: names, pipeline: p, width: 100, height: 30}
+	m.applyFilter()
+	m.load()
+	return m, nil
+}
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return nil }
+
+func (m *Model) applyFilter() {
+	m.shown = m.shown[:0]
+	f := strings.ToLower(m.filter)
+	for i, n := range m.names {
+		if f == "" || strings.Contains(strings.ToLower(classfile.BinaryName(n)), f) {
+			m.shown = append(m.shown, i)
+		}
+	}
+	if m.cursor >= len(m.shown) {
+		m.cursor = max(0, len(m.shown)-1)
+	}
+}
+
+func (m *Model) selected() string {
+	if len(m.shown) == 0 {
+		return ""
+	}
+	return m.names[m.shown[m.cursor]]
+}
+
+// load shows the selected class and resets the stepper.
+func (m *Model) load() {
+	m.scroll, m.stage, m.showDiff = 0, 0, false
+	name := m.selected()
+	if name == "" {
+		m.lines, m.status = []string{"(no classes match)"}, ""
+		return
+	}
+	data, err := m.src.Find(name)
+	if err != nil {
+		m.lines, m.status = []string{"error: " + err.Error()}, ""
+		return
+	}
+	m.original, m.prev, m.cur = data, data, data
+	m.lines = lines(data)
+	m.status = fmt.Sprintf("%s: parsed, %d bytes; pipeline %s", classfile.BinaryName(name), len(data), m.pipeline)
+}
+
+// lines is the listing of a class, or the error in its place.
+func lines(data []byte) []string {
+	l, err := listing.Of(data, "")
+	if err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	return l
+}
+
+// step advances the selected class one stage through the pipeline.
+func (m *Model) step() {
+	last := len(m.pipeline.Services) + 1
+	if m.stage >= last {
+		m.status = "already emitted; r restarts"
+		return
+	}
+	m.stage++
+	stages := m.stage
+	if m.stage == last {
+		stages = -1
+	}
+	res, err := m.pipeline.ProcessStages(m.original, stages)
+	if err != nil {
+		m.status = "error: " + err.Error()
+		return
+	}
+	m.prev, m.cur = m.cur, res.Out
+	name := "emitted"
+	if m.stage < last {
+		name = m.pipeline.Services[m.stage-1].Name()
+	}
+	ins := 0
+	for _, r := range res.Reports {
+		ins += r.Inserted
+	}
+	m.status = fmt.Sprintf("stage %d/%d %s: %d -> %d bytes, %d inserted so far", m.stage, last, name, len(m.prev), len(m.cur), ins)
+	m.showDiff = true
+	m.refresh()
+}
+
+func (m *Model) refresh() {
+	if !m.showDiff {
+		m.lines = lines(m.cur)
+		return
+	}
+	m.lines = listing.Diff(lines(m.prev), lines(m.cur))
+	// Bring the first change into view, with a little context above it.
+	for i, l := range m.lines {
+		if l != "" && l[0] != ' ' {
+			m.scroll = max(0, i-3)
+			break
+		}
+	}
+}
+
+// Update implements tea.Model; keys first, then window size.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.KeyMsg:
+		// Typed-ahead or pasted keys arrive as one message; take them one
+		// at a time so "/CSpec" filters as if typed slowly.
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			var cmd tea.Cmd
+			for _, r := range msg.Runes {
+				_, c := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+				if c != nil {
+					cmd = c
+				}
+			}
+			return m, cmd
+		}
+		if m.editing {
+			switch msg.Type {
+			case tea.KeyEnter, tea.KeyEsc:
+				m.editing = false
+			case tea.KeyBackspace:
+				if m.filter != "" {
+					m.filter = m.filter[:len(m.filter)-1]
+				}
+			case tea.KeyRunes:
+				m.filter += string(msg.Runes)
+			}
+			m.cursor, m.top = 0, 0
+			m.applyFilter()
+			m.load()
+			return m, nil
+		}
+		switch {
+		case key.Matches(msg, Keys.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, Keys.Up):
+			if m.cursor > 0 {
+				m.cursor--
+				m.load()
+			}
+		case key.Matches(msg, Keys.Down):
+			if m.cursor < len(m.shown)-1 {
+				m.cursor++
+				m.load()
+			}
+		case key.Matches(msg, Keys.PageDown):
+			m.scroll = min(m.scroll+m.bodyHeight(), max(0, len(m.lines)-1))
+		case key.Matches(msg, Keys.PageUp):
+			m.scroll = max(0, m.scroll-m.bodyHeight())
+		case key.Matches(msg, Keys.Filter):
+			m.editing = true
+		case key.Matches(msg, Keys.Step):
+			m.step()
+		case key.Matches(msg, Keys.Reset):
+			m.load()
+		case key.Matches(msg, Keys.Diff):
+			m.showDiff = !m.showDiff
+			m.refresh()
+		case key.Matches(msg, Keys.Help):
+			m.fullHelp = !m.fullHelp
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) bodyHeight() int { return max(3, m.height-5) }
+
+// View implements tea.Model.
+func (m *Model) View() string {
+	h := m.bodyHeight()
+	listW := min(40, m.width/3)
+	codeW := max(20, m.width-listW-4)
+
+	// Keep the cursor visible; render only the rows on screen, so the whole
+	// JDK's 26,500 names cost nothing per frame.
+	if m.cursor < m.top {
+		m.top = m.cursor
+	}
+	if m.cursor >= m.top+h {
+		m.top = m.cursor - h + 1
+	}
+	var left []string
+	for r := m.top; r < len(m.shown) && r < m.top+h; r++ {
+		n := truncate(classfile.BinaryName(m.names[m.shown[r]]), listW)
+		if r == m.cursor {
+			n = selectedStyle.Render(n)
+		}
+		left = append(left, n)
+	}
+	var right []string
+	for r := m.scroll; r < len(m.lines) && r < m.scroll+h; r++ {
+		l := truncate(m.lines[r], codeW)
+		switch {
+		case strings.HasPrefix(l, "+"):
+			l = addStyle.Render(l)
+		case strings.HasPrefix(l, "-"):
+			l = delStyle.Render(l)
+		}
+		right = append(right, l)
+	}
+	lp := paneStyle.Width(listW).Height(h).Render(strings.Join(left, "\n"))
+	rp := paneStyle.Width(codeW).Height(h).Render(strings.Join(right, "\n"))
+	head := titleStyle.Render(fmt.Sprintf("dvmlab — %s — %d of %d classes", m.src, len(m.shown), len(m.names)))
+	if m.editing || m.filter != "" {
+		head += "  filter: " + m.filter
+		if m.editing {
+			head += "▏"
+		}
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(m.status, m.width), m.footer())
+}
+
+func (m *Model) footer() string {
+	var parts []string
+	groups := [][]key.Binding{Keys.ShortHelp()}
+	if m.fullHelp {
+		groups = Keys.FullHelp()
+	}
+	for _, g := range groups {
+		for _, b := range g {
+			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	return footerStyle.Render(truncate(strings.Join(parts, " · "), m.width))
+}
+
+func truncate(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	if w <= 1 || len(r) <= w {
+		return s
+	}
+	return string(r[:w-1]) + "…"
+}
+
+// Run opens the TUI on a terminal.
+func Run(src classpath.Source, p *service.Pipeline) error {
+	m, err := New(src, p)
+	if err != nil {
+		return err
+	}
+	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
+	return err
+}
