@@ -96,42 +96,36 @@ func Ours(classes [][]byte, warmup, runs int) (readWrite, frames float64, err er
 	}
 	h := classpath.NewHierarchy(own)
 	buf := make([]byte, 0, 1<<16)
-	rw, err := median(warmup, runs, func() error {
-		for _, b := range classes {
-			c, err := classfile.Parse(b)
-			if err != nil {
-				return err
-			}
-			if buf, err = c.AppendTo(buf[:0]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, 0, err
-	}
-	fr, err := median(warmup, runs, func() error {
-		for _, b := range classes {
-			c, err := classfile.Parse(b)
-			if err != nil {
-				return err
-			}
-			fc := bytecode.NewFrameComputer(c, h)
-			for _, m := range c.Methods {
-				if m.Code() == nil {
-					continue
+	pass := func(frames bool) func() error {
+		return func() error {
+			for _, b := range classes {
+				c, err := classfile.Parse(b)
+				if err != nil {
+					return err
 				}
-				if _, err := fc.Compute(m); err != nil {
+				if frames {
+					fc := bytecode.NewFrameComputer(c, h)
+					for _, m := range c.Methods {
+						if m.Code() == nil {
+							continue
+						}
+						if _, err := fc.Compute(m); err != nil {
+							return err
+						}
+					}
+				}
+				if buf, err = c.AppendTo(buf[:0]); err != nil {
 					return err
 				}
 			}
-			if buf, err = c.AppendTo(buf[:0]); err != nil {
-				return err
-			}
+			return nil
 		}
-		return nil
-	})
+	}
+	rw, err := median(warmup, runs, pass(false))
+	if err != nil {
+		return 0, 0, err
+	}
+	fr, err := median(warmup, runs, pass(true))
 	if err != nil {
 		return 0, 0, err
 	}

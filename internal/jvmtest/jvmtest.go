@@ -71,13 +71,7 @@ type Result struct {
 // Java runs `java ARGS…` with a time limit and returns its output.
 func Java(t testing.TB, args ...string) Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, Tool(t, "java"), args...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	return Result{Stdout: o.String(), Stderr: e.String(), Err: err}
+	return JavaIn(t, "", args...)
 }
 
 // MustJava is Java that fails the test when the JVM exits non-zero.
@@ -97,7 +91,7 @@ func tail(s string, n int) string {
 	return s
 }
 
-// JavaIn is Java run in directory dir.
+// JavaIn is Java run in directory dir ("" for the current one).
 func JavaIn(t testing.TB, dir string, args ...string) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
