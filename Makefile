@@ -46,6 +46,7 @@ FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./core/classfile/
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./core/bytecode/
+	$(GO) test -run '^$$' -fuzz FuzzComputeFrames -fuzztime $(FUZZTIME) ./core/bytecode/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/classfile/ ./core/classpath/
