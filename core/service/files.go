@@ -34,8 +34,9 @@ type Stats struct {
 	BytesIn   int64
 	BytesOut  int64
 	Reports   []Report
-	Errors    []error // one *ClassError per failed class
-	Unchanged int     // classes whose output equals their input
+	Errors    []error  // one *ClassError per failed class
+	Unchanged int      // classes whose output equals their input
+	Dropped   []string // signature files of a signed jar, invalid once classes change
 }
 
 // Progress, when set, is called after every class with the number done.
@@ -212,27 +213,15 @@ func readEntry(f *zip.File) ([]byte, error) {
 }
 
 func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error) {
-	zr, err := zip.OpenReader(in)
+	f, err := os.Open(in)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in, err)
+		return nil, err
 	}
-	defer zr.Close()
-	var jobs []*job
-	byEntry := map[string]*job{}
-	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".class") || f.FileInfo().IsDir() {
-			continue
-		}
-		data, err := readEntry(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s!%s: %w", in, f.Name, err)
-		}
-		j := &job{entry: f.Name, data: data}
-		jobs = append(jobs, j)
-		byEntry[f.Name] = j
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
 	}
-	p.parallel(jobs, progress)
-
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return nil, err
 	}
@@ -241,16 +230,62 @@ func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error)
 		return nil, err
 	}
 	defer os.Remove(tmp.Name())
-	zw := zip.NewWriter(tmp)
+	s, err := p.RewriteJar(f, st.Size(), tmp, progress)
+	if err != nil {
+		tmp.Close()
+		return s, fmt.Errorf("%s: %w", in, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return s, err
+	}
+	return s, os.Rename(tmp.Name(), out)
+}
+
+// MaxJarEntries bounds the entries of one jar, against zip bombs made of
+// many small entries.
+const MaxJarEntries = 200000
+
+// RewriteJar runs the pipeline over every class of the jar in r and writes
+// the new jar to w, every other entry copied compressed as it was. Signature
+// files of a signed jar are dropped, since the classes they sign change; the
+// Stats notes say so.
+func (p *Pipeline) RewriteJar(r io.ReaderAt, size int64, w io.Writer, progress Progress) (*Stats, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("not a jar: %w", err)
+	}
+	if len(zr.File) > MaxJarEntries {
+		return nil, fmt.Errorf("%d entries exceed the limit of %d", len(zr.File), MaxJarEntries)
+	}
+	var jobs []*job
+	byEntry := map[string]*job{}
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, ".class") || f.FileInfo().IsDir() {
+			continue
+		}
+		data, err := readEntry(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		j := &job{entry: f.Name, data: data}
+		jobs = append(jobs, j)
+		byEntry[f.Name] = j
+	}
+	p.parallel(jobs, progress)
+
+	zw := zip.NewWriter(w)
 	s := &Stats{}
 	for _, f := range zr.File {
 		j := byEntry[f.Name]
 		if j == nil {
+			if isSignatureFile(f.Name) && len(jobs) > 0 {
+				s.Dropped = append(s.Dropped, f.Name)
+				continue
+			}
 			// Copy the compressed bytes as they are: no recompression, and
 			// the entry's metadata survives.
 			if err := zw.Copy(f); err != nil {
-				tmp.Close()
-				return s, fmt.Errorf("%s!%s: %w", in, f.Name, err)
+				return s, fmt.Errorf("%s: %w", f.Name, err)
 			}
 			s.Copied++
 			continue
@@ -264,18 +299,24 @@ func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error)
 			_, err = w.Write(data)
 		}
 		if err != nil {
-			tmp.Close()
-			return s, fmt.Errorf("%s!%s: %w", in, f.Name, err)
+			return s, fmt.Errorf("%s: %w", f.Name, err)
 		}
 	}
-	if err := zw.Close(); err != nil {
-		tmp.Close()
-		return s, err
+	return s, zw.Close()
+}
+
+// isSignatureFile reports whether a jar entry belongs to a jar signature
+// (META-INF/*.SF, *.RSA, *.DSA, *.EC), which rewriting invalidates.
+func isSignatureFile(name string) bool {
+	if !strings.HasPrefix(name, "META-INF/") || strings.Count(name, "/") != 1 {
+		return false
 	}
-	if err := tmp.Close(); err != nil {
-		return s, err
+	for _, ext := range []string{".SF", ".RSA", ".DSA", ".EC"} {
+		if strings.HasSuffix(strings.ToUpper(name), ext) {
+			return true
+		}
 	}
-	return s, os.Rename(tmp.Name(), out)
+	return false
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so a reader

@@ -79,6 +79,9 @@ func runRewrite(env *Env, args []string) error {
 	for _, e := range st.Errors {
 		fmt.Fprintf(env.Stderr, "dvmlab rewrite: %v\n", e)
 	}
+	for _, d := range st.Dropped {
+		fmt.Fprintf(env.Stderr, "dvmlab rewrite: dropped %s: the jar's signature no longer matches its rewritten classes\n", d)
+	}
 	if !*quiet {
 		fmt.Fprintf(env.Stderr, "rewrote %d classes (%d unchanged, %d failed), copied %d other files, %d -> %d bytes, services %s, %v\n",
 			st.Classes, st.Unchanged, st.Failed, st.Copied, st.BytesIn, st.BytesOut, p, time.Since(t0).Round(time.Millisecond))

@@ -1,0 +1,204 @@
+package proxy
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+	"dvmlab/core/runtime"
+	"dvmlab/core/service"
+	_ "dvmlab/core/service/coverage"
+	"dvmlab/internal/jvmtest"
+)
+
+// loopback serves h on 127.0.0.1 only.
+func loopback(t *testing.T, h http.Handler) *httptest.Server {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := httptest.NewUnstartedServer(h)
+	s.Listener = l
+	s.Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// site lays out an origin directory: JLex as a jar and as loose classes.
+func site(t *testing.T) string {
+	jar := "/usr/share/java/JLex.jar"
+	data, err := os.ReadFile(jar)
+	if err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "JLex.jar"), data, 0o644)
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, ".class") {
+			continue
+		}
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		p := filepath.Join(dir, "classes", filepath.FromSlash(f.Name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, b, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "Broken.class"), []byte{0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 52, 0, 9}, 0o644)
+	os.WriteFile(filepath.Join(dir, "broken.jar"), []byte("PK\x03\x04 not really"), 0o644)
+	return dir
+}
+
+func proxyFor(t *testing.T, services string) (*Proxy, *httptest.Server) {
+	p, err := service.Parse(services)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.RecomputeFrames = true
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { jdk.Close() })
+	p.Classpath = []classpath.Finder{jdk}
+	cache, err := OpenCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := New(p, cache)
+	return px, loopback(t, px)
+}
+
+func get(t *testing.T, proxyURL, target string) *http.Response {
+	pu, _ := url.Parse(proxyURL)
+	c := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+	resp, err := c.Get(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// TestEndToEnd runs JLex from the origin through the proxy in a stock JVM,
+// as a jar and class by class, and compares with running the jar directly;
+// the second run comes from the cache.
+func TestEndToEnd(t *testing.T) {
+	dir := site(t)
+	origin := loopback(t, &Origin{Dir: dir})
+	px, ps := proxyFor(t, "coverage")
+	var rt bytes.Buffer
+	if err := runtime.WriteJar(&rt); err != nil {
+		t.Fatal(err)
+	}
+	rtJar := filepath.Join(t.TempDir(), "rt.jar")
+	os.WriteFile(rtJar, rt.Bytes(), 0o644)
+	spec, err := os.ReadFile("/usr/share/doc/jlex/examples/sample.lex")
+	if err != nil {
+		t.Skip(err)
+	}
+	run := func(args ...string) (string, []byte) {
+		work := t.TempDir()
+		os.WriteFile(filepath.Join(work, "s.lex"), spec, 0o644)
+		r := jvmtest.JavaIn(t, work, append(args, "s.lex")...)
+		if r.Err != nil {
+			t.Fatalf("java %v: %v\n%s", args, r.Err, r.Stderr)
+		}
+		out, err := os.ReadFile(filepath.Join(work, "s.lex.java"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Stdout, out
+	}
+	wantOut, wantLexer := run("-cp", "/usr/share/java/JLex.jar", "JLex.Main")
+	pu, _ := url.Parse(ps.URL)
+	client := []string{"-Xverify:all", "-Dhttp.proxyHost=" + pu.Hostname(), "-Dhttp.proxyPort=" + pu.Port(),
+		"-Dhttp.nonProxyHosts=", "-Ddvmlab.coverage.out=" + filepath.Join(t.TempDir(), "cov.txt"),
+		"-cp", rtJar, "dvmlab.runtime.Launcher"}
+	for _, mode := range []struct{ name, url string }{{"jar", origin.URL + "/JLex.jar"}, {"classes", origin.URL + "/classes/"}} {
+		for round := 1; round <= 2; round++ {
+			before := px.Hits.Load()
+			out, lexer := run(append(client, mode.url, "JLex.Main")...)
+			if out != wantOut || !bytes.Equal(lexer, wantLexer) {
+				t.Fatalf("%s mode, run %d: output differs from the direct run", mode.name, round)
+			}
+			hits := px.Hits.Load() - before
+			if round == 2 && hits == 0 {
+				t.Errorf("%s mode: the second run was not served from the cache", mode.name)
+			}
+			t.Logf("%s mode run %d: identical output; %d cache hits", mode.name, round, hits)
+		}
+	}
+	t.Logf("proxy: %d requests, %d rewritten, %d cache hits, %d failures", px.Requests.Load(), px.Rewritten.Load(), px.Hits.Load(), px.Failures.Load())
+}
+
+// TestBadInput: a malformed class becomes a class that throws
+// ClassFormatError, a malformed jar an HTTP error with the reason, a dead
+// origin a 502; the proxy keeps serving throughout.
+func TestBadInput(t *testing.T) {
+	dir := site(t)
+	origin := loopback(t, &Origin{Dir: dir})
+	_, ps := proxyFor(t, "none")
+
+	resp := get(t, ps.URL, origin.URL+"/Broken.class")
+	body, _ := io.ReadAll(resp.Body)
+	c, err := classfile.Parse(body)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("replacement class: %d %v", resp.StatusCode, err)
+	}
+	if c.Method("<clinit>", "()V") == nil || !strings.Contains(string(body), "ClassFormatError") {
+		t.Fatal("replacement does not throw ClassFormatError")
+	}
+	// HotSpot agrees: loading it throws our ClassFormatError.
+	cls := t.TempDir()
+	os.WriteFile(filepath.Join(cls, c.Name()+".class"), body, 0o644)
+	loader := jvmtest.Javac(t, map[string]string{"Load.java": "public class Load { public static void main(String[] a) throws Exception { Class.forName(a[0]); } }"})
+	r := jvmtest.Java(t, "-Xverify:all", "-cp", cls+string(os.PathListSeparator)+loader, "Load", c.Name())
+	if !strings.Contains(r.Stderr, "java.lang.ClassFormatError: dvmlab proxy:") {
+		t.Fatalf("JVM said: %s", r.Stderr)
+	}
+
+	resp = get(t, ps.URL, origin.URL+"/broken.jar")
+	body, _ = io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(body), "malformed jar") {
+		t.Fatalf("broken jar: %d %s", resp.StatusCode, body)
+	}
+
+	dead := loopback(t, http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	resp = get(t, ps.URL, deadURL+"/X.class")
+	body, _ = io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(body), "origin unreachable") {
+		t.Fatalf("dead origin: %d %s", resp.StatusCode, body)
+	}
+
+	// Still serving, and concurrent requests for one class are coalesced.
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp := get(t, ps.URL, origin.URL+"/classes/JLex/Main.class")
+			if resp.StatusCode != 200 {
+				t.Errorf("after bad input: %d", resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+}
