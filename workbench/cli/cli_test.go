@@ -60,3 +60,18 @@ func TestRewriteMalformedClass(t *testing.T) {
 		t.Fatalf("malformed class: %d %q", code, errOut)
 	}
 }
+
+func TestServeCommandErrors(t *testing.T) {
+	if code, _, errOut := run("origin", "/no/such/dir"); code != 1 || !strings.Contains(errOut, "not a directory") {
+		t.Fatalf("origin on a missing dir: %d %q", code, errOut)
+	}
+	if code, _, errOut := run("origin", t.TempDir(), "--link", "warp9"); code != 1 || !strings.Contains(errOut, "bad rate") {
+		t.Fatalf("origin with a bad rate: %d %q", code, errOut)
+	}
+	if code, _, errOut := run("proxy", "--services", "nosuch"); code != 1 || !strings.Contains(errOut, "unknown service") {
+		t.Fatalf("proxy with a bad service: %d %q", code, errOut)
+	}
+	if code, _, errOut := run("run", "http://x/app.zip", "Main"); code != 2 || !strings.Contains(errOut, "must end in .jar or /") {
+		t.Fatalf("run with a bad URL: %d %q", code, errOut)
+	}
+}

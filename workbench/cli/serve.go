@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"dvmlab/core/classpath"
+	"dvmlab/core/netsim"
+	"dvmlab/core/proxy"
+	"dvmlab/core/runtime"
+	"dvmlab/core/service"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "origin",
+		Usage:   "origin DIR [--listen ADDR] [--link RATE] [--latency D]",
+		Summary: "serve the classes and jars under DIR over HTTP, optionally through a shaped link",
+		Example: "dvmlab origin /usr/share/java --listen 127.0.0.1:8081 --link 28.8kbps",
+		Run:     runOrigin,
+	})
+	Register(&Command{
+		Name:    "proxy",
+		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames] [--cache DIR|off]",
+		Summary: "the DVM proxy: an HTTP forward proxy that rewrites class files and jars through the service pipeline",
+		Example: "dvmlab proxy --listen 127.0.0.1:8080 --services coverage",
+		Run:     runProxy,
+	})
+	Register(&Command{
+		Name:    "run",
+		Usage:   "run [--proxy ADDR] URL MAINCLASS [ARGS…]",
+		Summary: "start a stock java on an application at URL (a .jar, or a directory ending in /) through the proxy",
+		Example: "dvmlab run --proxy 127.0.0.1:8080 http://127.0.0.1:8081/JLex.jar JLex.Main spec.lex",
+		Run:     runClient,
+	})
+}
+
+// serve runs h on addr until interrupted.
+func serve(env *Env, what, addr string, h http.Handler) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "%s listening on http://%s\n", what, l.Addr())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func runOrigin(env *Env, args []string) error {
+	cmd := Lookup("origin")
+	fs := newFlags(env, cmd)
+	listen := fs.String("listen", "127.0.0.1:8081", "address to listen on")
+	link := fs.String("link", "off", "bandwidth of the simulated link, e.g. 28.8kbps, 10Mbps")
+	latency := fs.Duration("latency", 0, "one-way latency of the simulated link")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return &ExitError{Code: 2}
+	}
+	if len(pos) != 1 {
+		return usageError(cmd, "need exactly one DIR")
+	}
+	if st, err := os.Stat(pos[0]); err != nil || !st.IsDir() {
+		return fmt.Errorf("%s: not a directory", pos[0])
+	}
+	rate, err := netsim.ParseRate(*link)
+	if err != nil {
+		return err
+	}
+	o := &proxy.Origin{Dir: pos[0], Link: netsim.Link{BytesPerSec: rate, Latency: *latency}}
+	fmt.Fprintf(env.Stderr, "origin: %s over a %s link\n", pos[0], o.Link)
+	return serve(env, "origin", *listen, o)
+}
+
+func runProxy(env *Env, args []string) error {
+	cmd := Lookup("proxy")
+	fs := newFlags(env, cmd)
+	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
+	services := fs.String("services", "none", "the static services, in order")
+	frames := fs.Bool("frames", false, "recompute frames in every method")
+	cacheDir := fs.String("cache", filepath.Join(os.TempDir(), "dvmlab-cache"), "cache directory, or off")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return &ExitError{Code: 2}
+	}
+	if len(pos) != 0 {
+		return usageError(cmd, "unexpected %q", pos[0])
+	}
+	p, err := service.Parse(*services)
+	if err != nil {
+		return err
+	}
+	p.RecomputeFrames = *frames
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		return err
+	}
+	defer jdk.Close()
+	p.Classpath = []classpath.Finder{jdk}
+	dir := *cacheDir
+	if dir == "off" {
+		dir = ""
+	}
+	cache, err := proxy.OpenCache(dir)
+	if err != nil {
+		return err
+	}
+	px := proxy.New(p, cache)
+	px.Log = log.New(env.Stderr, "proxy: ", log.LstdFlags)
+	fmt.Fprintf(env.Stderr, "proxy: services %s, cache %s\n", px.Config, map[bool]string{true: dir, false: "off"}[dir != ""])
+	return serve(env, "proxy", *listen, px)
+}
+
+func runClient(env *Env, args []string) error {
+	cmd := Lookup("run")
+	fs := newFlags(env, cmd)
+	proxyAddr := fs.String("proxy", "127.0.0.1:8080", "the proxy's host:port, or direct")
+	// Flags stop at the URL: everything after it belongs to the program.
+	if err := fs.Parse(args); err != nil {
+		return &ExitError{Code: 2}
+	}
+	pos := fs.Args()
+	if len(pos) < 2 {
+		return usageError(cmd, "need URL and MAINCLASS")
+	}
+	if !strings.HasSuffix(pos[0], ".jar") && !strings.HasSuffix(pos[0], "/") {
+		return usageError(cmd, "URL must end in .jar or / (a directory of classes)")
+	}
+	var rt bytes.Buffer
+	if err := runtime.WriteJar(&rt); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp("", "dvmlab-runtime-*.jar")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(rt.Bytes()); err != nil {
+		return err
+	}
+	f.Close()
+	jargs := []string{}
+	if *proxyAddr != "direct" {
+		host, port, err := net.SplitHostPort(*proxyAddr)
+		if err != nil {
+			return fmt.Errorf("--proxy %q: %v", *proxyAddr, err)
+		}
+		// Java bypasses proxies for loopback hosts unless told otherwise.
+		jargs = append(jargs, "-Dhttp.proxyHost="+host, "-Dhttp.proxyPort="+port, "-Dhttp.nonProxyHosts=")
+	}
+	jargs = append(jargs, "-cp", f.Name(), "dvmlab.runtime.Launcher")
+	jargs = append(jargs, pos...)
+	c := exec.Command("java", jargs...)
+	c.Stdin, c.Stdout, c.Stderr = env.Stdin, env.Stdout, env.Stderr
+	if err := c.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return &ExitError{Code: ee.ExitCode()}
+		}
+		return err
+	}
+	return nil
+}
