@@ -1,0 +1,375 @@
+// Package datasets is a manifest of real Java programs from Debian packages,
+// each with a deterministic workload, so that tests and experiments can check
+// that rewritten programs behave exactly like the originals on a real JVM.
+//
+// A Program names its own jars (the ones a rewriting test rewrites) apart
+// from the jars it merely needs (Deps), and Run starts it with an explicit
+// -cp built from both, never `java -jar`, so that RunConfig.Replace can swap
+// any jar for a rewritten copy. The workload inputs are embedded in the
+// package (testdata/), except JLex's, which is Debian's own example.
+//
+// Typical use:
+//
+//	p, _ := datasets.Lookup("xalan")
+//	want, err := p.Run(ctx, datasets.RunConfig{}, t.TempDir())
+//	got, err := p.Run(ctx, datasets.RunConfig{
+//		JVMFlags: []string{"-Xverify:all"},
+//		Replace:  map[string]string{p.Jars[0]: rewrittenJar},
+//	}, t.TempDir())
+//	if d := got.Diff(want); d != "" { t.Error(d) }
+package datasets
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Program is one Debian program with its workload.
+type Program struct {
+	Name        string // "jlex", "cup", "jython", "h2", "xalan", "batik"
+	Package     string // the Debian package that installs Jars
+	Description string
+
+	// Jars are the program's own jars, as absolute paths: the ones a
+	// rewriting test rewrites.
+	Jars []string
+	// Deps are jars from other packages the program needs on the class
+	// path; they are not rewritten. Their order is the order in which the
+	// JVM would search them had it expanded the manifests' Class-Path
+	// attributes itself.
+	Deps []string
+	// Optional are jars that a manifest Class-Path names but that the
+	// Debian package does not depend on (JDBC drivers, loggers, a
+	// JavaScript engine). The JVM adds them when they are installed, so
+	// Run does too, after Deps; the workloads do not need them and Missing
+	// does not report them.
+	Optional []string
+
+	Main     string   // main class
+	JVMFlags []string // flags the program itself needs (system properties)
+	Args     []string // program arguments; file names are relative to the work directory
+	Stdin    string   // input file fed to standard input, "" for none
+	Inputs   []Input  // files placed in the work directory before the run
+	Outputs  []string // files the run writes, returned in Output.Files and compared by Diff
+	Scratch  []string // other files the run leaves behind, removed before a run
+
+	check func(*Output) error
+}
+
+// Input is a file a workload reads. Path is where it comes from: a file on
+// this machine (Debian's own examples), or "" for the embedded testdata file
+// called Name.
+type Input struct {
+	Name string
+	Path string
+}
+
+// RunConfig says how to run a program.
+type RunConfig struct {
+	// Java is the java launcher; "" means $JAVA_HOME/bin/java, else the
+	// java on PATH.
+	Java string
+	// JVMFlags come after the program's own flags, so they can override
+	// its system properties (e.g. -Xverify:all, -Xshare:off,
+	// --patch-module java.base=DIR, -XX:+BytecodeVerificationLocal).
+	JVMFlags []string
+	// Replace maps a jar of Jars, Deps or Optional to the jar to use in its
+	// place, typically a rewritten copy.
+	Replace map[string]string
+	// ExtraClasspath is appended to the class path (e.g. a runtime jar
+	// that rewritten code calls into).
+	ExtraClasspath []string
+	// Timeout bounds the run; 0 means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// DefaultTimeout bounds a run when RunConfig.Timeout is 0: the slowest
+// workload takes a few seconds, so this only catches a hung JVM.
+const DefaultTimeout = 3 * time.Minute
+
+// Output is what a run produced.
+type Output struct {
+	Program string
+	WorkDir string
+	Stdout  string
+	Stderr  string
+	Files   map[string][]byte // Program.Outputs, by name
+	Elapsed time.Duration
+}
+
+// All returns every program, in a fixed order. The slices are copies.
+func All() []Program {
+	out := make([]Program, len(programs))
+	for i, p := range programs {
+		out[i] = p.clone()
+	}
+	return out
+}
+
+// Lookup finds a program by name.
+func Lookup(name string) (Program, bool) {
+	for _, p := range programs {
+		if p.Name == name {
+			return p.clone(), true
+		}
+	}
+	return Program{}, false
+}
+
+func (p Program) clone() Program {
+	p.Jars = slices.Clone(p.Jars)
+	p.Deps = slices.Clone(p.Deps)
+	p.Optional = slices.Clone(p.Optional)
+	p.JVMFlags = slices.Clone(p.JVMFlags)
+	p.Args = slices.Clone(p.Args)
+	p.Inputs = slices.Clone(p.Inputs)
+	p.Outputs = slices.Clone(p.Outputs)
+	p.Scratch = slices.Clone(p.Scratch)
+	return p
+}
+
+// Missing lists the files the program needs that are not on this machine:
+// jars of Jars and Deps, and inputs taken from Debian packages. Empty means
+// the program can run.
+func (p Program) Missing() []string {
+	var out []string
+	for _, f := range p.required() {
+		if _, err := os.Stat(f); err != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (p Program) required() []string {
+	req := append(slices.Clone(p.Jars), p.Deps...)
+	for _, in := range p.Inputs {
+		if in.Path != "" {
+			req = append(req, in.Path)
+		}
+	}
+	return req
+}
+
+// Classpath is the class path Run uses: Jars, Deps and the installed
+// Optional jars, each replaced per cfg.Replace, then cfg.ExtraClasspath.
+func (p Program) Classpath(cfg RunConfig) []string {
+	var cp []string
+	add := func(j string) {
+		if r, ok := cfg.Replace[j]; ok {
+			j = r
+		}
+		cp = append(cp, j)
+	}
+	for _, j := range p.Jars {
+		add(j)
+	}
+	for _, j := range p.Deps {
+		add(j)
+	}
+	for _, j := range p.Optional {
+		// An absent optional jar is left out as the JVM leaves out an
+		// absent Class-Path entry; a replaced one is kept, to fail loudly
+		// if the replacement is missing.
+		if _, replaced := cfg.Replace[j]; replaced {
+			add(j)
+		} else if _, err := os.Stat(j); err == nil {
+			add(j)
+		}
+	}
+	return append(cp, cfg.ExtraClasspath...)
+}
+
+// JavaArgs are the arguments Run passes to java for a run in workDir.
+func (p Program) JavaArgs(cfg RunConfig, workDir string) []string {
+	args := slices.Clone(p.JVMFlags)
+	// user.home and java.io.tmpdir point into the work directory so that
+	// runs share no state: nothing is read from or cached in the caller's
+	// home (Jython's ~/.jython, AWT's font configuration cache).
+	args = append(args,
+		"-Duser.home="+filepath.Join(workDir, "home"),
+		"-Djava.io.tmpdir="+filepath.Join(workDir, "tmp"))
+	args = append(args, cfg.JVMFlags...)
+	args = append(args, "-cp", strings.Join(p.Classpath(cfg), string(os.PathListSeparator)), p.Main)
+	return append(args, p.Args...)
+}
+
+// JavaPath resolves cfg.Java: the launcher Run starts.
+func (cfg RunConfig) JavaPath() (string, error) {
+	if cfg.Java != "" {
+		return cfg.Java, nil
+	}
+	if h := os.Getenv("JAVA_HOME"); h != "" {
+		j := filepath.Join(h, "bin", "java")
+		if _, err := os.Stat(j); err == nil {
+			return j, nil
+		}
+	}
+	return exec.LookPath("java")
+}
+
+// Run sets up the workload's inputs in workDir (created if need be), runs
+// the program there, and collects its output. An earlier run's outputs in
+// workDir are removed first, so a directory can be reused. The error names
+// the program and what failed; a non-zero exit includes the end of stderr.
+func (p Program) Run(ctx context.Context, cfg RunConfig, workDir string) (*Output, error) {
+	java, err := cfg.JavaPath()
+	if err != nil {
+		return nil, fmt.Errorf("%s: no java launcher (set RunConfig.Java or JAVA_HOME): %v", p.Name, err)
+	}
+	if workDir, err = filepath.Abs(workDir); err != nil {
+		return nil, fmt.Errorf("%s: work directory: %v", p.Name, err)
+	}
+	for _, f := range p.required() {
+		if _, err := os.Stat(f); err != nil {
+			return nil, fmt.Errorf("%s: %s is missing (install Debian package %s and its dependencies): %v", p.Name, f, p.Package, err)
+		}
+	}
+	for _, j := range p.Classpath(cfg) {
+		if _, err := os.Stat(j); err != nil {
+			return nil, fmt.Errorf("%s: class path entry %s: %v", p.Name, j, err)
+		}
+	}
+	if err := p.prepare(workDir); err != nil {
+		return nil, fmt.Errorf("%s: preparing %s: %v", p.Name, workDir, err)
+	}
+
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, java, p.JavaArgs(cfg, workDir)...)
+	cmd.Dir = workDir
+	cmd.Env = childEnv()
+	cmd.WaitDelay = 10 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if p.Stdin != "" {
+		f, err := os.Open(filepath.Join(workDir, p.Stdin))
+		if err != nil {
+			return nil, fmt.Errorf("%s: standard input: %v", p.Name, err)
+		}
+		defer f.Close()
+		cmd.Stdin = f
+	}
+	start := time.Now()
+	err = cmd.Run()
+	elapsed := time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: stopped after %v (%v, limit %v); stderr ends:\n%s",
+				p.Name, elapsed.Round(time.Millisecond), ctx.Err(), timeout, tail(stderr.String()))
+		}
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("%s: java exited with %v; stderr ends:\n%s", p.Name, ee.ProcessState, tail(stderr.String()))
+		}
+		return nil, fmt.Errorf("%s: running %s: %v", p.Name, java, err)
+	}
+	out := &Output{
+		Program: p.Name,
+		WorkDir: workDir,
+		Stdout:  stdout.String(),
+		Stderr:  stderr.String(),
+		Files:   map[string][]byte{},
+		Elapsed: elapsed,
+	}
+	for _, name := range p.Outputs {
+		data, err := os.ReadFile(filepath.Join(workDir, name))
+		if err != nil {
+			return nil, fmt.Errorf("%s: exited normally but wrote no %s: %v", p.Name, name, err)
+		}
+		out.Files[name] = data
+	}
+	return out, nil
+}
+
+// prepare writes the inputs and clears what an earlier run left behind.
+func (p Program) prepare(workDir string) error {
+	if err := os.MkdirAll(workDir, 0o755); err != nil {
+		return err
+	}
+	stale := append(slices.Clone(p.Outputs), p.Scratch...)
+	stale = append(stale, "home", "tmp")
+	for _, name := range stale {
+		if err := os.RemoveAll(filepath.Join(workDir, name)); err != nil {
+			return err
+		}
+	}
+	for _, d := range []string{"home", "tmp"} {
+		if err := os.Mkdir(filepath.Join(workDir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	for _, in := range p.Inputs {
+		var data []byte
+		var err error
+		if in.Path != "" {
+			data, err = os.ReadFile(in.Path)
+		} else {
+			data, err = testdata.ReadFile("testdata/" + in.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("input %s: %v", in.Name, err)
+		}
+		if err := os.WriteFile(filepath.Join(workDir, in.Name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// childEnv is the caller's environment without what would change the JVM's
+// behaviour behind our back: option variables the launcher picks up (and
+// announces on stderr), and the locale and time zone, pinned so that output
+// encoding and any date formatting do not depend on who runs the test.
+func childEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "JAVA_TOOL_OPTIONS", k == "_JAVA_OPTIONS", k == "JDK_JAVA_OPTIONS", k == "CLASSPATH",
+			k == "LANG", k == "LANGUAGE", k == "TZ", strings.HasPrefix(k, "LC_"):
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "LC_ALL=C.UTF-8", "TZ=UTC")
+}
+
+// tail keeps the end of a long stderr for an error message.
+func tail(s string) string {
+	const max = 2000
+	s = strings.TrimRight(s, "\n")
+	if len(s) > max {
+		s = "…" + s[len(s)-max:]
+	}
+	return s
+}
+
+// Check verifies that an output shows the workload really ran (a generated
+// lexer of some size, the expected number of rows, a picture that is not
+// blank), beyond exiting normally. Diff compares two runs; Check guards
+// against both runs doing nothing.
+func (p Program) Check(o *Output) error {
+	if o == nil {
+		return fmt.Errorf("%s: no output", p.Name)
+	}
+	if p.check == nil {
+		return nil
+	}
+	if err := p.check(o); err != nil {
+		return fmt.Errorf("%s: %v", p.Name, err)
+	}
+	return nil
+}
