@@ -6,6 +6,8 @@ package proxy
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +35,7 @@ type Proxy struct {
 	Cache    *Cache
 	Client   *http.Client
 	Log      *log.Logger
+	Audit    *Audit // nil: no audit trail
 
 	Requests, Rewritten, Hits, Failures atomic.Int64
 }
@@ -54,6 +57,10 @@ func (px *Proxy) logf(format string, args ...any) {
 
 func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	px.Requests.Add(1)
+	if r.URL.Host == HandshakeHost {
+		px.handshake(w, r)
+		return
+	}
 	if r.Method == http.MethodConnect {
 		http.Error(w, "tunnelling (HTTPS) is not supported: the proxy rewrites class files over plain HTTP", http.StatusMethodNotAllowed)
 		return
@@ -109,22 +116,41 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var data []byte
 	var hit bool
+	t0 := time.Now()
+	ev := Event{Time: t0, Session: r.Header.Get(SessionHeader), Client: r.RemoteAddr, URL: r.URL.String(),
+		Kind: kind, Services: px.Config, BytesIn: len(body)}
 	key := Key(body, px.Config)
+	replaced := ""
 	if kind == "class" {
-		data, hit, err = px.Cache.Do(key, func() ([]byte, error) { return px.rewriteClass(r.URL.Path, body), nil })
+		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
+			out, why := px.rewriteClass(r.URL.Path, body)
+			replaced = why
+			return out, nil
+		})
 	} else {
 		data, hit, err = px.Cache.Do(key, func() ([]byte, error) { return px.rewriteJar(r.URL.Path, body) })
 	}
+	ev.Elapsed = time.Since(t0)
 	if err != nil {
 		px.Failures.Add(1)
+		ev.Outcome, ev.Detail = "failed", err.Error()
+		px.record(ev)
 		http.Error(w, fmt.Sprintf("%s: %v", r.URL.Path, err), http.StatusBadGateway)
 		return
 	}
-	if hit {
+	ev.BytesOut = len(data)
+	switch {
+	case hit:
 		px.Hits.Add(1)
-	} else {
+		ev.Outcome = "cached"
+	case replaced != "":
 		px.Rewritten.Add(1)
+		ev.Outcome, ev.Detail = "replaced", replaced
+	default:
+		px.Rewritten.Add(1)
+		ev.Outcome = "rewritten"
 	}
+	px.record(ev)
 	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
 	w.Header().Set("X-Dvmlab-Cache", map[bool]string{true: "hit", false: "miss"}[hit])
 	w.Header().Set("X-Dvmlab-Services", px.Config)
@@ -132,12 +158,50 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
+func (px *Proxy) record(e Event) {
+	if px.Audit == nil {
+		return
+	}
+	if err := px.Audit.Record(e); err != nil {
+		px.logf("audit: %v", err)
+	}
+}
+
+// HandshakeHost is the pseudo-host clients address to start a session; the
+// proxy answers it itself. SessionHeader carries the session afterwards.
+const (
+	HandshakeHost = "dvmlab.proxy"
+	SessionHeader = "X-Dvmlab-Session"
+)
+
+// handshake records who the client is (user, JVM, OS, architecture) and
+// gives it a session id, as the DVM's clients introduce themselves.
+func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/handshake" {
+		http.Error(w, "unknown proxy service "+r.URL.Path, http.StatusNotFound)
+		return
+	}
+	var id [8]byte
+	rand.Read(id[:])
+	q := r.URL.Query()
+	s := Session{ID: hex.EncodeToString(id[:]), User: q.Get("user"), JVM: q.Get("jvm"), OS: q.Get("os"), Arch: q.Get("arch"),
+		Client: r.RemoteAddr, Started: time.Now()}
+	if px.Audit != nil {
+		if err := px.Audit.StartSession(s); err != nil {
+			px.logf("audit: %v", err)
+		}
+	}
+	px.logf("session %s: user %s, JVM %s, %s/%s, from %s", s.ID, s.User, s.JVM, s.OS, s.Arch, s.Client)
+	fmt.Fprintf(w, "session=%s\nservices=%s\n", s.ID, px.Config)
+}
+
 // rewriteClass runs the pipeline; a class it cannot accept is replaced by
-// one that throws the error the JVM would throw, naming our reason.
-func (px *Proxy) rewriteClass(urlPath string, body []byte) []byte {
+// one that throws the error the JVM would throw, naming our reason, which it
+// also returns.
+func (px *Proxy) rewriteClass(urlPath string, body []byte) ([]byte, string) {
 	res, err := px.Pipeline.Process(body)
 	if err == nil {
-		return res.Out
+		return res.Out, ""
 	}
 	px.Failures.Add(1)
 	name := strings.TrimSuffix(strings.TrimPrefix(urlPath, "/"), ".class")
@@ -154,9 +218,9 @@ func (px *Proxy) rewriteClass(urlPath string, body []byte) []byte {
 	px.logf("%s: %v; serving a class that throws %s", name, err, errClass)
 	out, rerr := Replacement(name, errClass, "dvmlab proxy: "+err.Error())
 	if rerr != nil {
-		return body
+		return body, err.Error()
 	}
-	return out
+	return out, err.Error()
 }
 
 func (px *Proxy) rewriteJar(urlPath string, body []byte) ([]byte, error) {

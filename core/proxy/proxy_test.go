@@ -81,6 +81,12 @@ func proxyFor(t *testing.T, services string) (*Proxy, *httptest.Server) {
 		t.Fatal(err)
 	}
 	px := New(p, cache)
+	audit, err := OpenAudit(filepath.Join(t.TempDir(), "audit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { audit.Close() })
+	px.Audit = audit
 	return px, loopback(t, px)
 }
 
@@ -138,10 +144,27 @@ func TestEndToEnd(t *testing.T) {
 				t.Fatalf("%s mode, run %d: output differs from the direct run", mode.name, round)
 			}
 			hits := px.Hits.Load() - before
-			if round == 2 && hits == 0 {
-				t.Errorf("%s mode: the second run was not served from the cache", mode.name)
+			// The audit trail tells the same story, per session.
+			sessions, err := px.Audit.Sessions()
+			if err != nil || len(sessions) == 0 {
+				t.Fatalf("no session recorded: %v", err)
 			}
-			t.Logf("%s mode run %d: identical output; %d cache hits", mode.name, round, hits)
+			s := sessions[len(sessions)-1]
+			evs, err := px.Audit.Events(Query{Session: s.ID})
+			if err != nil || len(evs) == 0 {
+				t.Fatalf("no events for session %s: %v", s.ID, err)
+			}
+			want := map[int]string{1: "rewritten", 2: "cached"}[round]
+			for _, e := range evs {
+				if e.Outcome != want {
+					t.Errorf("%s mode run %d: %s was %s, want %s", mode.name, round, e.URL, e.Outcome, want)
+				}
+			}
+			if s.JVM == "" || s.OS == "" || s.Arch == "" {
+				t.Errorf("handshake lacks facts: %+v", s)
+			}
+			t.Logf("%s mode run %d: identical output; session %s (%s, JVM %s, %s/%s): %d classes or jars served, all %s; %d cache hits",
+				mode.name, round, s.ID, s.User, s.JVM, s.OS, s.Arch, len(evs), want, hits)
 		}
 	}
 	t.Logf("proxy: %d requests, %d rewritten, %d cache hits, %d failures", px.Requests.Load(), px.Rewritten.Load(), px.Hits.Load(), px.Failures.Load())

@@ -38,6 +38,13 @@ func init() {
 		Run:     runProxy,
 	})
 	Register(&Command{
+		Name:    "audit",
+		Usage:   "audit [--db FILE] [--session ID] [--outcome O] [--url SUBSTR] [--limit N] [--sessions]",
+		Summary: "query the proxy's audit trail: every class served, to whom, with which services and outcome",
+		Example: "dvmlab audit --outcome replaced --limit 20",
+		Run:     runAudit,
+	})
+	Register(&Command{
 		Name:    "run",
 		Usage:   "run [--proxy ADDR] URL MAINCLASS [ARGS…]",
 		Summary: "start a stock java on an application at URL (a .jar, or a directory ending in /) through the proxy",
@@ -100,6 +107,7 @@ func runProxy(env *Env, args []string) error {
 	services := fs.String("services", "none", "the static services, in order")
 	frames := fs.Bool("frames", false, "recompute frames in every method")
 	cacheDir := fs.String("cache", filepath.Join(os.TempDir(), "dvmlab-cache"), "cache directory, or off")
+	auditDB := fs.String("audit", defaultAudit, "audit trail database, or off")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return &ExitError{Code: 2}
@@ -128,6 +136,15 @@ func runProxy(env *Env, args []string) error {
 	}
 	px := proxy.New(p, cache)
 	px.Log = log.New(env.Stderr, "proxy: ", log.LstdFlags)
+	if *auditDB != "off" {
+		a, err := proxy.OpenAudit(*auditDB)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		px.Audit = a
+		fmt.Fprintf(env.Stderr, "proxy: audit trail in %s\n", *auditDB)
+	}
 	fmt.Fprintf(env.Stderr, "proxy: services %s, cache %s\n", px.Config, map[bool]string{true: dir, false: "off"}[dir != ""])
 	return serve(env, "proxy", *listen, px)
 }
@@ -179,6 +196,57 @@ func runClient(env *Env, args []string) error {
 			return &ExitError{Code: ee.ExitCode()}
 		}
 		return err
+	}
+	return nil
+}
+
+var defaultAudit = filepath.Join(os.TempDir(), "dvmlab-audit.db")
+
+func runAudit(env *Env, args []string) error {
+	cmd := Lookup("audit")
+	fs := newFlags(env, cmd)
+	db := fs.String("db", defaultAudit, "the audit database the proxy writes")
+	session := fs.String("session", "", "only this session")
+	outcome := fs.String("outcome", "", "only this outcome: rewritten, cached, replaced, failed")
+	url := fs.String("url", "", "only URLs containing this")
+	limit := fs.Int("limit", 0, "only the last N events")
+	sessions := fs.Bool("sessions", false, "list the sessions instead")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return &ExitError{Code: 2}
+	}
+	if len(pos) != 0 {
+		return usageError(cmd, "unexpected %q", pos[0])
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("no audit trail at %s: %w", *db, err)
+	}
+	a, err := proxy.OpenAudit(*db)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *sessions {
+		ss, err := a.Sessions()
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			fmt.Fprintf(env.Stdout, "%s  %s  %-8s JVM %s  %s/%s  from %s\n", s.Started.Format(time.RFC3339), s.ID, s.User, s.JVM, s.OS, s.Arch, s.Client)
+		}
+		return nil
+	}
+	evs, err := a.Events(proxy.Query{Session: *session, Outcome: *outcome, URL: *url, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	for _, e := range evs {
+		line := fmt.Sprintf("%s  %-16s %-9s %-5s %7d -> %7d  %8v  %s", e.Time.Format("15:04:05.000"), e.Session, e.Outcome, e.Kind,
+			e.BytesIn, e.BytesOut, e.Elapsed.Round(time.Microsecond), e.URL)
+		if e.Detail != "" {
+			line += "  (" + e.Detail + ")"
+		}
+		fmt.Fprintln(env.Stdout, strings.TrimRight(line, " "))
 	}
 	return nil
 }

@@ -1,0 +1,150 @@
+package proxy
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // pure Go SQLite: no cgo, no system library
+)
+
+// Event is one row of the audit trail: a class or jar the proxy served.
+type Event struct {
+	Time     time.Time
+	Session  string // the client's session, "" before a handshake
+	Client   string // the client's address
+	URL      string
+	Kind     string // class or jar
+	Services string
+	Outcome  string // rewritten, cached, replaced (bad class), failed
+	Detail   string
+	BytesIn  int
+	BytesOut int
+	Elapsed  time.Duration
+}
+
+// Session is what a client says of itself in the handshake.
+type Session struct {
+	ID, User, JVM, OS, Arch, Client string
+	Started                         time.Time
+}
+
+// Audit is the proxy's audit trail in an embedded SQLite database.
+type Audit struct {
+	db *sql.DB
+	mu sync.Mutex // one writer at a time; SQLite serializes anyway
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user TEXT, jvm TEXT, os TEXT, arch TEXT, client TEXT, started INTEGER);
+CREATE TABLE IF NOT EXISTS served (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER, session TEXT, client TEXT, url TEXT,
+  kind TEXT, services TEXT, outcome TEXT, detail TEXT, bytes_in INTEGER, bytes_out INTEGER, elapsed_us INTEGER);
+CREATE INDEX IF NOT EXISTS served_session ON served(session);
+`
+
+// OpenAudit opens (creating) the audit database at path.
+func OpenAudit(path string) (*Audit, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Exec(schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("audit database %s: %w", path, err)
+	}
+	return &Audit{db: db}, nil
+}
+
+// Close closes the database.
+func (a *Audit) Close() error { return a.db.Close() }
+
+// Record appends one event.
+func (a *Audit) Record(e Event) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, err := a.db.Exec(`INSERT INTO served (time, session, client, url, kind, services, outcome, detail, bytes_in, bytes_out, elapsed_us)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Time.UnixMicro(), e.Session, e.Client, e.URL, e.Kind, e.Services,
+		e.Outcome, e.Detail, e.BytesIn, e.BytesOut, e.Elapsed.Microseconds())
+	return err
+}
+
+// StartSession records a handshake.
+func (a *Audit) StartSession(s Session) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, err := a.db.Exec(`INSERT INTO sessions (id, user, jvm, os, arch, client, started) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.User, s.JVM, s.OS, s.Arch, s.Client, s.Started.UnixMicro())
+	return err
+}
+
+// Query selects events, newest last. Empty filters match everything.
+type Query struct {
+	Session string
+	Outcome string
+	URL     string // substring
+	Limit   int
+}
+
+// Events returns the events matching q.
+func (a *Audit) Events(q Query) ([]Event, error) {
+	var where []string
+	var args []any
+	if q.Session != "" {
+		where = append(where, "session = ?")
+		args = append(args, q.Session)
+	}
+	if q.Outcome != "" {
+		where = append(where, "outcome = ?")
+		args = append(args, q.Outcome)
+	}
+	if q.URL != "" {
+		where = append(where, "instr(url, ?) > 0")
+		args = append(args, q.URL)
+	}
+	stmt := "SELECT time, session, client, url, kind, services, outcome, detail, bytes_in, bytes_out, elapsed_us FROM served"
+	if len(where) > 0 {
+		stmt += " WHERE " + strings.Join(where, " AND ")
+	}
+	stmt += " ORDER BY id"
+	if q.Limit > 0 {
+		stmt = "SELECT * FROM (" + strings.Replace(stmt, "ORDER BY id", "ORDER BY id DESC", 1) + fmt.Sprintf(" LIMIT %d) ORDER BY time", q.Limit)
+	}
+	rows, err := a.db.Query(stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var t, us int64
+		if err := rows.Scan(&t, &e.Session, &e.Client, &e.URL, &e.Kind, &e.Services, &e.Outcome, &e.Detail, &e.BytesIn, &e.BytesOut, &us); err != nil {
+			return nil, err
+		}
+		e.Time, e.Elapsed = time.UnixMicro(t), time.Duration(us)*time.Microsecond
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Sessions lists the recorded sessions, oldest first.
+func (a *Audit) Sessions() ([]Session, error) {
+	rows, err := a.db.Query("SELECT id, user, jvm, os, arch, client, started FROM sessions ORDER BY started")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var s Session
+		var t int64
+		if err := rows.Scan(&s.ID, &s.User, &s.JVM, &s.OS, &s.Arch, &s.Client, &t); err != nil {
+			return nil, err
+		}
+		s.Started = time.UnixMicro(t)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
