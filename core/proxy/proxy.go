@@ -35,18 +35,23 @@ type Proxy struct {
 	Cache    *Cache
 	Client   *http.Client
 	Log      *log.Logger
-	Audit    *Audit // nil: no audit trail
+	Audit    *Audit  // nil: no audit trail
+	Signer   *Signer // nil: nothing is signed
 
 	Requests, Rewritten, Hits, Failures atomic.Int64
 }
 
-// New makes a proxy running p, caching in cache.
-func New(p *service.Pipeline, cache *Cache) *Proxy {
+// New makes a proxy running p, caching in cache, signing with signer
+// (which may be nil).
+func New(p *service.Pipeline, cache *Cache, signer *Signer) *Proxy {
 	cfg := p.String()
 	if p.RecomputeFrames {
 		cfg += "+frames"
 	}
-	return &Proxy{Pipeline: p, Config: cfg, Cache: cache, Client: &http.Client{Timeout: 5 * time.Minute}}
+	if signer != nil {
+		cfg += "+signed:" + signer.Fingerprint()
+	}
+	return &Proxy{Pipeline: p, Config: cfg, Cache: cache, Signer: signer, Client: &http.Client{Timeout: 5 * time.Minute}}
 }
 
 func (px *Proxy) logf(format string, args ...any) {
@@ -152,6 +157,9 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	px.record(ev)
 	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
+	if kind == "jar" && px.Signer != nil {
+		w.Header().Set(SignatureHeader, px.Signer.SignBytes(data))
+	}
 	w.Header().Set("X-Dvmlab-Cache", map[bool]string{true: "hit", false: "miss"}[hit])
 	w.Header().Set("X-Dvmlab-Services", px.Config)
 	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
@@ -193,6 +201,9 @@ func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 	}
 	px.logf("session %s: user %s, JVM %s, %s/%s, from %s", s.ID, s.User, s.JVM, s.OS, s.Arch, s.Client)
 	fmt.Fprintf(w, "session=%s\nservices=%s\n", s.ID, px.Config)
+	if px.Signer != nil {
+		fmt.Fprintf(w, "key=%s\n", px.Signer.PublicKey())
+	}
 }
 
 // rewriteClass runs the pipeline; a class it cannot accept is replaced by
@@ -200,6 +211,12 @@ func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 // also returns.
 func (px *Proxy) rewriteClass(urlPath string, body []byte) ([]byte, string) {
 	res, err := px.Pipeline.Process(body)
+	if err == nil && px.Signer != nil {
+		var signed []byte
+		if signed, err = px.Signer.SignClass(res.Out); err == nil {
+			return signed, ""
+		}
+	}
 	if err == nil {
 		return res.Out, ""
 	}
@@ -217,6 +234,9 @@ func (px *Proxy) rewriteClass(urlPath string, body []byte) ([]byte, string) {
 	}
 	px.logf("%s: %v; serving a class that throws %s", name, err, errClass)
 	out, rerr := Replacement(name, errClass, "dvmlab proxy: "+err.Error())
+	if rerr == nil && px.Signer != nil {
+		out, rerr = px.Signer.SignClass(out)
+	}
 	if rerr != nil {
 		return body, err.Error()
 	}

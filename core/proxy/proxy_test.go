@@ -80,7 +80,11 @@ func proxyFor(t *testing.T, services string) (*Proxy, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	px := New(p, cache)
+	signer, err := NewSigner("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := New(p, cache, signer)
 	audit, err := OpenAudit(filepath.Join(t.TempDir(), "audit.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -224,4 +228,51 @@ func TestBadInput(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestClientRefusesAlteredClasses puts a meddler between proxy and client
+// that flips one byte of JLex.Main (or of the jar), or drops the jar's
+// signature: the client refuses to run what the proxy did not sign.
+func TestClientRefusesAlteredClasses(t *testing.T) {
+	dir := site(t)
+	origin := loopback(t, &Origin{Dir: dir})
+	px, _ := proxyFor(t, "none")
+	var rt bytes.Buffer
+	runtime.WriteJar(&rt)
+	rtJar := filepath.Join(t.TempDir(), "rt.jar")
+	os.WriteFile(rtJar, rt.Bytes(), 0o644)
+	for _, c := range []struct {
+		mode, url, want string
+		meddle          func(path string, h http.Header, body []byte)
+	}{
+		{"classes", origin.URL + "/classes/", "class JLex.Main is unsigned or altered", func(p string, _ http.Header, b []byte) {
+			if strings.HasSuffix(p, "/JLex/Main.class") {
+				b[len(b)/2] ^= 1
+			}
+		}},
+		{"jar", origin.URL + "/JLex.jar", "JLex.jar is altered", func(p string, _ http.Header, b []byte) {
+			if strings.HasSuffix(p, ".jar") {
+				b[len(b)/3] ^= 1
+			}
+		}},
+		{"jar", origin.URL + "/JLex.jar", "JLex.jar is unsigned", func(p string, h http.Header, _ []byte) { h.Del(SignatureHeader) }},
+	} {
+		meddler := loopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			px.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			c.meddle(r.URL.Path, rec.Header(), body)
+			for k, vs := range rec.Header() {
+				w.Header()[k] = vs
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(body)
+		}))
+		mu, _ := url.Parse(meddler.URL)
+		r := jvmtest.Java(t, "-Dhttp.proxyHost="+mu.Hostname(), "-Dhttp.proxyPort="+mu.Port(), "-Dhttp.nonProxyHosts=",
+			"-cp", rtJar, "dvmlab.runtime.Launcher", c.url, "JLex.Main")
+		if r.Err == nil || !strings.Contains(r.Stderr, c.want) {
+			t.Errorf("%s mode: want a refusal saying %q, got %v:\n%s", c.mode, c.want, r.Err, r.Stderr)
+		}
+	}
 }

@@ -32,7 +32,7 @@ func init() {
 	})
 	Register(&Command{
 		Name:    "proxy",
-		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames] [--cache DIR|off]",
+		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames] [--cache DIR|off] [--audit FILE|off] [--key FILE|off]",
 		Summary: "the DVM proxy: an HTTP forward proxy that rewrites class files and jars through the service pipeline",
 		Example: "dvmlab proxy --listen 127.0.0.1:8080 --services coverage",
 		Run:     runProxy,
@@ -108,6 +108,7 @@ func runProxy(env *Env, args []string) error {
 	frames := fs.Bool("frames", false, "recompute frames in every method")
 	cacheDir := fs.String("cache", filepath.Join(os.TempDir(), "dvmlab-cache"), "cache directory, or off")
 	auditDB := fs.String("audit", defaultAudit, "audit trail database, or off")
+	keyFile := fs.String("key", filepath.Join(os.TempDir(), "dvmlab-proxy.key"), "Ed25519 key (seed) to sign with, created if missing; off signs nothing")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return &ExitError{Code: 2}
@@ -134,7 +135,13 @@ func runProxy(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	px := proxy.New(p, cache)
+	var signer *proxy.Signer
+	if *keyFile != "off" {
+		if signer, err = proxy.NewSigner(*keyFile); err != nil {
+			return err
+		}
+	}
+	px := proxy.New(p, cache, signer)
 	px.Log = log.New(env.Stderr, "proxy: ", log.LstdFlags)
 	if *auditDB != "off" {
 		a, err := proxy.OpenAudit(*auditDB)

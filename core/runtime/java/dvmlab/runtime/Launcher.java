@@ -16,8 +16,13 @@ import java.net.URLStreamHandlerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * The DVM client's launcher: introduces itself to the proxy (user, JVM, OS,
@@ -33,6 +38,11 @@ import java.util.Arrays;
  */
 public final class Launcher {
     static final String SESSION_HEADER = "X-Dvmlab-Session";
+    static final String SIGNATURE_HEADER = "X-Dvmlab-Signature";
+    static final int SIG = 64;
+
+    /** The proxy's key from the handshake; null when the proxy signs nothing. */
+    static PublicKey key;
 
     private Launcher() {}
 
@@ -49,18 +59,27 @@ public final class Launcher {
         String session = handshake();
         URLClassLoader loader;
         if (spec.endsWith(".jar")) {
-            // Fetch the jar ourselves so the request carries the session,
-            // then load from the local copy.
+            // Fetch the jar ourselves so the request carries the session and
+            // the signature beside the jar can be checked, then load from the
+            // local copy.
+            URLConnection c = open(new URL(spec), session);
+            byte[] jarBytes = readAll(c.getInputStream());
+            if (key != null) {
+                String sig = c.getHeaderField(SIGNATURE_HEADER);
+                if (sig == null || !verify(jarBytes, 0, jarBytes.length, Base64.getDecoder().decode(sig))) {
+                    throw new SecurityException("dvmlab launcher: " + spec + " is " + (sig == null ? "unsigned" : "altered") + "; refusing it");
+                }
+            }
             Path jar = Files.createTempFile("dvmlab-app", ".jar");
             jar.toFile().deleteOnExit();
-            try (InputStream in = open(new URL(spec), session).getInputStream()) {
-                Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Files.write(jar, jarBytes);
             loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, Launcher.class.getClassLoader());
         } else {
             URLStreamHandlerFactory factory = protocol -> "http".equals(protocol) ? new SessionHandler(session) : null;
             URL base = new URL(null, spec, new SessionHandler(session));
-            loader = new URLClassLoader(new URL[] {base}, Launcher.class.getClassLoader(), factory);
+            loader = key == null
+                    ? new URLClassLoader(new URL[] {base}, Launcher.class.getClassLoader(), factory)
+                    : new SignedClassLoader(base, session);
         }
         Thread.currentThread().setContextClassLoader(loader);
         Class<?> main = Class.forName(args[1], true, loader);
@@ -84,17 +103,75 @@ public final class Launcher {
             String q = "user=" + enc(System.getProperty("user.name")) + "&jvm=" + enc(System.getProperty("java.vm.version"))
                     + "&os=" + enc(System.getProperty("os.name")) + "&arch=" + enc(System.getProperty("os.arch"));
             HttpURLConnection c = (HttpURLConnection) new URL("http://dvmlab.proxy/handshake?" + q).openConnection();
+            String session = "";
             try (BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("key=")) {
+                        byte[] der = Base64.getDecoder().decode(line.substring("key=".length()));
+                        key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+                    }
                     if (line.startsWith("session=")) {
-                        return line.substring("session=".length());
+                        session = line.substring("session=".length());
                     }
                 }
+                return session;
             }
-        } catch (IOException e) {
+        } catch (IOException | GeneralSecurityException e) {
             System.err.println("dvmlab launcher: no handshake with the proxy: " + e);
         }
         return "";
+    }
+
+    static boolean verify(byte[] data, int off, int len, byte[] sig) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(key);
+            s.update(data, off, len);
+            return s.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    static byte[] readAll(InputStream in) throws IOException {
+        try (InputStream i = in) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            for (int n; (n = i.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /**
+     * Loads classes one at a time from a directory URL, refusing any whose
+     * signature (the last 64 bytes, over everything before them) does not
+     * check against the proxy's key. Resources come through unchanged.
+     */
+    static final class SignedClassLoader extends URLClassLoader {
+        private final URL base;
+        private final String session;
+
+        SignedClassLoader(URL base, String session) {
+            super(new URL[] {base}, Launcher.class.getClassLoader());
+            this.base = base;
+            this.session = session;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] b;
+            try {
+                b = readAll(open(new URL(base, name.replace('.', '/') + ".class"), session).getInputStream());
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
+            }
+            if (b.length <= SIG || !verify(b, 0, b.length - SIG, Arrays.copyOfRange(b, b.length - SIG, b.length))) {
+                throw new SecurityException("dvmlab launcher: class " + name + " is unsigned or altered; refusing it");
+            }
+            return defineClass(name, b, 0, b.length);
+        }
     }
 
     static String enc(String s) throws IOException {
