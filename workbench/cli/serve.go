@@ -195,16 +195,30 @@ func runClient(env *Env, args []string) error {
 	}
 	jargs = append(jargs, "-cp", f.Name(), "dvmlab.runtime.Launcher")
 	jargs = append(jargs, pos...)
-	c := exec.Command("java", jargs...)
+	if code := runJava(context.Background(), env, jargs); code != 0 {
+		return &ExitError{Code: code}
+	}
+	return nil
+}
+
+// runJava runs the java of $JAVA_HOME (else the one on PATH) with env's
+// streams and returns its exit status (127 when it cannot start).
+func runJava(ctx context.Context, env *Env, args []string) int {
+	java := "java"
+	if h := os.Getenv("JAVA_HOME"); h != "" {
+		java = filepath.Join(h, "bin", "java")
+	}
+	c := exec.CommandContext(ctx, java, args...)
 	c.Stdin, c.Stdout, c.Stderr = env.Stdin, env.Stdout, env.Stderr
 	if err := c.Run(); err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			return &ExitError{Code: ee.ExitCode()}
+			return ee.ExitCode()
 		}
-		return err
+		fmt.Fprintf(env.Stderr, "dvmlab: cannot start %s: %v\n", java, err)
+		return 127
 	}
-	return nil
+	return 0
 }
 
 var defaultAudit = filepath.Join(os.TempDir(), "dvmlab-audit.db")
