@@ -35,7 +35,14 @@ func Key(original []byte, config string) string {
 	return hex.EncodeToString(a[:16]) + "-" + hex.EncodeToString(b[:8])
 }
 
-func (c *Cache) path(key string) string { return filepath.Join(c.dir, key[:2], key) }
+// path fans entries out over subdirectories by their first two characters.
+func (c *Cache) path(key string) string {
+	sub := "__"
+	if len(key) >= 2 {
+		sub = key[:2]
+	}
+	return filepath.Join(c.dir, sub, filepath.Base(key))
+}
 
 // Get returns the cached bytes for key, if any.
 func (c *Cache) Get(key string) ([]byte, bool) {
@@ -70,6 +77,10 @@ func (c *Cache) Do(key string, make func() ([]byte, error)) (data []byte, hit bo
 	return v.([]byte), shared, nil
 }
 
+// midWrite, when set, runs halfway through writing an entry; the crash test
+// kills the process there.
+var midWrite func()
+
 func (c *Cache) put(key string, data []byte) {
 	if c.dir == "" {
 		return
@@ -82,7 +93,14 @@ func (c *Cache) put(key string, data []byte) {
 	if err != nil {
 		return
 	}
-	_, werr := tmp.Write(data)
+	half := len(data) / 2
+	_, werr := tmp.Write(data[:half])
+	if midWrite != nil {
+		midWrite()
+	}
+	if werr == nil {
+		_, werr = tmp.Write(data[half:])
+	}
 	cerr := tmp.Close()
 	if werr != nil || cerr != nil {
 		os.Remove(tmp.Name())

@@ -276,3 +276,31 @@ func TestClientRefusesAlteredClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestBounds: a zip bomb (an entry inflating past the limit) and an
+// oversized class are refused with a reason, without exhausting memory.
+func TestBounds(t *testing.T) {
+	dir := t.TempDir()
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	w, _ := zw.Create("Huge.class")
+	zero := make([]byte, 1<<20)
+	for i := 0; i < 65; i++ {
+		w.Write(zero)
+	}
+	zw.Close()
+	os.WriteFile(filepath.Join(dir, "bomb.jar"), bomb.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(dir, "Big.class"), make([]byte, MaxClassBytes+1), 0o644)
+	origin := loopback(t, &Origin{Dir: dir})
+	_, ps := proxyFor(t, "none")
+	for _, c := range []struct{ path, want string }{
+		{"/bomb.jar", "exceeds the 67108864-byte limit"},
+		{"/Big.class", "larger than the proxy's"},
+	} {
+		resp := get(t, ps.URL, origin.URL+c.path)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(body), c.want) {
+			t.Errorf("%s (%d bytes): %d %s", c.path, bomb.Len(), resp.StatusCode, body)
+		}
+	}
+}
