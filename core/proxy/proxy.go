@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"dvmlab/core/classfile"
+	dvmruntime "dvmlab/core/runtime"
 	"dvmlab/core/service"
 )
 
@@ -185,6 +186,10 @@ const (
 // handshake records who the client is (user, JVM, OS, architecture) and
 // gives it a session id, as the DVM's clients introduce themselves.
 func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/runtime/") {
+		px.serveRuntime(w, r)
+		return
+	}
 	if r.URL.Path != "/handshake" {
 		http.Error(w, "unknown proxy service "+r.URL.Path, http.StatusNotFound)
 		return
@@ -204,6 +209,29 @@ func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 	if px.Signer != nil {
 		fmt.Fprintf(w, "key=%s\n", px.Signer.PublicKey())
 	}
+}
+
+// serveRuntime hands out the client runtime's classes (the dynamic service
+// components rewritten code calls), signed like everything else, so a
+// client needs nothing but the launcher.
+func (px *Proxy) serveRuntime(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/runtime/"), ".class")
+	data, ok := dvmruntime.Classes()[name]
+	if !ok || !dvmruntime.IsRuntimeClass(name) {
+		http.Error(w, "no runtime class "+name, http.StatusNotFound)
+		return
+	}
+	if px.Signer != nil {
+		signed, err := px.Signer.SignClass(data)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		data = signed
+	}
+	px.logf("session %s: runtime class %s", r.Header.Get(SessionHeader), name)
+	w.Header().Set("Content-Type", "application/java-vm")
+	w.Write(data)
 }
 
 // rewriteClass runs the pipeline; a class it cannot accept is replaced by

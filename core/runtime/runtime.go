@@ -46,13 +46,27 @@ func Classes() map[string][]byte {
 // which services must never instrument (it would call itself).
 func IsRuntimeClass(name string) bool { return strings.HasPrefix(name, Package) }
 
+// Launcher is the client's entry point, the one class a client needs
+// locally; the proxy serves the rest on demand.
+const Launcher = Package + "Launcher"
+
 // WriteJar writes the runtime classes as a jar, in name order with a fixed
 // time stamp so the jar is the same byte for byte on every run.
-func WriteJar(w io.Writer) error {
+func WriteJar(w io.Writer) error { return writeJar(w, func(string) bool { return true }) }
+
+// WriteLauncherJar writes only the launcher, for clients that take the rest
+// of the runtime from the proxy.
+func WriteLauncherJar(w io.Writer) error {
+	return writeJar(w, func(n string) bool { return n == Launcher || strings.HasPrefix(n, Launcher+"$") })
+}
+
+func writeJar(w io.Writer, keep func(string) bool) error {
 	classes := Classes()
 	names := make([]string, 0, len(classes))
 	for n := range classes {
-		names = append(names, n)
+		if keep(n) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	zw := zip.NewWriter(w)

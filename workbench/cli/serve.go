@@ -171,8 +171,14 @@ func runClient(env *Env, args []string) error {
 	if !strings.HasSuffix(pos[0], ".jar") && !strings.HasSuffix(pos[0], "/") {
 		return usageError(cmd, "URL must end in .jar or / (a directory of classes)")
 	}
+	// Through a proxy the client holds only the launcher and takes the rest
+	// of the runtime from the proxy; without one it needs all of it.
 	var rt bytes.Buffer
-	if err := runtime.WriteJar(&rt); err != nil {
+	write := runtime.WriteLauncherJar
+	if *proxyAddr == "direct" {
+		write = runtime.WriteJar
+	}
+	if err := write(&rt); err != nil {
 		return err
 	}
 	f, err := os.CreateTemp("", "dvmlab-runtime-*.jar")

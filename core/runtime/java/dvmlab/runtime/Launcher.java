@@ -43,6 +43,8 @@ public final class Launcher {
 
     /** The proxy's key from the handshake; null when the proxy signs nothing. */
     static PublicKey key;
+    /** Whether a proxy answered the handshake. */
+    static boolean handshook;
 
     private Launcher() {}
 
@@ -57,6 +59,13 @@ public final class Launcher {
             System.exit(2);
         }
         String session = handshake();
+        // The runtime's classes come from the proxy on demand, checked like
+        // the application's; the launcher alone is local.
+        ClassLoader parent = Launcher.class.getClassLoader();
+        if (handshook) {
+            URL rt = new URL(null, "http://dvmlab.proxy/runtime/", new SessionHandler(session));
+            parent = key == null ? new URLClassLoader(new URL[] {rt}, parent) : new SignedClassLoader(rt, session, parent);
+        }
         URLClassLoader loader;
         if (spec.endsWith(".jar")) {
             // Fetch the jar ourselves so the request carries the session and
@@ -73,13 +82,13 @@ public final class Launcher {
             Path jar = Files.createTempFile("dvmlab-app", ".jar");
             jar.toFile().deleteOnExit();
             Files.write(jar, jarBytes);
-            loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, Launcher.class.getClassLoader());
+            loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, parent);
         } else {
             URLStreamHandlerFactory factory = protocol -> "http".equals(protocol) ? new SessionHandler(session) : null;
             URL base = new URL(null, spec, new SessionHandler(session));
             loader = key == null
-                    ? new URLClassLoader(new URL[] {base}, Launcher.class.getClassLoader(), factory)
-                    : new SignedClassLoader(base, session);
+                    ? new URLClassLoader(new URL[] {base}, parent, factory)
+                    : new SignedClassLoader(base, session, parent);
         }
         Thread.currentThread().setContextClassLoader(loader);
         Class<?> main = Class.forName(args[1], true, loader);
@@ -112,6 +121,7 @@ public final class Launcher {
                     }
                     if (line.startsWith("session=")) {
                         session = line.substring("session=".length());
+                        handshook = true;
                     }
                 }
                 return session;
@@ -153,8 +163,8 @@ public final class Launcher {
         private final URL base;
         private final String session;
 
-        SignedClassLoader(URL base, String session) {
-            super(new URL[] {base}, Launcher.class.getClassLoader());
+        SignedClassLoader(URL base, String session, ClassLoader parent) {
+            super(new URL[] {base}, parent);
             this.base = base;
             this.session = session;
         }
