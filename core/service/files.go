@@ -91,9 +91,8 @@ func (p *Pipeline) withHierarchy(jobs []*job) *Pipeline {
 			own[h.Name] = j.data
 		}
 	}
-	q := *p
-	q.Hierarchy = classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...)
-	return &q
+	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: p.Classpath,
+		Hierarchy: classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...)}
 }
 
 // parallel runs the pipeline over jobs on all cores; results stay in order.

@@ -102,6 +102,25 @@ type Pipeline struct {
 	// Classpath is where classes outside the rewritten container come from
 	// (usually the JDK), for hierarchy questions.
 	Classpath []classpath.Finder
+
+	once     sync.Once
+	fallback bytecode.Hierarchy
+}
+
+// hierarchy is Hierarchy, else one over Classpath made once, else
+// ObjectHierarchy.
+func (p *Pipeline) hierarchy() bytecode.Hierarchy {
+	if p.Hierarchy != nil {
+		return p.Hierarchy
+	}
+	p.once.Do(func() {
+		if len(p.Classpath) > 0 {
+			p.fallback = classpath.NewHierarchy(p.Classpath...)
+		} else {
+			p.fallback = ObjectHierarchy{}
+		}
+	})
+	return p.fallback
 }
 
 // Parse builds a pipeline from a comma-separated list of service names, each
@@ -149,6 +168,7 @@ type Result struct {
 	Reports []Report
 	Parse   time.Duration
 	Write   time.Duration
+	BytesIn int // the class as it came; len(Out) is what left
 }
 
 // Process parses data once, runs the services in order and writes the class once.
@@ -165,11 +185,8 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Class: c.Name(), Parse: time.Since(t0)}
-	ctx := &Context{Hierarchy: p.Hierarchy}
-	if ctx.Hierarchy == nil {
-		ctx.Hierarchy = ObjectHierarchy{}
-	}
+	res := &Result{Class: c.Name(), Parse: time.Since(t0), BytesIn: len(data)}
+	ctx := &Context{Hierarchy: p.hierarchy()}
 	for i, s := range p.Services {
 		if stages >= 0 && i >= stages {
 			break
