@@ -658,7 +658,7 @@ func compress(delta uint16, prev, locals, stack []classfile.VerificationType) cl
 	return classfile.StackMapFrame{Type: classfile.FrameFull, OffsetDelta: delta, Locals: locals, Stack: stack}
 }
 
-// describe is for error messages: a frame in javap-like notation.
+// String renders a frame for error messages, in javap-like notation.
 func (f *frame) String() string {
 	var b strings.Builder
 	b.WriteString("locals [")

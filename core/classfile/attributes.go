@@ -106,7 +106,6 @@ const (
 	FrameAppendMin         = 252 // append_frame: 252-254
 	FrameAppendMax         = 254
 	FrameFull              = 255 // full_frame
-	frameReservedMin       = 128 // 128-246 are reserved
 	frameReservedMaxPlus1  = 247
 	frameSameLocals1Offset = 64
 )
