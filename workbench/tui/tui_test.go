@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -95,4 +96,32 @@ func TestScreens(t *testing.T) {
 	if !strings.Contains(m.View(), "already emitted") {
 		t.Error("stepping past the end not reported")
 	}
+}
+
+// TestWholeJDK opens the browser on every class of the JDK and moves
+// through it; the time to the first screen is logged, not asserted.
+func TestWholeJDK(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	t0 := time.Now()
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer jdk.Close()
+	p, _ := service.Parse("none")
+	m, err := New(jdk, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	v := m.View()
+	first := time.Since(t0)
+	if !strings.Contains(v, "of 26500 classes") {
+		t.Fatalf("first screen:\n%s", v)
+	}
+	keys(m, "/", "H", "a", "s", "h", "M", "a", "p", "enter")
+	if !strings.Contains(m.View(), "java.util.HashMap") {
+		t.Fatalf("filter on the JDK:\n%s", m.View())
+	}
+	t.Logf("whole JDK: first screen after %v, filter to %d classes after %v", first, len(m.shown), time.Since(t0))
 }
