@@ -39,6 +39,8 @@ type Proxy struct {
 	Audit    *Audit  // nil: no audit trail
 	Signer   *Signer // nil: nothing is signed
 
+	apps hierarchies
+
 	Requests, Rewritten, Hits, Failures atomic.Int64
 }
 
@@ -129,7 +131,7 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	replaced := ""
 	if kind == "class" {
 		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
-			out, why := px.rewriteClass(r.URL.Path, body)
+			out, why := px.rewriteClass(r.URL.String(), r.URL.Path, body)
 			replaced = why
 			return out, nil
 		})
@@ -237,8 +239,14 @@ func (px *Proxy) serveRuntime(w http.ResponseWriter, r *http.Request) {
 // rewriteClass runs the pipeline; a class it cannot accept is replaced by
 // one that throws the error the JVM would throw, naming our reason, which it
 // also returns.
-func (px *Proxy) rewriteClass(urlPath string, body []byte) ([]byte, string) {
-	res, err := px.Pipeline.Process(body)
+func (px *Proxy) rewriteClass(url, urlPath string, body []byte) ([]byte, string) {
+	p := px.Pipeline
+	if h, herr := classfile.ParseHeader(body); herr == nil && p.Hierarchy == nil {
+		if x := px.apps.forClass(url, h.Name, px.Client, p.Classpath); x != nil {
+			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: p.Classpath, Hierarchy: x}
+		}
+	}
+	res, err := p.Process(body)
 	if err == nil && px.Signer != nil {
 		var signed []byte
 		if signed, err = px.Signer.SignClass(res.Out); err == nil {

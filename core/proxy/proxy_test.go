@@ -304,3 +304,34 @@ func TestBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestHierarchyFromOrigin serves an application class by class whose frames
+// need the common superclass of two of its own classes; the proxy fetches
+// them from the origin, so HotSpot's verifier accepts what it emits.
+func TestHierarchyFromOrigin(t *testing.T) {
+	app := jvmtest.Javac(t, map[string]string{"App.java": `
+abstract class Base { int size() { return 3; } }
+class A extends Base {}
+class B extends Base { int size() { return 4; } }
+public class App {
+    static int pick(boolean a) {
+        Base x;
+        if (a) { x = new A(); } else { x = new B(); }
+        return x.size();   // invokevirtual Base.size on the merged type
+    }
+    public static void main(String[] args) { System.out.println(pick(true) + pick(false)); }
+}`})
+	origin := loopback(t, &Origin{Dir: app})
+	px, ps := proxyFor(t, "coverage")
+	var rt bytes.Buffer
+	runtime.WriteJar(&rt)
+	rtJar := filepath.Join(t.TempDir(), "rt.jar")
+	os.WriteFile(rtJar, rt.Bytes(), 0o644)
+	pu, _ := url.Parse(ps.URL)
+	r := jvmtest.Java(t, "-Xverify:all", "-Dhttp.proxyHost="+pu.Hostname(), "-Dhttp.proxyPort="+pu.Port(), "-Dhttp.nonProxyHosts=",
+		"-cp", rtJar, "dvmlab.runtime.Launcher", origin.URL+"/", "App")
+	if r.Err != nil || strings.TrimSpace(r.Stdout) != "7" {
+		t.Fatalf("App through the proxy: %v %q\n%s", r.Err, r.Stdout, r.Stderr)
+	}
+	t.Logf("served %d classes; frames merged A and B at Base", px.Rewritten.Load())
+}
