@@ -329,7 +329,7 @@ public class App {
 	os.WriteFile(rtJar, rt.Bytes(), 0o644)
 	pu, _ := url.Parse(ps.URL)
 	r := jvmtest.Java(t, "-Xverify:all", "-Dhttp.proxyHost="+pu.Hostname(), "-Dhttp.proxyPort="+pu.Port(), "-Dhttp.nonProxyHosts=",
-		"-cp", rtJar, "dvmlab.runtime.Launcher", origin.URL+"/", "App")
+		"-Ddvmlab.coverage.out="+filepath.Join(t.TempDir(), "cov.txt"), "-cp", rtJar, "dvmlab.runtime.Launcher", origin.URL+"/", "App")
 	if r.Err != nil || strings.TrimSpace(r.Stdout) != "7" {
 		t.Fatalf("App through the proxy: %v %q\n%s", r.Err, r.Stdout, r.Stderr)
 	}
