@@ -72,7 +72,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"load", "load PATH", "load classes from a class file, directory, jar or jmod", "load /usr/share/java/JLex.jar", (*Session).load},
+		{"load", "load PATH", "load classes from a class file, directory, jar or jmod, or a coverage profile (.txt) mapped onto the loaded classes", "load /usr/share/java/JLex.jar", (*Session).load},
 		{"classes", "classes [GLOB]", "list loaded classes, optionally matching a glob on the binary or internal name", "classes JLex.C*", (*Session).classes},
 		{"show", "show CLASS[.METHOD]", "disassemble a class, or one method, in javap's layout", "show JLex.Main.main", (*Session).show},
 		{"services", "services", "list the static services a pipeline can run", "services", (*Session).services},
@@ -80,6 +80,7 @@ func init() {
 		{"step", "step [CLASS]", "start stepping CLASS through the pipeline, or take the next step", "step JLex.CSpec", (*Session).step},
 		{"diff", "diff [METHOD]", "the code before and after the last step: removed lines start with -, added with +", "diff <init>", (*Session).diff},
 		{"help", "help [COMMAND]", "this list, or one command's usage and an example", "help step", (*Session).help},
+		{"tour", "tour [JAR CLASS]", "follow one class from origin to client, explaining each stage (JLex by default)", "tour", (*Session).tour},
 		{"quit", "quit", "leave the REPL", "quit", func(s *Session, _ []string) error { s.quit = true; return nil }},
 	}
 }
@@ -163,6 +164,9 @@ func splitArgs(line string) ([]string, error) {
 func (s *Session) load(args []string) error {
 	if len(args) != 1 {
 		return errors.New("usage: load PATH")
+	}
+	if isCoverageFile(args[0]) {
+		return s.loadCoverage(args[0])
 	}
 	src, err := classpath.Open(args[0])
 	if err != nil {

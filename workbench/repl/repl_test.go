@@ -128,3 +128,27 @@ func TestListingDiff(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestTourAndCoverageProfile(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	prof := t.TempDir() + "/cov.txt"
+	os.WriteFile(prof, []byte("JLex/CSpec 0 7\nJLex/CSpec 99 1\n"), 0o644)
+	bad := t.TempDir() + "/bad.txt"
+	os.WriteFile(bad, []byte("not a profile\n"), 0o644)
+	out, err := script(t, "tour\nload "+prof+"\nload "+bad+"\n")
+	if err == nil {
+		t.Fatal("a bad profile was accepted")
+	}
+	wantAll(t, out,
+		"# The origin holds the application",
+		"stage 1/2 coverage",
+		"+       0: ldc",
+		"stage 2/2 frames recomputed, emitted",
+		"JLex.CSpec: 2 blocks executed, 8 executions",
+		"block 0              7  <init>(LJLex/CLexGen;)V @0",
+		"block 99             1  (no such block: the class has 1)",
+		"not a coverage line (class block count)",
+	)
+}
