@@ -52,15 +52,16 @@ echo "$(wc -l < "$work/cov.txt") basic blocks executed; the hottest:"
 sort -k3 -n -r "$work/cov.txt" | head -8 | awk '{printf "  %-24s block %-5s %12d times\n", $1, $2, $3}' || true
 
 step "The DVM on loopback: origin (128 kbit/s link) -> proxy (coverage, cache, signatures, audit) -> stock JVM"
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-OP=$(port); PP=$(port)
 mkdir -p "$work/site"; cp /usr/share/java/JLex.jar "$work/site/"
-$DVM origin "$work/site" --listen 127.0.0.1:$OP --link 128kbps 2>"$work/origin.log" &
+$DVM origin "$work/site" --listen 127.0.0.1:0 --link 128kbps 2>"$work/origin.log" &
 ORIGIN=$!
-$DVM proxy --listen 127.0.0.1:$PP --services coverage --cache "$work/cache" --audit "$work/audit.db" --key "$work/proxy.key" 2>"$work/proxy.log" &
+$DVM proxy --listen 127.0.0.1:0 --services coverage --cache "$work/cache" --audit "$work/audit.db" --key "$work/proxy.key" 2>"$work/proxy.log" &
 PROXY=$!
 trap 'kill $ORIGIN $PROXY 2>/dev/null; rm -rf "$work"' EXIT
-for i in $(seq 50); do grep -q listening "$work/proxy.log" 2>/dev/null && grep -q listening "$work/origin.log" 2>/dev/null && break; sleep 0.1; done
+# Each server picks a free port and says which.
+for i in $(seq 100); do grep -q listening "$work/proxy.log" 2>/dev/null && grep -q listening "$work/origin.log" 2>/dev/null && break; sleep 0.1; done
+OP=$(sed -n 's|.*listening on http://127.0.0.1:||p' "$work/origin.log")
+PP=$(sed -n 's|.*listening on http://127.0.0.1:||p' "$work/proxy.log")
 cp "$SPEC" "$work/d.lex"
 for run in first second; do
   t0=$(date +%s%N)
