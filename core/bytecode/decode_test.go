@@ -1,12 +1,9 @@
 package bytecode
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
-	"io"
-	"os"
-	"path/filepath"
+	"fmt"
 	"testing"
 
 	"dvmlab/core/classfile"
@@ -16,49 +13,35 @@ import (
 // jdkCode returns the code arrays of every method of the given JDK modules
 // (all of them when none is named).
 func jdkCode(t testing.TB, modules ...string) [][]byte {
-	home, err := classpath.JavaHome()
+	jdk, err := classpath.OpenJDK("")
 	if err != nil {
 		t.Skip(err)
 	}
-	jmods, _ := filepath.Glob(filepath.Join(home, "jmods", "*.jmod"))
+	defer jdk.Close()
+	var srcs []classpath.Source
+	if len(modules) == 0 {
+		srcs = []classpath.Source{jdk}
+	}
+	for _, m := range modules {
+		srcs = append(srcs, jdk.Module(m))
+	}
 	var out [][]byte
-	for _, j := range jmods {
-		if len(modules) > 0 {
-			keep := false
-			for _, m := range modules {
-				keep = keep || filepath.Base(j) == m+".jmod"
-			}
-			if !keep {
-				continue
-			}
-		}
-		f, err := os.Open(j)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := f.Stat()
-		zr, err := zip.NewReader(io.NewSectionReader(f, 4, st.Size()-4), st.Size()-4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range zr.File {
-			if filepath.Ext(e.Name) != ".class" {
-				continue
-			}
-			rc, _ := e.Open()
-			data, _ := io.ReadAll(rc)
-			rc.Close()
+	for _, src := range srcs {
+		err := src.Walk(func(name string, data []byte) error {
 			c, err := classfile.Parse(data)
 			if err != nil {
-				t.Fatalf("%s: %v", e.Name, err)
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			for _, m := range c.Methods {
 				if code := m.Code(); code != nil {
 					out = append(out, code.Code)
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		f.Close()
 	}
 	return out
 }
