@@ -55,30 +55,94 @@ func TestDecodeEncodeJDK(t *testing.T) {
 	}
 	insns, bytesN := 0, 0
 	seen := map[Opcode]bool{}
-	for _, code := range codes {
+	wide, odd := 0, 0 // odd: nonzero padding or trailing bytes
+	for i, code := range codes {
 		list, err := Decode(code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		off := 0
+		checkTiling(t, fmt.Sprintf("method %d", i), code, list)
 		for _, in := range list {
-			if in.Offset != off {
-				t.Fatalf("instruction at %d, expected %d", in.Offset, off)
-			}
-			off += in.Len
 			seen[in.Op] = true
+			if in.Wide {
+				wide++
+			}
+			if in.Zero != 0 || in.Switch != nil && in.Switch.Pad != nil {
+				odd++
+			}
 		}
 		out, err := Encode(list)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(out, code) {
-			t.Fatalf("re-encoded code differs")
+			t.Fatalf("method %d: re-encoded code differs at byte %d", i, firstDiff(out, code))
 		}
 		insns += len(list)
 		bytesN += len(code)
 	}
-	t.Logf("%d methods, %d instructions, %d bytes, %d distinct opcodes: all re-encoded identical", len(codes), insns, bytesN, len(seen))
+	var unseen []string
+	for i := 0; i < 256; i++ {
+		if op := Opcode(i); op.Valid() && op != Wide && !seen[op] {
+			unseen = append(unseen, op.String())
+		}
+	}
+	t.Logf("%d methods, %d instructions, %d bytes, %d distinct opcodes, %d wide, %d with nonzero padding or trailing bytes: all re-encoded identical; never used: %v", len(codes), insns, bytesN, len(seen), wide, odd, unseen)
+}
+
+// BenchmarkDecode decodes every method of java.base.
+func BenchmarkDecode(b *testing.B) {
+	codes := jdkCode(b, "java.base")
+	size, insns := 0, 0
+	for _, code := range codes {
+		size += len(code)
+		list, err := Decode(code)
+		if err != nil {
+			b.Fatal(err)
+		}
+		insns += len(list)
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, code := range codes {
+			if _, err := Decode(code); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(insns)*float64(b.N)/b.Elapsed().Seconds(), "insns/s")
+}
+
+// BenchmarkEncode re-encodes every method of java.base.
+func BenchmarkEncode(b *testing.B) {
+	codes := jdkCode(b, "java.base")
+	lists := make([][]Instruction, len(codes))
+	size := 0
+	for i, code := range codes {
+		size += len(code)
+		var err error
+		if lists[i], err = Decode(code); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, list := range lists {
+			if _, err := Encode(list); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // FuzzDecode: decoding never panics, and whatever decodes re-encodes to the
@@ -90,17 +154,25 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte{0xaa, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}) // tableswitch, low > high
 	f.Add([]byte{0xc4, 0x84, 0, 1, 0xff, 0xff})                         // wide iinc
+	for _, c := range readDecodeCases(f) {
+		f.Add(c.code)
+	}
 	f.Fuzz(func(t *testing.T, code []byte) {
 		insns, err := Decode(code)
 		if err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) || de.Offset < 0 || de.Offset >= len(code) {
+				t.Fatalf("error %v is not a DecodeError inside the code", err)
+			}
 			return
 		}
+		checkTiling(t, "fuzz", code, insns)
 		out, err := Encode(insns)
 		if err != nil {
 			t.Fatalf("decoded code does not encode: %v", err)
 		}
 		if !bytes.Equal(out, code) {
-			t.Fatalf("re-encoded code differs")
+			t.Fatalf("re-encoded code differs at byte %d:\n got %x\nwant %x", firstDiff(out, code), out, code)
 		}
 	})
 }

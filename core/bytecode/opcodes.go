@@ -8,7 +8,9 @@ import "strconv"
 // Opcode is one JVM instruction's opcode byte.
 type Opcode uint8
 
-// String returns the mnemonic javap prints for the opcode.
+// String returns the mnemonic javap prints for the opcode, the names of JVMS
+// §6.5 (and §7). Opcodes that do not exist print as opcode_<n>, so that an
+// error message about bad code can still name what it found.
 func (o Opcode) String() string {
 	if n := opNames[o]; n != "" {
 		return n
@@ -18,6 +20,7 @@ func (o Opcode) String() string {
 
 // Valid reports whether o is an opcode Java SE 17 defines (202 of them;
 // breakpoint and impdep1/2 are reserved and never appear in class files).
+// See JVMS §6.2.
 func (o Opcode) Valid() bool { return opNames[o] != "" }
 
 // format is the shape of an instruction's operands.
@@ -63,13 +66,15 @@ func instructionLength(op Opcode, wide bool) int {
 }
 
 // IsBranchOp reports whether o jumps to a single target: the conditional
-// branches, goto, jsr and their wide forms.
+// branches, goto, jsr and their wide forms. See JVMS §6.5 (if<cond>,
+// if_icmp<cond>, if_acmp<cond>, ifnull, ifnonnull, goto, goto_w, jsr, jsr_w).
 func (o Opcode) IsBranchOp() bool {
 	f := opFormats[o]
 	return f == fmtBranch2 || f == fmtBranch4
 }
 
-// IsReturn reports whether o returns from the method.
+// IsReturn reports whether o returns from the method: ireturn, lreturn,
+// freturn, dreturn, areturn, return. See JVMS §6.5.
 func (o Opcode) IsReturn() bool { return o >= Ireturn && o <= Return }
 
 // Wideable reports whether the wide prefix may modify o. See JVMS §6.5.wide.
@@ -77,7 +82,9 @@ func (o Opcode) Wideable() bool {
 	return opFormats[o] == fmtLocal || o == Iinc
 }
 
-// implicitLocal gives the local slot of the short forms (iload_2 → 2), -1 for others.
+// implicitLocal gives the local slot of the short forms (iload_2 → 2), -1
+// for others; Decode puts it in Index so that clients need not care which
+// form the compiler chose.
 func implicitLocal(o Opcode) int {
 	switch {
 	case o >= Iload0 && o <= Aload3:

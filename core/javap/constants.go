@@ -1,32 +1,229 @@
 package javap
 
 import (
-	"fmt"
-	"math"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"dvmlab/core/classfile"
 )
 
-// quoteName quotes a class or member name the way javap does when it is not
-// a plain identifier path (array descriptors, <init>).
-func quoteName(s string) string {
-	for _, r := range s {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '$' || r == '/') {
-			return `"` + s + `"`
-		}
+// invalid stands for whatever a broken constant-pool reference leads to.
+// javap reports such entries and goes on; so do we, with this text in
+// place of the value.
+const invalid = "<invalid>"
+
+// entry returns pool entry i, or nil when i is 0, out of range, or the
+// unusable slot after a long or double (JVMS §4.4.5).
+func (p *printer) entry(i uint16) *classfile.Constant { return p.c.Pool.Get(i) }
+
+// utf8 returns the text of Utf8 entry i, and whether i is one.
+func (p *printer) utf8(i uint16) (string, bool) {
+	if e := p.entry(i); e != nil && e.Tag == classfile.TagUtf8 {
+		return e.Str, true
 	}
-	if s == "" {
-		return `""`
-	}
-	return s
+	return invalid, false
 }
 
-// escape renders a string constant as javap does: the usual backslash
-// escapes, ISO control characters as \uXXXX, everything else as it is.
-func escape(s string) string {
+// className is the internal name held by Class entry i.
+func (p *printer) className(i uint16) (string, bool) {
+	if e := p.entry(i); e != nil && e.Tag == classfile.TagClass {
+		return p.utf8(e.A)
+	}
+	return invalid, false
+}
+
+// tagWord is how an operand comment names the kind of constant
+// ("// Method …", "// class …", "// String …").
+func tagWord(t classfile.Tag) string {
+	switch t {
+	case classfile.TagUtf8:
+		return "Utf8"
+	case classfile.TagInteger:
+		return "int"
+	case classfile.TagFloat:
+		return "float"
+	case classfile.TagLong:
+		return "long"
+	case classfile.TagDouble:
+		return "double"
+	case classfile.TagClass:
+		return "class"
+	case classfile.TagString:
+		return "String"
+	case classfile.TagFieldref:
+		return "Field"
+	case classfile.TagMethodHandle:
+		return "MethodHandle"
+	case classfile.TagMethodType:
+		return "MethodType"
+	case classfile.TagMethodref:
+		return "Method"
+	case classfile.TagInterfaceMethodref:
+		return "InterfaceMethod"
+	case classfile.TagInvokeDynamic:
+		return "InvokeDynamic"
+	case classfile.TagDynamic:
+		return "Dynamic"
+	case classfile.TagNameAndType:
+		return "NameAndType"
+	case classfile.TagModule:
+		return "Module"
+	case classfile.TagPackage:
+		return "Package"
+	}
+	return "(unknown tag " + strconv.Itoa(int(t)) + ")"
+}
+
+func isMemberRef(t classfile.Tag) bool {
+	return t == classfile.TagFieldref || t == classfile.TagMethodref || t == classfile.TagInterfaceMethodref
+}
+
+// constRef is the comment javap writes after an instruction's pool operand
+// and in a few attributes: the kind and the value. A member of the class
+// being printed is shown without its owner.
+func (p *printer) constRef(i uint16) string {
+	if i == 0 {
+		return "#0"
+	}
+	e := p.entry(i)
+	if e == nil {
+		return "#" + strconv.Itoa(int(i))
+	}
+	// javap compares the pool index, not the name: a second Class entry
+	// for the same class still prints the owner.
+	if isMemberRef(e.Tag) && e.A == p.c.This {
+		if nt := p.entry(e.B); nt != nil {
+			return tagWord(e.Tag) + " " + p.valueOf(nt)
+		}
+	}
+	return tagWord(e.Tag) + " " + p.valueOf(e)
+}
+
+// value is the text of pool entry i as javap shows it in comments.
+func (p *printer) value(i uint16) string {
+	e := p.entry(i)
+	if e == nil {
+		return invalid
+	}
+	return p.valueOf(e)
+}
+
+func (p *printer) valueOf(e *classfile.Constant) string {
+	switch e.Tag {
+	case classfile.TagUtf8:
+		return escapeString(javaText(e))
+	case classfile.TagInteger:
+		return strconv.Itoa(int(e.Int()))
+	case classfile.TagFloat:
+		return javaFloat(e.Float()) + "f"
+	case classfile.TagLong:
+		return strconv.FormatInt(e.Long(), 10) + "l"
+	case classfile.TagDouble:
+		return javaDouble(e.Double()) + "d"
+	case classfile.TagClass, classfile.TagModule, classfile.TagPackage:
+		if s, ok := p.utf8(e.A); ok {
+			return checkName(s)
+		}
+		return invalid
+	case classfile.TagString:
+		if _, ok := p.utf8(e.A); ok {
+			return p.value(e.A)
+		}
+		return invalid
+	case classfile.TagFieldref, classfile.TagMethodref, classfile.TagInterfaceMethodref:
+		cn := invalid
+		if s, ok := p.className(e.A); ok {
+			cn = checkName(s)
+		}
+		return cn + "." + p.nameAndType(e.B)
+	case classfile.TagNameAndType:
+		name, desc := invalid, invalid
+		if s, ok := p.utf8(e.A); ok {
+			name = checkName(s)
+		}
+		if s, ok := p.utf8(e.B); ok {
+			desc = s
+		}
+		return name + ":" + desc
+	case classfile.TagMethodHandle:
+		if r := p.entry(e.A); r != nil && isMemberRef(r.Tag) {
+			return classfile.RefKindName(e.Kind) + " " + p.valueOf(r)
+		}
+		return invalid
+	case classfile.TagMethodType:
+		s, _ := p.utf8(e.A)
+		return s
+	case classfile.TagDynamic, classfile.TagInvokeDynamic:
+		return "#" + strconv.Itoa(int(e.A)) + ":" + p.nameAndType(e.B)
+	}
+	return invalid
+}
+
+func (p *printer) nameAndType(i uint16) string {
+	if e := p.entry(i); e != nil && e.Tag == classfile.TagNameAndType {
+		return p.valueOf(e)
+	}
+	return invalid
+}
+
+// checkName quotes a name that is not a binary name made of Java
+// identifiers separated by slashes, as javap does for array classes,
+// "<init>", module names with dots and the like.
+func checkName(name string) string {
+	if name == "" {
+		return `""`
+	}
+	prev := '/'
+	for _, r := range name {
+		if (prev == '/' && !javaIdentStart(r)) || (r != '/' && !javaIdentPart(r)) {
+			return `"` + addEscapes(name) + `"`
+		}
+		prev = r
+	}
+	return name
+}
+
+// addEscapes makes a quoted name a valid string body; javap escapes only
+// these four characters there.
+func addEscapes(s string) string {
+	if !strings.ContainsAny(s, "\\\"\n\t") {
+		return s
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
+	return r.Replace(s)
+}
+
+// javaIdentStart and javaIdentPart follow Character.isJavaIdentifierStart
+// and isJavaIdentifierPart.
+func javaIdentStart(r rune) bool {
+	return unicode.IsLetter(r) || unicode.In(r, unicode.Nl, unicode.Sc, unicode.Pc)
+}
+
+func javaIdentPart(r rune) bool {
+	return javaIdentStart(r) || unicode.In(r, unicode.Nd, unicode.Mc, unicode.Mn) || identIgnorable(r)
+}
+
+func identIgnorable(r rune) bool {
+	return r <= 0x08 || (r >= 0x0E && r <= 0x1B) || (r >= 0x7F && r <= 0x9F) || unicode.Is(unicode.Cf, r)
+}
+
+// escapeString renders the text of a Utf8 or String constant: the usual
+// backslash escapes, other ISO control characters as \uXXXX.
+func escapeString(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\'' || c == '\\' || c >= 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
@@ -48,7 +245,9 @@ func escape(s string) string {
 			b.WriteString(`\\`)
 		default:
 			if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
-				fmt.Fprintf(&b, `\u%04x`, r)
+				b.WriteString(`\u`)
+				h := strconv.FormatInt(int64(r), 16)
+				b.WriteString(strings.Repeat("0", 4-len(h)) + h)
 			} else {
 				b.WriteRune(r)
 			}
@@ -57,119 +256,65 @@ func escape(s string) string {
 	return b.String()
 }
 
-// javaDouble formats like Java's Double.toString: plain notation for
-// 1e-3 <= |v| < 1e7, otherwise d.dddE±n, always with a fractional digit.
-func javaDouble(v float64, bits int) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Infinity"
-	case math.IsInf(v, -1):
-		return "-Infinity"
-	case v == 0:
-		if math.Signbit(v) {
-			return "-0.0"
-		}
-		return "0.0"
+// javaText is the text of a Utf8 entry as Java holds it. A lone surrogate
+// (legal in modified UTF-8, JVMS §4.4.7, and used by the JDK's charset
+// tables) cannot live in a Go string, so the parser keeps U+FFFD in Str
+// and the original bytes aside; javap prints such a surrogate through a
+// UTF-8 encoder, which writes '?'. Only then are the bytes worth
+// recovering, which the writer's byte-identical round trip allows.
+func javaText(e *classfile.Constant) string {
+	if !strings.ContainsRune(e.Str, utf8.RuneError) {
+		return e.Str
 	}
-	a := math.Abs(v)
-	if a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(v, 'f', -1, bits)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
+	tmp := classfile.Class{Pool: classfile.ConstantPool{Entries: []classfile.Constant{{}, *e}}}
+	b, err := tmp.Write()
+	// magic, minor_version, major_version, constant_pool_count: 10 bytes;
+	// then the entry's tag and length.
+	if err != nil || len(b) < 13 || b[10] != byte(classfile.TagUtf8) {
+		return e.Str
+	}
+	n := int(binary.BigEndian.Uint16(b[11:]))
+	if 13+n > len(b) {
+		return e.Str
+	}
+	if s, ok := decodeJavaUTF8(b[13 : 13+n]); ok {
 		return s
 	}
-	s := strconv.FormatFloat(v, 'e', -1, bits)
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	e, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(e)
+	return e.Str
 }
 
-// memberRef renders a Fieldref/Methodref target, leaving out the owner when
-// it is the class being printed, as javap does.
-func (p *printer) memberRef(i uint16) string {
-	owner, name, desc := p.c.Pool.MemberRef(i)
-	n := quoteName(name)
-	if owner == p.c.Name() {
-		return n + ":" + desc
-	}
-	return quoteName(owner) + "." + n + ":" + desc
-}
-
-// constComment is the "// ..." javap prints after a constant-pool operand.
-func (p *printer) constComment(i uint16) string {
-	pool := &p.c.Pool
-	e := pool.Get(i)
-	if e == nil {
-		return "<invalid>"
-	}
-	switch e.Tag {
-	case classfile.TagClass:
-		return "class " + quoteName(pool.Utf8(e.A))
-	case classfile.TagString:
-		return "String " + escape(pool.Utf8(e.A))
-	case classfile.TagInteger:
-		return "int " + strconv.Itoa(int(e.Int()))
-	case classfile.TagFloat:
-		return "float " + javaDouble(float64(e.Float()), 32) + "f"
-	case classfile.TagLong:
-		return "long " + strconv.FormatInt(e.Long(), 10) + "l"
-	case classfile.TagDouble:
-		return "double " + javaDouble(e.Double(), 64) + "d"
-	case classfile.TagFieldref:
-		return "Field " + p.memberRef(i)
-	case classfile.TagMethodref:
-		return "Method " + p.memberRef(i)
-	case classfile.TagInterfaceMethodref:
-		return "InterfaceMethod " + p.memberRef(i)
-	case classfile.TagMethodType:
-		return "MethodType " + pool.Utf8(e.A)
-	case classfile.TagMethodHandle:
-		return "MethodHandle " + classfile.RefKindName(e.Kind) + " " + p.constComment(e.A)
-	case classfile.TagInvokeDynamic, classfile.TagDynamic:
-		name, desc := pool.NameAndType(e.B)
-		kind := "InvokeDynamic"
-		if e.Tag == classfile.TagDynamic {
-			kind = "Dynamic"
+// decodeJavaUTF8 decodes modified UTF-8 into UTF-16 units, pairs
+// surrogates, and turns the unpaired ones into '?'.
+func decodeJavaUTF8(b []byte) (string, bool) {
+	units := make([]uint16, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c < 0x80:
+			units = append(units, uint16(c))
+			i++
+		case c&0xE0 == 0xC0 && i+1 < len(b) && b[i+1]&0xC0 == 0x80:
+			units = append(units, uint16(c&0x1F)<<6|uint16(b[i+1]&0x3F))
+			i += 2
+		case c&0xF0 == 0xE0 && i+2 < len(b) && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80:
+			units = append(units, uint16(c&0x0F)<<12|uint16(b[i+1]&0x3F)<<6|uint16(b[i+2]&0x3F))
+			i += 3
+		default:
+			return "", false
 		}
-		return fmt.Sprintf("%s #%d:%s:%s", kind, e.A, quoteName(name), desc)
 	}
-	return e.Tag.String()
-}
-
-// poolEntry renders one constant-pool line of javap -v.
-func (p *printer) poolEntry(i int) (kind, args, comment string) {
-	pool := &p.c.Pool
-	e := &pool.Entries[i]
-	kind = e.Tag.String()
-	switch e.Tag {
-	case classfile.TagUtf8:
-		return kind, escape(e.Str), ""
-	case classfile.TagInteger:
-		return kind, strconv.Itoa(int(e.Int())), ""
-	case classfile.TagFloat:
-		return kind, javaDouble(float64(e.Float()), 32) + "f", ""
-	case classfile.TagLong:
-		return kind, strconv.FormatInt(e.Long(), 10) + "l", ""
-	case classfile.TagDouble:
-		return kind, javaDouble(e.Double(), 64) + "d", ""
-	case classfile.TagClass, classfile.TagString, classfile.TagMethodType, classfile.TagModule, classfile.TagPackage:
-		return kind, fmt.Sprintf("#%d", e.A), pool.Utf8(e.A)
-	case classfile.TagNameAndType:
-		return kind, fmt.Sprintf("#%d:#%d", e.A, e.B), quoteName(pool.Utf8(e.A)) + ":" + pool.Utf8(e.B)
-	case classfile.TagFieldref, classfile.TagMethodref, classfile.TagInterfaceMethodref:
-		owner, name, desc := pool.MemberRef(uint16(i))
-		return kind, fmt.Sprintf("#%d.#%d", e.A, e.B), quoteName(owner) + "." + quoteName(name) + ":" + desc
-	case classfile.TagMethodHandle:
-		return kind, fmt.Sprintf("%d:#%d", e.Kind, e.A), classfile.RefKindName(e.Kind) + " " + strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(p.constComment(e.A), "Method "), "Field "), "InterfaceMethod ")
-	case classfile.TagDynamic, classfile.TagInvokeDynamic:
-		name, desc := pool.NameAndType(e.B)
-		return kind, fmt.Sprintf("#%d:#%d", e.A, e.B), fmt.Sprintf("#%d:%s:%s", e.A, quoteName(name), desc)
+	var sb strings.Builder
+	for i := 0; i < len(units); i++ {
+		u := rune(units[i])
+		switch {
+		case utf16.IsSurrogate(u) && u < 0xDC00 && i+1 < len(units) && units[i+1] >= 0xDC00 && units[i+1] <= 0xDFFF:
+			sb.WriteRune(utf16.DecodeRune(u, rune(units[i+1])))
+			i++
+		case utf16.IsSurrogate(u):
+			sb.WriteByte('?')
+		default:
+			sb.WriteRune(u)
+		}
 	}
-	return kind, "", ""
+	return sb.String(), true
 }
