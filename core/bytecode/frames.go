@@ -2,6 +2,7 @@ package bytecode
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,8 +27,51 @@ type frame struct {
 	stack  []VType
 }
 
-func (f *frame) clone() *frame {
-	return &frame{locals: append([]VType(nil), f.locals...), stack: append([]VType(nil), f.stack...)}
+// scratch is what analysing one method needs and the next can reuse: the
+// decoded instructions, the per-instruction tables and the slabs the entry
+// frames are carved from. Nothing in it outlives Compute, so recycling it
+// saves most of the allocation (and collection) per method.
+type scratch struct {
+	insns   []Instruction
+	at      offsetIndex
+	in      []*frame
+	block   []bool
+	reached []bool
+	queued  []bool
+	slots   []VType // entry frames' locals and stacks
+	frames  []frame // entry frames themselves
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// resize returns s with length n, zeroed, reusing its array when it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// copyFrame copies f into the slabs. The copy's slices are capped so that
+// nothing appended to them can run into a neighbour.
+func (a *analyzer) copyFrame(f *frame) *frame {
+	s := a.s
+	nl, n := len(f.locals), len(f.locals)+len(f.stack)
+	if cap(s.slots)-len(s.slots) < n {
+		// Earlier frames keep the old array alive; only new ones move on.
+		s.slots = make([]VType, 0, max(1024, 2*n))
+	}
+	start := len(s.slots)
+	s.slots = append(s.slots, f.locals...)
+	s.slots = append(s.slots, f.stack...)
+	v := s.slots[start:]
+	if len(s.frames) == cap(s.frames) {
+		s.frames = make([]frame, 0, 64)
+	}
+	s.frames = append(s.frames, frame{locals: v[:nl:nl], stack: v[nl:n:n]})
+	return &s.frames[len(s.frames)-1]
 }
 
 // FrameResult tells what recomputation found beyond the frames themselves.
@@ -61,11 +105,6 @@ type FrameComputer struct {
 	classes *classIndex
 }
 
-// insnBuffers recycles decoded-instruction slices between methods and
-// classes: decoding every method anew otherwise spends most of its time
-// growing fresh slices.
-var insnBuffers = sync.Pool{New: func() any { return new([]Instruction) }}
-
 // NewFrameComputer prepares frame computation for class c.
 func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
 	return &FrameComputer{c: c, mg: newMerger(h)}
@@ -81,21 +120,24 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 		fc.classes = newClassIndex(&fc.c.Pool)
 	}
 	fc.mg.missing = nil
-	buf := insnBuffers.Get().(*[]Instruction)
-	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, name: fc.c.MemberName(m) + fc.c.MemberDesc(m), insns: *buf}
+	s := scratches.Get().(*scratch)
+	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: s, insns: s.insns}
 	r, err := a.run()
-	*buf = a.insns[:0]
-	insnBuffers.Put(buf)
+	s.insns = a.insns[:0]
+	s.slots = s.slots[:0]
+	s.frames = s.frames[:0]
+	clear(s.in)
+	scratches.Put(s)
 	return r, err
 }
 
 type analyzer struct {
+	s       *scratch
 	c       *classfile.Class
 	m       *classfile.Member
 	code    *classfile.Code
 	mg      *merger
 	classes *classIndex
-	name    string
 	insns   []Instruction
 	at      offsetIndex // offset -> instruction index
 	in      []*frame    // entry frame per basic block start (nil: not reached yet)
@@ -107,11 +149,12 @@ type analyzer struct {
 	scratch    frame
 	maxStack   int
 	maxLocals  int
-	old        bool // class version < 50: no frames, jsr/ret allowed
+	initLocals []VType // the entry frame's locals
+	old        bool    // class version < 50: no frames, jsr/ret allowed
 }
 
 func (a *analyzer) fail(off int, format string, args ...any) error {
-	return &FrameError{Class: a.c.Name(), Method: a.name, Offset: off, Msg: fmt.Sprintf(format, args...)}
+	return &FrameError{Class: a.c.Name(), Method: a.c.MemberName(a.m) + a.c.MemberDesc(a.m), Offset: off, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (a *analyzer) run() (*FrameResult, error) {
@@ -121,17 +164,25 @@ func (a *analyzer) run() (*FrameResult, error) {
 		return nil, a.fail(0, "%v", err)
 	}
 	a.old = a.c.Major < 50
-	a.at = newOffsetIndex(a.insns, len(a.code.Code))
-	if err := a.findBlocks(); err != nil {
-		return nil, err
-	}
+	a.s.at = a.s.at.reset(a.insns, len(a.code.Code))
+	a.at = a.s.at
 	init, err := a.initialFrame()
 	if err != nil {
 		return nil, err
 	}
-	a.in = make([]*frame, len(a.insns))
-	a.reached = make([]bool, len(a.insns))
 	a.maxLocals = len(init.locals)
+	if a.straightLine() {
+		return a.runStraight(init)
+	}
+	if err := a.findBlocks(); err != nil {
+		return nil, err
+	}
+	// The flow merges into the entry frame in place; the table needs it as
+	// it was.
+	a.initLocals = a.copyFrame(init).locals
+	n := len(a.insns)
+	a.s.in, a.s.reached = resize(a.s.in, n), resize(a.s.reached, n)
+	a.in, a.reached = a.s.in, a.s.reached
 	if err := a.flow(init); err != nil {
 		return nil, err
 	}
@@ -147,13 +198,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 	a.code.MaxLocals = uint16(a.maxLocals)
 	res.MaxStack, res.MaxLocals = a.maxStack, a.maxLocals
 	// Drop any existing table; the old verifier ignores it, the new needs ours.
-	attrs := a.code.Attributes[:0]
-	for _, at := range a.code.Attributes {
-		if at.Name() != classfile.AttrStackMapTable {
-			attrs = append(attrs, at)
-		}
-	}
-	a.code.Attributes = attrs
+	a.dropStackMapTable()
 	if !a.old {
 		smt, err := a.stackMapTable()
 		if err != nil {
@@ -171,11 +216,60 @@ func (a *analyzer) run() (*FrameResult, error) {
 	return res, nil
 }
 
+// straightLine reports whether the code is one basic block: no handlers, no
+// branches, nothing that ends a block before the last instruction. Most
+// methods are (getters, constructors, delegations); they need no frames at
+// all, only max values, so the flow analysis and its tables can be skipped.
+func (a *analyzer) straightLine() bool {
+	if len(a.code.Handlers) > 0 || len(a.insns) == 0 {
+		return false
+	}
+	last := len(a.insns) - 1
+	for i := range a.insns {
+		in := &a.insns[i]
+		if in.IsBranch() || in.Op == Jsr || in.Op == JsrW || (i < last && in.EndsBlock()) {
+			return false
+		}
+	}
+	return a.insns[last].EndsBlock()
+}
+
+// runStraight executes a straight-line method once, from its entry frame to
+// its end, for max_stack and max_locals.
+func (a *analyzer) runStraight(init *frame) (*FrameResult, error) {
+	for i := range a.insns {
+		if _, err := a.execute(i, init); err != nil {
+			return nil, err
+		}
+	}
+	a.code.MaxStack = uint16(a.maxStack)
+	a.code.MaxLocals = uint16(a.maxLocals)
+	// One block has no frames; a table left over from before would be wrong.
+	a.dropStackMapTable()
+	res := &FrameResult{MaxStack: a.maxStack, MaxLocals: a.maxLocals}
+	for n := range a.mg.missing {
+		res.Missing = append(res.Missing, n)
+	}
+	sort.Strings(res.Missing)
+	return res, nil
+}
+
+func (a *analyzer) dropStackMapTable() {
+	attrs := a.code.Attributes[:0]
+	for _, at := range a.code.Attributes {
+		if at.Name() != classfile.AttrStackMapTable {
+			attrs = append(attrs, at)
+		}
+	}
+	a.code.Attributes = attrs
+}
+
 // findBlocks marks the basic-block starts and which handlers cover which
 // instruction.
 func (a *analyzer) findBlocks() error {
 	var err error
-	a.block, err = blockMarks(a.insns, a.at, a.code)
+	a.s.block = resize(a.s.block, len(a.insns))
+	a.block, err = blockMarks(a.s.block, a.insns, a.at, a.code)
 	if err != nil {
 		return a.fail(err.(*blockError).off, "%s", err.(*blockError).msg)
 	}
@@ -205,9 +299,8 @@ func (e *blockError) Error() string { return fmt.Sprintf("offset %d: %s", e.off,
 // blockMarks marks the instructions that start a basic block: the first,
 // branch targets, handler starts and whatever follows a branch or an
 // instruction that ends a block. These are where frames go. See JVMS §4.10.1.
-func blockMarks(insns []Instruction, at offsetIndex, code *classfile.Code) ([]bool, error) {
+func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfile.Code) ([]bool, error) {
 	n := len(insns)
-	block := make([]bool, n)
 	if n == 0 {
 		return block, nil
 	}
@@ -222,9 +315,18 @@ func blockMarks(insns []Instruction, at offsetIndex, code *classfile.Code) ([]bo
 	}
 	for i := range insns {
 		in := &insns[i]
-		for _, t := range in.BranchTargets() {
-			if err := mark(in.Offset, t); err != nil {
+		if in.Op.IsBranchOp() {
+			if err := mark(in.Offset, in.Target); err != nil {
 				return nil, err
+			}
+		} else if in.Switch != nil {
+			if err := mark(in.Offset, in.Switch.Default); err != nil {
+				return nil, err
+			}
+			for _, t := range in.Switch.Targets {
+				if err := mark(in.Offset, t); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if (in.IsBranch() || in.EndsBlock()) && i+1 < n {
@@ -246,7 +348,7 @@ func blockMarks(insns []Instruction, at offsetIndex, code *classfile.Code) ([]bo
 // BlockStarts returns the offsets at which the basic blocks of code begin,
 // in order: where a profiler puts its probes.
 func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
-	marks, err := blockMarks(insns, newOffsetIndex(insns, len(code.Code)), code)
+	marks, err := blockMarks(make([]bool, len(insns)), insns, offsetIndex(nil).reset(insns, len(code.Code)), code)
 	if err != nil {
 		return nil, err
 	}
@@ -262,11 +364,7 @@ func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
 // initialFrame is the type state on method entry. See JVMS §4.10.1.6.
 func (a *analyzer) initialFrame() (*frame, error) {
 	desc := a.c.MemberDesc(a.m)
-	args, _, err := methodArgs(desc)
-	if err != nil {
-		return nil, a.fail(0, "%v", err)
-	}
-	f := &frame{}
+	f := &frame{locals: make([]VType, 0, 8)}
 	if !a.m.Access.Has(classfile.AccStatic) {
 		if a.c.MemberName(a.m) == "<init>" && a.c.Name() != "java/lang/Object" {
 			f.locals = append(f.locals, vUninitThis)
@@ -274,11 +372,15 @@ func (a *analyzer) initialFrame() (*frame, error) {
 			f.locals = append(f.locals, ref(a.c.Name()))
 		}
 	}
-	for _, t := range args {
+	_, err := walkDesc(desc, func(arg string) {
+		t := typeOfDesc(arg)
 		f.locals = append(f.locals, t)
 		if t.Size() == 2 {
 			f.locals = append(f.locals, second(t))
 		}
+	})
+	if err != nil {
+		return nil, a.fail(0, "%v", err)
 	}
 	return f, nil
 }
@@ -296,7 +398,8 @@ func second(t VType) VType {
 func (a *analyzer) flow(init *frame) error {
 	a.in[0] = init
 	work := []int{0}
-	queued := make([]bool, len(a.insns))
+	a.s.queued = resize(a.s.queued, len(a.insns))
+	queued := a.s.queued
 	queued[0] = true
 	cur := &frame{}
 	push := func(idx int, changed bool) {
@@ -433,7 +536,7 @@ func (a *analyzer) mergeHandler(hi int, locals []VType, from int) (int, bool, er
 func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
 	cur := a.in[idx]
 	if cur == nil {
-		a.in[idx] = f.clone()
+		a.in[idx] = a.copyFrame(f)
 		a.fixHalves(a.in[idx].locals)
 		return true, nil
 	}
@@ -588,17 +691,23 @@ func (a *analyzer) cutHandlers(start, end int) {
 func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	smt := &classfile.StackMapTable{}
 	pool := a.classes
-	init, _ := a.initialFrame()
-	prevLocals, err := toVerification(pool, init.locals, true)
+	// Every frame's entries are carved from one growing slab; a slab that
+	// moves leaves the frames cut before it on the old array, which is fine.
+	var slab []classfile.VerificationType
+	slab, err := toVerification(slab, pool, a.initLocals, true)
 	if err != nil {
 		return nil, err
 	}
+	prevLocals := slab
 	// Offset 0 needs an explicit frame only when something jumps there: the
 	// implicit initial frame covers the method's entry alone.
 	targeted0 := false
 	for k := range a.insns {
-		for _, t := range a.insns[k].BranchTargets() {
-			targeted0 = targeted0 || t == 0
+		in := &a.insns[k]
+		if in.Op.IsBranchOp() {
+			targeted0 = targeted0 || in.Target == 0
+		} else if in.Switch != nil {
+			targeted0 = targeted0 || in.Switch.Default == 0 || slices.Contains(in.Switch.Targets, 0)
 		}
 	}
 	for _, h := range a.code.Handlers {
@@ -610,18 +719,30 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 			continue
 		}
 		f := a.in[i]
-		locals, err := toVerification(pool, f.locals, true)
-		if err != nil {
+		start := len(slab)
+		if slab, err = toVerification(slab, pool, f.locals, true); err != nil {
 			return nil, err
 		}
-		stack, err := toVerification(pool, f.stack, false)
-		if err != nil {
+		mid := len(slab)
+		if slab, err = toVerification(slab, pool, f.stack, false); err != nil {
 			return nil, err
 		}
+		locals, stack := slab[start:mid:mid], slab[mid:len(slab):len(slab)]
 		off := a.insns[i].Offset
 		delta := off - prevOff - 1
-		smt.Frames = append(smt.Frames, compress(uint16(delta), prevLocals, locals, stack))
-		prevLocals, prevOff = locals, off
+		fr := compress(uint16(delta), prevLocals, locals, stack)
+		smt.Frames = append(smt.Frames, fr)
+		switch t := fr.Type; {
+		case t <= classfile.FrameSameMax || t == classfile.FrameSameExt:
+			// The locals equal the previous ones and nothing is kept.
+			slab = slab[:start]
+		case t >= classfile.FrameChopMin && t <= classfile.FrameChopMax:
+			prevLocals = prevLocals[:len(locals)]
+			slab = slab[:start]
+		case t >= classfile.FrameAppendMin:
+			prevLocals = locals
+		}
+		prevOff = off
 	}
 	return smt, nil
 }
@@ -683,8 +804,12 @@ func (f *frame) String() string {
 // instruction starts; a slice beats a map on this hot path.
 type offsetIndex []int32
 
-func newOffsetIndex(insns []Instruction, codeLen int) offsetIndex {
-	x := make(offsetIndex, codeLen+1)
+// reset rebuilds x for insns, reusing its array when it can.
+func (x offsetIndex) reset(insns []Instruction, codeLen int) offsetIndex {
+	if cap(x) < codeLen+1 {
+		x = make(offsetIndex, codeLen+1)
+	}
+	x = x[:codeLen+1]
 	for i := range x {
 		x[i] = -1
 	}

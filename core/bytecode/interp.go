@@ -232,13 +232,11 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		} else {
 			owner, name, desc = pool.MemberRef(uint16(in.Index))
 		}
-		args, ret, err := methodArgs(desc)
+		slots, ret, err := argSlots(desc)
 		if err != nil {
 			return false, a.fail(in.Offset, "%s #%d: %v", op, in.Index, err)
 		}
-		for k := len(args) - 1; k >= 0; k-- {
-			x.pop(args[k].Size())
-		}
+		x.pop(slots)
 		if op != Invokestatic && op != Invokedynamic {
 			recv := x.pop1()
 			if op == Invokespecial && name == "<init>" {

@@ -144,8 +144,27 @@ func arrayOf(t VType) string {
 // methodArgs splits a method descriptor into argument types and return type.
 // See JVMS §4.3.3.
 func methodArgs(desc string) (args []VType, ret VType, err error) {
+	ret, err = walkDesc(desc, func(arg string) { args = append(args, typeOfDesc(arg)) })
+	return args, ret, err
+}
+
+// argSlots is methodArgs for the interpreter, which needs only how many
+// stack slots the arguments take; it allocates nothing.
+func argSlots(desc string) (slots int, ret VType, err error) {
+	ret, err = walkDesc(desc, func(arg string) {
+		slots++
+		if arg == "J" || arg == "D" {
+			slots++
+		}
+	})
+	return slots, ret, err
+}
+
+// walkDesc calls arg with each parameter descriptor of a method descriptor
+// and returns the return type (top for void). See JVMS §4.3.3.
+func walkDesc(desc string, arg func(string)) (VType, error) {
 	if len(desc) < 3 || desc[0] != '(' {
-		return nil, vTop, fmt.Errorf("bad method descriptor %q", desc)
+		return vTop, fmt.Errorf("bad method descriptor %q", desc)
 	}
 	i := 1
 	for i < len(desc) && desc[i] != ')' {
@@ -154,26 +173,26 @@ func methodArgs(desc string) (args []VType, ret VType, err error) {
 			j++
 		}
 		if j >= len(desc) {
-			return nil, vTop, fmt.Errorf("bad method descriptor %q", desc)
+			return vTop, fmt.Errorf("bad method descriptor %q", desc)
 		}
 		if desc[j] == 'L' {
 			k := strings.IndexByte(desc[j:], ';')
 			if k < 0 {
-				return nil, vTop, fmt.Errorf("bad method descriptor %q", desc)
+				return vTop, fmt.Errorf("bad method descriptor %q", desc)
 			}
 			j += k
 		}
-		args = append(args, typeOfDesc(desc[i:j+1]))
+		arg(desc[i : j+1])
 		i = j + 1
 	}
 	if i >= len(desc)-1 {
-		return nil, vTop, fmt.Errorf("bad method descriptor %q", desc)
+		return vTop, fmt.Errorf("bad method descriptor %q", desc)
 	}
 	r := desc[i+1:]
 	if r == "V" {
-		return args, vTop, nil
+		return vTop, nil
 	}
-	return args, typeOfDesc(r), nil
+	return typeOfDesc(r), nil
 }
 
 // merger computes least upper bounds of reference types, caching what it
@@ -182,13 +201,16 @@ type merger struct {
 	h      Hierarchy
 	supers map[string][]string // name -> chain to java/lang/Object
 	iface  map[string]bool
+	// lcs caches least common superclasses: loops merge the same pair of
+	// classes at every pass over their head.
+	lcs map[[2]string]string
 	// missing records classes the hierarchy could not answer for; the merge
 	// falls back to java/lang/Object for them (see mergeRef).
 	missing map[string]error
 }
 
 func newMerger(h Hierarchy) *merger {
-	return &merger{h: h, supers: map[string][]string{}, iface: map[string]bool{}}
+	return &merger{h: h, supers: map[string][]string{}, iface: map[string]bool{}, lcs: map[[2]string]string{}}
 }
 
 func (m *merger) chain(name string) ([]string, error) {
@@ -259,12 +281,20 @@ func (m *merger) mergeRef(a, b string) (string, error) {
 		}
 		return "java/lang/Object", nil
 	}
-	for _, n := range []string{a, b} {
+	key := [2]string{a, b}
+	if b < a {
+		key = [2]string{b, a}
+	}
+	if n, ok := m.lcs[key]; ok {
+		return n, nil
+	}
+	for _, n := range key {
 		i, err := m.isInterface(n)
 		if err != nil {
 			return m.fallback(n, err)
 		}
 		if i {
+			m.lcs[key] = "java/lang/Object"
 			return "java/lang/Object", nil
 		}
 	}
@@ -276,16 +306,19 @@ func (m *merger) mergeRef(a, b string) (string, error) {
 	if err != nil {
 		return m.fallback(b, err)
 	}
-	in := make(map[string]bool, len(ca))
-	for _, n := range ca {
-		in[n] = true
-	}
+	// Chains are short (rarely ten deep), so a nested scan beats a set.
+	lcs := "java/lang/Object"
+search:
 	for _, n := range cb {
-		if in[n] {
-			return n, nil
+		for _, o := range ca {
+			if n == o {
+				lcs = n
+				break search
+			}
 		}
 	}
-	return "java/lang/Object", nil
+	m.lcs[key] = lcs
+	return lcs, nil
 }
 
 func (m *merger) fallback(name string, err error) (string, error) {
@@ -320,14 +353,14 @@ func (m *merger) merge(a, b VType) (VType, error) {
 
 // toVerification turns slots into StackMapTable entries: a long or double is
 // one entry, its second slot is dropped, and trailing tops of locals are cut.
-func toVerification(pool *classIndex, slots []VType, locals bool) ([]classfile.VerificationType, error) {
+// They are appended to out, which is returned.
+func toVerification(out []classfile.VerificationType, pool *classIndex, slots []VType, locals bool) ([]classfile.VerificationType, error) {
 	n := len(slots)
 	if locals {
 		for n > 0 && slots[n-1].Kind == KTop {
 			n--
 		}
 	}
-	out := make([]classfile.VerificationType, 0, n)
 	for i := 0; i < n; i++ {
 		v := slots[i]
 		var vt classfile.VerificationType

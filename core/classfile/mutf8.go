@@ -5,19 +5,23 @@ import (
 	"unicode/utf8"
 )
 
+// isPlainASCII reports whether b is ASCII without NUL, whose modified UTF-8
+// encoding is the bytes themselves.
+func isPlainASCII(b []byte) bool {
+	for _, c := range b {
+		if c == 0 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // decodeMUTF8 decodes modified UTF-8 (JVMS §4.4.7) into a Go string.
 // It also reports whether encodeMUTF8 of the result gives back b exactly; when
 // it does not (malformed or non-canonical input, which the JVM accepts in some
 // places), the caller keeps the raw bytes for a byte-identical write.
 func decodeMUTF8(b []byte) (s string, canonical bool) {
-	ascii := true
-	for _, c := range b {
-		if c == 0 || c >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isPlainASCII(b) {
 		return string(b), true
 	}
 	runes := make([]rune, 0, len(b))
@@ -103,16 +107,4 @@ func appendMUTF8Slow(dst []byte, s string) []byte {
 
 func append3(dst []byte, r rune) []byte {
 	return append(dst, 0xE0|byte(r>>12), 0x80|byte(r>>6&0x3F), 0x80|byte(r&0x3F))
-}
-
-// mutf8Len returns the encoded length of s, for the u2 length check.
-func mutf8Len(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == 0 || c >= 0x80 {
-			return i + len(appendMUTF8Slow(nil, s[i:]))
-		}
-		n++
-	}
-	return n
 }

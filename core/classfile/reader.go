@@ -231,7 +231,10 @@ func (p *parser) constantPool() {
 		r.fail("constant_pool_count %d cannot fit in the %d bytes left", n, len(r.b)-r.off)
 		return
 	}
-	e := make([]Constant, n)
+	// Room to grow: services add a few entries, and a full copy of the pool
+	// for each first addition would cost more than the spare slots.
+	e := make([]Constant, n, n+n/8+8)
+	var text string // the input as a string, made on first use
 	p.what = "constant pool"
 	for i := 1; i < n && r.err == nil; i++ {
 		p.idx = i
@@ -240,7 +243,20 @@ func (p *parser) constantPool() {
 		switch c.Tag {
 		case TagUtf8:
 			l := int(r.u2("Utf8 length"))
+			start := r.off
 			b := r.bytes(l, "Utf8 bytes")
+			if r.err != nil {
+				break
+			}
+			if isPlainASCII(b) {
+				// Most names are plain ASCII: cut them from one copy of the
+				// input rather than allocating a string each.
+				if text == "" {
+					text = string(r.b)
+				}
+				c.Str = text[start : start+l]
+				break
+			}
 			var canonical bool
 			c.Str, canonical = decodeMUTF8(b)
 			if !canonical {

@@ -70,14 +70,25 @@ func (w *writer) u2s(what string, v []uint16) {
 }
 
 func (w *writer) internNames() error {
+	// A rewrite typically adds the same attribute (a StackMapTable) to many
+	// methods: look each name up in the pool once.
+	var interned map[string]uint16
 	var walk func(attrs []Attribute) error
 	walk = func(attrs []Attribute) error {
 		for _, a := range attrs {
 			h := a.header()
 			if h.NameIndex == 0 {
-				i, err := w.c.Pool.AddUtf8(a.Name())
-				if err != nil {
-					return err
+				name := a.Name()
+				i, ok := interned[name]
+				if !ok {
+					var err error
+					if i, err = w.c.Pool.AddUtf8(name); err != nil {
+						return err
+					}
+					if interned == nil {
+						interned = map[string]uint16{}
+					}
+					interned[name] = i
 				}
 				h.NameIndex = i
 			}
@@ -132,12 +143,15 @@ func (w *writer) pool() {
 					continue
 				}
 			}
-			n := mutf8Len(c.Str)
+			// Encode first and fill the length in after: one pass, not two.
+			at := len(w.b)
+			w.u2(0)
+			w.b = appendMUTF8(w.b, c.Str)
+			n := len(w.b) - at - 2
 			if n > 0xFFFF && w.err == nil {
 				w.err = fmt.Errorf("constant pool #%d: Utf8 of %d bytes exceeds 65535", i, n)
 			}
-			w.u2(uint16(n))
-			w.b = appendMUTF8(w.b, c.Str)
+			w.b[at], w.b[at+1] = byte(n>>8), byte(n)
 		case TagInteger, TagFloat:
 			w.u4(c.U32)
 		case TagLong, TagDouble:
