@@ -134,6 +134,7 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 		for _, n := range c.s.names() {
 			cands = append(cands, strings.ReplaceAll(n, "/", "."))
 		}
+		cands = append(cands, c.s.methodNames(last)...)
 	}
 	sort.Strings(cands)
 	var out [][]rune
@@ -143,4 +144,31 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 		}
 	}
 	return out, len([]rune(last))
+}
+
+// methodNames completes CLASS.METHOD: once what is typed names a loaded
+// class and a dot, the candidates are that class's methods.
+func (s *Session) methodNames(typed string) []string {
+	i := strings.LastIndex(typed, ".")
+	if i <= 0 {
+		return nil
+	}
+	class := strings.ReplaceAll(typed[:i], ".", "/")
+	if _, ok := s.owner[class]; !ok {
+		return nil
+	}
+	c, _, err := s.read(class)
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range c.Methods {
+		n := typed[:i+1] + c.MemberName(m)
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -74,7 +74,7 @@ func init() {
 	commands = []command{
 		{"load", "load PATH", "load classes from a class file, directory, jar or jmod, or a coverage profile (.txt) mapped onto the loaded classes", "load /usr/share/java/JLex.jar", (*Session).load},
 		{"classes", "classes [GLOB]", "list loaded classes, optionally matching a glob on the binary or internal name", "classes JLex.C*", (*Session).classes},
-		{"show", "show CLASS[.METHOD]", "disassemble a class, or one method, in javap's layout", "show JLex.Main.main", (*Session).show},
+		{"show", "show [--flow|-v] CLASS[.METHOD]", "disassemble a class, or one method, in javap's layout; --flow draws branch targets and exception ranges, -v shows the constant pool and attributes", "show --flow JLex.Main.main", (*Session).show},
 		{"services", "services", "list the static services a pipeline can run", "services", (*Session).services},
 		{"pipeline", "pipeline SERVICE,… [--frames]", "set the pipeline the stepper runs (none: parse and emit); --frames recomputes frames in every method", "pipeline coverage --frames", (*Session).setPipeline},
 		{"step", "step [CLASS]", "start stepping CLASS through the pipeline, or take the next step", "step JLex.CSpec", (*Session).step},
@@ -250,10 +250,22 @@ func (s *Session) read(class string) (*classfile.Class, []byte, error) {
 }
 
 func (s *Session) show(args []string) error {
-	if len(args) != 1 {
-		return errors.New("usage: show CLASS[.METHOD]")
+	var flow, verbose bool
+	var rest []string
+	for _, a := range args {
+		switch a {
+		case "--flow":
+			flow = true
+		case "-v":
+			verbose = true
+		default:
+			rest = append(rest, a)
+		}
 	}
-	class, method, err := s.resolve(args[0])
+	if len(rest) != 1 || (verbose && flow) {
+		return errors.New("usage: show [--flow|-v] CLASS[.METHOD]")
+	}
+	class, method, err := s.resolve(rest[0])
 	if err != nil {
 		return err
 	}
@@ -261,7 +273,17 @@ func (s *Session) show(args []string) error {
 	if err != nil {
 		return err
 	}
-	lines, err := listing.Of(data, method)
+	var lines []string
+	switch {
+	case verbose && method != "":
+		err = errors.New("-v shows a whole class")
+	case verbose:
+		lines, err = listing.Verbose(data)
+	case flow:
+		lines, err = listing.Annotated(data, method)
+	default:
+		lines, err = listing.Of(data, method)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", classfile.BinaryName(class), err)
 	}

@@ -152,3 +152,57 @@ func TestTourAndCoverageProfile(t *testing.T) {
 		"not a coverage line (class block count)",
 	)
 }
+
+func TestShowFlowAndPool(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	out, err := script(t, `
+load /usr/share/java/JLex.jar
+show --flow JLex.CAccept.<init>
+show -v JLex.CAccept
+show -v JLex.CAccept.<init>
+show --flow -v JLex.CAccept
+`)
+	if err == nil {
+		t.Fatal("bad show options accepted")
+	}
+	wantAll(t, out,
+		"▶       22: iload         4   ◀ from 45",
+		"Constant pool:\n   #1 = Methodref",
+		"error: JLex.CAccept: -v shows a whole class",
+		"error: usage: show [--flow|-v] CLASS[.METHOD]",
+	)
+}
+
+func TestCompletion(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	var out bytes.Buffer
+	s := NewSession(&out, &out)
+	defer s.Close()
+	if err := s.Exec("load /usr/share/java/JLex.jar"); err != nil {
+		t.Fatal(err)
+	}
+	complete := func(line string) []string {
+		got, _ := completer{s}.Do([]rune(line), len([]rune(line)))
+		var words []string
+		for _, g := range got {
+			words = append(words, strings.TrimSpace(string(g)))
+		}
+		return words
+	}
+	if got := complete("ste"); len(got) != 1 || got[0] != "p" {
+		t.Errorf("command: %q", got)
+	}
+	if got := complete("show JLex.CSp"); len(got) != 1 || got[0] != "ec" {
+		t.Errorf("class: %q", got)
+	}
+	got := strings.Join(complete("show JLex.CEmit.emit_"), " ")
+	for _, m := range []string{"action", "header", "states"} {
+		if !strings.Contains(got, m) {
+			t.Errorf("methods of CEmit: %q lacks emit_%s", got, m)
+		}
+	}
+}

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// TestInTmux runs the real binary in a real terminal (tmux), moves to a
-// class, steps the pipeline and reads the diff off the captured pane.
+// TestInTmux runs the real binary in a real terminal (tmux) on a Debian
+// jar, moves to a class and a method, steps the pipeline and reads the diff
+// off the captured pane.
 func TestInTmux(t *testing.T) {
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
@@ -50,6 +51,10 @@ func TestInTmux(t *testing.T) {
 	waitFor("26 of 26 classes")
 	tm("send-keys", "-t", "w", "/", "C", "S", "p", "e", "c", "Enter")
 	waitFor("filter: CSpec")
+	// Move to the first method, then on to the next: the pane scrolls to
+	// its declaration.
+	tm("send-keys", "-t", "w", "n")
+	waitFor("JLex.CSpec(JLex.CLexGen);")
 	tm("send-keys", "-t", "w", "s")
 	pane := waitFor("stage 1/2 coverage")
 	if !strings.Contains(pane, "+") || !strings.Contains(pane, "invokestatic") {

@@ -6,6 +6,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -19,31 +20,34 @@ import (
 
 // KeyMap lists the bindings; the footer is made from it.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, Filter, Step, Reset, Diff, Help, Quit key.Binding
+	Up, Down, PageUp, PageDown, NextMethod, PrevMethod, View, Filter, Step, Reset, Diff, Help, Quit key.Binding
 }
 
 // Keys are the default bindings.
 var Keys = KeyMap{
-	Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous class")),
-	Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next class")),
-	PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "scroll code up")),
-	PageDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn/space", "scroll code down")),
-	Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter classes")),
-	Step:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step pipeline")),
-	Reset:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart steps")),
-	Diff:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff last step")),
-	Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-	Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous class")),
+	Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next class")),
+	PageUp:     key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "scroll code up")),
+	PageDown:   key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn/space", "scroll code down")),
+	NextMethod: key.NewBinding(key.WithKeys("n", "tab"), key.WithHelp("n/tab", "next method")),
+	PrevMethod: key.NewBinding(key.WithKeys("p", "shift+tab"), key.WithHelp("p", "previous method")),
+	View:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "code / constant pool and attributes")),
+	Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter classes")),
+	Step:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step pipeline")),
+	Reset:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart steps")),
+	Diff:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff last step")),
+	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+	Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
 
 // ShortHelp is the footer's list.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Step, k.Diff, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.NextMethod, k.Step, k.Diff, k.View, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp is shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Filter, k.Step, k.Reset, k.Diff}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff}, {k.Help, k.Quit}}
 }
 
 var (
@@ -76,9 +80,14 @@ type Model struct {
 	prev     []byte
 	cur      []byte
 	showDiff bool
+	verbose  bool // javap -v (constant pool, attributes) instead of annotated code
+	totals   service.Report
 
 	width, height int
 	fullHelp      bool
+	// hideTimes leaves durations out of the status line, so that screens
+	// can be compared with golden files.
+	hideTimes bool
 }
 
 // New makes a model over src with the given pipeline.
@@ -130,7 +139,8 @@ func (m *Model) load() {
 		return
 	}
 	m.original, m.prev, m.cur = data, data, data
-	m.lines = lines(data)
+	m.totals = service.Report{}
+	m.lines = m.render(data)
 	m.status = fmt.Sprintf("%s: parsed, %d bytes; pipeline %s", classfile.BinaryName(name), len(data), m.pipeline)
 }
 
@@ -141,6 +151,40 @@ func lines(data []byte) []string {
 		return []string{"error: " + err.Error()}
 	}
 	return l
+}
+
+// render is the right pane for a class outside diffs: the code with its
+// control flow drawn, or javap -v's constant pool and attributes.
+func (m *Model) render(data []byte) []string {
+	var l []string
+	var err error
+	if m.verbose {
+		l, err = listing.Verbose(data)
+	} else {
+		l, err = listing.Annotated(data, "")
+	}
+	if err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	return l
+}
+
+// jumpMethod scrolls to the next (dir 1) or previous (dir -1) method
+// declaration in the right pane.
+func (m *Model) jumpMethod(dir int) {
+	for i := m.scroll + dir; i >= 0 && i < len(m.lines); i += dir {
+		if isMethodHeader(m.lines[i]) {
+			m.scroll = i
+			return
+		}
+	}
+}
+
+// isMethodHeader recognises javap's member declarations with a parameter
+// list, as they appear in listings, annotated listings and diffs.
+func isMethodHeader(l string) bool {
+	t := strings.TrimSpace(strings.TrimLeft(l, "+- "))
+	return strings.HasSuffix(t, ");") && strings.Contains(t, "(") && !strings.Contains(t, ": ")
 }
 
 // step advances the selected class one stage through the pipeline.
@@ -155,28 +199,45 @@ func (m *Model) step() {
 	if m.stage == last {
 		stages = -1
 	}
+	t0 := time.Now()
 	res, err := m.pipeline.ProcessStages(m.original, stages)
 	if err != nil {
 		m.status = "error: " + err.Error()
 		return
 	}
+	took := time.Since(t0)
+	dur := func(d time.Duration) string {
+		if m.hideTimes {
+			return "—"
+		}
+		return d.Round(time.Microsecond).String()
+	}
 	m.prev, m.cur = m.cur, res.Out
-	name := "emitted"
+	name, report := "emitted", ""
 	if m.stage < last {
 		name = m.pipeline.Services[m.stage-1].Name()
+		if m.stage <= len(res.Reports) {
+			r := res.Reports[m.stage-1]
+			report = fmt.Sprintf("; %d inserted, %d static, %d deferred in %s", r.Inserted, r.Static, r.Deferred, dur(r.Elapsed))
+		}
 	}
-	ins := 0
+	var tot service.Report
 	for _, r := range res.Reports {
-		ins += r.Inserted
+		tot.Inserted += r.Inserted
+		tot.Static += r.Static
+		tot.Deferred += r.Deferred
+		tot.Elapsed += r.Elapsed
 	}
-	m.status = fmt.Sprintf("stage %d/%d %s: %d -> %d bytes, %d inserted so far", m.stage, last, name, len(m.prev), len(m.cur), ins)
+	m.totals = tot
+	m.status = fmt.Sprintf("stage %d/%d %s: %d -> %d bytes, %s%s | so far %d inserted, %d static, %d deferred",
+		m.stage, last, name, len(m.prev), len(m.cur), dur(took), report, tot.Inserted, tot.Static, tot.Deferred)
 	m.showDiff = true
 	m.refresh()
 }
 
 func (m *Model) refresh() {
 	if !m.showDiff {
-		m.lines = lines(m.cur)
+		m.lines = m.render(m.cur)
 		return
 	}
 	m.lines = listing.Diff(lines(m.prev), lines(m.cur))
@@ -248,6 +309,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.load()
 		case key.Matches(msg, Keys.Diff):
 			m.showDiff = !m.showDiff
+			m.refresh()
+		case key.Matches(msg, Keys.NextMethod):
+			m.jumpMethod(1)
+		case key.Matches(msg, Keys.PrevMethod):
+			m.jumpMethod(-1)
+		case key.Matches(msg, Keys.View):
+			m.verbose = !m.verbose
+			m.showDiff = false
+			m.scroll = 0
 			m.refresh()
 		case key.Matches(msg, Keys.Help):
 			m.fullHelp = !m.fullHelp

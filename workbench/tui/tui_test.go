@@ -1,12 +1,13 @@
 package tui
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
+	"bytes"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -16,8 +17,6 @@ import (
 	"dvmlab/core/service"
 	_ "dvmlab/core/service/coverage"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func model(t *testing.T) *Model {
 	t.Helper()
@@ -41,60 +40,102 @@ func model(t *testing.T) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.hideTimes = true
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	return m
 }
 
 func keys(m *Model, ks ...string) {
 	for _, k := range ks {
-		var msg tea.KeyMsg
-		switch k {
-		case "enter":
-			msg = tea.KeyMsg{Type: tea.KeyEnter}
-		case "down":
-			msg = tea.KeyMsg{Type: tea.KeyDown}
-		default:
-			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-		}
-		m.Update(msg)
+		m.Update(keyMsg(k))
 	}
 }
 
-func golden(t *testing.T, name, got string) {
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// screen drives the model through a real Bubble Tea program (teatest),
+// types keys, waits until want is on the screen, and returns the final
+// model's view.
+func screen(t *testing.T, m *Model, want string, ks ...string) string {
 	t.Helper()
-	p := filepath.Join("testdata", name+".golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	for _, k := range ks {
+		tm.Send(keyMsg(k))
 	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test ./workbench/tui -update)", err)
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
 	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n%s", name, p, got)
-	}
+	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
 }
 
-// The main screens: the browser, a filtered list, and the diff after a step.
+// The main screens, each a golden file (go test ./workbench/tui -update
+// rewrites them): the browser with control flow drawn, a filtered list, the
+// diff after a step, the next method, and the constant pool view.
 func TestScreens(t *testing.T) {
+	browse := screen(t, model(t), "26 of 26 classes")
+	golden.RequireEqual(t, []byte(browse))
+
+	t.Run("filter", func(t *testing.T) {
+		v := screen(t, model(t), "filter: spec", "/", "s", "p", "e", "c", "enter")
+		golden.RequireEqual(t, []byte(v))
+	})
+	t.Run("step", func(t *testing.T) {
+		v := screen(t, model(t), "stage 1/2 coverage", "/", "s", "p", "e", "c", "enter", "s")
+		golden.RequireEqual(t, []byte(v))
+		if !strings.Contains(v, "+") || !strings.Contains(v, "1 inserted") {
+			t.Errorf("step screen shows no diff or report:\n%s", v)
+		}
+	})
+	t.Run("method", func(t *testing.T) {
+		v := screen(t, model(t), "filter: emit", "/", "e", "m", "i", "t", "enter", "n", "n")
+		golden.RequireEqual(t, []byte(v))
+	})
+	t.Run("pool", func(t *testing.T) {
+		v := screen(t, model(t), "Constant pool:", "v")
+		golden.RequireEqual(t, []byte(v))
+	})
+}
+
+func TestStepping(t *testing.T) {
 	m := model(t)
-	golden(t, "browse", m.View())
-
-	keys(m, "/", "s", "p", "e", "c", "enter")
-	golden(t, "filter", m.View())
-
-	keys(m, "s")
-	v := m.View()
-	golden(t, "step", v)
-	if !strings.Contains(v, "+") || !strings.Contains(v, "stage 1/2 coverage") {
-		t.Errorf("step screen shows no diff or status:\n%s", v)
+	keys(m, "/", "s", "p", "e", "c", "enter", "s")
+	if v := m.View(); !strings.Contains(v, "stage 1/2 coverage") {
+		t.Fatalf("no first stage:\n%s", v)
 	}
-	keys(m, "s", "s")
+	keys(m, "s")
+	if v := m.View(); !strings.Contains(v, "stage 2/2 emitted") {
+		t.Fatalf("no emit stage:\n%s", v)
+	}
+	keys(m, "s")
 	if !strings.Contains(m.View(), "already emitted") {
 		t.Error("stepping past the end not reported")
+	}
+	// Times are shown outside golden tests.
+	m.hideTimes = false
+	keys(m, "r", "s")
+	if !strings.Contains(m.status, "µs") && !strings.Contains(m.status, "ms") {
+		t.Errorf("no time in %q", m.status)
+	}
+}
+
+func TestAnnotatedPane(t *testing.T) {
+	m := model(t)
+	keys(m, "/", "c", "a", "l", "l", "o", "c", "enter")
+	joined := strings.Join(m.lines, "\n")
+	if !strings.Contains(joined, "▶") || !strings.Contains(joined, "from ") {
+		t.Errorf("no branch targets drawn in %s", m.selected())
 	}
 }
 
