@@ -57,6 +57,26 @@ func OpenAudit(path string) (*Audit, error) {
 	return &Audit{db: db}, nil
 }
 
+// ReadAudit opens an existing audit trail read-only, for tools that look at
+// a trail without the proxy: nothing is created or changed, and a file that
+// is not an audit trail is refused.
+func ReadAudit(path string) (*Audit, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	err = db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('sessions', 'served')`).Scan(&n)
+	if err != nil || n != 2 {
+		db.Close()
+		if err == nil {
+			err = fmt.Errorf("no sessions and served tables")
+		}
+		return nil, fmt.Errorf("%s is not a dvmlab audit trail: %w", path, err)
+	}
+	return &Audit{db: db}, nil
+}
+
 // Close closes the database.
 func (a *Audit) Close() error { return a.db.Close() }
 

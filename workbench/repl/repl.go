@@ -42,6 +42,8 @@ type Session struct {
 	reports    []service.Report
 	quit       bool
 	hierarchyJ classpath.Source
+
+	trails []*trail // loaded audit trails
 }
 
 // NewSession starts an empty session writing to out and err.
@@ -72,7 +74,8 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"load", "load PATH", "load classes from a class file, directory, jar or jmod, or a coverage profile (.txt) mapped onto the loaded classes", "load /usr/share/java/JLex.jar", (*Session).load},
+		{"load", "load PATH", "load classes from a class file, directory, jar or jmod; a coverage profile (.txt) mapped onto the loaded classes; or a proxy's audit trail (SQLite), summarised per client session", "load /usr/share/java/JLex.jar", (*Session).load},
+		{"trace", "trace [--session ID] [--outcome O] [URL-SUBSTRING]", "list what the loaded audit trails record: each class or jar served, to which session, with which outcome", "trace --outcome replaced", (*Session).trace},
 		{"classes", "classes [GLOB]", "list loaded classes, optionally matching a glob on the binary or internal name", "classes JLex.C*", (*Session).classes},
 		{"show", "show [--flow|-v] CLASS[.METHOD]", "disassemble a class, or one method, in javap's layout; --flow draws branch targets and exception ranges, -v shows the constant pool and attributes", "show --flow JLex.Main.main", (*Session).show},
 		{"services", "services", "list the static services a pipeline can run", "services", (*Session).services},
@@ -167,6 +170,9 @@ func (s *Session) load(args []string) error {
 	}
 	if isCoverageFile(args[0]) {
 		return s.loadCoverage(args[0])
+	}
+	if isSQLite(args[0]) {
+		return s.loadAudit(args[0])
 	}
 	src, err := classpath.Open(args[0])
 	if err != nil {

@@ -2,10 +2,14 @@ package repl
 
 import (
 	"bytes"
+	"database/sql"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"dvmlab/core/proxy"
 	"dvmlab/workbench/listing"
 )
 
@@ -204,5 +208,47 @@ func TestCompletion(t *testing.T) {
 		if !strings.Contains(got, m) {
 			t.Errorf("methods of CEmit: %q lacks emit_%s", got, m)
 		}
+	}
+}
+
+// TestAuditTrail loads a trail written by the proxy's own audit code and
+// lists it; a file that is not a trail is refused and left unchanged.
+func TestAuditTrail(t *testing.T) {
+	dir := t.TempDir()
+	db := dir + "/audit.db"
+	a, err := proxy.OpenAudit(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	a.StartSession(proxy.Session{ID: "s1", User: "ada", JVM: "17.0.15", OS: "Linux", Arch: "amd64", Started: now})
+	for i, o := range []string{"rewritten", "rewritten", "replaced", "cached"} {
+		a.Record(proxy.Event{Time: now.Add(time.Duration(i) * time.Millisecond), Session: "s1", URL: fmt.Sprintf("http://origin/app/C%d.class", i),
+			Kind: "class", Services: "coverage", Outcome: o, BytesIn: 100, BytesOut: 120, Elapsed: time.Millisecond})
+	}
+	a.Close()
+	other := dir + "/other.db"
+	o, _ := sql.Open("sqlite", other)
+	o.Exec("CREATE TABLE t (x INTEGER)")
+	o.Close()
+	before, _ := os.ReadFile(other)
+
+	out, err := script(t, "load "+db+"\ntrace --outcome replaced\ntrace C0\ntrace nothing-like-this\nload "+other+"\n")
+	if err == nil {
+		t.Fatal("a database that is not a trail was accepted")
+	}
+	wantAll(t, out,
+		"loaded audit trail "+db+": 1 sessions, 4 classes and jars served",
+		"s1 ada, JVM 17.0.15: 4 served (1 cached, 1 replaced, 2 rewritten), 400 -> 480 bytes, 4ms at the proxy",
+		"s1               replaced  class     100 ->     120  http://origin/app/C2.class",
+		"s1               rewritten class     100 ->     120  http://origin/app/C0.class",
+		"(no event matches)",
+		"is not a dvmlab audit trail",
+	)
+	if after, _ := os.ReadFile(other); !bytes.Equal(before, after) {
+		t.Error("loading changed a database that is not a trail")
+	}
+	if _, err := script(t, "trace\n"); err == nil {
+		t.Error("trace with nothing loaded succeeded")
 	}
 }
