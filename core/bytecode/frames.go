@@ -693,7 +693,14 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	pool := a.classes
 	// Every frame's entries are carved from one growing slab; a slab that
 	// moves leaves the frames cut before it on the old array, which is fine.
-	var slab []classfile.VerificationType
+	frames := 0
+	for i := range a.insns {
+		if a.block[i] && a.in[i] != nil {
+			frames++
+		}
+	}
+	smt.Frames = make([]classfile.StackMapFrame, 0, frames)
+	slab := make([]classfile.VerificationType, 0, (frames+1)*(len(a.initLocals)+2))
 	slab, err := toVerification(slab, pool, a.initLocals, true)
 	if err != nil {
 		return nil, err
@@ -832,6 +839,12 @@ func (x offsetIndex) lookup(off int) (int, bool) {
 type classIndex struct {
 	pool  *classfile.ConstantPool
 	names map[string]uint16
+	// recent remembers the last names by length: frame after frame repeats
+	// the same few types, and comparing a string beats hashing it.
+	recent [16]struct {
+		name string
+		idx  uint16
+	}
 }
 
 func newClassIndex(pool *classfile.ConstantPool) *classIndex {
@@ -845,7 +858,12 @@ func newClassIndex(pool *classfile.ConstantPool) *classIndex {
 }
 
 func (x *classIndex) AddClass(name string) (uint16, error) {
+	r := &x.recent[len(name)&15]
+	if r.name == name && r.idx != 0 {
+		return r.idx, nil
+	}
 	if i, ok := x.names[name]; ok {
+		r.name, r.idx = name, i
 		return i, nil
 	}
 	i, err := x.pool.AddClass(name)
