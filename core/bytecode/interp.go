@@ -247,7 +247,7 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 			x.push(ret)
 		}
 	case New:
-		x.push(VType{Kind: KUninit, Offset: in.Offset})
+		x.push(VType{Kind: KUninit, Offset: int32(in.Offset)})
 	case Newarray:
 		x.pop(1)
 		x.push(ref(newarrayType(in.Index)))
@@ -400,7 +400,7 @@ func (x *exec) initialize(recv VType, owner string) bool {
 		to = ref(x.a.c.Name())
 	case KUninit:
 		// The class is the one named by the new instruction.
-		if i, ok := x.a.at.lookup(recv.Offset); ok {
+		if i, ok := x.a.at.lookup(int(recv.Offset)); ok {
 			to = classType(x.a.c.Pool.ClassName(uint16(x.a.insns[i].Index)))
 		} else {
 			to = ref(owner)
