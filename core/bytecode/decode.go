@@ -73,9 +73,12 @@ func Decode(code []byte) ([]Instruction, error) {
 func decodeInto(buf []Instruction, code []byte) ([]Instruction, error) {
 	out := buf[:0]
 	// Counting first costs a table lookup per instruction and saves the
-	// regrowth copies, which dominated decoding time.
-	if n := countInstructions(code); cap(out) < n {
-		out = make([]Instruction, 0, n)
+	// regrowth copies, which dominated decoding time. A buffer with a slot
+	// per code byte cannot need to grow, so recycled buffers skip it.
+	if cap(out) < len(code) {
+		if n := countInstructions(code); cap(out) < n {
+			out = make([]Instruction, 0, n)
+		}
 	}
 	for off := 0; off < len(code); {
 		out = append(out, Instruction{})

@@ -159,6 +159,11 @@ func (a *analyzer) fail(off int, format string, args ...any) error {
 
 func (a *analyzer) run() (*FrameResult, error) {
 	var err error
+	if cap(a.insns) < len(a.code.Code) {
+		// A slot per code byte: this buffer is recycled, and then never
+		// needs its instructions counted before decoding.
+		a.insns = make([]Instruction, 0, len(a.code.Code)+len(a.code.Code)/4)
+	}
 	a.insns, err = decodeInto(a.insns, a.code.Code)
 	if err != nil {
 		return nil, a.fail(0, "%v", err)
@@ -545,6 +550,9 @@ func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
 	}
 	changed := false
 	for k := range cur.stack {
+		if cur.stack[k] == f.stack[k] {
+			continue
+		}
 		t, err := a.mg.merge(cur.stack[k], f.stack[k])
 		if err != nil {
 			return false, a.fail(a.insns[idx].Offset, "%v", err)
@@ -569,6 +577,9 @@ func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
 		n = len(f.locals)
 	}
 	for k := 0; k < n; k++ {
+		if cur.locals[k] == f.locals[k] {
+			continue
+		}
 		t, err := a.mg.merge(cur.locals[k], f.locals[k])
 		if err != nil {
 			return false, a.fail(a.insns[idx].Offset, "%v", err)
