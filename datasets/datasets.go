@@ -89,6 +89,10 @@ type RunConfig struct {
 	ExtraClasspath []string
 	// Timeout bounds the run; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Launch, when set, replaces "-cp CLASSPATH" before the main class: the
+	// program then starts through a launcher that loads it from elsewhere,
+	// e.g. "-cp launcher.jar dvmlab.runtime.Launcher http://…/a.jar,…".
+	Launch []string
 }
 
 // DefaultTimeout bounds a run when RunConfig.Timeout is 0: the slowest
@@ -198,7 +202,12 @@ func (p Program) JavaArgs(cfg RunConfig, workDir string) []string {
 		"-Duser.home="+filepath.Join(workDir, "home"),
 		"-Djava.io.tmpdir="+filepath.Join(workDir, "tmp"))
 	args = append(args, cfg.JVMFlags...)
-	args = append(args, "-cp", strings.Join(p.Classpath(cfg), string(os.PathListSeparator)), p.Main)
+	if cfg.Launch != nil {
+		args = append(args, cfg.Launch...)
+	} else {
+		args = append(args, "-cp", strings.Join(p.Classpath(cfg), string(os.PathListSeparator)))
+	}
+	args = append(args, p.Main)
 	return append(args, p.Args...)
 }
 

@@ -34,7 +34,7 @@ import java.util.Base64;
  * runtime's own classes stay on the system class path, so rewritten code
  * finds them.
  *
- * Usage: java -cp dvmlab-runtime.jar dvmlab.runtime.Launcher URL MAINCLASS [ARGS...]
+ * Usage: java -cp dvmlab-runtime.jar dvmlab.runtime.Launcher URL[,URL...] MAINCLASS [ARGS...]
  */
 public final class Launcher {
     static final String SESSION_HEADER = "X-Dvmlab-Session";
@@ -50,13 +50,17 @@ public final class Launcher {
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
-            System.err.println("usage: dvmlab.runtime.Launcher URL MAINCLASS [ARGS...]");
+            System.err.println("usage: dvmlab.runtime.Launcher URL[,URL...] MAINCLASS [ARGS...]");
             System.exit(2);
         }
-        String spec = args[0];
-        if (!spec.endsWith("/") && !spec.endsWith(".jar")) {
-            System.err.println("dvmlab launcher: URL must end in .jar or / (a directory of classes): " + spec);
-            System.exit(2);
+        // One URL, or several separated by commas (a program and the jars it
+        // depends on), searched in order like a class path.
+        String[] specs = args[0].split(",");
+        for (String spec : specs) {
+            if (!spec.endsWith("/") && !spec.endsWith(".jar")) {
+                System.err.println("dvmlab launcher: URL must end in .jar or / (a directory of classes): " + spec);
+                System.exit(2);
+            }
         }
         String session = handshake();
         // The runtime's classes come from the proxy on demand, checked like
@@ -64,31 +68,39 @@ public final class Launcher {
         ClassLoader parent = Launcher.class.getClassLoader();
         if (handshook) {
             URL rt = new URL(null, "http://dvmlab.proxy/runtime/", new SessionHandler(session));
-            parent = key == null ? new URLClassLoader(new URL[] {rt}, parent) : new SignedClassLoader(rt, session, parent);
+            parent = key == null ? new URLClassLoader(new URL[] {rt}, parent) : new SignedClassLoader(new URL[] {rt}, session, parent);
+        }
+        URL[] path = new URL[specs.length];
+        boolean dirs = false;
+        for (int i = 0; i < specs.length; i++) {
+            String spec = specs[i];
+            if (spec.endsWith(".jar")) {
+                // Fetch the jar ourselves so the request carries the session
+                // and the signature beside the jar can be checked, then load
+                // from the local copy.
+                URLConnection c = open(new URL(spec), session);
+                byte[] jarBytes = readAll(c.getInputStream());
+                if (key != null) {
+                    String sig = c.getHeaderField(SIGNATURE_HEADER);
+                    if (sig == null || !verify(jarBytes, 0, jarBytes.length, Base64.getDecoder().decode(sig))) {
+                        throw new SecurityException("dvmlab launcher: " + spec + " is " + (sig == null ? "unsigned" : "altered") + "; refusing it");
+                    }
+                }
+                Path jar = Files.createTempFile("dvmlab-app", ".jar");
+                jar.toFile().deleteOnExit();
+                Files.write(jar, jarBytes);
+                path[i] = jar.toUri().toURL();
+            } else {
+                path[i] = new URL(null, spec, new SessionHandler(session));
+                dirs = true;
+            }
         }
         URLClassLoader loader;
-        if (spec.endsWith(".jar")) {
-            // Fetch the jar ourselves so the request carries the session and
-            // the signature beside the jar can be checked, then load from the
-            // local copy.
-            URLConnection c = open(new URL(spec), session);
-            byte[] jarBytes = readAll(c.getInputStream());
-            if (key != null) {
-                String sig = c.getHeaderField(SIGNATURE_HEADER);
-                if (sig == null || !verify(jarBytes, 0, jarBytes.length, Base64.getDecoder().decode(sig))) {
-                    throw new SecurityException("dvmlab launcher: " + spec + " is " + (sig == null ? "unsigned" : "altered") + "; refusing it");
-                }
-            }
-            Path jar = Files.createTempFile("dvmlab-app", ".jar");
-            jar.toFile().deleteOnExit();
-            Files.write(jar, jarBytes);
-            loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, parent);
+        if (key != null && dirs) {
+            loader = new SignedClassLoader(path, session, parent);
         } else {
             URLStreamHandlerFactory factory = protocol -> "http".equals(protocol) ? new SessionHandler(session) : null;
-            URL base = new URL(null, spec, new SessionHandler(session));
-            loader = key == null
-                    ? new URLClassLoader(new URL[] {base}, parent, factory)
-                    : new SignedClassLoader(base, session, parent);
+            loader = new URLClassLoader(path, parent, factory);
         }
         Thread.currentThread().setContextClassLoader(loader);
         Class<?> main = Class.forName(args[1], true, loader);
@@ -160,27 +172,46 @@ public final class Launcher {
      * check against the proxy's key. Resources come through unchanged.
      */
     static final class SignedClassLoader extends URLClassLoader {
-        private final URL base;
+        private final URL[] path;
         private final String session;
 
-        SignedClassLoader(URL base, String session, ClassLoader parent) {
-            super(new URL[] {base}, parent);
-            this.base = base;
+        SignedClassLoader(URL[] path, String session, ClassLoader parent) {
+            super(path, parent);
+            this.path = path;
             this.session = session;
         }
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
-            byte[] b;
-            try {
-                b = readAll(open(new URL(base, name.replace('.', '/') + ".class"), session).getInputStream());
-            } catch (IOException e) {
-                throw new ClassNotFoundException(name, e);
+            String file = name.replace('.', '/') + ".class";
+            for (URL base : path) {
+                if (!"http".equals(base.getProtocol())) {
+                    // A local copy of a jar whose signature was checked whole.
+                    URL u = findResource(file);
+                    if (u == null || !u.toExternalForm().startsWith("jar:" + base.toExternalForm())) {
+                        continue;
+                    }
+                    try {
+                        byte[] b = readAll(u.openStream());
+                        return defineClass(name, b, 0, b.length);
+                    } catch (IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+                byte[] b;
+                try {
+                    b = readAll(open(new URL(base, file), session).getInputStream());
+                } catch (java.io.FileNotFoundException e) {
+                    continue;
+                } catch (IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+                if (b.length <= SIG || !verify(b, 0, b.length - SIG, Arrays.copyOfRange(b, b.length - SIG, b.length))) {
+                    throw new SecurityException("dvmlab launcher: class " + name + " is unsigned or altered; refusing it");
+                }
+                return defineClass(name, b, 0, b.length);
             }
-            if (b.length <= SIG || !verify(b, 0, b.length - SIG, Arrays.copyOfRange(b, b.length - SIG, b.length))) {
-                throw new SecurityException("dvmlab launcher: class " + name + " is unsigned or altered; refusing it");
-            }
-            return defineClass(name, b, 0, b.length);
+            throw new ClassNotFoundException(name);
         }
     }
 
