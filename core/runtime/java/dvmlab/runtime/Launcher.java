@@ -68,7 +68,10 @@ public final class Launcher {
         ClassLoader parent = Launcher.class.getClassLoader();
         if (handshook) {
             URL rt = new URL(null, "http://dvmlab.proxy/runtime/", new SessionHandler(session));
-            parent = key == null ? new URLClassLoader(new URL[] {rt}, parent) : new SignedClassLoader(new URL[] {rt}, session, parent);
+            // Only the runtime's own package is asked of the proxy: every
+            // other class the application loads would otherwise cost a
+            // request (and a 404) on its way down the delegation chain.
+            parent = key == null ? new RuntimeLoader(rt, parent) : new SignedClassLoader(new URL[] {rt}, session, parent, RUNTIME_PREFIX);
         }
         URL[] path = new URL[specs.length];
         boolean dirs = false;
@@ -97,7 +100,7 @@ public final class Launcher {
         }
         URLClassLoader loader;
         if (key != null && dirs) {
-            loader = new SignedClassLoader(path, session, parent);
+            loader = new SignedClassLoader(path, session, parent, "");
         } else {
             URLStreamHandlerFactory factory = protocol -> "http".equals(protocol) ? new SessionHandler(session) : null;
             loader = new URLClassLoader(path, parent, factory);
@@ -174,15 +177,25 @@ public final class Launcher {
     static final class SignedClassLoader extends URLClassLoader {
         private final URL[] path;
         private final String session;
+        private final String prefix;
 
-        SignedClassLoader(URL[] path, String session, ClassLoader parent) {
+        SignedClassLoader(URL[] path, String session, ClassLoader parent, String prefix) {
             super(path, parent);
             this.path = path;
             this.session = session;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public URL findResource(String name) {
+            return name.replace('/', '.').startsWith(prefix) ? super.findResource(name) : null;
         }
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (!name.startsWith(prefix)) {
+                throw new ClassNotFoundException(name);
+            }
             String file = name.replace('.', '/') + ".class";
             for (URL base : path) {
                 if (!"http".equals(base.getProtocol())) {
@@ -212,6 +225,36 @@ public final class Launcher {
                 return defineClass(name, b, 0, b.length);
             }
             throw new ClassNotFoundException(name);
+        }
+    }
+
+    static final String RUNTIME_PREFIX = "dvmlab.runtime.";
+
+    /** Serves the runtime's package from the proxy, and nothing else. */
+    static final class RuntimeLoader extends URLClassLoader {
+        RuntimeLoader(URL base, ClassLoader parent) {
+            super(new URL[] {base}, parent);
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (!name.startsWith(RUNTIME_PREFIX)) {
+                throw new ClassNotFoundException(name);
+            }
+            return super.findClass(name);
+        }
+
+        @Override
+        public URL findResource(String name) {
+            return name.replace('/', '.').startsWith(RUNTIME_PREFIX) ? super.findResource(name) : null;
+        }
+
+        @Override
+        public java.util.Enumeration<URL> findResources(String name) throws IOException {
+            if (!name.replace('/', '.').startsWith(RUNTIME_PREFIX)) {
+                return java.util.Collections.emptyEnumeration();
+            }
+            return super.findResources(name);
         }
     }
 
