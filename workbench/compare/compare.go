@@ -255,7 +255,12 @@ func Print(w io.Writer, p datasets.Program, cfg Config, modes []Mode) {
 	}
 	fmt.Fprintf(w, "%s: services %s%s, origin link %s, median of %d runs\n", p.Name, cfg.Services,
 		map[bool]string{true: "+frames"}[cfg.Frames], link, len(modes[0].Times))
-	fmt.Fprintf(w, "  %-14s %10s %10s %10s %8s %9s  %s\n", "mode", "median", "fastest", "slowest", "ratio", "requests", "output")
+	spread := len(modes[0].Times) > 1
+	if spread {
+		fmt.Fprintf(w, "  %-14s %9s %9s %9s %7s %8s  %s\n", "mode", "median", "fastest", "slowest", "ratio", "requests", "output")
+	} else {
+		fmt.Fprintf(w, "  %-14s %9s %7s %8s  %s\n", "mode", "time", "ratio", "requests", "output")
+	}
 	base := modes[0].Median()
 	for _, m := range modes {
 		lo, hi := m.Spread()
@@ -267,7 +272,12 @@ func Print(w io.Writer, p datasets.Program, cfg Config, modes []Mode) {
 		if m.Name != "monolithic" {
 			req = strconv.FormatInt(m.Served, 10)
 		}
-		fmt.Fprintf(w, "  %-14s %10v %10v %10v %7.2fx %9s  %s\n", m.Name, m.Median().Round(time.Millisecond),
-			lo.Round(time.Millisecond), hi.Round(time.Millisecond), float64(m.Median())/float64(base), req, out)
+		ratio := fmt.Sprintf("%.2fx", float64(m.Median())/float64(base))
+		r := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+		if spread {
+			fmt.Fprintf(w, "  %-14s %9v %9v %9v %7s %8s  %s\n", m.Name, r(m.Median()), r(lo), r(hi), ratio, req, out)
+		} else {
+			fmt.Fprintf(w, "  %-14s %9v %7s %8s  %s\n", m.Name, r(m.Median()), ratio, req, out)
+		}
 	}
 }

@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -15,12 +16,14 @@ import (
 	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
 	"dvmlab/core/service"
+	"dvmlab/datasets"
+	"dvmlab/workbench/compare"
 	"dvmlab/workbench/listing"
 )
 
 // KeyMap lists the bindings; the footer is made from it.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, NextMethod, PrevMethod, View, Filter, Step, Reset, Diff, Help, Quit key.Binding
+	Up, Down, PageUp, PageDown, NextMethod, PrevMethod, View, Filter, Step, Reset, Diff, Compare, Help, Quit key.Binding
 }
 
 // Keys are the default bindings.
@@ -36,6 +39,7 @@ var Keys = KeyMap{
 	Step:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step pipeline")),
 	Reset:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart steps")),
 	Diff:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff last step")),
+	Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare monolithic and DVM runs")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 	Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
@@ -47,7 +51,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff}, {k.Compare, k.Help, k.Quit}}
 }
 
 var (
@@ -88,6 +92,41 @@ type Model struct {
 	// hideTimes leaves durations out of the status line, so that screens
 	// can be compared with golden files.
 	hideTimes bool
+
+	// program is the dataset whose jar is open, if any: what compare runs.
+	program   *datasets.Program
+	comparing bool
+}
+
+// compareDone carries a finished comparison back to Update.
+type compareDone struct {
+	table string
+	err   error
+}
+
+// startCompare runs the open program monolithic and through the proxy with
+// the stepper's pipeline, off the UI's goroutine.
+func (m *Model) startCompare() tea.Cmd {
+	if m.program == nil {
+		m.status = "compare runs one of the datasets' programs: open its jar (e.g. /usr/share/java/JLex.jar)"
+		return nil
+	}
+	if m.comparing {
+		return nil
+	}
+	m.comparing = true
+	p := *m.program
+	cfg := compare.Config{Services: m.pipeline.String(), Frames: m.pipeline.RecomputeFrames, Runs: 1}
+	m.status = fmt.Sprintf("running %s monolithic, through the proxy uncached and cached (services %s)…", p.Name, cfg.Services)
+	return func() tea.Msg {
+		modes, err := compare.Run(context.Background(), p, cfg)
+		if err != nil {
+			return compareDone{err: err}
+		}
+		var b strings.Builder
+		compare.Print(&b, p, cfg, modes)
+		return compareDone{table: b.String()}
+	}
 }
 
 // New makes a model over src with the given pipeline.
@@ -97,6 +136,11 @@ func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{src: src, names: names, pipeline: p, width: 100, height: 30}
+	for _, prog := range datasets.All() {
+		if len(prog.Jars) > 0 && src.String() == "jar "+prog.Jars[0] {
+			m.program = &prog
+		}
+	}
 	m.applyFilter()
 	m.load()
 	return m, nil
@@ -255,6 +299,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+	case compareDone:
+		m.comparing = false
+		if msg.err != nil {
+			m.status = "compare: " + msg.err.Error()
+			break
+		}
+		m.lines = strings.Split(strings.TrimRight(msg.table, "\n"), "\n")
+		m.scroll, m.showDiff = 0, false
+		m.status = "compare done: each mode once; dvmlab compare --runs N repeats them"
 	case tea.KeyMsg:
 		// Typed-ahead or pasted keys arrive as one message; take them one
 		// at a time so "/CSpec" filters as if typed slowly.
@@ -307,6 +360,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.step()
 		case key.Matches(msg, Keys.Reset):
 			m.load()
+		case key.Matches(msg, Keys.Compare):
+			return m, m.startCompare()
 		case key.Matches(msg, Keys.Diff):
 			m.showDiff = !m.showDiff
 			m.refresh()

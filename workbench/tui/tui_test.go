@@ -166,3 +166,26 @@ func TestWholeJDK(t *testing.T) {
 	}
 	t.Logf("whole JDK: first screen after %v, filter to %d classes after %v", first, len(m.shown), time.Since(t0))
 }
+
+// TestCompareScreen presses c on JLex's jar and waits, through a real Bubble
+// Tea program, for the comparison table.
+func TestCompareScreen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts JVMs")
+	}
+	m := model(t)
+	if m.program == nil || m.program.Name != "jlex" {
+		t.Fatalf("JLex.jar not recognised as a dataset: %v", m.program)
+	}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	tm.Send(keyMsg("c"))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("compare done")) },
+		teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(100*time.Millisecond))
+	tm.Quit()
+	v := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
+	for _, w := range []string{"monolithic", "DVM uncached", "DVM cached", "identical"} {
+		if !strings.Contains(v, w) {
+			t.Errorf("compare screen lacks %q:\n%s", w, v)
+		}
+	}
+}
