@@ -99,6 +99,9 @@ step Nope
 run
 run javap /no/such.jar
 say "unterminated
+compare nosuchprogram
+trace
+show --flow
 services
 `)
 	if err == nil {
@@ -116,10 +119,14 @@ services
 		"error: run: which command?",
 		"error: javap exited with status 1",
 		"error: unterminated quote",
+		`dvmlab compare: no program "nosuchprogram"`,
+		"error: compare exited with status 1",
+		"error: no trace loaded (try: load AUDIT.db)",
+		"error: usage: show [--flow|-v] CLASS[.METHOD]",
 		"none\ncoverage\n", // the last command still ran
 	)
-	if n := strings.Count(out, "error: "); n != 14 {
-		t.Errorf("%d error lines, want 14:\n%s", n, out)
+	if n := strings.Count(out, "error: "); n != 17 {
+		t.Errorf("%d error lines, want 17:\n%s", n, out)
 	}
 }
 
