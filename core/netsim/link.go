@@ -1,6 +1,7 @@
 // Package netsim shapes and simulates network links: a user-space token
 // bucket for real connections (the kernel's netem is not available on these
-// machines), and, later, discrete-event models of clients and proxies.
+// machines), a discrete-event model of clients and proxy replicas, and a
+// model of a client's start-up over a slow link.
 package netsim
 
 import (
