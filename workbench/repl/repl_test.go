@@ -100,6 +100,8 @@ run
 run javap /no/such.jar
 say "unterminated
 compare nosuchprogram
+simulate sideways jlex
+simulate scaling --clients 0 jlex
 trace
 show --flow
 services
@@ -121,12 +123,14 @@ services
 		"error: unterminated quote",
 		`dvmlab compare: no program "nosuchprogram"`,
 		"error: compare exited with status 1",
+		"say startup or scaling",
+		`--clients: "0" is not a positive count`,
 		"error: no trace loaded (try: load AUDIT.db)",
 		"error: usage: show [--flow|-v] CLASS[.METHOD]",
 		"none\ncoverage\n", // the last command still ran
 	)
-	if n := strings.Count(out, "error: "); n != 17 {
-		t.Errorf("%d error lines, want 17:\n%s", n, out)
+	if n := strings.Count(out, "error: "); n != 19 {
+		t.Errorf("%d error lines, want 19:\n%s", n, out)
 	}
 }
 
