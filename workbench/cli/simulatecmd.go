@@ -17,10 +17,10 @@ import (
 func init() {
 	Register(&Command{
 		Name:  "simulate",
-		Usage: "simulate startup|scaling [flags] PROGRAM",
+		Usage: "simulate startup|scaling [flags] [--plot FILE] PROGRAM",
 		Summary: "model a real program's start-up over slow links (class by class and as jars), or the proxy's throughput for many clients " +
 			"and replicas, from a measured run of it",
-		Example: "dvmlab simulate scaling --services coverage --clients 1,100,10000,100000 --replicas 1,4 jlex",
+		Example: "dvmlab simulate scaling --services coverage --clients 1,100,10000,100000 --replicas 1,4 --plot scaling.png jlex",
 		Run:     runSimulate,
 	})
 }
@@ -41,6 +41,7 @@ func runSimulate(env *Env, args []string) error {
 	workers := fs.Int("workers", 2, "scaling: requests one replica serves at once (its cores)")
 	think := fs.Duration("think", 0, "scaling: a client's pause between a reply and its next request")
 	rtt := fs.Duration("rtt", 0, "scaling: network round trip per request")
+	plotFile := fs.String("plot", "", "also draw the result into this .png, .svg or .pdf")
 	pos, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		return &ExitError{Code: 2}
@@ -88,6 +89,12 @@ func runSimulate(env *Env, args []string) error {
 			return err
 		}
 		simulate.PrintStartup(env.Stdout, rows, *latency)
+		if *plotFile != "" {
+			if err := simulate.PlotStartup(*plotFile, p.Name, rows); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "simulate: plot in %s\n", *plotFile)
+		}
 		return nil
 	}
 	times, err := simulate.ServiceTimes(p, prof, pl)
@@ -99,6 +106,12 @@ func runSimulate(env *Env, args []string) error {
 		return err
 	}
 	simulate.PrintScaling(env.Stdout, pl.String(), times, rows)
+	if *plotFile != "" {
+		if err := simulate.PlotScaling(*plotFile, p.Name, rows); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "simulate: plot in %s\n", *plotFile)
+	}
 	return nil
 }
 

@@ -121,6 +121,7 @@ func parseClassLoad(r io.Reader, size func(name, source string) (int, bool)) ([]
 // StartupRow is one link's predictions.
 type StartupRow struct {
 	Link         string
+	BytesPerSec  float64 // 0: unlimited
 	ClassByClass time.Duration
 	Jar          time.Duration
 }
@@ -144,7 +145,7 @@ func Startup(prof *Profile, links []string, latency, perRequest time.Duration) (
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, StartupRow{Link: l, ClassByClass: cls, Jar: jar})
+		rows = append(rows, StartupRow{Link: l, BytesPerSec: rate, ClassByClass: cls, Jar: jar})
 	}
 	return rows, nil
 }

@@ -3,6 +3,7 @@ package simulate
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -96,5 +97,33 @@ func TestBar(t *testing.T) {
 	}
 	if bar(0, 1, 5) != "" || bar(1, 0, 5) != "" {
 		t.Error("empty bars")
+	}
+}
+
+func TestPlots(t *testing.T) {
+	dir := t.TempDir()
+	start := []StartupRow{{Link: "28.8kbps", BytesPerSec: 3600, ClassByClass: 30e9, Jar: 15e9}, {Link: "1mbps", BytesPerSec: 125000, ClassByClass: 3e9, Jar: 1e9}, {Link: "off"}}
+	if err := PlotStartup(dir+"/s.png", "jlex", start); err != nil {
+		t.Fatal(err)
+	}
+	scale := []ScalingRow{{Replicas: 1}, {Replicas: 2}}
+	scale[0].Clients, scale[0].Throughput = 1, 1000
+	scale[1].Clients, scale[1].Throughput = 10, 5000
+	if err := PlotScaling(dir+"/c.svg", "jlex", scale); err != nil {
+		t.Fatal(err)
+	}
+	png, _ := os.ReadFile(dir + "/s.png")
+	svg, _ := os.ReadFile(dir + "/c.svg")
+	if !bytes.HasPrefix(png, []byte("\x89PNG")) || len(png) < 5000 {
+		t.Errorf("s.png: %d bytes", len(png))
+	}
+	if !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("2 replicas")) {
+		t.Errorf("c.svg lacks its legend")
+	}
+	if err := PlotStartup(dir+"/s.gif", "jlex", start); err == nil {
+		t.Error("a .gif was accepted")
+	}
+	if err := PlotStartup(dir+"/u.png", "jlex", start[2:]); err == nil {
+		t.Error("a plot of only an unlimited link was accepted")
 	}
 }
