@@ -73,3 +73,8 @@ done
 cmp -s "$work/a.lex.java" "$work/d.lex.java" && echo "the lexer generated through the DVM is identical"
 echo "audit trail:"
 $DVM audit --db "$work/audit.db"
+
+step "Monolithic and distributed side by side, then models fed by a real run"
+$DVM compare --services coverage --runs 3 jlex 2>/dev/null
+$DVM simulate startup --links 28.8kbps,128kbps,1mbps,10mbps jlex 2>/dev/null | head -8
+$DVM simulate scaling --clients 1,100,10000,100000 --replicas 1,4 jlex 2>/dev/null
