@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"dvmlab/datasets"
-	"dvmlab/workbench/compare"
+	"dvmlab/experiments/compare"
 )
 
 func init() {

@@ -11,7 +11,7 @@ import (
 
 	"dvmlab/core/service"
 	"dvmlab/datasets"
-	"dvmlab/workbench/simulate"
+	"dvmlab/experiments/simulate"
 )
 
 func init() {

@@ -17,7 +17,7 @@ import (
 	"dvmlab/core/classpath"
 	"dvmlab/core/service"
 	"dvmlab/datasets"
-	"dvmlab/workbench/compare"
+	"dvmlab/experiments/compare"
 	"dvmlab/workbench/listing"
 )
 
