@@ -7,6 +7,7 @@
 package compare
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -74,14 +75,36 @@ func (m Mode) Spread() (lo, hi time.Duration) {
 	return slices.Min(m.Times), slices.Max(m.Times)
 }
 
-// Run compares p monolithic, through the proxy with no cache (every class
-// rewritten on the way), and through the proxy with a warm cache.
-func Run(ctx context.Context, p datasets.Program, cfg Config) ([]Mode, error) {
+// Deployment is a program set up the DVM's way on loopback: an origin
+// holding its jars (or their classes, for class-at-a-time loading) behind an
+// optionally shaped link, and a proxy running a pipeline with a cache. Run
+// starts a stock JVM holding only the launcher.
+type Deployment struct {
+	p        datasets.Program
+	Proxy    *proxy.Proxy
+	rc       datasets.RunConfig
+	tmp      string
+	stops    []func()
+	jdk      *classpath.JDK
+	services string
+}
+
+// DeployConfig says how to deploy.
+type DeployConfig struct {
+	Services string // the proxy's pipeline
+	Frames   bool
+	Link     string // the origin's link rate; "" unshaped
+	// Classes serves the program as loose classes, fetched one at a time
+	// on first use, instead of as jars.
+	Classes bool
+	// CacheDir is the proxy's cache; "" remembers nothing.
+	CacheDir string
+}
+
+// Deploy sets p up; Close takes it down.
+func Deploy(p datasets.Program, cfg DeployConfig) (d *Deployment, err error) {
 	if missing := p.Missing(); len(missing) > 0 {
 		return nil, fmt.Errorf("%s: missing %s (install Debian package %s)", p.Name, strings.Join(missing, ", "), p.Package)
-	}
-	if cfg.Runs <= 0 {
-		cfg.Runs = 3
 	}
 	if cfg.Services == "" {
 		cfg.Services = "none"
@@ -99,24 +122,25 @@ func Run(ctx context.Context, p datasets.Program, cfg Config) ([]Mode, error) {
 		return nil, err
 	}
 	pl.RecomputeFrames = cfg.Frames
-	jdk, err := classpath.OpenJDK("")
+	d = &Deployment{p: p, services: cfg.Services}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	if d.jdk, err = classpath.OpenJDK(""); err != nil {
+		return nil, err
+	}
+	pl.Classpath = []classpath.Finder{d.jdk}
+	if d.tmp, err = os.MkdirTemp("", "dvmlab-deploy-"); err != nil {
+		return nil, err
+	}
+	urls, stopOrigin, err := serveProgram(p, filepath.Join(d.tmp, "site"), link, cfg.Classes)
 	if err != nil {
 		return nil, err
 	}
-	defer jdk.Close()
-	pl.Classpath = []classpath.Finder{jdk}
-
-	tmp, err := os.MkdirTemp("", "dvmlab-compare-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	urls, stopOrigin, err := serveProgram(p, filepath.Join(tmp, "site"), link)
-	if err != nil {
-		return nil, err
-	}
-	defer stopOrigin()
-	launcher := filepath.Join(tmp, "launcher.jar")
+	d.stops = append(d.stops, stopOrigin)
+	launcher := filepath.Join(d.tmp, "launcher.jar")
 	var lj bytes.Buffer
 	if err := runtime.WriteLauncherJar(&lj); err != nil {
 		return nil, err
@@ -124,7 +148,78 @@ func Run(ctx context.Context, p datasets.Program, cfg Config) ([]Mode, error) {
 	if err := os.WriteFile(launcher, lj.Bytes(), 0o644); err != nil {
 		return nil, err
 	}
+	cache, err := proxy.OpenCache(cfg.CacheDir)
+	if err != nil {
+		return nil, err
+	}
+	d.Proxy = proxy.New(pl, cache, nil)
+	addr, stop, err := serveLoopback(d.Proxy)
+	if err != nil {
+		return nil, err
+	}
+	d.stops = append(d.stops, stop)
+	host, port, _ := net.SplitHostPort(addr)
+	var flags []string
+	// With the verifier at the proxy the client's own is redundant, which
+	// is where the DVM saves client time (paper §4.1).
+	if slices.Contains(strings.Split(cfg.Services, ","), "verify") {
+		flags = append(flags, "-XX:-BytecodeVerificationRemote")
+	}
+	d.rc = datasets.RunConfig{
+		JVMFlags: flags,
+		Launch: []string{"-Dhttp.proxyHost=" + host, "-Dhttp.proxyPort=" + port, "-Dhttp.nonProxyHosts=",
+			"-cp", launcher, "dvmlab.runtime.Launcher", strings.Join(urls, ",")},
+	}
+	return d, nil
+}
 
+// Run runs the program once through the deployment, in workDir.
+func (d *Deployment) Run(ctx context.Context, workDir string) (*datasets.Output, error) {
+	out, err := d.p.Run(ctx, d.rc, workDir)
+	if err != nil {
+		return nil, fmt.Errorf("%s through the proxy: %w", d.p.Name, err)
+	}
+	return out, nil
+}
+
+// Close stops the servers and removes the deployment's files.
+func (d *Deployment) Close() {
+	for _, s := range d.stops {
+		s()
+	}
+	if d.jdk != nil {
+		d.jdk.Close()
+	}
+	if d.tmp != "" {
+		os.RemoveAll(d.tmp)
+	}
+}
+
+// Run compares p monolithic, through the proxy with no cache (every class
+// rewritten on the way), and through the proxy with a warm cache.
+func Run(ctx context.Context, p datasets.Program, cfg Config) ([]Mode, error) {
+	if missing := p.Missing(); len(missing) > 0 {
+		return nil, fmt.Errorf("%s: missing %s (install Debian package %s)", p.Name, strings.Join(missing, ", "), p.Package)
+	}
+	if cfg.Runs <= 0 {
+		cfg.Runs = 3
+	}
+	if cfg.Services == "" {
+		cfg.Services = "none"
+	}
+	if _, err := service.Parse(cfg.Services); err != nil {
+		return nil, err
+	}
+	if cfg.Link != "" {
+		if _, err := netsim.ParseRate(cfg.Link); err != nil {
+			return nil, err
+		}
+	}
+	tmp, err := os.MkdirTemp("", "dvmlab-compare-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
 	work := filepath.Join(tmp, "work")
 	say := func(format string, args ...any) {
 		if cfg.Progress != nil {
@@ -149,36 +244,20 @@ func Run(ctx context.Context, p datasets.Program, cfg Config) ([]Mode, error) {
 		}
 	}
 
-	// With the verifier at the proxy the client's own is redundant, which
-	// is where the DVM saves client time (paper §4.1).
-	var clientFlags []string
-	if slices.Contains(strings.Split(cfg.Services, ","), "verify") {
-		clientFlags = append(clientFlags, "-XX:-BytecodeVerificationRemote")
-	}
 	// cacheDir "" is a proxy that remembers nothing between runs.
 	distributed := func(name, cacheDir string) (Mode, error) {
-		cache, err := proxy.OpenCache(cacheDir)
+		d, err := Deploy(p, DeployConfig{Services: cfg.Services, Frames: cfg.Frames, Link: cfg.Link, CacheDir: cacheDir})
 		if err != nil {
 			return Mode{}, err
 		}
-		px := proxy.New(pl, cache, nil)
-		addr, stop, err := serveLoopback(px)
-		if err != nil {
-			return Mode{}, err
-		}
-		defer stop()
-		host, port, _ := net.SplitHostPort(addr)
-		rc := datasets.RunConfig{
-			JVMFlags: clientFlags,
-			Launch: []string{"-Dhttp.proxyHost=" + host, "-Dhttp.proxyPort=" + port, "-Dhttp.nonProxyHosts=",
-				"-cp", launcher, "dvmlab.runtime.Launcher", strings.Join(urls, ",")},
-		}
+		defer d.Close()
+		px := d.Proxy
 		m := Mode{Name: name, Identical: true}
 		for i := -1; i < cfg.Runs; i++ {
 			before, rewritten := px.Requests.Load(), px.Rewritten.Load()
-			out, err := p.Run(ctx, rc, work)
+			out, err := d.Run(ctx, work)
 			if err != nil {
-				return Mode{}, fmt.Errorf("%s through the proxy: %w", name, err)
+				return Mode{}, err
 			}
 			if d := ref.Diff(out); d != "" {
 				m.Identical, m.Diff = false, d
@@ -203,33 +282,81 @@ func Run(ctx context.Context, p datasets.Program, cfg Config) ([]Mode, error) {
 	return []Mode{mono, uncached, cached}, nil
 }
 
-// serveProgram copies the program's jars under dir and serves them from a
-// loopback origin; urls are the jars' addresses in class-path order.
-func serveProgram(p datasets.Program, dir string, link netsim.Link) (urls []string, stop func(), err error) {
+// serveProgram copies the program's jars under dir, or with classes set
+// their class files, and serves them from a loopback origin; urls are their
+// addresses in class-path order.
+func serveProgram(p datasets.Program, dir string, link netsim.Link, classes bool) (urls []string, stop func(), err error) {
 	addr, stop, err := serveLoopback(&proxy.Origin{Dir: dir, Link: link})
 	if err != nil {
 		return nil, nil, err
 	}
-	base := "http://" + addr + "/"
-	for i, j := range p.Classpath(datasets.RunConfig{}) {
-		data, err := os.ReadFile(j)
+	defer func() {
 		if err != nil {
 			stop()
+		}
+	}()
+	base := "http://" + addr + "/"
+	for i, j := range p.Classpath(datasets.RunConfig{}) {
+		// A directory per jar keeps equal names apart.
+		sub := filepath.Join(dir, strconv.Itoa(i))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
 			return nil, nil, err
 		}
-		// A directory per jar keeps equal base names apart.
+		if classes {
+			// Every entry, not only classes: programs read resources too.
+			if err := unzip(j, sub); err != nil {
+				return nil, nil, err
+			}
+			urls = append(urls, base+strconv.Itoa(i)+"/")
+			continue
+		}
+		data, err := os.ReadFile(j)
+		if err != nil {
+			return nil, nil, err
+		}
 		rel := filepath.Join(strconv.Itoa(i), filepath.Base(j))
-		if err := os.MkdirAll(filepath.Join(dir, strconv.Itoa(i)), 0o755); err != nil {
-			stop()
-			return nil, nil, err
-		}
 		if err := os.WriteFile(filepath.Join(dir, rel), data, 0o644); err != nil {
-			stop()
 			return nil, nil, err
 		}
 		urls = append(urls, base+filepath.ToSlash(rel))
 	}
 	return urls, stop, nil
+}
+
+// unzip extracts a jar's files under dir, refusing names that would land
+// outside it.
+func unzip(jar, dir string) error {
+	z, err := zip.OpenReader(jar)
+	if err != nil {
+		return err
+	}
+	defer z.Close()
+	for _, f := range z.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		name := filepath.Clean(filepath.FromSlash(f.Name))
+		if filepath.IsAbs(name) || strings.HasPrefix(name, "..") {
+			return fmt.Errorf("%s: entry %q leaves the jar's directory", jar, f.Name)
+		}
+		out := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		r, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", jar, f.Name, err)
+		}
+		data, err := io.ReadAll(io.LimitReader(r, 256<<20))
+		r.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", jar, f.Name, err)
+		}
+		if err := os.WriteFile(out, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // serveLoopback serves h on a free loopback port until stop is called.

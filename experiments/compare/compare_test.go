@@ -78,3 +78,32 @@ func TestCompareRefuses(t *testing.T) {
 		t.Errorf("missing jar: %v", err)
 	}
 }
+
+// TestClassAtATime deploys JLex as loose classes behind a shaped link: the
+// client fetches each on first use through the proxy and prints the same.
+func TestClassAtATime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts JVMs")
+	}
+	p := program(t, "jlex")
+	ref, err := p.Run(context.Background(), datasets.RunConfig{}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Deploy(p, DeployConfig{Services: "coverage", Link: "10mbps", Classes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	out, err := d.Run(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := ref.Diff(out); diff != "" {
+		t.Fatal(diff)
+	}
+	// One request per class the program loads, and more than a handful.
+	if n := d.Proxy.Rewritten.Load(); n < 10 {
+		t.Errorf("the proxy rewrote %d classes", n)
+	}
+}
