@@ -16,7 +16,7 @@ NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.j
 export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 
-.PHONY: all build test test-short demo deps fuzz bench vet clean
+.PHONY: all build test test-short demo deps datasets reproduce fuzz bench vet clean
 
 all: build
 
@@ -53,6 +53,16 @@ bench:
 
 demo: deps build
 	@bash scripts/demo.sh
+
+# The real programs the experiments run (Debian packages).
+datasets: deps
+
+# Every experiment (results/NAME/*.csv, with progress on stderr), then every
+# figure (plots/out/NAME.png and .svg). An experiment that cannot run here
+# (e.g. one needing a service this build lacks) is reported and skipped.
+reproduce: deps build
+	-$(BIN) experiment run all
+	$(BIN) plot all || true
 
 clean:
 	rm -rf bin
