@@ -263,3 +263,32 @@ func TestAuditTrail(t *testing.T) {
 		t.Error("trace with nothing loaded succeeded")
 	}
 }
+
+// TestExperimentAndPlot runs an experiment and shows its figure from the
+// REPL, as a notebook would.
+func TestExperimentAndPlot(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	res, out := t.TempDir(), t.TempDir()
+	got, err := script(t, fmt.Sprintf(`
+experiment list
+experiment run fig5 --quick --results %[1]s
+plot fig5 --text --results %[1]s
+plot fig5 --results %[1]s --out %[2]s
+plot fig10 --results %[1]s
+experiment run nosuch --results %[1]s
+`, res, out))
+	if err == nil {
+		t.Fatal("a script with failing commands succeeded")
+	}
+	wantAll(t, got,
+		"fig10     Figure 10: proxy throughput against clients",
+		"fig5: "+res+"/fig5",
+		"fig5/benchmarks",
+		"jlex", "█",
+		out+"/fig5.png",
+		"no results for fig10",
+		`no experiment "nosuch"`,
+	)
+}
