@@ -186,7 +186,7 @@ func component(t vtype) (vtype, bool) {
 // hierarchy answers assignability questions; what it cannot answer is an
 // assumption about another class, left to the client.
 type hierarchy struct {
-	h       interface {
+	h interface {
 		SuperClass(string) (string, error)
 		IsInterface(string) (bool, error)
 	}
