@@ -20,8 +20,8 @@ import (
 // mutant is one mutated class and what was done to it.
 type mutant struct {
 	class, method, what string
-	offset             int
-	data               []byte
+	offset              int
+	data                []byte
 }
 
 // same-length opcode families whose members a mutation swaps.
