@@ -25,6 +25,10 @@ const Package = "dvmlab/runtime/"
 // Coverage is the class whose hit(String, int) the coverage service calls.
 const Coverage = Package + "Coverage"
 
+// LinkCheck is the class whose check(Class, String) the verify service
+// calls for the checks it leaves to the client.
+const LinkCheck = Package + "LinkCheck"
+
 // Classes returns the runtime's class files by internal name.
 func Classes() map[string][]byte {
 	out := map[string][]byte{}

@@ -148,6 +148,25 @@ type verifier struct {
 	method string // the method under verification, for errors and scope
 }
 
+// headers is what a hierarchy may also offer: a class's header, with its
+// access flags (classpath.Hierarchy does).
+type headers interface {
+	Header(name string) (*classfile.ClassHeader, error)
+}
+
+// access is name's access flags, when the hierarchy can tell.
+func (v *verifier) access(name string) (classfile.AccessFlags, bool) {
+	h, ok := v.hier.h.(headers)
+	if !ok {
+		return 0, false
+	}
+	hd, err := h.Header(name)
+	if err != nil {
+		return 0, false
+	}
+	return hd.Access, true
+}
+
 func (v *verifier) assume(a Assumption) {
 	if a.Kind == Assignable && a.Scope == "" {
 		a.Scope = v.method
@@ -197,13 +216,33 @@ func (v *verifier) class() *Error {
 		if iface && sup != "java/lang/Object" {
 			return v.fail(-1, "an interface's superclass must be java/lang/Object, not %s", sup)
 		}
-		v.assume(Assumption{Kind: Extendable, Class: sup})
+		// Decided here when the hierarchy has the superclass; the client's
+		// to check when it does not.
+		if acc, ok := v.access(sup); ok {
+			v.res.Static++
+			switch {
+			case acc.Has(classfile.AccInterface):
+				return v.fail(-1, "superclass %s is an interface", sup)
+			case acc.Has(classfile.AccFinal):
+				return v.fail(-1, "cannot inherit from final class %s", sup)
+			}
+		} else {
+			v.assume(Assumption{Kind: Extendable, Class: sup})
+		}
 	}
 	for _, i := range c.Interfaces {
 		if _, err := pool.Lookup(i, classfile.TagClass); err != nil {
 			return v.fail(-1, "interfaces: %v", err)
 		}
-		v.assume(Assumption{Kind: Interface, Class: pool.ClassName(i)})
+		n := pool.ClassName(i)
+		if acc, ok := v.access(n); ok {
+			v.res.Static++
+			if !acc.Has(classfile.AccInterface) {
+				return v.fail(-1, "%s is not an interface and cannot be implemented", n)
+			}
+		} else {
+			v.assume(Assumption{Kind: Interface, Class: n})
+		}
 	}
 	type key struct{ name, desc string }
 	seen := map[key]bool{}

@@ -163,7 +163,7 @@ func Deploy(p datasets.Program, cfg DeployConfig) (d *Deployment, err error) {
 	// With the verifier at the proxy the client's own is redundant, which
 	// is where the DVM saves client time (paper §4.1).
 	if slices.Contains(strings.Split(cfg.Services, ","), "verify") {
-		flags = append(flags, "-XX:-BytecodeVerificationRemote")
+		flags = append(flags, "-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote")
 	}
 	d.rc = datasets.RunConfig{
 		JVMFlags: flags,

@@ -18,6 +18,7 @@ import (
 	"dvmlab/core/proxy"
 	"dvmlab/core/service"
 	_ "dvmlab/core/service/coverage"
+	_ "dvmlab/core/service/verify"
 	"dvmlab/datasets"
 	"dvmlab/experiments"
 	"dvmlab/experiments/compare"

@@ -7,6 +7,7 @@ import (
 	"dvmlab/core/classpath"
 	"dvmlab/core/service"
 	_ "dvmlab/core/service/coverage"
+	_ "dvmlab/core/service/verify"
 )
 
 // hierarchyPath opens the user's classpath followed by the running JDK.
