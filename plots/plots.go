@@ -31,6 +31,8 @@ var renderers = map[string]renderer{
 	"fig6":     fig6,
 	"fig10":    fig10,
 	"fig11":    fig11,
+	"fig7":     fig7,
+	"fig8":     fig8,
 	"overhead": overheadPlot,
 }
 
@@ -206,6 +208,32 @@ func fig6(dir string) (*plot.Plot, error) {
 	p.Title.Text = "Figure 6: end-to-end time"
 	p.Y.Label.Text = "time (ms)"
 	err = groupedBars(p, t, "program", []string{"monolithic", "DVM uncached", "DVM cached"}, func(string) string { return "median_ms" })
+	return p, err
+}
+
+func fig7(dir string) (*plot.Plot, error) {
+	t, err := read(dir, "verification", "program", "client_verification_ms", "dvm_client_checks_ms")
+	if err != nil {
+		return nil, err
+	}
+	p := plot.New()
+	p.Title.Text = "Figure 7: verification time at the client"
+	p.Y.Label.Text = "time (ms)"
+	series := map[string]string{"monolithic: HotSpot verifies": "client_verification_ms", "DVM: link checks only": "dvm_client_checks_ms"}
+	err = groupedBars(p, t, "program", []string{"monolithic: HotSpot verifies", "DVM: link checks only"}, func(s string) string { return series[s] })
+	return p, err
+}
+
+func fig8(dir string) (*plot.Plot, error) {
+	t, err := read(dir, "checks", "program", "static_percent")
+	if err != nil {
+		return nil, err
+	}
+	p := plot.New()
+	p.Title.Text = "Figure 8: checks done statically at the proxy"
+	p.Y.Label.Text = "share of all checks (%)"
+	p.Y.Max = 100
+	err = groupedBars(p, t, "program", []string{"static"}, func(string) string { return "static_percent" })
 	return p, err
 }
 

@@ -38,7 +38,7 @@ func Terminal(name, resultsDir string, width int) (string, error) {
 }
 
 // mainColumns are the measurements bars are drawn for, in preference order.
-var mainColumns = []string{"classes_per_s", "startup_ms", "median_ms", "uncached_ms", "classes"}
+var mainColumns = []string{"classes_per_s", "startup_ms", "median_ms", "uncached_ms", "client_verification_ms", "static_percent", "classes"}
 
 func writeTable(b *strings.Builder, t experiments.Table, width int) {
 	bar := -1

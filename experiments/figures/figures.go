@@ -16,9 +16,11 @@ import (
 	"dvmlab/core/classpath"
 	"dvmlab/core/netsim"
 	"dvmlab/core/proxy"
+	dvmruntime "dvmlab/core/runtime"
 	"dvmlab/core/service"
 	_ "dvmlab/core/service/coverage"
 	_ "dvmlab/core/service/verify"
+	"dvmlab/core/verify"
 	"dvmlab/datasets"
 	"dvmlab/experiments"
 	"dvmlab/experiments/compare"
@@ -36,6 +38,10 @@ func init() {
 		Measure: "classes/s through one proxy on loopback, cache off, by concurrent clients; continued to 100,000 clients and several replicas by the discrete-event model calibrated on measured service times", Run: fig10})
 	experiments.Register(&experiments.Experiment{Name: "fig11", Title: "Figure 11: start-up time against link bandwidth",
 		Measure: "invocation to exit through a shaped origin link, class by class and as jars, beside the model's prediction", Run: fig11})
+	experiments.Register(&experiments.Experiment{Name: "fig7", Title: "Figure 7: client-side verification time, monolithic and DVM",
+		Measure: "a program's run with HotSpot's verifier on and off (the difference is the client's verification), and rewritten by the verify service with the client's verifier off (what the link checks cost)", Run: fig7})
+	experiments.Register(&experiments.Experiment{Name: "fig8", Title: "Figure 8: static and dynamic checks",
+		Measure: "checks the verifier discharges at the proxy and checks it leaves to the client, per program", Run: fig8})
 	experiments.Register(&experiments.Experiment{Name: "fig6", Title: "Figure 6: end-to-end time, monolithic and DVM",
 		Measure: "a program's run on a stock JVM with its verifier, and through the proxy uncached and cached with verification at the proxy", Run: fig6})
 }
@@ -378,6 +384,131 @@ func fig6(ctx context.Context, env *experiments.Env) ([]experiments.Table, error
 		for _, m := range modes {
 			lo, hi := m.Spread()
 			t.Add(p.Name, m.Name, m.Median(), lo, hi, m.Identical)
+		}
+	}
+	return []experiments.Table{t}, nil
+}
+
+func fig8(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
+	t := experiments.Table{Name: "checks", Header: []string{"program", "classes", "static", "dynamic", "dynamic_per_class", "static_percent", "rejected"}}
+	for _, p := range programs(env, "jlex", "cup") {
+		h, closeH, err := hierarchyOf(p)
+		if err != nil {
+			return nil, err
+		}
+		classes, static, dynamic, rejected := 0, 0, 0, 0
+		for _, j := range p.Jars {
+			src, err := classpath.Open(j)
+			if err != nil {
+				closeH()
+				return nil, err
+			}
+			err = src.Walk(func(name string, data []byte) error {
+				r := verify.Verify(data, h)
+				classes++
+				static += r.Static
+				dynamic += r.Deferred
+				if r.Err != nil {
+					rejected++
+				}
+				return nil
+			})
+			src.Close()
+			if err != nil {
+				closeH()
+				return nil, err
+			}
+		}
+		closeH()
+		env.Say("%s: %d classes, %d static, %d dynamic", p.Name, classes, static, dynamic)
+		t.Add(p.Name, classes, static, dynamic, float64(dynamic)/float64(max(1, classes)), 100*float64(static)/float64(max(1, static+dynamic)), rejected)
+	}
+	return []experiments.Table{t}, nil
+}
+
+// hierarchyOf is a hierarchy over p's class path and the JDK.
+func hierarchyOf(p datasets.Program) (*classpath.Hierarchy, func(), error) {
+	var finders []classpath.Finder
+	var closers []func() error
+	done := func() {
+		for _, c := range closers {
+			c()
+		}
+	}
+	for _, j := range p.Classpath(datasets.RunConfig{}) {
+		src, err := classpath.Open(j)
+		if err != nil {
+			done()
+			return nil, nil, err
+		}
+		finders = append(finders, src)
+		closers = append(closers, src.Close)
+	}
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	closers = append(closers, jdk.Close)
+	return classpath.NewHierarchy(append(finders, jdk)...), done, nil
+}
+
+func fig7(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
+	t := experiments.Table{Name: "verification", Header: []string{"program", "monolithic_verify_on_ms", "monolithic_verify_off_ms",
+		"dvm_verify_off_ms", "client_verification_ms", "dvm_client_checks_ms"}}
+	rtFile, err := os.CreateTemp("", "dvmlab-rt-*.jar")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(rtFile.Name())
+	if err := dvmruntime.WriteJar(rtFile); err != nil {
+		return nil, err
+	}
+	rtFile.Close()
+	off := []string{"-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote"}
+	for _, p := range programs(env, "jlex") {
+		pl, done, err := pipeline("verify", false, p)
+		if err != nil {
+			return nil, err
+		}
+		dir, err := os.MkdirTemp("", "dvmlab-fig7-")
+		if err != nil {
+			done()
+			return nil, err
+		}
+		replace := map[string]string{}
+		for _, j := range p.Jars {
+			out := filepath.Join(dir, filepath.Base(j))
+			if _, err := pl.RewritePath(j, out, nil); err != nil {
+				done()
+				os.RemoveAll(dir)
+				return nil, err
+			}
+			replace[j] = out
+		}
+		done()
+		work := filepath.Join(dir, "work")
+		run := func(what string, cfg datasets.RunConfig) (experiments.Stats, error) {
+			return experiments.Repeat(env, p.Name+" "+what, func() (time.Duration, error) {
+				out, err := p.Run(ctx, cfg, work)
+				if err != nil {
+					return 0, err
+				}
+				return out.Elapsed, nil
+			})
+		}
+		on, err := run("verifier on", datasets.RunConfig{})
+		if err == nil {
+			var offS, dvm experiments.Stats
+			if offS, err = run("verifier off", datasets.RunConfig{JVMFlags: off}); err == nil {
+				if dvm, err = run("DVM, verifier off", datasets.RunConfig{JVMFlags: off, Replace: replace, ExtraClasspath: []string{rtFile.Name()}}); err == nil {
+					t.Add(p.Name, on.Median, offS.Median, dvm.Median, max(0, on.Median-offS.Median), max(0, dvm.Median-offS.Median))
+				}
+			}
+		}
+		os.RemoveAll(dir)
+		if err != nil {
+			return nil, err
 		}
 	}
 	return []experiments.Table{t}, nil

@@ -24,6 +24,9 @@ func TestQuick(t *testing.T) {
 		"overhead": {"overhead": {"uncached_ms", "cached_ms", "classes"}},
 		"fig10":    {"measured": {"classes_per_s", "p50_ms"}, "model": {"classes_per_s", "p99_ms"}},
 		"fig11":    {"measured": {"startup_ms", "kbps"}, "model": {"startup_ms"}},
+		"fig6":     {"endtoend": {"median_ms"}},
+		"fig7":     {"verification": {"monolithic_verify_on_ms", "dvm_verify_off_ms"}},
+		"fig8":     {"checks": {"static", "dynamic", "static_percent"}},
 	}
 	for name, tables := range want {
 		name, tables := name, tables
