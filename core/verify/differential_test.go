@@ -125,6 +125,27 @@ func TestDifferential(t *testing.T) {
 			return nil
 		})
 	}
+	// Classes older than version 50, with subroutines, as Jasmin makes
+	// them, stamped with every version from 45.3 to 49.
+	if jasmin, err := osexec.LookPath("jasmin"); err == nil {
+		asm := t.TempDir()
+		if out, err := osexec.Command(jasmin, "-d", asm, "testdata/Old.j").CombinedOutput(); err != nil {
+			t.Fatalf("jasmin: %v\n%s", err, out)
+		}
+		data, err := os.ReadFile(filepath.Join(asm, "Old.class"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range [][2]uint16{{45, 3}, {46, 0}, {47, 0}, {48, 0}, {49, 0}} {
+			d := append([]byte(nil), data...)
+			binary.BigEndian.PutUint16(d[4:], v[1])
+			binary.BigEndian.PutUint16(d[6:], v[0])
+			// Weighted: the Debian jars have thousands of classes, this one.
+			for k := 0; k < 40; k++ {
+				originals = append(originals, d)
+			}
+		}
+	}
 	h := classpath.NewHierarchy(append(finders, jdk)...)
 	rng := rand.New(rand.NewSource(1))
 	dir := t.TempDir()

@@ -641,8 +641,13 @@ func (x *exec) invoke() {
 			x.replace(recv, inited)
 			return
 		}
-		// A private or super method: the receiver must be the current
-		// class (JVMS §4.10.1.9.invokespecial).
+		// A private or super method: of the current class, a superclass or
+		// an interface, with the current class as receiver (JVMS
+		// §4.10.1.9.invokespecial).
+		if owner != v.c.Name() && !x.mc.v.hier.refAssignable(v.c.Name(), owner) {
+			x.fail("illegal use of a nonvirtual call: %s is not the current class or a superclass", owner)
+			return
+		}
 		recv := x.popCat1()
 		if x.err == nil && recv.k != kNull && (recv.k != kRef || !x.mc.v.hier.assignable(recv, ref(v.c.Name()))) {
 			x.fail("receiver %s is not the current class %s", recv, v.c.Name())

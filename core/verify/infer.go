@@ -10,15 +10,12 @@ import (
 // as the type checker. Where two references merge, the result is their
 // first common superclass (interfaces count as Object).
 //
-// Subroutines (jsr/ret) are not analysed: a method that uses them is
-// refused, never accepted unchecked.
+// Subroutines (JVMS §4.10.2.4): jsr pushes returnAddress(S) for subroutine
+// S and goes there; ret n needs returnAddress(S) in local n and returns to
+// the instruction after every jsr to S, with the locals S writes taken from
+// the state at ret and the others from the state at that jsr.
 func (mc *methodCtx) infer(init *state) *Error {
 	v := mc.v
-	for i := range mc.insns {
-		if op := mc.insns[i].Op; op == bytecode.Jsr || op == bytecode.JsrW || op == bytecode.Ret {
-			return v.fail(mc.insns[i].Offset, "%s: subroutines in version %d classes are not verified statically yet", op, v.c.Major)
-		}
-	}
 	n := len(mc.insns)
 	in := make([]*state, n)
 	in[0] = init.clone()
@@ -43,38 +40,88 @@ func (mc *methodCtx) infer(init *state) *Error {
 		}
 		return nil
 	}
+	subs := mc.subroutines()
+	callers := map[int][]int{}   // subroutine entry -> jsr instructions
+	retState := map[int]*state{} // subroutine entry -> merged state at its rets
+	// returnTo merges what ret leaves for subroutine entry into the
+	// instruction after jsr j.
+	returnTo := func(from, entry, j int) *Error {
+		rs, jsr := retState[entry], in[j]
+		if rs == nil || jsr == nil || j+1 >= n {
+			if j+1 >= n && rs != nil {
+				return v.fail(mc.insns[j].Offset, "jsr at the end of the code has nowhere to return")
+			}
+			return nil
+		}
+		back := &state{locals: append([]vtype(nil), jsr.locals...), stack: append([]vtype(nil), rs.stack...)}
+		for k := range back.locals {
+			if subs[entry][k] {
+				back.locals[k] = rs.locals[k]
+			}
+			// A return address is good for one return: after it, a ret
+			// through it again (say, after a goto into the subroutine)
+			// must fail, as HotSpot's "illegal return from subroutine".
+			if t := back.locals[k]; t.k == kRetAddr && int(t.off) == entry {
+				back.locals[k] = top
+			}
+		}
+		return merge(from, j+1, back)
+	}
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
 		queued[i] = false
 		ins := &mc.insns[i]
 		cur := in[i].clone()
-		for _, h := range mc.code.Handlers {
-			if ins.Offset < int(h.StartPC) || ins.Offset >= int(h.EndPC) {
-				continue
+		if e := mc.inferHandlers(i, cur, merge); e != nil {
+			return e
+		}
+		switch ins.Op {
+		case bytecode.Jsr, bytecode.JsrW:
+			entry := mc.at[ins.Target]
+			if len(cur.stack)+1 > int(mc.code.MaxStack) {
+				return v.fail(ins.Offset, "jsr: the stack would exceed max_stack %d", mc.code.MaxStack)
 			}
-			ex := tThrowable
-			if h.CatchType != 0 {
-				ex = classType(v.c.Pool.ClassName(h.CatchType))
+			if !containsInt(callers[entry], i) {
+				callers[entry] = append(callers[entry], i)
 			}
-			if e := merge(i, mc.at[int(h.HandlerPC)], &state{locals: cur.locals, stack: []vtype{ex}}); e != nil {
+			call := cur.clone()
+			call.stack = append(call.stack, vtype{k: kRetAddr, off: int32(entry)})
+			if e := merge(i, entry, call); e != nil {
 				return e
 			}
+			if e := returnTo(i, entry, i); e != nil {
+				return e
+			}
+			continue
+		case bytecode.Ret:
+			ra := cur.locals[ins.Index]
+			if ra.k != kRetAddr {
+				return v.fail(ins.Offset, "ret: local %d holds %s, not a return address", ins.Index, ra)
+			}
+			entry := int(ra.off)
+			if rs := retState[entry]; rs == nil {
+				retState[entry] = cur.clone()
+			} else if changed, why := mc.mergeInto(rs, cur); why != "" {
+				return v.fail(ins.Offset, "ret: %s", why)
+			} else if !changed {
+				continue
+			}
+			for _, j := range callers[entry] {
+				if e := returnTo(i, entry, j); e != nil {
+					return e
+				}
+			}
+			continue
 		}
 		x := &exec{mc: mc, in: ins, s: cur, maxStack: int(mc.code.MaxStack)}
 		x.run()
 		if x.err != nil {
 			return x.err
 		}
-		for _, h := range mc.code.Handlers {
-			if x.localsChanged && ins.Offset >= int(h.StartPC) && ins.Offset < int(h.EndPC) {
-				ex := tThrowable
-				if h.CatchType != 0 {
-					ex = classType(v.c.Pool.ClassName(h.CatchType))
-				}
-				if e := merge(i, mc.at[int(h.HandlerPC)], &state{locals: cur.locals, stack: []vtype{ex}}); e != nil {
-					return e
-				}
+		if x.localsChanged {
+			if e := mc.inferHandlers(i, cur, merge); e != nil {
+				return e
 			}
 		}
 		for _, t := range ins.BranchTargets() {
@@ -92,6 +139,90 @@ func (mc *methodCtx) infer(init *state) *Error {
 		}
 	}
 	return nil
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// inferHandlers merges the state into the handlers covering instruction i.
+func (mc *methodCtx) inferHandlers(i int, cur *state, merge func(int, int, *state) *Error) *Error {
+	ins := &mc.insns[i]
+	for _, h := range mc.code.Handlers {
+		if ins.Offset < int(h.StartPC) || ins.Offset >= int(h.EndPC) {
+			continue
+		}
+		ex := tThrowable
+		if h.CatchType != 0 {
+			ex = classType(mc.v.c.Pool.ClassName(h.CatchType))
+		}
+		if e := merge(i, mc.at[int(h.HandlerPC)], &state{locals: cur.locals, stack: []vtype{ex}}); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// subroutines finds each subroutine's entry and the locals its code (and
+// the subroutines it calls) may write: what a ret hands back.
+func (mc *methodCtx) subroutines() map[int][]bool {
+	out := map[int][]bool{}
+	var visit func(entry int) []bool
+	visit = func(entry int) []bool {
+		if w, ok := out[entry]; ok {
+			return w
+		}
+		written := make([]bool, mc.code.MaxLocals)
+		out[entry] = written // a recursive call sees what is known so far
+		seen := map[int]bool{}
+		stack := []int{entry}
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if i >= len(mc.insns) || seen[i] {
+				continue
+			}
+			seen[i] = true
+			in := &mc.insns[i]
+			if isStore(in.Op) || in.Op == bytecode.Iinc {
+				if in.Index < len(written) {
+					written[in.Index] = true
+				}
+				if k := in.Index + 1; k < len(written) && (in.Op == bytecode.Lstore || in.Op == bytecode.Dstore ||
+					(in.Op >= bytecode.Lstore0 && in.Op <= bytecode.Dstore3)) {
+					written[k] = true
+				}
+			}
+			switch in.Op {
+			case bytecode.Ret:
+				continue
+			case bytecode.Jsr, bytecode.JsrW:
+				for k, w := range visit(mc.at[in.Target]) {
+					written[k] = written[k] || w
+				}
+				stack = append(stack, i+1)
+				continue
+			}
+			for _, t := range in.BranchTargets() {
+				stack = append(stack, mc.at[t])
+			}
+			if !in.EndsBlock() {
+				stack = append(stack, i+1)
+			}
+		}
+		return written
+	}
+	for i := range mc.insns {
+		if op := mc.insns[i].Op; op == bytecode.Jsr || op == bytecode.JsrW {
+			visit(mc.at[mc.insns[i].Target])
+		}
+	}
+	return out
 }
 
 // mergeInto merges s into t: stacks must agree in height and slot kinds;

@@ -118,7 +118,7 @@ func Verify(data []byte, h bytecode.Hierarchy) *Result {
 func Class(c *classfile.Class, h bytecode.Hierarchy) (res *Result) {
 	res = &Result{Class: c.Name()}
 	v := &verifier{c: c, res: res, seen: map[Assumption]bool{}}
-	v.hier = &hierarchy{h: h, assume: v.assume, checks: &res.Static}
+	v.hier = &hierarchy{h: withSelf{h, c}, assume: v.assume, checks: &res.Static}
 	defer func() {
 		// A verifier bug must not take the proxy down: it rejects the class.
 		if r := recover(); r != nil {
@@ -146,6 +146,37 @@ type verifier struct {
 	hier   *hierarchy
 	seen   map[Assumption]bool
 	method string // the method under verification, for errors and scope
+}
+
+// withSelf answers for the class under verification from the class
+// itself, whether or not the hierarchy has it (a class new to the proxy).
+type withSelf struct {
+	h bytecode.Hierarchy
+	c *classfile.Class
+}
+
+func (w withSelf) SuperClass(name string) (string, error) {
+	if name == w.c.Name() {
+		return w.c.SuperName(), nil
+	}
+	return w.h.SuperClass(name)
+}
+
+func (w withSelf) IsInterface(name string) (bool, error) {
+	if name == w.c.Name() {
+		return w.c.Access.Has(classfile.AccInterface), nil
+	}
+	return w.h.IsInterface(name)
+}
+
+func (w withSelf) Header(name string) (*classfile.ClassHeader, error) {
+	if name == w.c.Name() {
+		return &classfile.ClassHeader{Name: name, Super: w.c.SuperName(), Access: w.c.Access, Major: w.c.Major}, nil
+	}
+	if hh, ok := w.h.(headers); ok {
+		return hh.Header(name)
+	}
+	return nil, fmt.Errorf("no header for %s", name)
 }
 
 // headers is what a hierarchy may also offer: a class's header, with its
