@@ -45,9 +45,72 @@ var families = [][]bytecode.Opcode{
 // mutate makes one well-formed mutant of a method's code in place: an
 // opcode swapped for a same-length one, a local index changed, a branch
 // retargeted, or an instruction replaced by nops.
-func mutate(rng *rand.Rand, code []byte, insns []bytecode.Instruction) (string, int, bool) {
-	in := insns[rng.Intn(len(insns))]
-	switch rng.Intn(4) {
+func mutate(rng *rand.Rand, c *classfile.Class, m *classfile.Member, code []byte, insns []bytecode.Instruction) (string, int, bool) {
+	k := rng.Intn(7)
+	idx := rng.Intn(len(insns))
+	in := insns[idx]
+	switch k {
+	case 4:
+		// Another method reference of the same kind for an invoke: a
+		// changed descriptor or owner.
+		if in.Op == bytecode.Invokevirtual || in.Op == bytecode.Invokestatic || in.Op == bytecode.Invokespecial || in.Op == bytecode.Invokeinterface {
+			tag := c.Pool.Get(uint16(in.Index)).Tag
+			var same []int
+			for i := 1; i < len(c.Pool.Entries); i++ {
+				if c.Pool.Entries[i].Tag == tag && i != in.Index {
+					same = append(same, i)
+				}
+			}
+			if len(same) == 0 {
+				return "", 0, false
+			}
+			to := same[rng.Intn(len(same))]
+			binary.BigEndian.PutUint16(code[in.Offset+1:], uint16(to))
+			_, n1, d1 := c.Pool.MemberRef(uint16(in.Index))
+			_, n2, d2 := c.Pool.MemberRef(uint16(to))
+			return fmt.Sprintf("%s %s%s -> %s%s", in.Op, n1, d1, n2, d2), in.Offset, true
+		}
+	case 5:
+		// An instruction duplicated over the next one of the same length.
+		if idx+1 < len(insns) && insns[idx+1].Len == in.Len && in.Switch == nil {
+			next := insns[idx+1]
+			copy(code[next.Offset:next.Offset+next.Len], code[in.Offset:in.Offset+in.Len])
+			if in.Op.IsBranchOp() {
+				return "", 0, false // a copied branch offset means something else there
+			}
+			return fmt.Sprintf("%s duplicated over %s", in.Op, next.Op), next.Offset, true
+		}
+	case 6:
+		// A verification type in a stack map frame changed.
+		for _, a := range m.Code().Attributes {
+			smt, ok := a.(*classfile.StackMapTable)
+			if !ok || len(smt.Frames) == 0 {
+				continue
+			}
+			f := &smt.Frames[rng.Intn(len(smt.Frames))]
+			slots := append(f.Locals[:len(f.Locals):len(f.Locals)], f.Stack...)
+			if len(slots) == 0 {
+				return "", 0, false
+			}
+			i := rng.Intn(len(slots))
+			tags := []uint8{classfile.VTTop, classfile.VTInteger, classfile.VTFloat, classfile.VTNull}
+			to := tags[rng.Intn(len(tags))]
+			var vt *classfile.VerificationType
+			if i < len(f.Locals) {
+				vt = &f.Locals[i]
+			} else {
+				vt = &f.Stack[i-len(f.Locals)]
+			}
+			if vt.Tag == to || vt.Tag == classfile.VTLong || vt.Tag == classfile.VTDouble {
+				return "", 0, false
+			}
+			from := vt.Tag
+			vt.Tag, vt.Data = to, 0
+			return fmt.Sprintf("frame (type %d) entry %d: tag %d -> %d", f.Type, i, from, to), -1, true
+		}
+		return "", 0, false
+	}
+	switch k {
 	case 0:
 		var fs [][]bytecode.Opcode
 		for _, f := range families {
@@ -172,7 +235,7 @@ func TestDifferential(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		what, off, ok := mutate(rng, code.Code, insns)
+		what, off, ok := mutate(rng, c, m, code.Code, insns)
 		if !ok {
 			continue
 		}
