@@ -39,7 +39,7 @@ func TestManifest(t *testing.T) {
 			t.Errorf("Lookup(%q) = %v, %v", p.Name, q.Name, ok)
 		}
 	}
-	want := []string{"jlex", "cup", "jython", "h2", "xalan", "batik"}
+	want := []string{"jlex", "cup", "jython", "h2", "xalan", "batik", "fop"}
 	if !slices.Equal(names, want) {
 		t.Errorf("All() = %v, want %v", names, want)
 	}

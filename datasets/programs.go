@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-//go:embed testdata/calc.cup testdata/workload.py testdata/workload.sql testdata/catalog.xml testdata/catalog.xsl testdata/scene.svg
+//go:embed testdata/calc.cup testdata/workload.py testdata/workload.sql testdata/catalog.xml testdata/catalog.xsl testdata/scene.svg testdata/report.fo
 var testdata embed.FS
 
 const share = "/usr/share/java/"
@@ -129,6 +129,29 @@ var programs = []Program{
 		Outputs: []string{"scene.png"},
 		check:   checkBatik,
 	},
+	{
+		Name:        "fop",
+		Package:     "fop",
+		Description: "Apache FOP 2.8 formatting an XSL-FO report (two columns, a list, a table, page numbers) to text",
+		Jars:        jars("fop.jar"),
+		// fop.jar's manifest names nothing; these are what /usr/bin/fop
+		// puts on the class path, in the order their manifests reach them.
+		Deps: jars("commons-io.jar", "serializer.jar", "xml-apis.jar", "xalan2.jar", "xercesImpl.jar", "xml-apis-ext.jar",
+			"batik-all.jar", "xmlgraphics-commons.jar", "commons-logging.jar", "fontbox2.jar"),
+		// Named by the dependencies' manifests; FOP does not need them.
+		Optional: jars("xml-resolver.jar", "jaxp-1.4.jar", "rhino.jar", "avalon-framework.jar", "excalibur-logkit.jar", "log4j-1.2.jar"),
+		Main: "org.apache.fop.cli.Main",
+		// Logging off: FOP's log lines carry the time of day.
+		JVMFlags: []string{"-Djava.awt.headless=true", "-Dorg.apache.commons.logging.Log=org.apache.commons.logging.impl.NoOpLog"},
+		Args:     []string{"-q", "-fo", "report.fo", "-txt", "report.txt"},
+		Inputs:   []Input{{Name: "report.fo"}},
+		Outputs:  []string{"report.txt"},
+		check:    checkFOP,
+	},
+}
+
+func checkFOP(o *Output) error {
+	return expect(string(o.Files["report.txt"]), "report.txt", "The distributed virtual", "Second column, after a column break.", "JLex", "Parse once, rewrite, emit once.")
 }
 
 func expect(text, what string, wants ...string) error {
