@@ -140,7 +140,7 @@ var programs = []Program{
 			"batik-all.jar", "xmlgraphics-commons.jar", "commons-logging.jar", "fontbox2.jar"),
 		// Named by the dependencies' manifests; FOP does not need them.
 		Optional: jars("xml-resolver.jar", "jaxp-1.4.jar", "rhino.jar", "avalon-framework.jar", "excalibur-logkit.jar", "log4j-1.2.jar"),
-		Main: "org.apache.fop.cli.Main",
+		Main:     "org.apache.fop.cli.Main",
 		// Logging off: FOP's log lines carry the time of day.
 		JVMFlags: []string{"-Djava.awt.headless=true", "-Dorg.apache.commons.logging.Log=org.apache.commons.logging.impl.NoOpLog"},
 		Args:     []string{"-q", "-fo", "report.fo", "-txt", "report.txt"},
