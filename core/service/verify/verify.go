@@ -68,6 +68,15 @@ func (Service) Apply(ctx *service.Context, c *classfile.Class) (service.Report, 
 	byScope := map[string][]string{}
 	var scopes []string
 	for _, a := range r.Assumptions {
+		// Whether a field or method exists the client's JVM resolves
+		// lazily, when the instruction first runs, verifier or not:
+		// checking it earlier, at method entry, would fail programs that
+		// name optional classes on paths they never take (h2 names JTS).
+		// The checks only a verifier makes, assignability and the kinds of
+		// supertypes, go to the client's link checker.
+		if a.Kind == core.Field || a.Kind == core.Method || a.Kind == core.InterfaceMethod {
+			continue
+		}
 		line := strings.Join(strings.Fields(string(a.Kind)+" "+a.Class+" "+a.Name+" "+a.Desc+map[bool]string{true: " static"}[a.Static]), " ")
 		if _, ok := byScope[a.Scope]; !ok {
 			scopes = append(scopes, a.Scope)
