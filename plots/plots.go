@@ -357,7 +357,8 @@ func fig11(dir string) (*plot.Plot, error) {
 			p.Legend.Add(fmt.Sprintf("%s by %s, model", k.program, k.mode), l)
 		}
 	}
-	p.Legend.Top = true
+	// The curves fall from the top left; the bottom left is free.
+	p.Legend.Top, p.Legend.Left = false, true
 	return p, nil
 }
 
