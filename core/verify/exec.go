@@ -660,9 +660,9 @@ func (x *exec) invoke() {
 			if x.err == nil && recv.k != kRef && recv.k != kNull {
 				x.fail("receiver %s is not an initialized reference", recv)
 			}
-		} else if owner[0] == '[' {
-			x.popRef()
 		} else {
+			// An array type's methods (clone) need a receiver of that
+			// array type, as any class's do.
 			x.objref(owner)
 		}
 	}
