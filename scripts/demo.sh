@@ -74,6 +74,10 @@ cmp -s "$work/a.lex.java" "$work/d.lex.java" && echo "the lexer generated throug
 echo "audit trail:"
 $DVM audit --db "$work/audit.db"
 
+step "The verifier at the proxy: every class of CUP, then JLex verified there and run with HotSpot's own verifier off"
+$DVM verify /usr/share/java/cup.jar || true
+$DVM compare --services verify --runs 3 jlex 2>/dev/null
+
 step "Monolithic and distributed side by side, then models fed by a real run"
 $DVM compare --services coverage --runs 3 jlex 2>/dev/null
 $DVM simulate startup --links 28.8kbps,128kbps,1mbps,10mbps jlex 2>/dev/null | head -8
