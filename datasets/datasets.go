@@ -30,6 +30,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"dvmlab/core/classpath"
 )
 
 // Program is one Debian program with its workload.
@@ -190,6 +192,22 @@ func (p Program) Classpath(cfg RunConfig) []string {
 		}
 	}
 	return append(cp, cfg.ExtraClasspath...)
+}
+
+// OpenClasspath opens the class path Run uses, unreplaced, in order, for
+// tools that read the program's classes or answer hierarchy questions
+// about them. Close the Path when done.
+func (p Program) OpenClasspath() (classpath.Path, error) {
+	var path classpath.Path
+	for _, j := range p.Classpath(RunConfig{}) {
+		src, err := classpath.Open(j)
+		if err != nil {
+			path.Close()
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		path = append(path, src)
+	}
+	return path, nil
 }
 
 // JavaArgs are the arguments Run passes to java for a run in workDir.

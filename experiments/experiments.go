@@ -281,3 +281,18 @@ func Repeat(env *Env, what string, f func() (time.Duration, error)) (Stats, erro
 	s.Median, s.Min, s.Max = t[len(t)/2], t[0], t[len(t)-1]
 	return s, nil
 }
+
+// Bar draws a fraction of width cells as a text bar, in eighths of a cell,
+// for tables shown in a terminal. Nothing for a fraction that is not
+// positive.
+func Bar(frac float64, width int) string {
+	if frac <= 0 || math.IsNaN(frac) {
+		return ""
+	}
+	e := int(frac * float64(width*8))
+	s := strings.Repeat("█", e/8)
+	if r := e % 8; r > 0 {
+		s += string([]rune("▏▎▍▌▋▊▉")[r-1])
+	}
+	return s
+}

@@ -85,21 +85,8 @@ func writeTable(b *strings.Builder, t experiments.Table, width int) {
 			var v float64
 			fmt.Sscan(r[bar], &v)
 			room := max(8, width-len(l)-4)
-			l += "  " + cells(v/top, room)
+			l += "  " + experiments.Bar(v/top, room)
 		}
 		fmt.Fprintf(b, "  %s\n", l)
 	}
-}
-
-// cells draws a fraction of n cells, in eighths.
-func cells(frac float64, n int) string {
-	if frac <= 0 || math.IsNaN(frac) {
-		return ""
-	}
-	e := int(frac * float64(n*8))
-	s := strings.Repeat("█", e/8)
-	if r := e % 8; r > 0 {
-		s += string([]rune("▏▎▍▌▋▊▉")[r-1])
-	}
-	return s
 }

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"slices"
+
 	"dvmlab/core/bytecode"
 )
 
@@ -82,7 +84,7 @@ func (mc *methodCtx) infer(init *state) *Error {
 			if len(cur.stack)+1 > int(mc.code.MaxStack) {
 				return v.fail(ins.Offset, "jsr: the stack would exceed max_stack %d", mc.code.MaxStack)
 			}
-			if !containsInt(callers[entry], i) {
+			if !slices.Contains(callers[entry], i) {
 				callers[entry] = append(callers[entry], i)
 			}
 			call := cur.clone()
@@ -141,15 +143,6 @@ func (mc *methodCtx) infer(init *state) *Error {
 	return nil
 }
 
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 // inferHandlers merges the state into the handlers covering instruction i.
 func (mc *methodCtx) inferHandlers(i int, cur *state, merge func(int, int, *state) *Error) *Error {
 	ins := &mc.insns[i]
@@ -157,11 +150,7 @@ func (mc *methodCtx) inferHandlers(i int, cur *state, merge func(int, int, *stat
 		if ins.Offset < int(h.StartPC) || ins.Offset >= int(h.EndPC) {
 			continue
 		}
-		ex := tThrowable
-		if h.CatchType != 0 {
-			ex = classType(mc.v.c.Pool.ClassName(h.CatchType))
-		}
-		if e := merge(i, mc.at[int(h.HandlerPC)], &state{locals: cur.locals, stack: []vtype{ex}}); e != nil {
+		if e := merge(i, mc.at[int(h.HandlerPC)], &state{locals: cur.locals, stack: []vtype{mc.caught(h)}}); e != nil {
 			return e
 		}
 	}

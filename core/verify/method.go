@@ -523,12 +523,9 @@ func (mc *methodCtx) checkHandlers(in *bytecode.Instruction, cur *state, frames 
 		if !ok {
 			return mc.v.fail(in.Offset, "handler %d has no stack map frame", h.HandlerPC)
 		}
-		ex := tThrowable
-		if h.CatchType != 0 {
-			ex = classType(mc.v.c.Pool.ClassName(h.CatchType))
-			if !mc.v.hier.refAssignable(ex.name, "java/lang/Throwable") {
-				return mc.v.fail(int(h.HandlerPC), "catch type %s is not a Throwable", ex.name)
-			}
+		ex := mc.caught(h)
+		if h.CatchType != 0 && !mc.v.hier.refAssignable(ex.name, "java/lang/Throwable") {
+			return mc.v.fail(int(h.HandlerPC), "catch type %s is not a Throwable", ex.name)
 		}
 		// uninitializedThis in a handler's locals stays as the frame says
 		// (JVMS §4.10.1.6: the flag is carried, the type checked as is).
@@ -551,4 +548,13 @@ func isStore(op bytecode.Opcode) bool {
 		return true
 	}
 	return false
+}
+
+// caught is the type a handler finds on its stack: its catch type, or
+// Throwable for a finally (catch type 0).
+func (mc *methodCtx) caught(h classfile.ExceptionHandler) vtype {
+	if h.CatchType == 0 {
+		return tThrowable
+	}
+	return classType(mc.v.c.Pool.ClassName(h.CatchType))
 }

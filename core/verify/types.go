@@ -239,7 +239,7 @@ func (h *hierarchy) refAssignable(from, to string) bool {
 	}
 	iface, err := h.h.IsInterface(to)
 	if err != nil {
-		h.defer1(from, to, err)
+		h.defer1(from, to)
 		return true
 	}
 	if iface {
@@ -251,7 +251,7 @@ func (h *hierarchy) refAssignable(from, to string) bool {
 		}
 		s, err := h.h.SuperClass(n)
 		if err != nil {
-			h.defer1(from, to, err)
+			h.defer1(from, to)
 			return true
 		}
 		if n == "java/lang/Object" {
@@ -268,6 +268,6 @@ func (h *hierarchy) refAssignable(from, to string) bool {
 // defer1 records that from must be assignable to to, which only the client,
 // holding both classes, can tell. Anything but a missing class is still an
 // assumption: a broken hierarchy is the client's to reject at link time.
-func (h *hierarchy) defer1(from, to string, _ error) {
+func (h *hierarchy) defer1(from, to string) {
 	h.assume(Assumption{Kind: Assignable, Class: from, Name: to})
 }

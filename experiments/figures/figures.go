@@ -106,30 +106,12 @@ func pipeline(spec string, frames bool, p datasets.Program) (*service.Pipeline, 
 		return nil, nil, err
 	}
 	pl.RecomputeFrames = frames
-	var finders []classpath.Finder
-	var closers []func() error
-	for _, j := range p.Classpath(datasets.RunConfig{}) {
-		src, err := classpath.Open(j)
-		if err != nil {
-			for _, c := range closers {
-				c()
-			}
-			return nil, nil, err
-		}
-		finders = append(finders, src)
-		closers = append(closers, src.Close)
-	}
-	jdk, err := classpath.OpenJDK("")
+	h, done, err := hierarchyOf(p)
 	if err != nil {
 		return nil, nil, err
 	}
-	closers = append(closers, jdk.Close)
-	pl.Hierarchy = classpath.NewHierarchy(append(finders, jdk)...)
-	return pl, func() {
-		for _, c := range closers {
-			c()
-		}
-	}, nil
+	pl.Hierarchy = h
+	return pl, done, nil
 }
 
 func overheadExp(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
@@ -244,16 +226,9 @@ func fig10(ctx context.Context, env *experiments.Env) ([]experiments.Table, erro
 	}
 	// Calibrate the model on what one request costs here: the pipeline on
 	// the same classes, timed once warm.
-	var service []time.Duration
-	for pass := 0; pass < 2; pass++ {
-		service = service[:0]
-		for _, c := range classes {
-			t0 := time.Now()
-			if _, err := pl.Process(c); err != nil {
-				return nil, err
-			}
-			service = append(service, time.Since(t0))
-		}
+	service, err := simulate.TimeEach(pl, classes)
+	if err != nil {
+		return nil, err
 	}
 	// The pipeline alone is only part of what a request costs on this
 	// machine, where the load generator and the origin share the cores: the
@@ -428,29 +403,16 @@ func fig8(ctx context.Context, env *experiments.Env) ([]experiments.Table, error
 
 // hierarchyOf is a hierarchy over p's class path and the JDK.
 func hierarchyOf(p datasets.Program) (*classpath.Hierarchy, func(), error) {
-	var finders []classpath.Finder
-	var closers []func() error
-	done := func() {
-		for _, c := range closers {
-			c()
-		}
-	}
-	for _, j := range p.Classpath(datasets.RunConfig{}) {
-		src, err := classpath.Open(j)
-		if err != nil {
-			done()
-			return nil, nil, err
-		}
-		finders = append(finders, src)
-		closers = append(closers, src.Close)
+	path, err := p.OpenClasspath()
+	if err != nil {
+		return nil, nil, err
 	}
 	jdk, err := classpath.OpenJDK("")
 	if err != nil {
-		done()
+		path.Close()
 		return nil, nil, err
 	}
-	closers = append(closers, jdk.Close)
-	return classpath.NewHierarchy(append(finders, jdk)...), done, nil
+	return classpath.NewHierarchy(path, jdk), func() { path.Close(); jdk.Close() }, nil
 }
 
 func fig7(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {

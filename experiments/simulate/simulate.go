@@ -20,6 +20,7 @@ import (
 	"dvmlab/core/netsim"
 	"dvmlab/core/service"
 	"dvmlab/datasets"
+	"dvmlab/experiments"
 )
 
 // Profile is what one real run of a program tells the models.
@@ -153,62 +154,45 @@ func Startup(prof *Profile, links []string, latency, perRequest time.Duration) (
 // ServiceTimes runs the pipeline on each class the profile names, as the
 // proxy would for an uncached request, and returns the time each took.
 func ServiceTimes(p datasets.Program, prof *Profile, pl *service.Pipeline) ([]time.Duration, error) {
-	var finders []classpath.Finder
-	var sources []classpath.Source
-	defer func() {
-		for _, s := range sources {
-			s.Close()
-		}
-	}()
-	for _, j := range p.Classpath(datasets.RunConfig{}) {
-		src, err := classpath.Open(j)
-		if err != nil {
-			return nil, err
-		}
-		sources = append(sources, src)
-		finders = append(finders, src)
+	path, err := p.OpenClasspath()
+	if err != nil {
+		return nil, err
 	}
+	defer path.Close()
 	jdk, err := classpath.OpenJDK("")
 	if err != nil {
 		return nil, err
 	}
-	sources = append(sources, jdk)
-	pl.Hierarchy = classpath.NewHierarchy(append(finders, jdk)...)
-	// Two passes: the first warms what a long-running proxy has warm (the
-	// hierarchy it has read, its allocator); the second is timed.
-	var times []time.Duration
-	for pass := 0; pass < 2; pass++ {
-		times = times[:0]
-		if err := timeClasses(prof, finders, pl, &times); err != nil {
-			return nil, err
+	defer jdk.Close()
+	pl.Hierarchy = classpath.NewHierarchy(path, jdk)
+	var classes [][]byte
+	for _, c := range prof.Classes {
+		if data, err := path.Find(classfile.InternalName(c.Name)); err == nil {
+			classes = append(classes, data)
 		}
 	}
-	if len(times) == 0 {
+	if len(classes) == 0 {
 		return nil, fmt.Errorf("%s: no class to time", p.Name)
 	}
-	return times, nil
+	return TimeEach(pl, classes)
 }
 
-func timeClasses(prof *Profile, finders []classpath.Finder, pl *service.Pipeline, times *[]time.Duration) error {
-	var err error
-	for _, c := range prof.Classes {
-		name := classfile.InternalName(c.Name)
-		var data []byte
-		for _, f := range finders {
-			if data, err = f.Find(name); err == nil {
-				break
+// TimeEach runs the pipeline on each class, as the proxy would for an
+// uncached request, and returns the time each took. Two passes: the first
+// warms what a long-running proxy has warm (the hierarchy it has read, its
+// allocator); the second is timed.
+func TimeEach(pl *service.Pipeline, classes [][]byte) ([]time.Duration, error) {
+	times := make([]time.Duration, len(classes))
+	for pass := 0; pass < 2; pass++ {
+		for i, data := range classes {
+			t0 := time.Now()
+			if _, err := pl.Process(data); err != nil {
+				return nil, err
 			}
+			times[i] = time.Since(t0)
 		}
-		if data == nil {
-			continue
-		}
-		t0 := time.Now()
-		if _, err := pl.Process(data); err != nil {
-			return fmt.Errorf("%s: %w", c.Name, err)
-		}
-		*times = append(*times, time.Since(t0))
 	}
-	return nil
+	return times, nil
 }
 
 // round keeps three significant places or so: µs below 10 ms, ms above.
@@ -278,15 +262,10 @@ func PrintScaling(w io.Writer, services string, service []time.Duration, rows []
 	}
 }
 
-// bar draws v as a share of of width cells, in eighths.
+// bar draws v as a share of of width cells.
 func bar(v, of time.Duration, width int) string {
-	if of <= 0 || v <= 0 {
+	if of <= 0 {
 		return ""
 	}
-	eighths := int(float64(v) / float64(of) * float64(width*8))
-	s := strings.Repeat("█", eighths/8)
-	if r := eighths % 8; r > 0 {
-		s += string([]rune("▏▎▍▌▋▊▉")[r-1])
-	}
-	return s
+	return experiments.Bar(float64(v)/float64(of), width)
 }

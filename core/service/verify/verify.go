@@ -65,6 +65,8 @@ func (Service) Apply(ctx *service.Context, c *classfile.Class) (service.Report, 
 		rep.Elapsed = time.Since(t0)
 		return rep, nil
 	}
+	// Class-wide checks run when the class initializes.
+	const clinit = "<clinit>()V"
 	byScope := map[string][]string{}
 	var scopes []string
 	for _, a := range r.Assumptions {
@@ -77,42 +79,34 @@ func (Service) Apply(ctx *service.Context, c *classfile.Class) (service.Report, 
 		if a.Kind == core.Field || a.Kind == core.Method || a.Kind == core.InterfaceMethod {
 			continue
 		}
-		line := strings.Join(strings.Fields(string(a.Kind)+" "+a.Class+" "+a.Name+" "+a.Desc+map[bool]string{true: " static"}[a.Static]), " ")
-		if _, ok := byScope[a.Scope]; !ok {
-			scopes = append(scopes, a.Scope)
+		scope := a.Scope
+		if scope == "" {
+			scope = clinit
 		}
-		byScope[a.Scope] = append(byScope[a.Scope], line)
+		if _, ok := byScope[scope]; !ok {
+			scopes = append(scopes, scope)
+		}
+		byScope[scope] = append(byScope[scope], a.String())
 	}
 	iface := c.Access.Has(classfile.AccInterface)
 	methods := map[string]*classfile.Member{}
 	for _, m := range c.Methods {
 		methods[c.MemberName(m)+c.MemberDesc(m)] = m
 	}
-	// Class-wide checks run when the class initializes.
-	if lines, ok := byScope[""]; ok {
-		m := methods["<clinit>()V"]
-		if m == nil {
-			var err error
-			if m, err = addClinit(c); err != nil {
-				return rep, err
-			}
-			methods["<clinit>()V"] = m
+	if _, ok := byScope[clinit]; ok && methods[clinit] == nil {
+		m, err := addClinit(c)
+		if err != nil {
+			return rep, err
 		}
-		byScope["<clinit>()V"] = append(lines, byScope["<clinit>()V"]...)
-		if _, seen := methods["<clinit>()V"]; seen && !contains(scopes, "<clinit>()V") {
-			scopes = append(scopes, "<clinit>()V")
-		}
+		methods[clinit] = m
 	}
 	n := 0
 	for _, scope := range scopes {
-		if scope == "" {
-			continue
-		}
 		m := methods[scope]
 		if m == nil || m.Code() == nil {
 			continue
 		}
-		if err := guard(ctx, c, m, strings.Join(byScope[scope], "\n"), n, iface || scope == "<clinit>()V"); err != nil {
+		if err := guard(ctx, c, m, strings.Join(byScope[scope], "\n"), n, iface || scope == clinit); err != nil {
 			return rep, fmt.Errorf("%s.%s: %w", c.Name(), scope, err)
 		}
 		n++
@@ -120,15 +114,6 @@ func (Service) Apply(ctx *service.Context, c *classfile.Class) (service.Report, 
 	}
 	rep.Elapsed = time.Since(t0)
 	return rep, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // guard inserts at m's entry: if (!flag) { LinkCheck.check(C.class, spec);
