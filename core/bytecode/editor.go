@@ -65,6 +65,8 @@ type Editor struct {
 	// Pending insertions by original offset, applied at Commit so that the
 	// original offsets stay meaningful while a service edits.
 	before  map[int][]*Insn
+	after   map[int][]*Insn
+	entry   []*Insn
 	removed map[int]bool
 	replace map[int][]*Insn
 
@@ -92,7 +94,7 @@ func NewEditor(c *classfile.Class, m *classfile.Member) (*Editor, error) {
 		return nil, fmt.Errorf("%s.%s%s: %w", c.Name(), c.MemberName(m), c.MemberDesc(m), err)
 	}
 	e := &Editor{c: c, m: m, code: code, Original: insns,
-		at: make(map[int]*Label, len(insns)+1), before: map[int][]*Insn{}, removed: map[int]bool{}, replace: map[int][]*Insn{}}
+		at: make(map[int]*Label, len(insns)+1), before: map[int][]*Insn{}, after: map[int][]*Insn{}, removed: map[int]bool{}, replace: map[int][]*Insn{}}
 	label := func(off int) *Label {
 		if l := e.at[off]; l != nil {
 			return l
@@ -232,6 +234,24 @@ func (e *Editor) InsertBefore(off int, code ...*Insn) error {
 	return nil
 }
 
+// InsertAfter inserts code after the original instruction at off, reached
+// only by falling through from it: a branch to the next instruction skips
+// it, which is what a probe that reports an instruction's result wants.
+func (e *Editor) InsertAfter(off int, code ...*Insn) error {
+	if _, ok := e.findInsn(off); !ok {
+		return fmt.Errorf("%s: no instruction at offset %d", e.where(), off)
+	}
+	e.after[off] = append(e.after[off], code...)
+	return nil
+}
+
+// Prepend inserts code at the method's entry that runs once per call: a
+// branch back to offset 0 (a loop at the top of a method) still goes to the
+// original first instruction, and no exception range covers it.
+func (e *Editor) Prepend(code ...*Insn) {
+	e.entry = append(e.entry, code...)
+}
+
 // Remove deletes the original instruction at off. References to it move to
 // whatever follows.
 func (e *Editor) Remove(off int) error {
@@ -257,7 +277,10 @@ func (e *Editor) where() string {
 
 // list builds the final item list with the pending edits applied.
 func (e *Editor) list() []item {
-	out := make([]item, 0, len(e.items)+2*len(e.before))
+	out := make([]item, 0, len(e.items)+2*len(e.before)+len(e.entry))
+	for _, n := range e.entry {
+		out = append(out, e.wrap(n))
+	}
 	var pendingOff = -1
 	for _, it := range e.items {
 		if it.label != nil {
@@ -274,9 +297,12 @@ func (e *Editor) list() []item {
 			for _, n := range e.replace[pendingOff] {
 				out = append(out, e.wrap(n))
 			}
-			continue
+		} else {
+			out = append(out, it)
 		}
-		out = append(out, it)
+		for _, n := range e.after[pendingOff] {
+			out = append(out, e.wrap(n))
+		}
 	}
 	return out
 }

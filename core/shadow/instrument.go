@@ -1,0 +1,765 @@
+package shadow
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"sync"
+
+	"dvmlab/core/bytecode"
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+)
+
+// Ordering is how the analysis server orders notifications.
+type Ordering string
+
+const (
+	// Global processes every event on one goroutine, in arrival order;
+	// each thread's events in program order.
+	Global Ordering = "global"
+	// PerThread gives every observed thread a dispatcher of its own.
+	PerThread Ordering = "thread"
+	// PerGroup gives every ordering group a dispatcher of its own; the
+	// events of one group are totally ordered, across threads, as the
+	// observed VM produced them.
+	PerGroup Ordering = "group"
+)
+
+// ParseOrdering reads an ordering model's name.
+func ParseOrdering(s string) (Ordering, error) {
+	switch o := Ordering(s); o {
+	case Global, PerThread, PerGroup:
+		return o, nil
+	}
+	return "", fmt.Errorf("unknown ordering %q (global, thread or group)", s)
+}
+
+// The stub classes the agent defines in java.base; see java/.
+const (
+	EventsClass = "java/lang/ShadowEvents"
+	CountsClass = "java/lang/ShadowCounts"
+)
+
+// Instrumenter weaves hooks into classes.
+type Instrumenter struct {
+	hooks     []*Hook
+	reg       *Registry
+	ordering  Ordering
+	inProcess bool
+	hier      *liveHierarchy
+
+	mu     sync.Mutex
+	errs   []error
+	stats  InstrumentStats
+	skipOf map[string]int
+}
+
+// InstrumentStats counts the instrumentation server's work.
+type InstrumentStats struct {
+	Classes      int // offered
+	Instrumented int // changed
+	Sites        int // events woven
+	Failed       int // classes left as they were because of an error
+	Skipped      int // sites a hook could not take (see Skips)
+}
+
+// NewInstrumenter prepares hooks (validated) for weaving. Frames are
+// computed against the classes the observed VM has loaded so far, then
+// those of static, the JDK and the program's class path.
+func NewInstrumenter(hooks []*Hook, reg *Registry, ordering Ordering, inProcess bool, static ...classpath.Finder) (*Instrumenter, error) {
+	for i, h := range hooks {
+		if err := h.Validate(); err != nil {
+			return nil, err
+		}
+		h.id = i
+		if inProcess && h.InProcess != SiteID && h.InProcess != MethodID && h.InProcess != ClassID {
+			return nil, fmt.Errorf("hook %q: no in-process equivalent (InProcess must be a site, method or class id)", h.Name)
+		}
+	}
+	if _, err := ParseOrdering(string(ordering)); err != nil {
+		return nil, err
+	}
+	return &Instrumenter{hooks: hooks, reg: reg, ordering: ordering, inProcess: inProcess,
+		hier: newLiveHierarchy(static...), skipOf: map[string]int{}}, nil
+}
+
+// Stats returns the counts so far.
+func (in *Instrumenter) Stats() InstrumentStats {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.stats
+}
+
+// Errors returns the classes that could not be instrumented, and why.
+func (in *Instrumenter) Errors() []error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]error(nil), in.errs...)
+}
+
+// Skips says why sites were skipped, with counts.
+func (in *Instrumenter) Skips() map[string]int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range in.skipOf {
+		out[k] = v
+	}
+	return out
+}
+
+// Instrument returns the instrumented class, or nil to load data as it is.
+// A class that cannot be instrumented is loaded as it is; the error says
+// which class and why.
+func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out []byte, err error) {
+	in.reg.keepClass(name, loader, data)
+	in.hier.see(name, data)
+	in.mu.Lock()
+	in.stats.Classes++
+	in.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: instrumentation failed: %v", name, r)
+			out = nil
+		}
+		if err != nil {
+			in.mu.Lock()
+			in.stats.Failed++
+			in.errs = append(in.errs, err)
+			in.mu.Unlock()
+		}
+	}()
+	if name == EventsClass || name == CountsClass {
+		return nil, nil
+	}
+	any := false
+	for _, h := range in.hooks {
+		if h.scope.classMayMatch(name) {
+			any = true
+		}
+	}
+	if !any {
+		return nil, nil
+	}
+	c, err := classfile.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	w := &weaver{in: in, c: c, sc: in.reg.addClass(c.Name())}
+	n := 0
+	for _, m := range c.Methods {
+		k, err := w.method(m)
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s%s: %w", c.Name(), c.MemberName(m), c.MemberDesc(m), err)
+		}
+		n += k
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out, err = c.Write()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	in.mu.Lock()
+	in.stats.Instrumented++
+	in.stats.Sites += n
+	in.mu.Unlock()
+	return out, nil
+}
+
+func (in *Instrumenter) skip(why string) {
+	in.mu.Lock()
+	in.stats.Skipped++
+	in.skipOf[why]++
+	in.mu.Unlock()
+}
+
+// weaver instruments one class.
+type weaver struct {
+	in *Instrumenter
+	c  *classfile.Class
+	sc *StaticClass
+	fc *bytecode.FrameComputer
+}
+
+type point struct {
+	hook   *Hook
+	site   *Site
+	stack  []bytecode.VType // at the inserted code, bottom first
+	static bool             // the stack is not needed
+}
+
+func (w *weaver) method(m *classfile.Member) (int, error) {
+	code := m.Code()
+	if code == nil {
+		return 0, nil
+	}
+	c := w.c
+	name, desc := c.MemberName(m), c.MemberDesc(m)
+	var hooks []*Hook
+	needStacks := false
+	for _, h := range w.in.hooks {
+		if !h.scope.matches(c.Name(), name, desc) {
+			continue
+		}
+		hooks = append(hooks, h)
+		for _, a := range h.Args {
+			if a.Kind == StackValue {
+				needStacks = true
+			}
+		}
+		if h.Marker.Kind == After {
+			needStacks = true // after new pairs new with its constructor call
+		}
+	}
+	if len(hooks) == 0 {
+		return 0, nil
+	}
+	insns, err := bytecode.Decode(code.Code)
+	if err != nil {
+		return 0, err
+	}
+	var stacks map[int][]bytecode.VType
+	if needStacks {
+		stacks, err = bytecode.Stacks(c, m, w.in.hier, func(bytecode.Instruction) bool { return true })
+		if err != nil {
+			return 0, err
+		}
+	}
+	next := map[int]int{} // offset -> next instruction's offset
+	for i := 0; i+1 < len(insns); i++ {
+		next[insns[i].Offset] = insns[i+1].Offset
+	}
+	meth := w.in.reg.addMethod(c.Name(), name, desc)
+	ed, err := bytecode.NewEditor(c, m)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	emit := func(h *Hook, s *Site, stack []bytecode.VType, put func(...*bytecode.Insn) error) error {
+		code, why, err := w.event(m, h, s, stack)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			w.in.skip(why)
+			return nil
+		}
+		if err := put(code...); err != nil {
+			return err
+		}
+		n++
+		return nil
+	}
+	for _, h := range hooks {
+		switch h.Marker.Kind {
+		case MethodEntry:
+			s := w.in.reg.addSite(meth, 0, "entry", "")
+			if err := emit(h, s, nil, func(code ...*bytecode.Insn) error { ed.Prepend(code...); return nil }); err != nil {
+				return n, err
+			}
+		case MethodExit:
+			for _, in := range insns {
+				if !in.Op.IsReturn() {
+					continue
+				}
+				off := in.Offset
+				st, ok := stackAt(stacks, needStacks, off)
+				if !ok {
+					continue // unreachable
+				}
+				s := w.in.reg.addSite(meth, off, in.Op.String(), "")
+				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { return ed.InsertBefore(off, code...) }); err != nil {
+					return n, err
+				}
+			}
+		case BasicBlock:
+			starts, err := bytecode.BlockStarts(code, insns)
+			if err != nil {
+				return n, err
+			}
+			for _, off := range starts {
+				st, ok := stackAt(stacks, needStacks, off)
+				if !ok {
+					continue
+				}
+				s := w.in.reg.addSite(meth, off, "block", "")
+				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { return ed.InsertBefore(off, code...) }); err != nil {
+					return n, err
+				}
+			}
+		case Before, After:
+			for _, in := range insns {
+				if !hasOp(h.Marker.Ops, in.Op) {
+					continue
+				}
+				off := in.Offset
+				operand := w.operand(in)
+				if h.Marker.Kind == Before {
+					st, ok := stackAt(stacks, needStacks, off)
+					if !ok {
+						continue
+					}
+					s := w.in.reg.addSite(meth, off, in.Op.String(), operand)
+					if err := emit(h, s, st, func(code ...*bytecode.Insn) error { return ed.InsertBefore(off, code...) }); err != nil {
+						return n, err
+					}
+					continue
+				}
+				if _, ok := stacks[off]; !ok {
+					continue // unreachable
+				}
+				if in.Op == bytecode.New {
+					inits := initsOf(insns, stacks, &c.Pool, off)
+					if len(inits) == 0 {
+						w.in.skip("new without a constructor call that leaves the object on the stack")
+						continue
+					}
+					s := w.in.reg.addSite(meth, off, in.Op.String(), operand)
+					for _, p := range inits {
+						st, ok := stacks[next[p]]
+						if !ok {
+							continue
+						}
+						at := p
+						if err := emit(h, s, st, func(code ...*bytecode.Insn) error { return ed.InsertAfter(at, code...) }); err != nil {
+							return n, err
+						}
+					}
+					continue
+				}
+				st, ok := stacks[next[off]]
+				if !ok {
+					w.in.skip("after an instruction with no reachable successor")
+					continue
+				}
+				s := w.in.reg.addSite(meth, off, in.Op.String(), operand)
+				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { return ed.InsertAfter(off, code...) }); err != nil {
+					return n, err
+				}
+			}
+		}
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	if w.fc == nil {
+		w.fc = bytecode.NewFrameComputer(c, w.in.hier)
+	}
+	if _, err := ed.Commit(w.fc); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+func stackAt(stacks map[int][]bytecode.VType, need bool, off int) ([]bytecode.VType, bool) {
+	if !need {
+		return nil, true
+	}
+	s, ok := stacks[off]
+	return s, ok
+}
+
+func hasOp(ops []bytecode.Opcode, op bytecode.Opcode) bool {
+	for _, o := range ops {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// operand names what an instruction creates or touches, for sites.
+func (w *weaver) operand(in bytecode.Instruction) string {
+	p := &w.c.Pool
+	switch in.Op {
+	case bytecode.New, bytecode.Anewarray, bytecode.Checkcast, bytecode.Instanceof:
+		name := p.ClassName(uint16(in.Index))
+		if in.Op == bytecode.Anewarray {
+			if len(name) > 0 && name[0] == '[' {
+				return "[" + name
+			}
+			return "[L" + name + ";"
+		}
+		return name
+	case bytecode.Multianewarray:
+		return p.ClassName(uint16(in.Index))
+	case bytecode.Newarray:
+		return "[" + primitiveArray[in.Index]
+	case bytecode.Getfield, bytecode.Putfield, bytecode.Getstatic, bytecode.Putstatic,
+		bytecode.Invokevirtual, bytecode.Invokespecial, bytecode.Invokestatic, bytecode.Invokeinterface:
+		owner, name, desc := p.MemberRef(uint16(in.Index))
+		return owner + "." + name + desc
+	}
+	return ""
+}
+
+var primitiveArray = map[int]string{4: "Z", 5: "C", 6: "F", 7: "D", 8: "B", 9: "S", 10: "I", 11: "J"}
+
+// initsOf finds the constructor calls that initialize the object the new
+// at off creates, where the initialized object is left on top of the stack
+// (javac's new; dup; ...; invokespecial).
+func initsOf(insns []bytecode.Instruction, stacks map[int][]bytecode.VType, pool *classfile.ConstantPool, off int) []int {
+	var out []int
+	for k, in := range insns {
+		if in.Op != bytecode.Invokespecial {
+			continue
+		}
+		_, name, desc := pool.MemberRef(uint16(in.Index))
+		if name != "<init>" {
+			continue
+		}
+		st, ok := stacks[in.Offset]
+		if !ok {
+			continue
+		}
+		argSlots := argSlotCount(desc)
+		r := len(st) - 1 - argSlots
+		if r < 1 || st[r].Kind != bytecode.KUninit || int(st[r].Offset) != off {
+			continue
+		}
+		if st[r-1].Kind != bytecode.KUninit || int(st[r-1].Offset) != off {
+			continue // no copy stays on the stack
+		}
+		if k+1 < len(insns) {
+			out = append(out, in.Offset)
+		}
+	}
+	return out
+}
+
+func argSlotCount(desc string) int {
+	n := 0
+	for i := 1; i < len(desc) && desc[i] != ')'; i++ {
+		switch desc[i] {
+		case 'J', 'D':
+			n += 2
+		case 'L':
+			for desc[i] != ';' {
+				i++
+			}
+			n++
+		case '[':
+			for desc[i] == '[' {
+				i++
+			}
+			if desc[i] == 'L' {
+				for desc[i] != ';' {
+					i++
+				}
+			}
+			n++
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// value is one operand-stack value: its type and first slot.
+type value struct {
+	t    bytecode.VType
+	slot int
+}
+
+func values(stack []bytecode.VType) []value {
+	var out []value
+	for i := 0; i < len(stack); i++ {
+		t := stack[i]
+		if t.Kind == bytecode.KLong2 || t.Kind == bytecode.KDouble2 {
+			continue
+		}
+		out = append(out, value{t: t, slot: i})
+	}
+	return out
+}
+
+// event is the code of one event: start, the arguments, end; or, in
+// process, the count. why is set, and code nil, when the hook cannot go at
+// this site.
+func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.VType) (code []*bytecode.Insn, why string, err error) {
+	p := &w.c.Pool
+	invoke := func(cls, name, desc string) (*bytecode.Insn, error) {
+		i, err := p.AddMethodref(cls, name, desc)
+		if err != nil {
+			return nil, err
+		}
+		return &bytecode.Insn{Op: bytecode.Invokestatic, Index: int(i)}, nil
+	}
+	pushInt := func(v int) error {
+		in, err := bytecode.PushInt(p, v)
+		if err != nil {
+			return err
+		}
+		code = append(code, in)
+		return nil
+	}
+	idOf := func(k ArgKind, s *Site) (int, bool) {
+		switch k {
+		case SiteID:
+			return s.ID, true
+		case MethodID:
+			return s.Method.ID, true
+		case ClassID:
+			return w.sc.ID, true
+		case FieldID:
+			if s.Operand == "" {
+				return 0, false
+			}
+			owner, name, desc := p.MemberRef(uint16(w.insnIndex(m, s.Offset)))
+			return w.in.reg.field(owner, name, desc).ID, true
+		}
+		return 0, false
+	}
+	if w.in.inProcess {
+		id, _ := idOf(h.InProcess, s)
+		if err := pushInt(id); err != nil {
+			return nil, "", err
+		}
+		hit, err := invoke(CountsClass, "hit", "(I)V")
+		if err != nil {
+			return nil, "", err
+		}
+		return append(code, hit), "", nil
+	}
+	vals := values(stack)
+	deepest := -1
+	stackArgs := 0
+	for _, a := range h.Args {
+		if a.Kind == StackValue {
+			stackArgs++
+			if a.Depth > deepest {
+				deepest = a.Depth
+			}
+		}
+	}
+	if deepest >= len(vals) {
+		return nil, fmt.Sprintf("stack value %d asked where the stack holds %d", deepest, len(vals)), nil
+	}
+	// One single-slot value on top is copied with dup, below everything
+	// else the event pushes; anything else is spilled to fresh locals.
+	useDup := stackArgs == 1 && deepest == 0 && vals[len(vals)-1].t.Size() == 1
+	spill := map[int]int{} // depth -> local
+	if useDup {
+		code = append(code, &bytecode.Insn{Op: bytecode.Dup})
+	} else if deepest >= 0 {
+		local := int(m.Code().MaxLocals)
+		var reload []*bytecode.Insn
+		for d := 0; d <= deepest; d++ {
+			v := vals[len(vals)-1-d]
+			spill[d] = local
+			st, ld := storeLoad(v.t)
+			code = append(code, &bytecode.Insn{Op: st, Index: local, Wide: local > 255})
+			reload = append([]*bytecode.Insn{{Op: ld, Index: local, Wide: local > 255}}, reload...)
+			local += v.t.Size()
+		}
+		code = append(code, reload...)
+	}
+	start, err := invoke(EventsClass, "start", "(I)V")
+	if err != nil {
+		return nil, "", err
+	}
+	if err := pushInt(h.id); err != nil {
+		return nil, "", err
+	}
+	if w.in.ordering == PerGroup {
+		g := h.Group
+		if h.GroupBy == GroupSite {
+			g = s.ID
+		}
+		if err := pushInt(g); err != nil {
+			return nil, "", err
+		}
+		if start, err = invoke(EventsClass, "startGroup", "(II)V"); err != nil {
+			return nil, "", err
+		}
+	}
+	code = append(code, start)
+	send := func(t bytecode.VType) (*bytecode.Insn, error) {
+		switch t.Kind {
+		case bytecode.KInt:
+			return invoke(EventsClass, "sendInt", "(I)V")
+		case bytecode.KLong:
+			return invoke(EventsClass, "sendLong", "(J)V")
+		case bytecode.KFloat:
+			return invoke(EventsClass, "sendFloat", "(F)V")
+		case bytecode.KDouble:
+			return invoke(EventsClass, "sendDouble", "(D)V")
+		}
+		return invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
+	}
+	for _, a := range h.Args {
+		switch a.Kind {
+		case StackValue:
+			v := vals[len(vals)-1-a.Depth]
+			if useDup {
+				if !sendable(v.t) {
+					code = append(code, &bytecode.Insn{Op: bytecode.Pop}, &bytecode.Insn{Op: bytecode.AconstNull})
+				}
+			} else if sendable(v.t) {
+				_, ld := storeLoad(v.t)
+				code = append(code, &bytecode.Insn{Op: ld, Index: spill[a.Depth], Wide: spill[a.Depth] > 255})
+			} else {
+				code = append(code, &bytecode.Insn{Op: bytecode.AconstNull})
+			}
+			in, err := send(v.t)
+			if err != nil {
+				return nil, "", err
+			}
+			code = append(code, in)
+		case Receiver:
+			static := m.Access.Has(classfile.AccStatic) || w.c.MemberName(m) == "<init>"
+			if static {
+				code = append(code, &bytecode.Insn{Op: bytecode.AconstNull})
+			} else {
+				code = append(code, &bytecode.Insn{Op: bytecode.Aload0, Index: 0})
+			}
+			in, err := invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
+			if err != nil {
+				return nil, "", err
+			}
+			code = append(code, in)
+		default:
+			id, ok := idOf(a.Kind, s)
+			if !ok {
+				return nil, "field id asked at an instruction without a field", nil
+			}
+			if err := pushInt(id); err != nil {
+				return nil, "", err
+			}
+			in, err := invoke(EventsClass, "sendInt", "(I)V")
+			if err != nil {
+				return nil, "", err
+			}
+			code = append(code, in)
+		}
+	}
+	end, err := invoke(EventsClass, "end", "()V")
+	if err != nil {
+		return nil, "", err
+	}
+	return append(code, end), "", nil
+}
+
+// insnIndex returns the constant-pool index operand of the original
+// instruction at off.
+func (w *weaver) insnIndex(m *classfile.Member, off int) int {
+	insns, err := bytecode.Decode(m.Code().Code)
+	if err != nil {
+		return 0
+	}
+	for _, in := range insns {
+		if in.Offset == off {
+			return in.Index
+		}
+	}
+	return 0
+}
+
+// sendable reports whether a value of type t may be passed to a method:
+// not an uninitialized object, not a return address.
+func sendable(t bytecode.VType) bool {
+	switch t.Kind {
+	case bytecode.KInt, bytecode.KLong, bytecode.KFloat, bytecode.KDouble, bytecode.KRef, bytecode.KNull:
+		return true
+	}
+	return false
+}
+
+func storeLoad(t bytecode.VType) (store, load bytecode.Opcode) {
+	switch t.Kind {
+	case bytecode.KInt:
+		return bytecode.Istore, bytecode.Iload
+	case bytecode.KLong:
+		return bytecode.Lstore, bytecode.Lload
+	case bytecode.KFloat:
+		return bytecode.Fstore, bytecode.Fload
+	case bytecode.KDouble:
+		return bytecode.Dstore, bytecode.Dload
+	}
+	return bytecode.Astore, bytecode.Aload
+}
+
+// liveHierarchy answers frame computation's questions from the classes the
+// observed VM has offered so far, then from static sources. Unlike
+// classpath.Hierarchy it does not remember a miss: a class missing now may
+// be loaded in a moment.
+type liveHierarchy struct {
+	mu     sync.Mutex
+	seen   map[string][]byte
+	heads  map[string]*classfile.ClassHeader
+	static *classpath.Hierarchy
+}
+
+func newLiveHierarchy(static ...classpath.Finder) *liveHierarchy {
+	return &liveHierarchy{seen: map[string][]byte{}, heads: map[string]*classfile.ClassHeader{},
+		static: classpath.NewHierarchy(static...)}
+}
+
+func (h *liveHierarchy) see(name string, data []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.seen[name]; !ok {
+		h.seen[name] = data
+	}
+}
+
+func (h *liveHierarchy) header(name string) (*classfile.ClassHeader, error) {
+	h.mu.Lock()
+	if hd := h.heads[name]; hd != nil {
+		h.mu.Unlock()
+		return hd, nil
+	}
+	data := h.seen[name]
+	h.mu.Unlock()
+	if data != nil {
+		hd, err := classfile.ParseHeader(data)
+		if err != nil {
+			return nil, err
+		}
+		h.mu.Lock()
+		h.heads[name] = hd
+		h.mu.Unlock()
+		return hd, nil
+	}
+	hd, err := h.static.Header(name)
+	if err != nil {
+		var miss *classpath.MissingClassError
+		if errors.As(err, &miss) || errors.Is(err, fs.ErrNotExist) {
+			return nil, &classpath.MissingClassError{Name: name, Err: fs.ErrNotExist}
+		}
+		return nil, err
+	}
+	return hd, nil
+}
+
+// SuperClass implements bytecode.Hierarchy.
+func (h *liveHierarchy) SuperClass(name string) (string, error) {
+	hd, err := h.header(name)
+	if err != nil {
+		return "", err
+	}
+	return hd.Super, nil
+}
+
+// IsInterface implements bytecode.Hierarchy.
+func (h *liveHierarchy) IsInterface(name string) (bool, error) {
+	hd, err := h.header(name)
+	if err != nil {
+		return false, err
+	}
+	return hd.Access.Has(classfile.AccInterface), nil
+}
+
+// sortedKeys is for stable reports.
+func sortedKeys(m map[string]int) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,30 @@
+package java.lang;
+
+/**
+ * The event API the instrumented code calls: straight to native code in
+ * the ShadowVM agent, which binds these methods when it defines this class
+ * at VM start. An event is start (or startGroup), one send per argument in
+ * the hook's order, then end. Nothing here runs Java code, so hooks may sit
+ * anywhere, java.base included, without recursion.
+ */
+public final class ShadowEvents {
+    private ShadowEvents() {}
+
+    public static native void start(int hook);
+
+    public static native void startGroup(int hook, int group);
+
+    public static native void sendObject(Object o);
+
+    public static native void sendInt(int v);
+
+    public static native void sendLong(long v);
+
+    public static native void sendFloat(float v);
+
+    public static native void sendDouble(double v);
+
+    public static native void sendBoolean(boolean v);
+
+    public static native void end();
+}

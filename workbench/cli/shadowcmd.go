@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+
+	"dvmlab/core/shadow"
+	"dvmlab/core/shadow/analyses"
+)
+
+func init() {
+	Register(&Command{
+		Name:  "shadow",
+		Usage: "shadow --analysis NAME [--ordering global|thread|group] [--csv FILE] [--scope PATTERNS] [--in-process] -- java ARGS…",
+		Summary: "run a Java program under a ShadowVM analysis (" + strings.Join(analyses.Names(), ", ") +
+			"): every class instrumented from the primordial phase on, events analysed out of process",
+		Example: "dvmlab shadow --analysis alloc --ordering thread --csv allocs.csv -- java -cp /usr/share/java/JLex.jar JLex.Main sample.lex",
+		Run:     runShadow,
+	})
+}
+
+func runShadow(env *Env, args []string) error {
+	cmd := Lookup("shadow")
+	fs := newFlags(env, cmd)
+	name := fs.String("analysis", "", "the analysis: "+strings.Join(analyses.Names(), ", "))
+	ordering := fs.String("ordering", "global", "ordering model: global, thread or group")
+	csvPath := fs.String("csv", "", "write the analysis's table here (- for standard output)")
+	scope := fs.String("scope", "", "classes and methods to instrument, e.g. 'java/util/*,-java/util/concurrent/*' (default: everything)")
+	inProcess := fs.Bool("in-process", false, "count inside the observed VM instead (the in-process equivalent)")
+	noEarly := fs.Bool("no-early-hooks", false, "do not offer classes loaded in the primordial phase")
+	dash := -1
+	for i, a := range args {
+		if a == "--" {
+			dash = i
+			break
+		}
+	}
+	if dash < 0 {
+		return usageError(cmd, "put the java command after --")
+	}
+	if err := fs.Parse(args[:dash]); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return &ExitError{Code: 2}
+	}
+	java := args[dash+1:]
+	if len(java) == 0 {
+		return usageError(cmd, "no java command after --")
+	}
+	if *name == "" {
+		return usageError(cmd, "--analysis is required")
+	}
+	an, err := analyses.New(*name, *scope)
+	if err != nil {
+		return usageError(cmd, "%v", err)
+	}
+	ord, err := shadow.ParseOrdering(*ordering)
+	if err != nil {
+		return usageError(cmd, "%v", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, err := shadow.Run(ctx, shadow.Config{Analysis: an, Ordering: ord, InProcess: *inProcess, NoEarlyHooks: *noEarly,
+		Java: java, Stdout: env.Stdout, Stderr: env.Stderr})
+	if err != nil {
+		return err
+	}
+	st, as := res.Instrument, res.Analysis
+	fmt.Fprintf(env.Stderr, "shadow: %d classes offered, %d instrumented, %d sites woven, %d failed, %d sites skipped; "+
+		"%d events, %d threads, %d objects, %d frees, %d dropped after VM death; JVM %.2fs, exit %d\n",
+		st.Classes, st.Instrumented, st.Sites, st.Failed, st.Skipped, as.Events, as.Threads, as.Objects, as.Frees, as.Dropped,
+		res.Elapsed.Seconds(), res.ExitCode)
+	for i, e := range res.Errors {
+		if i == 5 {
+			fmt.Fprintf(env.Stderr, "shadow: … %d more\n", len(res.Errors)-5)
+			break
+		}
+		fmt.Fprintf(env.Stderr, "shadow: %v\n", e)
+	}
+	if *csvPath != "" {
+		w, ok := an.(shadow.CSVWriter)
+		if !ok {
+			return fmt.Errorf("analysis %s writes no table", *name)
+		}
+		out := env.Stdout
+		if *csvPath != "-" {
+			f, err := os.Create(*csvPath)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			out = f
+		}
+		if err := w.WriteCSV(out, res.Registry); err != nil {
+			return err
+		}
+	}
+	if res.ExitCode != 0 {
+		return &ExitError{Code: res.ExitCode}
+	}
+	return nil
+}
