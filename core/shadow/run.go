@@ -49,6 +49,9 @@ type Config struct {
 	JavaHome string
 	// AgentDir is where the agent library is built; "" the user cache.
 	AgentDir string
+	// WrapAnalysisConn, if set, wraps the analysis server's connection;
+	// robustness tests use it to make the server die mid-run.
+	WrapAnalysisConn func(net.Conn) net.Conn
 	// Deadline bounds the wait for the analysis server to finish after
 	// the JVM exits.
 	Deadline time.Duration
@@ -173,6 +176,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return
 		}
 		defer conn.Close()
+		if cfg.WrapAnalysisConn != nil {
+			conn = cfg.WrapAnalysisConn(conn)
+		}
 		if err := sess.serve(conn); err != nil {
 			addErr(fmt.Errorf("analysis server: %w", err))
 		}

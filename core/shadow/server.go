@@ -115,6 +115,8 @@ type AnalysisStats struct {
 	// instrumentation.
 	Offered int64
 	Death   bool // the VM death notification arrived
+	// Groups is the number of ordering groups that had events.
+	Groups int
 	// Panics are analysis methods that panicked; the server goes on.
 	Panics []string
 }
@@ -133,13 +135,14 @@ type session struct {
 
 	d      *dispatcher
 	stats  AnalysisStats
+	groups map[int64]bool
 	counts []int64
 	mu     sync.Mutex // stats.Panics
 }
 
 func newSession(an Analysis, hooks []*Hook, reg *Registry, ordering Ordering) *session {
 	s := &session{an: an, hooks: hooks, reg: reg, ordering: ordering,
-		threads: map[uint64]*ShadowThread{}, classes: map[uint32]*ShadowClass{}, objects: map[uint64]*ShadowObject{}}
+		groups: map[int64]bool{}, threads: map[uint64]*ShadowThread{}, classes: map[uint32]*ShadowClass{}, objects: map[uint64]*ShadowObject{}}
 	s.d = newDispatcher(s)
 	return s
 }
@@ -224,7 +227,12 @@ func (s *session) message(kind byte, p []byte) error {
 		if len(p) < 4 {
 			return short()
 		}
-		return s.events(p[4:], nil, int64(le.Uint32(p)))
+		g := int64(le.Uint32(p))
+		if !s.groups[g] {
+			s.groups[g] = true
+			s.stats.Groups++
+		}
+		return s.events(p[4:], nil, g)
 	case msgClass:
 		if len(p) < 14 {
 			return short()
@@ -426,10 +434,14 @@ type dispatcher struct {
 	queues  map[uint64]chan []func()
 	pending map[uint64][]func()
 	wg      sync.WaitGroup
+	// retired are the done channels of queues closed at their thread's
+	// end whose dispatchers may still be running; barriers wait for them.
+	done    map[uint64]chan struct{}
+	retired []chan struct{}
 }
 
 func newDispatcher(s *session) *dispatcher {
-	return &dispatcher{s: s, queues: map[uint64]chan []func(){}, pending: map[uint64][]func(){}}
+	return &dispatcher{s: s, queues: map[uint64]chan []func(){}, pending: map[uint64][]func(){}, done: map[uint64]chan struct{}{}}
 }
 
 // key picks the queue of an event.
@@ -460,9 +472,12 @@ func (d *dispatcher) flush() {
 		if q == nil {
 			q = make(chan []func(), 256)
 			d.queues[k] = q
+			done := make(chan struct{})
+			d.done[k] = done
 			d.wg.Add(1)
 			go func() {
 				defer d.wg.Done()
+				defer close(done)
 				for batch := range q {
 					for _, f := range batch {
 						f()
@@ -484,6 +499,10 @@ func (d *dispatcher) barrier() {
 		q <- []func(){wg.Done}
 	}
 	wg.Wait()
+	for _, done := range d.retired {
+		<-done
+	}
+	d.retired = nil
 }
 
 // lifecycle delivers a death notification after every event that may name
@@ -508,6 +527,8 @@ func (d *dispatcher) lifecycle(t *ShadowThread, f func()) {
 		q <- []func(){f}
 		close(q) // the thread's id is never used again
 		delete(d.queues, t.ID)
+		d.retired = append(d.retired, d.done[t.ID])
+		delete(d.done, t.ID)
 	default:
 		d.barrier()
 		f()

@@ -177,17 +177,26 @@ static msg *new_msg(uint8_t kind, const void *payload, size_t n, const void *pay
     return m;
 }
 
-/* enqueue never blocks a thread that holds a buffer lock: callers release
- * theirs first. It blocks only when the analysis server falls far behind. */
+/* enqueue never blocks, so callers may hold a buffer's lock while they
+ * detach and enqueue it: the queue then has buffers in detach order, which
+ * is what keeps a thread's end and an object's death after the events that
+ * name them. Producers wait for space in throttle, holding nothing. */
 static void enqueue(msg *m) {
     if (ana_dead) { free(m); return; }
     pthread_mutex_lock(&q_lock);
-    while (q_bytes > QUEUE_LIMIT && !ana_dead && !q_stop) pthread_cond_wait(&q_space, &q_lock);
     if (ana_dead) { pthread_mutex_unlock(&q_lock); free(m); return; }
     if (q_tail) q_tail->next = m; else q_head = m;
     q_tail = m;
     q_bytes += m->len;
     pthread_cond_signal(&q_ready);
+    pthread_mutex_unlock(&q_lock);
+}
+
+/* throttle blocks a producer while the analysis server is far behind. */
+static void throttle(void) {
+    if (q_bytes <= QUEUE_LIMIT) return;
+    pthread_mutex_lock(&q_lock);
+    while (q_bytes > QUEUE_LIMIT && !ana_dead && !q_stop) pthread_cond_wait(&q_space, &q_lock);
     pthread_mutex_unlock(&q_lock);
 }
 
@@ -295,8 +304,8 @@ static void flush_groups(void) {
         uint32_t id = (uint32_t)g;
         pthread_mutex_lock(&b->lock);
         msg *m = detach(&b->data, MSG_GROUP_BUF, &id, 4);
-        pthread_mutex_unlock(&b->lock);
         if (m) enqueue(m);
+        pthread_mutex_unlock(&b->lock);
     }
 }
 
@@ -313,8 +322,8 @@ static void flush_all(void) {
         }
         pthread_mutex_lock(&t->lock);
         msg *m = detach_thread(t);
-        pthread_mutex_unlock(&t->lock);
         if (m) enqueue(m);
+        pthread_mutex_unlock(&t->lock);
     }
     pthread_mutex_unlock(&threads_lock);
     flush_groups();
@@ -511,8 +520,8 @@ static void JNICALL on_thread_end(jvmtiEnv *je, JNIEnv *env, jthread thread) {
     pthread_mutex_unlock(&threads_lock);
     pthread_mutex_lock(&t->lock);
     msg *m = detach_thread(t);
-    pthread_mutex_unlock(&t->lock);
     if (m) enqueue(m);
+    pthread_mutex_unlock(&t->lock);
     flush_groups(); /* the thread's grouped events precede its end too */
     send_msg(MSG_THREAD_END, &t->thread, 8);
     self = NULL;
@@ -551,11 +560,13 @@ static void JNICALL n_end(JNIEnv *env, jclass k) {
     (void)env; (void)k;
     SELF();
     put8(&t->scratch, 0);
-    msg *m = NULL;
     if (t->group < 0) {
         pthread_mutex_lock(&t->lock);
         put(&t->data, t->scratch.p, t->scratch.len);
-        if (t->data.len >= BUF_FLUSH) m = detach_thread(t);
+        if (t->data.len >= BUF_FLUSH) {
+            msg *m = detach_thread(t);
+            if (m) enqueue(m);
+        }
         pthread_mutex_unlock(&t->lock);
     } else {
         gbuf *g = group((uint32_t)t->group);
@@ -563,13 +574,14 @@ static void JNICALL n_end(JNIEnv *env, jclass k) {
         put(&g->data, t->scratch.p, t->scratch.len);
         if (g->data.len >= BUF_FLUSH) {
             uint32_t id = (uint32_t)t->group;
-            m = detach(&g->data, MSG_GROUP_BUF, &id, 4);
+            msg *m = detach(&g->data, MSG_GROUP_BUF, &id, 4);
+            if (m) enqueue(m);
         }
         pthread_mutex_unlock(&g->lock);
     }
     t->seq++;
     t->composing = 0;
-    if (m) enqueue(m);
+    throttle();
 }
 
 static JNINativeMethod natives[] = {
@@ -760,7 +772,7 @@ JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM *vm, char *options, void *reserved) {
     memset(&caps, 0, sizeof caps);
     caps.can_generate_all_class_hook_events = 1;
     caps.can_generate_early_class_hook_events = early ? 1 : 0;
-    caps.can_generate_early_vmstart = 1;
+    caps.can_generate_early_vmstart = early ? 1 : 0;
     caps.can_tag_objects = 1;
     caps.can_generate_object_free_events = 1;
     if (check((*jvmti)->AddCapabilities(jvmti, &caps), "AddCapabilities")) return JNI_ERR;
