@@ -310,8 +310,8 @@ func TestAnalysisServerDies(t *testing.T) {
 	dir := allocsProgram(t)
 	var out, errb bytes.Buffer
 	res, err := shadow.Run(context.Background(), shadow.Config{Analysis: &Alloc{}, Ordering: shadow.PerThread,
-		Java:             []string{jvmtest.Tool(t, "java"), "-Xshare:off", "-DperThread=50000", "-cp", dir, "Allocs", "3", "1"},
-		Stdout:           &out, Stderr: &errb,
+		Java:   []string{jvmtest.Tool(t, "java"), "-Xshare:off", "-DperThread=50000", "-cp", dir, "Allocs", "3", "1"},
+		Stdout: &out, Stderr: &errb,
 		WrapAnalysisConn: func(c net.Conn) net.Conn { return &dying{Conn: c, left: 200000} }})
 	if err != nil {
 		t.Fatal(err)
