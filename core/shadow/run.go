@@ -42,6 +42,7 @@ type Config struct {
 	// Java is the command: the java launcher, then its arguments.
 	Java           []string
 	Dir            string
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// JavaHome is the JDK whose headers the agent is built against and
 	// whose classes frames are computed with; "" means $JAVA_HOME or the
@@ -49,6 +50,8 @@ type Config struct {
 	JavaHome string
 	// AgentDir is where the agent library is built; "" the user cache.
 	AgentDir string
+	// Log, if set, receives an event log of the run (see ReadLogFile).
+	Log io.Writer
 	// WrapAnalysisConn, if set, wraps the analysis server's connection;
 	// robustness tests use it to make the server die mid-run.
 	WrapAnalysisConn func(net.Conn) net.Conn
@@ -146,6 +149,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	res := &Result{Registry: reg}
 	sess := newSession(cfg.Analysis, hooks, reg, cfg.Ordering)
+	if cfg.Log != nil {
+		sess.log = newLogWriter(cfg.Log)
+	}
 	var (
 		wg     sync.WaitGroup
 		mu     sync.Mutex
@@ -197,7 +203,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	args := append([]string{"-agentpath:" + lib + "=" + opts, "-Xlog:jni+resolve=off"}, cfg.Java[1:]...)
 	cmd := exec.CommandContext(ctx, cfg.Java[0], args...)
 	cmd.Dir = cfg.Dir
-	cmd.Stdout, cmd.Stderr = cfg.Stdout, cfg.Stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	start := time.Now()
 	runErr := cmd.Run()
 	res.Elapsed = time.Since(start)
@@ -217,6 +223,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	instL.Close()
 	anaL.Close()
 	wg.Wait()
+	if sess.log != nil {
+		if err := sess.log.finish(cfg.Analysis.Name(), cfg.Ordering, hooks, reg); err != nil {
+			addErr(fmt.Errorf("event log: %w", err))
+		}
+	}
 	res.Instrument = inst.Stats()
 	res.Errors = append(res.Errors, inst.Errors()...)
 	res.Skips = inst.Skips()

@@ -136,6 +136,7 @@ type session struct {
 	d      *dispatcher
 	stats  AnalysisStats
 	groups map[int64]bool
+	log    *logWriter // nil: no event log
 	counts []int64
 	mu     sync.Mutex // stats.Panics
 }
@@ -176,6 +177,9 @@ func (s *session) serve(conn io.Reader) error {
 		if _, err := io.ReadFull(r, p); err != nil {
 			s.death()
 			return fmt.Errorf("analysis connection: %w", err)
+		}
+		if s.log != nil {
+			s.log.message(head[:], p)
 		}
 		if err := s.message(head[0], p); err != nil {
 			s.death()

@@ -73,9 +73,19 @@ func run(ctx context.Context, p datasets.Program, m mode, work string, flags ...
 	}
 	args := p.JavaArgs(datasets.RunConfig{JVMFlags: append([]string{"-Xshare:off"}, flags...)}, work)
 	var out, errb bytes.Buffer
+	var stdin io.Reader
+	if p.Stdin != "" {
+		f, err := os.Open(filepath.Join(work, p.Stdin))
+		if err != nil {
+			return 0, 0, err
+		}
+		defer f.Close()
+		stdin = f
+	}
 	if !m.shadow {
 		start := time.Now()
 		cmd := execCommand(ctx, java, args, work, &out, &errb)
+		cmd.Stdin = stdin
 		if err := cmd.Run(); err != nil {
 			return 0, 0, fmt.Errorf("%s %s: %v\n%s", p.Name, m.name, err, tail(errb.String()))
 		}
@@ -83,7 +93,7 @@ func run(ctx context.Context, p datasets.Program, m mode, work string, flags ...
 	}
 	a := &analyses.Alloc{}
 	res, err := shadow.Run(ctx, shadow.Config{Analysis: a, Ordering: m.ordering, InProcess: m.inProcess,
-		Java: append([]string{java}, args...), Dir: work, Stdout: &out, Stderr: &errb})
+		Java: append([]string{java}, args...), Dir: work, Stdin: stdin, Stdout: &out, Stderr: &errb})
 	if err != nil {
 		return 0, 0, fmt.Errorf("%s %s: %v", p.Name, m.name, err)
 	}

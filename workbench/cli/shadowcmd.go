@@ -15,9 +15,10 @@ import (
 func init() {
 	Register(&Command{
 		Name:  "shadow",
-		Usage: "shadow --analysis NAME [--ordering global|thread|group] [--csv FILE] [--scope PATTERNS] [--in-process] -- java ARGS…",
+		Usage: "shadow --analysis NAME [--ordering global|thread|group] [--csv FILE] [--log FILE] [--scope PATTERNS] [--in-process] -- java ARGS…\n" +
+			"       shadow replay [--ordering global|thread|group] [--csv FILE] LOG",
 		Summary: "run a Java program under a ShadowVM analysis (" + strings.Join(analyses.Names(), ", ") +
-			"): every class instrumented from the primordial phase on, events analysed out of process",
+			"): every class instrumented from the primordial phase on, events analysed out of process; --log records the events, replay analyses a recording again",
 		Example: "dvmlab shadow --analysis alloc --ordering thread --csv allocs.csv -- java -cp /usr/share/java/JLex.jar JLex.Main sample.lex",
 		Run:     runShadow,
 	})
@@ -25,7 +26,11 @@ func init() {
 
 func runShadow(env *Env, args []string) error {
 	cmd := Lookup("shadow")
+	if len(args) > 0 && args[0] == "replay" {
+		return runShadowReplay(env, cmd, args[1:])
+	}
 	fs := newFlags(env, cmd)
+	logPath := fs.String("log", "", "record the events the analysis server receives in this file")
 	name := fs.String("analysis", "", "the analysis: "+strings.Join(analyses.Names(), ", "))
 	ordering := fs.String("ordering", "global", "ordering model: global, thread or group")
 	csvPath := fs.String("csv", "", "write the analysis's table here (- for standard output)")
@@ -65,8 +70,17 @@ func runShadow(env *Env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	res, err := shadow.Run(ctx, shadow.Config{Analysis: an, Ordering: ord, InProcess: *inProcess, NoEarlyHooks: *noEarly,
-		Java: java, Stdout: env.Stdout, Stderr: env.Stderr})
+	cfg := shadow.Config{Analysis: an, Ordering: ord, InProcess: *inProcess, NoEarlyHooks: *noEarly,
+		Java: java, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
+	if *logPath != "" {
+		f, err := os.Create(*logPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.Log = f
+	}
+	res, err := shadow.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -82,26 +96,65 @@ func runShadow(env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stderr, "shadow: %v\n", e)
 	}
-	if *csvPath != "" {
-		w, ok := an.(shadow.CSVWriter)
-		if !ok {
-			return fmt.Errorf("analysis %s writes no table", *name)
-		}
-		out := env.Stdout
-		if *csvPath != "-" {
-			f, err := os.Create(*csvPath)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			out = f
-		}
-		if err := w.WriteCSV(out, res.Registry); err != nil {
-			return err
-		}
+	if err := writeAnalysisCSV(env, an, *csvPath, res.Registry); err != nil {
+		return err
 	}
 	if res.ExitCode != 0 {
 		return &ExitError{Code: res.ExitCode}
 	}
 	return nil
+}
+
+func writeAnalysisCSV(env *Env, an shadow.Analysis, path string, reg *shadow.Registry) error {
+	if path == "" {
+		return nil
+	}
+	w, ok := an.(shadow.CSVWriter)
+	if !ok {
+		return fmt.Errorf("analysis %s writes no table", an.Name())
+	}
+	out := env.Stdout
+	if path != "-" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		out = f
+	}
+	return w.WriteCSV(out, reg)
+}
+
+func runShadowReplay(env *Env, cmd *Command, args []string) error {
+	fs := newFlags(env, cmd)
+	ordering := fs.String("ordering", "", "ordering model (default: the recorded one)")
+	csvPath := fs.String("csv", "-", "write the analysis's table here (- for standard output)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return &ExitError{Code: 2}
+	}
+	if len(pos) != 1 {
+		return usageError(cmd, "replay needs one log")
+	}
+	l, err := shadow.ReadLogFile(pos[0])
+	if err != nil {
+		return err
+	}
+	ord := l.Ordering
+	if *ordering != "" {
+		if ord, err = shadow.ParseOrdering(*ordering); err != nil {
+			return usageError(cmd, "%v", err)
+		}
+	}
+	an, err := analyses.New(l.Analysis, "")
+	if err != nil {
+		return err
+	}
+	st, err := l.Replay(an, ord)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "shadow replay: %s under %s ordering: %d events, %d threads, %d objects, %d frees\n",
+		l.Analysis, ord, st.Events, st.Threads, st.Objects, st.Frees)
+	return writeAnalysisCSV(env, an, *csvPath, l.Registry)
 }

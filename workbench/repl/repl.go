@@ -6,6 +6,7 @@
 package repl
 
 import (
+	"dvmlab/core/shadow"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +45,9 @@ type Session struct {
 	hierarchyJ classpath.Source
 
 	trails []*trail // loaded audit trails
+
+	shadowLog  *shadow.Log // the last ShadowVM event log loaded
+	shadowPath string
 }
 
 // NewSession starts an empty session writing to out and err.
@@ -74,7 +78,8 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"load", "load PATH", "load classes from a class file, directory, jar or jmod; a coverage profile (.txt) mapped onto the loaded classes; or a proxy's audit trail (SQLite), summarised per client session", "load /usr/share/java/JLex.jar", (*Session).load},
+		{"load", "load PATH", "load classes from a class file, directory, jar or jmod; a coverage profile (.txt) mapped onto the loaded classes; a proxy's audit trail (SQLite), summarised per client session; or a ShadowVM event log (dvmlab shadow --log)", "load /usr/share/java/JLex.jar", (*Session).load},
+		{"shadow", "shadow [--top N] [--ordering global|thread|group]", "replay the loaded ShadowVM event log with the analysis that recorded it and show the top rows of its table", "shadow --top 5", (*Session).shadowTable},
 		{"trace", "trace [--session ID] [--outcome O] [URL-SUBSTRING]", "list what the loaded audit trails record: each class or jar served, to which session, with which outcome", "trace --outcome replaced", (*Session).trace},
 		{"classes", "classes [GLOB]", "list loaded classes, optionally matching a glob on the binary or internal name", "classes JLex.C*", (*Session).classes},
 		{"show", "show [--flow|-v] CLASS[.METHOD]", "disassemble a class, or one method, in javap's layout; --flow draws branch targets and exception ranges, -v shows the constant pool and attributes", "show --flow JLex.Main.main", (*Session).show},
@@ -173,6 +178,9 @@ func (s *Session) load(args []string) error {
 	}
 	if isSQLite(args[0]) {
 		return s.loadAudit(args[0])
+	}
+	if isShadowLog(args[0]) {
+		return s.loadShadowLog(args[0])
 	}
 	src, err := classpath.Open(args[0])
 	if err != nil {

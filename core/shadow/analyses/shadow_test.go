@@ -353,3 +353,38 @@ func (f *fixed) Hooks() []*shadow.Hook           { return f.hooks }
 func (f *fixed) ObjectFree(*shadow.ShadowObject) {}
 func (f *fixed) ThreadEnd(*shadow.ShadowThread)  {}
 func (f *fixed) VMDeath()                        {}
+
+// A recorded run replays to the same table under every ordering model.
+func TestLogReplay(t *testing.T) {
+	dir := allocsProgram(t)
+	var log bytes.Buffer
+	live := &Alloc{}
+	res, err := shadow.Run(context.Background(), shadow.Config{Analysis: live, Ordering: shadow.PerThread, Log: &log,
+		Java: []string{jvmtest.Tool(t, "java"), "-Xshare:off", "-Xmn2m", "-DperThread=3000", "-cp", dir, "Allocs", "2", "1"}})
+	if err != nil || res.ExitCode != 0 {
+		t.Fatalf("%v exit %v", err, res)
+	}
+	l, err := shadow.ParseLog(log.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ord := range []shadow.Ordering{shadow.Global, shadow.PerThread, shadow.PerGroup} {
+		again := &Alloc{}
+		st, err := l.Replay(again, ord)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Events != res.Analysis.Events || !st.Death {
+			t.Errorf("%s: replay saw %d events (live %d), death %v", ord, st.Events, res.Analysis.Events, st.Death)
+		}
+		var a, b bytes.Buffer
+		live.WriteCSV(&a, res.Registry)
+		again.WriteCSV(&b, l.Registry)
+		if a.String() != b.String() {
+			t.Errorf("%s: replayed table differs from the live one", ord)
+		}
+	}
+	if _, err := l.Replay(&Calls{}, shadow.Global); err == nil {
+		t.Error("a log recorded by alloc replayed into calls")
+	}
+}
