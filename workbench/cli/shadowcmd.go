@@ -14,7 +14,7 @@ import (
 
 func init() {
 	Register(&Command{
-		Name:  "shadow",
+		Name: "shadow",
 		Usage: "shadow --analysis NAME [--ordering global|thread|group] [--csv FILE] [--log FILE] [--scope PATTERNS] [--in-process] -- java ARGS…\n" +
 			"       shadow replay [--ordering global|thread|group] [--csv FILE] LOG",
 		Summary: "run a Java program under a ShadowVM analysis (" + strings.Join(analyses.Names(), ", ") +
