@@ -149,6 +149,12 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 	}
 	w := &weaver{in: in, c: c, sc: in.reg.addClass(c.Name())}
 	n := 0
+	if c.Name() == modulesClass {
+		if m := c.Method("transformedByAgent", "(Ljava/lang/Module;)V"); m != nil && m.Code() != nil {
+			silence(m.Code())
+			n++
+		}
+	}
 	for _, m := range c.Methods {
 		k, err := w.method(m)
 		if err != nil {
@@ -175,6 +181,26 @@ func (in *Instrumenter) skip(why string) {
 	in.stats.Skipped++
 	in.skipOf[why]++
 	in.mu.Unlock()
+}
+
+// modulesClass holds the upcall HotSpot makes when an agent changes a
+// class of a named module: jdk.internal.module.Modules.transformedByAgent,
+// which adds reflective read edges to the unnamed modules, loading
+// Module$ReflectionData and six WeakPairMap classes the program itself never
+// loads. The edges serve agents whose injected code lives in an unnamed
+// module; the stub lives in java.base, which every module reads, and the
+// VM-level edges (what access checks use) are set before the upcall anyway.
+// So the upcall is made a no-op: the observed VM then loads only the stub
+// more than it does alone (the paper's Table 1), and its modules read what
+// they read without an agent.
+const modulesClass = "jdk/internal/module/Modules"
+
+// silence makes code return at once.
+func silence(code *classfile.Code) {
+	code.Code = []byte{byte(bytecode.Return)}
+	code.Handlers = nil
+	code.MaxStack = 0
+	code.Attributes = nil
 }
 
 // weaver instruments one class.
