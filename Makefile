@@ -20,7 +20,9 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 
 all: build
 
+# The ShadowVM agent is C, compiled on first use with the system compiler.
 deps:
+	@command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null; }
 	@missing=""; for f in $(NEED); do [ -e $$f ] || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing $(JAVA_PKGS)"; \
@@ -48,6 +50,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./core/bytecode/
 	$(GO) test -run '^$$' -fuzz FuzzComputeFrames -fuzztime $(FUZZTIME) ./core/bytecode/
 	$(GO) test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./core/verify/
+	$(GO) test -run '^$$' -fuzz FuzzLog -fuzztime $(FUZZTIME) ./core/shadow/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/classfile/ ./core/classpath/
