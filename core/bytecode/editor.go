@@ -67,6 +67,7 @@ type Editor struct {
 	before  map[int][]*Insn
 	after   map[int][]*Insn
 	entry   []*Insn
+	guard   []*Insn
 	removed map[int]bool
 	replace map[int][]*Insn
 
@@ -252,6 +253,21 @@ func (e *Editor) Prepend(code ...*Insn) {
 	e.entry = append(e.entry, code...)
 }
 
+// Guard makes code run whenever an exception leaves the method's original
+// code: a catch-anything handler, last in the table so that the method's
+// own handlers come first, whose code starts with the throwable on the
+// stack, runs code (which must leave it there) and rethrows it. Code added
+// by Prepend is not covered.
+func (e *Editor) Guard(code ...*Insn) {
+	h := e.NewLabel()
+	e.guard = append(append([]*Insn{Mark(h)}, code...), &Insn{Op: Athrow})
+	first := e.end
+	if len(e.Original) > 0 {
+		first = e.at[e.Original[0].Offset]
+	}
+	e.handlers = append(e.handlers, handler{start: first, end: e.end, handler: h})
+}
+
 // Remove deletes the original instruction at off. References to it move to
 // whatever follows.
 func (e *Editor) Remove(off int) error {
@@ -303,6 +319,9 @@ func (e *Editor) list() []item {
 		for _, n := range e.after[pendingOff] {
 			out = append(out, e.wrap(n))
 		}
+	}
+	for _, n := range e.guard {
+		out = append(out, e.wrap(n))
 	}
 	return out
 }

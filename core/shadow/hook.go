@@ -50,7 +50,9 @@ type ArgKind int
 
 const (
 	// StackValue is the operand stack value at Depth (0 the top): before
-	// the instruction for Before, after it for After.
+	// the instruction for Before, after it for After; at exits, the value
+	// returned or the exception thrown. Where the stack is not that deep
+	// (a void return) the hook sends null.
 	StackValue ArgKind = iota
 	// Receiver is this, or null in static methods and constructors (where
 	// this may not be initialized yet).
@@ -146,8 +148,8 @@ func (h *Hook) Validate() error {
 	for i, a := range h.Args {
 		switch a.Kind {
 		case StackValue:
-			if h.Marker.Kind != Before && h.Marker.Kind != After {
-				return fail("argument %d: stack values exist only at before and after markers", i)
+			if h.Marker.Kind == MethodEntry {
+				return fail("argument %d: the stack is empty at method entry", i)
 			}
 			if a.Depth < 0 || a.Depth > 255 {
 				return fail("argument %d: stack depth %d", i, a.Depth)

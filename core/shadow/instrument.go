@@ -244,6 +244,13 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 	if len(hooks) == 0 {
 		return 0, nil
 	}
+	if name == "finalize" && desc == "()V" && len(code.Code) == 1 && bytecode.Opcode(code.Code[0]) == bytecode.Return {
+		// HotSpot registers for finalization only the instances of classes
+		// whose finalize() is not empty; a hook in java.lang.Object's empty
+		// one would make every object in the VM finalizable.
+		w.in.skip("empty finalize(): a hook would make every instance finalizable")
+		return 0, nil
+	}
 	insns, err := bytecode.Decode(code.Code)
 	if err != nil {
 		return 0, err
@@ -299,6 +306,16 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 				}
 				s := w.in.reg.addSite(meth, off, in.Op.String(), "")
 				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { return ed.InsertBefore(off, code...) }); err != nil {
+					return n, err
+				}
+			}
+			// Exits by exception: a guard around the whole body, except in
+			// constructors, where a handler over the super() call would see
+			// an uninitialized this.
+			if name != "<init>" {
+				s := w.in.reg.addSite(meth, len(code.Code), "throw", "")
+				st := []bytecode.VType{{Kind: bytecode.KRef, Name: "java/lang/Throwable"}}
+				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { ed.Guard(code...); return nil }); err != nil {
 					return n, err
 				}
 			}
@@ -552,18 +569,15 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 		return append(code, hit), "", nil
 	}
 	vals := values(stack)
-	deepest := -1
+	deepest := -1 // the deepest stack value asked for that exists here
 	stackArgs := 0
 	for _, a := range h.Args {
-		if a.Kind == StackValue {
+		if a.Kind == StackValue && a.Depth < len(vals) {
 			stackArgs++
 			if a.Depth > deepest {
 				deepest = a.Depth
 			}
 		}
-	}
-	if deepest >= len(vals) {
-		return nil, fmt.Sprintf("stack value %d asked where the stack holds %d", deepest, len(vals)), nil
 	}
 	// One single-slot value on top is copied with dup, below everything
 	// else the event pushes; anything else is spilled to fresh locals.
@@ -620,6 +634,14 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 	for _, a := range h.Args {
 		switch a.Kind {
 		case StackValue:
+			if a.Depth >= len(vals) {
+				in, err := invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
+				if err != nil {
+					return nil, "", err
+				}
+				code = append(code, &bytecode.Insn{Op: bytecode.AconstNull}, in)
+				continue
+			}
 			v := vals[len(vals)-1-a.Depth]
 			if useDup {
 				if !sendable(v.t) {

@@ -388,3 +388,78 @@ func TestLogReplay(t *testing.T) {
 		t.Error("a log recorded by alloc replayed into calls")
 	}
 }
+
+// exits pairs method entries with exits, normal and by exception.
+type exits struct {
+	mu           sync.Mutex
+	entry, exitN map[string]int
+	exitT        map[string]int
+}
+
+func (x *exits) Name() string { return "exits" }
+func (x *exits) Hooks() []*shadow.Hook {
+	count := func(m map[string]int) func(e *shadow.Event) {
+		return func(e *shadow.Event) {
+			s := e.Args[0].(*shadow.Site)
+			x.mu.Lock()
+			if s.Op == "throw" {
+				x.exitT[s.Method.String()]++
+			} else {
+				m[s.Method.String()]++
+			}
+			x.mu.Unlock()
+		}
+	}
+	return []*shadow.Hook{
+		{Name: "entry", Marker: shadow.Marker{Kind: shadow.MethodEntry}, Args: []shadow.Arg{{Kind: shadow.SiteID}}, Handle: count(x.entry)},
+		{Name: "exit", Marker: shadow.Marker{Kind: shadow.MethodExit}, Args: []shadow.Arg{{Kind: shadow.SiteID}, {Kind: shadow.StackValue}}, Handle: count(x.exitN)},
+	}
+}
+func (x *exits) ObjectFree(*shadow.ShadowObject) {}
+func (x *exits) ThreadEnd(*shadow.ShadowThread)  {}
+func (x *exits) VMDeath()                        {}
+
+// Entry and exit markers everywhere, JDK included, under -Xverify:all (so
+// HotSpot verifies every instrumented class, java.base's too): the program
+// behaves, entries and exits pair up, counts are the program's.
+func TestMethodEntryAndExit(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "Exits.java"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := jvmtest.Javac(t, map[string]string{"Exits.java": string(src)})
+	x := &exits{entry: map[string]int{}, exitN: map[string]int{}, exitT: map[string]int{}}
+	var out, errb bytes.Buffer
+	res, err := shadow.Run(context.Background(), shadow.Config{Analysis: x, Ordering: shadow.PerThread,
+		Java:   []string{jvmtest.Tool(t, "java"), "-Xshare:off", "-Xverify:all", "-cp", dir, "Exits"},
+		Stdout: &out, Stderr: &errb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExitCode != 0 || out.String() != "caught 100\n" || len(res.Errors) > 0 {
+		t.Fatalf("exit %d, stdout %q, errors %v\n%s", res.ExitCode, out.String(), res.Errors, errb.String())
+	}
+	down, spin := "Exits.down(I)I", "Exits.spin(I)I"
+	if x.entry[down] != 1000 || x.exitN[down] != 0 || x.exitT[down] != 1000 {
+		t.Errorf("down: %d entries, %d returns, %d throws; want 1000, 0, 1000", x.entry[down], x.exitN[down], x.exitT[down])
+	}
+	if x.entry[spin] != 100 || x.exitN[spin] != 100 {
+		t.Errorf("spin: %d entries, %d returns; want 100 each (the loop back to offset 0 is no new call)", x.entry[spin], x.exitN[spin])
+	}
+	unpaired := 0
+	for m, n := range x.entry {
+		if strings.HasSuffix(m, ".main([Ljava/lang/String;)V") || strings.Contains(m, "<clinit>") {
+			continue
+		}
+		if d := n - x.exitN[m] - x.exitT[m]; d != 0 {
+			unpaired++
+			t.Logf("%s: %d entries, %d returns, %d throws", m, n, x.exitN[m], x.exitT[m])
+			// Only the reference-handler and cleaner threads, blocked for
+			// good, are still inside methods when the VM dies.
+			if !strings.HasPrefix(m, "java/lang/ref/") && !strings.HasPrefix(m, "jdk/internal/ref/") && !strings.HasPrefix(m, "jdk/internal/misc/InnocuousThread") {
+				t.Errorf("%s: entries and exits do not pair", m)
+			}
+		}
+	}
+	t.Logf("%d methods entered, %d sites woven, %d with unpaired entries", len(x.entry), res.Instrument.Sites, unpaired)
+}
