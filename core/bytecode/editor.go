@@ -68,6 +68,8 @@ type Editor struct {
 	after   map[int][]*Insn
 	entry   []*Insn
 	guard   []*Insn
+	guardAt *Label
+	keep    bool
 	removed map[int]bool
 	replace map[int][]*Insn
 
@@ -260,6 +262,7 @@ func (e *Editor) Prepend(code ...*Insn) {
 // by Prepend is not covered.
 func (e *Editor) Guard(code ...*Insn) {
 	h := e.NewLabel()
+	e.guardAt = h
 	e.guard = append(append([]*Insn{Mark(h)}, code...), &Insn{Op: Athrow})
 	first := e.end
 	if len(e.Original) > 0 {
@@ -267,6 +270,13 @@ func (e *Editor) Guard(code ...*Insn) {
 	}
 	e.handlers = append(e.handlers, handler{start: first, end: e.end, handler: h})
 }
+
+// KeepFrames makes Commit keep the method's own StackMapTable frames,
+// moved with their instructions, and compute frames only where the edits
+// need new ones. Code inserted without branches needs none, and the JVM then
+// checks the program against the very types its compiler declared, so it
+// loads no class it would not load anyway to check the new frames.
+func (e *Editor) KeepFrames() { e.keep = true }
 
 // Remove deletes the original instruction at off. References to it move to
 // whatever follows.
@@ -478,11 +488,45 @@ func (e *Editor) Commit(fc *FrameComputer) (*FrameResult, error) {
 		insns = append(insns, in)
 		off += n.size(off)
 	}
+	var declared map[int]*frame
+	if e.keep && e.c.Major >= 50 {
+		orig, err := declaredFrames(e.c, e.m, e.code)
+		if err != nil {
+			return nil, fmt.Errorf("%s: StackMapTable: %w", e.where(), err)
+		}
+		if len(orig) > 0 || e.guardAt != nil {
+			declared = map[int]*frame{}
+		}
+		moved := func(vs []VType) []VType {
+			out := append([]VType(nil), vs...)
+			for i, v := range out {
+				if v.Kind == KUninit {
+					if l := e.at[int(v.Offset)]; l != nil {
+						out[i].Offset = int32(l.offset)
+					}
+				}
+			}
+			return out
+		}
+		for off, f := range orig {
+			l := e.at[off]
+			if l == nil {
+				return nil, fmt.Errorf("%s: StackMapTable frame at %d is not at an instruction", e.where(), off)
+			}
+			declared[l.offset] = &frame{locals: moved(f.locals), stack: moved(f.stack)}
+		}
+		if e.guardAt != nil {
+			// The guard uses no local: declaring them all top spares the
+			// JVM any assignability check against the method's locals.
+			declared[e.guardAt.offset] = &frame{stack: []VType{ref("java/lang/Throwable")}}
+		}
+	}
 	code, err := Encode(insns)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.where(), err)
 	}
 	e.code.Code = code
+	fc.declared = declared
 	e.remapTables()
 	return fc.Compute(e.m)
 }

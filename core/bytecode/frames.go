@@ -103,6 +103,9 @@ type FrameComputer struct {
 	c       *classfile.Class
 	mg      *merger
 	classes *classIndex
+	// declared are frames to take as they are, by offset, for the next
+	// Compute (see Editor.KeepFrames).
+	declared map[int]*frame
 }
 
 // NewFrameComputer prepares frame computation for class c.
@@ -121,7 +124,8 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	}
 	fc.mg.missing = nil
 	s := scratches.Get().(*scratch)
-	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: s, insns: s.insns}
+	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared}
+	fc.declared = nil
 	r, err := a.run()
 	s.insns = a.insns[:0]
 	s.slots = s.slots[:0]
@@ -151,6 +155,9 @@ type analyzer struct {
 	maxLocals  int
 	initLocals []VType // the entry frame's locals
 	old        bool    // class version < 50: no frames, jsr/ret allowed
+	// declared frames, by offset, stand as they are: merging into one only
+	// reaches it (as the JVM's type checker takes a stack map frame).
+	declared map[int]*frame
 }
 
 func (a *analyzer) fail(off int, format string, args ...any) error {
@@ -540,6 +547,16 @@ func (a *analyzer) mergeHandler(hi int, locals []VType, from int) (int, bool, er
 // whether that frame changed.
 func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
 	cur := a.in[idx]
+	if d := a.declared[a.insns[idx].Offset]; d != nil {
+		if cur != nil {
+			return false, nil
+		}
+		if len(d.stack) != len(f.stack) {
+			return false, a.fail(a.insns[idx].Offset, "stack height %d from offset %d differs from the declared frame's %d", len(f.stack), from, len(d.stack))
+		}
+		a.in[idx] = a.copyFrame(d)
+		return true, nil
+	}
 	if cur == nil {
 		a.in[idx] = a.copyFrame(f)
 		a.fixHalves(a.in[idx].locals)

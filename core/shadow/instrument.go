@@ -271,6 +271,7 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	ed.KeepFrames()
 	n := 0
 	emit := func(h *Hook, s *Site, stack []bytecode.VType, put func(...*bytecode.Insn) error) error {
 		code, why, err := w.event(m, h, s, stack)
