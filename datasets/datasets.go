@@ -8,6 +8,13 @@
 // any jar for a rewritten copy. The workload inputs are embedded in the
 // package (testdata/), except JLex's, which is Debian's own example.
 //
+// Where a program's own command line is unusable for a deterministic run
+// (Lucene's demo and Sunflow's benchmark print timings), a small Java
+// driver embedded in the package (java/) runs the workload through the
+// program's API. It is compiled on first use and kept on the class path
+// after the program's jars, apart from Jars, so that rewriting tests
+// rewrite the program and not the driver.
+//
 // Typical use:
 //
 //	p, _ := datasets.Lookup("xalan")
@@ -36,7 +43,7 @@ import (
 
 // Program is one Debian program with its workload.
 type Program struct {
-	Name        string // "jlex", "cup", "jython", "h2", "xalan", "batik"
+	Name        string // "jlex", "cup", "jython", "h2", "xalan", "batik", "fop", "lucene", "sunflow"
 	Package     string // the Debian package that installs Jars
 	Description string
 
@@ -54,6 +61,12 @@ type Program struct {
 	// Run does too, after Deps; the workloads do not need them and Missing
 	// does not report them.
 	Optional []string
+
+	// Driver names the class of java/ that runs the workload ("" for
+	// none); Main is then that class. It is compiled against Jars and Deps
+	// on first use, into a jar in the user's cache directory that
+	// Classpath puts after Optional.
+	Driver string
 
 	Main     string   // main class
 	JVMFlags []string // flags the program itself needs (system properties)
@@ -143,13 +156,20 @@ func (p Program) clone() Program {
 }
 
 // Missing lists the files the program needs that are not on this machine:
-// jars of Jars and Deps, and inputs taken from Debian packages. Empty means
-// the program can run.
+// jars of Jars and Deps, inputs taken from Debian packages, and javac for a
+// program with a driver. Empty means the program can run. A driver that
+// fails to compile is not missing but broken: Run and OpenClasspath report
+// it.
 func (p Program) Missing() []string {
 	var out []string
 	for _, f := range p.required() {
 		if _, err := os.Stat(f); err != nil {
 			out = append(out, f)
+		}
+	}
+	if p.Driver != "" {
+		if _, err := javacPath(); err != nil {
+			out = append(out, missingJavac())
 		}
 	}
 	return out
@@ -166,7 +186,10 @@ func (p Program) required() []string {
 }
 
 // Classpath is the class path Run uses: Jars, Deps and the installed
-// Optional jars, each replaced per cfg.Replace, then cfg.ExtraClasspath.
+// Optional jars, then the driver's jar, each replaced per cfg.Replace, then
+// cfg.ExtraClasspath. The driver is compiled here if it has not been yet;
+// should that fail, its jar is still listed, and Run and OpenClasspath say
+// why it is absent.
 func (p Program) Classpath(cfg RunConfig) []string {
 	var cp []string
 	add := func(j string) {
@@ -191,13 +214,20 @@ func (p Program) Classpath(cfg RunConfig) []string {
 			add(j)
 		}
 	}
+	if p.Driver != "" {
+		j, _ := p.driverJar()
+		add(j)
+	}
 	return append(cp, cfg.ExtraClasspath...)
 }
 
 // OpenClasspath opens the class path Run uses, unreplaced, in order, for
 // tools that read the program's classes or answer hierarchy questions
-// about them. Close the Path when done.
+// about them; the driver's jar is part of it. Close the Path when done.
 func (p Program) OpenClasspath() (classpath.Path, error) {
+	if err := p.ensureDriver(); err != nil {
+		return nil, err
+	}
 	var path classpath.Path
 	for _, j := range p.Classpath(RunConfig{}) {
 		src, err := classpath.Open(j)
@@ -208,6 +238,15 @@ func (p Program) OpenClasspath() (classpath.Path, error) {
 		path = append(path, src)
 	}
 	return path, nil
+}
+
+// ensureDriver makes sure the driver's jar is there, if p has a driver.
+func (p Program) ensureDriver() error {
+	if p.Driver == "" {
+		return nil
+	}
+	_, err := p.driverJar()
+	return err
 }
 
 // JavaArgs are the arguments Run passes to java for a run in workDir.
@@ -259,6 +298,9 @@ func (p Program) Run(ctx context.Context, cfg RunConfig, workDir string) (*Outpu
 		if _, err := os.Stat(f); err != nil {
 			return nil, fmt.Errorf("%s: %s is missing (install Debian package %s and its dependencies): %v", p.Name, f, p.Package, err)
 		}
+	}
+	if err := p.ensureDriver(); err != nil {
+		return nil, err
 	}
 	for _, j := range p.Classpath(cfg) {
 		if _, err := os.Stat(j); err != nil {

@@ -34,12 +34,20 @@ func TestManifest(t *testing.T) {
 				}
 			}
 		}
+		if p.Driver != "" {
+			if _, err := driverSources.ReadFile("java/" + p.Driver + ".java"); err != nil {
+				t.Errorf("%s: driver %s is not embedded: %v", p.Name, p.Driver, err)
+			}
+			if p.Main != driverPackage+p.Driver {
+				t.Errorf("%s: Main is %s, not the driver %s", p.Name, p.Main, p.Driver)
+			}
+		}
 		q, ok := Lookup(p.Name)
 		if !ok || q.Name != p.Name {
 			t.Errorf("Lookup(%q) = %v, %v", p.Name, q.Name, ok)
 		}
 	}
-	want := []string{"jlex", "cup", "jython", "h2", "xalan", "batik", "fop"}
+	want := []string{"jlex", "cup", "jython", "h2", "xalan", "batik", "fop", "lucene", "sunflow"}
 	if !slices.Equal(names, want) {
 		t.Errorf("All() = %v, want %v", names, want)
 	}
@@ -212,7 +220,7 @@ func needJava(t *testing.T) {
 // directories, and requires identical output that shows real work.
 func TestWorkloadsDeterministic(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs six Java programs twice")
+		t.Skip("runs every Java program twice")
 	}
 	needJava(t)
 	ctx := context.Background()
@@ -347,4 +355,91 @@ func firstProviders(t *testing.T, cp []string) map[string]string {
 		zr.Close()
 	}
 	return first
+}
+
+// TestDrivers builds the drivers in an empty cache, as on a fresh machine,
+// and checks where they go: on the class path after the program's jars,
+// never among Jars, and built once.
+func TestDrivers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the drivers")
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	if _, err := javacPath(); err != nil {
+		t.Skip("no javac: ", err)
+	}
+	for _, p := range All() {
+		if p.Driver == "" {
+			continue
+		}
+		t.Run(p.Name, func(t *testing.T) {
+			if m := p.Missing(); len(m) > 0 {
+				t.Skipf("Debian package %s is not installed (missing %v)", p.Package, m)
+			}
+			cp := p.Classpath(RunConfig{ExtraClasspath: []string{"/rt.jar"}})
+			jar, err := p.driverJar()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := slices.Concat(p.Jars, p.Deps, []string{jar, "/rt.jar"}); !slices.Equal(cp, want) {
+				t.Errorf("Classpath = %v\nwant %v", cp, want)
+			}
+			if !strings.HasPrefix(jar, os.Getenv("XDG_CACHE_HOME")) || slices.Contains(p.Jars, jar) {
+				t.Errorf("driver jar %s: want it in the cache and not among Jars", jar)
+			}
+			st, err := os.Stat(jar)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again := p.Classpath(RunConfig{}); !slices.Contains(again, jar) {
+				t.Errorf("second Classpath = %v, lacks %s", again, jar)
+			}
+			if st2, err := os.Stat(jar); err != nil || !st2.ModTime().Equal(st.ModTime()) {
+				t.Errorf("the driver was built again (%v)", err)
+			}
+			path, err := p.OpenClasspath()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer path.Close()
+			main := strings.ReplaceAll(p.Main, ".", "/")
+			if data, err := path.Find(main); err != nil || len(data) == 0 {
+				t.Errorf("OpenClasspath does not find %s: %v", main, err)
+			}
+		})
+	}
+}
+
+// TestDriverFailures: without javac the program is missing something, and
+// a driver that does not compile stops Run with javac's message.
+func TestDriverFailures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs javac")
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	javac, err := javacPath()
+	if err != nil {
+		t.Skip("no javac: ", err)
+	}
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.jar")
+	if err := os.WriteFile(empty, []byte("PK\x05\x06"+strings.Repeat("\x00", 18)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := Lookup("lucene")
+	p.Jars = []string{empty}
+	p.Optional = nil
+	_, err = p.Run(context.Background(), RunConfig{}, t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "lucene: compiling driver LuceneWorkload") || !strings.Contains(err.Error(), "org.apache.lucene") {
+		t.Errorf("driver against the wrong jars: err = %v", err)
+	}
+	if _, err := p.OpenClasspath(); err == nil {
+		t.Error("OpenClasspath opened a class path without its driver")
+	}
+
+	t.Setenv("JAVA_HOME", dir)
+	t.Setenv("PATH", dir)
+	if m := p.Missing(); !slices.Equal(m, []string{filepath.Join(dir, "bin", "javac")}) {
+		t.Errorf("without javac (was %s): Missing = %v", javac, m)
+	}
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-//go:embed testdata/calc.cup testdata/workload.py testdata/workload.sql testdata/catalog.xml testdata/catalog.xsl testdata/scene.svg testdata/report.fo
+//go:embed testdata/calc.cup testdata/workload.py testdata/workload.sql testdata/catalog.xml testdata/catalog.xsl testdata/scene.svg testdata/report.fo testdata/corpus.txt
 var testdata embed.FS
 
 const share = "/usr/share/java/"
@@ -148,6 +148,38 @@ var programs = []Program{
 		Outputs:  []string{"report.txt"},
 		check:    checkFOP,
 	},
+	{
+		Name:        "lucene",
+		Package:     "liblucene4.10-java",
+		Description: "Apache Lucene 4.10 indexing a gazetteer of 360 short texts (English stemming, flushes and merges, then deletes, an update and a forced merge) and running term, boolean, phrase, wildcard, fuzzy, range and sorted queries",
+		// What the driver uses: the core, the English analyser and the
+		// classic query parser. No manifest names anything, and
+		// libregexp-java, which the package depends on, serves only
+		// lucene-sandbox.
+		Jars:    jars("lucene-core-4.10.4.jar", "lucene-analyzers-common-4.10.4.jar", "lucene-queryparser-4.10.4.jar"),
+		Driver:  "LuceneWorkload",
+		Main:    driverPackage + "LuceneWorkload",
+		Args:    []string{"corpus.txt", "index"},
+		Inputs:  []Input{{Name: "corpus.txt"}},
+		Scratch: []string{"index"},
+		check:   checkLucene,
+	},
+	{
+		Name:        "sunflow",
+		Package:     "libsunflow-java",
+		Description: "Sunflow 0.07.2 ray tracer rendering a scene built through its API (spheres of five materials, a torus, a teapot, a mesh, sun and sky) to a 160x120 PNG",
+		Jars:        jars("sunflow.jar"),
+		// The package depends on Janino, with which upstream Sunflow
+		// compiles scenes and shaders written in Java; Debian's build
+		// throws UnsupportedOperationException there instead, and nothing
+		// in sunflow.jar names Janino.
+		Driver:   "SunflowWorkload",
+		Main:     driverPackage + "SunflowWorkload",
+		JVMFlags: []string{"-Djava.awt.headless=true"},
+		Args:     []string{"scene.png", "160", "120"},
+		Outputs:  []string{"scene.png"},
+		check:    checkSunflow,
+	},
 }
 
 func checkFOP(o *Output) error {
@@ -218,15 +250,22 @@ func checkXalan(o *Output) error {
 }
 
 func checkBatik(o *Output) error {
-	img, err := png.Decode(bytes.NewReader(o.Files["scene.png"]))
+	return checkPicture(o, "scene.png", 480, 320, 256, "gradients alone give more")
+}
+
+// checkPicture requires an output PNG of the given size with at least
+// fewest distinct colours, which a blank or a flat picture lacks; why says
+// where the colours come from.
+func checkPicture(o *Output, name string, w, h, fewest int, why string) error {
+	img, err := png.Decode(bytes.NewReader(o.Files[name]))
 	if err != nil {
-		return fmt.Errorf("scene.png: %v", err)
+		return fmt.Errorf("%s: %v", name, err)
 	}
-	if b := img.Bounds(); b.Dx() != 480 || b.Dy() != 320 {
-		return fmt.Errorf("scene.png is %dx%d, want 480x320", b.Dx(), b.Dy())
+	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+		return fmt.Errorf("%s is %dx%d, want %dx%d", name, b.Dx(), b.Dy(), w, h)
 	}
-	if n := colours(img); n < 256 {
-		return fmt.Errorf("scene.png has only %d distinct colours; gradients alone give more", n)
+	if n := colours(img); n < fewest {
+		return fmt.Errorf("%s has only %d distinct colours; %s", name, n, why)
 	}
 	return nil
 }
@@ -241,4 +280,26 @@ func colours(img image.Image) int {
 		}
 	}
 	return len(seen)
+}
+
+func checkLucene(o *Output) error {
+	if err := expect(o.Stdout, "stdout",
+		"indexed 360 documents\n",
+		"after deletes and merge: 314 documents in 1 segments\n",
+		"query body:\"copper lode\"~2\n  24 hits\n",
+		"query body:\"rebuilt ? ? lighthous\"\n  1 hits\n  002-torpencar-mill.txt",
+		"query body:schooner body:shipwright\n  0 hits\n"); err != nil {
+		return err
+	}
+	if n := strings.Count(o.Stdout, "\nquery "); n != 18 {
+		return fmt.Errorf("stdout has %d queries, want 18", n)
+	}
+	return nil
+}
+
+func checkSunflow(o *Output) error {
+	if err := expect(o.Stdout, "stdout", "rendered 160x120 to scene.png, 19200 pixels"); err != nil {
+		return err
+	}
+	return checkPicture(o, "scene.png", 160, 120, 1000, "shading and the sky alone give more")
 }
