@@ -47,8 +47,15 @@ func Build(javaHome, dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	src := filepath.Join(dir, "agent.c")
-	tmp := lib + ".tmp"
+	// Concurrent builders (test binaries run in parallel) each work in a
+	// directory of their own and rename the result into place.
+	work, err := os.MkdirTemp(dir, "build-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(work)
+	src := filepath.Join(work, "agent.c")
+	tmp := filepath.Join(work, "libdvmshadow.so")
 	if err := os.WriteFile(src, source, 0o644); err != nil {
 		return "", err
 	}
