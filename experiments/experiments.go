@@ -38,7 +38,8 @@ type Env struct {
 	// Quick asks for a run of seconds: fewer programs, repetitions, points.
 	Quick bool
 	// Warmup and Reps are the throwaway and counted repetitions of each
-	// measurement (the paper: 3 and 5).
+	// measurement (the paper: 3 and 5). An experiment whose runs are too
+	// long for that may lower them; the metadata records what it used.
 	Warmup, Reps int
 	// Progress gets a line per step; never nil.
 	Progress io.Writer
@@ -150,6 +151,8 @@ func RunAndWrite(ctx context.Context, name string, quick bool, resultsDir string
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
 	md.Seconds = time.Since(md.Started).Seconds()
+	// An experiment may choose its own repetitions (see Env).
+	md.Warmup, md.Reps = env.Warmup, env.Reps
 	dir := filepath.Join(resultsDir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err

@@ -9,6 +9,7 @@ import (
 
 	"dvmlab/experiments"
 	_ "dvmlab/experiments/figures"
+	_ "dvmlab/experiments/shadowexp"
 )
 
 // TestRenderQuickResults draws every figure from quick results, as PNG,
@@ -18,7 +19,7 @@ func TestRenderQuickResults(t *testing.T) {
 		t.Skip("runs the experiments")
 	}
 	res, out := t.TempDir(), t.TempDir()
-	for _, name := range []string{"fig5", "overhead", "fig10", "fig11", "fig6", "fig7", "fig8"} {
+	for _, name := range []string{"fig5", "overhead", "fig10", "fig11", "fig6", "fig7", "fig8", "table1", "table5"} {
 		if _, err := experiments.RunAndWrite(context.Background(), name, true, res, nil); err != nil {
 			t.Fatal(err)
 		}

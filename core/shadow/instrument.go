@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"sort"
 	"sync"
 
 	"dvmlab/core/bytecode"
@@ -801,14 +800,4 @@ func (h *liveHierarchy) IsInterface(name string) (bool, error) {
 		return false, err
 	}
 	return hd.Access.Has(classfile.AccInterface), nil
-}
-
-// sortedKeys is for stable reports.
-func sortedKeys(m map[string]int) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -463,3 +463,52 @@ func TestMethodEntryAndExit(t *testing.T) {
 	}
 	t.Logf("%d methods entered, %d sites woven, %d with unpaired entries", len(x.entry), res.Instrument.Sites, unpaired)
 }
+
+// strings is a hook on println's argument: the Shadow API gives the String
+// its value and its class, parsed from the bytes the JVM loaded.
+type stringsSeen struct {
+	mu     sync.Mutex
+	values []string
+	class  string
+	fields int
+}
+
+func (s *stringsSeen) Name() string { return "strings" }
+func (s *stringsSeen) Hooks() []*shadow.Hook {
+	return []*shadow.Hook{{Name: "println", Scope: "Hello.main",
+		Marker: shadow.Marker{Kind: shadow.Before, Ops: []bytecode.Opcode{bytecode.Invokevirtual}},
+		Args:   []shadow.Arg{{Kind: shadow.StackValue}, {Kind: shadow.SiteID}},
+		Handle: func(e *shadow.Event) {
+			o, _ := e.Args[0].(*shadow.ShadowObject)
+			site := e.Args[1].(*shadow.Site)
+			if o == nil || !strings.HasPrefix(site.Operand, "java/io/PrintStream.println") {
+				return
+			}
+			v, ok := o.StringValue()
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if ok {
+				s.values = append(s.values, v)
+			}
+			s.class = o.Class.Name
+			if f, err := o.Class.File(); err == nil {
+				s.fields = len(f.Fields)
+			}
+		}}}
+}
+func (s *stringsSeen) ObjectFree(*shadow.ShadowObject) {}
+func (s *stringsSeen) ThreadEnd(*shadow.ShadowThread)  {}
+func (s *stringsSeen) VMDeath()                        {}
+
+func TestShadowStringAndClass(t *testing.T) {
+	dir := jvmtest.Javac(t, map[string]string{"Hello.java": `public class Hello { public static void main(String[] a) { System.out.println("hello " + a.length); System.out.println("bye"); } }`})
+	s := &stringsSeen{}
+	var out bytes.Buffer
+	if _, err := shadow.Run(context.Background(), shadow.Config{Analysis: s, Ordering: shadow.PerThread,
+		Java: []string{jvmtest.Tool(t, "java"), "-Xshare:off", "-cp", dir, "Hello"}, Stdout: &out}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(s.values, "|") != "hello 0|bye" || s.class != "java/lang/String" || s.fields < 3 {
+		t.Errorf("strings %q of class %s with %d fields", s.values, s.class, s.fields)
+	}
+}
