@@ -38,7 +38,8 @@ func Terminal(name, resultsDir string, width int) (string, error) {
 }
 
 // mainColumns are the measurements bars are drawn for, in preference order.
-var mainColumns = []string{"classes_per_s", "startup_ms", "median_ms", "uncached_ms", "client_verification_ms", "static_percent", "classes"}
+var mainColumns = []string{"classes_per_s", "startup_ms", "median_ms", "uncached_ms", "client_verification_ms", "static_percent", "classes",
+	"thread_vs_in_process", "shadowvm"}
 
 func writeTable(b *strings.Builder, t experiments.Table, width int) {
 	bar := -1
