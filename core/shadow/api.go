@@ -44,6 +44,8 @@ type Event struct {
 	// and short arrive as int32), *Site, *Method, *Field and *StaticClass
 	// for ids.
 	Args []any
+
+	args [4]any // Args' storage for the usual few: one allocation per event
 }
 
 // ShadowThread is an observed thread.

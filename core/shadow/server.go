@@ -130,7 +130,7 @@ type session struct {
 
 	threads   map[uint64]*ShadowThread
 	classes   map[uint32]*ShadowClass
-	objects   map[uint64]*ShadowObject
+	objects   *objectTable
 	classOfCl *ShadowClass // java/lang/Class, for class objects
 
 	d      *dispatcher
@@ -143,7 +143,7 @@ type session struct {
 
 func newSession(an Analysis, hooks []*Hook, reg *Registry, ordering Ordering) *session {
 	s := &session{an: an, hooks: hooks, reg: reg, ordering: ordering,
-		groups: map[int64]bool{}, threads: map[uint64]*ShadowThread{}, classes: map[uint32]*ShadowClass{}, objects: map[uint64]*ShadowObject{}}
+		groups: map[int64]bool{}, threads: map[uint64]*ShadowThread{}, classes: map[uint32]*ShadowClass{}, objects: newObjectTable()}
 	s.d = newDispatcher(s)
 	return s
 }
@@ -290,11 +290,10 @@ func (s *session) message(kind byte, p []byte) error {
 		var dead []*ShadowObject
 		for i := 0; i < len(p); i += 8 {
 			tag := le.Uint64(p[i:])
-			o := s.objects[tag]
+			o := s.objects.remove(tag)
 			if o == nil {
 				continue // tagged but never sent: the analysis never knew it
 			}
-			delete(s.objects, tag)
 			dead = append(dead, o)
 		}
 		s.stats.Frees += int64(len(dead))
@@ -340,7 +339,7 @@ func (s *session) object(tag uint64) *ShadowObject {
 	if tag == 0 {
 		return nil
 	}
-	if o := s.objects[tag]; o != nil {
+	if o := s.objects.get(tag); o != nil {
 		return o
 	}
 	o := &ShadowObject{ID: tag}
@@ -349,7 +348,7 @@ func (s *session) object(tag uint64) *ShadowObject {
 	} else {
 		o.Class = s.classes[uint32(tag&classMask)]
 	}
-	s.objects[tag] = o
+	s.objects.put(tag, o)
 	s.stats.Objects++
 	return o
 }
@@ -379,7 +378,8 @@ func (s *session) events(p []byte, t *ShadowThread, group int64) error {
 			return &protocolError{fmt.Sprintf("event of unknown hook %d", hid)}
 		}
 		h := s.hooks[hid]
-		ev := &Event{Hook: h, Thread: th, Args: make([]any, 0, len(h.Args))}
+		ev := &Event{Hook: h, Thread: th}
+		ev.Args = ev.args[:0]
 		for {
 			if len(p) == 0 {
 				return &protocolError{"event not terminated"}
@@ -389,7 +389,7 @@ func (s *session) events(p []byte, t *ShadowThread, group int64) error {
 			if typ == 0 {
 				break
 			}
-			size := map[byte]int{'O': 8, 'I': 4, 'J': 8, 'F': 4, 'D': 8, 'Z': 1}[typ]
+			size := argSize(typ)
 			if size == 0 || len(p) < size {
 				return &protocolError{fmt.Sprintf("argument of type %q", typ)}
 			}
@@ -432,11 +432,24 @@ func (s *session) events(p []byte, t *ShadowThread, group int64) error {
 	return nil
 }
 
+// argSize is the wire size of an argument of type typ, 0 if unknown.
+func argSize(typ byte) int {
+	switch typ {
+	case 'O', 'J', 'D':
+		return 8
+	case 'I', 'F':
+		return 4
+	case 'Z':
+		return 1
+	}
+	return 0
+}
+
 // dispatcher runs analysis methods under the ordering model.
 type dispatcher struct {
 	s       *session
-	queues  map[uint64]chan []func()
-	pending map[uint64][]func()
+	queues  map[uint64]chan []item
+	pending map[uint64][]item
 	wg      sync.WaitGroup
 	// retired are the done channels of queues closed at their thread's
 	// end whose dispatchers may still be running; barriers wait for them.
@@ -445,7 +458,7 @@ type dispatcher struct {
 }
 
 func newDispatcher(s *session) *dispatcher {
-	return &dispatcher{s: s, queues: map[uint64]chan []func(){}, pending: map[uint64][]func(){}, done: map[uint64]chan struct{}{}}
+	return &dispatcher{s: s, queues: map[uint64]chan []item{}, pending: map[uint64][]item{}, done: map[uint64]chan struct{}{}}
 }
 
 // key picks the queue of an event.
@@ -464,8 +477,27 @@ func (d *dispatcher) key(t *ShadowThread, group int64) uint64 {
 
 func (d *dispatcher) event(ev *Event, group int64) {
 	k := d.key(ev.Thread, group)
-	h := ev.Hook
-	d.pending[k] = append(d.pending[k], func() { d.s.safely(h.Name, func() { h.Handle(ev) }) })
+	d.pending[k] = append(d.pending[k], item{ev: ev})
+}
+
+// item is one piece of a dispatcher's work: an event for its hook's
+// Handle, or a function (a lifecycle notification, a barrier).
+type item struct {
+	ev *Event
+	fn func()
+}
+
+func (d *dispatcher) run(it item) {
+	if it.fn != nil {
+		it.fn()
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			d.s.safely(it.ev.Hook.Name, func() { panic(r) })
+		}
+	}()
+	it.ev.Hook.Handle(it.ev)
 }
 
 // flush hands the pending work to the queues, starting a dispatcher for
@@ -474,7 +506,7 @@ func (d *dispatcher) flush() {
 	for k, work := range d.pending {
 		q := d.queues[k]
 		if q == nil {
-			q = make(chan []func(), 256)
+			q = make(chan []item, 256)
 			d.queues[k] = q
 			done := make(chan struct{})
 			d.done[k] = done
@@ -483,8 +515,8 @@ func (d *dispatcher) flush() {
 				defer d.wg.Done()
 				defer close(done)
 				for batch := range q {
-					for _, f := range batch {
-						f()
+					for _, it := range batch {
+						d.run(it)
 					}
 				}
 			}()
@@ -500,7 +532,7 @@ func (d *dispatcher) barrier() {
 	var wg sync.WaitGroup
 	for _, q := range d.queues {
 		wg.Add(1)
-		q <- []func(){wg.Done}
+		q <- []item{{fn: wg.Done}}
 	}
 	wg.Wait()
 	for _, done := range d.retired {
@@ -521,14 +553,14 @@ func (d *dispatcher) lifecycle(t *ShadowThread, f func()) {
 			f()
 			return
 		}
-		q <- []func(){f}
+		q <- []item{{fn: f}}
 	case d.s.ordering == PerThread && t != nil:
 		q := d.queues[t.ID]
 		if q == nil {
 			f()
 			return
 		}
-		q <- []func(){f}
+		q <- []item{{fn: f}}
 		close(q) // the thread's id is never used again
 		delete(d.queues, t.ID)
 		d.retired = append(d.retired, d.done[t.ID])

@@ -40,9 +40,11 @@ type Alloc struct {
 	counts map[allocKey]int64
 }
 
+// allocKey counts by the class itself, not its name, so that counting
+// hashes two pointers; Rows names them.
 type allocKey struct {
 	site  *shadow.Site
-	class string
+	class *shadow.ShadowClass // nil: the class the instruction names
 }
 
 // Name implements shadow.Analysis.
@@ -67,15 +69,15 @@ func (a *Alloc) onAlloc(e *shadow.Event) {
 	if site == nil {
 		return
 	}
-	class := site.Operand
-	if obj != nil && obj.Class != nil {
-		class = obj.Class.Name
+	k := allocKey{site: site}
+	if obj != nil {
+		k.class = obj.Class
 	}
 	a.mu.Lock()
 	if a.counts == nil {
 		a.counts = map[allocKey]int64{}
 	}
-	a.counts[allocKey{site, class}]++
+	a.counts[k]++
 	a.mu.Unlock()
 }
 
@@ -87,7 +89,7 @@ func (a *Alloc) Counts(counts []int64, reg *shadow.Registry) {
 	a.counts = map[allocKey]int64{}
 	for id, n := range counts {
 		if s := reg.Site(id); s != nil && n > 0 {
-			a.counts[allocKey{s, s.Operand}] += n
+			a.counts[allocKey{site: s}] += n
 		}
 	}
 }
@@ -112,9 +114,18 @@ type AllocRow struct {
 func (a *Alloc) Rows() []AllocRow {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := make([]AllocRow, 0, len(a.counts))
+	// Classes of one name from several loaders make one row.
+	byName := map[[2]string]int64{}
 	for k, n := range a.counts {
-		out = append(out, AllocRow{Site: k.site.String(), Class: k.class, Count: n})
+		class := k.site.Operand
+		if k.class != nil {
+			class = k.class.Name
+		}
+		byName[[2]string{k.site.String(), class}] += n
+	}
+	out := make([]AllocRow, 0, len(byName))
+	for k, n := range byName {
+		out = append(out, AllocRow{Site: k[0], Class: k[1], Count: n})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Site != out[j].Site {
