@@ -89,7 +89,8 @@ cp "$SPEC" "$work/e.lex"
   java -Xshare:off -cp "$JAR" JLex.Main e.lex >/dev/null)
 cmp -s "$work/a.lex.java" "$work/e.lex.java" && echo "the lexer generated under analysis is identical"
 echo "busiest allocation sites (site,class,count):"
-tail -n +2 "$work/allocs.csv" | sort -t, -k3 -n -r | head -5
+tail -n +2 "$work/allocs.csv" | sort -t, -k3 -n -r > "$work/busiest.csv"   # head on the pipe would kill sort (pipefail)
+head -5 "$work/busiest.csv"
 echo "the same events replayed offline under per-group ordering:"
 "$DVM" shadow replay --ordering group --csv "$work/replay.csv" "$work/run.shlog"
 cmp -s "$work/allocs.csv" "$work/replay.csv" && echo "identical table"
