@@ -232,7 +232,7 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		} else {
 			owner, name, desc = pool.MemberRef(uint16(in.Index))
 		}
-		slots, ret, err := argSlots(desc)
+		slots, ret, err := ArgSlots(desc)
 		if err != nil {
 			return false, a.fail(in.Offset, "%s #%d: %v", op, in.Index, err)
 		}

@@ -150,9 +150,9 @@ func methodArgs(desc string) (args []VType, ret VType, err error) {
 	return args, ret, err
 }
 
-// argSlots is methodArgs for the interpreter, which needs only how many
-// stack slots the arguments take; it allocates nothing.
-func argSlots(desc string) (slots int, ret VType, err error) {
+// ArgSlots is how many stack slots the arguments of a method descriptor
+// take, and its return type; it allocates nothing.
+func ArgSlots(desc string) (slots int, ret VType, err error) {
 	ret, err = walkDesc(desc, func(arg string) {
 		slots++
 		if arg == "J" || arg == "D" {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sync"
 
 	"dvmlab/core/bytecode"
@@ -208,6 +209,10 @@ type weaver struct {
 	c  *classfile.Class
 	sc *StaticClass
 	fc *bytecode.FrameComputer
+	// The original instructions of the method under way, and their
+	// positions by offset.
+	insns []bytecode.Instruction
+	at    map[int]int
 }
 
 type point struct {
@@ -261,9 +266,14 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 			return 0, err
 		}
 	}
+	w.insns = insns
+	w.at = make(map[int]int, len(insns))
 	next := map[int]int{} // offset -> next instruction's offset
-	for i := 0; i+1 < len(insns); i++ {
-		next[insns[i].Offset] = insns[i+1].Offset
+	for i, in := range insns {
+		w.at[in.Offset] = i
+		if i+1 < len(insns) {
+			next[in.Offset] = insns[i+1].Offset
+		}
 	}
 	meth := w.in.reg.addMethod(c.Name(), name, desc)
 	ed, err := bytecode.NewEditor(c, m)
@@ -336,7 +346,7 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 			}
 		case Before, After:
 			for _, in := range insns {
-				if !hasOp(h.Marker.Ops, in.Op) {
+				if !slices.Contains(h.Marker.Ops, in.Op) {
 					continue
 				}
 				off := in.Offset
@@ -406,15 +416,6 @@ func stackAt(stacks map[int][]bytecode.VType, need bool, off int) ([]bytecode.VT
 	return s, ok
 }
 
-func hasOp(ops []bytecode.Opcode, op bytecode.Opcode) bool {
-	for _, o := range ops {
-		if o == op {
-			return true
-		}
-	}
-	return false
-}
-
 // operand names what an instruction creates or touches, for sites.
 func (w *weaver) operand(in bytecode.Instruction) string {
 	p := &w.c.Pool
@@ -459,7 +460,10 @@ func initsOf(insns []bytecode.Instruction, stacks map[int][]bytecode.VType, pool
 		if !ok {
 			continue
 		}
-		argSlots := argSlotCount(desc)
+		argSlots, _, err := bytecode.ArgSlots(desc)
+		if err != nil {
+			continue
+		}
 		r := len(st) - 1 - argSlots
 		if r < 1 || st[r].Kind != bytecode.KUninit || int(st[r].Offset) != off {
 			continue
@@ -472,34 +476,6 @@ func initsOf(insns []bytecode.Instruction, stacks map[int][]bytecode.VType, pool
 		}
 	}
 	return out
-}
-
-func argSlotCount(desc string) int {
-	n := 0
-	for i := 1; i < len(desc) && desc[i] != ')'; i++ {
-		switch desc[i] {
-		case 'J', 'D':
-			n += 2
-		case 'L':
-			for desc[i] != ';' {
-				i++
-			}
-			n++
-		case '[':
-			for desc[i] == '[' {
-				i++
-			}
-			if desc[i] == 'L' {
-				for desc[i] != ';' {
-					i++
-				}
-			}
-			n++
-		default:
-			n++
-		}
-	}
-	return n
 }
 
 // value is one operand-stack value: its type and first slot.
@@ -549,10 +525,11 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 		case ClassID:
 			return w.sc.ID, true
 		case FieldID:
-			if s.Operand == "" {
+			i, ok := w.at[s.Offset]
+			if !ok || !isFieldOp(w.insns[i].Op) {
 				return 0, false
 			}
-			owner, name, desc := p.MemberRef(uint16(w.insnIndex(m, s.Offset)))
+			owner, name, desc := p.MemberRef(uint16(w.insns[i].Index))
 			return w.in.reg.field(owner, name, desc).ID, true
 		}
 		return 0, false
@@ -690,21 +667,6 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 		return nil, "", err
 	}
 	return append(code, end), "", nil
-}
-
-// insnIndex returns the constant-pool index operand of the original
-// instruction at off.
-func (w *weaver) insnIndex(m *classfile.Member, off int) int {
-	insns, err := bytecode.Decode(m.Code().Code)
-	if err != nil {
-		return 0
-	}
-	for _, in := range insns {
-		if in.Offset == off {
-			return in.Index
-		}
-	}
-	return 0
 }
 
 // sendable reports whether a value of type t may be passed to a method:

@@ -204,14 +204,19 @@ func (s *session) death() error {
 func (s *session) safely(what string, f func()) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.mu.Lock()
-			if len(s.stats.Panics) < 100 {
-				s.stats.Panics = append(s.stats.Panics, fmt.Sprintf("%s: %v", what, r))
-			}
-			s.mu.Unlock()
+			s.panicked(what, r)
 		}
 	}()
 	f()
+}
+
+// panicked records an analysis method's panic; the server goes on.
+func (s *session) panicked(what string, r any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.stats.Panics) < 100 {
+		s.stats.Panics = append(s.stats.Panics, fmt.Sprintf("%s: %v", what, r))
+	}
 }
 
 func (s *session) message(kind byte, p []byte) error {
@@ -492,9 +497,10 @@ func (d *dispatcher) run(it item) {
 		it.fn()
 		return
 	}
+	// Not safely: a closure per event costs more than the event.
 	defer func() {
 		if r := recover(); r != nil {
-			d.s.safely(it.ev.Hook.Name, func() { panic(r) })
+			d.s.panicked(it.ev.Hook.Name, r)
 		}
 	}()
 	it.ev.Hook.Handle(it.ev)
