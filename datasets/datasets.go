@@ -282,55 +282,70 @@ func (cfg RunConfig) JavaPath() (string, error) {
 	return exec.LookPath("java")
 }
 
+// Command checks that p is installed, sets up the workload's inputs in
+// workDir (created if need be) and returns the java command Run runs there:
+// its class path, environment and standard input. Tools that start the JVM
+// their own way (ShadowVM runs it under its agent) take its Args, Dir, Env
+// and Stdin. done closes the input.
+func (p Program) Command(ctx context.Context, cfg RunConfig, workDir string) (cmd *exec.Cmd, done func(), err error) {
+	java, err := cfg.JavaPath()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: no java launcher (set RunConfig.Java or JAVA_HOME): %v", p.Name, err)
+	}
+	if workDir, err = filepath.Abs(workDir); err != nil {
+		return nil, nil, fmt.Errorf("%s: work directory: %v", p.Name, err)
+	}
+	for _, f := range p.required() {
+		if _, err := os.Stat(f); err != nil {
+			return nil, nil, fmt.Errorf("%s: %s is missing (install Debian package %s and its dependencies): %v", p.Name, f, p.Package, err)
+		}
+	}
+	if err := p.ensureDriver(); err != nil {
+		return nil, nil, err
+	}
+	for _, j := range p.Classpath(cfg) {
+		if _, err := os.Stat(j); err != nil {
+			return nil, nil, fmt.Errorf("%s: class path entry %s: %v", p.Name, j, err)
+		}
+	}
+	if err := p.prepare(workDir); err != nil {
+		return nil, nil, fmt.Errorf("%s: preparing %s: %v", p.Name, workDir, err)
+	}
+	cmd = exec.CommandContext(ctx, java, p.JavaArgs(cfg, workDir)...)
+	cmd.Dir = workDir
+	cmd.Env = childEnv()
+	cmd.WaitDelay = 10 * time.Second
+	done = func() {}
+	if p.Stdin != "" {
+		f, err := os.Open(filepath.Join(workDir, p.Stdin))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: standard input: %v", p.Name, err)
+		}
+		cmd.Stdin = f
+		done = func() { f.Close() }
+	}
+	return cmd, done, nil
+}
+
 // Run sets up the workload's inputs in workDir (created if need be), runs
 // the program there, and collects its output. An earlier run's outputs in
 // workDir are removed first, so a directory can be reused. The error names
 // the program and what failed; a non-zero exit includes the end of stderr.
 func (p Program) Run(ctx context.Context, cfg RunConfig, workDir string) (*Output, error) {
-	java, err := cfg.JavaPath()
-	if err != nil {
-		return nil, fmt.Errorf("%s: no java launcher (set RunConfig.Java or JAVA_HOME): %v", p.Name, err)
-	}
-	if workDir, err = filepath.Abs(workDir); err != nil {
-		return nil, fmt.Errorf("%s: work directory: %v", p.Name, err)
-	}
-	for _, f := range p.required() {
-		if _, err := os.Stat(f); err != nil {
-			return nil, fmt.Errorf("%s: %s is missing (install Debian package %s and its dependencies): %v", p.Name, f, p.Package, err)
-		}
-	}
-	if err := p.ensureDriver(); err != nil {
-		return nil, err
-	}
-	for _, j := range p.Classpath(cfg) {
-		if _, err := os.Stat(j); err != nil {
-			return nil, fmt.Errorf("%s: class path entry %s: %v", p.Name, j, err)
-		}
-	}
-	if err := p.prepare(workDir); err != nil {
-		return nil, fmt.Errorf("%s: preparing %s: %v", p.Name, workDir, err)
-	}
-
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, java, p.JavaArgs(cfg, workDir)...)
-	cmd.Dir = workDir
-	cmd.Env = childEnv()
-	cmd.WaitDelay = 10 * time.Second
+	cmd, done, err := p.Command(ctx, cfg, workDir)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	java, workDir := cmd.Path, cmd.Dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if p.Stdin != "" {
-		f, err := os.Open(filepath.Join(workDir, p.Stdin))
-		if err != nil {
-			return nil, fmt.Errorf("%s: standard input: %v", p.Name, err)
-		}
-		defer f.Close()
-		cmd.Stdin = f
-	}
 	start := time.Now()
 	err = cmd.Run()
 	elapsed := time.Since(start)

@@ -42,6 +42,7 @@ type Config struct {
 	// Java is the command: the java launcher, then its arguments.
 	Java           []string
 	Dir            string
+	Env            []string // nil: this process's
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// JavaHome is the JDK whose headers the agent is built against and
@@ -202,7 +203,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	// tag is turned off so the program's output stays its own.
 	args := append([]string{"-agentpath:" + lib + "=" + opts, "-Xlog:jni+resolve=off"}, cfg.Java[1:]...)
 	cmd := exec.CommandContext(ctx, cfg.Java[0], args...)
-	cmd.Dir = cfg.Dir
+	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	start := time.Now()
 	runErr := cmd.Run()

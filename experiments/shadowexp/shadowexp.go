@@ -8,9 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -63,37 +61,26 @@ var (
 
 // run runs p once in mode m, with extra JVM flags, and returns the JVM's
 // wall time and, for analysed runs, the number of allocations counted.
+// Every mode starts the command datasets builds (class path, environment,
+// input), so only the agent differs.
 func run(ctx context.Context, p datasets.Program, m mode, work string, flags ...string) (time.Duration, int64, error) {
-	if err := p.Prepare(work); err != nil {
-		return 0, 0, err
+	cfg := datasets.RunConfig{JVMFlags: append([]string{"-Xshare:off"}, flags...)}
+	if !m.shadow {
+		out, err := p.Run(ctx, cfg, work)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s %s: %v", p.Name, m.name, err)
+		}
+		return out.Elapsed, 0, nil
 	}
-	java, err := (datasets.RunConfig{}).JavaPath()
+	cmd, done, err := p.Command(ctx, cfg, work)
 	if err != nil {
 		return 0, 0, err
 	}
-	args := p.JavaArgs(datasets.RunConfig{JVMFlags: append([]string{"-Xshare:off"}, flags...)}, work)
+	defer done()
 	var out, errb bytes.Buffer
-	var stdin io.Reader
-	if p.Stdin != "" {
-		f, err := os.Open(filepath.Join(work, p.Stdin))
-		if err != nil {
-			return 0, 0, err
-		}
-		defer f.Close()
-		stdin = f
-	}
-	if !m.shadow {
-		start := time.Now()
-		cmd := execCommand(ctx, java, args, work, &out, &errb)
-		cmd.Stdin = stdin
-		if err := cmd.Run(); err != nil {
-			return 0, 0, fmt.Errorf("%s %s: %v\n%s", p.Name, m.name, err, tail(errb.String()))
-		}
-		return time.Since(start), 0, nil
-	}
 	a := &analyses.Alloc{}
 	res, err := shadow.Run(ctx, shadow.Config{Analysis: a, Ordering: m.ordering, InProcess: m.inProcess,
-		Java: append([]string{java}, args...), Dir: work, Stdin: stdin, Stdout: &out, Stderr: &errb})
+		Java: append([]string{cmd.Path}, cmd.Args[1:]...), Dir: cmd.Dir, Env: cmd.Env, Stdin: cmd.Stdin, Stdout: &out, Stderr: &errb})
 	if err != nil {
 		return 0, 0, fmt.Errorf("%s %s: %v", p.Name, m.name, err)
 	}
@@ -185,11 +172,4 @@ func table5(ctx context.Context, env *experiments.Env) ([]experiments.Table, err
 			ratio(inProcess.name, plain.name), ratio(perThread.name, plain.name), allocs)
 	}
 	return []experiments.Table{t}, nil
-}
-
-func execCommand(ctx context.Context, java string, args []string, dir string, stdout, stderr io.Writer) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, java, args...)
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	return cmd
 }
