@@ -426,18 +426,21 @@ func (a *analyzer) flow(init *frame) error {
 		queued[i] = false
 		cur.locals = append(cur.locals[:0], a.in[i].locals...)
 		cur.stack = append(cur.stack[:0], a.in[i].stack...)
-		first := true
+		// fresh: the locals differ from those the previous instruction's
+		// handlers saw (a block's entry, or after a store or an <init>).
+		fresh := true
 		for {
 			in := &a.insns[i]
 			a.reached[i] = true
-			// Handlers see the locals before every instruction they cover;
-			// unchanged locals need merging only where a range begins.
+			// Handlers see the locals before every instruction they cover
+			// (JVMS §4.10.1.6); unchanged locals need merging only where a
+			// range begins.
 			var handlers []int
 			if a.handlersOf != nil {
 				handlers = a.handlersOf[i]
 			}
 			for _, hi := range handlers {
-				if first || i == 0 || !a.covers(hi, i-1) {
+				if fresh || i == 0 || !a.covers(hi, i-1) {
 					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
 					if err != nil {
 						return err
@@ -445,13 +448,18 @@ func (a *analyzer) flow(init *frame) error {
 					push(idx, changed)
 				}
 			}
-			first = false
 			localsChanged, err := a.execute(i, cur)
 			if err != nil {
 				return err
 			}
-			if localsChanged {
-				// ...and the locals after it, e.g. after a store.
+			fresh = localsChanged
+			if localsChanged && !isStore(in.Op) {
+				// ...and the locals after it where HotSpot's type checker
+				// looks at those: after an <init> call. A store's handlers
+				// see only the locals before it (HotSpot checks stores
+				// first, JVMS §4.10.1.6 does so for all); the value stored
+				// reaches a handler only through the next instruction, if
+				// that is still in its range.
 				for _, hi := range handlers {
 					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
 					if err != nil {
