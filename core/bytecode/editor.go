@@ -2,6 +2,7 @@ package bytecode
 
 import (
 	"fmt"
+	"maps"
 
 	"dvmlab/core/classfile"
 )
@@ -490,35 +491,25 @@ func (e *Editor) Commit(fc *FrameComputer) (*FrameResult, error) {
 	}
 	var declared map[int]*frame
 	if e.keep && e.c.Major >= 50 {
-		orig, err := declaredFrames(e.c, e.m, e.code)
+		orig, err := e.movedFrames()
 		if err != nil {
-			return nil, fmt.Errorf("%s: StackMapTable: %w", e.where(), err)
+			return nil, err
 		}
 		if len(orig) > 0 || e.guardAt != nil {
 			declared = map[int]*frame{}
 		}
-		moved := func(vs []VType) []VType {
-			out := append([]VType(nil), vs...)
-			for i, v := range out {
-				if v.Kind == KUninit {
-					if l := e.at[int(v.Offset)]; l != nil {
-						out[i].Offset = int32(l.offset)
-					}
-				}
-			}
-			return out
-		}
-		for off, f := range orig {
-			l := e.at[off]
-			if l == nil {
-				return nil, fmt.Errorf("%s: StackMapTable frame at %d is not at an instruction", e.where(), off)
-			}
-			declared[l.offset] = &frame{locals: moved(f.locals), stack: moved(f.stack)}
-		}
+		maps.Copy(declared, orig)
 		if e.guardAt != nil {
 			// The guard uses no local: declaring them all top spares the
 			// JVM any assignability check against the method's locals.
 			declared[e.guardAt.offset] = &frame{stack: []VType{ref("java/lang/Throwable")}}
+		}
+	} else if e.c.Major >= 50 {
+		// The compiler's frames, moved with the code, name the types where
+		// a merge needs a class outside the hierarchy (see FrameComputer).
+		fc.hints = func() map[int]*frame {
+			orig, _ := e.movedFrames()
+			return orig
 		}
 	}
 	code, err := Encode(insns)
@@ -529,6 +520,36 @@ func (e *Editor) Commit(fc *FrameComputer) (*FrameResult, error) {
 	fc.declared = declared
 	e.remapTables()
 	return fc.Compute(e.m)
+}
+
+// movedFrames is the method's StackMapTable as it stood before the edit,
+// each frame at its instruction's new offset, uninitialized types naming
+// their new instructions' new offsets.
+func (e *Editor) movedFrames() (map[int]*frame, error) {
+	orig, err := declaredFrames(e.c, e.m, e.code)
+	if err != nil {
+		return nil, fmt.Errorf("%s: StackMapTable: %w", e.where(), err)
+	}
+	moved := func(vs []VType) []VType {
+		out := append([]VType(nil), vs...)
+		for i, v := range out {
+			if v.Kind == KUninit {
+				if l := e.at[int(v.Offset)]; l != nil {
+					out[i].Offset = int32(l.offset)
+				}
+			}
+		}
+		return out
+	}
+	out := make(map[int]*frame, len(orig))
+	for off, f := range orig {
+		l := e.at[off]
+		if l == nil {
+			return nil, fmt.Errorf("%s: StackMapTable frame at %d is not at an instruction", e.where(), off)
+		}
+		out[l.offset] = &frame{locals: moved(f.locals), stack: moved(f.stack)}
+	}
+	return out, nil
 }
 
 func (e *Editor) remapTables() {

@@ -213,7 +213,7 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 			}
 			r.Inserted += fr.Frames
 			for _, n := range fr.Missing {
-				r.Notes = append(r.Notes, "hierarchy: "+n+" not found; merged as java/lang/Object")
+				r.Notes = append(r.Notes, "hierarchy: "+n+" not found; merged as the original frame declared")
 			}
 		}
 		r.Elapsed = time.Since(t)
