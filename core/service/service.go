@@ -169,6 +169,10 @@ type Result struct {
 	Parse   time.Duration
 	Write   time.Duration
 	BytesIn int // the class as it came; len(Out) is what left
+	// Refused is why the JVM will not load the class (a ClassFormatError):
+	// such a class is passed through unchanged, so that the client refuses
+	// it exactly as it would the original. nil for a class that loads.
+	Refused error
 }
 
 // Process parses data once, runs the services in order and writes the class once.
@@ -186,6 +190,12 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Class: c.Name(), Parse: time.Since(t0), BytesIn: len(data)}
+	if e := classfile.Check(c); e != nil {
+		// Rewriting a class the JVM refuses could only change why, or make
+		// it load: pass it through as it is.
+		res.Refused, res.Out = e, data
+		return res, nil
+	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
 	for i, s := range p.Services {
 		if stages >= 0 && i >= stages {
