@@ -196,6 +196,10 @@ func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 		px.serveRuntime(w, r)
 		return
 	}
+	if r.URL.Path == "/runtime.jar" {
+		px.serveRuntimeJar(w, r)
+		return
+	}
 	if r.URL.Path != "/handshake" {
 		http.Error(w, "unknown proxy service "+r.URL.Path, http.StatusNotFound)
 		return
@@ -238,6 +242,23 @@ func (px *Proxy) serveRuntime(w http.ResponseWriter, r *http.Request) {
 	px.logf("session %s: runtime class %s", r.Header.Get(SessionHeader), name)
 	w.Header().Set("Content-Type", "application/java-vm")
 	w.Write(data)
+}
+
+// serveRuntimeJar hands out the whole runtime but the launcher as one jar,
+// signed beside it like an application's jar, for a launcher that puts it
+// on the boot class path.
+func (px *Proxy) serveRuntimeJar(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := dvmruntime.WriteServedJar(&buf); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if px.Signer != nil {
+		w.Header().Set(SignatureHeader, px.Signer.SignBytes(buf.Bytes()))
+	}
+	px.logf("session %s: runtime jar", r.Header.Get(SessionHeader))
+	w.Header().Set("Content-Type", "application/java-archive")
+	w.Write(buf.Bytes())
 }
 
 // rewriteClass runs the pipeline. A class that is not a class file is
