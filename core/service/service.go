@@ -6,6 +6,7 @@ package service
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -206,7 +207,11 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		if err == nil {
 			return res, nil
 		}
-		if failed < 0 {
+		var miss *bytecode.MissingClassesError
+		if failed < 0 || errors.As(err, &miss) {
+			// Classes missing from the hierarchy are no method's limit:
+			// the caller can supply them (--classpath, the origin) and
+			// run again, so the class fails naming them.
 			return nil, err
 		}
 		key := p.blame(data, skips, failed, c, err)
