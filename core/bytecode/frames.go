@@ -204,7 +204,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 		res.DeadBlocks = dead
 	}
 	a.code.MaxStack = uint16(a.maxStack)
-	a.code.MaxLocals = uint16(a.maxLocals)
+	a.setMaxLocals()
 	res.MaxStack, res.MaxLocals = a.maxStack, a.maxLocals
 	// Drop any existing table; the old verifier ignores it, the new needs ours.
 	a.dropStackMapTable()
@@ -249,7 +249,7 @@ func (a *analyzer) runStraight(init *frame) (*FrameResult, error) {
 		}
 	}
 	a.code.MaxStack = uint16(a.maxStack)
-	a.code.MaxLocals = uint16(a.maxLocals)
+	a.setMaxLocals()
 	// One block has no frames; a table left over from before would be wrong.
 	a.dropStackMapTable()
 	res := &FrameResult{MaxStack: a.maxStack, MaxLocals: a.maxLocals}

@@ -132,6 +132,10 @@ func Class(c *classfile.Class, h bytecode.Hierarchy) (res *Result) {
 	}
 	for _, m := range c.Methods {
 		res.Methods++
+		if err := v.stackMapFormat(m); err != nil {
+			res.Err = err
+			return res
+		}
 		if err := v.methodCheck(m); err != nil {
 			res.Err = err
 			return res
@@ -210,11 +214,40 @@ func (v *verifier) fail(off int, format string, args ...any) *Error {
 	return &Error{Class: v.c.Name(), Method: v.method, Offset: off, Reason: fmt.Sprintf(format, args...)}
 }
 
-// class checks the class itself: JVMS §4.8 format checks beyond what
-// parsing enforces, and what it assumes of its superclass and interfaces.
+// stackMapFormat rejects a method whose StackMapTable does not decode, in a
+// class of version 51 or later: HotSpot's type checker reads the table and
+// throws VerifyError. At version 50 the same failure makes HotSpot fall back
+// to type inference, which ignores the table (the method is checked as if it
+// had none), and below 50 the table is never read. An empty attribute is no
+// table at all to HotSpot. See JVMS §4.10.1, §4.7.4.
+func (v *verifier) stackMapFormat(m *classfile.Member) *Error {
+	code := m.Code()
+	if code == nil || v.c.Major < 51 {
+		return nil
+	}
+	for _, a := range code.Attributes {
+		if raw, ok := a.(*classfile.RawAttribute); ok && raw.AttrName == classfile.AttrStackMapTable && len(raw.Info) > 0 && raw.Malformed() != nil {
+			c := v.c
+			return &Error{Class: c.Name(), Method: c.MemberName(m) + c.MemberDesc(m), Offset: -1,
+				Reason: "StackMapTable format error: " + raw.Malformed().Error()}
+		}
+	}
+	return nil
+}
+
+// class checks the class itself: the JVMS §4.8 format checks HotSpot makes
+// while parsing (classfile.Check), and what the class assumes of its
+// superclass and interfaces.
 func (v *verifier) class() *Error {
 	c := v.c
 	pool := &c.Pool
+	if err := classfile.Check(c); err != nil {
+		kind := "ClassFormatError"
+		if err.Unsupported {
+			kind = "UnsupportedClassVersionError"
+		}
+		return v.fail(-1, "format (%s): %v", kind, err)
+	}
 	if _, err := pool.Lookup(c.This, classfile.TagClass); err != nil {
 		return v.fail(-1, "this_class: %v", err)
 	}
