@@ -102,9 +102,9 @@ type frameDomain struct {
 	lenient bool
 }
 
-func (d *frameDomain) Strict() bool                 { return false }
+func (d *frameDomain) Strict() bool                   { return false }
 func (d *frameDomain) Assignable(from, to VType) bool { return true }
-func (d *frameDomain) Refers(Reference)             {}
+func (d *frameDomain) Refers(Reference)               {}
 
 func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	t, ok, err := d.lat.Merge(x, y)

@@ -236,4 +236,3 @@ func countDims(n string) int {
 	}
 	return d
 }
-
