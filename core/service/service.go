@@ -207,11 +207,13 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		if err == nil {
 			return res, nil
 		}
+		// Missing classes are not the method's fault: the caller can supply
+		// them (the proxy fetches them from the origin) and try again.
 		var miss *bytecode.MissingClassesError
 		if failed < 0 || errors.As(err, &miss) {
-			// Classes missing from the hierarchy are no method's limit:
-			// the caller can supply them (--classpath, the origin) and
-			// run again, so the class fails naming them.
+			if failed >= 0 {
+				err = fmt.Errorf("%s: service %s: %w", c.Name(), p.Services[failed].Name(), err)
+			}
 			return nil, err
 		}
 		key := p.blame(data, skips, failed, c, err)
