@@ -216,23 +216,20 @@ func (v *verifier) fail(off int, format string, args ...any) *Error {
 	return &Error{Class: v.c.Name(), Method: v.method, Offset: off, Reason: fmt.Sprintf(format, args...)}
 }
 
-// stackMapFormat rejects a method whose StackMapTable does not decode, in a
-// class of version 51 or later: HotSpot's type checker reads the table and
-// throws VerifyError. At version 50 the same failure makes HotSpot fall back
-// to type inference, which ignores the table (the method is checked as if it
-// had none), and below 50 the table is never read. An empty attribute is no
-// table at all to HotSpot. See JVMS §4.10.1, §4.7.4.
+// stackMapFormat reads the method's StackMapTable as HotSpot's reader does
+// (classfile.CheckStackMap). From version 51 a table the reader stops on is
+// a VerifyError; at version 50 it makes HotSpot fall back to type inference,
+// which ignores the table, as methodCheck does. (A table the reader throws
+// ClassFormatError on was refused by classfile.Check already.) Below 50 the
+// table is never read. See JVMS §4.10.1.
 func (v *verifier) stackMapFormat(m *classfile.Member) *Error {
 	code := m.Code()
 	if code == nil || v.c.Major < 51 {
 		return nil
 	}
-	for _, a := range code.Attributes {
-		if raw, ok := a.(*classfile.RawAttribute); ok && raw.AttrName == classfile.AttrStackMapTable && len(raw.Info) > 0 && raw.Malformed() != nil {
-			c := v.c
-			return &Error{Class: c.Name(), Method: c.MemberName(m) + c.MemberDesc(m), Offset: -1,
-				Reason: "StackMapTable format error: " + raw.Malformed().Error()}
-		}
+	if e := classfile.CheckStackMap(v.c, m, code); e != nil {
+		c := v.c
+		return &Error{Class: c.Name(), Method: c.MemberName(m) + c.MemberDesc(m), Offset: -1, Reason: e.Error()}
 	}
 	return nil
 }
