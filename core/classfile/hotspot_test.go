@@ -265,7 +265,7 @@ func matrixClasses(t testing.TB) []matrixClass {
 				data: buildStackMap(t, name, ver, unhex(t, sh.hex))})
 		}
 	}
-	return out
+	return append(out, poolClasses(t)...)
 }
 
 // writeJar keeps the matrix's classes for other packages' tests (the

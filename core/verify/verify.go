@@ -308,13 +308,8 @@ func (v *verifier) class() *Error {
 	type key struct{ name, desc string }
 	seen := map[key]bool{}
 	for _, f := range c.Fields {
+		// Names and descriptors passed classfile.Check.
 		name, desc := c.MemberName(f), c.MemberDesc(f)
-		if !validUnqualified(name) {
-			return v.fail(-1, "field name %q is not valid", name)
-		}
-		if _, err := fieldType(desc); err != nil {
-			return v.fail(-1, "field %s: %v", name, err)
-		}
 		if seen[key{name, desc}] {
 			return v.fail(-1, "duplicate field %s %s", name, desc)
 		}
@@ -327,16 +322,6 @@ func (v *verifier) class() *Error {
 	seen = map[key]bool{}
 	for _, m := range c.Methods {
 		name, desc := c.MemberName(m), c.MemberDesc(m)
-		if name != "<init>" && name != "<clinit>" && !validUnqualified(name) {
-			return v.fail(-1, "method name %q is not valid", name)
-		}
-		_, ret, err := methodType(desc)
-		if err != nil {
-			return v.fail(-1, "method %s: %v", name, err)
-		}
-		if (name == "<init>" || name == "<clinit>") && ret != top {
-			return v.fail(-1, "%s must return void", name)
-		}
 		if seen[key{name, desc}] {
 			return v.fail(-1, "duplicate method %s%s", name, desc)
 		}
@@ -376,22 +361,12 @@ func checkMemberFlags(a classfile.AccessFlags, iface, method bool) string {
 	return ""
 }
 
-// validUnqualified: JVMS §4.2.2, no . ; [ / and not empty.
-func validUnqualified(n string) bool {
-	return n != "" && !strings.ContainsAny(n, ".;[/<>")
-}
+// validUnqualified: a field name, JVMS §4.2.2 (not empty, no . ; [ /).
+func validUnqualified(n string) bool { return classfile.ValidUnqualifiedName(n, false) }
 
-// validClassName: a binary name in internal form, or an array descriptor.
-func validClassName(n string) bool {
-	if strings.HasPrefix(n, "[") {
-		_, err := fieldType(n)
-		return err == nil
-	}
-	if n == "" || strings.HasPrefix(n, "/") || strings.HasSuffix(n, "/") || strings.Contains(n, "//") {
-		return false
-	}
-	return !strings.ContainsAny(n, ".;[")
-}
+// validClassName: a binary name in internal form, or an array descriptor,
+// JVMS §4.2.1 as from version 49.
+func validClassName(n string) bool { return classfile.ValidClassName(n, 49) }
 
 // SortedAssumptions groups assumptions by scope for printing.
 func SortedAssumptions(as []Assumption) []Assumption {
