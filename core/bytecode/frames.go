@@ -1,7 +1,9 @@
 package bytecode
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -79,8 +81,9 @@ type FrameResult struct {
 	MaxStack, MaxLocals int
 	Frames              int
 	DeadBlocks          int // unreachable blocks replaced by nop…athrow
-	// Missing lists classes the hierarchy could not answer for; merges that
-	// needed them fell back to java/lang/Object.
+	// Missing lists classes the hierarchy could not answer for; the merges
+	// that needed them took the type the method's original StackMapTable
+	// declared there (see FrameComputer).
 	Missing []string
 }
 
@@ -106,9 +109,19 @@ type FrameComputer struct {
 	// declared are frames to take as they are, by offset, for the next
 	// Compute (see Editor.KeepFrames).
 	declared map[int]*frame
+	// hints gives the method's original frames, by offset in the code to
+	// compute, for the next Compute; nil: the code's own StackMapTable.
+	hints func() map[int]*frame
 }
 
 // NewFrameComputer prepares frame computation for class c.
+//
+// Where two references merge and the hierarchy lacks a class to find their
+// common superclass, the method's original StackMapTable frame at that
+// point, if any, names the type (javac knew the hierarchy), provided the
+// known hierarchy agrees that it can be a supertype of both. Otherwise
+// Compute fails with a *MissingClassesError: a guessed type would give
+// frames HotSpot may reject.
 func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
 	return &FrameComputer{c: c, mg: newMerger(h)}
 }
@@ -122,10 +135,9 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	if fc.classes == nil && fc.c.Major >= 50 {
 		fc.classes = newClassIndex(&fc.c.Pool)
 	}
-	fc.mg.missing = nil
 	s := scratches.Get().(*scratch)
-	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared}
-	fc.declared = nil
+	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared, hints: fc.hints}
+	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns[:0]
 	s.slots = s.slots[:0]
@@ -158,6 +170,16 @@ type analyzer struct {
 	// declared frames, by offset, stand as they are: merging into one only
 	// reaches it (as the JVM's type checker takes a stack map frame).
 	declared map[int]*frame
+	// hints yields the original frames that settle merges the hierarchy
+	// cannot (nil: the code's own table); hinted caches them.
+	hints  func() map[int]*frame
+	hinted map[int]*frame
+	// settled and unsettled are the missing classes of merges the original
+	// frames settled, and of those they did not.
+	settled, unsettled map[string]bool
+	// lenient merges what the hierarchy cannot answer as java/lang/Object
+	// instead of failing: for Stacks, whose types only feed instrumentation.
+	lenient bool
 }
 
 func (a *analyzer) fail(off int, format string, args ...any) error {
@@ -176,6 +198,8 @@ func (a *analyzer) run() (*FrameResult, error) {
 		return nil, a.fail(0, "%v", err)
 	}
 	a.old = a.c.Major < 50
+	// Old classes get no frames, so no merged type reaches the output.
+	a.lenient = a.lenient || a.old
 	a.s.at = a.s.at.reset(a.insns, len(a.code.Code))
 	a.at = a.s.at
 	init, err := a.initialFrame()
@@ -198,6 +222,9 @@ func (a *analyzer) run() (*FrameResult, error) {
 	if err := a.flow(init); err != nil {
 		return nil, err
 	}
+	if len(a.unsettled) > 0 {
+		return nil, &MissingClassesError{Class: a.c.Name(), Method: a.c.MemberName(a.m) + a.c.MemberDesc(a.m), Names: slices.Sorted(maps.Keys(a.unsettled))}
+	}
 	res := &FrameResult{}
 	if !a.old {
 		dead, err := a.neutralizeDeadCode()
@@ -207,7 +234,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 		res.DeadBlocks = dead
 	}
 	a.code.MaxStack = uint16(a.maxStack)
-	a.code.MaxLocals = uint16(a.maxLocals)
+	a.setMaxLocals()
 	res.MaxStack, res.MaxLocals = a.maxStack, a.maxLocals
 	// Drop any existing table; the old verifier ignores it, the new needs ours.
 	a.dropStackMapTable()
@@ -221,10 +248,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 		}
 		res.Frames = len(smt.Frames)
 	}
-	for n := range a.mg.missing {
-		res.Missing = append(res.Missing, n)
-	}
-	sort.Strings(res.Missing)
+	res.Missing = slices.Sorted(maps.Keys(a.settled))
 	return res, nil
 }
 
@@ -255,14 +279,10 @@ func (a *analyzer) runStraight(init *frame) (*FrameResult, error) {
 		}
 	}
 	a.code.MaxStack = uint16(a.maxStack)
-	a.code.MaxLocals = uint16(a.maxLocals)
+	a.setMaxLocals()
 	// One block has no frames; a table left over from before would be wrong.
 	a.dropStackMapTable()
 	res := &FrameResult{MaxStack: a.maxStack, MaxLocals: a.maxLocals}
-	for n := range a.mg.missing {
-		res.Missing = append(res.Missing, n)
-	}
-	sort.Strings(res.Missing)
 	return res, nil
 }
 
@@ -426,18 +446,21 @@ func (a *analyzer) flow(init *frame) error {
 		queued[i] = false
 		cur.locals = append(cur.locals[:0], a.in[i].locals...)
 		cur.stack = append(cur.stack[:0], a.in[i].stack...)
-		first := true
+		// fresh: the locals differ from those the previous instruction's
+		// handlers saw (a block's entry, or after a store or an <init>).
+		fresh := true
 		for {
 			in := &a.insns[i]
 			a.reached[i] = true
-			// Handlers see the locals before every instruction they cover;
-			// unchanged locals need merging only where a range begins.
+			// Handlers see the locals before every instruction they cover
+			// (JVMS §4.10.1.6); unchanged locals need merging only where a
+			// range begins.
 			var handlers []int
 			if a.handlersOf != nil {
 				handlers = a.handlersOf[i]
 			}
 			for _, hi := range handlers {
-				if first || i == 0 || !a.covers(hi, i-1) {
+				if fresh || i == 0 || !a.covers(hi, i-1) {
 					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
 					if err != nil {
 						return err
@@ -445,13 +468,18 @@ func (a *analyzer) flow(init *frame) error {
 					push(idx, changed)
 				}
 			}
-			first = false
 			localsChanged, err := a.execute(i, cur)
 			if err != nil {
 				return err
 			}
-			if localsChanged {
-				// ...and the locals after it, e.g. after a store.
+			fresh = localsChanged
+			if localsChanged && !isStore(in.Op) {
+				// ...and the locals after it where HotSpot's type checker
+				// looks at those: after an <init> call. A store's handlers
+				// see only the locals before it (HotSpot checks stores
+				// first, JVMS §4.10.1.6 does so for all); the value stored
+				// reaches a handler only through the next instruction, if
+				// that is still in its range.
 				for _, hi := range handlers {
 					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
 					if err != nil {
@@ -570,7 +598,7 @@ func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
 		if cur.stack[k] == f.stack[k] {
 			continue
 		}
-		t, err := a.mg.merge(cur.stack[k], f.stack[k])
+		t, err := a.mergeSlot(idx, true, k, cur.stack[k], f.stack[k])
 		if err != nil {
 			return false, a.fail(a.insns[idx].Offset, "%v", err)
 		}
@@ -597,7 +625,7 @@ func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
 		if cur.locals[k] == f.locals[k] {
 			continue
 		}
-		t, err := a.mg.merge(cur.locals[k], f.locals[k])
+		t, err := a.mergeSlot(idx, false, k, cur.locals[k], f.locals[k])
 		if err != nil {
 			return false, a.fail(a.insns[idx].Offset, "%v", err)
 		}
@@ -610,6 +638,53 @@ func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
 		a.fixHalves(cur.locals)
 	}
 	return changed, nil
+}
+
+// mergeSlot merges two types of one slot (a stack slot, or a local) at the
+// entry of instruction idx. A merge the hierarchy cannot answer takes the
+// type the original frame there declares, if the known hierarchy agrees it
+// can be a supertype of both; otherwise the missing class is noted for a
+// *MissingClassesError and the flow goes on (to find any other missing
+// class) with java/lang/Object, which never reaches the output.
+func (a *analyzer) mergeSlot(idx int, stack bool, k int, x, y VType) (VType, error) {
+	t, err := a.mg.merge(x, y)
+	var u *unknownClass
+	if err == nil || !errors.As(err, &u) {
+		return t, err
+	}
+	if a.hinted == nil {
+		if a.hints != nil {
+			a.hinted = a.hints()
+		} else {
+			a.hinted, _ = declaredFrames(a.c, a.m, a.code)
+		}
+		if a.hinted == nil {
+			a.hinted = map[int]*frame{}
+		}
+	}
+	var h VType
+	if f := a.hinted[a.insns[idx].Offset]; f != nil {
+		switch {
+		case stack && len(f.stack) == len(a.in[idx].stack):
+			h = f.stack[k]
+		case !stack && k < len(f.locals):
+			h = f.locals[k]
+		}
+	}
+	if h.Kind == KRef && a.mg.mayBeSuper(h.Name, x.Name) && a.mg.mayBeSuper(h.Name, y.Name) {
+		if a.settled == nil {
+			a.settled = map[string]bool{}
+		}
+		a.settled[u.Name] = true
+		return h, nil
+	}
+	if !a.lenient {
+		if a.unsettled == nil {
+			a.unsettled = map[string]bool{}
+		}
+		a.unsettled[u.Name] = true
+	}
+	return ref("java/lang/Object"), nil
 }
 
 // fixHalves keeps long and double pairs whole: a first half without its

@@ -428,3 +428,8 @@ func (a *analyzer) noteStack(n int) {
 		a.maxStack = n
 	}
 }
+
+// isStore reports whether op stores into a local (istore … astore_3, not
+// iinc): the instructions whose exception handlers HotSpot's type checker
+// checks against the locals before them alone. See JVMS §4.10.1.6.
+func isStore(op Opcode) bool { return op >= Istore && op <= Astore3 }

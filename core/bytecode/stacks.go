@@ -16,7 +16,7 @@ func Stacks(c *classfile.Class, m *classfile.Member, h Hierarchy, want func(Inst
 	if c.Major >= 50 {
 		fc.classes = newClassIndex(&c.Pool)
 	}
-	a := &analyzer{c: c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: new(scratch)}
+	a := &analyzer{c: c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: new(scratch), lenient: true}
 	insns, err := Decode(code.Code)
 	if err != nil {
 		return nil, a.fail(0, "%v", err)

@@ -2,6 +2,7 @@ package bytecode
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"dvmlab/core/classfile"
@@ -206,24 +207,59 @@ type merger struct {
 	// lcs caches least common superclasses: loops merge the same pair of
 	// classes at every pass over their head.
 	lcs map[[2]string]string
-	// missing records classes the hierarchy could not answer for; the merge
-	// falls back to java/lang/Object for them (see mergeRef).
-	missing map[string]error
 }
 
 func newMerger(h Hierarchy) *merger {
 	return &merger{h: h, supers: map[string][]string{}, iface: map[string]bool{}, lcs: map[[2]string]string{}}
 }
 
+// unknownClass is a merge the hierarchy could not answer: it has no header
+// for Name (or one of its superclasses).
+type unknownClass struct {
+	Name string
+	Err  error
+}
+
+func (e *unknownClass) Error() string { return e.Err.Error() }
+
+// MissingClassesError is frame computation refused because a merge of two
+// reference types needed classes the hierarchy does not hold (neither in
+// the input nor on the class path) and no original StackMapTable frame at
+// that point named a type the known hierarchy agrees with. A guessed frame
+// (java/lang/Object) would be rejected by HotSpot wherever the code after
+// the merge uses the value as the more specific type.
+type MissingClassesError struct {
+	Class, Method string
+	// Names are the missing classes' internal names, sorted.
+	Names []string
+}
+
+func (e *MissingClassesError) Error() string {
+	return fmt.Sprintf("%s.%s: frames need the class hierarchy of %s, not in the input: --classpath supplies them",
+		e.Class, e.Method, strings.Join(e.Names, ", "))
+}
+
 func (m *merger) chain(name string) ([]string, error) {
 	if c, ok := m.supers[name]; ok {
 		return c, nil
 	}
+	c, err := m.knownChain(name)
+	if err != nil {
+		return nil, err
+	}
+	m.supers[name] = c
+	return c, nil
+}
+
+// knownChain is name and its superclasses up to java/lang/Object; when the
+// hierarchy fails on one of them, the chain up to that class and an error
+// (an *unknownClass when a class is missing).
+func (m *merger) knownChain(name string) ([]string, error) {
 	var c []string
 	seen := map[string]bool{}
 	for n := name; n != ""; {
 		if seen[n] {
-			return nil, fmt.Errorf("class %s: circular superclass chain", name)
+			return c, fmt.Errorf("class %s: circular superclass chain", name)
 		}
 		seen[n] = true
 		c = append(c, n)
@@ -232,14 +268,13 @@ func (m *merger) chain(name string) ([]string, error) {
 		}
 		s, err := m.h.SuperClass(n)
 		if err != nil {
-			return nil, err
+			return c, &unknownClass{Name: n, Err: err}
 		}
 		if s == "" {
 			s = "java/lang/Object"
 		}
 		n = s
 	}
-	m.supers[name] = c
 	return c, nil
 }
 
@@ -249,7 +284,7 @@ func (m *merger) isInterface(name string) (bool, error) {
 	}
 	v, err := m.h.IsInterface(name)
 	if err != nil {
-		return false, err
+		return false, &unknownClass{Name: name, Err: err}
 	}
 	m.iface[name] = v
 	return v, nil
@@ -258,9 +293,8 @@ func (m *merger) isInterface(name string) (bool, error) {
 // mergeRef returns the least common superclass of two object or array types.
 // Interfaces merge to java/lang/Object, as the verifier treats them like
 // Object for assignability (JVMS §4.10.1.2). When the hierarchy cannot answer
-// for a class, the merge falls back to java/lang/Object and records the class
-// in m.missing: HotSpot then rejects the frame only if code after the merge
-// uses the value as the more specific type.
+// for a class the error is an *unknownClass: the caller decides (see
+// analyzer.settle), never a guess here.
 func (m *merger) mergeRef(a, b string) (string, error) {
 	if a == b {
 		return a, nil
@@ -293,7 +327,7 @@ func (m *merger) mergeRef(a, b string) (string, error) {
 	for _, n := range key {
 		i, err := m.isInterface(n)
 		if err != nil {
-			return m.fallback(n, err)
+			return "", err
 		}
 		if i {
 			m.lcs[key] = "java/lang/Object"
@@ -302,11 +336,11 @@ func (m *merger) mergeRef(a, b string) (string, error) {
 	}
 	ca, err := m.chain(a)
 	if err != nil {
-		return m.fallback(a, err)
+		return "", err
 	}
 	cb, err := m.chain(b)
 	if err != nil {
-		return m.fallback(b, err)
+		return "", err
 	}
 	// Chains are short (rarely ten deep), so a nested scan beats a set.
 	lcs := "java/lang/Object"
@@ -323,12 +357,43 @@ search:
 	return lcs, nil
 }
 
-func (m *merger) fallback(name string, err error) (string, error) {
-	if m.missing == nil {
-		m.missing = map[string]error{}
+// mayBeSuper reports whether h can be a supertype of x as far as the known
+// hierarchy tells: h is Object, an interface (the verifier treats those as
+// Object), in x's superclass chain, or, where that chain breaks at a missing
+// class, possibly above it: not a class known to sit below one of x's known
+// superclasses. Arrays compare by their components. See JVMS §4.10.1.2.
+func (m *merger) mayBeSuper(h, x string) bool {
+	if h == x || h == "java/lang/Object" {
+		return true
 	}
-	m.missing[name] = err
-	return "java/lang/Object", nil
+	hArr, xArr := strings.HasPrefix(h, "["), strings.HasPrefix(x, "[")
+	if xArr {
+		if !hArr {
+			return h == "java/lang/Cloneable" || h == "java/io/Serializable"
+		}
+		eh, ex := elementType(h), elementType(x)
+		return eh.Kind == KRef && ex.Kind == KRef && m.mayBeSuper(eh.Name, ex.Name)
+	}
+	if hArr {
+		return false
+	}
+	if i, err := m.isInterface(h); err == nil && i {
+		return true
+	}
+	cx, err := m.knownChain(x)
+	if slices.Contains(cx, h) {
+		return true
+	}
+	if err == nil {
+		return false // x's whole chain is known, and h is not in it
+	}
+	ch, _ := m.knownChain(h)
+	for _, n := range ch {
+		if slices.Contains(cx, n) {
+			return false // h is below n, as x is: not above x
+		}
+	}
+	return true
 }
 
 // merge returns the type a slot holds where two paths meet: equal types stay,

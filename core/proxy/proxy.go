@@ -128,15 +128,19 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ev := Event{Time: t0, Session: r.Header.Get(SessionHeader), Client: r.RemoteAddr, URL: r.URL.String(),
 		Kind: kind, Services: px.Config, BytesIn: len(body)}
 	key := Key(body, px.Config)
-	replaced := ""
+	detail, replaced := "", false
 	if kind == "class" {
 		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
-			out, why := px.rewriteClass(r.URL.String(), r.URL.Path, body)
-			replaced = why
+			out, why, repl := px.rewriteClass(r.URL.String(), r.URL.Path, body)
+			detail, replaced = why, repl
 			return out, nil
 		})
 	} else {
-		data, hit, err = px.Cache.Do(key, func() ([]byte, error) { return px.rewriteJar(r.URL.Path, body) })
+		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
+			out, why, err := px.rewriteJar(r.URL.Path, body)
+			detail = why
+			return out, err
+		})
 	}
 	ev.Elapsed = time.Since(t0)
 	if err != nil {
@@ -151,12 +155,12 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case hit:
 		px.Hits.Add(1)
 		ev.Outcome = "cached"
-	case replaced != "":
+	case replaced:
 		px.Rewritten.Add(1)
-		ev.Outcome, ev.Detail = "replaced", replaced
+		ev.Outcome, ev.Detail = "replaced", detail
 	default:
 		px.Rewritten.Add(1)
-		ev.Outcome = "rewritten"
+		ev.Outcome, ev.Detail = "rewritten", detail
 	}
 	px.record(ev)
 	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
@@ -190,6 +194,10 @@ const (
 func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/runtime/") {
 		px.serveRuntime(w, r)
+		return
+	}
+	if r.URL.Path == "/runtime.jar" {
+		px.serveRuntimeJar(w, r)
 		return
 	}
 	if r.URL.Path != "/handshake" {
@@ -236,10 +244,29 @@ func (px *Proxy) serveRuntime(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
-// rewriteClass runs the pipeline; a class it cannot accept is replaced by
-// one that throws the error the JVM would throw, naming our reason, which it
-// also returns.
-func (px *Proxy) rewriteClass(url, urlPath string, body []byte) ([]byte, string) {
+// serveRuntimeJar hands out the whole runtime but the launcher as one jar,
+// signed beside it like an application's jar, for a launcher that puts it
+// on the boot class path.
+func (px *Proxy) serveRuntimeJar(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := dvmruntime.WriteServedJar(&buf); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if px.Signer != nil {
+		w.Header().Set(SignatureHeader, px.Signer.SignBytes(buf.Bytes()))
+	}
+	px.logf("session %s: runtime jar", r.Header.Get(SessionHeader))
+	w.Header().Set("Content-Type", "application/java-archive")
+	w.Write(buf.Bytes())
+}
+
+// rewriteClass runs the pipeline. A class that is not a class file is
+// replaced by one that throws the ClassFormatError the JVM would throw,
+// naming our reason; a class the services cannot transform, which HotSpot
+// would load, is served as it came. The second result says what was not
+// done, for the audit trail, and replaced tells the two apart.
+func (px *Proxy) rewriteClass(url, urlPath string, body []byte) (out []byte, why string, replaced bool) {
 	p := px.Pipeline
 	if h, herr := classfile.ParseHeader(body); herr == nil && p.Hierarchy == nil {
 		if x := px.apps.forClass(url, h.Name, px.Client, p.Classpath); x != nil {
@@ -247,16 +274,27 @@ func (px *Proxy) rewriteClass(url, urlPath string, body []byte) ([]byte, string)
 		}
 	}
 	res, err := p.Process(body)
-	if err == nil && px.Signer != nil {
-		var signed []byte
-		if signed, err = px.Signer.SignClass(res.Out); err == nil {
-			return signed, ""
+	if err == nil {
+		out = res.Out
+		why = skippedMethods(res.Reports)
+	} else {
+		px.Failures.Add(1)
+		var fe *classfile.FormatError
+		if !errors.As(err, &fe) {
+			px.logf("%s: %v; serving the class as it came", urlPath, err)
+			out, why = body, "unchanged: "+err.Error()
 		}
 	}
-	if err == nil {
-		return res.Out, ""
+	if out != nil {
+		if px.Signer == nil {
+			return out, why, false
+		}
+		signed, serr := px.Signer.SignClass(out)
+		if serr == nil {
+			return signed, why, false
+		}
+		err = serr
 	}
-	px.Failures.Add(1)
 	name := strings.TrimSuffix(strings.TrimPrefix(urlPath, "/"), ".class")
 	if h, herr := classfile.ParseHeader(body); herr == nil {
 		name = h.Name
@@ -274,24 +312,46 @@ func (px *Proxy) rewriteClass(url, urlPath string, body []byte) ([]byte, string)
 		out, rerr = px.Signer.SignClass(out)
 	}
 	if rerr != nil {
-		return body, err.Error()
+		return body, err.Error(), true
 	}
-	return out, err.Error()
+	return out, err.Error(), true
 }
 
-func (px *Proxy) rewriteJar(urlPath string, body []byte) ([]byte, error) {
+// skippedMethods says which methods the services left as they were, "" for
+// none.
+func skippedMethods(reports []service.Report) string {
+	var parts []string
+	for _, r := range reports {
+		for _, n := range r.Skipped {
+			parts = append(parts, r.Service+": "+n)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "methods left as they were: " + strings.Join(parts, ", ")
+}
+
+func (px *Proxy) rewriteJar(urlPath string, body []byte) ([]byte, string, error) {
 	var buf bytes.Buffer
 	st, err := px.Pipeline.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
 	if err != nil {
-		return nil, fmt.Errorf("malformed jar: %w", err)
+		return nil, "", fmt.Errorf("malformed jar: %w", err)
 	}
+	var notes []string
 	for _, e := range st.Errors {
 		px.logf("%s: %v (left unchanged)", urlPath, e)
+		notes = append(notes, "unchanged: "+e.Error())
+	}
+	if why := skippedMethods(st.Reports); why != "" {
+		px.logf("%s: %s", urlPath, why)
+		notes = append(notes, why)
 	}
 	for _, d := range st.Dropped {
 		px.logf("%s: dropped %s: the jar's signature no longer matches its rewritten classes", urlPath, d)
+		notes = append(notes, "dropped "+d+" (signature)")
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), strings.Join(notes, "; "), nil
 }
 
 var hopByHop = map[string]bool{"Connection": true, "Proxy-Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true,

@@ -56,15 +56,21 @@ const Launcher = Package + "Launcher"
 
 // WriteJar writes the runtime classes as a jar, in name order with a fixed
 // time stamp so the jar is the same byte for byte on every run.
-func WriteJar(w io.Writer) error { return writeJar(w, func(string) bool { return true }) }
+func WriteJar(w io.Writer) error { return writeJar(w, "", func(string) bool { return true }) }
 
 // WriteLauncherJar writes only the launcher, for clients that take the rest
 // of the runtime from the proxy.
-func WriteLauncherJar(w io.Writer) error {
-	return writeJar(w, func(n string) bool { return n == Launcher || strings.HasPrefix(n, Launcher+"$") })
+func WriteLauncherJar(w io.Writer) error { return writeJar(w, "", isLauncher) }
+
+// WriteServedJar writes the runtime without the launcher: what the proxy
+// hands a launcher to put on the boot class path.
+func WriteServedJar(w io.Writer) error {
+	return writeJar(w, "", func(n string) bool { return !isLauncher(n) })
 }
 
-func writeJar(w io.Writer, keep func(string) bool) error {
+func isLauncher(n string) bool { return n == Launcher || strings.HasPrefix(n, Launcher+"$") }
+
+func writeJar(w io.Writer, attrs string, keep func(string) bool) error {
 	classes := Classes()
 	names := make([]string, 0, len(classes))
 	for n := range classes {
@@ -79,7 +85,7 @@ func writeJar(w io.Writer, keep func(string) bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(mf, "Manifest-Version: 1.0\r\nCreated-By: dvmlab\r\n\r\n"); err != nil {
+	if _, err := io.WriteString(mf, "Manifest-Version: 1.0\r\nCreated-By: dvmlab\r\n"+attrs+"\r\n"); err != nil {
 		return err
 	}
 	for _, n := range names {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -233,6 +234,23 @@ func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error)
 		return nil, err
 	}
 	defer os.Remove(tmp.Name())
+	// The jars the manifest's Class-Path names are where a JVM finds the
+	// classes this jar's code refers to, so frames are computed with them.
+	if p.Hierarchy == nil {
+		mcp, err := classpath.OpenManifestClassPath(in)
+		if err != nil {
+			return nil, err
+		}
+		defer mcp.Close()
+		if len(mcp) > 0 {
+			q := &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames}
+			for _, s := range mcp {
+				q.Classpath = append(q.Classpath, s)
+			}
+			q.Classpath = append(q.Classpath, p.Classpath...)
+			p = q
+		}
+	}
 	s, err := p.RewriteJar(f, st.Size(), tmp, progress)
 	if err != nil {
 		tmp.Close()
@@ -249,70 +267,100 @@ func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error)
 const MaxJarEntries = 200000
 
 // RewriteJar runs the pipeline over every class of the jar in r and writes
-// the new jar to w, every other entry copied compressed as it was. Signature
-// files of a signed jar are dropped, since the classes they sign change; the
-// Stats notes say so.
+// the new jar to w. Every entry the pipeline does not change is copied as
+// stored (local header, data, descriptor and central record), in the same
+// order, so a jar in which nothing changes comes out byte-identical and a
+// signed one stays signed. When a class does change, the signature files of
+// a signed jar no longer match and are left out; Stats.Dropped names them.
+//
+// The classes of a multi-release jar under META-INF/versions/N/ are
+// rewritten against what a JVM of release N loads beside them: their own
+// release's classes, then lower releases', then the base entries.
 func (p *Pipeline) RewriteJar(r io.ReaderAt, size int64, w io.Writer, progress Progress) (*Stats, error) {
-	zr, err := zip.NewReader(r, size)
+	z, err := classpath.ReadZipEdit(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("not a jar: %w", err)
 	}
-	if len(zr.File) > MaxJarEntries {
-		return nil, fmt.Errorf("%d entries exceed the limit of %d", len(zr.File), MaxJarEntries)
+	if len(z.Entries) > MaxJarEntries {
+		return nil, fmt.Errorf("%d entries exceed the limit of %d", len(z.Entries), MaxJarEntries)
 	}
 	var jobs []*job
-	byEntry := map[string]*job{}
-	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".class") || f.FileInfo().IsDir() {
+	index := map[*job]int{}
+	byRelease := map[int][]*job{}
+	for i, e := range z.Entries {
+		if !strings.HasSuffix(e.Name, ".class") || e.IsDir() {
 			continue
 		}
-		data, err := readEntry(f)
+		data, err := readEntry(e.File)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Name, err)
+			return nil, fmt.Errorf("%s: %w", e.Name, err)
 		}
-		j := &job{entry: f.Name, data: data}
+		j := &job{entry: e.Name, data: data}
 		jobs = append(jobs, j)
-		byEntry[f.Name] = j
+		index[j] = i
+		rel, _ := classpath.VersionedEntry(e.Name)
+		byRelease[rel] = append(byRelease[rel], j)
 	}
-	p.parallel(jobs, progress)
+	releases := make([]int, 0, len(byRelease))
+	for rel := range byRelease {
+		releases = append(releases, rel)
+	}
+	slices.Sort(releases)
+	done := 0
+	for _, rel := range releases {
+		// The classes a JVM of this release sees in the jar: the base
+		// entries overlaid by every release up to this one, in order.
+		var seen []*job
+		for _, r := range releases {
+			if r <= rel {
+				seen = append(seen, byRelease[r]...)
+			}
+		}
+		var prog Progress
+		if progress != nil {
+			base := done
+			prog = func(n int) { progress(base + n) }
+		}
+		p.withHierarchy(seen).parallel(byRelease[rel], prog)
+		done += len(byRelease[rel])
+	}
 
-	zw := zip.NewWriter(w)
 	s := &Stats{}
-	for _, f := range zr.File {
-		j := byEntry[f.Name]
-		if j == nil {
-			if isSignatureFile(f.Name) && len(jobs) > 0 {
-				s.Dropped = append(s.Dropped, f.Name)
-				continue
-			}
-			// Copy the compressed bytes as they are: no recompression, and
-			// the entry's metadata survives.
-			if err := zw.Copy(f); err != nil {
-				return s, fmt.Errorf("%s: %w", f.Name, err)
-			}
-			s.Copied++
+	replace := map[int][]byte{}
+	for _, j := range jobs {
+		out := s.account(j)
+		if !bytes.Equal(out, j.data) {
+			replace[index[j]] = out
+		}
+	}
+	classAt := map[int]bool{}
+	for _, i := range index {
+		classAt[i] = true
+	}
+	drop := map[int]bool{}
+	for i, e := range z.Entries {
+		if classAt[i] {
 			continue
 		}
-		data := s.account(j)
-		h := f.FileHeader
-		h.CompressedSize64, h.UncompressedSize64, h.CRC32 = 0, 0, 0
-		h.Method = zip.Deflate
-		w, err := zw.CreateHeader(&h)
-		if err == nil {
-			_, err = w.Write(data)
+		if len(replace) > 0 && isSignatureFile(e.Name) {
+			s.Dropped = append(s.Dropped, e.Name)
+			drop[i] = true
+			continue
 		}
-		if err != nil {
-			return s, fmt.Errorf("%s: %w", f.Name, err)
-		}
+		s.Copied++
 	}
-	return s, zw.Close()
+	return s, z.WriteTo(w, replace, drop)
 }
 
 // isSignatureFile reports whether a jar entry belongs to a jar signature
-// (META-INF/*.SF, *.RSA, *.DSA, *.EC), which rewriting invalidates.
+// (META-INF/*.SF, *.RSA, *.DSA, *.EC, SIG-*), which rewriting invalidates;
+// the JDK's JarFile treats the same names as signature-related.
 func isSignatureFile(name string) bool {
 	if !strings.HasPrefix(name, "META-INF/") || strings.Count(name, "/") != 1 {
 		return false
+	}
+	if strings.HasPrefix(strings.ToUpper(name), "META-INF/SIG-") {
+		return true
 	}
 	for _, ext := range []string{".SF", ".RSA", ".DSA", ".EC"} {
 		if strings.HasSuffix(strings.ToUpper(name), ext) {

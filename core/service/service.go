@@ -5,6 +5,7 @@
 package service
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -60,6 +61,9 @@ type Report struct {
 	Deferred int // checks left to the client
 	Elapsed  time.Duration
 	Notes    []string
+	// Skipped names the methods (Class.name(desc)) the service left as
+	// they were because it could not transform them; Notes say why.
+	Skipped []string
 }
 
 // Factory builds a service from its configuration string ("" for defaults).
@@ -183,11 +187,53 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 // ProcessStages is Process stopped after the given number of services
 // (frames are recomputed only in the full run, stages < 0); the workbench's
 // stepper uses it, so a step is exactly what the proxy would do.
+//
+// Limits are met per method, not per class: when a service fails on one
+// method (its code would pass 64 KB with probes, a construct the service
+// does not handle), the class is processed again with that method hidden
+// from that service, so the method keeps the code it had and the rest of
+// the class is still served; the stage's report names the method and why.
+// An error is returned only when no single method is to blame.
+//
+// Whatever the services, an empty finalize() stays empty: HotSpot registers
+// an object for finalization only when its class's finalize() is more than
+// a return (JLS §12.6, HotSpot's has_empty_finalizer), so a probe there
+// would make every instance finalizable and change when it is collected.
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
+	skips := map[int]map[string]string{}
+	for {
+		res, failed, c, err := p.run(data, stages, skips)
+		if err == nil {
+			return res, nil
+		}
+		if failed < 0 {
+			return nil, err
+		}
+		key := p.blame(data, skips, failed, c, err)
+		if key == "" || skips[failed][key] != "" {
+			return nil, fmt.Errorf("%s: service %s: %w", c.Name(), p.Services[failed].Name(), err)
+		}
+		if skips[failed] == nil {
+			skips[failed] = map[string]string{}
+		}
+		skips[failed][key] = err.Error()
+	}
+}
+
+// methodKey names a method within its class: name and descriptor.
+func methodKey(c *classfile.Class, m *classfile.Member) string {
+	return c.MemberName(m) + c.MemberDesc(m)
+}
+
+// run is one pass of the pipeline with, for each service, the methods it
+// must not see. On a service's failure it returns that service's index and
+// the class as that service left it; -1 when parsing, frames or writing
+// failed.
+func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string) (*Result, int, *classfile.Class, error) {
 	t0 := time.Now()
 	c, err := classfile.Parse(data)
 	if err != nil {
-		return nil, err
+		return nil, -1, nil, err
 	}
 	res := &Result{Class: c.Name(), Parse: time.Since(t0), BytesIn: len(data)}
 	if e := classfile.Check(c); e != nil {
@@ -197,33 +243,63 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		return res, nil
 	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
+	keep := emptyFinalizers(c)
+	var orig map[*classfile.Member][]byte
+	if p.RecomputeFrames && stages < 0 {
+		orig = map[*classfile.Member][]byte{}
+		for _, m := range c.Methods {
+			if code := m.Code(); code != nil {
+				orig[m] = bytes.Clone(code.Code)
+			}
+		}
+	}
 	for i, s := range p.Services {
 		if stages >= 0 && i >= stages {
 			break
 		}
+		hidden := map[string]bool{}
+		for k := range keep {
+			hidden[k] = true
+		}
+		for k := range skips[i] {
+			hidden[k] = true
+		}
 		t := time.Now()
-		r, err := s.Apply(ctx, c)
+		r, err := applyHiding(ctx, s, c, hidden)
 		if err != nil {
-			return nil, fmt.Errorf("%s: service %s: %w", c.Name(), s.Name(), err)
+			return nil, i, c, err
 		}
 		r.Service, r.Class = s.Name(), c.Name()
 		r.Elapsed = time.Since(t)
+		for _, k := range sortedKeys(skips[i]) {
+			r.Skipped = append(r.Skipped, c.Name()+"."+k)
+			r.Notes = append(r.Notes, c.Name()+"."+k+" left as it was: "+skips[i][k])
+		}
 		res.Reports = append(res.Reports, r)
 	}
 	if p.RecomputeFrames && stages < 0 {
 		t := time.Now()
 		r := Report{Service: "frames", Class: c.Name()}
 		for _, m := range c.Methods {
-			if m.Code() == nil || ctx.recomputed[m] {
+			code := m.Code()
+			if code == nil || ctx.recomputed[m] {
 				continue
 			}
 			fr, err := ctx.Frames(c).Compute(m)
 			if err != nil {
-				return nil, err
+				// A method no service changed keeps the frames its
+				// compiler gave it.
+				if o, ok := orig[m]; ok && bytes.Equal(o, code.Code) {
+					k := c.Name() + "." + methodKey(c, m)
+					r.Skipped = append(r.Skipped, k)
+					r.Notes = append(r.Notes, k+" keeps its own frames: "+err.Error())
+					continue
+				}
+				return nil, -1, c, err
 			}
 			r.Inserted += fr.Frames
 			for _, n := range fr.Missing {
-				r.Notes = append(r.Notes, "hierarchy: "+n+" not found; merged as java/lang/Object")
+				r.Notes = append(r.Notes, "hierarchy: "+n+" not found; merged as the original frame declared")
 			}
 		}
 		r.Elapsed = time.Since(t)
@@ -238,10 +314,128 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		res.Out, err = c.Write()
 	}
 	if err != nil {
-		return nil, err
+		return nil, -1, c, err
 	}
 	res.Write = time.Since(t)
-	return res, nil
+	return res, 0, c, nil
+}
+
+// applyHiding runs s on c with the methods named in hidden taken out of the
+// class and put back, unchanged and in their places, afterwards. Methods the
+// service adds follow the class's own.
+func applyHiding(ctx *Context, s Service, c *classfile.Class, hidden map[string]bool) (Report, error) {
+	if len(hidden) == 0 {
+		return s.Apply(ctx, c)
+	}
+	all := c.Methods
+	var shown []*classfile.Member
+	for _, m := range all {
+		if !hidden[methodKey(c, m)] {
+			shown = append(shown, m)
+		}
+	}
+	if len(shown) == len(all) {
+		return s.Apply(ctx, c)
+	}
+	c.Methods = shown
+	r, err := s.Apply(ctx, c)
+	after := c.Methods
+	isOld := make(map[*classfile.Member]bool, len(all))
+	for _, m := range all {
+		isOld[m] = true
+	}
+	present := make(map[*classfile.Member]bool, len(after))
+	for _, m := range after {
+		present[m] = true
+	}
+	merged := make([]*classfile.Member, 0, len(after)+len(all)-len(shown))
+	for _, m := range all {
+		if hidden[methodKey(c, m)] || present[m] {
+			merged = append(merged, m)
+		}
+	}
+	for _, m := range after {
+		if !isOld[m] {
+			if hidden[methodKey(c, m)] {
+				// The service made a method of the same name and type
+				// as one it was not to touch (a <clinit> of its own).
+				c.Methods = merged
+				return r, fmt.Errorf("%s.%s: the service adds a method the class already has and that it could not change", c.Name(), methodKey(c, m))
+			}
+			merged = append(merged, m)
+		}
+	}
+	c.Methods = merged
+	return r, err
+}
+
+// emptyFinalizers returns the key of the class's finalize() when its code is
+// a lone return, the method HotSpot does not count as a finalizer.
+func emptyFinalizers(c *classfile.Class) map[string]bool {
+	for _, m := range c.Methods {
+		if m.Access&classfile.AccStatic != 0 || c.MemberName(m) != "finalize" || c.MemberDesc(m) != "()V" {
+			continue
+		}
+		if code := m.Code(); code != nil && len(code.Code) == 1 && code.Code[0] == 0xb1 {
+			return map[string]bool{"finalize()V": true}
+		}
+	}
+	return nil
+}
+
+// blame finds the one method a service's failure on the class is due to:
+// the method the error names, else the first that fails alone (each method
+// is tried in a copy of the class, as the service found it, holding only
+// that method). "" when no single method is to blame.
+func (p *Pipeline) blame(data []byte, skips map[int]map[string]string, failed int, c *classfile.Class, err error) string {
+	msg := err.Error()
+	for _, m := range c.Methods {
+		k := methodKey(c, m)
+		if m.Code() != nil && skips[failed][k] == "" && strings.Contains(msg, c.Name()+"."+k) {
+			return k
+		}
+	}
+	// The class as the failing service found it: the earlier services rerun.
+	before := &Pipeline{Services: p.Services[:failed], Hierarchy: p.hierarchy()}
+	pre, err := before.Process(data)
+	if err != nil {
+		return ""
+	}
+	s := p.Services[failed]
+	base, err := classfile.Parse(pre.Out)
+	if err != nil {
+		return ""
+	}
+	keep := emptyFinalizers(base)
+	for _, m := range base.Methods {
+		k := methodKey(base, m)
+		if m.Code() == nil || keep[k] || skips[failed][k] != "" {
+			continue
+		}
+		one, err := classfile.Parse(pre.Out)
+		if err != nil {
+			return ""
+		}
+		for _, om := range one.Methods {
+			if methodKey(one, om) == k {
+				one.Methods = []*classfile.Member{om}
+				break
+			}
+		}
+		if _, err := s.Apply(&Context{Hierarchy: p.hierarchy()}, one); err != nil {
+			return k
+		}
+	}
+	return ""
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ObjectHierarchy knows nothing: every class is a direct subclass of

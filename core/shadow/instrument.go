@@ -62,7 +62,10 @@ type InstrumentStats struct {
 	Instrumented int // changed
 	Sites        int // events woven
 	Failed       int // classes left as they were because of an error
-	Skipped      int // sites a hook could not take (see Skips)
+	// MethodsFailed counts methods left as they were, in classes
+	// otherwise instrumented.
+	MethodsFailed int
+	Skipped       int // sites a hook could not take (see Skips)
 }
 
 // NewInstrumenter prepares hooks (validated) for weaving. Frames are
@@ -156,9 +159,17 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 		}
 	}
 	for _, m := range c.Methods {
+		// A method that cannot take its hooks (64 KB of code with them)
+		// keeps its code; the rest of the class is still observed.
+		saved := saveCode(m)
 		k, err := w.method(m)
 		if err != nil {
-			return nil, fmt.Errorf("%s.%s%s: %w", c.Name(), c.MemberName(m), c.MemberDesc(m), err)
+			saved.restore(m)
+			in.mu.Lock()
+			in.stats.MethodsFailed++
+			in.errs = append(in.errs, fmt.Errorf("%s.%s%s: left uninstrumented: %w", c.Name(), c.MemberName(m), c.MemberDesc(m), err))
+			in.mu.Unlock()
+			continue
 		}
 		n += k
 	}
@@ -194,6 +205,31 @@ func (in *Instrumenter) skip(why string) {
 // more than it does alone (the paper's Table 1), and its modules read what
 // they read without an agent.
 const modulesClass = "jdk/internal/module/Modules"
+
+// savedCode is a method's attributes and code as they were before weaving.
+type savedCode struct {
+	attrs []classfile.Attribute
+	code  *classfile.Code
+	copy  classfile.Code
+}
+
+func saveCode(m *classfile.Member) savedCode {
+	s := savedCode{attrs: slices.Clone(m.Attributes), code: m.Code()}
+	if s.code != nil {
+		s.copy = *s.code
+		s.copy.Code = slices.Clone(s.code.Code)
+		s.copy.Handlers = slices.Clone(s.code.Handlers)
+		s.copy.Attributes = slices.Clone(s.code.Attributes)
+	}
+	return s
+}
+
+func (s savedCode) restore(m *classfile.Member) {
+	m.Attributes = s.attrs
+	if s.code != nil {
+		*s.code = s.copy
+	}
+}
 
 // silence makes code return at once.
 func silence(code *classfile.Code) {

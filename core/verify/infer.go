@@ -121,7 +121,13 @@ func (mc *methodCtx) infer(init *state) *Error {
 		if x.err != nil {
 			return x.err
 		}
-		if x.localsChanged {
+		if x.localsChanged && !isStore(ins.Op) {
+			// Handlers get the state before each instruction they cover;
+			// after <init> they may also get the state after it, where the
+			// object is initialized (HotSpot's old verifier merges both).
+			// A store's result reaches them only through the instruction
+			// after it, if that is still covered: the range is
+			// [start_pc, end_pc).
 			if e := mc.inferHandlers(i, cur, merge); e != nil {
 				return e
 			}

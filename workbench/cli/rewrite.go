@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"dvmlab/core/classpath"
@@ -86,9 +87,18 @@ func runRewrite(env *Env, args []string) error {
 	for _, d := range st.Dropped {
 		fmt.Fprintf(env.Stderr, "dvmlab rewrite: dropped %s: the jar's signature no longer matches its rewritten classes\n", d)
 	}
+	skipped := 0
+	for _, r := range st.Reports {
+		for _, n := range r.Notes {
+			if strings.Contains(n, " left as it was: ") || strings.Contains(n, " keeps its own frames: ") {
+				fmt.Fprintf(env.Stderr, "dvmlab rewrite: %s: %s\n", r.Service, n)
+			}
+		}
+		skipped += len(r.Skipped)
+	}
 	if !*quiet {
-		fmt.Fprintf(env.Stderr, "rewrote %d classes (%d unchanged, %d failed), copied %d other files, %d -> %d bytes, services %s, %v\n",
-			st.Classes, st.Unchanged, st.Failed, st.Copied, st.BytesIn, st.BytesOut, p, time.Since(t0).Round(time.Millisecond))
+		fmt.Fprintf(env.Stderr, "rewrote %d classes (%d unchanged, %d failed, %d methods left as they were), copied %d other files, %d -> %d bytes, services %s, %v\n",
+			st.Classes, st.Unchanged, st.Failed, skipped, st.Copied, st.BytesIn, st.BytesOut, p, time.Since(t0).Round(time.Millisecond))
 	}
 	if st.Failed > 0 {
 		return &ExitError{Code: 1}

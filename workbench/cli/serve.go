@@ -199,6 +199,29 @@ func runClient(env *Env, args []string) error {
 		// Java bypasses proxies for loopback hosts unless told otherwise.
 		jargs = append(jargs, "-Dhttp.proxyHost="+host, "-Dhttp.proxyPort="+port, "-Dhttp.nonProxyHosts=")
 	}
+	// The runtime goes on the boot class path, where every class loader
+	// the application makes finds it (a plug-in loader whose parent is the
+	// platform loader cannot see the class path): through a proxy, an empty
+	// directory the launcher fills with the runtime the proxy signs;
+	// direct, the runtime jar itself.
+	boot, err := os.MkdirTemp("", "dvmlab-boot-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(boot)
+	if *proxyAddr != "direct" {
+		jargs = append(jargs, "-Xbootclasspath/a:"+boot, "-Ddvmlab.runtime.boot="+boot)
+	} else {
+		served := filepath.Join(boot, "dvmlab-runtime.jar")
+		var b bytes.Buffer
+		if err := runtime.WriteServedJar(&b); err != nil {
+			return err
+		}
+		if err := os.WriteFile(served, b.Bytes(), 0o644); err != nil {
+			return err
+		}
+		jargs = append(jargs, "-Xbootclasspath/a:"+served)
+	}
 	jargs = append(jargs, "-cp", f.Name(), "dvmlab.runtime.Launcher")
 	jargs = append(jargs, pos...)
 	if code := runJava(context.Background(), env, jargs); code != 0 {

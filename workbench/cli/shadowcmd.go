@@ -86,8 +86,8 @@ func runShadow(env *Env, args []string) error {
 	}
 	st, as := res.Instrument, res.Analysis
 	fmt.Fprintf(env.Stderr, "shadow: %d classes offered, %d instrumented, %d sites woven, %d failed, %d sites skipped; "+
-		"%d events, %d threads, %d objects, %d frees, %d dropped after VM death; JVM %.2fs, exit %d\n",
-		st.Classes, st.Instrumented, st.Sites, st.Failed, st.Skipped, as.Events, as.Threads, as.Objects, as.Frees, as.Dropped,
+		"%d methods left uninstrumented; %d events, %d threads, %d objects, %d frees, %d dropped after VM death; JVM %.2fs, exit %d\n",
+		st.Classes, st.Instrumented, st.Sites, st.Failed, st.Skipped, st.MethodsFailed, as.Events, as.Threads, as.Objects, as.Frees, as.Dropped,
 		res.Elapsed.Seconds(), res.ExitCode)
 	for i, e := range res.Errors {
 		if i == 5 {

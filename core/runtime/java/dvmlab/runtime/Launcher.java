@@ -21,8 +21,16 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
 
 /**
  * The DVM client's launcher: introduces itself to the proxy (user, JVM, OS,
@@ -30,9 +38,21 @@ import java.util.Base64;
  * ending in .jar) or a directory fetched one class at a time (URL ending in
  * /), through the proxy that the standard http.proxyHost and http.proxyPort
  * properties name, and runs its main class. Every request carries the
- * session, so the proxy's audit trail knows whose classes it served. The
- * runtime's own classes stay on the system class path, so rewritten code
- * finds them.
+ * session, so the proxy's audit trail knows whose classes it served.
+ *
+ * When the property dvmlab.runtime.boot names a directory that is on the
+ * boot class path (-Xbootclasspath/a:DIR, empty at start), the launcher
+ * unpacks the runtime it takes from the proxy there, where every class
+ * loader sees it: rewritten code in a plug-in loader whose parent is the
+ * platform loader, or one with no parent at all, still finds the classes it
+ * calls. The boot loader looks classes up in such a directory when they are
+ * first asked for, so filling it after start-up is enough, and leaves
+ * class-data sharing on. Without it the runtime comes through the
+ * application's parent loader, which only the application's own loaders
+ * see.
+ *
+ * A jar's manifest Class-Path is resolved against the jar's URL, as the JDK
+ * resolves it, and those jars come through the proxy too.
  *
  * Usage: java -cp dvmlab-runtime.jar dvmlab.runtime.Launcher URL[,URL...] MAINCLASS [ARGS...]
  */
@@ -46,7 +66,11 @@ public final class Launcher {
     /** Whether a proxy answered the handshake. */
     static boolean handshook;
 
+    /** The boot class path directory the runtime goes to, or null. */
+    static final String BOOT_PROPERTY = "dvmlab.runtime.boot";
+
     private Launcher() {}
+
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
@@ -66,44 +90,28 @@ public final class Launcher {
         // The runtime's classes come from the proxy on demand, checked like
         // the application's; the launcher alone is local.
         ClassLoader parent = Launcher.class.getClassLoader();
-        if (handshook) {
+        String boot = System.getProperty(BOOT_PROPERTY);
+        if (handshook && boot != null) {
+            bootRuntime(session, java.nio.file.Paths.get(boot));
+        } else if (handshook) {
             URL rt = new URL(null, "http://dvmlab.proxy/runtime/", new SessionHandler(session));
             // Only the runtime's own package is asked of the proxy: every
             // other class the application loads would otherwise cost a
             // request (and a 404) on its way down the delegation chain.
             parent = key == null ? new RuntimeLoader(rt, parent) : new SignedClassLoader(new URL[] {rt}, session, parent, RUNTIME_PREFIX);
         }
-        URL[] path = new URL[specs.length];
+        List<URL> path = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         boolean dirs = false;
-        for (int i = 0; i < specs.length; i++) {
-            String spec = specs[i];
-            if (spec.endsWith(".jar")) {
-                // Fetch the jar ourselves so the request carries the session
-                // and the signature beside the jar can be checked, then load
-                // from the local copy.
-                URLConnection c = open(new URL(spec), session);
-                byte[] jarBytes = readAll(c.getInputStream());
-                if (key != null) {
-                    String sig = c.getHeaderField(SIGNATURE_HEADER);
-                    if (sig == null || !verify(jarBytes, 0, jarBytes.length, Base64.getDecoder().decode(sig))) {
-                        throw new SecurityException("dvmlab launcher: " + spec + " is " + (sig == null ? "unsigned" : "altered") + "; refusing it");
-                    }
-                }
-                Path jar = Files.createTempFile("dvmlab-app", ".jar");
-                jar.toFile().deleteOnExit();
-                Files.write(jar, jarBytes);
-                path[i] = jar.toUri().toURL();
-            } else {
-                path[i] = new URL(null, spec, new SessionHandler(session));
-                dirs = true;
-            }
+        for (String spec : specs) {
+            dirs |= addPath(spec, session, path, seen);
         }
         URLClassLoader loader;
         if (key != null && dirs) {
-            loader = new SignedClassLoader(path, session, parent, "");
+            loader = new SignedClassLoader(path.toArray(new URL[0]), session, parent, "");
         } else {
             URLStreamHandlerFactory factory = protocol -> "http".equals(protocol) ? new SessionHandler(session) : null;
-            loader = new URLClassLoader(path, parent, factory);
+            loader = new URLClassLoader(path.toArray(new URL[0]), parent, factory);
         }
         Thread.currentThread().setContextClassLoader(loader);
         Class<?> main = Class.forName(args[1], true, loader);
@@ -115,6 +123,103 @@ public final class Launcher {
             m.invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * Adds the application at spec to path, and after a jar the jars and
+     * directories its manifest's Class-Path names, resolved against the
+     * jar's URL. A jar is fetched here, so that the request carries the
+     * session and the signature beside it is checked, and loaded from a
+     * local copy in a directory of its own. Returns whether a directory
+     * (class-at-a-time) URL was added.
+     */
+    static boolean addPath(String spec, String session, List<URL> path, Set<String> seen) throws IOException {
+        if (!seen.add(spec)) {
+            return false;
+        }
+        if (!spec.endsWith(".jar")) {
+            path.add(new URL(null, spec, new SessionHandler(session)));
+            return true;
+        }
+        URL url = new URL(spec);
+        URLConnection c = open(url, session);
+        byte[] jarBytes;
+        try {
+            jarBytes = readAll(c.getInputStream());
+        } catch (java.io.FileNotFoundException e) {
+            if (path.isEmpty()) {
+                throw e;
+            }
+            return false; // a missing Class-Path entry is skipped, as the JDK skips it
+        }
+        if (key != null) {
+            String sig = c.getHeaderField(SIGNATURE_HEADER);
+            if (sig == null || !verify(jarBytes, 0, jarBytes.length, Base64.getDecoder().decode(sig))) {
+                throw new SecurityException("dvmlab launcher: " + spec + " is " + (sig == null ? "unsigned" : "altered") + "; refusing it");
+            }
+        }
+        // A directory of its own: the copy's Class-Path, which the class
+        // loader also follows, then names nothing that exists.
+        Path dir = Files.createTempDirectory("dvmlab-app");
+        String base = url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
+        Path jar = dir.resolve(base.isEmpty() ? "app.jar" : base);
+        Files.write(jar, jarBytes);
+        jar.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        path.add(jar.toUri().toURL());
+        boolean dirs = false;
+        try (JarFile jf = new JarFile(jar.toFile(), false)) {
+            Manifest mf = jf.getManifest();
+            String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
+            if (cp != null) {
+                for (String e : cp.trim().split("\\s+")) {
+                    if (!e.isEmpty()) {
+                        URL u = new URL(url, e);
+                        if ("http".equals(u.getProtocol()) && (u.getPath().endsWith(".jar") || u.getPath().endsWith("/"))) {
+                            dirs |= addPath(u.toExternalForm(), session, path, seen);
+                        }
+                    }
+                }
+            }
+        }
+        return dirs;
+    }
+
+    /**
+     * Takes the runtime from the proxy as one signed jar and unpacks its
+     * classes into dir, a directory on the boot class path, where every
+     * class loader finds them.
+     */
+    static void bootRuntime(String session, Path dir) throws IOException {
+        URLConnection c = open(new URL("http://dvmlab.proxy/runtime.jar"), session);
+        byte[] b = readAll(c.getInputStream());
+        if (key != null) {
+            String sig = c.getHeaderField(SIGNATURE_HEADER);
+            if (sig == null || !verify(b, 0, b.length, Base64.getDecoder().decode(sig))) {
+                throw new SecurityException("dvmlab launcher: the runtime is " + (sig == null ? "unsigned" : "altered") + "; refusing it");
+            }
+        }
+        Path root = dir.toAbsolutePath().normalize();
+        try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(b))) {
+            for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
+                String n = e.getName();
+                if (e.isDirectory() || !n.startsWith(RUNTIME_PREFIX.replace('.', '/')) || !n.endsWith(".class")) {
+                    continue;
+                }
+                Path f = root.resolve(n).normalize();
+                if (!f.startsWith(root)) {
+                    continue;
+                }
+                Files.createDirectories(f.getParent());
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                for (int k; (k = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, k);
+                }
+                Files.write(f, out.toByteArray());
+                f.toFile().deleteOnExit();
+            }
         }
     }
 
