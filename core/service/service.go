@@ -240,7 +240,7 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		// Rewriting a class the JVM refuses could only change why, or make
 		// it load: pass it through as it is.
 		res.Refused, res.Out = e, data
-		return res, nil
+		return res, -1, c, nil
 	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
 	keep := emptyFinalizers(c)
