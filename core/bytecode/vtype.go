@@ -264,19 +264,6 @@ func arrayOf(name string) string {
 	return "[L" + name + ";"
 }
 
-// ValidClassName reports whether n is a class name in internal form (JVMS
-// §4.2.1) or an array descriptor (§4.3.2), as a Class constant may hold.
-func ValidClassName(n string) bool {
-	if strings.HasPrefix(n, "[") {
-		_, err := FieldType(n)
-		return err == nil
-	}
-	if n == "" || strings.HasPrefix(n, "/") || strings.HasSuffix(n, "/") || strings.Contains(n, "//") {
-		return false
-	}
-	return !strings.ContainsAny(n, ".;[")
-}
-
 // UnknownClassError is a question about a class the hierarchy has no header
 // for (or one of whose superclasses it has none for). Who asked decides:
 // the verifier assumes and leaves it to the client, frame computation takes

@@ -46,7 +46,29 @@ func Check(c *Class) *ClassFormatError {
 	k.fields()
 	k.methods()
 	k.classAttributes()
+	k.stackMaps()
 	return k.err
+}
+
+// stackMaps reads every method's StackMapTable as the JVM does when it
+// verifies the method (from version 50), and refuses the class where that
+// ends in ClassFormatError. VerifyErrors are the verifier's to report. See
+// CheckStackMap.
+func (k *checker) stackMaps() {
+	c := k.c
+	if k.err != nil || c.Major < 50 {
+		return
+	}
+	for i, m := range c.Methods {
+		code := m.Code()
+		if code == nil || m.Access.Has(AccAbstract) || m.Access.Has(AccNative) {
+			continue
+		}
+		if e := CheckStackMap(c, m, code); e != nil && e.Refuses(c.Major) {
+			k.fail("method #"+strconv.Itoa(i)+" "+c.MemberName(m)+c.MemberDesc(m), "StackMapTable format error: %v", e)
+			return
+		}
+	}
 }
 
 type checker struct {
