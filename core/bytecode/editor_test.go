@@ -811,3 +811,70 @@ func TestMaxLocalsCoverLocalVariableTable(t *testing.T) {
 		t.Errorf("CheckCode on the original: %v", err)
 	}
 }
+
+// TestCheckCodeAgreesWithHotSpot breaks one rule of a method's Code
+// attribute at a time and requires CheckCode and HotSpot to refuse the
+// class alike, and both to accept it unbroken.
+func TestCheckCodeAgreesWithHotSpot(t *testing.T) {
+	dir := compileTestdata(t, "typeannos")
+	orig := filepath.Join(dir, "Annotated.class")
+	for _, tc := range []struct {
+		name, hotspot string
+		breakIt       func(code *classfile.Code)
+	}{
+		{"unbroken", "", func(*classfile.Code) {}},
+		{"exception range past the code", "Illegal exception table range", func(code *classfile.Code) {
+			code.Handlers[0].EndPC = uint16(len(code.Code) + 1)
+		}},
+		{"handler past the code", "Illegal exception table handler", func(code *classfile.Code) {
+			code.Handlers[0].HandlerPC = uint16(len(code.Code))
+		}},
+		{"line past the code", "Invalid pc in LineNumberTable", func(code *classfile.Code) {
+			attrOf[*classfile.LineNumberTable](code).Lines[0].StartPC = uint16(len(code.Code))
+		}},
+		{"variable past the code", "Invalid length", func(code *classfile.Code) {
+			v := &attrOf[*classfile.LocalVariableTable](code).Vars[0]
+			v.Length = uint16(len(code.Code)) - v.StartPC + 1
+		}},
+		{"variable past max_locals", "Invalid index", func(code *classfile.Code) {
+			attrOf[*classfile.LocalVariableTable](code).Vars[0].Slot = code.MaxLocals
+		}},
+		{"arguments past max_locals", "Arguments can't fit into locals", func(code *classfile.Code) {
+			code.MaxLocals = 0
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := loadClass(t, orig)
+			m := c.Method("guarded", "(Ljava/lang/String;)I")
+			tc.breakIt(m.Code())
+			err := bytecode.CheckCode(c, m)
+			out := t.TempDir()
+			writeClass(t, c, filepath.Join(out, "Annotated.class"))
+			r := jvmtest.Java(t, "-Xverify:all", "-Xshare:off", "-cp", classPath(out, dir), "Annotated")
+			t.Logf("CheckCode: %v", err)
+			if tc.hotspot == "" {
+				if err != nil || r.Err != nil {
+					t.Fatalf("CheckCode: %v; HotSpot: %v %s", err, r.Err, r.Stderr)
+				}
+				return
+			}
+			if !strings.Contains(r.Stderr, "ClassFormatError: "+tc.hotspot) {
+				t.Fatalf("HotSpot does not refuse it with %q: %v %s", tc.hotspot, r.Err, r.Stderr)
+			}
+			if err == nil || !strings.Contains(err.Error(), "Annotated.guarded(Ljava/lang/String;)I") {
+				t.Errorf("CheckCode: %v, want an error naming the method (HotSpot: %s)", err, tc.hotspot)
+			}
+		})
+	}
+}
+
+// attrOf is the first attribute of type T of code.
+func attrOf[T classfile.Attribute](code *classfile.Code) T {
+	for _, a := range code.Attributes {
+		if t, ok := a.(T); ok {
+			return t
+		}
+	}
+	var zero T
+	return zero
+}
