@@ -233,3 +233,36 @@ func TestShippedJars(t *testing.T) {
 		}
 	}
 }
+
+// isolated-class-loader: a host loads its plug-in through a class loader
+// whose parent is the platform loader; the plug-in's rewritten code must
+// still find the runtime it calls, so the launcher puts the runtime on the
+// boot class path.
+func TestIsolatedClassLoader(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts JVMs through a proxy")
+	}
+	site := filepath.Join("testdata", "isolated-class-loader")
+	originAddr := serveLoopback(t, &proxy.Origin{Dir: site})
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer jdk.Close()
+	pl, _ := service.Parse("coverage")
+	pl.Classpath = []classpath.Finder{jdk}
+	cache, _ := proxy.OpenCache("")
+	signer, _ := proxy.NewSigner("")
+	proxyAddr := serveLoopback(t, proxy.New(pl, cache, signer))
+	plugins := "http://" + originAddr + "/plugins/"
+	for _, app := range []string{"app/", "host.jar"} {
+		for _, px := range []string{"direct", proxyAddr} {
+			var out, errOut bytes.Buffer
+			env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut}
+			code := Run(env, []string{"run", "--proxy", px, "http://" + originAddr + "/" + app, "host.Host", plugins})
+			if code != 0 || out.String() != "desserts\n" || errOut.Len() > 0 {
+				t.Errorf("run --proxy %s %s: exit %d, prints %q\n%s", px, app, code, out.String(), errOut.String())
+			}
+		}
+	}
+}
