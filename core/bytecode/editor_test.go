@@ -1,8 +1,12 @@
 package bytecode_test
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,4 +132,414 @@ func TestCodeTooLarge(t *testing.T) {
 	if want := "Far.work(I)I"; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "65535") {
 		t.Fatalf("error %q does not name %s and the limit", err, want)
 	}
+}
+
+// probeClass is the class of the probe the tests insert (testdata/typeannos/EditorProbe.java).
+const probeClass = "EditorProbe"
+
+// addProbe adds EditorProbe.hit(I)V to c's constant pool.
+func addProbe(t testing.TB, c *classfile.Class) uint16 {
+	t.Helper()
+	ref, err := c.Pool.AddMethodref(probeClass, "hit", "(I)V")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+// probe is EditorProbe.hit(id): a call, which can throw, as a real probe's.
+func probe(t testing.TB, c *classfile.Class, ref uint16, id int) []*bytecode.Insn {
+	t.Helper()
+	push, err := bytecode.PushInt(&c.Pool, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*bytecode.Insn{push, {Op: bytecode.Invokestatic, Index: int(ref)}}
+}
+
+// probeMethod opens m for editing and inserts a probe before every basic
+// block start and before every offset in extra; it returns the editor
+// (committed by the caller) and the original offsets probed.
+func probeMethod(t testing.TB, c *classfile.Class, m *classfile.Member, ref uint16, next *int, extra []int) (*bytecode.Editor, map[int]bool) {
+	t.Helper()
+	ed, err := bytecode.NewEditor(c, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	starts, err := bytecode.BlockStarts(m.Code(), ed.Original)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probed := map[int]bool{}
+	for _, off := range append(starts, extra...) {
+		if probed[off] {
+			continue
+		}
+		probed[off] = true
+		if err := ed.InsertBefore(off, probe(t, c, ref, *next)...); err != nil {
+			t.Fatal(err)
+		}
+		*next++
+	}
+	return ed, probed
+}
+
+// annotatedInstructions lists the offsets the code's type annotations name
+// an instruction by (offset_target, type_argument_target).
+func annotatedInstructions(code *classfile.Code) []int {
+	var out []int
+	for _, a := range code.Attributes {
+		if ta, ok := a.(*classfile.TypeAnnotations); ok {
+			for _, an := range ta.Annotations {
+				if an.TargetType >= classfile.TargetInstanceof {
+					out = append(out, int(an.Offset))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func loadClass(t testing.TB, path string) *classfile.Class {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classfile.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func writeClass(t testing.TB, c *classfile.Class, path string) {
+	t.Helper()
+	out, err := c.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func compileTestdata(t testing.TB, dir string) string {
+	t.Helper()
+	src := map[string]string{}
+	files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.java"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src[filepath.Base(f)] = string(b)
+	}
+	return jvmtest.Javac(t, src, "-g")
+}
+
+// TestTypeAnnotationsAfterInsert probes every basic block of a class with
+// every kind of code-level type annotation, and before every instruction an
+// annotation names, then asks the JDK's javap where the tables point: type
+// annotations at the very instruction they named, ranges, lines and
+// handlers at the probe before their instruction when it has one (see
+// Editor.remapTables), localvar targets agreeing with the
+// LocalVariableTable. HotSpot must verify the result (-Xverify:all) and it
+// must print what the original printed. Frames both recomputed and kept
+// (the uninitialized type of a new that starts a block moves with the new).
+func TestTypeAnnotationsAfterInsert(t *testing.T) {
+	dir := compileTestdata(t, "typeannos")
+	want := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", dir, "Annotated").Stdout
+	orig := filepath.Join(dir, "Annotated.class")
+	before := javapMethods(t, orig)
+	h := jdkHierarchy(t)
+	for _, keep := range []bool{false, true} {
+		name := map[bool]string{false: "recompute", true: "keep"}[keep]
+		t.Run(name, func(t *testing.T) {
+			c := loadClass(t, orig)
+			ref := addProbe(t, c)
+			next := 0
+			probed := map[string]map[int]bool{}
+			for _, m := range c.Methods {
+				if m.Code() == nil {
+					continue
+				}
+				ed, p := probeMethod(t, c, m, ref, &next, annotatedInstructions(m.Code()))
+				if keep {
+					ed.KeepFrames()
+				}
+				if _, err := ed.Commit(bytecode.NewFrameComputer(c, h)); err != nil {
+					t.Fatal(err)
+				}
+				probed[c.MemberName(m)+c.MemberDesc(m)] = p
+			}
+			out := t.TempDir()
+			writeClass(t, c, filepath.Join(out, "Annotated.class"))
+			after := javapMethods(t, filepath.Join(out, "Annotated.class"))
+			targets := 0
+			for sig, bm := range before {
+				am := after[sig]
+				if am == nil {
+					t.Fatalf("%s missing after the rewrite", sig)
+				}
+				w, g := bm.describe(probed[bm.desc]), am.describe(nil)
+				if strings.Join(w, "\n") != strings.Join(g, "\n") {
+					t.Errorf("%s: tables moved:\n%s", sig, lineDiff(w, g))
+				}
+				for _, l := range g {
+					if strings.HasPrefix(l, "Runtime") {
+						targets++
+					}
+				}
+			}
+			if targets < 17 {
+				t.Errorf("only %d type annotations in the code; testdata/typeannos has 17", targets)
+			}
+			cp := out + string(os.PathListSeparator) + dir
+			got := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", cp, "Annotated").Stdout
+			if got != want {
+				t.Errorf("output differs:\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+func lineDiff(want, got []string) string {
+	var b strings.Builder
+	for i := 0; i < max(len(want), len(got)); i++ {
+		var w, g string
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		if w != g {
+			fmt.Fprintf(&b, "  want %s\n   got %s\n", w, g)
+		}
+	}
+	return b.String()
+}
+
+// javapMethod is one method as the JDK's javap -c -p -v lists it: its
+// instructions and the tables that point into them, by offset.
+type javapMethod struct {
+	desc     string // name + descriptor, as the Code attribute's method
+	insns    []javapInsn
+	at       map[int]int // offset -> index in insns
+	handlers [][4]string // from, to, target, type
+	lines    [][2]string // line, start
+	vars     [][5]string // start, length, slot, name, signature (both tables)
+	annos    []string    // type annotation lines, raw
+}
+
+type javapInsn struct {
+	off     int
+	op      string
+	ordinal int  // among the instructions that are not probes
+	probe   bool // part of an EditorProbe.hit call
+}
+
+var (
+	javapHeader   = regexp.MustCompile(`^  [a-zA-Z].*;$`)
+	javapName     = regexp.MustCompile(`([^ (]+)\(`)
+	javapDesc     = regexp.MustCompile(`^    descriptor: (\S+)$`)
+	javapInsnRe   = regexp.MustCompile(`^\s+(\d+): ([a-z][a-z_0-9]*)\b(.*)$`)
+	javapHandler  = regexp.MustCompile(`^\s+(\d+)\s+(\d+)\s+(\d+)\s+(Class \S+|any)$`)
+	javapLine     = regexp.MustCompile(`^\s+line (\d+): (\d+)$`)
+	javapVar      = regexp.MustCompile(`^\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)$`)
+	javapTypeAnno = regexp.MustCompile(`^\s+\d+: (#\d+\(.*?\)): ([A-Z_]+)(.*)$`)
+)
+
+// javapMethods runs the JDK's javap on a class file and reads its methods,
+// keyed by javap's header line.
+func javapMethods(t testing.TB, path string) map[string]*javapMethod {
+	t.Helper()
+	out, err := exec.Command(jvmtest.Tool(t, "javap"), "-c", "-p", "-v", path).Output()
+	if err != nil {
+		t.Fatalf("javap %s: %v", path, err)
+	}
+	methods := map[string]*javapMethod{}
+	var m *javapMethod
+	section, header := "", ""
+	for _, line := range strings.Split(string(out), "\n") {
+		if javapHeader.MatchString(line) {
+			m = &javapMethod{at: map[int]int{}}
+			header = strings.TrimSpace(line)
+			methods[header] = m
+			section = ""
+			continue
+		}
+		if m == nil {
+			continue
+		}
+		if d := javapDesc.FindStringSubmatch(line); d != nil {
+			m.desc = javapMemberName(header) + d[1]
+			continue
+		}
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "Code:", trimmed == "Exception table:", trimmed == "LineNumberTable:", trimmed == "LocalVariableTable:",
+			trimmed == "LocalVariableTypeTable:", trimmed == "RuntimeVisibleTypeAnnotations:", trimmed == "RuntimeInvisibleTypeAnnotations:",
+			strings.HasPrefix(trimmed, "StackMapTable:"):
+			section = strings.TrimSuffix(trimmed, ":")
+			continue
+		}
+		switch section {
+		case "Code":
+			if r := javapInsnRe.FindStringSubmatch(line); r != nil {
+				off, _ := strconv.Atoi(r[1])
+				in := javapInsn{off: off, op: r[2]}
+				if r[2] == "invokestatic" && strings.Contains(r[3], "// Method "+probeClass+".hit:(I)V") {
+					in.probe = true
+					m.insns[len(m.insns)-1].probe = true
+				}
+				m.at[off] = len(m.insns)
+				m.insns = append(m.insns, in)
+			}
+		case "Exception table":
+			if r := javapHandler.FindStringSubmatch(line); r != nil {
+				m.handlers = append(m.handlers, [4]string{r[1], r[2], r[3], r[4]})
+			}
+		case "LineNumberTable":
+			if r := javapLine.FindStringSubmatch(line); r != nil {
+				m.lines = append(m.lines, [2]string{r[1], r[2]})
+			}
+		case "LocalVariableTable", "LocalVariableTypeTable":
+			if r := javapVar.FindStringSubmatch(line); r != nil {
+				m.vars = append(m.vars, [5]string{r[1], r[2], r[3], r[4], r[5]})
+			}
+		case "RuntimeVisibleTypeAnnotations", "RuntimeInvisibleTypeAnnotations":
+			if javapTypeAnno.MatchString(line) {
+				m.annos = append(m.annos, section+" "+trimmed)
+			}
+		}
+	}
+	for _, m := range methods {
+		k := 0
+		for i := range m.insns {
+			m.insns[i].ordinal = k
+			if !m.insns[i].probe {
+				k++
+			}
+		}
+	}
+	return methods
+}
+
+// javapMemberName is the class-file name of the member a javap header
+// line declares.
+func javapMemberName(header string) string {
+	if header == "static {};" {
+		return "<clinit>"
+	}
+	n := javapName.FindStringSubmatch(header)
+	if n == nil {
+		return header
+	}
+	if strings.Contains(n[1], ".") || isConstructorHeader(header, n[1]) {
+		return "<init>"
+	}
+	return n[1]
+}
+
+// isConstructorHeader tells a constructor's header (no return type before
+// the name) from a method's.
+func isConstructorHeader(header, name string) bool {
+	words := strings.Fields(header[:strings.Index(header, name+"(")])
+	for _, w := range words {
+		switch w {
+		case "public", "protected", "private", "static", "final", "synchronized", "native", "abstract", "strictfp":
+			continue
+		}
+		return false // a return type
+	}
+	return true
+}
+
+// pos names what offset off points at: "#k op" for the k-th instruction
+// that is not a probe, with "probe>" before it when off is the start of a
+// probe inserted before it, "end" past the last instruction. For the
+// original code (probed not nil), entry positions of instructions in probed
+// get "probe>" too: that is where they must point after the rewrite.
+func (m *javapMethod) pos(s string, entry bool, probed map[int]bool) string {
+	off, _ := strconv.Atoi(s)
+	i, ok := m.at[off]
+	if !ok {
+		if len(m.insns) > 0 && off > m.insns[len(m.insns)-1].off {
+			return "end"
+		}
+		return "NOT AN INSTRUCTION " + s
+	}
+	prefix := ""
+	if m.insns[i].probe {
+		if m.insns[i].op == "invokestatic" {
+			return "INSIDE A PROBE " + s
+		}
+		prefix = "probe>"
+		for i < len(m.insns) && m.insns[i].probe {
+			i++
+		}
+		if i == len(m.insns) {
+			return "probe>end"
+		}
+	} else if probed != nil && entry && probed[off] {
+		prefix = "probe>"
+	}
+	return fmt.Sprintf("%s#%d %s", prefix, m.insns[i].ordinal, m.insns[i].op)
+}
+
+var (
+	taOffset = regexp.MustCompile(`offset=(\d+)`)
+	taRange  = regexp.MustCompile(`\{start_pc=(\d+), length=(\d+), index=(\d+)\}`)
+	taCatch  = regexp.MustCompile(`exception_index=(\d+)`)
+	taIndex  = regexp.MustCompile(`^(\S+) \d+: `)
+)
+
+// describe lists every table entry of the method by what it points at.
+func (m *javapMethod) describe(probed map[int]bool) []string {
+	var out []string
+	end := func(start, length string) string {
+		s, _ := strconv.Atoi(start)
+		l, _ := strconv.Atoi(length)
+		return strconv.Itoa(s + l)
+	}
+	handler := func(k int) string {
+		if k >= len(m.handlers) {
+			return fmt.Sprintf("NO ENTRY %d", k)
+		}
+		h := m.handlers[k]
+		return fmt.Sprintf("[%s, %s) -> %s %s", m.pos(h[0], true, probed), m.pos(h[1], true, probed), m.pos(h[2], true, probed), h[3])
+	}
+	for k := range m.handlers {
+		out = append(out, "handler "+handler(k))
+	}
+	for _, l := range m.lines {
+		out = append(out, fmt.Sprintf("line %s: %s", l[0], m.pos(l[1], true, probed)))
+	}
+	lvt := map[string]bool{}
+	for _, v := range m.vars {
+		r := fmt.Sprintf("[%s, %s) slot %s", m.pos(v[0], true, probed), m.pos(end(v[0], v[1]), true, probed), v[2])
+		lvt[v[0]+" "+v[1]+" "+v[2]] = true
+		out = append(out, fmt.Sprintf("var %s %s %s", v[3], v[4], r))
+	}
+	for _, a := range m.annos {
+		a = taOffset.ReplaceAllStringFunc(a, func(s string) string {
+			return "offset=" + m.pos(taOffset.FindStringSubmatch(s)[1], false, probed)
+		})
+		a = taRange.ReplaceAllStringFunc(a, func(s string) string {
+			r := taRange.FindStringSubmatch(s)
+			agrees := "agrees with"
+			if !lvt[r[1]+" "+r[2]+" "+r[3]] {
+				agrees = "DISAGREES with"
+			}
+			return fmt.Sprintf("{[%s, %s) slot %s, %s the LocalVariableTable}", m.pos(r[1], true, probed), m.pos(end(r[1], r[2]), true, probed), r[3], agrees)
+		})
+		a = taCatch.ReplaceAllStringFunc(a, func(s string) string {
+			k, _ := strconv.Atoi(taCatch.FindStringSubmatch(s)[1])
+			return "exception table entry " + handler(k)
+		})
+		out = append(out, taIndex.ReplaceAllString(a, "$1 "))
+	}
+	return out
 }

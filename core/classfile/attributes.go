@@ -57,9 +57,17 @@ type RawAttribute struct {
 	Header
 	AttrName string
 	Info     []byte
+	// err is why an attribute the JVM reads here did not decode; nil for
+	// one it does not read (unknown, misplaced, or too new for the version).
+	err error
 }
 
 func (a *RawAttribute) Name() string { return a.AttrName }
+
+// Malformed returns why the reader kept an attribute the JVM reads at this
+// place and version raw: its contents do not decode. It is nil for an
+// attribute the JVM skips there.
+func (a *RawAttribute) Malformed() error { return a.err }
 
 // ConstantValue: the value of a constant field. See JVMS §4.7.2.
 type ConstantValue struct {

@@ -11,6 +11,8 @@ type FormatError struct {
 	Offset int
 	Where  string
 	Msg    string
+	// trailing: the structure was complete before the end of its body.
+	trailing bool
 }
 
 func (e *FormatError) Error() string {
@@ -142,11 +144,12 @@ func Parse(data []byte) (*Class, error) {
 }
 
 type parser struct {
-	r    reader
-	c    *Class
-	what string // member kind being read, for error context
-	idx  int    // member index
-	attr string // attribute being read
+	r      reader
+	c      *Class
+	what   string // member kind being read, for error context
+	idx    int    // member index
+	attr   string // attribute being read
+	static bool   // the field being read is static (the JVM reads ConstantValue only then)
 }
 
 func (p *parser) class() *Class {
@@ -373,23 +376,12 @@ func (p *parser) members(kind string, loc location) []*Member {
 			r.fail("descriptor_index: %v", err)
 			return nil
 		}
+		p.static = m.Access.Has(AccStatic)
 		m.Attributes = p.attributes(loc)
+		p.static = false
 		out[i] = m
 	}
 	return out
-}
-
-// lenient lists the attributes HotSpot does not reject when their contents are
-// malformed (it skips or ignores them); we keep such bodies raw rather than
-// refuse a class the JVM would load.
-var lenient = map[string]bool{
-	AttrRuntimeVisibleAnnotations:            true,
-	AttrRuntimeInvisibleAnnotations:          true,
-	AttrRuntimeVisibleParameterAnnotations:   true,
-	AttrRuntimeInvisibleParameterAnnotations: true,
-	AttrRuntimeVisibleTypeAnnotations:        true,
-	AttrRuntimeInvisibleTypeAnnotations:      true,
-	AttrAnnotationDefault:                    true,
 }
 
 func (p *parser) attributes(loc location) []Attribute {
@@ -425,9 +417,6 @@ func (p *parser) attributes(loc location) []Attribute {
 		r.off += int(length)
 		p.attr = name.Str
 		a := p.attribute(loc, name.Str, body, bodyOff)
-		if r.err != nil {
-			return nil
-		}
 		a.header().NameIndex = ni
 		out = append(out, a)
 		p.attr = saved
@@ -435,63 +424,88 @@ func (p *parser) attributes(loc location) []Attribute {
 	return out
 }
 
+// attribute interprets one attribute body when the JVM reads that attribute
+// at loc in a class of this version (see rules.go), and keeps it raw
+// otherwise. A body that does not decode is kept raw too, with the reason:
+// whether the JVM refuses the class for it is the format checker's call
+// (Check), not the reader's, so that any class can be read and written back.
 func (p *parser) attribute(loc location, name string, body []byte, base int) Attribute {
-	sub := parser{r: reader{b: body, base: base}, c: p.c, what: p.what, idx: p.idx, attr: name}
-	sub.r.where = sub.context
-	a := sub.attributeBody(loc, name)
-	if a == nil && sub.r.err == nil {
+	rule, ok := ruleFor(loc, name)
+	if !ok || p.c.Major < rule.since || (rule.staticOnly && !p.static) {
 		return &RawAttribute{AttrName: name, Info: body}
 	}
-	if sub.r.err == nil && sub.r.off != len(body) {
-		sub.r.fail("attribute_length is %d but the contents take %d bytes", len(body), sub.r.off)
-	}
-	if sub.r.err != nil {
-		if lenient[name] {
-			return &RawAttribute{AttrName: name, Info: body}
-		}
-		p.r.err = sub.r.err
-		return nil
+	a, err := p.decode(name, body, base, true)
+	if err != nil {
+		return &RawAttribute{AttrName: name, Info: body, err: err}
 	}
 	return a
 }
 
-// attributeBody parses the attributes the JVMS defines at loc, and returns
-// nil for anything else, which the caller keeps raw.
-func (p *parser) attributeBody(loc location, name string) Attribute {
+// decode parses body as the attribute the JVMS names name, wherever it is.
+// With exact, contents shorter than the body are an error, as they are to
+// the JVM; without, the rest is ignored, as javap ignores it.
+func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
+	sub := parser{r: reader{b: body, base: base}, c: p.c, what: p.what, idx: p.idx, attr: name, static: p.static}
+	sub.r.where = sub.context
+	a := sub.attributeBody(name)
+	if a == nil && sub.r.err == nil {
+		sub.r.fail("not an attribute the JVMS defines")
+	}
+	if exact && sub.r.err == nil && sub.r.off != len(body) {
+		sub.r.fail("attribute_length is %d but the contents take %d bytes", len(body), sub.r.off)
+		sub.r.err.trailing = true
+	}
+	if sub.r.err != nil {
+		return nil, sub.r.err
+	}
+	return a, nil
+}
+
+// DecodeRaw interprets a raw attribute by its name alone, whatever its
+// location and the class's version, reading only as much of the body as the
+// structure takes; it returns the attribute and the number of bytes used.
+// javap reads attributes this way.
+func (c *Class) DecodeRaw(a *RawAttribute) (Attribute, int, error) {
+	sub := parser{r: reader{b: a.Info}, c: c, attr: a.AttrName}
+	sub.r.where = sub.context
+	d := sub.attributeBody(a.AttrName)
+	if sub.r.err != nil {
+		return nil, 0, sub.r.err
+	}
+	if d == nil {
+		return nil, 0, fmt.Errorf("%s is not an attribute the JVMS defines", a.AttrName)
+	}
+	if h := d.header(); h != nil {
+		h.NameIndex = a.NameIndex
+	}
+	return d, sub.r.off, nil
+}
+
+// attributeBody parses the attribute named name, or returns nil if the JVMS
+// defines no such attribute.
+func (p *parser) attributeBody(name string) Attribute {
 	r := &p.r
 	switch name {
 	case AttrSynthetic:
-		if loc == locClass || loc == locField || loc == locMethod {
-			return &Synthetic{}
-		}
+		return &Synthetic{}
 	case AttrDeprecated:
-		if loc == locClass || loc == locField || loc == locMethod {
-			return &Deprecated{}
-		}
+		return &Deprecated{}
 	case AttrSignature:
-		if loc != locCode {
-			return &Signature{Index: r.u2("signature_index")}
-		}
+		return &Signature{Index: r.u2("signature_index")}
 	case AttrRuntimeVisibleAnnotations, AttrRuntimeInvisibleAnnotations:
-		if loc != locCode {
-			return &Annotations{Visible: name == AttrRuntimeVisibleAnnotations, Annotations: p.annotations()}
-		}
+		return &Annotations{Visible: name == AttrRuntimeVisibleAnnotations, Annotations: p.annotations()}
 	case AttrRuntimeVisibleTypeAnnotations, AttrRuntimeInvisibleTypeAnnotations:
 		return &TypeAnnotations{Visible: name == AttrRuntimeVisibleTypeAnnotations, Annotations: p.typeAnnotations()}
+	case AttrConstantValue:
+		return &ConstantValue{ValueIndex: r.u2("constantvalue_index")}
 	}
-	switch loc {
-	case locClass:
-		return p.classAttribute(name)
-	case locField:
-		if name == AttrConstantValue {
-			return &ConstantValue{ValueIndex: r.u2("constantvalue_index")}
-		}
-	case locMethod:
-		return p.methodAttribute(name)
-	case locCode:
-		return p.codeAttribute(name)
+	if a := p.classAttribute(name); a != nil || r.err != nil {
+		return a
 	}
-	return nil
+	if a := p.methodAttribute(name); a != nil || r.err != nil {
+		return a
+	}
+	return p.codeAttribute(name)
 }
 
 func (p *parser) classAttribute(name string) Attribute {

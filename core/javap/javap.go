@@ -46,7 +46,7 @@ func PrintMethod(w io.Writer, c *classfile.Class, m *classfile.Member, opt Optio
 	bw := bufio.NewWriter(w)
 	p := newPrinter(bw, c, opt)
 	p.o.in(1)
-	p.method(m)
+	p.method(viewMember(c, m))
 	p.o.pending = false
 	p.o.flush()
 	return bw.Flush()
@@ -62,7 +62,7 @@ type printer struct {
 }
 
 func newPrinter(w *bufio.Writer, c *classfile.Class, opt Options) *printer {
-	return &printer{o: &lineWriter{w: w}, c: c, opt: opt}
+	return &printer{o: &lineWriter{w: w}, c: view(c), opt: opt}
 }
 
 func (p *printer) print(s string)   { p.o.print(s) }

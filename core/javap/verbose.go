@@ -874,7 +874,11 @@ func (p *printer) rawAttribute(a *classfile.RawAttribute) {
 			return
 		}
 	}
-	p.print("  " + a.AttrName + ": length = 0x" + strings.ToUpper(strconv.FormatInt(int64(len(d)), 16)) + " (unknown attribute)")
+	reason := "unknown attribute"
+	if javapReads[a.AttrName] {
+		reason = javapFailure
+	}
+	p.print("  " + a.AttrName + ": length = 0x" + strings.ToUpper(strconv.FormatInt(int64(len(d)), 16)) + " (" + reason + ")")
 	p.println("")
 	p.print("   ")
 	for i, b := range d {

@@ -38,6 +38,7 @@ type Stats struct {
 	Errors    []error  // one *ClassError per failed class
 	Unchanged int      // classes whose output equals their input
 	Dropped   []string // signature files of a signed jar, invalid once classes change
+	Refused   []error  // one *ClassError per class passed through because the JVM refuses it
 }
 
 // Progress, when set, is called after every class with the number done.
@@ -136,6 +137,9 @@ func (s *Stats) account(j *job) []byte {
 		s.Errors = append(s.Errors, &ClassError{Entry: j.entry, Err: j.err})
 		s.BytesOut += int64(len(j.data))
 		return j.data
+	}
+	if j.res.Refused != nil {
+		s.Refused = append(s.Refused, &ClassError{Entry: j.entry, Err: j.res.Refused})
 	}
 	s.Reports = append(s.Reports, j.res.Reports...)
 	s.BytesOut += int64(len(j.res.Out))

@@ -6,6 +6,7 @@ package service
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -173,6 +174,10 @@ type Result struct {
 	Parse   time.Duration
 	Write   time.Duration
 	BytesIn int // the class as it came; len(Out) is what left
+	// Refused is why the JVM will not load the class (a ClassFormatError):
+	// such a class is passed through unchanged, so that the client refuses
+	// it exactly as it would the original. nil for a class that loads.
+	Refused error
 }
 
 // Process parses data once, runs the services in order and writes the class once.
@@ -202,7 +207,13 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		if err == nil {
 			return res, nil
 		}
-		if failed < 0 {
+		// Missing classes are not the method's fault: the caller can supply
+		// them (the proxy fetches them from the origin) and try again.
+		var miss *bytecode.MissingClassesError
+		if failed < 0 || errors.As(err, &miss) {
+			if failed >= 0 {
+				err = fmt.Errorf("%s: service %s: %w", c.Name(), p.Services[failed].Name(), err)
+			}
 			return nil, err
 		}
 		key := p.blame(data, skips, failed, c, err)
@@ -232,6 +243,12 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		return nil, -1, nil, err
 	}
 	res := &Result{Class: c.Name(), Parse: time.Since(t0), BytesIn: len(data)}
+	if e := classfile.Check(c); e != nil {
+		// Rewriting a class the JVM refuses could only change why, or make
+		// it load: pass it through as it is.
+		res.Refused, res.Out = e, data
+		return res, -1, c, nil
+	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
 	keep := emptyFinalizers(c)
 	var orig map[*classfile.Member][]byte
@@ -289,7 +306,7 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 			}
 			r.Inserted += fr.Frames
 			for _, n := range fr.Missing {
-				r.Notes = append(r.Notes, "hierarchy: "+n+" not found; merged as java/lang/Object")
+				r.Notes = append(r.Notes, "hierarchy: "+n+" not found; merged as the original frame declared")
 			}
 		}
 		r.Elapsed = time.Since(t)

@@ -118,7 +118,8 @@ func Verify(data []byte, h bytecode.Hierarchy) *Result {
 func Class(c *classfile.Class, h bytecode.Hierarchy) (res *Result) {
 	res = &Result{Class: c.Name()}
 	v := &verifier{c: c, res: res, seen: map[Assumption]bool{}}
-	v.hier = &hierarchy{h: withSelf{h, c}, assume: v.assume, checks: &res.Static}
+	v.h = withSelf{h, c}
+	v.lat = bytecode.NewLattice(v.h)
 	defer func() {
 		// A verifier bug must not take the proxy down: it rejects the class.
 		if r := recover(); r != nil {
@@ -131,6 +132,10 @@ func Class(c *classfile.Class, h bytecode.Hierarchy) (res *Result) {
 	}
 	for _, m := range c.Methods {
 		res.Methods++
+		if err := v.stackMapFormat(m); err != nil {
+			res.Err = err
+			return res
+		}
 		if err := v.methodCheck(m); err != nil {
 			res.Err = err
 			return res
@@ -143,7 +148,8 @@ func Class(c *classfile.Class, h bytecode.Hierarchy) (res *Result) {
 type verifier struct {
 	c      *classfile.Class
 	res    *Result
-	hier   *hierarchy
+	h      withSelf
+	lat    *bytecode.Lattice
 	seen   map[Assumption]bool
 	method string // the method under verification, for errors and scope
 }
@@ -187,11 +193,7 @@ type headers interface {
 
 // access is name's access flags, when the hierarchy can tell.
 func (v *verifier) access(name string) (classfile.AccessFlags, bool) {
-	h, ok := v.hier.h.(headers)
-	if !ok {
-		return 0, false
-	}
-	hd, err := h.Header(name)
+	hd, err := v.h.Header(name)
 	if err != nil {
 		return 0, false
 	}
@@ -212,11 +214,40 @@ func (v *verifier) fail(off int, format string, args ...any) *Error {
 	return &Error{Class: v.c.Name(), Method: v.method, Offset: off, Reason: fmt.Sprintf(format, args...)}
 }
 
-// class checks the class itself: JVMS §4.8 format checks beyond what
-// parsing enforces, and what it assumes of its superclass and interfaces.
+// stackMapFormat rejects a method whose StackMapTable does not decode, in a
+// class of version 51 or later: HotSpot's type checker reads the table and
+// throws VerifyError. At version 50 the same failure makes HotSpot fall back
+// to type inference, which ignores the table (the method is checked as if it
+// had none), and below 50 the table is never read. An empty attribute is no
+// table at all to HotSpot. See JVMS §4.10.1, §4.7.4.
+func (v *verifier) stackMapFormat(m *classfile.Member) *Error {
+	code := m.Code()
+	if code == nil || v.c.Major < 51 {
+		return nil
+	}
+	for _, a := range code.Attributes {
+		if raw, ok := a.(*classfile.RawAttribute); ok && raw.AttrName == classfile.AttrStackMapTable && len(raw.Info) > 0 && raw.Malformed() != nil {
+			c := v.c
+			return &Error{Class: c.Name(), Method: c.MemberName(m) + c.MemberDesc(m), Offset: -1,
+				Reason: "StackMapTable format error: " + raw.Malformed().Error()}
+		}
+	}
+	return nil
+}
+
+// class checks the class itself: the JVMS §4.8 format checks HotSpot makes
+// while parsing (classfile.Check), and what the class assumes of its
+// superclass and interfaces.
 func (v *verifier) class() *Error {
 	c := v.c
 	pool := &c.Pool
+	if err := classfile.Check(c); err != nil {
+		kind := "ClassFormatError"
+		if err.Unsupported {
+			kind = "UnsupportedClassVersionError"
+		}
+		return v.fail(-1, "format (%s): %v", kind, err)
+	}
 	if _, err := pool.Lookup(c.This, classfile.TagClass); err != nil {
 		return v.fail(-1, "this_class: %v", err)
 	}
@@ -352,16 +383,7 @@ func validUnqualified(n string) bool {
 }
 
 // validClassName: a binary name in internal form, or an array descriptor.
-func validClassName(n string) bool {
-	if strings.HasPrefix(n, "[") {
-		_, err := fieldType(n)
-		return err == nil
-	}
-	if n == "" || strings.HasPrefix(n, "/") || strings.HasSuffix(n, "/") || strings.Contains(n, "//") {
-		return false
-	}
-	return !strings.ContainsAny(n, ".;[")
-}
+func validClassName(n string) bool { return bytecode.ValidClassName(n) }
 
 // SortedAssumptions groups assumptions by scope for printing.
 func SortedAssumptions(as []Assumption) []Assumption {

@@ -81,6 +81,9 @@ func runRewrite(env *Env, args []string) error {
 	for _, e := range st.Errors {
 		fmt.Fprintf(env.Stderr, "dvmlab rewrite: %v\n", e)
 	}
+	for _, e := range st.Refused {
+		fmt.Fprintf(env.Stderr, "dvmlab rewrite: warning: passed through unchanged, the JVM refuses it: %v\n", e)
+	}
 	for _, d := range st.Dropped {
 		fmt.Fprintf(env.Stderr, "dvmlab rewrite: dropped %s: the jar's signature no longer matches its rewritten classes\n", d)
 	}

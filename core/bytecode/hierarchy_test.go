@@ -1,0 +1,118 @@
+package bytecode_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"dvmlab/core/bytecode"
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+	"dvmlab/internal/jvmtest"
+)
+
+// The regression case hierarchy-outside-input: app.Main merges a Circle and
+// a Square, whose common superclass lib.Shape is in another jar that the
+// hierarchy does not hold. The original StackMapTable names lib/Shape at the
+// join; without it (or with a frame the known hierarchy contradicts) the
+// computation must fail naming lib/Shape, never guess.
+const outside = "testdata/hierarchy-outside-input"
+
+func outsideMain(t *testing.T) (*classfile.Class, *classfile.Member, bytecode.Hierarchy) {
+	t.Helper()
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { jdk.Close() })
+	app, err := classpath.OpenDir(filepath.Join(outside, "app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classfile.Parse([]byte(readFile(t, filepath.Join(outside, "app/app/Main.class"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range c.Methods {
+		if c.MemberName(m) == "main" {
+			return c, m, classpath.NewHierarchy(app, jdk)
+		}
+	}
+	t.Fatal("no main")
+	return nil, nil, nil
+}
+
+// TestHierarchyOutsideInputHinted: the original frame settles the merge, and
+// HotSpot runs the result with the library on its class path.
+func TestHierarchyOutsideInputHinted(t *testing.T) {
+	c, m, h := outsideMain(t)
+	r, err := bytecode.ComputeFrames(c, m, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Missing, []string{"lib/Shape"}) {
+		t.Errorf("Missing = %v, want [lib/Shape]", r.Missing)
+	}
+	data, err := c.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(out, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "app/Main.class"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sep := string(os.PathListSeparator)
+	lib, app := filepath.Join(outside, "lib"), filepath.Join(outside, "app")
+	want := jvmtest.MustJava(t, "-Xverify:all", "-cp", app+sep+lib, "app.Main").Stdout
+	got := jvmtest.MustJava(t, "-Xverify:all", "-cp", out+sep+app+sep+lib, "app.Main").Stdout
+	if got != want {
+		t.Errorf("recomputed app.Main prints %q, the original %q", got, want)
+	}
+}
+
+// TestHierarchyOutsideInputRefused: with no original frame, or one whose
+// type the known hierarchy rules out (app/Circle is no supertype of
+// app/Square), the computation fails with a *MissingClassesError.
+func TestHierarchyOutsideInputRefused(t *testing.T) {
+	for _, tc := range []string{"no table", "wrong frame"} {
+		t.Run(tc, func(t *testing.T) {
+			c, m, h := outsideMain(t)
+			code := m.Code()
+			for i, a := range code.Attributes {
+				smt, ok := a.(*classfile.StackMapTable)
+				if !ok {
+					continue
+				}
+				if tc == "no table" {
+					code.Attributes = slices.Delete(code.Attributes, i, i+1)
+					break
+				}
+				circle, err := c.Pool.AddClass("app/Circle")
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k := range smt.Frames {
+					for j, v := range smt.Frames[k].Stack {
+						if v.Tag == classfile.VTObject && c.Pool.ClassName(v.Data) == "lib/Shape" {
+							smt.Frames[k].Stack[j].Data = circle
+						}
+					}
+				}
+			}
+			_, err := bytecode.ComputeFrames(c, m, h)
+			var miss *bytecode.MissingClassesError
+			if !errors.As(err, &miss) {
+				t.Fatalf("err = %v, want a *MissingClassesError", err)
+			}
+			if !slices.Equal(miss.Names, []string{"lib/Shape"}) || !strings.Contains(err.Error(), "lib/Shape") || !strings.Contains(err.Error(), "--classpath") {
+				t.Errorf("names %v, message %q", miss.Names, err)
+			}
+		})
+	}
+}
