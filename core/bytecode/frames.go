@@ -112,12 +112,18 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	if err == nil || !errors.As(err, &u) {
 		return t, ok, err
 	}
-	if h := d.hint(at); h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name) {
+	h, declared := d.hint(at)
+	// A reference the known hierarchy agrees with, or a local the
+	// compiler's frame has dead here (a slot reused for another variable
+	// on the other path: nothing reads it before a store, so top is the
+	// join, and it needs no class).
+	if (h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name)) ||
+		(declared && !at.Stack && h.Kind == KTop) {
 		if d.settled == nil {
 			d.settled = map[string]bool{}
 		}
 		d.settled[u.Name] = true
-		return h, true, nil
+		return h, h.Kind != KTop, nil
 	}
 	if !d.lenient {
 		if d.unsettled == nil {
@@ -128,9 +134,9 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	return vObject, true, nil
 }
 
-// hint is the type the original frame at declares for the slot, top if
-// none.
-func (d *frameDomain) hint(at Slot) VType {
+// hint is the type the original frame at declares for the slot, and whether
+// there is such a frame; a local beyond the frame's locals is top there.
+func (d *frameDomain) hint(at Slot) (VType, bool) {
 	a := d.a
 	if d.hinted == nil {
 		if d.hints != nil {
@@ -147,11 +153,13 @@ func (d *frameDomain) hint(at Slot) VType {
 	switch {
 	case f == nil || !ok || a.in[idx] == nil:
 	case at.Stack && len(f.stack) == len(a.in[idx].stack):
-		return f.stack[at.Index]
+		return f.stack[at.Index], true
 	case !at.Stack && at.Index < len(f.locals):
-		return f.locals[at.Index]
+		return f.locals[at.Index], true
+	case !at.Stack:
+		return vTop, true
 	}
-	return vTop
+	return vTop, false
 }
 
 func (a *analyzer) run() (*FrameResult, error) {
