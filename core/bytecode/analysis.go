@@ -261,13 +261,11 @@ func (a *analyzer) initialFrame() (*frame, error) {
 			f.locals = append(f.locals, ref(a.c.Name()))
 		}
 	}
-	ret, err := walkDesc(desc, func(arg string) error {
-		t, err := FieldType(arg)
+	ret, err := walkDesc(desc, func(t VType) {
 		f.locals = append(f.locals, t)
 		if t.Size() == 2 {
 			f.locals = append(f.locals, second(t))
 		}
-		return err
 	})
 	if err != nil {
 		return nil, a.fail(-1, "%v", err)

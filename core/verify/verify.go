@@ -383,7 +383,7 @@ func validUnqualified(n string) bool {
 }
 
 // validClassName: a binary name in internal form, or an array descriptor.
-func validClassName(n string) bool { return bytecode.ValidClassName(n) }
+func validClassName(n string) bool { return classfile.ValidClassName(n, 49) }
 
 // SortedAssumptions groups assumptions by scope for printing.
 func SortedAssumptions(as []Assumption) []Assumption {
