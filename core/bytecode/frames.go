@@ -70,9 +70,9 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 		fc.classes = newClassIndex(&fc.c.Pool)
 	}
 	s := scratches.Get().(*scratch)
-	d := &frameDomain{lat: fc.lat, hints: fc.hints}
-	a := &analyzer{c: fc.c, m: m, code: code, d: d, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared}
-	d.a = a
+	d, a := &s.d, &s.a
+	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -218,7 +218,9 @@ func (a *analyzer) run() (*FrameResult, error) {
 		}
 		res.Frames = len(smt.Frames)
 	}
-	res.Missing = slices.Sorted(maps.Keys(d.settled))
+	if len(d.settled) > 0 {
+		res.Missing = slices.Sorted(maps.Keys(d.settled))
+	}
 	return res, nil
 }
 
@@ -537,20 +539,22 @@ type classIndex struct {
 	}
 }
 
-func newClassIndex(pool *classfile.ConstantPool) *classIndex {
-	x := &classIndex{pool: pool, names: map[string]uint16{}}
-	for i := len(pool.Entries) - 1; i > 0; i-- {
-		if e := &pool.Entries[i]; e.Tag == classfile.TagClass {
-			x.names[pool.Utf8(e.A)] = uint16(i)
-		}
-	}
-	return x
-}
+func newClassIndex(pool *classfile.ConstantPool) *classIndex { return &classIndex{pool: pool} }
 
 func (x *classIndex) AddClass(name string) (uint16, error) {
 	r := &x.recent[len(name)&15]
 	if r.name == name && r.idx != 0 {
 		return r.idx, nil
+	}
+	if x.names == nil {
+		// Built on the first name the recent ones miss: most classes'
+		// frames (if any) name a handful of types.
+		x.names = map[string]uint16{}
+		for i := len(x.pool.Entries) - 1; i > 0; i-- {
+			if e := &x.pool.Entries[i]; e.Tag == classfile.TagClass {
+				x.names[x.pool.Utf8(e.A)] = uint16(i)
+			}
+		}
 	}
 	if i, ok := x.names[name]; ok {
 		r.name, r.idx = name, i
