@@ -408,9 +408,6 @@ func newarrayType(atype int) string {
 // checks against the locals before them alone. See JVMS §4.10.1.6.
 func isStore(op Opcode) bool { return op >= Istore && op <= Astore3 }
 
-// IsStore is isStore for other packages.
-func IsStore(op Opcode) bool { return isStore(op) }
-
 // exec is the state of executing one instruction.
 type exec struct {
 	a      *analyzer
