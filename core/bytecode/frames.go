@@ -112,12 +112,16 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	if err == nil || !errors.As(err, &u) {
 		return t, ok, err
 	}
-	if h := d.hint(at); h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name) {
+	h, found := d.hint(at)
+	// A local the original frame declares top is not used after the join
+	// (the original code verified so): top is the join, and a supertype of
+	// anything.
+	if found && (h.Kind == KTop && !at.Stack || h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name)) {
 		if d.settled == nil {
 			d.settled = map[string]bool{}
 		}
 		d.settled[u.Name] = true
-		return h, true, nil
+		return h, h.Kind != KTop, nil
 	}
 	if !d.lenient {
 		if d.unsettled == nil {
@@ -128,9 +132,9 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	return vObject, true, nil
 }
 
-// hint is the type the original frame at declares for the slot, top if
-// none.
-func (d *frameDomain) hint(at Slot) VType {
+// hint is the type the original frame at declares for the slot (top for a
+// local past its locals); found is false where there is no such frame.
+func (d *frameDomain) hint(at Slot) (t VType, found bool) {
 	a := d.a
 	if d.hinted == nil {
 		if d.hints != nil {
@@ -147,11 +151,13 @@ func (d *frameDomain) hint(at Slot) VType {
 	switch {
 	case f == nil || !ok || a.in[idx] == nil:
 	case at.Stack && len(f.stack) == len(a.in[idx].stack):
-		return f.stack[at.Index]
+		return f.stack[at.Index], true
 	case !at.Stack && at.Index < len(f.locals):
-		return f.locals[at.Index]
+		return f.locals[at.Index], true
+	case !at.Stack:
+		return vTop, true
 	}
-	return vTop
+	return vTop, false
 }
 
 func (a *analyzer) run() (*FrameResult, error) {
