@@ -43,6 +43,9 @@ func Check(c *Class) *ClassFormatError {
 	k := checker{c: c}
 	k.version()
 	k.pool()
+	if k.err == nil {
+		k.classFlags("class", c.Access, false)
+	}
 	k.fields()
 	k.methods()
 	k.classAttributes()
@@ -346,6 +349,7 @@ func (k *checker) fields() {
 		where := "field #" + strconv.Itoa(i)
 		name, desc := c.MemberName(f), c.MemberDesc(f)
 		where += " " + name
+		k.fieldFlags(where, f.Access)
 		k.fieldName(where, name)
 		k.fieldDescriptor(where, name, desc)
 		static := f.Access.Has(AccStatic)
@@ -406,6 +410,9 @@ func (k *checker) methods() {
 		k.methodName(where, name)
 		if name == "<clinit>" && c.Major >= 51 && !m.Access.Has(AccStatic) {
 			k.fail(where, "<clinit> is not static")
+		}
+		if name != "<clinit>" {
+			k.methodFlags(where, name, m.Access)
 		}
 		if name == "<init>" && c.IsInterface() {
 			k.fail(where, "an interface cannot have a method named <init>")
@@ -551,16 +558,7 @@ func (k *checker) classAttributes() {
 				k.fail("Signature", "#%d is not a Utf8 entry", a.Index)
 			}
 		case *InnerClasses:
-			for _, ic := range a.Classes {
-				switch {
-				case !k.validClass(ic.Inner):
-					k.fail("InnerClasses", "inner class #%d is not a Class entry", ic.Inner)
-				case ic.Outer != 0 && !k.validClass(ic.Outer):
-					k.fail("InnerClasses", "outer class #%d is not a Class entry", ic.Outer)
-				case ic.InnerName != 0 && !k.validUtf8(ic.InnerName):
-					k.fail("InnerClasses", "inner name #%d is not a Utf8 entry", ic.InnerName)
-				}
-			}
+			k.innerClasses(a)
 		case *EnclosingMethod:
 			if c.Major < 49 {
 				continue
@@ -635,6 +633,39 @@ func (k *checker) classAttributes() {
 			if t := c.Pool.Entries[i].Tag; t == TagInvokeDynamic || t == TagDynamic {
 				k.fail(cpWhere(i), "%s entry without a BootstrapMethods attribute", t)
 				return
+			}
+		}
+	}
+}
+
+// innerClasses checks InnerClasses as HotSpot's
+// parse_classfile_inner_classes_attribute does. See JVMS §4.7.6.
+func (k *checker) innerClasses(a *InnerClasses) {
+	p := &k.c.Pool
+	for i, ic := range a.Classes {
+		switch {
+		case !k.validClass(ic.Inner):
+			k.fail("InnerClasses", "inner class #%d is not a Class entry", ic.Inner)
+		case ic.Outer != 0 && !k.validClass(ic.Outer):
+			k.fail("InnerClasses", "outer class #%d is not a Class entry", ic.Outer)
+		case ic.Outer != 0 && len(p.ClassName(ic.Outer)) > 0 && p.ClassName(ic.Outer)[0] == '[':
+			k.fail("InnerClasses", "outer class %s is an array class", p.ClassName(ic.Outer))
+		case ic.InnerName != 0 && !k.validUtf8(ic.InnerName):
+			k.fail("InnerClasses", "inner name #%d is not a Utf8 entry", ic.InnerName)
+		case ic.Inner == ic.Outer:
+			k.fail("InnerClasses", "#%d is both the inner and the outer class", ic.Inner)
+		default:
+			k.classFlags("InnerClasses entry "+p.ClassName(ic.Inner), ic.Access, true)
+		}
+		if k.err != nil {
+			return
+		}
+		if k.c.Major >= 49 {
+			for _, o := range a.Classes[i+1:] {
+				if o == ic {
+					k.fail("InnerClasses", "duplicate entry for %s", p.ClassName(ic.Inner))
+					return
+				}
 			}
 		}
 	}
