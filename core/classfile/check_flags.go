@@ -24,7 +24,7 @@ func illegalVisibility(a AccessFlags) bool {
 // classFlags checks a class's or an inner class's flags, as the version
 // reads them: only the bits the JVM recognizes, and an interface of a class
 // older than version 50 taken to be abstract.
-func (k *checker) classFlags(where string, a AccessFlags, inner bool) {
+func (k *checker) classFlags(at place, a AccessFlags, inner bool) {
 	major := k.c.Major
 	mask := recognizedClassFlags
 	if inner {
@@ -43,12 +43,12 @@ func (k *checker) classFlags(where string, a AccessFlags, inner bool) {
 	iface, abstract := a&AccInterface != 0, a&AccAbstract != 0
 	if (abstract && a&AccFinal != 0) || (iface && !abstract) ||
 		(iface && major >= 49 && a&(AccSuper|AccEnum) != 0) || (!iface && major >= 49 && a&AccAnnotation != 0) {
-		k.fail(where, "illegal class modifiers 0x%04x", uint16(a))
+		k.fail(at, "illegal class modifiers 0x%04x", uint16(a))
 	}
 }
 
 // fieldFlags checks a field's flags. See JVMS §4.5.
-func (k *checker) fieldFlags(where string, a AccessFlags) {
+func (k *checker) fieldFlags(at place, a AccessFlags) {
 	a &= recognizedFieldFlags
 	bad := false
 	if k.c.IsInterface() {
@@ -58,13 +58,13 @@ func (k *checker) fieldFlags(where string, a AccessFlags) {
 		bad = illegalVisibility(a) || a&(AccFinal|AccVolatile) == AccFinal|AccVolatile
 	}
 	if bad {
-		k.fail(where, "illegal field modifiers 0x%04x", uint16(a))
+		k.fail(at, "illegal field modifiers 0x%04x", uint16(a))
 	}
 }
 
 // methodFlags checks a method's flags (not <clinit>'s, which the JVM reads
 // apart). See JVMS §4.6.
-func (k *checker) methodFlags(where, name string, a AccessFlags) {
+func (k *checker) methodFlags(at place, name string, a AccessFlags) {
 	major := k.c.Major
 	has := func(f AccessFlags) bool { return a&f != 0 }
 	bad := false
@@ -84,6 +84,6 @@ func (k *checker) methodFlags(where, name string, a AccessFlags) {
 		bad = has(AccFinal|AccNative|AccPrivate|AccStatic) || (major >= 49 && (has(AccSynchronized) || (major < 61 && has(AccStrict))))
 	}
 	if bad {
-		k.fail(where, "method %s has illegal modifiers 0x%04x", name, uint16(a))
+		k.fail(at, "method %s has illegal modifiers 0x%04x", name, uint16(a))
 	}
 }

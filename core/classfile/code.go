@@ -156,12 +156,18 @@ const (
 	markNew   = 2 // a new instruction, which an uninitialized type may name
 )
 
-// instructionMarks marks the start of every instruction of code, or returns
-// nil if code does not decode (an unknown opcode, a wide prefix on an
+// instructionMarks marks the start of every instruction of code, in buf's
+// storage when it is large enough, or returns nil if code does not decode (an unknown opcode, a wide prefix on an
 // instruction it cannot modify, an instruction cut off). See JVMS §4.9.1,
 // §6.5.
-func instructionMarks(code []byte) []byte {
-	marks := make([]byte, len(code))
+func instructionMarks(code, buf []byte) []byte {
+	marks := buf[:0]
+	if cap(marks) < len(code) {
+		marks = make([]byte, len(code))
+	} else {
+		marks = marks[:len(code)]
+		clear(marks)
+	}
 	for off := 0; off < len(code); {
 		op := code[off]
 		n := int(opLength[op])

@@ -112,7 +112,7 @@ func TestValidNames(t *testing.T) {
 			t.Errorf("ValidClassName(%q, %d) = %v", c.name, c.major, got)
 		}
 		k := checker{c: &Class{Major: c.major}}
-		k.fieldName("", c.name)
+		k.fieldName(place{}, c.name)
 		if got := k.err == nil; got != c.field {
 			t.Errorf("field name %q at %d: legal %v", c.name, c.major, got)
 		}

@@ -199,6 +199,17 @@ func (e *StackMapError) Refuses(major uint16) bool {
 // verifier fails before it reads the table) gives nil. See JVMS §4.7.4 and
 // §4.10.1.
 func CheckStackMap(c *Class, m *Member, code *Code) *StackMapError {
+	var s stackMapScratch
+	return s.check(c, m, code)
+}
+
+// stackMapScratch holds the buffers CheckStackMap needs, for a caller that
+// checks many methods.
+type stackMapScratch struct {
+	body, marks, locals []byte
+}
+
+func (s *stackMapScratch) check(c *Class, m *Member, code *Code) *StackMapError {
 	var body []byte
 	for _, a := range code.Attributes {
 		switch a := a.(type) {
@@ -207,9 +218,9 @@ func CheckStackMap(c *Class, m *Member, code *Code) *StackMapError {
 				body = a.Info
 			}
 		case *StackMapTable:
-			w := writer{c: c}
+			w := writer{c: c, b: s.body[:0]}
 			w.stackMapTable(a)
-			body = w.b
+			body, s.body = w.b, w.b
 		default:
 			continue
 		}
@@ -218,24 +229,29 @@ func CheckStackMap(c *Class, m *Member, code *Code) *StackMapError {
 	if len(body) == 0 {
 		return nil
 	}
-	marks := instructionMarks(code.Code)
+	marks := instructionMarks(code.Code, s.marks)
 	if marks == nil {
 		return nil
 	}
+	s.marks = marks
 	desc := c.Pool.Utf8(m.DescIndex)
-	var locals []byte // per slot: 'x' a value, 'L' a long or double, 'h' its second half
+	locals := s.locals[:0] // per slot: 'x' a value, 'L' a long or double, 'h' its second half
 	if !m.Access.Has(AccStatic) {
 		locals = append(locals, 'x')
 	}
-	if _, err := walkParams(desc, func(t FieldType) {
+	for i := 1; i < len(desc) && desc[i] != ')'; {
+		t, next, err := NextFieldType(desc, i, false)
+		if err != nil {
+			return nil
+		}
 		if t.Slots() == 2 {
 			locals = append(locals, 'L', 'h')
 		} else {
 			locals = append(locals, 'x')
 		}
-	}); err != nil {
-		return nil
+		i = next
 	}
+	s.locals = locals
 	r := stackMapReader{c: c, b: body, marks: marks, maxLocals: int(code.MaxLocals), maxStack: int(code.MaxStack)}
 	return r.read(locals)
 }
