@@ -137,7 +137,6 @@ func (k *checker) version() {
 	k.err.Unsupported = true
 }
 
-
 // pool checks every constant-pool entry as HotSpot's parse_constant_pool
 // does: the tags the version allows, legal modified UTF-8, and the names
 // and descriptors of Class, NameAndType, member-reference, MethodHandle,
