@@ -6,75 +6,9 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
-	"sync"
 
 	"dvmlab/core/classfile"
 )
-
-// FrameError says which method and offset frame computation failed at and why.
-type FrameError struct {
-	Class, Method string
-	Offset        int
-	Msg           string
-}
-
-func (e *FrameError) Error() string {
-	return fmt.Sprintf("%s.%s: offset %d: %s", e.Class, e.Method, e.Offset, e.Msg)
-}
-
-// frame is the type state before one instruction: locals and stack in slots.
-type frame struct {
-	locals []VType
-	stack  []VType
-}
-
-// scratch is what analysing one method needs and the next can reuse: the
-// decoded instructions, the per-instruction tables and the slabs the entry
-// frames are carved from. Nothing in it outlives Compute, so recycling it
-// saves most of the allocation (and collection) per method.
-type scratch struct {
-	insns   []Instruction
-	at      offsetIndex
-	in      []*frame
-	block   []bool
-	reached []bool
-	queued  []bool
-	slots   []VType // entry frames' locals and stacks
-	frames  []frame // entry frames themselves
-}
-
-var scratches = sync.Pool{New: func() any { return new(scratch) }}
-
-// resize returns s with length n, zeroed, reusing its array when it can.
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
-}
-
-// copyFrame copies f into the slabs. The copy's slices are capped so that
-// nothing appended to them can run into a neighbour.
-func (a *analyzer) copyFrame(f *frame) *frame {
-	s := a.s
-	nl, n := len(f.locals), len(f.locals)+len(f.stack)
-	if cap(s.slots)-len(s.slots) < n {
-		// Earlier frames keep the old array alive; only new ones move on.
-		s.slots = make([]VType, 0, max(1024, 2*n))
-	}
-	start := len(s.slots)
-	s.slots = append(s.slots, f.locals...)
-	s.slots = append(s.slots, f.stack...)
-	v := s.slots[start:]
-	if len(s.frames) == cap(s.frames) {
-		s.frames = make([]frame, 0, 64)
-	}
-	s.frames = append(s.frames, frame{locals: v[:nl:nl], stack: v[nl:n:n]})
-	return &s.frames[len(s.frames)-1]
-}
 
 // FrameResult tells what recomputation found beyond the frames themselves.
 type FrameResult struct {
@@ -104,7 +38,7 @@ func ComputeFrames(c *classfile.Class, m *classfile.Member, h Hierarchy) (*Frame
 // it learns of the hierarchy and the class's Class entries between them.
 type FrameComputer struct {
 	c       *classfile.Class
-	mg      *merger
+	lat     *Lattice
 	classes *classIndex
 	// declared are frames to take as they are, by offset, for the next
 	// Compute (see Editor.KeepFrames).
@@ -123,7 +57,7 @@ type FrameComputer struct {
 // Compute fails with a *MissingClassesError: a guessed type would give
 // frames HotSpot may reject.
 func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
-	return &FrameComputer{c: c, mg: newMerger(h)}
+	return &FrameComputer{c: c, lat: NewLattice(h)}
 }
 
 // Compute is ComputeFrames for one method of the computer's class.
@@ -136,54 +70,88 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 		fc.classes = newClassIndex(&fc.c.Pool)
 	}
 	s := scratches.Get().(*scratch)
-	a := &analyzer{c: fc.c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared, hints: fc.hints}
+	d := &frameDomain{lat: fc.lat, hints: fc.hints}
+	a := &analyzer{c: fc.c, m: m, code: code, d: d, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared}
+	d.a = a
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
-	s.insns = a.insns[:0]
-	s.slots = s.slots[:0]
-	s.frames = s.frames[:0]
-	clear(s.in)
-	scratches.Put(s)
+	s.insns = a.insns
+	s.release()
 	return r, err
 }
 
-type analyzer struct {
-	s       *scratch
-	c       *classfile.Class
-	m       *classfile.Member
-	code    *classfile.Code
-	mg      *merger
-	classes *classIndex
-	insns   []Instruction
-	at      offsetIndex // offset -> instruction index
-	in      []*frame    // entry frame per basic block start (nil: not reached yet)
-	block   []bool      // instruction index starts a basic block
-	// reached marks every instruction the flow walked; the rest is dead code.
-	reached []bool
-	// handlersOf[i] lists the exception handlers covering instruction i.
-	handlersOf [][]int
-	scratch    frame
-	maxStack   int
-	maxLocals  int
-	initLocals []VType // the entry frame's locals
-	old        bool    // class version < 50: no frames, jsr/ret allowed
-	// declared frames, by offset, stand as they are: merging into one only
-	// reaches it (as the JVM's type checker takes a stack map frame).
-	declared map[int]*frame
-	// hints yields the original frames that settle merges the hierarchy
-	// cannot (nil: the code's own table); hinted caches them.
+// frameDomain is frame computation's value domain: lenient (the code is
+// trusted; only its types are wanted), its joins the lattice's. Where the
+// hierarchy lacks a class for a join, the method's original frame at that
+// point names the type if the known hierarchy agrees it can be a supertype
+// of both sides; otherwise the missing class is noted for a
+// *MissingClassesError and the flow goes on (to find any other missing
+// class) with java/lang/Object, which never reaches the output.
+type frameDomain struct {
+	lat *Lattice
+	a   *analyzer
+	// hints yields the original frames (nil: the code's own table);
+	// hinted caches them.
 	hints  func() map[int]*frame
 	hinted map[int]*frame
-	// settled and unsettled are the missing classes of merges the original
+	// settled and unsettled are the missing classes of joins the original
 	// frames settled, and of those they did not.
 	settled, unsettled map[string]bool
-	// lenient merges what the hierarchy cannot answer as java/lang/Object
-	// instead of failing: for Stacks, whose types only feed instrumentation.
+	// lenient joins what the hierarchy cannot answer as java/lang/Object
+	// without failing: where no merged type reaches the output.
 	lenient bool
 }
 
-func (a *analyzer) fail(off int, format string, args ...any) error {
-	return &FrameError{Class: a.c.Name(), Method: a.c.MemberName(a.m) + a.c.MemberDesc(a.m), Offset: off, Msg: fmt.Sprintf(format, args...)}
+func (d *frameDomain) Strict() bool                   { return false }
+func (d *frameDomain) Assignable(from, to VType) bool { return true }
+func (d *frameDomain) Refers(Reference)               {}
+
+func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
+	t, ok, err := d.lat.Merge(x, y)
+	var u *UnknownClassError
+	if err == nil || !errors.As(err, &u) {
+		return t, ok, err
+	}
+	if h := d.hint(at); h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name) {
+		if d.settled == nil {
+			d.settled = map[string]bool{}
+		}
+		d.settled[u.Name] = true
+		return h, true, nil
+	}
+	if !d.lenient {
+		if d.unsettled == nil {
+			d.unsettled = map[string]bool{}
+		}
+		d.unsettled[u.Name] = true
+	}
+	return vObject, true, nil
+}
+
+// hint is the type the original frame at declares for the slot, top if
+// none.
+func (d *frameDomain) hint(at Slot) VType {
+	a := d.a
+	if d.hinted == nil {
+		if d.hints != nil {
+			d.hinted = d.hints()
+		} else {
+			d.hinted, _ = declaredFrames(a.c, a.m, a.code)
+		}
+		if d.hinted == nil {
+			d.hinted = map[int]*frame{}
+		}
+	}
+	f := d.hinted[at.Offset]
+	idx, ok := a.at.lookup(at.Offset)
+	switch {
+	case f == nil || !ok || a.in[idx] == nil:
+	case at.Stack && len(f.stack) == len(a.in[idx].stack):
+		return f.stack[at.Index]
+	case !at.Stack && at.Index < len(f.locals):
+		return f.locals[at.Index]
+	}
+	return vTop
 }
 
 func (a *analyzer) run() (*FrameResult, error) {
@@ -198,8 +166,10 @@ func (a *analyzer) run() (*FrameResult, error) {
 		return nil, a.fail(0, "%v", err)
 	}
 	a.old = a.c.Major < 50
+	a.subroutines = a.old
 	// Old classes get no frames, so no merged type reaches the output.
-	a.lenient = a.lenient || a.old
+	d := a.d.(*frameDomain)
+	d.lenient = d.lenient || a.old
 	a.s.at = a.s.at.reset(a.insns, len(a.code.Code))
 	a.at = a.s.at
 	init, err := a.initialFrame()
@@ -222,8 +192,8 @@ func (a *analyzer) run() (*FrameResult, error) {
 	if err := a.flow(init); err != nil {
 		return nil, err
 	}
-	if len(a.unsettled) > 0 {
-		return nil, &MissingClassesError{Class: a.c.Name(), Method: a.c.MemberName(a.m) + a.c.MemberDesc(a.m), Names: slices.Sorted(maps.Keys(a.unsettled))}
+	if len(d.unsettled) > 0 {
+		return nil, &MissingClassesError{Class: a.c.Name(), Method: a.scope(), Names: slices.Sorted(maps.Keys(d.unsettled))}
 	}
 	res := &FrameResult{}
 	if !a.old {
@@ -248,7 +218,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 		}
 		res.Frames = len(smt.Frames)
 	}
-	res.Missing = slices.Sorted(maps.Keys(a.settled))
+	res.Missing = slices.Sorted(maps.Keys(d.settled))
 	return res, nil
 }
 
@@ -294,31 +264,6 @@ func (a *analyzer) dropStackMapTable() {
 		}
 	}
 	a.code.Attributes = attrs
-}
-
-// findBlocks marks the basic-block starts and which handlers cover which
-// instruction.
-func (a *analyzer) findBlocks() error {
-	var err error
-	a.s.block = resize(a.s.block, len(a.insns))
-	a.block, err = blockMarks(a.s.block, a.insns, a.at, a.code)
-	if err != nil {
-		return a.fail(err.(*blockError).off, "%s", err.(*blockError).msg)
-	}
-	if len(a.code.Handlers) == 0 {
-		return nil
-	}
-	a.handlersOf = make([][]int, len(a.insns))
-	for hi, h := range a.code.Handlers {
-		i, ok := a.at.lookup(int(h.StartPC))
-		if !ok {
-			return a.fail(int(h.StartPC), "exception range start %d is not an instruction start", h.StartPC)
-		}
-		for ; i < len(a.insns) && a.insns[i].Offset < int(h.EndPC); i++ {
-			a.handlersOf[i] = append(a.handlersOf[i], hi)
-		}
-	}
-	return nil
 }
 
 type blockError struct {
@@ -391,317 +336,6 @@ func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
 		}
 	}
 	return out, nil
-}
-
-// initialFrame is the type state on method entry. See JVMS §4.10.1.6.
-func (a *analyzer) initialFrame() (*frame, error) {
-	desc := a.c.MemberDesc(a.m)
-	f := &frame{locals: make([]VType, 0, 8)}
-	if !a.m.Access.Has(classfile.AccStatic) {
-		if a.c.MemberName(a.m) == "<init>" && a.c.Name() != "java/lang/Object" {
-			f.locals = append(f.locals, vUninitThis)
-		} else {
-			f.locals = append(f.locals, ref(a.c.Name()))
-		}
-	}
-	_, err := walkDesc(desc, func(arg string) {
-		t := typeOfDesc(arg)
-		f.locals = append(f.locals, t)
-		if t.Size() == 2 {
-			f.locals = append(f.locals, second(t))
-		}
-	})
-	if err != nil {
-		return nil, a.fail(0, "%v", err)
-	}
-	return f, nil
-}
-
-func second(t VType) VType {
-	if t.Kind == KDouble {
-		return vDouble2
-	}
-	return vLong2
-}
-
-// flow runs the worklist algorithm to a fixed point. Entry frames are kept
-// for block starts only; inside a block one working frame is updated in
-// place, so the analysis allocates per block, not per instruction.
-func (a *analyzer) flow(init *frame) error {
-	a.in[0] = init
-	work := []int{0}
-	a.s.queued = resize(a.s.queued, len(a.insns))
-	queued := a.s.queued
-	queued[0] = true
-	cur := &frame{}
-	push := func(idx int, changed bool) {
-		if changed && !queued[idx] {
-			queued[idx] = true
-			work = append(work, idx)
-		}
-	}
-	for len(work) > 0 {
-		i := work[len(work)-1]
-		work = work[:len(work)-1]
-		queued[i] = false
-		cur.locals = append(cur.locals[:0], a.in[i].locals...)
-		cur.stack = append(cur.stack[:0], a.in[i].stack...)
-		// fresh: the locals differ from those the previous instruction's
-		// handlers saw (a block's entry, or after a store or an <init>).
-		fresh := true
-		for {
-			in := &a.insns[i]
-			a.reached[i] = true
-			// Handlers see the locals before every instruction they cover
-			// (JVMS §4.10.1.6); unchanged locals need merging only where a
-			// range begins.
-			var handlers []int
-			if a.handlersOf != nil {
-				handlers = a.handlersOf[i]
-			}
-			for _, hi := range handlers {
-				if fresh || i == 0 || !a.covers(hi, i-1) {
-					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
-					if err != nil {
-						return err
-					}
-					push(idx, changed)
-				}
-			}
-			localsChanged, err := a.execute(i, cur)
-			if err != nil {
-				return err
-			}
-			fresh = localsChanged
-			if localsChanged && !isStore(in.Op) {
-				// ...and the locals after it where HotSpot's type checker
-				// looks at those: after an <init> call. A store's handlers
-				// see only the locals before it (HotSpot checks stores
-				// first, JVMS §4.10.1.6 does so for all); the value stored
-				// reaches a handler only through the next instruction, if
-				// that is still in its range.
-				for _, hi := range handlers {
-					idx, changed, err := a.mergeHandler(hi, cur.locals, in.Offset)
-					if err != nil {
-						return err
-					}
-					push(idx, changed)
-				}
-			}
-			switch {
-			case in.Op == Jsr || in.Op == JsrW:
-				// The subroutine starts with a return address pushed; the
-				// code after jsr resumes with the state before it, assuming
-				// (as javac's finally blocks do) a balanced subroutine.
-				sub := &frame{locals: cur.locals, stack: append(append([]VType(nil), cur.stack...), VType{Kind: KTop, Name: "returnAddress"})}
-				a.noteStack(len(sub.stack))
-				if err := a.mergeTarget(in.Offset, in.Target, sub, push); err != nil {
-					return err
-				}
-			case in.Op.IsBranchOp():
-				if err := a.mergeTarget(in.Offset, in.Target, cur, push); err != nil {
-					return err
-				}
-			case in.Switch != nil:
-				if err := a.mergeTarget(in.Offset, in.Switch.Default, cur, push); err != nil {
-					return err
-				}
-				for _, t := range in.Switch.Targets {
-					if err := a.mergeTarget(in.Offset, t, cur, push); err != nil {
-						return err
-					}
-				}
-			}
-			if in.EndsBlock() {
-				break
-			}
-			if i+1 >= len(a.insns) {
-				return a.fail(in.Offset, "execution falls off the end of the code")
-			}
-			i++
-			if a.block[i] {
-				changed, err := a.mergeInto(i, cur, in.Offset)
-				if err != nil {
-					return err
-				}
-				push(i, changed)
-				break
-			}
-		}
-	}
-	return nil
-}
-
-// covers reports whether handler hi's range includes instruction i.
-func (a *analyzer) covers(hi, i int) bool {
-	h := a.code.Handlers[hi]
-	off := a.insns[i].Offset
-	return off >= int(h.StartPC) && off < int(h.EndPC)
-}
-
-func (a *analyzer) mergeTarget(from, target int, f *frame, push func(int, bool)) error {
-	idx, ok := a.at.lookup(target)
-	if !ok {
-		return a.fail(from, "branch target %d is not an instruction start", target)
-	}
-	changed, err := a.mergeInto(idx, f, from)
-	if err != nil {
-		return err
-	}
-	push(idx, changed)
-	return nil
-}
-
-// mergeHandler merges locals, with the caught exception on the stack, into
-// handler hi's entry frame. See JVMS §4.10.1.6 (handlers).
-func (a *analyzer) mergeHandler(hi int, locals []VType, from int) (int, bool, error) {
-	h := a.code.Handlers[hi]
-	idx, ok := a.at.lookup(int(h.HandlerPC))
-	if !ok {
-		return 0, false, a.fail(from, "handler %d is not an instruction start", h.HandlerPC)
-	}
-	ht := ref("java/lang/Throwable")
-	if h.CatchType != 0 {
-		ht = classType(a.c.Pool.ClassName(h.CatchType))
-	}
-	a.noteStack(1)
-	a.scratch.locals = locals
-	a.scratch.stack = append(a.scratch.stack[:0], ht)
-	changed, err := a.mergeInto(idx, &a.scratch, from)
-	return idx, changed, err
-}
-
-// mergeInto merges f into the entry frame of instruction idx and reports
-// whether that frame changed.
-func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
-	cur := a.in[idx]
-	if d := a.declared[a.insns[idx].Offset]; d != nil {
-		if cur != nil {
-			return false, nil
-		}
-		if len(d.stack) != len(f.stack) {
-			return false, a.fail(a.insns[idx].Offset, "stack height %d from offset %d differs from the declared frame's %d", len(f.stack), from, len(d.stack))
-		}
-		a.in[idx] = a.copyFrame(d)
-		return true, nil
-	}
-	if cur == nil {
-		a.in[idx] = a.copyFrame(f)
-		a.fixHalves(a.in[idx].locals)
-		return true, nil
-	}
-	if len(cur.stack) != len(f.stack) {
-		return false, a.fail(a.insns[idx].Offset, "stack height %d from offset %d differs from %d on another path", len(f.stack), from, len(cur.stack))
-	}
-	changed := false
-	for k := range cur.stack {
-		if cur.stack[k] == f.stack[k] {
-			continue
-		}
-		t, err := a.mergeSlot(idx, true, k, cur.stack[k], f.stack[k])
-		if err != nil {
-			return false, a.fail(a.insns[idx].Offset, "%v", err)
-		}
-		if t != cur.stack[k] {
-			if t.Kind == KTop && cur.stack[k].Kind != KTop {
-				return false, a.fail(a.insns[idx].Offset, "stack slot %d: %s from offset %d cannot merge with %s", k, f.stack[k], from, cur.stack[k])
-			}
-			cur.stack[k] = t
-			changed = true
-		}
-	}
-	n := len(cur.locals)
-	if len(f.locals) < n {
-		// Slots one path never set are top on the merged path.
-		for k := len(f.locals); k < n; k++ {
-			if cur.locals[k].Kind != KTop {
-				cur.locals[k] = vTop
-				changed = true
-			}
-		}
-		n = len(f.locals)
-	}
-	for k := 0; k < n; k++ {
-		if cur.locals[k] == f.locals[k] {
-			continue
-		}
-		t, err := a.mergeSlot(idx, false, k, cur.locals[k], f.locals[k])
-		if err != nil {
-			return false, a.fail(a.insns[idx].Offset, "%v", err)
-		}
-		if t != cur.locals[k] {
-			cur.locals[k] = t
-			changed = true
-		}
-	}
-	if changed {
-		a.fixHalves(cur.locals)
-	}
-	return changed, nil
-}
-
-// mergeSlot merges two types of one slot (a stack slot, or a local) at the
-// entry of instruction idx. A merge the hierarchy cannot answer takes the
-// type the original frame there declares, if the known hierarchy agrees it
-// can be a supertype of both; otherwise the missing class is noted for a
-// *MissingClassesError and the flow goes on (to find any other missing
-// class) with java/lang/Object, which never reaches the output.
-func (a *analyzer) mergeSlot(idx int, stack bool, k int, x, y VType) (VType, error) {
-	t, err := a.mg.merge(x, y)
-	var u *unknownClass
-	if err == nil || !errors.As(err, &u) {
-		return t, err
-	}
-	if a.hinted == nil {
-		if a.hints != nil {
-			a.hinted = a.hints()
-		} else {
-			a.hinted, _ = declaredFrames(a.c, a.m, a.code)
-		}
-		if a.hinted == nil {
-			a.hinted = map[int]*frame{}
-		}
-	}
-	var h VType
-	if f := a.hinted[a.insns[idx].Offset]; f != nil {
-		switch {
-		case stack && len(f.stack) == len(a.in[idx].stack):
-			h = f.stack[k]
-		case !stack && k < len(f.locals):
-			h = f.locals[k]
-		}
-	}
-	if h.Kind == KRef && a.mg.mayBeSuper(h.Name, x.Name) && a.mg.mayBeSuper(h.Name, y.Name) {
-		if a.settled == nil {
-			a.settled = map[string]bool{}
-		}
-		a.settled[u.Name] = true
-		return h, nil
-	}
-	if !a.lenient {
-		if a.unsettled == nil {
-			a.unsettled = map[string]bool{}
-		}
-		a.unsettled[u.Name] = true
-	}
-	return ref("java/lang/Object"), nil
-}
-
-// fixHalves keeps long and double pairs whole: a first half without its
-// second, or a second without its first, is top.
-func (a *analyzer) fixHalves(ls []VType) {
-	for k := range ls {
-		switch ls[k].Kind {
-		case KLong, KDouble:
-			if k+1 >= len(ls) || ls[k+1] != second(ls[k]) {
-				ls[k] = vTop
-			}
-		case KLong2, KDouble2:
-			if k == 0 || (ls[k-1].Kind != KLong && ls[k-1].Kind != KDouble) || second(ls[k-1]) != ls[k] {
-				ls[k] = vTop
-			}
-		}
-	}
 }
 
 // neutralizeDeadCode replaces each unreachable block with nops ending in
@@ -887,53 +521,6 @@ func compress(delta uint16, prev, locals, stack []classfile.VerificationType) cl
 		return classfile.StackMapFrame{Type: uint8(251 + (len(locals) - len(prev))), OffsetDelta: delta, Locals: locals[len(prev):]}
 	}
 	return classfile.StackMapFrame{Type: classfile.FrameFull, OffsetDelta: delta, Locals: locals, Stack: stack}
-}
-
-// String renders a frame for error messages, in javap-like notation.
-func (f *frame) String() string {
-	var b strings.Builder
-	b.WriteString("locals [")
-	for i, v := range f.locals {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(v.String())
-	}
-	b.WriteString("] stack [")
-	for i, v := range f.stack {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(v.String())
-	}
-	b.WriteString("]")
-	return b.String()
-}
-
-// offsetIndex maps code offsets to instruction indices, -1 where no
-// instruction starts; a slice beats a map on this hot path.
-type offsetIndex []int32
-
-// reset rebuilds x for insns, reusing its array when it can.
-func (x offsetIndex) reset(insns []Instruction, codeLen int) offsetIndex {
-	if cap(x) < codeLen+1 {
-		x = make(offsetIndex, codeLen+1)
-	}
-	x = x[:codeLen+1]
-	for i := range x {
-		x[i] = -1
-	}
-	for i := range insns {
-		x[insns[i].Offset] = int32(i)
-	}
-	return x
-}
-
-func (x offsetIndex) lookup(off int) (int, bool) {
-	if off < 0 || off >= len(x) || x[off] < 0 {
-		return 0, false
-	}
-	return int(x[off]), true
 }
 
 // classIndex finds or adds Class entries for frame types. Looking among the

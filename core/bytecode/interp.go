@@ -1,18 +1,24 @@
 package bytecode
 
 import (
+	"fmt"
+
 	"dvmlab/core/classfile"
 )
 
-// execute applies instruction i to f (its entry state, which it mutates into
-// the exit state) and reports whether it changed the locals. It
-// computes types rather than checking them: checking is the verifier's job
-// (core/verify); here only what frames need is derived, and only structural
-// impossibilities (stack underflow, unknown constants) are errors.
-// See JVMS §4.10.1.9 for each instruction's type rule.
+// execute applies instruction i's type rule (JVMS §4.10.1.9; §4.10.2 for
+// the same rules read by inference) to f, its entry state, which it mutates
+// into the exit state, and reports whether the locals changed. This is the
+// one opcode machine of the package: it knows what every instruction pops
+// and pushes. How strictly the operands are judged is the domain's: a
+// strict domain (the verifier) gets an error at the first operand that
+// breaks the rule, a lenient one (frame computation, which trusts the code
+// and wants only its types) the rule's result regardless. Structural
+// impossibilities (stack underflow, unknown constants) are errors for both.
+// jsr and ret are the analyzer's (control flow), not this machine's.
 func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 	in := &a.insns[i]
-	x := exec{a: a, f: f, off: in.Offset}
+	x := exec{a: a, f: f, in: in, strict: a.strict}
 	pool := &a.c.Pool
 	op := in.Op
 	switch op {
@@ -51,7 +57,11 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 			x.push(ref("java/lang/invoke/MethodHandle"))
 		case classfile.TagDynamic:
 			_, d := pool.NameAndType(c.B)
-			x.push(typeOfDesc(d))
+			t, err := FieldType(d)
+			if err != nil {
+				return false, a.fail(in.Offset, "%s #%d: %v", op, in.Index, err)
+			}
+			x.push(t)
 		default:
 			return false, a.fail(in.Offset, "%s #%d: %s is not loadable", op, in.Index, c.Tag)
 		}
@@ -64,214 +74,310 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 	case Dload, Dload0, Dload1, Dload2, Dload3:
 		x.load(in.Index, vDouble)
 	case Aload, Aload0, Aload1, Aload2, Aload3:
-		x.load(in.Index, vTop)
+		x.load(in.Index, vObject)
 	case Iaload, Baload, Caload, Saload:
-		x.pop(2)
+		x.pop(vInt)
+		arr := x.popRef()
+		if x.strict && x.err == nil && arr.Kind == KRef {
+			switch {
+			case elementType(arr.Name).Kind != KInt:
+				x.bad("%s is not an array of a small integer type", arr)
+			case op == Baload && arr.Name != "[B" && arr.Name != "[Z":
+				x.bad("%s is not a byte or boolean array", arr)
+			case op != Baload && arr.Name != primArray(op):
+				x.bad("%s is not %s", arr, primArray(op))
+			}
+		}
 		x.push(vInt)
-	case Laload:
-		x.pop(2)
-		x.push(vLong)
-	case Faload:
-		x.pop(2)
-		x.push(vFloat)
-	case Daload:
-		x.pop(2)
-		x.push(vDouble)
+	case Laload, Faload, Daload:
+		x.pop(vInt)
+		x.arrayOf(x.popRef(), primArray(op))
+		x.push(elementType(primArray(op)))
 	case Aaload:
-		x.pop(1)
-		arr := x.pop1()
-		switch {
-		case arr.Kind == KRef && len(arr.Name) > 1 && arr.Name[0] == '[':
-			x.push(elementType(arr.Name))
+		x.pop(vInt)
+		arr := x.popRef()
+		switch e := elementType(arr.Name); {
+		case x.err != nil:
 		case arr.Kind == KNull:
 			x.push(vNull)
+		case arr.Kind == KRef && e.Kind == KRef:
+			x.push(e)
 		default:
-			x.push(ref("java/lang/Object"))
+			x.bad("%s is not an array of references", arr)
+			x.push(vObject)
 		}
-	case Istore, Istore0, Istore1, Istore2, Istore3,
-		Fstore, Fstore0, Fstore1, Fstore2, Fstore3,
-		Astore, Astore0, Astore1, Astore2, Astore3:
-		x.store(in.Index, x.pop1())
-		localsChanged = true
-	case Lstore, Lstore0, Lstore1, Lstore2, Lstore3,
-		Dstore, Dstore0, Dstore1, Dstore2, Dstore3:
-		x.pop(1)
-		x.store(in.Index, x.pop1())
-		localsChanged = true
-	case Iastore, Fastore, Aastore, Bastore, Castore, Sastore:
-		x.pop(3)
-	case Lastore, Dastore:
-		x.pop(4)
+	case Istore, Istore0, Istore1, Istore2, Istore3:
+		localsChanged = x.store(in.Index, x.pop(vInt))
+	case Lstore, Lstore0, Lstore1, Lstore2, Lstore3:
+		localsChanged = x.store(in.Index, x.pop(vLong))
+	case Fstore, Fstore0, Fstore1, Fstore2, Fstore3:
+		localsChanged = x.store(in.Index, x.pop(vFloat))
+	case Dstore, Dstore0, Dstore1, Dstore2, Dstore3:
+		localsChanged = x.store(in.Index, x.pop(vDouble))
+	case Astore, Astore0, Astore1, Astore2, Astore3:
+		// astore takes a reference or a return address (JVMS §4.10.1.9.astore).
+		t := x.popCat1()
+		if x.err == nil && !t.IsRef() && t.Kind != KRetAddr {
+			x.bad("%s on the stack, not a reference", t)
+		}
+		localsChanged = x.store(in.Index, t)
+	case Iastore, Bastore, Castore, Sastore:
+		x.pop(vInt)
+		x.pop(vInt)
+		arr := x.popRef()
+		if x.strict && x.err == nil && arr.Kind == KRef {
+			if ok := arr.Name == primArray(op) || (op == Bastore && arr.Name == "[Z"); !ok {
+				x.bad("%s is the wrong array type", arr)
+			}
+		}
+	case Lastore, Fastore, Dastore:
+		x.pop(elementType(primArray(op)))
+		x.pop(vInt)
+		x.arrayOf(x.popRef(), primArray(op))
+	case Aastore:
+		// The value's type against the component is checked at run time
+		// (ArrayStoreException); statically it is any reference.
+		x.popRef()
+		x.pop(vInt)
+		arr := x.popRef()
+		if x.strict && x.err == nil && arr.Kind == KRef {
+			if e := elementType(arr.Name); e.Kind != KRef {
+				x.bad("%s is not an array of references", arr)
+			}
+		}
 	case Pop:
-		x.pop(1)
+		x.popCat1()
 	case Pop2:
-		x.pop(2)
+		x.popSlots(2)
 	case Dup:
-		v := x.pop1()
+		v := x.popCat1()
 		x.pushSlots(v, v)
 	case DupX1:
-		v1, v2 := x.pop1(), x.pop1()
+		v1, v2 := x.popCat1(), x.popCat1()
 		x.pushSlots(v1, v2, v1)
 	case DupX2:
-		v1, v2, v3 := x.pop1(), x.pop1(), x.pop1()
+		v1 := x.popCat1()
+		v3, v2 := x.popSlots2()
 		x.pushSlots(v1, v3, v2, v1)
 	case Dup2:
-		v1, v2 := x.pop1(), x.pop1()
+		v2, v1 := x.popSlots2()
 		x.pushSlots(v2, v1, v2, v1)
 	case Dup2X1:
-		v1, v2, v3 := x.pop1(), x.pop1(), x.pop1()
+		v2, v1 := x.popSlots2()
+		v3 := x.popCat1()
 		x.pushSlots(v2, v1, v3, v2, v1)
 	case Dup2X2:
-		v1, v2, v3, v4 := x.pop1(), x.pop1(), x.pop1(), x.pop1()
+		v2, v1 := x.popSlots2()
+		v4, v3 := x.popSlots2()
 		x.pushSlots(v2, v1, v4, v3, v2, v1)
 	case Swap:
-		v1, v2 := x.pop1(), x.pop1()
+		v1, v2 := x.popCat1(), x.popCat1()
 		x.pushSlots(v1, v2)
 	case Iadd, Isub, Imul, Idiv, Irem, Ishl, Ishr, Iushr, Iand, Ior, Ixor:
-		x.pop(2)
+		x.pop(vInt)
+		x.pop(vInt)
 		x.push(vInt)
 	case Ladd, Lsub, Lmul, Ldiv, Lrem, Land, Lor, Lxor:
-		x.pop(4)
+		x.pop(vLong)
+		x.pop(vLong)
 		x.push(vLong)
 	case Lshl, Lshr, Lushr:
-		x.pop(3)
+		x.pop(vInt)
+		x.pop(vLong)
 		x.push(vLong)
 	case Fadd, Fsub, Fmul, Fdiv, Frem:
-		x.pop(2)
+		x.pop(vFloat)
+		x.pop(vFloat)
 		x.push(vFloat)
 	case Dadd, Dsub, Dmul, Ddiv, Drem:
-		x.pop(4)
+		x.pop(vDouble)
+		x.pop(vDouble)
 		x.push(vDouble)
-	case Ineg:
-		x.pop(1)
+	case Ineg, I2b, I2c, I2s:
+		x.pop(vInt)
 		x.push(vInt)
 	case Lneg:
-		x.pop(2)
+		x.pop(vLong)
 		x.push(vLong)
 	case Fneg:
-		x.pop(1)
+		x.pop(vFloat)
 		x.push(vFloat)
 	case Dneg:
-		x.pop(2)
+		x.pop(vDouble)
 		x.push(vDouble)
 	case Iinc:
-		x.store(in.Index, vInt)
-		localsChanged = true
-	case I2l, F2l:
-		x.pop(1)
-		x.push(vLong)
-	case I2f:
-		x.pop(1)
-		x.push(vFloat)
-	case I2d, F2d:
-		x.pop(1)
-		x.push(vDouble)
-	case L2i, D2i:
-		x.pop(2)
-		x.push(vInt)
-	case L2f, D2f:
-		x.pop(2)
-		x.push(vFloat)
-	case L2d:
-		x.pop(2)
-		x.push(vDouble)
-	case D2l:
-		x.pop(2)
-		x.push(vLong)
-	case F2i, I2b, I2c, I2s:
-		x.pop(1)
-		x.push(vInt)
-	case Lcmp, Dcmpl, Dcmpg:
-		x.pop(4)
+		if in.Index >= len(f.locals) || f.locals[in.Index] != vInt {
+			x.bad("local %d does not hold an int", in.Index)
+		}
+		a.noteLocals(in.Index + 1)
+	case I2l, I2f, I2d, L2i, L2f, L2d, F2i, F2l, F2d, D2i, D2l, D2f:
+		from, to := conversion(op)
+		x.pop(from)
+		x.push(to)
+	case Lcmp:
+		x.pop(vLong)
+		x.pop(vLong)
 		x.push(vInt)
 	case Fcmpl, Fcmpg:
-		x.pop(2)
+		x.pop(vFloat)
+		x.pop(vFloat)
 		x.push(vInt)
-	case Ifeq, Ifne, Iflt, Ifge, Ifgt, Ifle, Ifnull, Ifnonnull:
-		x.pop(1)
-	case IfIcmpeq, IfIcmpne, IfIcmplt, IfIcmpge, IfIcmpgt, IfIcmple, IfAcmpeq, IfAcmpne:
-		x.pop(2)
+	case Dcmpl, Dcmpg:
+		x.pop(vDouble)
+		x.pop(vDouble)
+		x.push(vInt)
+	case Ifeq, Ifne, Iflt, Ifge, Ifgt, Ifle:
+		x.pop(vInt)
+	case IfIcmpeq, IfIcmpne, IfIcmplt, IfIcmpge, IfIcmpgt, IfIcmple:
+		x.pop(vInt)
+		x.pop(vInt)
+	case IfAcmpeq, IfAcmpne:
+		x.popRefOrUninit()
+		x.popRefOrUninit()
+	case Ifnull, Ifnonnull:
+		x.popRefOrUninit()
 	case Goto, GotoW:
-	case Jsr, JsrW:
-		// Only old classes may use subroutines; flow handles the jump.
-		if !a.old {
-			return false, a.fail(in.Offset, "%s in a class of version %d (jsr/ret need version < 50)", op, a.c.Major)
-		}
-	case Ret:
-		x.load(in.Index, vTop)
-		x.pop(1)
 	case Tableswitch, Lookupswitch:
-		x.pop(1)
-	case Ireturn, Freturn, Areturn:
-		x.pop(1)
-	case Lreturn, Dreturn:
-		x.pop(2)
-	case Return, Athrow:
+		x.pop(vInt)
+		if x.strict && op == Lookupswitch && in.Switch != nil {
+			for k := 1; k < len(in.Switch.Keys); k++ {
+				if in.Switch.Keys[k] <= in.Switch.Keys[k-1] {
+					x.bad("lookupswitch keys are not sorted")
+				}
+			}
+		}
+	case Ireturn, Lreturn, Freturn, Dreturn, Areturn:
+		r := a.ret
+		if want := returnKind(op); r.Kind != want {
+			what := r.String()
+			if r.Kind == KTop {
+				what = "void"
+			}
+			x.bad("the method returns %s", what)
+			r = returnType(op)
+		}
+		x.pop(r)
+	case Return:
+		if a.ret.Kind != KTop {
+			x.bad("the method returns %s", a.ret)
+		} else if x.strict && a.isInit {
+			for _, l := range f.locals {
+				if l.Kind == KUninitThis {
+					x.bad("the constructor returns before calling a superclass or sibling constructor")
+					break
+				}
+			}
+		}
 	case Getstatic, Putstatic, Getfield, Putfield:
-		_, _, desc := pool.MemberRef(uint16(in.Index))
-		t := typeOfDesc(desc)
-		switch op {
-		case Getstatic:
-			x.push(t)
-		case Putstatic:
-			x.pop(t.Size())
-		case Getfield:
-			x.pop(1)
-			x.push(t)
-		case Putfield:
-			x.pop(t.Size() + 1)
-		}
+		x.field()
 	case Invokevirtual, Invokespecial, Invokestatic, Invokeinterface, Invokedynamic:
-		var name, desc, owner string
-		if op == Invokedynamic {
-			c := pool.Get(uint16(in.Index))
-			if c == nil || c.Tag != classfile.TagInvokeDynamic {
-				return false, a.fail(in.Offset, "invokedynamic #%d is not an InvokeDynamic constant", in.Index)
-			}
-			name, desc = pool.NameAndType(c.B)
-		} else {
-			owner, name, desc = pool.MemberRef(uint16(in.Index))
-		}
-		slots, ret, err := ArgSlots(desc)
-		if err != nil {
-			return false, a.fail(in.Offset, "%s #%d: %v", op, in.Index, err)
-		}
-		x.pop(slots)
-		if op != Invokestatic && op != Invokedynamic {
-			recv := x.pop1()
-			if op == Invokespecial && name == "<init>" {
-				localsChanged = x.initialize(recv, owner)
-			}
-		}
-		if ret.Kind != KTop {
-			x.push(ret)
-		}
+		localsChanged = x.invoke()
 	case New:
-		x.push(VType{Kind: KUninit, Offset: int32(in.Offset)})
+		// The same uninitialized type must not be live already (HotSpot
+		// checks this where a loop re-executes the new); a local holding it
+		// loses it.
+		u := VType{Kind: KUninit, Offset: int32(in.Offset)}
+		if x.strict {
+			for _, t := range f.stack {
+				if t == u {
+					x.bad("uninitialized(%d) is already on the stack", in.Offset)
+				}
+			}
+		}
+		for k, t := range f.locals {
+			if t == u {
+				f.locals[k] = vTop
+				localsChanged = true
+			}
+		}
+		x.push(u)
 	case Newarray:
-		x.pop(1)
+		x.pop(vInt)
 		x.push(ref(newarrayType(in.Index)))
 	case Anewarray:
-		x.pop(1)
-		x.push(ref(arrayOf(classType(pool.ClassName(uint16(in.Index))))))
+		x.pop(vInt)
+		x.push(ref(arrayOf(pool.ClassName(uint16(in.Index)))))
 	case Arraylength:
-		x.pop(1)
+		arr := x.popRef()
+		if x.strict && x.err == nil && arr.Kind == KRef && elementType(arr.Name).Kind == KTop {
+			x.bad("%s is not an array", arr)
+		}
 		x.push(vInt)
+	case Athrow:
+		x.pop(vThrowable)
 	case Checkcast:
-		x.pop(1)
+		x.popRef()
 		x.push(classType(pool.ClassName(uint16(in.Index))))
 	case Instanceof:
-		x.pop(1)
+		x.popRef()
 		x.push(vInt)
 	case Monitorenter, Monitorexit:
-		x.pop(1)
+		x.popRef()
 	case Multianewarray:
-		x.pop(in.Const)
+		for k := 0; k < in.Const; k++ {
+			x.pop(vInt)
+		}
 		x.push(classType(pool.ClassName(uint16(in.Index))))
+	case Jsr, JsrW, Ret:
+		x.bad("subroutines are not allowed in a class verified by type checking")
+		if x.err == nil {
+			return false, a.fail(in.Offset, "%s in a class of version %d (jsr/ret need version < 50)", op, a.c.Major)
+		}
 	default:
 		return false, a.fail(in.Offset, "opcode %s not handled", op)
 	}
 	return localsChanged, x.err
+}
+
+// primArray is the array type an array load or store of a primitive works
+// on.
+func primArray(op Opcode) string {
+	switch op {
+	case Iaload, Iastore:
+		return "[I"
+	case Baload, Bastore:
+		return "[B"
+	case Caload, Castore:
+		return "[C"
+	case Saload, Sastore:
+		return "[S"
+	case Laload, Lastore:
+		return "[J"
+	case Faload, Fastore:
+		return "[F"
+	case Daload, Dastore:
+		return "[D"
+	}
+	return ""
+}
+
+// conversion is what a numeric conversion pops and pushes.
+func conversion(op Opcode) (from, to VType) {
+	kinds := [...]VType{vInt, vLong, vFloat, vDouble}
+	// i2l … d2f run in JVMS order: from i, l, f, d, each to the other three.
+	k := int(op - I2l)
+	from = kinds[k/3]
+	j := k % 3
+	if j >= k/3 {
+		j++
+	}
+	return from, kinds[j]
+}
+
+func returnKind(op Opcode) Kind { return returnType(op).Kind }
+
+func returnType(op Opcode) VType {
+	switch op {
+	case Ireturn:
+		return vInt
+	case Lreturn:
+		return vLong
+	case Freturn:
+		return vFloat
+	case Dreturn:
+		return vDouble
+	}
+	return vObject
 }
 
 // newarrayType names the array type of a newarray atype. See JVMS §6.5.newarray.
@@ -297,139 +403,414 @@ func newarrayType(atype int) string {
 	return "[I"
 }
 
-// exec is the state of executing one instruction.
-type exec struct {
-	a   *analyzer
-	f   *frame
-	off int
-	err error
-}
-
-func (x *exec) push(v VType) {
-	x.f.stack = append(x.f.stack, v)
-	if v.Size() == 2 {
-		x.f.stack = append(x.f.stack, second(v))
-	}
-	x.a.noteStack(len(x.f.stack))
-}
-
-// pushSlots pushes raw slots (for the dup family, which copies halves).
-func (x *exec) pushSlots(vs ...VType) {
-	x.f.stack = append(x.f.stack, vs...)
-	x.a.noteStack(len(x.f.stack))
-}
-
-func (x *exec) pop(n int) {
-	if len(x.f.stack) < n {
-		if x.err == nil {
-			x.err = x.a.fail(x.off, "stack underflow: need %d slots, have %d", n, len(x.f.stack))
-		}
-		x.f.stack = x.f.stack[:0]
-		return
-	}
-	x.f.stack = x.f.stack[:len(x.f.stack)-n]
-}
-
-// pop1 pops one slot; for a long or double on top it returns the first half
-// after popping both, so stores see the whole value.
-func (x *exec) pop1() VType {
-	if len(x.f.stack) == 0 {
-		if x.err == nil {
-			x.err = x.a.fail(x.off, "stack underflow")
-		}
-		return vTop
-	}
-	v := x.f.stack[len(x.f.stack)-1]
-	x.f.stack = x.f.stack[:len(x.f.stack)-1]
-	return v
-}
-
-// load pushes local slot n; want (when not top) is the expected kind, used
-// when the local holds nothing usable so the frame stays well-formed.
-func (x *exec) load(n int, want VType) {
-	var v VType
-	if n < len(x.f.locals) {
-		v = x.f.locals[n]
-	}
-	if want.Kind != KTop {
-		v = want
-	}
-	x.push(v)
-	if x.a.maxLocals < n+v.Size() {
-		x.a.maxLocals = n + v.Size()
-	}
-}
-
-// store puts v into local n (and n+1 for a long or double), invalidating any
-// long or double it overwrites half of.
-func (x *exec) store(n int, v VType) {
-	size := v.Size()
-	if v.Kind == KLong2 || v.Kind == KDouble2 {
-		// Storing a lone second half cannot happen in valid code; keep top.
-		v, size = vTop, 1
-	}
-	for len(x.f.locals) < n+size {
-		x.f.locals = append(x.f.locals, vTop)
-	}
-	if n > 0 {
-		if p := x.f.locals[n-1]; p.Kind == KLong || p.Kind == KDouble {
-			x.f.locals[n-1] = vTop
-		}
-	}
-	if end := n + size; end < len(x.f.locals) {
-		if s := x.f.locals[end]; s.Kind == KLong2 || s.Kind == KDouble2 {
-			x.f.locals[end] = vTop
-		}
-	}
-	x.f.locals[n] = v
-	if size == 2 {
-		x.f.locals[n+1] = second(v)
-	}
-	if x.a.maxLocals < len(x.f.locals) {
-		x.a.maxLocals = len(x.f.locals)
-	}
-}
-
-// initialize replaces every occurrence of an uninitialized type with the
-// initialized class after its constructor ran, and reports whether a local
-// changed. See JVMS §4.10.1.9.invokespecial.
-func (x *exec) initialize(recv VType, owner string) bool {
-	var to VType
-	switch recv.Kind {
-	case KUninitThis:
-		to = ref(x.a.c.Name())
-	case KUninit:
-		// The class is the one named by the new instruction.
-		if i, ok := x.a.at.lookup(int(recv.Offset)); ok {
-			to = classType(x.a.c.Pool.ClassName(uint16(x.a.insns[i].Index)))
-		} else {
-			to = ref(owner)
-		}
-	default:
-		return false
-	}
-	changed := false
-	for k, v := range x.f.locals {
-		if v == recv {
-			x.f.locals[k] = to
-			changed = true
-		}
-	}
-	for k, v := range x.f.stack {
-		if v == recv {
-			x.f.stack[k] = to
-		}
-	}
-	return changed
-}
-
-func (a *analyzer) noteStack(n int) {
-	if n > a.maxStack {
-		a.maxStack = n
-	}
-}
-
 // isStore reports whether op stores into a local (istore … astore_3, not
 // iinc): the instructions whose exception handlers HotSpot's type checker
 // checks against the locals before them alone. See JVMS §4.10.1.6.
 func isStore(op Opcode) bool { return op >= Istore && op <= Astore3 }
+
+// IsStore is isStore for other packages.
+func IsStore(op Opcode) bool { return isStore(op) }
+
+// exec is the state of executing one instruction.
+type exec struct {
+	a      *analyzer
+	f      *frame
+	in     *Instruction
+	strict bool
+	err    error
+}
+
+// bad reports a broken type rule: an error in a strict analysis, nothing in
+// a lenient one, which goes on with the rule's result.
+func (x *exec) bad(format string, args ...any) {
+	if x.strict && x.err == nil {
+		x.err = x.a.fail(x.in.Offset, "%s: %s", x.in.Op, fmt.Sprintf(format, args...))
+	}
+}
+
+// broken reports an impossibility neither analysis can go on from.
+func (x *exec) broken(format string, args ...any) {
+	if x.err == nil {
+		x.err = x.a.fail(x.in.Offset, "%s: %s", x.in.Op, fmt.Sprintf(format, args...))
+	}
+}
+
+func (x *exec) push(v VType) {
+	if x.err != nil {
+		return
+	}
+	n := len(x.f.stack) + v.Size()
+	if x.strict && n > x.a.maxStack {
+		x.bad("the stack would exceed max_stack %d", x.a.maxStack)
+		return
+	}
+	x.f.stack = append(x.f.stack, v)
+	if v.Size() == 2 {
+		x.f.stack = append(x.f.stack, second(v))
+	}
+	x.a.noteStack(n)
+}
+
+// pushSlots pushes raw slots (for the dup family, which copies halves).
+func (x *exec) pushSlots(vs ...VType) {
+	if x.err != nil {
+		return
+	}
+	n := len(x.f.stack) + len(vs)
+	if x.strict && n > x.a.maxStack {
+		x.bad("the stack would exceed max_stack %d", x.a.maxStack)
+		return
+	}
+	x.f.stack = append(x.f.stack, vs...)
+	x.a.noteStack(n)
+}
+
+// pop takes a value of type want (a long or double as its two slots) and
+// returns what was there (the first slot of a long or double).
+func (x *exec) pop(want VType) VType {
+	if x.err != nil {
+		return vTop
+	}
+	n := want.Size()
+	s := x.f.stack
+	if len(s) < n {
+		x.broken("stack underflow: need %s", want)
+		return vTop
+	}
+	got := s[len(s)-n]
+	x.f.stack = s[:len(s)-n]
+	if !x.strict {
+		return got
+	}
+	switch {
+	case n == 2 && s[len(s)-1] != second(got):
+		x.bad("the stack holds half a %s", want)
+	case n == 1 && got.isHalf():
+		x.bad("the stack holds the second half of a long or double where %s is expected", want)
+	case !x.a.d.Assignable(got, want):
+		x.bad("%s on the stack where %s is expected", got, want)
+	}
+	return got
+}
+
+// popCat1 takes one slot that is a whole value.
+func (x *exec) popCat1() VType {
+	if x.err != nil {
+		return vTop
+	}
+	s := x.f.stack
+	if len(s) == 0 {
+		x.broken("stack underflow")
+		return vTop
+	}
+	t := s[len(s)-1]
+	if x.strict && (t.isHalf() || t.Size() == 2) {
+		x.bad("a category 2 value where a category 1 value is expected")
+		return vTop
+	}
+	x.f.stack = s[:len(s)-1]
+	return t
+}
+
+// popRef takes any initialized reference (or null).
+func (x *exec) popRef() VType {
+	t := x.popCat1()
+	if x.err == nil && t.Kind != KRef && t.Kind != KNull {
+		x.bad("%s on the stack where a reference is expected", t)
+	}
+	return t
+}
+
+func (x *exec) popRefOrUninit() {
+	t := x.popCat1()
+	if x.err == nil && !t.IsRef() {
+		x.bad("%s on the stack where a reference is expected", t)
+	}
+}
+
+// popSlots2 takes two raw slots, for pop2 and the dup family, which see the
+// stack as slots but must not split a long or double; lower first.
+func (x *exec) popSlots2() (lower, upper VType) {
+	if x.err != nil {
+		return vTop, vTop
+	}
+	s := x.f.stack
+	if len(s) < 2 {
+		x.broken("stack underflow")
+		return vTop, vTop
+	}
+	lower, upper = s[len(s)-2], s[len(s)-1]
+	// The lower slot taken must not be the second half of a value below.
+	if x.strict && lower.isHalf() {
+		x.bad("would split a long or double")
+		return vTop, vTop
+	}
+	x.f.stack = s[:len(s)-2]
+	return lower, upper
+}
+
+func (x *exec) popSlots(n int) {
+	if n == 2 {
+		x.popSlots2()
+	}
+}
+
+// load pushes local n as an instruction expecting want reads it: aload any
+// reference, initialized or not (JVMS §4.10.1.9.aload), the others exactly
+// their type. A lenient analysis pushes want where the local holds
+// something else, so the frame stays well formed.
+func (x *exec) load(n int, want VType) {
+	if x.err != nil {
+		return
+	}
+	ls := x.f.locals
+	x.a.noteLocals(n + want.Size())
+	var got VType
+	if n+want.Size() <= len(ls) {
+		got = ls[n]
+	} else if x.strict {
+		x.bad("local %d is beyond max_locals", n)
+		return
+	}
+	switch {
+	case want.Kind == KRef:
+		if !got.IsRef() {
+			x.bad("local %d holds %s, not a reference", n, got)
+		}
+	case want.Size() == 2 && (got != want || ls[n+1] != second(got)):
+		x.bad("local %d holds no whole %s", n, want)
+		got = want
+	case got != want:
+		x.bad("local %d holds %s where %s is expected", n, got, want)
+		got = want
+	}
+	x.push(got)
+}
+
+// store puts t into local n (and n+1 for a long or double), invalidating any
+// long or double it overwrites half of; it reports whether a local changed.
+func (x *exec) store(n int, t VType) bool {
+	if x.err != nil {
+		return false
+	}
+	size := t.Size()
+	if t.isHalf() {
+		// Storing a lone second half cannot happen in valid code; keep top.
+		t, size = vTop, 1
+	}
+	if len(x.f.locals) < n+size {
+		if x.strict {
+			x.bad("local %d is beyond max_locals", n)
+			return false
+		}
+		for len(x.f.locals) < n+size {
+			x.f.locals = append(x.f.locals, vTop)
+		}
+		x.a.noteLocals(len(x.f.locals))
+	}
+	ls := x.f.locals
+	if n > 0 && (ls[n-1].Kind == KLong || ls[n-1].Kind == KDouble) {
+		ls[n-1] = vTop
+	}
+	if end := n + size; end < len(ls) && ls[end].isHalf() {
+		ls[end] = vTop
+	}
+	ls[n] = t
+	if size == 2 {
+		ls[n+1] = second(t)
+	}
+	return true
+}
+
+func (x *exec) arrayOf(arr VType, want string) {
+	if x.strict && x.err == nil && arr.Kind == KRef && arr.Name != want {
+		x.bad("%s is not %s", arr, want)
+	}
+}
+
+// objref pops the receiver of a field access or virtual call: an
+// initialized reference assignable to owner.
+func (x *exec) objref(owner string) {
+	t := x.popCat1()
+	if !x.strict || x.err != nil || t.Kind == KNull {
+		return
+	}
+	if t.Kind != KRef {
+		x.bad("%s where an initialized %s is expected", t, owner)
+		return
+	}
+	if !x.a.d.Assignable(t, classType(owner)) {
+		x.bad("%s is not assignable to %s", t, owner)
+	}
+}
+
+// field applies the get/put field and static rules; the field's type comes
+// from the reference. Whether the field exists is the domain's to note.
+func (x *exec) field() {
+	in, a := x.in, x.a
+	owner, name, desc := a.c.Pool.MemberRef(uint16(in.Index))
+	t, err := FieldType(desc)
+	if err != nil {
+		x.broken("%v", err)
+		return
+	}
+	if owner != a.c.Name() {
+		a.d.Refers(Reference{Field: true, Class: owner, Name: name, Desc: desc, Static: in.Op == Getstatic || in.Op == Putstatic})
+	}
+	switch in.Op {
+	case Getstatic:
+		x.push(t)
+	case Putstatic:
+		x.pop(t)
+	case Getfield:
+		x.objref(owner)
+		x.push(t)
+	case Putfield:
+		x.pop(t)
+		// A constructor may set its own class's fields before calling
+		// super (JVMS §4.10.1.9.putfield).
+		if s := x.f.stack; x.err == nil && len(s) > 0 && s[len(s)-1].Kind == KUninitThis && owner == a.c.Name() && a.isInit {
+			x.f.stack = s[:len(s)-1]
+			return
+		}
+		x.objref(owner)
+	}
+}
+
+// invoke applies the invoke rules and reports whether the locals changed
+// (an <init> call initializes the object wherever it is).
+func (x *exec) invoke() bool {
+	in, a := x.in, x.a
+	pool := &a.c.Pool
+	var owner, name, desc string
+	if in.Op == Invokedynamic {
+		c := pool.Get(uint16(in.Index))
+		if c == nil || c.Tag != classfile.TagInvokeDynamic {
+			x.broken("#%d is not an InvokeDynamic constant", in.Index)
+			return false
+		}
+		name, desc = pool.NameAndType(c.B)
+	} else {
+		owner, name, desc = pool.MemberRef(uint16(in.Index))
+	}
+	var ret VType
+	if x.strict {
+		params, r, err := MethodType(desc)
+		if err != nil {
+			x.broken("%v", err)
+			return false
+		}
+		for i := len(params) - 1; i >= 0; i-- {
+			x.pop(params[i])
+		}
+		ret = r
+	} else {
+		slots, r, err := ArgSlots(desc)
+		if err != nil {
+			x.broken("#%d: %v", in.Index, err)
+			return false
+		}
+		if len(x.f.stack) < slots {
+			x.broken("stack underflow: need %d slots, have %d", slots, len(x.f.stack))
+			return false
+		}
+		x.f.stack = x.f.stack[:len(x.f.stack)-slots]
+		ret = r
+	}
+	if x.err != nil {
+		return false
+	}
+	if owner != "" && owner[0] != '[' && owner != a.c.Name() {
+		iface := in.Op == Invokeinterface || pool.Get(uint16(in.Index)).Tag == classfile.TagInterfaceMethodref
+		a.d.Refers(Reference{Interface: iface, Class: owner, Name: name, Desc: desc, Static: in.Op == Invokestatic})
+	}
+	changed := false
+	switch in.Op {
+	case Invokespecial:
+		if name == "<init>" {
+			if ret.Kind != KTop {
+				x.bad("<init> must return void")
+			}
+			recv := x.popCat1()
+			if x.err != nil {
+				return false
+			}
+			var inited VType
+			switch recv.Kind {
+			case KUninitThis:
+				// this(...) or super(...): the current class or its direct
+				// superclass.
+				if owner != a.c.Name() && owner != a.c.SuperName() {
+					x.bad("uninitializedThis initialized by %s.<init>, neither this class nor its superclass", owner)
+				}
+				inited = ref(a.c.Name())
+			case KUninit:
+				// The class is the one named by the new instruction.
+				cls := owner
+				if i, ok := a.at.lookup(int(recv.Offset)); ok && a.insns[i].Op == New {
+					cls = pool.ClassName(uint16(a.insns[i].Index))
+				}
+				if cls != owner {
+					x.bad("uninitialized(%d) is a new %s, initialized by %s.<init>", recv.Offset, cls, owner)
+				}
+				inited = ref(cls)
+			default:
+				x.bad("%s is not an uninitialized object", recv)
+				return false
+			}
+			if x.err != nil {
+				return false
+			}
+			for k, v := range x.f.stack {
+				if v == recv {
+					x.f.stack[k] = inited
+				}
+			}
+			for k, v := range x.f.locals {
+				if v == recv {
+					x.f.locals[k] = inited
+					changed = true
+				}
+			}
+			return changed
+		}
+		// A private or super method: of the current class, a superclass or
+		// an interface, with the current class as receiver (JVMS
+		// §4.10.1.9.invokespecial).
+		if x.strict && owner != a.c.Name() && !a.d.Assignable(ref(a.c.Name()), ref(owner)) {
+			x.bad("illegal use of a nonvirtual call: %s is not the current class or a superclass", owner)
+			return false
+		}
+		recv := x.popCat1()
+		if x.strict && x.err == nil && recv.Kind != KNull && (recv.Kind != KRef || !a.d.Assignable(recv, ref(a.c.Name()))) {
+			x.bad("receiver %s is not the current class %s", recv, a.c.Name())
+			return false
+		}
+	case Invokeinterface:
+		// Interfaces are Object to the verifier: any reference will do.
+		recv := x.popCat1()
+		if x.err == nil && recv.Kind != KRef && recv.Kind != KNull {
+			x.bad("receiver %s is not an initialized reference", recv)
+		}
+	case Invokevirtual:
+		// An array type's methods (clone) need a receiver of that array
+		// type, as any class's do.
+		x.objref(owner)
+	}
+	if x.err == nil && ret.Kind != KTop {
+		x.push(ret)
+	}
+	return false
+}
+
+func (a *analyzer) noteStack(n int) {
+	if !a.strict && n > a.maxStack {
+		a.maxStack = n
+	}
+}
+
+func (a *analyzer) noteLocals(n int) {
+	if !a.strict && n > a.maxLocals {
+		a.maxLocals = n
+	}
+}

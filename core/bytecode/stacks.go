@@ -7,24 +7,22 @@ import "dvmlab/core/classfile"
 // frames; it changes nothing. Unreachable instructions are absent. Tools that
 // insert code which depends on what is on the stack (copying a value, pairing
 // an object's new with the constructor call that initializes it) use it.
+// Merges the hierarchy cannot answer give java/lang/Object here: no frame is
+// written from these stacks.
 func Stacks(c *classfile.Class, m *classfile.Member, h Hierarchy, want func(Instruction) bool) (map[int][]VType, error) {
 	code := m.Code()
 	if code == nil {
 		return nil, nil
 	}
-	fc := NewFrameComputer(c, h)
-	if c.Major >= 50 {
-		fc.classes = newClassIndex(&c.Pool)
-	}
-	a := &analyzer{c: c, m: m, code: code, mg: fc.mg, classes: fc.classes, s: new(scratch), lenient: true}
+	d := &frameDomain{lat: NewLattice(h), lenient: true}
+	a := &analyzer{c: c, m: m, code: code, d: d, s: new(scratch), old: c.Major < 50, subroutines: c.Major < 50}
+	d.a = a
 	insns, err := Decode(code.Code)
 	if err != nil {
 		return nil, a.fail(0, "%v", err)
 	}
 	a.insns = insns
-	a.old = c.Major < 50
-	a.s.at = a.s.at.reset(a.insns, len(code.Code))
-	a.at = a.s.at
+	a.at = offsetIndex(nil).reset(a.insns, len(code.Code))
 	init, err := a.initialFrame()
 	if err != nil {
 		return nil, err
@@ -34,7 +32,6 @@ func Stacks(c *classfile.Class, m *classfile.Member, h Hierarchy, want func(Inst
 	}
 	n := len(a.insns)
 	a.in, a.reached = make([]*frame, n), make([]bool, n)
-	a.s.in, a.s.reached = a.in, a.reached
 	entry := a.copyFrame(init)
 	if err := a.flow(init); err != nil {
 		return nil, err
@@ -51,13 +48,16 @@ func Stacks(c *classfile.Class, m *classfile.Member, h Hierarchy, want func(Inst
 		cur.locals = append(cur.locals[:0], a.in[b].locals...)
 		cur.stack = append(cur.stack[:0], a.in[b].stack...)
 		for i := b; i < n; i++ {
+			in := &a.insns[i]
 			if i > b && a.block[i] {
 				break
 			}
-			if want(a.insns[i]) {
-				out[a.insns[i].Offset] = append([]VType(nil), cur.stack...)
+			if want(*in) {
+				out[in.Offset] = append([]VType(nil), cur.stack...)
 			}
-			if a.insns[i].EndsBlock() {
+			// jsr and ret are control flow, the analyzer's; after either a
+			// block starts.
+			if in.EndsBlock() || in.Op == Jsr || in.Op == JsrW {
 				break
 			}
 			if _, err := a.execute(i, cur); err != nil {

@@ -8,8 +8,9 @@ import (
 	"dvmlab/core/classfile"
 )
 
-// Hierarchy answers the class-hierarchy questions frame computation needs to
-// merge two reference types, without loading anything into a JVM.
+// Hierarchy answers the class-hierarchy questions frame computation and
+// verification need to merge and compare reference types, without loading
+// anything into a JVM.
 type Hierarchy interface {
 	// SuperClass returns the internal name of the direct superclass of name,
 	// or "" for java/lang/Object. Interfaces report java/lang/Object.
@@ -35,13 +36,17 @@ const (
 	// and on the stack alike, so dup2 and friends copy slots uniformly.
 	KLong2
 	KDouble2
+	// KRetAddr is the return address jsr pushes (JVMS §4.10.2.4); Offset is
+	// the subroutine's entry. Only classes older than 50 have them.
+	KRetAddr
 )
 
 // VType is a verification type in one slot.
 type VType struct {
 	Kind Kind
-	// Offset is the new instruction's offset for KUninit; int32 keeps the
-	// type at 24 bytes, which frames copy and compare by the million.
+	// Offset is the new instruction's offset for KUninit, the subroutine's
+	// for KRetAddr; int32 keeps the type at 24 bytes, which frames copy and
+	// compare by the million.
 	Offset int32
 	Name   string
 }
@@ -56,9 +61,18 @@ var (
 	vUninitThis = VType{Kind: KUninitThis}
 	vLong2      = VType{Kind: KLong2}
 	vDouble2    = VType{Kind: KDouble2}
+	vObject     = ref("java/lang/Object")
+	vThrowable  = ref("java/lang/Throwable")
 )
 
 func ref(name string) VType { return VType{Kind: KRef, Name: name} }
+
+// Ref is the verification type of a class or array type, by its internal
+// name or array descriptor.
+func Ref(name string) VType { return ref(name) }
+
+// Top is the unusable type.
+var Top = vTop
 
 // IsRef reports whether v is a reference: an object, array, null or
 // uninitialized.
@@ -73,6 +87,19 @@ func (v VType) Size() int {
 	}
 	return 1
 }
+
+// Second is the type of the second slot of a long or double.
+func (v VType) Second() VType { return second(v) }
+
+func second(t VType) VType {
+	if t.Kind == KDouble {
+		return vDouble2
+	}
+	return vLong2
+}
+
+// isHalf reports whether v is the second slot of a long or double.
+func (v VType) isHalf() bool { return v.Kind == KLong2 || v.Kind == KDouble2 }
 
 func (v VType) String() string {
 	switch v.Kind {
@@ -95,79 +122,89 @@ func (v VType) String() string {
 	case KRef:
 		return v.Name
 	case KLong2, KDouble2:
-		return "(2nd half)"
+		return "top (half)"
+	case KRetAddr:
+		return fmt.Sprintf("returnAddress(%d)", v.Offset)
 	}
 	return "?"
 }
 
-// typeOfDesc gives the verification type of a field descriptor, widening
-// boolean, byte, char and short to int as the verifier does. See JVMS §4.10.1.2.
-func typeOfDesc(d string) VType {
+// FieldType is the verification type of a field descriptor: boolean, byte,
+// char and short are int, as the verifier sees them. See JVMS §4.3.2 and
+// §4.10.1.2.
+func FieldType(d string) (VType, error) {
 	if d == "" {
-		return vTop
+		return vTop, fmt.Errorf("empty descriptor")
 	}
 	switch d[0] {
-	case 'Z', 'B', 'C', 'S', 'I':
-		return vInt
+	case 'B', 'C', 'S', 'Z', 'I':
+		if len(d) == 1 {
+			return vInt, nil
+		}
 	case 'F':
-		return vFloat
+		if len(d) == 1 {
+			return vFloat, nil
+		}
 	case 'J':
-		return vLong
+		if len(d) == 1 {
+			return vLong, nil
+		}
 	case 'D':
-		return vDouble
+		if len(d) == 1 {
+			return vDouble, nil
+		}
 	case 'L':
-		return ref(strings.TrimSuffix(d[1:], ";"))
+		if len(d) > 2 && d[len(d)-1] == ';' && !strings.ContainsAny(d[1:len(d)-1], ";[.") {
+			return ref(d[1 : len(d)-1]), nil
+		}
 	case '[':
-		return ref(d)
+		n := 0
+		for n < len(d) && d[n] == '[' {
+			n++
+		}
+		if n > 255 {
+			return vTop, fmt.Errorf("descriptor %q has more than 255 dimensions", d)
+		}
+		if _, err := FieldType(d[n:]); err == nil {
+			return ref(d), nil
+		}
 	}
-	return vTop
+	return vTop, fmt.Errorf("bad field descriptor %q", d)
 }
 
-// classType turns the name in a Class constant (an internal name or an array
-// descriptor) into a reference type.
-func classType(name string) VType { return ref(name) }
-
-// elementType gives the component type of an array type name like "[I" or
-// "[Ljava/lang/String;".
-func elementType(arr string) VType {
-	if len(arr) < 2 || arr[0] != '[' {
-		return vTop
+// MethodType splits a method descriptor into its parameter types and its
+// return type (top for void). See JVMS §4.3.3.
+func MethodType(d string) (params []VType, ret VType, err error) {
+	ret, err = walkDesc(d, func(arg string) error {
+		t, err := FieldType(arg)
+		params = append(params, t)
+		return err
+	})
+	if err != nil {
+		return nil, vTop, err
 	}
-	return typeOfDesc(arr[1:])
-}
-
-// arrayOf gives the array type whose component is t.
-func arrayOf(t VType) string {
-	if strings.HasPrefix(t.Name, "[") {
-		return "[" + t.Name
-	}
-	return "[L" + t.Name + ";"
-}
-
-// methodArgs splits a method descriptor into argument types and return type.
-// See JVMS §4.3.3.
-func methodArgs(desc string) (args []VType, ret VType, err error) {
-	ret, err = walkDesc(desc, func(arg string) { args = append(args, typeOfDesc(arg)) })
-	return args, ret, err
+	return params, ret, nil
 }
 
 // ArgSlots is how many stack slots the arguments of a method descriptor
 // take, and its return type; it allocates nothing.
 func ArgSlots(desc string) (slots int, ret VType, err error) {
-	ret, err = walkDesc(desc, func(arg string) {
+	ret, err = walkDesc(desc, func(arg string) error {
 		slots++
 		if arg == "J" || arg == "D" {
 			slots++
 		}
+		return nil
 	})
 	return slots, ret, err
 }
 
 // walkDesc calls arg with each parameter descriptor of a method descriptor
 // and returns the return type (top for void). See JVMS §4.3.3.
-func walkDesc(desc string, arg func(string)) (VType, error) {
+func walkDesc(desc string, arg func(string) error) (VType, error) {
+	bad := func() (VType, error) { return vTop, fmt.Errorf("bad method descriptor %q", desc) }
 	if len(desc) < 3 || desc[0] != '(' {
-		return vTop, fmt.Errorf("bad method descriptor %q", desc)
+		return bad()
 	}
 	i := 1
 	for i < len(desc) && desc[i] != ')' {
@@ -176,51 +213,68 @@ func walkDesc(desc string, arg func(string)) (VType, error) {
 			j++
 		}
 		if j >= len(desc) {
-			return vTop, fmt.Errorf("bad method descriptor %q", desc)
+			return bad()
 		}
 		if desc[j] == 'L' {
 			k := strings.IndexByte(desc[j:], ';')
 			if k < 0 {
-				return vTop, fmt.Errorf("bad method descriptor %q", desc)
+				return bad()
 			}
 			j += k
 		}
-		arg(desc[i : j+1])
+		if err := arg(desc[i : j+1]); err != nil {
+			return vTop, fmt.Errorf("bad method descriptor %q: %v", desc, err)
+		}
 		i = j + 1
 	}
 	if i >= len(desc)-1 {
-		return vTop, fmt.Errorf("bad method descriptor %q", desc)
+		return bad()
 	}
 	r := desc[i+1:]
 	if r == "V" {
 		return vTop, nil
 	}
-	return typeOfDesc(r), nil
+	t, err := FieldType(r)
+	if err != nil {
+		return vTop, fmt.Errorf("bad method descriptor %q: %v", desc, err)
+	}
+	return t, nil
 }
 
-// merger computes least upper bounds of reference types, caching what it
-// learns of the hierarchy.
-type merger struct {
-	h      Hierarchy
-	supers map[string][]string // name -> chain to java/lang/Object
-	iface  map[string]bool
-	// lcs caches least common superclasses: loops merge the same pair of
-	// classes at every pass over their head.
-	lcs map[[2]string]string
+// classType turns the name in a Class constant (an internal name or an array
+// descriptor) into a reference type.
+func classType(name string) VType { return ref(name) }
+
+// elementType gives the component type of an array type name like "[I" or
+// "[Ljava/lang/String;", top when name is no array.
+func elementType(arr string) VType {
+	if len(arr) < 2 || arr[0] != '[' {
+		return vTop
+	}
+	t, _ := FieldType(arr[1:])
+	return t
 }
 
-func newMerger(h Hierarchy) *merger {
-	return &merger{h: h, supers: map[string][]string{}, iface: map[string]bool{}, lcs: map[[2]string]string{}}
+// arrayOf gives the array type whose component is the class or array type
+// named.
+func arrayOf(name string) string {
+	if strings.HasPrefix(name, "[") {
+		return "[" + name
+	}
+	return "[L" + name + ";"
 }
 
-// unknownClass is a merge the hierarchy could not answer: it has no header
-// for Name (or one of its superclasses).
-type unknownClass struct {
+// UnknownClassError is a question about a class the hierarchy has no header
+// for (or one of whose superclasses it has none for). Who asked decides:
+// the verifier assumes and leaves it to the client, frame computation takes
+// the original frame's word or gives up.
+type UnknownClassError struct {
 	Name string
 	Err  error
 }
 
-func (e *unknownClass) Error() string { return e.Err.Error() }
+func (e *UnknownClassError) Error() string { return e.Err.Error() }
+func (e *UnknownClassError) Unwrap() error { return e.Err }
 
 // MissingClassesError is frame computation refused because a merge of two
 // reference types needed classes the hierarchy does not hold (neither in
@@ -239,7 +293,25 @@ func (e *MissingClassesError) Error() string {
 		e.Class, e.Method, strings.Join(e.Names, ", "))
 }
 
-func (m *merger) chain(name string) ([]string, error) {
+// Lattice is the verification-type lattice of JVMS §4.10.1.2 over one class
+// hierarchy: assignability and least upper bounds, with what it learns of
+// the hierarchy cached. Interfaces count as java/lang/Object, as the
+// verifier treats them; arrays compare by their components.
+type Lattice struct {
+	h      Hierarchy
+	supers map[string][]string // name -> chain to java/lang/Object
+	iface  map[string]bool
+	// lcs caches least common superclasses: loops merge the same pair of
+	// classes at every pass over their head.
+	lcs map[[2]string]string
+}
+
+// NewLattice makes the lattice over h.
+func NewLattice(h Hierarchy) *Lattice {
+	return &Lattice{h: h, supers: map[string][]string{}, iface: map[string]bool{}, lcs: map[[2]string]string{}}
+}
+
+func (m *Lattice) chain(name string) ([]string, error) {
 	if c, ok := m.supers[name]; ok {
 		return c, nil
 	}
@@ -253,22 +325,20 @@ func (m *merger) chain(name string) ([]string, error) {
 
 // knownChain is name and its superclasses up to java/lang/Object; when the
 // hierarchy fails on one of them, the chain up to that class and an error
-// (an *unknownClass when a class is missing).
-func (m *merger) knownChain(name string) ([]string, error) {
+// (an *UnknownClassError when a class is missing).
+func (m *Lattice) knownChain(name string) ([]string, error) {
 	var c []string
-	seen := map[string]bool{}
 	for n := name; n != ""; {
-		if seen[n] {
+		if slices.Contains(c, n) {
 			return c, fmt.Errorf("class %s: circular superclass chain", name)
 		}
-		seen[n] = true
 		c = append(c, n)
 		if n == "java/lang/Object" {
 			break
 		}
 		s, err := m.h.SuperClass(n)
 		if err != nil {
-			return c, &unknownClass{Name: n, Err: err}
+			return c, &UnknownClassError{Name: n, Err: err}
 		}
 		if s == "" {
 			s = "java/lang/Object"
@@ -278,24 +348,109 @@ func (m *merger) knownChain(name string) ([]string, error) {
 	return c, nil
 }
 
-func (m *merger) isInterface(name string) (bool, error) {
+// KnownChain is name's superclass chain as far as the hierarchy knows it,
+// name first; complete reports whether it reaches java/lang/Object.
+func (m *Lattice) KnownChain(name string) (chain []string, complete bool) {
+	c, err := m.knownChain(name)
+	return c, err == nil
+}
+
+func (m *Lattice) isInterface(name string) (bool, error) {
 	if v, ok := m.iface[name]; ok {
 		return v, nil
 	}
 	v, err := m.h.IsInterface(name)
 	if err != nil {
-		return false, &unknownClass{Name: name, Err: err}
+		return false, &UnknownClassError{Name: name, Err: err}
 	}
 	m.iface[name] = v
 	return v, nil
 }
 
+// IsInterface reports whether name is an interface; the error is an
+// *UnknownClassError when the hierarchy does not know it.
+func (m *Lattice) IsInterface(name string) (bool, error) { return m.isInterface(name) }
+
+// Assignable reports whether a value of type from may be used where to is
+// expected (JVMS §4.10.1.2, isAssignable). The error, an *UnknownClassError
+// where the hierarchy lacks a class, leaves the answer open.
+func (m *Lattice) Assignable(from, to VType) (bool, error) {
+	if from == to || to.Kind == KTop {
+		return true, nil
+	}
+	if to.Kind == KRef {
+		switch from.Kind {
+		case KNull:
+			return true, nil
+		case KRef:
+			return m.refAssignable(from.Name, to.Name)
+		}
+	}
+	return false, nil
+}
+
+func (m *Lattice) refAssignable(from, to string) (bool, error) {
+	if from == to || to == "java/lang/Object" {
+		return true, nil
+	}
+	fromArr, toArr := strings.HasPrefix(from, "["), strings.HasPrefix(to, "[")
+	if toArr {
+		if !fromArr {
+			return false, nil
+		}
+		fc, tc := elementType(from), elementType(to)
+		if fc.Kind == KRef && tc.Kind == KRef {
+			return m.refAssignable(fc.Name, tc.Name)
+		}
+		return fc.Kind != KTop && from[1:] == to[1:], nil
+	}
+	if fromArr {
+		return to == "java/lang/Cloneable" || to == "java/io/Serializable", nil
+	}
+	iface, err := m.isInterface(to)
+	if err != nil || iface {
+		return iface, err
+	}
+	if c, ok := m.supers[from]; ok {
+		return slices.Contains(c, to), nil
+	}
+	c, err := m.knownChain(from)
+	if slices.Contains(c, to) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	m.supers[from] = c
+	return false, nil
+}
+
+// Merge is the type a slot holds where two paths meet: equal types stay,
+// null joins any reference, two references join at their least common
+// superclass, and anything else is top (ok false). The error, an
+// *UnknownClassError, says the hierarchy lacks a class for the join. See
+// JVMS §4.10.1.2 and §4.10.2.2.
+func (m *Lattice) Merge(a, b VType) (t VType, ok bool, err error) {
+	if a == b {
+		return a, true, nil
+	}
+	switch {
+	case a.Kind == KNull && b.Kind == KRef:
+		return b, true, nil
+	case b.Kind == KNull && a.Kind == KRef:
+		return a, true, nil
+	case a.Kind == KRef && b.Kind == KRef:
+		n, err := m.mergeRef(a.Name, b.Name)
+		if err != nil {
+			return vTop, false, err
+		}
+		return ref(n), true, nil
+	}
+	return vTop, false, nil
+}
+
 // mergeRef returns the least common superclass of two object or array types.
-// Interfaces merge to java/lang/Object, as the verifier treats them like
-// Object for assignability (JVMS §4.10.1.2). When the hierarchy cannot answer
-// for a class the error is an *unknownClass: the caller decides (see
-// analyzer.settle), never a guess here.
-func (m *merger) mergeRef(a, b string) (string, error) {
+func (m *Lattice) mergeRef(a, b string) (string, error) {
 	if a == b {
 		return a, nil
 	}
@@ -313,7 +468,7 @@ func (m *merger) mergeRef(a, b string) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			return arrayOf(ref(e)), nil
+			return arrayOf(e), nil
 		}
 		return "java/lang/Object", nil
 	}
@@ -357,12 +512,12 @@ search:
 	return lcs, nil
 }
 
-// mayBeSuper reports whether h can be a supertype of x as far as the known
+// MayBeSuper reports whether h can be a supertype of x as far as the known
 // hierarchy tells: h is Object, an interface (the verifier treats those as
 // Object), in x's superclass chain, or, where that chain breaks at a missing
 // class, possibly above it: not a class known to sit below one of x's known
 // superclasses. Arrays compare by their components. See JVMS §4.10.1.2.
-func (m *merger) mayBeSuper(h, x string) bool {
+func (m *Lattice) MayBeSuper(h, x string) bool {
 	if h == x || h == "java/lang/Object" {
 		return true
 	}
@@ -372,7 +527,7 @@ func (m *merger) mayBeSuper(h, x string) bool {
 			return h == "java/lang/Cloneable" || h == "java/io/Serializable"
 		}
 		eh, ex := elementType(h), elementType(x)
-		return eh.Kind == KRef && ex.Kind == KRef && m.mayBeSuper(eh.Name, ex.Name)
+		return eh.Kind == KRef && ex.Kind == KRef && m.MayBeSuper(eh.Name, ex.Name)
 	}
 	if hArr {
 		return false
@@ -396,28 +551,6 @@ func (m *merger) mayBeSuper(h, x string) bool {
 	return true
 }
 
-// merge returns the type a slot holds where two paths meet: equal types stay,
-// null joins any reference, two references join at their common superclass,
-// and anything else is top (unusable). See JVMS §4.10.1.2.
-func (m *merger) merge(a, b VType) (VType, error) {
-	if a == b {
-		return a, nil
-	}
-	switch {
-	case a.Kind == KNull && (b.Kind == KRef):
-		return b, nil
-	case b.Kind == KNull && (a.Kind == KRef):
-		return a, nil
-	case a.Kind == KRef && b.Kind == KRef:
-		n, err := m.mergeRef(a.Name, b.Name)
-		if err != nil {
-			return vTop, err
-		}
-		return ref(n), nil
-	}
-	return vTop, nil
-}
-
 // toVerification turns slots into StackMapTable entries: a long or double is
 // one entry, its second slot is dropped, and trailing tops of locals are cut.
 // They are appended to out, which is returned.
@@ -432,7 +565,7 @@ func toVerification(out []classfile.VerificationType, pool *classIndex, slots []
 		v := slots[i]
 		var vt classfile.VerificationType
 		switch v.Kind {
-		case KTop:
+		case KTop, KRetAddr:
 			vt.Tag = classfile.VTTop
 		case KInt:
 			vt.Tag = classfile.VTInteger

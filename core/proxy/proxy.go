@@ -13,6 +13,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync/atomic"
@@ -137,7 +138,7 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 	} else {
 		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
-			out, why, err := px.rewriteJar(r.URL.Path, body)
+			out, why, err := px.rewriteJar(r.URL, body)
 			detail = why
 			return out, err
 		})
@@ -332,9 +333,16 @@ func skippedMethods(reports []service.Report) string {
 	return "methods left as they were: " + strings.Join(parts, ", ")
 }
 
-func (px *Proxy) rewriteJar(urlPath string, body []byte) ([]byte, string, error) {
+func (px *Proxy) rewriteJar(u *url.URL, body []byte) ([]byte, string, error) {
+	urlPath := u.Path
 	var buf bytes.Buffer
-	st, err := px.Pipeline.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
+	p := px.Pipeline
+	if p.Hierarchy == nil {
+		if cp := px.manifestClassPath(u, body); len(cp) > 0 {
+			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: append(cp, p.Classpath...)}
+		}
+	}
+	st, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
 	if err != nil {
 		return nil, "", fmt.Errorf("malformed jar: %w", err)
 	}

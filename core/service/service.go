@@ -6,6 +6,7 @@ package service
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -206,7 +207,13 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		if err == nil {
 			return res, nil
 		}
-		if failed < 0 {
+		// Missing classes are not the method's fault: the caller can supply
+		// them (the proxy fetches them from the origin) and try again.
+		var miss *bytecode.MissingClassesError
+		if failed < 0 || errors.As(err, &miss) {
+			if failed >= 0 {
+				err = fmt.Errorf("%s: service %s: %w", c.Name(), p.Services[failed].Name(), err)
+			}
 			return nil, err
 		}
 		key := p.blame(data, skips, failed, c, err)

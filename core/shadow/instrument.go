@@ -49,6 +49,9 @@ type Instrumenter struct {
 	ordering  Ordering
 	inProcess bool
 	hier      *liveHierarchy
+	// stub is the class whose native hidden() Lookup's hidden-class
+	// definers call; "" leaves them alone.
+	stub string
 
 	mu     sync.Mutex
 	errs   []error
@@ -84,8 +87,12 @@ func NewInstrumenter(hooks []*Hook, reg *Registry, ordering Ordering, inProcess 
 	if _, err := ParseOrdering(string(ordering)); err != nil {
 		return nil, err
 	}
+	stub := EventsClass
+	if inProcess {
+		stub = CountsClass
+	}
 	return &Instrumenter{hooks: hooks, reg: reg, ordering: ordering, inProcess: inProcess,
-		hier: newLiveHierarchy(static...), skipOf: map[string]int{}}, nil
+		hier: newLiveHierarchy(static...), skipOf: map[string]int{}, stub: stub}, nil
 }
 
 // Stats returns the counts so far.
@@ -117,6 +124,13 @@ func (in *Instrumenter) Skips() map[string]int {
 // A class that cannot be instrumented is loaded as it is; the error says
 // which class and why.
 func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out []byte, err error) {
+	if name == "" {
+		// A hidden class's bytes, offered by the stub's hidden(): the
+		// name is the one in the bytes; the JVM adds a suffix to it.
+		if h, err := classfile.ParseHeader(data); err == nil {
+			name = h.Name
+		}
+	}
 	in.reg.keepClass(name, loader, data)
 	in.hier.see(name, data)
 	in.mu.Lock()
@@ -143,7 +157,7 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 			any = true
 		}
 	}
-	if !any {
+	if !any && (name != lookupClass || in.stub == "") {
 		return nil, nil
 	}
 	c, err := classfile.Parse(data)
@@ -162,6 +176,13 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 			silence(m.Code())
 			n++
 		}
+	}
+	if c.Name() == lookupClass && in.stub != "" {
+		k, err := w.weaveHidden(in.stub)
+		if err != nil {
+			return nil, fmt.Errorf("%s: hidden-class definers: %w", name, err)
+		}
+		n += k
 	}
 	for _, m := range c.Methods {
 		// A method that cannot take its hooks (64 KB of code with them)

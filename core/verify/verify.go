@@ -118,7 +118,8 @@ func Verify(data []byte, h bytecode.Hierarchy) *Result {
 func Class(c *classfile.Class, h bytecode.Hierarchy) (res *Result) {
 	res = &Result{Class: c.Name()}
 	v := &verifier{c: c, res: res, seen: map[Assumption]bool{}}
-	v.hier = &hierarchy{h: withSelf{h, c}, assume: v.assume, checks: &res.Static}
+	v.h = withSelf{h, c}
+	v.lat = bytecode.NewLattice(v.h)
 	defer func() {
 		// A verifier bug must not take the proxy down: it rejects the class.
 		if r := recover(); r != nil {
@@ -147,7 +148,8 @@ func Class(c *classfile.Class, h bytecode.Hierarchy) (res *Result) {
 type verifier struct {
 	c      *classfile.Class
 	res    *Result
-	hier   *hierarchy
+	h      withSelf
+	lat    *bytecode.Lattice
 	seen   map[Assumption]bool
 	method string // the method under verification, for errors and scope
 }
@@ -191,11 +193,7 @@ type headers interface {
 
 // access is name's access flags, when the hierarchy can tell.
 func (v *verifier) access(name string) (classfile.AccessFlags, bool) {
-	h, ok := v.hier.h.(headers)
-	if !ok {
-		return 0, false
-	}
-	hd, err := h.Header(name)
+	hd, err := v.h.Header(name)
 	if err != nil {
 		return 0, false
 	}

@@ -1,0 +1,794 @@
+package bytecode
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"dvmlab/core/classfile"
+)
+
+// This file is the package's one abstract interpreter over the
+// verification types of JVMS §4.10: the analyzer owns control flow (basic
+// blocks, the work list, exception handlers, subroutines), merging and the
+// stack map frames a method declares; interp.go's machine owns what each
+// instruction does to the types; a Domain says how strictly operands are
+// judged and what the hierarchy cannot answer means. Frame computation
+// (frames.go) is the lenient domain, the verifier (core/verify) the strict
+// one.
+
+// Domain is the part of an analysis the analyzer and its machine leave
+// open.
+type Domain interface {
+	// Strict reports whether a broken type rule is an error (the verifier)
+	// or goes unremarked, the machine carrying on with the rule's result
+	// (frame computation, which trusts the code and wants its types).
+	Strict() bool
+	// Assignable reports whether a value of type from may be used where to
+	// is expected (JVMS §4.10.1.2). Strict analyses ask it for operands and
+	// for states reaching a declared frame.
+	Assignable(from, to VType) bool
+	// Join is the type slot at holds where paths bring a and b (JVMS
+	// §4.10.1.2, §4.10.2.2); ok false when only top bounds them.
+	Join(a, b VType, at Slot) (t VType, ok bool, err error)
+	// Refers notes that an instruction uses a field or method of another
+	// class.
+	Refers(r Reference)
+}
+
+// Slot names a slot of the state before an instruction, where a Join
+// happens: a local or a stack slot. Offset is -1 for the state a
+// subroutine returns with.
+type Slot struct {
+	Offset int
+	Stack  bool
+	Index  int
+}
+
+// Reference is a field or method of another class that code uses.
+type Reference struct {
+	Field, Interface bool // a field; else a method of a class or interface
+	Class, Name      string
+	Desc             string
+	Static           bool
+}
+
+// FrameError says which method and offset an analysis failed at and why.
+type FrameError struct {
+	Class, Method string
+	Offset        int
+	Msg           string
+}
+
+func (e *FrameError) Error() string {
+	return fmt.Sprintf("%s.%s: offset %d: %s", e.Class, e.Method, e.Offset, e.Msg)
+}
+
+// frame is the type state before one instruction: locals and stack in slots.
+type frame struct {
+	locals []VType
+	stack  []VType
+}
+
+// String renders a frame for error messages, in javap-like notation.
+func (f *frame) String() string {
+	var b strings.Builder
+	b.WriteString("locals [")
+	for i, v := range f.locals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.String())
+	}
+	b.WriteString("] stack [")
+	for i, v := range f.stack {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.String())
+	}
+	b.WriteString("]")
+	return b.String()
+}
+
+// scratch is what analysing one method needs and the next can reuse: the
+// decoded instructions, the per-instruction tables and the slabs the entry
+// frames are carved from. Nothing in it outlives an analysis, so recycling
+// it saves most of the allocation (and collection) per method.
+type scratch struct {
+	insns   []Instruction
+	at      offsetIndex
+	in      []*frame
+	block   []bool
+	reached []bool
+	queued  []bool
+	slots   []VType // entry frames' locals and stacks
+	frames  []frame // entry frames themselves
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// release returns s to the pool, keeping its arrays.
+func (s *scratch) release() {
+	s.insns = s.insns[:0]
+	s.slots = s.slots[:0]
+	s.frames = s.frames[:0]
+	clear(s.in)
+	scratches.Put(s)
+}
+
+// resize returns s with length n, zeroed, reusing its array when it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// copyFrame copies f into the slabs. The copy's slices are capped so that
+// nothing appended to them can run into a neighbour.
+func (a *analyzer) copyFrame(f *frame) *frame {
+	s := a.s
+	nl, n := len(f.locals), len(f.locals)+len(f.stack)
+	if cap(s.slots)-len(s.slots) < n {
+		// Earlier frames keep the old array alive; only new ones move on.
+		s.slots = make([]VType, 0, max(1024, 2*n))
+	}
+	start := len(s.slots)
+	s.slots = append(s.slots, f.locals...)
+	s.slots = append(s.slots, f.stack...)
+	v := s.slots[start:]
+	if len(s.frames) == cap(s.frames) {
+		s.frames = make([]frame, 0, 64)
+	}
+	s.frames = append(s.frames, frame{locals: v[:nl:nl], stack: v[nl:n:n]})
+	return &s.frames[len(s.frames)-1]
+}
+
+type analyzer struct {
+	s      *scratch
+	c      *classfile.Class
+	m      *classfile.Member
+	code   *classfile.Code
+	d      Domain
+	strict bool
+	insns  []Instruction
+	at     offsetIndex // offset -> instruction index
+	in     []*frame    // entry frame per basic block start (nil: not reached yet)
+	block  []bool      // instruction index starts a basic block
+	// reached marks every instruction the flow walked; the rest is dead code.
+	reached []bool
+	// handlersOf[i] lists the exception handlers covering instruction i.
+	handlersOf [][]int
+	scratch    frame
+	// maxStack and maxLocals are computed by a lenient analysis, limits to
+	// a strict one.
+	maxStack, maxLocals int
+	initLocals          []VType // the entry frame's locals
+	ret                 VType   // the method's return type, top for void
+	isInit              bool    // the method is an instance initializer
+	// subroutines allows jsr and ret (type inference, JVMS §4.10.2.4).
+	subroutines bool
+	sub         *subState
+	// declared frames, by offset, stand as they are: merging into one only
+	// reaches it (as the JVM's type checker takes a stack map frame), or,
+	// when typecheck, checks that the state is assignable to it.
+	declared  map[int]*frame
+	typecheck bool
+	// Frame computation's: the class version is below 50 (no frames), and
+	// the class's Class entries.
+	old     bool
+	classes *classIndex
+}
+
+func (a *analyzer) fail(off int, format string, args ...any) error {
+	return &FrameError{Class: a.c.Name(), Method: a.scope(), Offset: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+// scope is the method's name and descriptor.
+func (a *analyzer) scope() string { return a.c.MemberName(a.m) + a.c.MemberDesc(a.m) }
+
+// Check runs the strict analysis of method m, with insns its decoded code,
+// for a verifier: type checking against the method's StackMapTable (JVMS
+// §4.10.1) when typecheck, else type inference with subroutines (§4.10.2).
+// The domain must be strict. Errors are *FrameError; Offset is -1 where no
+// instruction is to blame.
+func Check(c *classfile.Class, m *classfile.Member, insns []Instruction, d Domain, typecheck bool) error {
+	code := m.Code()
+	a := &analyzer{c: c, m: m, code: code, d: d, strict: true, insns: insns, s: new(scratch),
+		maxStack: int(code.MaxStack), maxLocals: int(code.MaxLocals), subroutines: !typecheck}
+	a.at = offsetIndex(nil).reset(insns, len(code.Code))
+	init, err := a.initialFrame()
+	if err != nil {
+		return err
+	}
+	if typecheck {
+		a.typecheck = true
+		if a.declared, err = expandStackMap(c, m, code, init.locals, a); err != nil {
+			return err
+		}
+	}
+	if err := a.findBlocks(); err != nil {
+		return err
+	}
+	n := len(insns)
+	a.in, a.reached = make([]*frame, n), make([]bool, n)
+	return a.flow(init)
+}
+
+// findBlocks marks the basic-block starts and which handlers cover which
+// instruction.
+func (a *analyzer) findBlocks() error {
+	var err error
+	a.s.block = resize(a.s.block, len(a.insns))
+	a.block, err = blockMarks(a.s.block, a.insns, a.at, a.code)
+	if err != nil {
+		return a.fail(err.(*blockError).off, "%s", err.(*blockError).msg)
+	}
+	for off := range a.declared {
+		if i, ok := a.at.lookup(off); ok {
+			a.block[i] = true
+		}
+	}
+	if len(a.code.Handlers) == 0 {
+		return nil
+	}
+	a.handlersOf = make([][]int, len(a.insns))
+	for hi, h := range a.code.Handlers {
+		i, ok := a.at.lookup(int(h.StartPC))
+		if !ok {
+			return a.fail(int(h.StartPC), "exception range start %d is not an instruction start", h.StartPC)
+		}
+		for ; i < len(a.insns) && a.insns[i].Offset < int(h.EndPC); i++ {
+			a.handlersOf[i] = append(a.handlersOf[i], hi)
+		}
+	}
+	return nil
+}
+
+// initialFrame is the type state on method entry (JVMS §4.10.1.6); a strict
+// analysis pads the locals to max_locals with top.
+func (a *analyzer) initialFrame() (*frame, error) {
+	name, desc := a.c.MemberName(a.m), a.c.MemberDesc(a.m)
+	a.isInit = name == "<init>"
+	f := &frame{locals: make([]VType, 0, 8)}
+	if !a.m.Access.Has(classfile.AccStatic) {
+		if a.isInit && a.c.Name() != "java/lang/Object" {
+			f.locals = append(f.locals, vUninitThis)
+		} else {
+			f.locals = append(f.locals, ref(a.c.Name()))
+		}
+	}
+	ret, err := walkDesc(desc, func(arg string) error {
+		t, err := FieldType(arg)
+		f.locals = append(f.locals, t)
+		if t.Size() == 2 {
+			f.locals = append(f.locals, second(t))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, a.fail(-1, "%v", err)
+	}
+	a.ret = ret
+	if a.strict {
+		if len(f.locals) > a.maxLocals {
+			return nil, a.fail(0, "the arguments take %d locals, max_locals is %d", len(f.locals), a.maxLocals)
+		}
+		for len(f.locals) < a.maxLocals {
+			f.locals = append(f.locals, vTop)
+		}
+	}
+	return f, nil
+}
+
+// flow runs the work-list algorithm to a fixed point. Entry frames are kept
+// for block starts only; inside a block one working frame is updated in
+// place, so the analysis allocates per block, not per instruction. Type
+// checking is the same walk: every declared frame is a block start, seeded
+// as it stands, and what reaches it is checked rather than merged, so each
+// instruction is visited once, in the state the table gives it.
+func (a *analyzer) flow(init *frame) error {
+	work := []int{0}
+	a.s.queued = resize(a.s.queued, len(a.insns))
+	queued := a.s.queued
+	queued[0] = true
+	push := func(idx int, changed bool) {
+		if changed && !queued[idx] {
+			queued[idx] = true
+			work = append(work, idx)
+		}
+	}
+	if a.typecheck {
+		for i := range a.insns {
+			off := a.insns[i].Offset
+			d := a.declared[off]
+			if i > 0 && d == nil && a.insns[i-1].EndsBlock() {
+				return a.fail(off, "no stack map frame after an unconditional branch")
+			}
+			if d != nil {
+				a.in[i] = a.copyFrame(d)
+				push(i, i > 0)
+			}
+		}
+		if a.in[0] != nil {
+			if _, err := a.mergeInto(0, init, 0); err != nil {
+				return err
+			}
+		} else {
+			a.in[0] = init
+		}
+	} else {
+		a.in[0] = init
+	}
+	cur := &frame{}
+	for len(work) > 0 {
+		i := work[len(work)-1]
+		work = work[:len(work)-1]
+		queued[i] = false
+		cur.locals = append(cur.locals[:0], a.in[i].locals...)
+		cur.stack = append(cur.stack[:0], a.in[i].stack...)
+		// fresh: the locals differ from those the previous instruction's
+		// handlers saw (a block's entry, or after a store or an <init>).
+		fresh := true
+		for {
+			in := &a.insns[i]
+			a.reached[i] = true
+			// Handlers see the locals before every instruction they cover
+			// (JVMS §4.10.1.6), and after an <init> call, where HotSpot's
+			// type checker looks only there; unchanged locals need merging
+			// only where a range begins. A store's handlers see only the
+			// locals before it: the value stored reaches a handler through
+			// the next instruction, if that is still in its range.
+			var handlers []int
+			if a.handlersOf != nil {
+				handlers = a.handlersOf[i]
+			}
+			initCall := len(handlers) > 0 && in.Op == Invokespecial && a.callsInit(in)
+			if !(initCall && a.typecheck) {
+				for _, hi := range handlers {
+					if fresh || i == 0 || !a.covers(hi, i-1) {
+						if err := a.mergeHandler(hi, cur.locals, in.Offset, push); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			if a.subroutines && (in.Op == Jsr || in.Op == JsrW || in.Op == Ret) {
+				if err := a.subroutine(i, cur, push); err != nil {
+					return err
+				}
+				break
+			}
+			localsChanged, err := a.execute(i, cur)
+			if err != nil {
+				return err
+			}
+			fresh = localsChanged
+			if initCall || (localsChanged && !isStore(in.Op)) {
+				for _, hi := range handlers {
+					if err := a.mergeHandler(hi, cur.locals, in.Offset, push); err != nil {
+						return err
+					}
+				}
+			}
+			switch {
+			case in.Op.IsBranchOp():
+				if err := a.mergeTarget(in.Offset, in.Target, cur, push); err != nil {
+					return err
+				}
+			case in.Switch != nil:
+				if err := a.mergeTarget(in.Offset, in.Switch.Default, cur, push); err != nil {
+					return err
+				}
+				for _, t := range in.Switch.Targets {
+					if err := a.mergeTarget(in.Offset, t, cur, push); err != nil {
+						return err
+					}
+				}
+			}
+			if in.EndsBlock() {
+				break
+			}
+			if i+1 >= len(a.insns) {
+				return a.fail(in.Offset, "execution falls off the end of the code")
+			}
+			i++
+			if a.block[i] {
+				changed, err := a.mergeInto(i, cur, in.Offset)
+				if err != nil {
+					return err
+				}
+				push(i, changed)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// callsInit reports whether an invokespecial calls an instance initializer.
+func (a *analyzer) callsInit(in *Instruction) bool {
+	_, name, _ := a.c.Pool.MemberRef(uint16(in.Index))
+	return name == "<init>"
+}
+
+// covers reports whether handler hi's range includes instruction i.
+func (a *analyzer) covers(hi, i int) bool {
+	h := a.code.Handlers[hi]
+	off := a.insns[i].Offset
+	return off >= int(h.StartPC) && off < int(h.EndPC)
+}
+
+func (a *analyzer) mergeTarget(from, target int, f *frame, push func(int, bool)) error {
+	idx, ok := a.at.lookup(target)
+	if !ok {
+		return a.fail(from, "branch target %d is not an instruction start", target)
+	}
+	if a.typecheck && a.declared[target] == nil {
+		return a.fail(from, "%s to %d, where there is no stack map frame", a.insns[a.mustAt(from)].Op, target)
+	}
+	changed, err := a.mergeInto(idx, f, from)
+	if err != nil {
+		return err
+	}
+	push(idx, changed)
+	return nil
+}
+
+func (a *analyzer) mustAt(off int) int {
+	i, _ := a.at.lookup(off)
+	return i
+}
+
+// mergeHandler merges locals, with the caught exception on the stack, into
+// handler hi's entry frame. See JVMS §4.10.1.6 (handlers).
+func (a *analyzer) mergeHandler(hi int, locals []VType, from int, push func(int, bool)) error {
+	h := a.code.Handlers[hi]
+	idx, ok := a.at.lookup(int(h.HandlerPC))
+	if !ok {
+		return a.fail(from, "handler %d is not an instruction start", h.HandlerPC)
+	}
+	ht := vThrowable
+	if h.CatchType != 0 {
+		ht = classType(a.c.Pool.ClassName(h.CatchType))
+		if a.strict && !a.d.Assignable(ht, vThrowable) {
+			return a.fail(int(h.HandlerPC), "catch type %s is not a Throwable", ht.Name)
+		}
+	}
+	if a.typecheck && a.declared[int(h.HandlerPC)] == nil {
+		return a.fail(from, "handler %d has no stack map frame", h.HandlerPC)
+	}
+	a.noteStack(1)
+	a.scratch.locals = locals
+	a.scratch.stack = append(a.scratch.stack[:0], ht)
+	changed, err := a.mergeInto(idx, &a.scratch, from)
+	if err != nil {
+		return err
+	}
+	push(idx, changed)
+	return nil
+}
+
+// mergeInto merges f into the entry frame of instruction idx and reports
+// whether that frame changed.
+func (a *analyzer) mergeInto(idx int, f *frame, from int) (bool, error) {
+	cur := a.in[idx]
+	off := a.insns[idx].Offset
+	if d := a.declared[off]; d != nil {
+		if a.typecheck {
+			if why := a.assignableFrame(f, d); why != "" {
+				return false, a.fail(from, "to %d: %s", off, why)
+			}
+			return false, nil
+		}
+		if cur != nil {
+			return false, nil
+		}
+		if len(d.stack) != len(f.stack) {
+			return false, a.fail(off, "stack height %d from offset %d differs from the declared frame's %d", len(f.stack), from, len(d.stack))
+		}
+		a.in[idx] = a.copyFrame(d)
+		return true, nil
+	}
+	if cur == nil {
+		a.in[idx] = a.copyFrame(f)
+		fixHalves(a.in[idx].locals)
+		return true, nil
+	}
+	return a.mergeFrame(cur, f, off, from)
+}
+
+// mergeFrame merges f into cur, the state before the instruction at off (-1
+// for a subroutine's return state): stacks must agree in height and join
+// slot by slot; locals that do not join become top.
+func (a *analyzer) mergeFrame(cur, f *frame, off, from int) (bool, error) {
+	if len(cur.stack) != len(f.stack) {
+		return false, a.fail(off, "stack height %d from offset %d differs from %d on another path", len(f.stack), from, len(cur.stack))
+	}
+	changed := false
+	for k := range cur.stack {
+		if cur.stack[k] == f.stack[k] {
+			continue
+		}
+		t, ok, err := a.d.Join(cur.stack[k], f.stack[k], Slot{Offset: off, Stack: true, Index: k})
+		if err != nil {
+			return false, a.fail(off, "%v", err)
+		}
+		if !ok && cur.stack[k].Kind != KTop {
+			return false, a.fail(off, "stack slot %d: %s from offset %d cannot merge with %s", k, f.stack[k], from, cur.stack[k])
+		}
+		if t != cur.stack[k] {
+			cur.stack[k] = t
+			changed = true
+		}
+	}
+	n := len(cur.locals)
+	if len(f.locals) < n {
+		// Slots one path never set are top on the merged path.
+		for k := len(f.locals); k < n; k++ {
+			if cur.locals[k].Kind != KTop {
+				cur.locals[k] = vTop
+				changed = true
+			}
+		}
+		n = len(f.locals)
+	}
+	for k := 0; k < n; k++ {
+		if cur.locals[k] == f.locals[k] {
+			continue
+		}
+		t, _, err := a.d.Join(cur.locals[k], f.locals[k], Slot{Offset: off, Index: k})
+		if err != nil {
+			return false, a.fail(off, "%v", err)
+		}
+		if t != cur.locals[k] {
+			cur.locals[k] = t
+			changed = true
+		}
+	}
+	if changed {
+		fixHalves(cur.locals)
+	}
+	return changed, nil
+}
+
+// assignableFrame says why state s cannot stand where frame t is declared,
+// "" when every slot of s is assignable to t's (JVMS §4.10.1.4,
+// frameIsAssignable).
+func (a *analyzer) assignableFrame(s, t *frame) string {
+	if len(s.stack) != len(t.stack) {
+		return fmt.Sprintf("stack height %d where the frame has %d", len(s.stack), len(t.stack))
+	}
+	for i := range s.stack {
+		if !a.d.Assignable(s.stack[i], t.stack[i]) {
+			return fmt.Sprintf("stack slot %d holds %s where the frame has %s", i, s.stack[i], t.stack[i])
+		}
+	}
+	for i := range t.locals {
+		l := vTop
+		if i < len(s.locals) {
+			l = s.locals[i]
+		}
+		if !a.d.Assignable(l, t.locals[i]) {
+			return fmt.Sprintf("local %d holds %s where the frame has %s", i, l, t.locals[i])
+		}
+	}
+	return ""
+}
+
+// fixHalves keeps long and double pairs whole: a first half without its
+// second, or a second without its first, is top.
+func fixHalves(ls []VType) {
+	for k := range ls {
+		switch ls[k].Kind {
+		case KLong, KDouble:
+			if k+1 >= len(ls) || ls[k+1] != second(ls[k]) {
+				ls[k] = vTop
+			}
+		case KLong2, KDouble2:
+			if k == 0 || (ls[k-1].Kind != KLong && ls[k-1].Kind != KDouble) || second(ls[k-1]) != ls[k] {
+				ls[k] = vTop
+			}
+		}
+	}
+}
+
+// subState is what type inference knows of subroutines (JVMS §4.10.2.4):
+// jsr pushes returnAddress(S) for subroutine S and goes there; ret n needs
+// returnAddress(S) in local n and returns to the instruction after every
+// jsr to S, with the locals S writes taken from the state at ret and the
+// others from the state at that jsr.
+type subState struct {
+	writes  map[int][]bool // subroutine entry (index) -> locals it may write
+	callers map[int][]int  // subroutine entry -> jsr instructions
+	ret     map[int]*frame // subroutine entry -> merged state at its rets
+	atJsr   map[int]*frame // jsr instruction -> state before it
+}
+
+// subroutine executes jsr or ret at instruction i on state cur.
+func (a *analyzer) subroutine(i int, cur *frame, push func(int, bool)) error {
+	in := &a.insns[i]
+	if a.sub == nil {
+		a.sub = &subState{writes: a.subroutineWrites(), callers: map[int][]int{}, ret: map[int]*frame{}, atJsr: map[int]*frame{}}
+	}
+	s := a.sub
+	if in.Op == Ret {
+		a.noteLocals(in.Index + 1)
+		var ra VType
+		if in.Index < len(cur.locals) {
+			ra = cur.locals[in.Index]
+		}
+		if ra.Kind != KRetAddr {
+			return a.fail(in.Offset, "ret: local %d holds %s, not a return address", in.Index, ra)
+		}
+		entry, _ := a.at.lookup(int(ra.Offset))
+		if rs := s.ret[entry]; rs == nil {
+			s.ret[entry] = &frame{locals: append([]VType(nil), cur.locals...), stack: append([]VType(nil), cur.stack...)}
+		} else if changed, err := a.mergeFrame(rs, cur, -1, in.Offset); err != nil {
+			return err
+		} else if !changed {
+			return nil
+		}
+		for _, j := range s.callers[entry] {
+			if err := a.returnTo(i, entry, j, push); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	entry, ok := a.at.lookup(in.Target)
+	if !ok {
+		return a.fail(in.Offset, "jsr target %d is not an instruction start", in.Target)
+	}
+	if a.strict && len(cur.stack)+1 > a.maxStack {
+		return a.fail(in.Offset, "jsr: the stack would exceed max_stack %d", a.maxStack)
+	}
+	a.noteStack(len(cur.stack) + 1)
+	found := false
+	for _, j := range s.callers[entry] {
+		found = found || j == i
+	}
+	if !found {
+		s.callers[entry] = append(s.callers[entry], i)
+	}
+	s.atJsr[i] = &frame{locals: append([]VType(nil), cur.locals...), stack: append([]VType(nil), cur.stack...)}
+	call := &frame{locals: cur.locals, stack: append(append([]VType(nil), cur.stack...), VType{Kind: KRetAddr, Offset: int32(in.Target)})}
+	changed, err := a.mergeInto(entry, call, in.Offset)
+	if err != nil {
+		return err
+	}
+	push(entry, changed)
+	return a.returnTo(i, entry, i, push)
+}
+
+// returnTo merges what ret leaves for the subroutine at entry into the
+// instruction after jsr j.
+func (a *analyzer) returnTo(from, entry, j int, push func(int, bool)) error {
+	s := a.sub
+	rs, jsr := s.ret[entry], s.atJsr[j]
+	if rs == nil || jsr == nil {
+		return nil
+	}
+	if j+1 >= len(a.insns) {
+		return a.fail(a.insns[j].Offset, "jsr at the end of the code has nowhere to return")
+	}
+	back := &frame{locals: append([]VType(nil), jsr.locals...), stack: append([]VType(nil), rs.stack...)}
+	for len(back.locals) < len(rs.locals) {
+		back.locals = append(back.locals, vTop)
+	}
+	writes := s.writes[entry]
+	for k := range back.locals {
+		if k < len(writes) && writes[k] {
+			back.locals[k] = vTop
+			if k < len(rs.locals) {
+				back.locals[k] = rs.locals[k]
+			}
+		}
+		// A return address is good for one return: after it, a ret
+		// through it again (say, after a goto into the subroutine) must
+		// fail, as HotSpot's "illegal return from subroutine".
+		if t := back.locals[k]; t.Kind == KRetAddr && int(t.Offset) == a.insns[entry].Offset {
+			back.locals[k] = vTop
+		}
+	}
+	fixHalves(back.locals)
+	changed, err := a.mergeInto(j+1, back, a.insns[from].Offset)
+	if err != nil {
+		return err
+	}
+	push(j+1, changed)
+	return nil
+}
+
+// subroutineWrites finds each subroutine's entry and the locals its code
+// (and the subroutines it calls) may write: what a ret hands back.
+func (a *analyzer) subroutineWrites() map[int][]bool {
+	size := 0
+	for i := range a.insns {
+		size = max(size, a.insns[i].Index+2)
+	}
+	out := map[int][]bool{}
+	var visit func(entry int) []bool
+	visit = func(entry int) []bool {
+		if w, ok := out[entry]; ok {
+			return w
+		}
+		written := make([]bool, size)
+		out[entry] = written // a recursive call sees what is known so far
+		seen := map[int]bool{}
+		stack := []int{entry}
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if i >= len(a.insns) || seen[i] {
+				continue
+			}
+			seen[i] = true
+			in := &a.insns[i]
+			if isStore(in.Op) || in.Op == Iinc {
+				written[in.Index] = true
+				if (in.Op >= Lstore && in.Op <= Dstore) || (in.Op >= Lstore0 && in.Op <= Dstore3) {
+					written[in.Index+1] = true
+				}
+			}
+			switch in.Op {
+			case Ret:
+				continue
+			case Jsr, JsrW:
+				if t, ok := a.at.lookup(in.Target); ok {
+					for k, w := range visit(t) {
+						written[k] = written[k] || w
+					}
+				}
+				stack = append(stack, i+1)
+				continue
+			}
+			for _, t := range in.BranchTargets() {
+				if k, ok := a.at.lookup(t); ok {
+					stack = append(stack, k)
+				}
+			}
+			if !in.EndsBlock() {
+				stack = append(stack, i+1)
+			}
+		}
+		return written
+	}
+	for i := range a.insns {
+		if op := a.insns[i].Op; op == Jsr || op == JsrW {
+			if t, ok := a.at.lookup(a.insns[i].Target); ok {
+				visit(t)
+			}
+		}
+	}
+	return out
+}
+
+// offsetIndex maps code offsets to instruction indices, -1 where no
+// instruction starts; a slice beats a map on this hot path.
+type offsetIndex []int32
+
+// reset rebuilds x for insns, reusing its array when it can.
+func (x offsetIndex) reset(insns []Instruction, codeLen int) offsetIndex {
+	if cap(x) < codeLen+1 {
+		x = make(offsetIndex, codeLen+1)
+	}
+	x = x[:codeLen+1]
+	for i := range x {
+		x[i] = -1
+	}
+	for i := range insns {
+		x[insns[i].Offset] = int32(i)
+	}
+	return x
+}
+
+func (x offsetIndex) lookup(off int) (int, bool) {
+	if off < 0 || off >= len(x) || x[off] < 0 {
+		return 0, false
+	}
+	return int(x[off]), true
+}
