@@ -49,6 +49,7 @@ test-short: build
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./core/classfile/
+	$(GO) test -run '^$$' -fuzz FuzzDescriptor -fuzztime $(FUZZTIME) ./core/classfile/
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./core/bytecode/
 	$(GO) test -run '^$$' -fuzz FuzzComputeFrames -fuzztime $(FUZZTIME) ./core/bytecode/
 	$(GO) test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./core/verify/

@@ -265,7 +265,8 @@ func matrixClasses(t testing.TB) []matrixClass {
 				data: buildStackMap(t, name, ver, unhex(t, sh.hex))})
 		}
 	}
-	return append(out, poolClasses(t)...)
+	out = append(out, poolClasses(t)...)
+	return append(out, flagClasses(t)...)
 }
 
 // writeJar keeps the matrix's classes for other packages' tests (the
