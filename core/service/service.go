@@ -200,6 +200,8 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 // an object for finalization only when its class's finalize() is more than
 // a return (JLS §12.6, HotSpot's has_empty_finalizer), so a probe there
 // would make every instance finalizable and change when it is collected.
+// And a Serializable class that declares no serialVersionUID keeps the one
+// the JVM computes for the original (see keepSerialVersionUID).
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 	skips := map[int]map[string]string{}
 	for {
@@ -283,6 +285,16 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 			r.Notes = append(r.Notes, c.Name()+"."+k+" left as it was: "+skips[i][k])
 		}
 		res.Reports = append(res.Reports, r)
+	}
+	if len(res.Reports) > 0 {
+		note, err := keepSerialVersionUID(ctx.Hierarchy, data, c)
+		if err != nil {
+			return nil, -1, c, err
+		}
+		if note != "" {
+			last := &res.Reports[len(res.Reports)-1]
+			last.Notes = append(last.Notes, note)
+		}
 	}
 	if p.RecomputeFrames && stages < 0 {
 		t := time.Now()
