@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
 	"dvmlab/core/proxy"
 	"dvmlab/core/runtime"
@@ -264,5 +267,82 @@ func TestIsolatedClassLoader(t *testing.T) {
 				t.Errorf("run --proxy %s %s: exit %d, prints %q\n%s", px, app, code, out.String(), errOut.String())
 			}
 		}
+	}
+}
+
+// TestMissingClassesFromOrigin: an application of two jars, the library
+// named only on the launcher's command line (no Class-Path): frames of the
+// application's rewritten code need the library's classes, which the proxy
+// asks the origin for, through the URLs the launcher gave at the handshake.
+func TestMissingClassesFromOrigin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds jars and starts JVMs")
+	}
+	javac, jar := jdkTool(t, "javac"), jdkTool(t, "jar")
+	src, site := t.TempDir(), t.TempDir()
+	writeSources(t, src, map[string]string{
+		"l/Base.java": `package l; public class Base { public String hello() { return "base"; } }`,
+		"l/A.java":    `package l; public class A extends Base { public String hello() { return "A"; } }`,
+		"l/B.java":    `package l; public class B extends Base { public String hello() { return "B"; } }`,
+		"a/Main.java": `package a; public class Main { public static void main(String[] args) { StringBuilder b = new StringBuilder();
+  for (int i = 0; i < 4; i++) { l.Base x = i % 2 == 0 ? new l.A() : new l.B(); b.append(x.hello()); } System.out.println("app " + b); } }`,
+	})
+	runTool(t, src, javac, "-d", "lib", "l/Base.java", "l/A.java", "l/B.java")
+	runTool(t, src, javac, "--release", "7", "-cp", "lib", "-d", "app", "a/Main.java")
+	// As a Java 6 compiler would leave it: version 50, no StackMapTable
+	// (HotSpot infers the types), so frames for rewritten code can only
+	// come from the hierarchy, which needs the library.
+	mainClass := filepath.Join(src, "app", "a", "Main.class")
+	data, err := os.ReadFile(mainClass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classfile.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Major = 50
+	for _, m := range c.Methods {
+		if code := m.Code(); code != nil {
+			code.Attributes = slices.DeleteFunc(code.Attributes, func(a classfile.Attribute) bool { return a.Name() == classfile.AttrStackMapTable })
+		}
+	}
+	if data, err = c.Write(); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(mainClass, data, 0o644)
+	runTool(t, src, jar, "--create", "--file", filepath.Join(site, "lib.jar"), "-C", "lib", ".")
+	runTool(t, src, jar, "--create", "--file", filepath.Join(site, "app.jar"), "-C", "app", ".")
+	originAddr := serveLoopback(t, &proxy.Origin{Dir: site})
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer jdk.Close()
+	pl, _ := service.Parse("coverage")
+	pl.Classpath = []classpath.Finder{jdk}
+	cache, _ := proxy.OpenCache("")
+	px := proxy.New(pl, cache, nil)
+	var logb bytes.Buffer
+	px.Log = log.New(&logb, "", 0)
+	audit, err := proxy.OpenAudit(filepath.Join(t.TempDir(), "audit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer audit.Close()
+	px.Audit = audit
+	proxyAddr := serveLoopback(t, px)
+	o := "http://" + originAddr + "/"
+	var out, errOut bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut}
+	if code := Run(env, []string{"run", "--proxy", proxyAddr, o + "app.jar," + o + "lib.jar", "a.Main"}); code != 0 || out.String() != "app ABAB\n" {
+		t.Fatalf("exit %d, prints %q\n%s", code, out.String(), errOut.String())
+	}
+	evs, _ := audit.Events(proxy.Query{URL: "app.jar"})
+	if len(evs) != 1 || evs[0].Outcome != "rewritten" || evs[0].Detail != "" {
+		t.Fatalf("app.jar: %+v, want rewritten in full\n%s", evs, logb.String())
+	}
+	if !strings.Contains(logb.String(), "looking in the rest of the application") {
+		t.Errorf("the proxy did not need the library: the test proves nothing\n%s", logb.String())
 	}
 }

@@ -86,7 +86,7 @@ public final class Launcher {
                 System.exit(2);
             }
         }
-        String session = handshake();
+        String session = handshake(args[0]);
         // The runtime's classes come from the proxy on demand, checked like
         // the application's; the launcher alone is local.
         ClassLoader parent = Launcher.class.getClassLoader();
@@ -223,14 +223,19 @@ public final class Launcher {
         }
     }
 
-    /** Starts a session with the proxy; without a proxy there is none. */
-    static String handshake() {
+    /**
+     * Starts a session with the proxy; without a proxy there is none. The
+     * proxy learns the application's URLs, where it looks for classes that
+     * computing a rewritten method's frames needs.
+     */
+    static String handshake(String path) {
         if (System.getProperty("http.proxyHost") == null) {
             return "";
         }
         try {
             String q = "user=" + enc(System.getProperty("user.name")) + "&jvm=" + enc(System.getProperty("java.vm.version"))
-                    + "&os=" + enc(System.getProperty("os.name")) + "&arch=" + enc(System.getProperty("os.arch"));
+                    + "&os=" + enc(System.getProperty("os.name")) + "&arch=" + enc(System.getProperty("os.arch"))
+                    + "&path=" + enc(path);
             HttpURLConnection c = (HttpURLConnection) new URL("http://dvmlab.proxy/handshake?" + q).openConnection();
             String session = "";
             try (BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
