@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"io"
 	"log"
 	"os"
 	"os/exec"
@@ -165,6 +166,21 @@ func TestShippedJars(t *testing.T) {
 	if !strings.Contains(want["mr.jar"], "release 11") || !strings.Contains(want["signed.jar"], "signed classes: true") ||
 		!strings.Contains(want["app.jar"], "app ABAB") {
 		t.Fatalf("the jars do not do what they are built for: %v", want)
+	}
+	// dvmlab verify checks a multi-release jar's classes release by release:
+	// a versioned class HotSpot rejects is rejected by its entry name.
+	if code, _, errOut := run("verify", filepath.Join(site, "mr.jar")); code != 0 || !strings.Contains(errOut, "verify: 3 classes, 0 rejected") {
+		t.Errorf("verify mr.jar: exit %d: %s", code, errOut)
+	}
+	badJar := badRelease(t, site)
+	if r := exec.Command(java, "-Xverify:all", "-cp", badJar, "m.Main"); true {
+		out, _ := r.CombinedOutput()
+		if !strings.Contains(string(out), "java.lang.VerifyError") {
+			t.Fatalf("HotSpot accepts the broken release-11 class: %s", out)
+		}
+	}
+	if code, out, errOut := run("verify", badJar); code != 1 || !strings.HasPrefix(out, "META-INF/versions/11/m/Impl ") {
+		t.Errorf("verify of a jar with a broken release-11 class: exit %d, %q %s", code, out, errOut)
 	}
 	expect := func(j shippedJar, services string) string {
 		if j.expect == nil {
@@ -345,4 +361,44 @@ func TestMissingClassesFromOrigin(t *testing.T) {
 	if !strings.Contains(logb.String(), "looking in the rest of the application") {
 		t.Errorf("the proxy did not need the library: the test proves nothing\n%s", logb.String())
 	}
+}
+
+// badRelease writes a copy of mr.jar whose release-11 m/Impl.which() pops
+// an empty stack, which HotSpot's verifier rejects.
+func badRelease(t *testing.T, site string) string {
+	data, err := os.ReadFile(filepath.Join(site, "mr.jar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := classpath.ReadZipEdit(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range z.Entries {
+		if e.Name != "META-INF/versions/11/m/Impl.class" {
+			continue
+		}
+		rc, _ := e.File.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		c, err := classfile.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := c.Method("which", "()Ljava/lang/String;").Code()
+		code.Code = []byte{0x57, 0x01, 0xb0} // pop; aconst_null; areturn
+		code.MaxStack = 1
+		if b, err = c.Write(); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := z.WriteTo(&out, map[int][]byte{i: b}, nil); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "bad.jar")
+		os.WriteFile(p, out.Bytes(), 0o644)
+		return p
+	}
+	t.Fatal("mr.jar has no release-11 m/Impl")
+	return ""
 }
