@@ -73,7 +73,7 @@ type InstrumentStats struct {
 	// (false: Lookup loaded before the hooks, hidden classes unobserved).
 	Hidden       int
 	HiddenHooked bool
-	Skipped       int // sites a hook could not take (see Skips)
+	Skipped      int // sites a hook could not take (see Skips)
 }
 
 // NewInstrumenter prepares hooks (validated) for weaving. Frames are
