@@ -157,28 +157,38 @@ func modifiedUTF8(s string) []byte {
 	return out
 }
 
-// keepSerialVersionUID gives a Serializable class that declares no
-// serialVersionUID the one the JVM computed for the original, when the
-// services changed what its default is computed from (a method, a field, a
-// static initializer added): otherwise objects serialized by the original
-// program no longer deserialize. It returns a note, or "".
-func keepSerialVersionUID(h any, orig []byte, c *classfile.Class) (string, error) {
+// serialID keeps a Serializable class's serialVersionUID across the
+// services: a class that declares none gets the one the JVM computed for
+// the original when the services changed what its default is computed from
+// (a method, a field, a static initializer added); otherwise objects
+// serialized by the original program no longer deserialize.
+type serialID struct {
+	orig int64
+}
+
+// newSerialID notes the default serialVersionUID of c before any service
+// ran, or returns nil when c's does not depend on its members: not
+// Serializable, an interface, an enum or record (whose default is ignored),
+// or declaring its own.
+func newSerialID(h any, c *classfile.Class) *serialID {
 	if c.IsInterface() || c.SuperName() == "java/lang/Enum" || c.SuperName() == "java/lang/Record" {
-		return "", nil // enums and records ignore the default
+		return nil
 	}
 	for _, f := range c.Fields {
 		if c.MemberName(f) == "serialVersionUID" {
-			return "", nil
+			return nil
 		}
 	}
 	if !serializable(h, c) {
-		return "", nil
+		return nil
 	}
-	o, err := classfile.Parse(orig)
-	if err != nil {
-		return "", err
-	}
-	want := DefaultSerialVersionUID(o)
+	return &serialID{orig: DefaultSerialVersionUID(c)}
+}
+
+// keep declares the original serialVersionUID in c when the default of c
+// as the services left it differs; it returns a note saying so, or "".
+func (s *serialID) keep(c *classfile.Class) (string, error) {
+	want := s.orig
 	if DefaultSerialVersionUID(c) == want {
 		return "", nil
 	}
