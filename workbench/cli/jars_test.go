@@ -402,3 +402,44 @@ func badRelease(t *testing.T, site string) string {
 	t.Fatal("mr.jar has no release-11 m/Impl")
 	return ""
 }
+
+// TestLoadedFromItsURL: through the launcher a jar's classes come from the
+// jar's URL, as a URLClassLoader over that URL gives them: the code source
+// a program sees is where its jar is, not a temporary copy.
+func TestLoadedFromItsURL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a jar and starts JVMs")
+	}
+	javac, jar := jdkTool(t, "javac"), jdkTool(t, "jar")
+	src, site := t.TempDir(), t.TempDir()
+	writeSources(t, src, map[string]string{
+		"w/Where.java": `package w;
+public class Where { public static void main(String[] a) throws Exception {
+  System.out.println(Where.class.getProtectionDomain().getCodeSource().getLocation());
+  try (java.io.InputStream in = Where.class.getResourceAsStream("/w/note.txt")) { System.out.println(new String(in.readAllBytes(), "UTF-8").trim()); } } }`,
+		"w/note.txt": "a resource beside the class\n",
+	})
+	runTool(t, src, javac, "-d", "classes", "w/Where.java")
+	os.Rename(filepath.Join(src, "w", "note.txt"), filepath.Join(src, "classes", "w", "note.txt"))
+	runTool(t, src, jar, "--create", "--file", filepath.Join(site, "where.jar"), "-C", "classes", ".")
+	originAddr := serveLoopback(t, &proxy.Origin{Dir: site})
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer jdk.Close()
+	pl, _ := service.Parse("coverage")
+	pl.Classpath = []classpath.Finder{jdk}
+	cache, _ := proxy.OpenCache("")
+	signer, _ := proxy.NewSigner("")
+	proxyAddr := serveLoopback(t, proxy.New(pl, cache, signer))
+	url := "http://" + originAddr + "/where.jar"
+	for _, px := range []string{"direct", proxyAddr} {
+		var out, errOut bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut}
+		code := Run(env, []string{"run", "--proxy", px, url, "w.Where"})
+		if want := url + "\na resource beside the class\n"; code != 0 || out.String() != want {
+			t.Errorf("--proxy %s: exit %d, prints %q, want %q\n%s", px, code, out.String(), want, errOut.String())
+		}
+	}
+}
