@@ -90,7 +90,8 @@ func runShadow(env *Env, args []string) error {
 		st.Classes, st.Instrumented, st.Sites, st.Failed, st.Skipped, st.MethodsFailed, as.Events, as.Threads, as.Objects, as.Frees, as.Dropped,
 		res.Elapsed.Seconds(), res.ExitCode)
 	if st.HiddenHooked {
-		fmt.Fprintf(env.Stderr, "shadow: %d hidden classes offered at their definition (Lookup's definers)\n", st.Hidden)
+		// Worded so as not to read as the summary line above.
+		fmt.Fprintf(env.Stderr, "shadow: hidden classes seen at their definition (Lookup's definers): %d\n", st.Hidden)
 	} else {
 		fmt.Fprintf(env.Stderr, "shadow: hidden classes unobserved: Lookup was loaded before the hooks could weave its definers\n")
 	}
