@@ -15,9 +15,12 @@ import (
 	"time"
 )
 
+// everything is every program the package knows: All, then Compilers.
+func everything() []Program { return append(All(), Compilers()...) }
+
 func TestManifest(t *testing.T) {
 	var names []string
-	for _, p := range All() {
+	for _, p := range everything() {
 		names = append(names, p.Name)
 		if p.Package == "" || p.Description == "" || p.Main == "" || len(p.Jars) == 0 || p.check == nil {
 			t.Errorf("%s: incomplete entry", p.Name)
@@ -47,9 +50,13 @@ func TestManifest(t *testing.T) {
 			t.Errorf("Lookup(%q) = %v, %v", p.Name, q.Name, ok)
 		}
 	}
-	want := []string{"jlex", "cup", "jython", "h2", "xalan", "batik", "fop", "lucene", "sunflow"}
+	want := []string{"jlex", "cup", "jython", "h2", "xalan", "batik", "fop", "lucene", "sunflow",
+		"clojure", "groovy", "scala", "kotlin"}
 	if !slices.Equal(names, want) {
-		t.Errorf("All() = %v, want %v", names, want)
+		t.Errorf("All() and Compilers() = %v, want %v", names, want)
+	}
+	if n := len(All()); n != 9 {
+		t.Errorf("All() has %d programs; the compilers belong to Compilers() alone", n)
 	}
 	if _, ok := Lookup("nonesuch"); ok {
 		t.Error("Lookup found a program that does not exist")
@@ -66,7 +73,7 @@ func TestManifest(t *testing.T) {
 // listed (in Deps if installed and needed, else in Optional), and Deps are
 // in the order the JVM would search them.
 func TestDepsCoverManifests(t *testing.T) {
-	for _, p := range All() {
+	for _, p := range everything() {
 		t.Run(p.Name, func(t *testing.T) {
 			if m := p.Missing(); len(m) > 0 {
 				t.Skipf("Debian package %s is not installed (missing %v)", p.Package, m)
@@ -224,12 +231,12 @@ func TestWorkloadsDeterministic(t *testing.T) {
 	}
 	needJava(t)
 	ctx := context.Background()
-	for _, p := range All() {
+	for _, p := range everything() {
 		t.Run(p.Name, func(t *testing.T) {
 			if m := p.Missing(); len(m) > 0 {
 				t.Skipf("Debian package %s is not installed (missing %v)", p.Package, m)
 			}
-			cfg := RunConfig{JVMFlags: runFlags, Timeout: time.Minute}
+			cfg := RunConfig{JVMFlags: runFlags, Timeout: 3 * time.Minute}
 			var outs [2]*Output
 			for i := range outs {
 				o, err := p.Run(ctx, cfg, t.TempDir())
@@ -310,7 +317,7 @@ func TestReplace(t *testing.T) {
 // builds by itself from the original jars' manifests, so that an original
 // run and a run with swapped jars load the same code.
 func TestClasspathResolvesLikeTheJVM(t *testing.T) {
-	for _, p := range All() {
+	for _, p := range everything() {
 		t.Run(p.Name, func(t *testing.T) {
 			if m := p.Missing(); len(m) > 0 {
 				t.Skipf("Debian package %s is not installed (missing %v)", p.Package, m)
