@@ -47,6 +47,8 @@ type knownFault struct {
 var knownFaults = map[string]knownFault{
 	"clojure/coverage":                      {"lvt-slot-never-stored", lvtSymptom},
 	"clojure/shadow":                        {"lvt-slot-never-stored", lvtSymptom},
+	"clojure/link":                          {"lvt-slot-never-stored", lvtLinkSymptom},
+	"kotlin/link":                           {"lvt-slot-never-stored", lvtLinkSymptom},
 	"lvt-slot-never-stored/coverage":        {"lvt-slot-never-stored", lvtSymptom},
 	"lvt-slot-never-stored/shadow":          {"lvt-slot-never-stored", lvtSymptom},
 	"kotlin/coverage":                       {"program-reads-own-class-file", kotlinTemplateSymptom},
@@ -66,6 +68,22 @@ func lvtSymptom(err error, _, got *datasets.Output) bool {
 	}
 	return strings.Contains(s, "java.lang.ClassFormatError: Invalid index") &&
 		strings.Contains(s, "in LocalVariableTable in class file clojure/")
+}
+
+// lvtLinkSymptom: every class that links differently once rewritten was
+// refused for an invalid LocalVariableTable index, its own or that of a
+// class its verification loaded.
+func lvtLinkSymptom(err error, _, _ *datasets.Output) bool {
+	if err == nil {
+		return false
+	}
+	lines := strings.Split(err.Error(), "\n")[1:]
+	for _, l := range lines {
+		if !strings.Contains(l, ": java.lang.ClassFormatError: Invalid index ") || !strings.Contains(l, " in LocalVariableTable in class file ") {
+			return false
+		}
+	}
+	return len(lines) > 0
 }
 
 // readsOwnSymptom: CopyTemplate read other bytes for Template.class than
@@ -109,7 +127,7 @@ func kotlinTemplateSymptom(err error, want, got *datasets.Output) bool {
 func judge(t *testing.T, key string, err error, want, got *datasets.Output) {
 	t.Helper()
 	var diff string
-	if err == nil {
+	if err == nil && want != nil {
 		diff = want.Diff(got)
 	}
 	kf, known := knownFaults[key]
@@ -134,10 +152,13 @@ func firstLine(err error, diff string) string {
 	if err != nil {
 		s = err.Error()
 	}
-	if e := firstError(s); e != "" {
+	l, _, _ := strings.Cut(s, "\n")
+	if e := firstError(s); e != "" && e != l {
+		if strings.HasSuffix(l, ":") {
+			return l + " " + e
+		}
 		return e
 	}
-	l, _, _ := strings.Cut(s, "\n")
 	return l
 }
 
@@ -160,7 +181,9 @@ func firstError(s string) string {
 // instruments every class the JVM loads, the classes the Clojure and Groovy
 // compilers define in memory included. The second and third must print
 // what the first does, write the same files and exit normally, and
-// ShadowVM must have failed to instrument no class.
+// ShadowVM must have failed to instrument no class. Beyond what the
+// workloads load, every class of the rewritten jars must link (and so
+// verify) as its original does.
 func TestCompilers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("rewrites and runs four compilers, each three times")
@@ -174,6 +197,7 @@ func TestCompilers(t *testing.T) {
 	}
 	defer jdk.Close()
 	rt := runtimeJar(t)
+	linkDir := jvmtest.Javac(t, map[string]string{"Link.java": link})
 	for _, p := range datasets.Compilers() {
 		t.Run(p.Name, func(t *testing.T) {
 			if m := p.Missing(); len(m) > 0 {
@@ -187,15 +211,17 @@ func TestCompilers(t *testing.T) {
 				t.Fatalf("the original: %v", err)
 			}
 			t.Logf("original: %v", want.Elapsed.Round(time.Millisecond))
-			t.Run("coverage", func(t *testing.T) { coverageRun(t, p, jdk, rt, want) })
+			rewritten := rewriteJars(t, p, jdk)
+			t.Run("coverage", func(t *testing.T) { coverageRun(t, p, rewritten, rt, want) })
+			t.Run("link", func(t *testing.T) { linkJars(t, p, rewritten, rt, linkDir) })
 			t.Run("shadow", func(t *testing.T) { shadowRun(t, p, want) })
 		})
 	}
 }
 
-// coverageRun rewrites p's jars with coverage probes and recomputed
-// frames, and runs p on them.
-func coverageRun(t *testing.T, p datasets.Program, jdk classpath.Finder, rt string, want *datasets.Output) {
+// rewriteJars rewrites p's jars with coverage probes and recomputed
+// frames, and returns the rewritten copy of each.
+func rewriteJars(t *testing.T, p datasets.Program, jdk classpath.Finder) map[string]string {
 	pl, err := service.Parse("coverage")
 	if err != nil {
 		t.Fatal(err)
@@ -235,6 +261,12 @@ func coverageRun(t *testing.T, p datasets.Program, jdk classpath.Finder, rt stri
 			took.Round(time.Millisecond))
 		rewritten[j] = dst
 	}
+	t.Logf("rewrite: %v", total.Round(time.Millisecond))
+	return rewritten
+}
+
+// coverageRun runs p on its rewritten jars.
+func coverageRun(t *testing.T, p datasets.Program, rewritten map[string]string, rt string, want *datasets.Output) {
 	covFile := filepath.Join(t.TempDir(), "coverage.txt")
 	got, err := p.Run(context.Background(), datasets.RunConfig{
 		JVMFlags:       append(slices.Clone(strict), "-Ddvmlab.coverage.out="+covFile),
@@ -243,8 +275,7 @@ func coverageRun(t *testing.T, p datasets.Program, jdk classpath.Finder, rt stri
 		Timeout:        compilerTimeout,
 	}, t.TempDir())
 	if err == nil {
-		t.Logf("rewrite %v, run %v (original %v)", total.Round(time.Millisecond), got.Elapsed.Round(time.Millisecond),
-			want.Elapsed.Round(time.Millisecond))
+		t.Logf("run %v (original %v)", got.Elapsed.Round(time.Millisecond), want.Elapsed.Round(time.Millisecond))
 	}
 	judge(t, p.Name+"/coverage", err, want, got)
 	if err := p.Check(got); err != nil {
@@ -254,6 +285,64 @@ func coverageRun(t *testing.T, p datasets.Program, jdk classpath.Finder, rt stri
 	if err != nil || len(cov) == 0 {
 		t.Errorf("no coverage written (%v): the probes did not run", err)
 	}
+}
+
+// linkJars has HotSpot link every class of p's jars, original and
+// rewritten, and requires the same verdict for each: linked, or the same
+// kind of error (a class that needs an absent optional jar fails in both,
+// though not always naming the same missing class first).
+func linkJars(t *testing.T, p datasets.Program, rewritten map[string]string, rt, linkDir string) {
+	var deps []string
+	for _, j := range p.Classpath(datasets.RunConfig{}) {
+		if !slices.Contains(p.Jars, j) {
+			deps = append(deps, j)
+		}
+	}
+	var rw []string
+	for _, j := range p.Jars {
+		rw = append(rw, rewritten[j])
+	}
+	verdicts := func(jars, deps []string) (map[string]string, string) {
+		r := jvmtest.Java(t, append(slices.Clone(strict), "-cp", linkDir, "Link", "--jars", strings.Join(jars, ":"), strings.Join(deps, ":"))...)
+		if r.Err != nil {
+			t.Fatalf("Link: %v\n%s", r.Err, tail(r.Stderr))
+		}
+		lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
+		out := map[string]string{}
+		for _, l := range lines[:len(lines)-1] {
+			name, verdict, _ := strings.Cut(l, "\t")
+			out[name] = verdict
+		}
+		return out, lines[len(lines)-1]
+	}
+	t0 := time.Now()
+	orig, origSum := verdicts(p.Jars, deps)
+	got, gotSum := verdicts(rw, append(deps, rt))
+	t.Logf("original: %s; rewritten: %s (%v)", origSum, gotSum, time.Since(t0).Round(time.Millisecond))
+	kind := func(v string) string {
+		if v == "" {
+			return "linked"
+		}
+		k, _, _ := strings.Cut(v, ":")
+		return k
+	}
+	var diffs []string
+	for name, v := range got {
+		if kind(v) != kind(orig[name]) {
+			diffs = append(diffs, fmt.Sprintf("%s: %s (original: %s)", name, v, kind(orig[name])))
+		}
+	}
+	for name, v := range orig {
+		if _, ok := got[name]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s: linked (original: %s)", name, v))
+		}
+	}
+	slices.Sort(diffs)
+	var err error
+	if len(diffs) > 0 {
+		err = fmt.Errorf("%d classes link differently once rewritten:\n%s", len(diffs), strings.Join(diffs, "\n"))
+	}
+	judge(t, p.Name+"/link", err, nil, nil)
 }
 
 // shadowRun runs p under ShadowVM's allocation counter.
@@ -330,20 +419,69 @@ func runtimeJar(t *testing.T) string {
 	return p
 }
 
-// link loads and links each class named, without initializing it:
-// reflection on a class's methods makes HotSpot link it, which verifies
-// it, and no static initializer runs.
-const link = `public final class Link {
-    public static void main(String[] args) {
+// link loads and links classes without initializing them: reflection on
+// a class's methods makes HotSpot link it, which verifies it, and no static
+// initializer runs. "Link NAME…" takes the classes named from its own
+// class path and prints "NAME linked" or what HotSpot threw;
+// "Link --jars JARS DEPS" takes every class of the jars JARS, through a
+// loader of JARS then DEPS (both colon-separated), and prints one
+// "NAME<tab>THROWABLE" line for each class that does not link, then a
+// count.
+const link = `import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+public final class Link {
+    public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("--jars")) {
+            jars(args[1], args[2]);
+            return;
+        }
         for (String n : args) {
             try {
-                Class<?> c = Class.forName(n, false, Link.class.getClassLoader());
-                c.getDeclaredMethods();
+                Class.forName(n, false, Link.class.getClassLoader()).getDeclaredMethods();
                 System.out.println(n + " linked");
             } catch (Throwable e) {
                 System.out.println(n + " " + e);
             }
         }
+    }
+
+    static void jars(String jars, String deps) throws Exception {
+        List<URL> path = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String j : jars.split(":")) {
+            path.add(new File(j).toURI().toURL());
+            try (ZipFile z = new ZipFile(j)) {
+                for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements();) {
+                    String n = e.nextElement().getName();
+                    if (n.endsWith(".class") && !n.startsWith("META-INF/") && !n.endsWith("module-info.class")) {
+                        names.add(n.substring(0, n.length() - 6).replace('/', '.'));
+                    }
+                }
+            }
+        }
+        for (String j : deps.split(":")) {
+            if (!j.isEmpty()) {
+                path.add(new File(j).toURI().toURL());
+            }
+        }
+        ClassLoader l = new URLClassLoader(path.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+        int ok = 0;
+        for (String n : names) {
+            try {
+                Class.forName(n, false, l).getDeclaredMethods();
+                ok++;
+            } catch (Throwable e) {
+                System.out.println(n + "\t" + String.valueOf(e).replace('\n', ' '));
+            }
+        }
+        System.out.println(ok + " of " + names.size() + " linked");
     }
 }
 `
