@@ -450,3 +450,47 @@ func TestDriverFailures(t *testing.T) {
 		t.Errorf("without javac (was %s): Missing = %v", javac, m)
 	}
 }
+
+// TestCollectDirectoryOutputs: an output named with a trailing slash is
+// created empty by prepare and collected file by file, by relative path; an
+// empty one means the program wrote nothing there.
+func TestCollectDirectoryOutputs(t *testing.T) {
+	dir := t.TempDir()
+	p := Program{Name: "x", Outputs: []string{"out.txt", "classes/"}}
+	if err := os.MkdirAll(filepath.Join(dir, "classes", "stale"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.prepare(dir); err != nil {
+		t.Fatal(err)
+	}
+	if ents, err := os.ReadDir(filepath.Join(dir, "classes")); err != nil || len(ents) != 0 {
+		t.Fatalf("prepare left classes/ as %v (%v), want it empty", ents, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "out.txt"), []byte("o"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Collect(dir, "", "", 0); err == nil || !strings.Contains(err.Error(), "wrote no classes/") {
+		t.Errorf("empty classes/: err = %v", err)
+	}
+	for name, text := range map[string]string{"classes/a/B.class": "b", "classes/C.class": "c"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err := p.Collect(dir, "out\n", "", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for n := range o.Files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	if want := []string{"classes/C.class", "classes/a/B.class", "out.txt"}; !slices.Equal(names, want) || string(o.Files["classes/a/B.class"]) != "b" {
+		t.Errorf("Files = %v, want %v", names, want)
+	}
+}
