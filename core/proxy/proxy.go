@@ -55,6 +55,9 @@ func New(p *service.Pipeline, cache *Cache, signer *Signer) *Proxy {
 	if p.RecomputeFrames {
 		cfg += "+frames"
 	}
+	if x := p.Exclude.String(); x != "" {
+		cfg += "+exclude:" + x
+	}
 	if signer != nil {
 		cfg += "+signed:" + signer.Fingerprint()
 	}
@@ -277,7 +280,7 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 	p := px.Pipeline
 	if h, herr := classfile.ParseHeader(body); herr == nil && p.Hierarchy == nil {
 		if x := px.apps.forClass(url, h.Name, px.Client, p.Classpath); x != nil {
-			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: p.Classpath, Hierarchy: x}
+			p = p.With(x, p.Classpath)
 		}
 	}
 	res, err := p.Process(body)
@@ -290,7 +293,7 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 			if base, ok := strings.CutSuffix(url, miss.Class+".class"); ok && strings.HasSuffix(base, "/") {
 				cp = append([]classpath.Finder{&originClasses{base: base, client: px.Client}}, cp...)
 			}
-			q := &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: cp}
+			q := p.With(nil, cp)
 			res, err = q.Process(body)
 		}
 	}
@@ -359,7 +362,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 	var cp []classpath.Finder
 	if p.Hierarchy == nil {
 		if cp = px.manifestClassPath(u, body); len(cp) > 0 {
-			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: append(cp, p.Classpath...)}
+			p = p.With(nil, append(cp, p.Classpath...))
 		}
 	}
 	st, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
@@ -370,8 +373,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 		// Ask the origin: the rest of the application the launcher named.
 		if more := px.applicationClasses(session, u.String()); len(more) > 0 {
 			px.logf("%s: classes missing for frames; looking in the rest of the application", urlPath)
-			q := &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames,
-				Classpath: append(append(cp, more...), px.Pipeline.Classpath...)}
+			q := p.With(nil, append(append(cp, more...), px.Pipeline.Classpath...))
 			var again bytes.Buffer
 			if st2, err := q.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
 				st, buf = st2, again

@@ -107,9 +107,18 @@ type Pipeline struct {
 	// Classpath is where classes outside the rewritten container come from
 	// (usually the JDK), for hierarchy questions.
 	Classpath []classpath.Finder
+	// Exclude names classes that go through as they came, no service and
+	// no frames (see ClassPatterns); nil excludes none.
+	Exclude *ClassPatterns
 
 	once     sync.Once
 	fallback bytecode.Hierarchy
+}
+
+// With is a copy of p with the same services, frames and exclusions that
+// answers hierarchy questions from h (nil: from cp, then ObjectHierarchy).
+func (p *Pipeline) With(h bytecode.Hierarchy, cp []classpath.Finder) *Pipeline {
+	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Exclude: p.Exclude, Hierarchy: h, Classpath: cp}
 }
 
 // hierarchy is Hierarchy, else one over Classpath made once, else
@@ -178,6 +187,9 @@ type Result struct {
 	// such a class is passed through unchanged, so that the client refuses
 	// it exactly as it would the original. nil for a class that loads.
 	Refused error
+	// Excluded says the class matched Pipeline.Exclude and went through as
+	// it came.
+	Excluded bool
 }
 
 // Process parses data once, runs the services in order and writes the class once.
@@ -203,6 +215,11 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 // And a Serializable class that declares no serialVersionUID keeps the one
 // the JVM computes for the original (see serialID).
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
+	if p.Exclude != nil {
+		if h, err := classfile.ParseHeader(data); err == nil && p.Exclude.Match(h.Name) {
+			return &Result{Class: h.Name, Out: data, BytesIn: len(data), Excluded: true}, nil
+		}
+	}
 	skips := map[int]map[string]string{}
 	for {
 		res, failed, c, err := p.run(data, stages, skips)
