@@ -128,3 +128,50 @@ func TestHierarchyOutsideInputRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestHierarchyOutsideInputDeadLocal: a slot holds an app/Circle on one path
+// and the caught exception on the other; where they meet, javac's frame has
+// the local dead. Merging the two would need lib/Shape; the compiler's frame
+// says no merge is needed (found on h2, whose optional servlet, Lucene and
+// JTS classes are not in its jar), and HotSpot runs the result.
+func TestHierarchyOutsideInputDeadLocal(t *testing.T) {
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { jdk.Close() })
+	app, err := classpath.OpenDir(filepath.Join(outside, "app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classfile.Parse([]byte(readFile(t, filepath.Join(outside, "app/app/DeadLocal.class"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := c.Method("main", "([Ljava/lang/String;)V")
+	r, err := bytecode.ComputeFrames(c, m, classpath.NewHierarchy(app, jdk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Missing, []string{"lib/Shape"}) {
+		t.Errorf("Missing = %v, want [lib/Shape]", r.Missing)
+	}
+	data, err := c.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(out, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "app/DeadLocal.class"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sep := string(os.PathListSeparator)
+	lib, dir := filepath.Join(outside, "lib"), filepath.Join(outside, "app")
+	want := jvmtest.MustJava(t, "-Xverify:all", "-cp", dir+sep+lib, "app.DeadLocal").Stdout
+	got := jvmtest.MustJava(t, "-Xverify:all", "-cp", out+sep+dir+sep+lib, "app.DeadLocal").Stdout
+	if got != want {
+		t.Errorf("recomputed app.DeadLocal prints %q, the original %q", got, want)
+	}
+}

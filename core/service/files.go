@@ -44,7 +44,7 @@ type Stats struct {
 // Progress, when set, is called after every class with the number done.
 type Progress func(done int)
 
-// RewritePath runs the pipeline over a class file, a directory tree or a jar
+// RewritePath runs the pipeline over a class file, a directory tree, a jar or a jmod
 // and writes the result to out, keeping the same shape: a class file gives a
 // class file, a directory a directory with the same relative paths (other
 // files copied), a jar a jar with every other entry copied as it was. A class
@@ -58,7 +58,8 @@ func (p *Pipeline) RewritePath(in, out string, progress Progress) (*Stats, error
 	switch {
 	case st.IsDir():
 		return p.rewriteDir(in, out, progress)
-	case strings.HasSuffix(in, ".jar") || strings.HasSuffix(in, ".zip"):
+	case strings.HasSuffix(in, ".jar") || strings.HasSuffix(in, ".zip") || strings.HasSuffix(in, ".jmod"):
+		// A jmod is a zip behind a 4-byte header, which is kept.
 		return p.rewriteJar(in, out, progress)
 	case strings.HasSuffix(in, ".class"):
 		data, err := os.ReadFile(in)

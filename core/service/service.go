@@ -200,6 +200,8 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 // an object for finalization only when its class's finalize() is more than
 // a return (JLS §12.6, HotSpot's has_empty_finalizer), so a probe there
 // would make every instance finalizable and change when it is collected.
+// And a Serializable class that declares no serialVersionUID keeps the one
+// the JVM computes for the original (see serialID).
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 	skips := map[int]map[string]string{}
 	for {
@@ -251,6 +253,10 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
 	keep := emptyFinalizers(c)
+	var suid *serialID
+	if len(p.Services) > 0 && stages != 0 {
+		suid = newSerialID(ctx.Hierarchy, c)
+	}
 	var orig map[*classfile.Member][]byte
 	if p.RecomputeFrames && stages < 0 {
 		orig = map[*classfile.Member][]byte{}
@@ -264,12 +270,15 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		if stages >= 0 && i >= stages {
 			break
 		}
-		hidden := map[string]bool{}
-		for k := range keep {
-			hidden[k] = true
-		}
-		for k := range skips[i] {
-			hidden[k] = true
+		var hidden map[string]bool
+		if len(keep)+len(skips[i]) > 0 {
+			hidden = map[string]bool{}
+			for k := range keep {
+				hidden[k] = true
+			}
+			for k := range skips[i] {
+				hidden[k] = true
+			}
 		}
 		t := time.Now()
 		r, err := applyHiding(ctx, s, c, hidden)
@@ -283,6 +292,16 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 			r.Notes = append(r.Notes, c.Name()+"."+k+" left as it was: "+skips[i][k])
 		}
 		res.Reports = append(res.Reports, r)
+	}
+	if len(res.Reports) > 0 && suid != nil {
+		note, err := suid.keep(c)
+		if err != nil {
+			return nil, -1, c, err
+		}
+		if note != "" {
+			last := &res.Reports[len(res.Reports)-1]
+			last.Notes = append(last.Notes, note)
+		}
 	}
 	if p.RecomputeFrames && stages < 0 {
 		t := time.Now()

@@ -49,6 +49,9 @@ type Instrumenter struct {
 	ordering  Ordering
 	inProcess bool
 	hier      *liveHierarchy
+	// stub is the class whose native hidden() Lookup's hidden-class
+	// definers call; "" leaves them alone.
+	stub string
 
 	mu     sync.Mutex
 	errs   []error
@@ -65,7 +68,12 @@ type InstrumentStats struct {
 	// MethodsFailed counts methods left as they were, in classes
 	// otherwise instrumented.
 	MethodsFailed int
-	Skipped       int // sites a hook could not take (see Skips)
+	// Hidden counts hidden classes offered at their definition;
+	// HiddenHooked says whether Lookup's definers were woven to offer them
+	// (false: Lookup loaded before the hooks, hidden classes unobserved).
+	Hidden       int
+	HiddenHooked bool
+	Skipped      int // sites a hook could not take (see Skips)
 }
 
 // NewInstrumenter prepares hooks (validated) for weaving. Frames are
@@ -84,8 +92,12 @@ func NewInstrumenter(hooks []*Hook, reg *Registry, ordering Ordering, inProcess 
 	if _, err := ParseOrdering(string(ordering)); err != nil {
 		return nil, err
 	}
+	stub := EventsClass
+	if inProcess {
+		stub = CountsClass
+	}
 	return &Instrumenter{hooks: hooks, reg: reg, ordering: ordering, inProcess: inProcess,
-		hier: newLiveHierarchy(static...), skipOf: map[string]int{}}, nil
+		hier: newLiveHierarchy(static...), skipOf: map[string]int{}, stub: stub}, nil
 }
 
 // Stats returns the counts so far.
@@ -117,6 +129,16 @@ func (in *Instrumenter) Skips() map[string]int {
 // A class that cannot be instrumented is loaded as it is; the error says
 // which class and why.
 func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out []byte, err error) {
+	if name == "" {
+		// A hidden class's bytes, offered by the stub's hidden(): the
+		// name is the one in the bytes; the JVM adds a suffix to it.
+		if h, err := classfile.ParseHeader(data); err == nil {
+			name = h.Name
+		}
+		in.mu.Lock()
+		in.stats.Hidden++
+		in.mu.Unlock()
+	}
 	in.reg.keepClass(name, loader, data)
 	in.hier.see(name, data)
 	in.mu.Lock()
@@ -143,12 +165,17 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 			any = true
 		}
 	}
-	if !any {
+	if !any && (name != lookupClass || in.stub == "") {
 		return nil, nil
 	}
 	c, err := classfile.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if classfile.Check(c) != nil {
+		// The JVM refuses the class as it is; woven, it might load.
+		in.skip("refused by the JVM's format checks")
+		return nil, nil
 	}
 	w := &weaver{in: in, c: c, sc: in.reg.addClass(c.Name())}
 	n := 0
@@ -157,6 +184,16 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 			silence(m.Code())
 			n++
 		}
+	}
+	if c.Name() == lookupClass && in.stub != "" {
+		k, err := w.weaveHidden(in.stub)
+		if err != nil {
+			return nil, fmt.Errorf("%s: hidden-class definers: %w", name, err)
+		}
+		n += k
+		in.mu.Lock()
+		in.stats.HiddenHooked = k > 0
+		in.mu.Unlock()
 	}
 	for _, m := range c.Methods {
 		// A method that cannot take its hooks (64 KB of code with them)

@@ -598,12 +598,48 @@ static JNINativeMethod natives[] = {
 
 /* ---------------------------------------------------------------- classes */
 
+static int offer_class(JNIEnv *env, jobject loader, const char *name, jint len, const unsigned char *data,
+                       jint *new_len, unsigned char **new_data);
+
+/* n_hidden is the stub's hidden(bytes, lookupClass): the JVM never passes a
+ * hidden class to the class-file load hook, so Lookup's hidden-class
+ * definers, woven by the instrumentation server, offer its bytes here. */
+static jbyteArray JNICALL n_hidden(JNIEnv *env, jclass k, jbyteArray bytes, jclass lookup) {
+    (void)k;
+    if (!bytes || inst_dead || vm_dead) return bytes;
+    jobject loader = NULL;
+    if (lookup && (*jvmti)->GetClassLoader(jvmti, lookup, &loader) != JVMTI_ERROR_NONE) loader = NULL;
+    jint len = (*env)->GetArrayLength(env, bytes);
+    jbyte *data = (*env)->GetByteArrayElements(env, bytes, NULL);
+    if (!data) return bytes;
+    jint outLen = 0;
+    unsigned char *out = NULL;
+    offer_class(env, loader, NULL, len, (const unsigned char *)data, &outLen, &out);
+    (*env)->ReleaseByteArrayElements(env, bytes, data, JNI_ABORT);
+    if (!out) return bytes;
+    jbyteArray r = (*env)->NewByteArray(env, outLen);
+    if (r) (*env)->SetByteArrayRegion(env, r, 0, outLen, (const jbyte *)out);
+    (*jvmti)->Deallocate(jvmti, out);
+    return r ? r : bytes;
+}
+
+static JNINativeMethod hidden_native[] = {
+    {"hidden", "([BLjava/lang/Class;)[B", (void *)n_hidden},
+};
+
 static void JNICALL on_class_file_load(jvmtiEnv *je, JNIEnv *env, jclass redefined, jobject loader,
                                        const char *name, jobject pd, jint len, const unsigned char *data,
                                        jint *new_len, unsigned char **new_data) {
     (void)je; (void)redefined; (void)pd;
     if (inst_dead || vm_dead) return;
     if (name && stub_name[0] && strcmp(name, stub_name) == 0) return;
+    offer_class(env, loader, name, len, data, new_len, new_data);
+}
+
+/* offer_class sends a class to the instrumentation server; *new_data is set
+ * (JVMTI-allocated) when the server changed it. Returns 0 on success. */
+static int offer_class(JNIEnv *env, jobject loader, const char *name, jint len, const unsigned char *data,
+                       jint *new_len, unsigned char **new_data) {
     /* Loaders are named by tag, which needs JNI: in the primordial phase
      * only the boot loader exists anyway. */
     uint64_t loaderTag = 0;
@@ -640,6 +676,7 @@ static void JNICALL on_class_file_load(jvmtiEnv *je, JNIEnv *env, jclass redefin
         *new_len = (jint)outLen;
         *new_data = out;
     }
+    return ok ? 0 : -1;
 }
 
 /* define_stub defines the stub class in java.base's java/lang package, so
@@ -674,6 +711,12 @@ static void define_stub(JNIEnv *env) {
         return;
     }
     stub_class = (*env)->NewGlobalRef(env, k);
+    if ((*env)->RegisterNatives(env, k, hidden_native, 1) != 0) {
+        (*env)->ExceptionDescribe(env);
+        (*env)->ExceptionClear(env);
+        warn("cannot bind %s.hidden", stub_name);
+        inst_dead = 1;
+    }
     if (!inprocess && (*env)->RegisterNatives(env, k, natives, sizeof natives / sizeof natives[0]) != 0) {
         (*env)->ExceptionDescribe(env);
         (*env)->ExceptionClear(env);

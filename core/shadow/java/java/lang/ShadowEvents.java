@@ -27,4 +27,12 @@ public final class ShadowEvents {
     public static native void sendBoolean(boolean v);
 
     public static native void end();
+
+    /**
+     * Offers the bytes of a hidden class about to be defined by a lookup on
+     * lookup to the instrumentation server, and returns what to define: the
+     * agent binds this, since the JVM never passes hidden classes to the
+     * class-load hook.
+     */
+    public static native byte[] hidden(byte[] bytes, Class<?> lookup);
 }
