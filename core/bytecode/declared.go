@@ -57,20 +57,8 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 	}
 	entry := func(v classfile.VerificationType, off int) (VType, error) {
 		switch v.Tag {
-		case classfile.VTTop:
-			return vTop, nil
-		case classfile.VTInteger:
-			return vInt, nil
-		case classfile.VTFloat:
-			return vFloat, nil
-		case classfile.VTLong:
-			return vLong, nil
-		case classfile.VTDouble:
-			return vDouble, nil
-		case classfile.VTNull:
-			return vNull, nil
-		case classfile.VTUninitializedThis:
-			return vUninitThis, nil
+		case classfile.VTTop, classfile.VTInteger, classfile.VTFloat, classfile.VTLong, classfile.VTDouble, classfile.VTNull, classfile.VTUninitializedThis:
+			return simpleVTypes[v.Tag], nil
 		case classfile.VTUninitialized:
 			if strict != nil {
 				i, ok := strict.at.lookup(int(v.Data))
@@ -187,3 +175,7 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 	}
 	return out, nil
 }
+
+// simpleVTypes are the verification types a tag alone gives. See JVMS §4.7.4.
+var simpleVTypes = [...]VType{classfile.VTTop: vTop, classfile.VTInteger: vInt, classfile.VTFloat: vFloat,
+	classfile.VTLong: vLong, classfile.VTDouble: vDouble, classfile.VTNull: vNull, classfile.VTUninitializedThis: vUninitThis}
