@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"dvmlab/core/classpath"
 )
 
 // manifestClassPath returns the Class-Path entries of a jar's manifest,
@@ -33,15 +35,13 @@ func manifestClassPath(jar string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: manifest: %v", jar, err)
 		}
+		// Entries are URLs relative to the jar's own (%-escapes, '/'),
+		// resolved as classpath resolves them for the rewriter.
 		var out []string
-		for _, e := range strings.Fields(manifestAttr(string(data), "Class-Path")) {
-			if strings.HasPrefix(e, "file:") {
-				e = strings.TrimPrefix(e, "file:")
+		for _, e := range classpath.ManifestClassPath(data) {
+			if f := classpath.ResolveClassPathFile(jar, e); f != "" {
+				out = append(out, filepath.Clean(f))
 			}
-			if !filepath.IsAbs(e) {
-				e = filepath.Join(filepath.Dir(jar), filepath.FromSlash(e))
-			}
-			out = append(out, filepath.Clean(e))
 		}
 		return out, nil
 	}

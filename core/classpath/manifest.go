@@ -3,6 +3,7 @@ package classpath
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -184,4 +185,63 @@ func readManifest(jarPath string) ([]byte, error) {
 		}
 	}
 	return nil, nil
+}
+
+// ReleaseClasses returns, for a multi-release jar (its manifest says
+// Multi-Release: true), the classes under META-INF/versions/N/ by release N
+// and internal name; nil for any other jar. See the JAR File Specification,
+// "Multi-release JAR files".
+func ReleaseClasses(jarPath string) (map[int]Classes, error) {
+	zr, err := zip.OpenReader(jarPath)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	man := readZipEntry(&zr.Reader, ManifestPath)
+	if man == nil || !IsMultiRelease(man) {
+		return nil, nil
+	}
+	out := map[int]Classes{}
+	for _, f := range zr.File {
+		rel, rest := VersionedEntry(f.Name)
+		if rel == 0 || f.FileInfo().IsDir() {
+			continue
+		}
+		name, ok := className(rest)
+		if !ok || name == "module-info" {
+			continue
+		}
+		if f.UncompressedSize64 > MaxClassSize {
+			return nil, &EntryError{Source: "jar " + jarPath, Entry: f.Name, Err: fmt.Errorf("declared size %d over the %d-byte limit", f.UncompressedSize64, MaxClassSize)}
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, &EntryError{Source: "jar " + jarPath, Entry: f.Name, Err: err}
+		}
+		data, err := io.ReadAll(io.LimitReader(rc, MaxClassSize))
+		rc.Close()
+		if err != nil {
+			return nil, &EntryError{Source: "jar " + jarPath, Entry: f.Name, Err: err}
+		}
+		if out[rel] == nil {
+			out[rel] = Classes{}
+		}
+		out[rel][name] = data
+	}
+	return out, nil
+}
+
+func readZipEntry(zr *zip.Reader, name string) []byte {
+	for _, f := range zr.File {
+		if strings.EqualFold(f.Name, name) {
+			rc, err := f.Open()
+			if err != nil {
+				return nil
+			}
+			defer rc.Close()
+			b, _ := io.ReadAll(io.LimitReader(rc, 1<<20))
+			return b
+		}
+	}
+	return nil
 }

@@ -7,7 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
+
+	"dvmlab/internal/jvmtest"
 )
 
 // rawEntries reads every entry as stored: header and compressed bytes.
@@ -109,4 +112,71 @@ func TestZipEditKeepsEntries(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestZipEditZip64: a jar of more entries than the 16-bit counts hold has
+// Zip64 end records (APPNOTE §4.3.14), and every entry a data descriptor
+// (archive/zip writes one). Rewriting one entry and dropping another keeps
+// both valid: the JVM runs the class from the result.
+func TestZipEditZip64(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a jar of 70,000 entries")
+	}
+	class, err := readZipEntryFile(filepath.Join("testdata", "jar-directory-entries", "jdkjar.jar"), "p/Main.class")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	const n = 70000
+	for i := 0; i < n; i++ {
+		name := "data/" + strconv.Itoa(i)
+		content := []byte(name)
+		if i == n/2 {
+			name, content = "p/Main.class", class
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(content)
+	}
+	zw.Close()
+	data := buf.Bytes()
+	z, err := ReadZipEdit(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z.zip64 == nil || len(z.Entries) != n {
+		t.Fatalf("%d entries, Zip64 end record %v", len(z.Entries), z.zip64 != nil)
+	}
+	var out bytes.Buffer
+	if err := z.WriteTo(&out, map[int][]byte{n / 2: class}, map[int]bool{0: true}); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
+	if err != nil || len(zr.File) != n-1 {
+		t.Fatalf("rewritten: %v, %d entries", err, len(zr.File))
+	}
+	jar := filepath.Join(t.TempDir(), "big.jar")
+	os.WriteFile(jar, out.Bytes(), 0o644)
+	r := jvmtest.MustJava(t, "-cp", jar, "p.Main")
+	if r.Stdout != "squares [0, 1, 4, 9, 16, 25]\n" {
+		t.Errorf("java prints %q", r.Stdout)
+	}
+}
+
+// readZipEntryFile reads one entry of a zip file.
+func readZipEntryFile(path, name string) ([]byte, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	f, err := zr.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }

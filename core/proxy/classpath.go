@@ -3,13 +3,16 @@ package proxy
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
+	"dvmlab/core/bytecode"
 	"dvmlab/core/classpath"
 )
 
@@ -100,4 +103,78 @@ func (z zipClasses) Find(name string) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, classpath.MaxClassSize))
+}
+
+// sessionPaths remembers, per session, the URLs the launcher named as the
+// application (its class path), for classes frame computation misses.
+type sessionPaths struct {
+	mu    sync.Mutex
+	m     map[string][]string
+	order []string
+}
+
+// maxSessionPaths bounds the sessions remembered; the oldest go first.
+const maxSessionPaths = 4096
+
+func (s *sessionPaths) set(session string, path []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string][]string{}
+	}
+	if len(s.order) >= maxSessionPaths {
+		delete(s.m, s.order[0])
+		s.order = s.order[1:]
+	}
+	s.m[session] = path
+	s.order = append(s.order, session)
+}
+
+func (s *sessionPaths) get(session string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[session]
+}
+
+// applicationClasses is the rest of a session's application, fetched from
+// the origin: its other jars (and the jars their manifests name) and class
+// directories, everything but the URL under rewrite itself.
+func (px *Proxy) applicationClasses(session, self string) []classpath.Finder {
+	var out []classpath.Finder
+	for _, p := range px.paths.get(session) {
+		if p == self {
+			continue
+		}
+		u, err := url.Parse(p)
+		if err != nil || u.Scheme != "http" {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(u.Path, "/"):
+			out = append(out, &originClasses{base: u.String(), client: px.Client})
+		case strings.HasSuffix(u.Path, ".jar"):
+			data, err := px.fetch(u.String(), MaxJarBytes)
+			if err != nil {
+				continue
+			}
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				continue
+			}
+			out = append(out, zipClasses{zr})
+			out = append(out, px.manifestClassPath(u, data)...)
+		}
+	}
+	return out
+}
+
+// missingIn reports whether any error is frame computation short of classes.
+func missingIn(errs []error) bool {
+	for _, e := range errs {
+		var miss *bytecode.MissingClassesError
+		if errors.As(e, &miss) {
+			return true
+		}
+	}
+	return false
 }

@@ -19,7 +19,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"dvmlab/core/bytecode"
 	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
 	dvmruntime "dvmlab/core/runtime"
 	"dvmlab/core/service"
 )
@@ -40,7 +42,8 @@ type Proxy struct {
 	Audit    *Audit  // nil: no audit trail
 	Signer   *Signer // nil: nothing is signed
 
-	apps hierarchies
+	apps  hierarchies
+	paths sessionPaths
 
 	Requests, Rewritten, Hits, Failures atomic.Int64
 }
@@ -51,6 +54,9 @@ func New(p *service.Pipeline, cache *Cache, signer *Signer) *Proxy {
 	cfg := p.String()
 	if p.RecomputeFrames {
 		cfg += "+frames"
+	}
+	if x := p.Exclude.String(); x != "" {
+		cfg += "+exclude:" + x
 	}
 	if signer != nil {
 		cfg += "+signed:" + signer.Fingerprint()
@@ -132,13 +138,13 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	detail, replaced := "", false
 	if kind == "class" {
 		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
-			out, why, repl := px.rewriteClass(r.URL.String(), r.URL.Path, body)
+			out, why, repl := px.rewriteClass(r.URL.String(), r.URL.Path, ev.Session, body)
 			detail, replaced = why, repl
 			return out, nil
 		})
 	} else {
 		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
-			out, why, err := px.rewriteJar(r.URL, body)
+			out, why, err := px.rewriteJar(r.URL, ev.Session, body)
 			detail = why
 			return out, err
 		})
@@ -215,6 +221,9 @@ func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 			px.logf("audit: %v", err)
 		}
 	}
+	if path := q.Get("path"); path != "" {
+		px.paths.set(s.ID, strings.Split(path, ","))
+	}
 	px.logf("session %s: user %s, JVM %s, %s/%s, from %s", s.ID, s.User, s.JVM, s.OS, s.Arch, s.Client)
 	fmt.Fprintf(w, "session=%s\nservices=%s\n", s.ID, px.Config)
 	if px.Signer != nil {
@@ -267,14 +276,27 @@ func (px *Proxy) serveRuntimeJar(w http.ResponseWriter, r *http.Request) {
 // naming our reason; a class the services cannot transform, which HotSpot
 // would load, is served as it came. The second result says what was not
 // done, for the audit trail, and replaced tells the two apart.
-func (px *Proxy) rewriteClass(url, urlPath string, body []byte) (out []byte, why string, replaced bool) {
+func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []byte, why string, replaced bool) {
 	p := px.Pipeline
 	if h, herr := classfile.ParseHeader(body); herr == nil && p.Hierarchy == nil {
 		if x := px.apps.forClass(url, h.Name, px.Client, p.Classpath); x != nil {
-			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: p.Classpath, Hierarchy: x}
+			p = p.With(x, p.Classpath)
 		}
 	}
 	res, err := p.Process(body)
+	var miss *bytecode.MissingClassesError
+	if errors.As(err, &miss) && px.Pipeline.Hierarchy == nil {
+		// Ask the origin: the rest of the application the launcher named.
+		if more := px.applicationClasses(session, url); len(more) > 0 {
+			px.logf("%s: %v; looking in the rest of the application", urlPath, miss)
+			cp := append(more, px.Pipeline.Classpath...)
+			if base, ok := strings.CutSuffix(url, miss.Class+".class"); ok && strings.HasSuffix(base, "/") {
+				cp = append([]classpath.Finder{&originClasses{base: base, client: px.Client}}, cp...)
+			}
+			q := p.With(nil, cp)
+			res, err = q.Process(body)
+		}
+	}
 	if err == nil {
 		out = res.Out
 		why = skippedMethods(res.Reports)
@@ -333,18 +355,30 @@ func skippedMethods(reports []service.Report) string {
 	return "methods left as they were: " + strings.Join(parts, ", ")
 }
 
-func (px *Proxy) rewriteJar(u *url.URL, body []byte) ([]byte, string, error) {
+func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, string, error) {
 	urlPath := u.Path
 	var buf bytes.Buffer
 	p := px.Pipeline
+	var cp []classpath.Finder
 	if p.Hierarchy == nil {
-		if cp := px.manifestClassPath(u, body); len(cp) > 0 {
-			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: append(cp, p.Classpath...)}
+		if cp = px.manifestClassPath(u, body); len(cp) > 0 {
+			p = p.With(nil, append(cp, p.Classpath...))
 		}
 	}
 	st, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
 	if err != nil {
 		return nil, "", fmt.Errorf("malformed jar: %w", err)
+	}
+	if missingIn(st.Errors) && p.Hierarchy == nil {
+		// Ask the origin: the rest of the application the launcher named.
+		if more := px.applicationClasses(session, u.String()); len(more) > 0 {
+			px.logf("%s: classes missing for frames; looking in the rest of the application", urlPath)
+			q := p.With(nil, append(append(cp, more...), px.Pipeline.Classpath...))
+			var again bytes.Buffer
+			if st2, err := q.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
+				st, buf = st2, again
+			}
+		}
 	}
 	var notes []string
 	for _, e := range st.Errors {

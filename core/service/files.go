@@ -39,6 +39,7 @@ type Stats struct {
 	Unchanged int      // classes whose output equals their input
 	Dropped   []string // signature files of a signed jar, invalid once classes change
 	Refused   []error  // one *ClassError per class passed through because the JVM refuses it
+	Excluded  int      // classes Pipeline.Exclude let through as they came (counted in Unchanged too)
 }
 
 // Progress, when set, is called after every class with the number done.
@@ -94,8 +95,7 @@ func (p *Pipeline) withHierarchy(jobs []*job) *Pipeline {
 			own[h.Name] = j.data
 		}
 	}
-	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: p.Classpath,
-		Hierarchy: classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...)}
+	return p.With(classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...), p.Classpath)
 }
 
 // parallel runs the pipeline over jobs on all cores; results stay in order.
@@ -140,6 +140,9 @@ func (s *Stats) account(j *job) []byte {
 	}
 	if j.res.Refused != nil {
 		s.Refused = append(s.Refused, &ClassError{Entry: j.entry, Err: j.res.Refused})
+	}
+	if j.res.Excluded {
+		s.Excluded++
 	}
 	s.Reports = append(s.Reports, j.res.Reports...)
 	s.BytesOut += int64(len(j.res.Out))
@@ -244,12 +247,11 @@ func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error)
 		}
 		defer mcp.Close()
 		if len(mcp) > 0 {
-			q := &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames}
+			var cp []classpath.Finder
 			for _, s := range mcp {
-				q.Classpath = append(q.Classpath, s)
+				cp = append(cp, s)
 			}
-			q.Classpath = append(q.Classpath, p.Classpath...)
-			p = q
+			p = p.With(nil, append(cp, p.Classpath...))
 		}
 	}
 	s, err := p.RewriteJar(f, st.Size(), tmp, progress)

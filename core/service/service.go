@@ -107,9 +107,18 @@ type Pipeline struct {
 	// Classpath is where classes outside the rewritten container come from
 	// (usually the JDK), for hierarchy questions.
 	Classpath []classpath.Finder
+	// Exclude names classes that go through as they came, no service and
+	// no frames (see ClassPatterns); nil excludes none.
+	Exclude *ClassPatterns
 
 	once     sync.Once
 	fallback bytecode.Hierarchy
+}
+
+// With is a copy of p with the same services, frames and exclusions that
+// answers hierarchy questions from h (nil: from cp, then ObjectHierarchy).
+func (p *Pipeline) With(h bytecode.Hierarchy, cp []classpath.Finder) *Pipeline {
+	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Exclude: p.Exclude, Hierarchy: h, Classpath: cp}
 }
 
 // hierarchy is Hierarchy, else one over Classpath made once, else
@@ -178,6 +187,9 @@ type Result struct {
 	// such a class is passed through unchanged, so that the client refuses
 	// it exactly as it would the original. nil for a class that loads.
 	Refused error
+	// Excluded says the class matched Pipeline.Exclude and went through as
+	// it came.
+	Excluded bool
 }
 
 // Process parses data once, runs the services in order and writes the class once.
@@ -200,7 +212,14 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 // an object for finalization only when its class's finalize() is more than
 // a return (JLS §12.6, HotSpot's has_empty_finalizer), so a probe there
 // would make every instance finalizable and change when it is collected.
+// And a Serializable class that declares no serialVersionUID keeps the one
+// the JVM computes for the original (see serialID).
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
+	if p.Exclude != nil {
+		if h, err := classfile.ParseHeader(data); err == nil && p.Exclude.Match(h.Name) {
+			return &Result{Class: h.Name, Out: data, BytesIn: len(data), Excluded: true}, nil
+		}
+	}
 	skips := map[int]map[string]string{}
 	for {
 		res, failed, c, err := p.run(data, stages, skips)
@@ -251,6 +270,10 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
 	keep := emptyFinalizers(c)
+	var suid *serialID
+	if len(p.Services) > 0 && stages != 0 {
+		suid = newSerialID(ctx.Hierarchy, c)
+	}
 	var orig map[*classfile.Member][]byte
 	if p.RecomputeFrames && stages < 0 {
 		orig = map[*classfile.Member][]byte{}
@@ -264,12 +287,15 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		if stages >= 0 && i >= stages {
 			break
 		}
-		hidden := map[string]bool{}
-		for k := range keep {
-			hidden[k] = true
-		}
-		for k := range skips[i] {
-			hidden[k] = true
+		var hidden map[string]bool
+		if len(keep)+len(skips[i]) > 0 {
+			hidden = map[string]bool{}
+			for k := range keep {
+				hidden[k] = true
+			}
+			for k := range skips[i] {
+				hidden[k] = true
+			}
 		}
 		t := time.Now()
 		r, err := applyHiding(ctx, s, c, hidden)
@@ -283,6 +309,16 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 			r.Notes = append(r.Notes, c.Name()+"."+k+" left as it was: "+skips[i][k])
 		}
 		res.Reports = append(res.Reports, r)
+	}
+	if len(res.Reports) > 0 && suid != nil {
+		note, err := suid.keep(c)
+		if err != nil {
+			return nil, -1, c, err
+		}
+		if note != "" {
+			last := &res.Reports[len(res.Reports)-1]
+			last.Notes = append(last.Notes, note)
+		}
 	}
 	if p.RecomputeFrames && stages < 0 {
 		t := time.Now()

@@ -68,7 +68,12 @@ type InstrumentStats struct {
 	// MethodsFailed counts methods left as they were, in classes
 	// otherwise instrumented.
 	MethodsFailed int
-	Skipped       int // sites a hook could not take (see Skips)
+	// Hidden counts hidden classes offered at their definition;
+	// HiddenHooked says whether Lookup's definers were woven to offer them
+	// (false: Lookup loaded before the hooks, hidden classes unobserved).
+	Hidden       int
+	HiddenHooked bool
+	Skipped      int // sites a hook could not take (see Skips)
 }
 
 // NewInstrumenter prepares hooks (validated) for weaving. Frames are
@@ -130,6 +135,9 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 		if h, err := classfile.ParseHeader(data); err == nil {
 			name = h.Name
 		}
+		in.mu.Lock()
+		in.stats.Hidden++
+		in.mu.Unlock()
 	}
 	in.reg.keepClass(name, loader, data)
 	in.hier.see(name, data)
@@ -183,6 +191,9 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 			return nil, fmt.Errorf("%s: hidden-class definers: %w", name, err)
 		}
 		n += k
+		in.mu.Lock()
+		in.stats.HiddenHooked = k > 0
+		in.mu.Unlock()
 	}
 	for _, m := range c.Methods {
 		// A method that cannot take its hooks (64 KB of code with them)

@@ -214,20 +214,23 @@ func (v *verifier) fail(off int, format string, args ...any) *Error {
 	return &Error{Class: v.c.Name(), Method: v.method, Offset: off, Reason: fmt.Sprintf(format, args...)}
 }
 
-// stackMapFormat reads the method's StackMapTable as HotSpot's reader does
-// (classfile.CheckStackMap). From version 51 a table the reader stops on is
-// a VerifyError; at version 50 it makes HotSpot fall back to type inference,
-// which ignores the table, as methodCheck does. (A table the reader throws
-// ClassFormatError on was refused by classfile.Check already.) Below 50 the
-// table is never read. See JVMS §4.10.1.
+// stackMapFormat rejects a method whose StackMapTable does not decode, in a
+// class of version 51 or later: HotSpot's type checker reads the table and
+// throws VerifyError. At version 50 the same failure makes HotSpot fall back
+// to type inference, which ignores the table (the method is checked as if it
+// had none), and below 50 the table is never read. An empty attribute is no
+// table at all to HotSpot. See JVMS §4.10.1, §4.7.4.
 func (v *verifier) stackMapFormat(m *classfile.Member) *Error {
 	code := m.Code()
 	if code == nil || v.c.Major < 51 {
 		return nil
 	}
-	if e := classfile.CheckStackMap(v.c, m, code); e != nil {
-		c := v.c
-		return &Error{Class: c.Name(), Method: c.MemberName(m) + c.MemberDesc(m), Offset: -1, Reason: e.Error()}
+	for _, a := range code.Attributes {
+		if raw, ok := a.(*classfile.RawAttribute); ok && raw.AttrName == classfile.AttrStackMapTable && len(raw.Info) > 0 && raw.Malformed() != nil {
+			c := v.c
+			return &Error{Class: c.Name(), Method: c.MemberName(m) + c.MemberDesc(m), Offset: -1,
+				Reason: "StackMapTable format error: " + raw.Malformed().Error()}
+		}
 	}
 	return nil
 }
@@ -301,8 +304,13 @@ func (v *verifier) class() *Error {
 	type key struct{ name, desc string }
 	seen := map[key]bool{}
 	for _, f := range c.Fields {
-		// Names and descriptors passed classfile.Check.
 		name, desc := c.MemberName(f), c.MemberDesc(f)
+		if !validUnqualified(name) {
+			return v.fail(-1, "field name %q is not valid", name)
+		}
+		if _, err := fieldType(desc); err != nil {
+			return v.fail(-1, "field %s: %v", name, err)
+		}
 		if seen[key{name, desc}] {
 			return v.fail(-1, "duplicate field %s %s", name, desc)
 		}
@@ -312,6 +320,16 @@ func (v *verifier) class() *Error {
 	seen = map[key]bool{}
 	for _, m := range c.Methods {
 		name, desc := c.MemberName(m), c.MemberDesc(m)
+		if name != "<init>" && name != "<clinit>" && !validUnqualified(name) {
+			return v.fail(-1, "method name %q is not valid", name)
+		}
+		_, ret, err := methodType(desc)
+		if err != nil {
+			return v.fail(-1, "method %s: %v", name, err)
+		}
+		if (name == "<init>" || name == "<clinit>") && ret != top {
+			return v.fail(-1, "%s must return void", name)
+		}
 		if seen[key{name, desc}] {
 			return v.fail(-1, "duplicate method %s%s", name, desc)
 		}
@@ -324,8 +342,7 @@ func (v *verifier) class() *Error {
 // validUnqualified: a field name, JVMS §4.2.2 (not empty, no . ; [ /).
 func validUnqualified(n string) bool { return classfile.ValidUnqualifiedName(n, false) }
 
-// validClassName: a binary name in internal form, or an array descriptor,
-// JVMS §4.2.1 as from version 49.
+// validClassName: a binary name in internal form, or an array descriptor.
 func validClassName(n string) bool { return classfile.ValidClassName(n, 49) }
 
 // SortedAssumptions groups assumptions by scope for printing.

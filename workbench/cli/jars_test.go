@@ -2,12 +2,16 @@ package cli
 
 import (
 	"bytes"
+	"io"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
 	"dvmlab/core/proxy"
 	"dvmlab/core/runtime"
@@ -163,6 +167,21 @@ func TestShippedJars(t *testing.T) {
 		!strings.Contains(want["app.jar"], "app ABAB") {
 		t.Fatalf("the jars do not do what they are built for: %v", want)
 	}
+	// dvmlab verify checks a multi-release jar's classes release by release:
+	// a versioned class HotSpot rejects is rejected by its entry name.
+	if code, _, errOut := run("verify", filepath.Join(site, "mr.jar")); code != 0 || !strings.Contains(errOut, "verify: 3 classes, 0 rejected") {
+		t.Errorf("verify mr.jar: exit %d: %s", code, errOut)
+	}
+	badJar := badRelease(t, site)
+	if r := exec.Command(java, "-Xverify:all", "-cp", badJar, "m.Main"); true {
+		out, _ := r.CombinedOutput()
+		if !strings.Contains(string(out), "java.lang.VerifyError") {
+			t.Fatalf("HotSpot accepts the broken release-11 class: %s", out)
+		}
+	}
+	if code, out, errOut := run("verify", badJar); code != 1 || !strings.HasPrefix(out, "META-INF/versions/11/m/Impl ") {
+		t.Errorf("verify of a jar with a broken release-11 class: exit %d, %q %s", code, out, errOut)
+	}
 	expect := func(j shippedJar, services string) string {
 		if j.expect == nil {
 			return want[j.name]
@@ -263,6 +282,164 @@ func TestIsolatedClassLoader(t *testing.T) {
 			if code != 0 || out.String() != "desserts\n" || errOut.Len() > 0 {
 				t.Errorf("run --proxy %s %s: exit %d, prints %q\n%s", px, app, code, out.String(), errOut.String())
 			}
+		}
+	}
+}
+
+// TestMissingClassesFromOrigin: an application of two jars, the library
+// named only on the launcher's command line (no Class-Path): frames of the
+// application's rewritten code need the library's classes, which the proxy
+// asks the origin for, through the URLs the launcher gave at the handshake.
+func TestMissingClassesFromOrigin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds jars and starts JVMs")
+	}
+	javac, jar := jdkTool(t, "javac"), jdkTool(t, "jar")
+	src, site := t.TempDir(), t.TempDir()
+	writeSources(t, src, map[string]string{
+		"l/Base.java": `package l; public class Base { public String hello() { return "base"; } }`,
+		"l/A.java":    `package l; public class A extends Base { public String hello() { return "A"; } }`,
+		"l/B.java":    `package l; public class B extends Base { public String hello() { return "B"; } }`,
+		"a/Main.java": `package a; public class Main { public static void main(String[] args) { StringBuilder b = new StringBuilder();
+  for (int i = 0; i < 4; i++) { l.Base x = i % 2 == 0 ? new l.A() : new l.B(); b.append(x.hello()); } System.out.println("app " + b); } }`,
+	})
+	runTool(t, src, javac, "-d", "lib", "l/Base.java", "l/A.java", "l/B.java")
+	runTool(t, src, javac, "--release", "7", "-cp", "lib", "-d", "app", "a/Main.java")
+	// As a Java 6 compiler would leave it: version 50, no StackMapTable
+	// (HotSpot infers the types), so frames for rewritten code can only
+	// come from the hierarchy, which needs the library.
+	mainClass := filepath.Join(src, "app", "a", "Main.class")
+	data, err := os.ReadFile(mainClass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classfile.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Major = 50
+	for _, m := range c.Methods {
+		if code := m.Code(); code != nil {
+			code.Attributes = slices.DeleteFunc(code.Attributes, func(a classfile.Attribute) bool { return a.Name() == classfile.AttrStackMapTable })
+		}
+	}
+	if data, err = c.Write(); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(mainClass, data, 0o644)
+	runTool(t, src, jar, "--create", "--file", filepath.Join(site, "lib.jar"), "-C", "lib", ".")
+	runTool(t, src, jar, "--create", "--file", filepath.Join(site, "app.jar"), "-C", "app", ".")
+	originAddr := serveLoopback(t, &proxy.Origin{Dir: site})
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer jdk.Close()
+	pl, _ := service.Parse("coverage")
+	pl.Classpath = []classpath.Finder{jdk}
+	cache, _ := proxy.OpenCache("")
+	px := proxy.New(pl, cache, nil)
+	var logb bytes.Buffer
+	px.Log = log.New(&logb, "", 0)
+	audit, err := proxy.OpenAudit(filepath.Join(t.TempDir(), "audit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer audit.Close()
+	px.Audit = audit
+	proxyAddr := serveLoopback(t, px)
+	o := "http://" + originAddr + "/"
+	var out, errOut bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut}
+	if code := Run(env, []string{"run", "--proxy", proxyAddr, o + "app.jar," + o + "lib.jar", "a.Main"}); code != 0 || out.String() != "app ABAB\n" {
+		t.Fatalf("exit %d, prints %q\n%s", code, out.String(), errOut.String())
+	}
+	evs, _ := audit.Events(proxy.Query{URL: "app.jar"})
+	if len(evs) != 1 || evs[0].Outcome != "rewritten" || evs[0].Detail != "" {
+		t.Fatalf("app.jar: %+v, want rewritten in full\n%s", evs, logb.String())
+	}
+	if !strings.Contains(logb.String(), "looking in the rest of the application") {
+		t.Errorf("the proxy did not need the library: the test proves nothing\n%s", logb.String())
+	}
+}
+
+// badRelease writes a copy of mr.jar whose release-11 m/Impl.which() pops
+// an empty stack, which HotSpot's verifier rejects.
+func badRelease(t *testing.T, site string) string {
+	data, err := os.ReadFile(filepath.Join(site, "mr.jar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := classpath.ReadZipEdit(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range z.Entries {
+		if e.Name != "META-INF/versions/11/m/Impl.class" {
+			continue
+		}
+		rc, _ := e.File.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		c, err := classfile.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := c.Method("which", "()Ljava/lang/String;").Code()
+		code.Code = []byte{0x57, 0x01, 0xb0} // pop; aconst_null; areturn
+		code.MaxStack = 1
+		if b, err = c.Write(); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := z.WriteTo(&out, map[int][]byte{i: b}, nil); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "bad.jar")
+		os.WriteFile(p, out.Bytes(), 0o644)
+		return p
+	}
+	t.Fatal("mr.jar has no release-11 m/Impl")
+	return ""
+}
+
+// TestLoadedFromItsURL: through the launcher a jar's classes come from the
+// jar's URL, as a URLClassLoader over that URL gives them: the code source
+// a program sees is where its jar is, not a temporary copy.
+func TestLoadedFromItsURL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a jar and starts JVMs")
+	}
+	javac, jar := jdkTool(t, "javac"), jdkTool(t, "jar")
+	src, site := t.TempDir(), t.TempDir()
+	writeSources(t, src, map[string]string{
+		"w/Where.java": `package w;
+public class Where { public static void main(String[] a) throws Exception {
+  System.out.println(Where.class.getProtectionDomain().getCodeSource().getLocation());
+  try (java.io.InputStream in = Where.class.getResourceAsStream("/w/note.txt")) { System.out.println(new String(in.readAllBytes(), "UTF-8").trim()); } } }`,
+		"w/note.txt": "a resource beside the class\n",
+	})
+	runTool(t, src, javac, "-d", "classes", "w/Where.java")
+	os.Rename(filepath.Join(src, "w", "note.txt"), filepath.Join(src, "classes", "w", "note.txt"))
+	runTool(t, src, jar, "--create", "--file", filepath.Join(site, "where.jar"), "-C", "classes", ".")
+	originAddr := serveLoopback(t, &proxy.Origin{Dir: site})
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer jdk.Close()
+	pl, _ := service.Parse("coverage")
+	pl.Classpath = []classpath.Finder{jdk}
+	cache, _ := proxy.OpenCache("")
+	signer, _ := proxy.NewSigner("")
+	proxyAddr := serveLoopback(t, proxy.New(pl, cache, signer))
+	url := "http://" + originAddr + "/where.jar"
+	for _, px := range []string{"direct", proxyAddr} {
+		var out, errOut bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut}
+		code := Run(env, []string{"run", "--proxy", px, url, "w.Where"})
+		if want := url + "\na resource beside the class\n"; code != 0 || out.String() != want {
+			t.Errorf("--proxy %s: exit %d, prints %q, want %q\n%s", px, code, out.String(), want, errOut.String())
 		}
 	}
 }

@@ -89,6 +89,12 @@ func runShadow(env *Env, args []string) error {
 		"%d methods left uninstrumented; %d events, %d threads, %d objects, %d frees, %d dropped after VM death; JVM %.2fs, exit %d\n",
 		st.Classes, st.Instrumented, st.Sites, st.Failed, st.Skipped, st.MethodsFailed, as.Events, as.Threads, as.Objects, as.Frees, as.Dropped,
 		res.Elapsed.Seconds(), res.ExitCode)
+	if st.HiddenHooked {
+		// Worded so as not to read as the summary line above.
+		fmt.Fprintf(env.Stderr, "shadow: hidden classes seen at their definition (Lookup's definers): %d\n", st.Hidden)
+	} else {
+		fmt.Fprintf(env.Stderr, "shadow: hidden classes unobserved: Lookup was loaded before the hooks could weave its definers\n")
+	}
 	for i, e := range res.Errors {
 		if i == 5 {
 			fmt.Fprintf(env.Stderr, "shadow: … %d more\n", len(res.Errors)-5)

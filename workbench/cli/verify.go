@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
@@ -54,12 +56,24 @@ func runVerify(env *Env, args []string) error {
 	}
 	h := classpath.NewHierarchy(finders...)
 	classes, rejected, static, def := 0, 0, 0, 0
-	err = src.Walk(func(name string, data []byte) error {
-		if name == "module-info" {
+	var report func(r *verify.Result)
+	check := func(h *classpath.Hierarchy, entry string) func(name string, data []byte) error {
+		return func(name string, data []byte) error {
+			if name == "module-info" {
+				return nil
+			}
+			classes++
+			r := verify.Verify(data, h)
+			if entry != "" {
+				r.Class = entry + name
+			}
+			static += r.Static
+			def += r.Deferred
+			report(r)
 			return nil
 		}
-		classes++
-		r := verify.Verify(data, h)
+	}
+	report = func(r *verify.Result) {
 		static += r.Static
 		def += r.Deferred
 		if r.Err != nil {
@@ -85,10 +99,34 @@ func runVerify(env *Env, args []string) error {
 				fmt.Fprintf(env.Stderr, "%s %s: %s\n", r.Class, scope, a)
 			}
 		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := src.Walk(check(h, "")); err != nil {
 		return err
+	}
+	// A multi-release jar's classes for release N are checked against what
+	// a JVM of release N loads beside them: its release's classes, then
+	// lower releases', then the base entries. They are named by entry.
+	if j, ok := src.(*classpath.Jar); ok {
+		byRelease, err := classpath.ReleaseClasses(j.Path())
+		if err != nil {
+			return err
+		}
+		var releases []int
+		for r := range byRelease {
+			releases = append(releases, r)
+		}
+		slices.Sort(releases)
+		for i, rel := range releases {
+			var overlay []classpath.Finder
+			for k := i; k >= 0; k-- {
+				overlay = append(overlay, byRelease[releases[k]])
+			}
+			rh := classpath.NewHierarchy(append(overlay, finders...)...)
+			names := slices.Sorted(maps.Keys(byRelease[rel]))
+			for _, n := range names {
+				check(rh, fmt.Sprintf("META-INF/versions/%d/", rel))(n, byRelease[rel][n])
+			}
+		}
 	}
 	fmt.Fprintf(env.Stderr, "verify: %d classes, %d rejected; %d checks done statically, %d deferred to the client\n", classes, rejected, static, def)
 	if rejected > 0 {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,7 +28,39 @@ public final class Coverage {
     private static final Map<String, AtomicLongArray> COUNTS = new ConcurrentHashMap<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Coverage::dump, "dvmlab-coverage"));
+        // Privileged, so that a program running under a security manager is
+        // not refused for a hook it never asked for; the hook thread holds
+        // neither the program's context class loader nor its protection
+        // domains, so no class loader stays reachable because of it. A
+        // class first run during shutdown finds hooks closed: its counts go
+        // unwritten, and the program runs on as it would.
+        try {
+            AccessController.doPrivileged(new PrivilegedAction<Void>() {
+                @Override
+                public Void run() {
+                    Thread t = new Thread(new Dump(), "dvmlab-coverage");
+                    t.setContextClassLoader(null);
+                    Runtime.getRuntime().addShutdownHook(t);
+                    return null;
+                }
+            });
+        } catch (IllegalStateException | SecurityException e) {
+            // see above
+        }
+    }
+
+    /** Writes the counts at exit, with the runtime's own permissions. */
+    private static final class Dump implements Runnable {
+        @Override
+        public void run() {
+            AccessController.doPrivileged(new PrivilegedAction<Void>() {
+                @Override
+                public Void run() {
+                    dump();
+                    return null;
+                }
+            });
+        }
     }
 
     private Coverage() {}

@@ -24,13 +24,10 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
-import java.util.jar.Manifest;
 
 /**
  * The DVM client's launcher: introduces itself to the proxy (user, JVM, OS,
@@ -86,7 +83,7 @@ public final class Launcher {
                 System.exit(2);
             }
         }
-        String session = handshake();
+        String session = handshake(args[0]);
         // The runtime's classes come from the proxy on demand, checked like
         // the application's; the launcher alone is local.
         ClassLoader parent = Launcher.class.getClassLoader();
@@ -100,17 +97,28 @@ public final class Launcher {
             // request (and a 404) on its way down the delegation chain.
             parent = key == null ? new RuntimeLoader(rt, parent) : new SignedClassLoader(new URL[] {rt}, session, parent, RUNTIME_PREFIX);
         }
+        // Jars load from their own URLs, so that their code source, their
+        // manifest's Class-Path and their multi-release entries are what a
+        // JVM loading them from the origin would see; the jar handler fetches
+        // each once through the proxy and checks the signature beside it.
+        JarHandler jars = new JarHandler(session);
+        URLStreamHandlerFactory factory = protocol -> "http".equals(protocol) ? new SessionHandler(session)
+                : "jar".equals(protocol) ? jars : null;
         List<URL> path = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
         boolean dirs = false;
         for (String spec : specs) {
-            dirs |= addPath(spec, session, path, seen);
+            URL u = new URL(null, spec, new SessionHandler(session));
+            if (spec.endsWith(".jar")) {
+                jars.jarFile(spec); // refused or missing: say so now
+            } else {
+                dirs = true;
+            }
+            path.add(u);
         }
         URLClassLoader loader;
         if (key != null && dirs) {
-            loader = new SignedClassLoader(path.toArray(new URL[0]), session, parent, "");
+            loader = new SignedClassLoader(path.toArray(new URL[0]), session, parent, "", factory);
         } else {
-            URLStreamHandlerFactory factory = protocol -> "http".equals(protocol) ? new SessionHandler(session) : null;
             loader = new URLClassLoader(path.toArray(new URL[0]), parent, factory);
         }
         Thread.currentThread().setContextClassLoader(loader);
@@ -127,63 +135,141 @@ public final class Launcher {
     }
 
     /**
-     * Adds the application at spec to path, and after a jar the jars and
-     * directories its manifest's Class-Path names, resolved against the
-     * jar's URL. A jar is fetched here, so that the request carries the
-     * session and the signature beside it is checked, and loaded from a
-     * local copy in a directory of its own. Returns whether a directory
-     * (class-at-a-time) URL was added.
+     * Serves jar: URLs over http jars from local copies: each jar is fetched
+     * once through the proxy (with the session), its signature beside it
+     * checked, and kept in a directory of its own; class loaders and
+     * resource URLs then read that copy while naming the jar by its URL.
      */
-    static boolean addPath(String spec, String session, List<URL> path, Set<String> seen) throws IOException {
-        if (!seen.add(spec)) {
-            return false;
+    static final class JarHandler extends URLStreamHandler {
+        private final String session;
+        private final java.util.concurrent.ConcurrentHashMap<String, JarFile> open = new java.util.concurrent.ConcurrentHashMap<>();
+
+        JarHandler(String session) {
+            this.session = session;
         }
-        if (!spec.endsWith(".jar")) {
-            path.add(new URL(null, spec, new SessionHandler(session)));
-            return true;
-        }
-        URL url = new URL(spec);
-        URLConnection c = open(url, session);
-        byte[] jarBytes;
-        try {
-            jarBytes = readAll(c.getInputStream());
-        } catch (java.io.FileNotFoundException e) {
-            if (path.isEmpty()) {
-                throw e;
+
+        @Override
+        protected URLConnection openConnection(URL u) throws IOException {
+            String spec = u.getFile();
+            int sep = spec.indexOf("!/");
+            if (sep < 0) {
+                throw new java.net.MalformedURLException("no !/ in " + u);
             }
-            return false; // a missing Class-Path entry is skipped, as the JDK skips it
+            return new LocalJarConnection(u, jarFile(spec.substring(0, sep)));
         }
-        if (key != null) {
-            String sig = c.getHeaderField(SIGNATURE_HEADER);
-            if (sig == null || !verify(jarBytes, 0, jarBytes.length, Base64.getDecoder().decode(sig))) {
-                throw new SecurityException("dvmlab launcher: " + spec + " is " + (sig == null ? "unsigned" : "altered") + "; refusing it");
+
+        /** The local copy of the jar at url, fetched on first use. */
+        JarFile jarFile(String url) throws IOException {
+            JarFile jf = open.get(url);
+            if (jf != null) {
+                return jf;
+            }
+            synchronized (this) {
+                jf = open.get(url);
+                if (jf == null) {
+                    jf = fetch(url);
+                    open.put(url, jf);
+                }
+                return jf;
             }
         }
-        // A directory of its own: the copy's Class-Path, which the class
-        // loader also follows, then names nothing that exists.
-        Path dir = Files.createTempDirectory("dvmlab-app");
-        String base = url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
-        Path jar = dir.resolve(base.isEmpty() ? "app.jar" : base);
-        Files.write(jar, jarBytes);
-        jar.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
-        path.add(jar.toUri().toURL());
-        boolean dirs = false;
-        try (JarFile jf = new JarFile(jar.toFile(), false)) {
-            Manifest mf = jf.getManifest();
-            String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
-            if (cp != null) {
-                for (String e : cp.trim().split("\\s+")) {
-                    if (!e.isEmpty()) {
-                        URL u = new URL(url, e);
-                        if ("http".equals(u.getProtocol()) && (u.getPath().endsWith(".jar") || u.getPath().endsWith("/"))) {
-                            dirs |= addPath(u.toExternalForm(), session, path, seen);
-                        }
-                    }
+
+        private JarFile fetch(String spec) throws IOException {
+            URLConnection c = open(new URL(spec), session);
+            byte[] jarBytes = readAll(c.getInputStream());
+            if (key != null) {
+                String sig = c.getHeaderField(SIGNATURE_HEADER);
+                if (sig == null || !verify(jarBytes, 0, jarBytes.length, Base64.getDecoder().decode(sig))) {
+                    throw new SecurityException("dvmlab launcher: " + spec + " is " + (sig == null ? "unsigned" : "altered") + "; refusing it");
                 }
             }
+            Path dir = Files.createTempDirectory("dvmlab-app");
+            String path = new URL(spec).getPath();
+            String base = path.substring(path.lastIndexOf('/') + 1);
+            Path jar = dir.resolve(base.isEmpty() ? "app.jar" : base);
+            Files.write(jar, jarBytes);
+            jar.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return openJar(jar.toFile());
         }
-        return dirs;
+    }
+
+    /**
+     * Opens a jar for the running release (multi-release entries chosen as
+     * the JVM's own class path chooses them), with signature checks; on a
+     * release 8 JVM, which has no multi-release jars, plainly.
+     */
+    static JarFile openJar(java.io.File f) throws IOException {
+        try {
+            Class<?> version = Class.forName("java.lang.Runtime$Version");
+            Object v = JarFile.class.getMethod("runtimeVersion").invoke(null);
+            return (JarFile) JarFile.class.getConstructor(java.io.File.class, boolean.class, int.class, version)
+                    .newInstance(f, true, java.util.zip.ZipFile.OPEN_READ, v);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof IOException) {
+                throw (IOException) e.getCause();
+            }
+            throw new IOException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            return new JarFile(f, true);
+        }
+    }
+
+    /** A jar: URL's connection over a local copy of the jar. */
+    static final class LocalJarConnection extends java.net.JarURLConnection {
+        private final JarFile jar;
+        private JarEntry entry;
+
+        LocalJarConnection(URL u, JarFile jar) throws java.net.MalformedURLException {
+            super(u);
+            this.jar = jar;
+        }
+
+        @Override
+        public void connect() throws IOException {
+            if (connected) {
+                return;
+            }
+            String name = getEntryName();
+            if (name != null) {
+                entry = jar.getJarEntry(name);
+                if (entry == null) {
+                    throw new java.io.FileNotFoundException("JAR entry " + name + " not found in " + getJarFileURL());
+                }
+            }
+            connected = true;
+        }
+
+        @Override
+        public JarFile getJarFile() throws IOException {
+            connect();
+            return jar;
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            connect();
+            if (entry == null) {
+                throw new IOException("no entry name specified in " + url);
+            }
+            return jar.getInputStream(entry);
+        }
+
+        @Override
+        public int getContentLength() {
+            long n = getContentLengthLong();
+            return n > Integer.MAX_VALUE ? -1 : (int) n;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            try {
+                connect();
+            } catch (IOException e) {
+                return -1;
+            }
+            return entry == null ? -1 : entry.getSize();
+        }
     }
 
     /**
@@ -223,14 +309,19 @@ public final class Launcher {
         }
     }
 
-    /** Starts a session with the proxy; without a proxy there is none. */
-    static String handshake() {
+    /**
+     * Starts a session with the proxy; without a proxy there is none. The
+     * proxy learns the application's URLs, where it looks for classes that
+     * computing a rewritten method's frames needs.
+     */
+    static String handshake(String path) {
         if (System.getProperty("http.proxyHost") == null) {
             return "";
         }
         try {
             String q = "user=" + enc(System.getProperty("user.name")) + "&jvm=" + enc(System.getProperty("java.vm.version"))
-                    + "&os=" + enc(System.getProperty("os.name")) + "&arch=" + enc(System.getProperty("os.arch"));
+                    + "&os=" + enc(System.getProperty("os.name")) + "&arch=" + enc(System.getProperty("os.arch"))
+                    + "&path=" + enc(path);
             HttpURLConnection c = (HttpURLConnection) new URL("http://dvmlab.proxy/handshake?" + q).openConnection();
             String session = "";
             try (BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
@@ -285,7 +376,11 @@ public final class Launcher {
         private final String prefix;
 
         SignedClassLoader(URL[] path, String session, ClassLoader parent, String prefix) {
-            super(path, parent);
+            this(path, session, parent, prefix, null);
+        }
+
+        SignedClassLoader(URL[] path, String session, ClassLoader parent, String prefix, URLStreamHandlerFactory factory) {
+            super(path, parent, factory);
             this.path = path;
             this.session = session;
             this.prefix = prefix;
@@ -303,10 +398,10 @@ public final class Launcher {
             }
             String file = name.replace('.', '/') + ".class";
             for (URL base : path) {
-                if (!"http".equals(base.getProtocol())) {
-                    // A local copy of a jar whose signature was checked whole.
+                if (base.getPath().endsWith(".jar")) {
+                    // A jar whose signature the jar handler checked whole.
                     URL u = findResource(file);
-                    if (u == null || !u.toExternalForm().startsWith("jar:" + base.toExternalForm())) {
+                    if (u == null || !"jar".equals(u.getProtocol())) {
                         continue;
                     }
                     try {
