@@ -47,6 +47,7 @@ func Check(c *Class) *ClassFormatError {
 	if k.err == nil {
 		k.classFlags(named("class"), c.Access, false)
 	}
+	k.supertypes()
 	k.fields()
 	k.methods()
 	k.classAttributes()
@@ -664,6 +665,41 @@ func (k *checker) classAttributes() {
 			if t := c.Pool.Entries[i].Tag; t == TagInvokeDynamic || t == TagDynamic {
 				k.fail(cpAt(i), "%s entry without a BootstrapMethods attribute", t)
 				return
+			}
+		}
+	}
+}
+
+// supertypes checks super_class and interfaces as HotSpot's
+// parse_super_class and parse_interfaces do: Class entries, no array, each
+// interface once. See JVMS §4.1.
+func (k *checker) supertypes() {
+	c := k.c
+	if k.err != nil || c.Access.Has(AccModule) {
+		return
+	}
+	switch {
+	case c.Super == 0 && c.Name() != "java/lang/Object":
+		k.fail(named("super_class"), "0, but only java/lang/Object has no superclass")
+	case c.Super != 0 && !k.validClass(c.Super):
+		k.fail(named("super_class"), "#%d is not a Class entry", c.Super)
+	case c.Super != 0 && len(c.SuperName()) > 0 && c.SuperName()[0] == '[':
+		k.fail(named("super_class"), "%s is an array class", c.SuperName())
+	}
+	for i, x := range c.Interfaces {
+		if k.err != nil {
+			return
+		}
+		switch n := c.Pool.ClassName(x); {
+		case !k.validClass(x):
+			k.fail(named("interfaces"), "#%d is not a Class entry", x)
+		case len(n) > 0 && n[0] == '[':
+			k.fail(named("interfaces"), "%s is an array class", n)
+		default:
+			for _, y := range c.Interfaces[:i] {
+				if c.Pool.ClassName(y) == n {
+					k.fail(named("interfaces"), "%s named twice", n)
+				}
 			}
 		}
 	}

@@ -6,6 +6,18 @@
 // class read and written back without change is byte-identical, and a class
 // that was changed keeps every existing pool entry at its index and appends
 // what is new.
+//
+// Parse reads an attribute only where and from the version on which the JVM
+// reads it (rules.go), and keeps any other, or one whose contents do not
+// decode, as a RawAttribute: every class whose structure holds is read and
+// written back. Whether the JVM would load it is Check's to say: the format
+// checks HotSpot 17 applies to a class it verifies (check.go), and
+// CheckStackMap for the StackMapTable its verifier reads.
+//
+// One file per part of the format, its model, reading and writing side by
+// side: constpool.go, attributes.go, code.go, stackmap.go, annotations.go,
+// module.go; descriptor.go for JVMS §4.3; reader.go and writer.go hold the
+// class's own structure.
 package classfile
 
 import (

@@ -152,6 +152,25 @@ var flagVariants = []flagVariant{
 	})},
 }
 
+// supertypes sets the superclass and interfaces.
+func supertypes(super string, ifaces ...string) func(testing.TB, *classfile.Class) {
+	return func(t testing.TB, c *classfile.Class) {
+		must := mustT(t)
+		c.Super = must(c.Pool.AddClass(super))
+		for _, i := range ifaces {
+			c.Interfaces = append(c.Interfaces, must(c.Pool.Add(classfile.Constant{Tag: classfile.TagClass, A: must(c.Pool.AddUtf8(i))})))
+		}
+	}
+}
+
+func init() {
+	flagVariants = append(flagVariants,
+		flagVariant{"an interface named twice", supertypes("java/lang/Object", "java/lang/Runnable", "java/lang/Runnable")},
+		flagVariant{"an array interface", supertypes("java/lang/Object", "[Ljava/lang/Runnable;")},
+		flagVariant{"an array superclass", supertypes("[Ljava/lang/Object;")},
+	)
+}
+
 var flagVersions = []uint16{45, 48, 49, 50, 51, 52, 60, 61}
 
 func flagClasses(t testing.TB) []matrixClass {

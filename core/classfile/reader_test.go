@@ -313,3 +313,55 @@ func TestModifiedUTF8(t *testing.T) {
 		t.Error("4-byte UTF-8 taken as canonical modified UTF-8")
 	}
 }
+
+// A defined attribute whose contents do not fill its body is kept raw with
+// the reason: the class still reads and writes back, and Check refuses it as
+// HotSpot does ("Code segment has wrong length").
+func TestMalformedAttributeKeptRaw(t *testing.T) {
+	c, err := Parse(tiny(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := c.Methods[0].Code()
+	w := writer{c: c}
+	w.code(code)
+	body := append(w.b, 0xEE) // one byte the structure does not take
+	c.Methods[0].Attributes = []Attribute{&RawAttribute{AttrName: AttrCode, Info: body}}
+	b, err := c.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := Parse(b)
+	if err != nil {
+		t.Fatalf("a Code attribute with a trailing byte: %v", err)
+	}
+	raw, ok := c2.Methods[0].Attributes[0].(*RawAttribute)
+	if !ok || raw.Malformed() == nil || !strings.Contains(raw.Malformed().Error(), "attribute_length") {
+		t.Fatalf("kept as %#v", c2.Methods[0].Attributes[0])
+	}
+	if !c2.Equal(b) {
+		t.Fatal("not written back identical")
+	}
+	if e := Check(c2); e == nil || !strings.Contains(e.Error(), "Code attribute") {
+		t.Fatalf("Check: %v", e)
+	}
+	// Below version 50 a StackMapTable is not read at all, however
+	// malformed.
+	c2.Major = 49
+	smt := &RawAttribute{AttrName: AttrStackMapTable, Info: []byte{0xFF}}
+	c2.Methods[0].Attributes = []Attribute{code}
+	code.Attributes = append(code.Attributes, smt)
+	b49, err := c2.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c3, err := Parse(b49)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range c3.Methods[0].Code().Attributes {
+		if r, ok := a.(*RawAttribute); ok && r.AttrName == AttrStackMapTable && r.Malformed() != nil {
+			t.Fatalf("a version 49 StackMapTable was read: %v", r.Malformed())
+		}
+	}
+}
