@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -286,7 +287,7 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 		// Ask the origin: the rest of the application the launcher named.
 		if more := px.applicationClasses(session, url); len(more) > 0 {
 			px.logf("%s: %v; looking in the rest of the application", urlPath, miss)
-			cp := append(more, px.Pipeline.Classpath...)
+			cp := slices.Concat(more, px.Pipeline.Classpath)
 			if base, ok := strings.CutSuffix(url, miss.Class+".class"); ok && strings.HasSuffix(base, "/") {
 				cp = append([]classpath.Finder{&originClasses{base: base, client: px.Client}}, cp...)
 			}
@@ -359,7 +360,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 	var cp []classpath.Finder
 	if p.Hierarchy == nil {
 		if cp = px.manifestClassPath(u, body); len(cp) > 0 {
-			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: append(cp, p.Classpath...)}
+			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: slices.Concat(cp, p.Classpath)}
 		}
 	}
 	st, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
@@ -371,7 +372,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 		if more := px.applicationClasses(session, u.String()); len(more) > 0 {
 			px.logf("%s: classes missing for frames; looking in the rest of the application", urlPath)
 			q := &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames,
-				Classpath: append(append(cp, more...), px.Pipeline.Classpath...)}
+				Classpath: slices.Concat(cp, more, px.Pipeline.Classpath)}
 			var again bytes.Buffer
 			if st2, err := q.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
 				st, buf = st2, again
