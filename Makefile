@@ -6,14 +6,17 @@ GO        ?= go
 BIN       := bin/dvmlab
 # The JDK, the DVM paper's own benchmarks (jlex, cup), the programs behind
 # most DaCapo benchmarks (jython, h2, xalan, batik), ASM (the peer we measure
-# against) and Jasmin (to assemble old classes with jsr/ret).
+# against), Jasmin (to assemble old classes with jsr/ret) and the compilers of
+# four other JVM languages, whose bytecode javac never writes.
 JAVA_PKGS := openjdk-17-jdk-headless jlex cup jython libh2-java libxalan2-java libbatik-java fop libasm-java jasmin-sable tmux \
-	liblucene4.10-java libsunflow-java
+	liblucene4.10-java libsunflow-java clojure groovy scala kotlin
 # One file per package; a missing one means `apt-get install` is due.
 NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.jar /usr/share/java/cup.jar \
 	/usr/share/java/jython.jar /usr/share/java/h2.jar /usr/share/java/xalan2.jar /usr/share/java/batik-all.jar \
 	/usr/share/java/fop.jar /usr/share/java/asm.jar /usr/bin/jasmin /usr/bin/tmux \
-	/usr/share/java/lucene-core-4.10.4.jar /usr/share/java/sunflow.jar
+	/usr/share/java/lucene-core-4.10.4.jar /usr/share/java/sunflow.jar \
+	/usr/share/java/clojure-1.11.jar /usr/share/java/groovy.jar /usr/share/java/scala-compiler.jar \
+	/usr/share/kotlin/kotlinc/lib/kotlin-compiler.jar
 
 export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)
@@ -49,6 +52,7 @@ test-short: build
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./core/classfile/
+	$(GO) test -run '^$$' -fuzz FuzzDescriptor -fuzztime $(FUZZTIME) ./core/classfile/
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./core/bytecode/
 	$(GO) test -run '^$$' -fuzz FuzzComputeFrames -fuzztime $(FUZZTIME) ./core/bytecode/
 	$(GO) test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./core/verify/

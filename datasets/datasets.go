@@ -31,6 +31,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,8 +74,12 @@ type Program struct {
 	Args     []string // program arguments; file names are relative to the work directory
 	Stdin    string   // input file fed to standard input, "" for none
 	Inputs   []Input  // files placed in the work directory before the run
-	Outputs  []string // files the run writes, returned in Output.Files and compared by Diff
-	Scratch  []string // other files the run leaves behind, removed before a run
+	// Outputs are the files the run writes, returned in Output.Files and
+	// compared by Diff. A name ending in "/" is a directory, created empty
+	// before the run, whose every file is returned, named by its path
+	// ("classes/a/B.class").
+	Outputs []string
+	Scratch []string // other files the run leaves behind, removed before a run
 
 	check func(*Output) error
 }
@@ -133,11 +138,13 @@ func All() []Program {
 	return out
 }
 
-// Lookup finds a program by name.
+// Lookup finds a program by name, among All and Compilers.
 func Lookup(name string) (Program, bool) {
-	for _, p := range programs {
-		if p.Name == name {
-			return p.clone(), true
+	for _, set := range [][]Program{programs, compilers} {
+		for _, p := range set {
+			if p.Name == name {
+				return p.clone(), true
+			}
 		}
 	}
 	return Program{}, false
@@ -360,22 +367,55 @@ func (p Program) Run(ctx context.Context, cfg RunConfig, workDir string) (*Outpu
 		}
 		return nil, fmt.Errorf("%s: running %s: %v", p.Name, java, err)
 	}
+	return p.Collect(workDir, stdout.String(), stderr.String(), elapsed)
+}
+
+// Collect makes the Output of a run in workDir that exited normally: the
+// streams given and the files of Outputs. Run calls it; tools that start
+// the JVM themselves from Command call it after the JVM exits, so their
+// runs compare with Run's by Diff.
+func (p Program) Collect(workDir, stdout, stderr string, elapsed time.Duration) (*Output, error) {
 	out := &Output{
 		Program: p.Name,
 		WorkDir: workDir,
-		Stdout:  stdout.String(),
-		Stderr:  stderr.String(),
+		Stdout:  stdout,
+		Stderr:  stderr,
 		Files:   map[string][]byte{},
 		Elapsed: elapsed,
 	}
 	for _, name := range p.Outputs {
-		data, err := os.ReadFile(filepath.Join(workDir, name))
-		if err != nil {
+		if err := readOutput(workDir, name, out.Files); err != nil {
 			return nil, fmt.Errorf("%s: exited normally but wrote no %s: %v", p.Name, name, err)
 		}
-		out.Files[name] = data
 	}
 	return out, nil
+}
+
+// readOutput adds output name, a file or a directory, to files.
+func readOutput(workDir, name string, files map[string][]byte) error {
+	if !strings.HasSuffix(name, "/") {
+		data, err := os.ReadFile(filepath.Join(workDir, name))
+		files[name] = data
+		return err
+	}
+	n := 0
+	err := filepath.WalkDir(filepath.Join(workDir, name), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(workDir, path)
+		files[filepath.ToSlash(rel)] = data
+		n++
+		return err
+	})
+	if err == nil && n == 0 {
+		err = errors.New("the directory is empty")
+	}
+	return err
 }
 
 // prepare writes the inputs and clears what an earlier run left behind.
@@ -390,8 +430,14 @@ func (p Program) prepare(workDir string) error {
 			return err
 		}
 	}
-	for _, d := range []string{"home", "tmp"} {
-		if err := os.Mkdir(filepath.Join(workDir, d), 0o755); err != nil {
+	dirs := []string{"home", "tmp"}
+	for _, name := range p.Outputs {
+		if strings.HasSuffix(name, "/") {
+			dirs = append(dirs, name)
+		}
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(filepath.Join(workDir, d), 0o755); err != nil {
 			return err
 		}
 	}

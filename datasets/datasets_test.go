@@ -15,9 +15,12 @@ import (
 	"time"
 )
 
+// everything is every program the package knows: All, then Compilers.
+func everything() []Program { return append(All(), Compilers()...) }
+
 func TestManifest(t *testing.T) {
 	var names []string
-	for _, p := range All() {
+	for _, p := range everything() {
 		names = append(names, p.Name)
 		if p.Package == "" || p.Description == "" || p.Main == "" || len(p.Jars) == 0 || p.check == nil {
 			t.Errorf("%s: incomplete entry", p.Name)
@@ -47,9 +50,13 @@ func TestManifest(t *testing.T) {
 			t.Errorf("Lookup(%q) = %v, %v", p.Name, q.Name, ok)
 		}
 	}
-	want := []string{"jlex", "cup", "jython", "h2", "xalan", "batik", "fop", "lucene", "sunflow"}
+	want := []string{"jlex", "cup", "jython", "h2", "xalan", "batik", "fop", "lucene", "sunflow",
+		"clojure", "groovy", "scala", "kotlin"}
 	if !slices.Equal(names, want) {
-		t.Errorf("All() = %v, want %v", names, want)
+		t.Errorf("All() and Compilers() = %v, want %v", names, want)
+	}
+	if n := len(All()); n != 9 {
+		t.Errorf("All() has %d programs; the compilers belong to Compilers() alone", n)
 	}
 	if _, ok := Lookup("nonesuch"); ok {
 		t.Error("Lookup found a program that does not exist")
@@ -66,7 +73,7 @@ func TestManifest(t *testing.T) {
 // listed (in Deps if installed and needed, else in Optional), and Deps are
 // in the order the JVM would search them.
 func TestDepsCoverManifests(t *testing.T) {
-	for _, p := range All() {
+	for _, p := range everything() {
 		t.Run(p.Name, func(t *testing.T) {
 			if m := p.Missing(); len(m) > 0 {
 				t.Skipf("Debian package %s is not installed (missing %v)", p.Package, m)
@@ -224,12 +231,12 @@ func TestWorkloadsDeterministic(t *testing.T) {
 	}
 	needJava(t)
 	ctx := context.Background()
-	for _, p := range All() {
+	for _, p := range everything() {
 		t.Run(p.Name, func(t *testing.T) {
 			if m := p.Missing(); len(m) > 0 {
 				t.Skipf("Debian package %s is not installed (missing %v)", p.Package, m)
 			}
-			cfg := RunConfig{JVMFlags: runFlags, Timeout: time.Minute}
+			cfg := RunConfig{JVMFlags: runFlags, Timeout: 3 * time.Minute}
 			var outs [2]*Output
 			for i := range outs {
 				o, err := p.Run(ctx, cfg, t.TempDir())
@@ -310,7 +317,7 @@ func TestReplace(t *testing.T) {
 // builds by itself from the original jars' manifests, so that an original
 // run and a run with swapped jars load the same code.
 func TestClasspathResolvesLikeTheJVM(t *testing.T) {
-	for _, p := range All() {
+	for _, p := range everything() {
 		t.Run(p.Name, func(t *testing.T) {
 			if m := p.Missing(); len(m) > 0 {
 				t.Skipf("Debian package %s is not installed (missing %v)", p.Package, m)
@@ -441,5 +448,49 @@ func TestDriverFailures(t *testing.T) {
 	t.Setenv("PATH", dir)
 	if m := p.Missing(); !slices.Equal(m, []string{filepath.Join(dir, "bin", "javac")}) {
 		t.Errorf("without javac (was %s): Missing = %v", javac, m)
+	}
+}
+
+// TestCollectDirectoryOutputs: an output named with a trailing slash is
+// created empty by prepare and collected file by file, by relative path; an
+// empty one means the program wrote nothing there.
+func TestCollectDirectoryOutputs(t *testing.T) {
+	dir := t.TempDir()
+	p := Program{Name: "x", Outputs: []string{"out.txt", "classes/"}}
+	if err := os.MkdirAll(filepath.Join(dir, "classes", "stale"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.prepare(dir); err != nil {
+		t.Fatal(err)
+	}
+	if ents, err := os.ReadDir(filepath.Join(dir, "classes")); err != nil || len(ents) != 0 {
+		t.Fatalf("prepare left classes/ as %v (%v), want it empty", ents, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "out.txt"), []byte("o"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Collect(dir, "", "", 0); err == nil || !strings.Contains(err.Error(), "wrote no classes/") {
+		t.Errorf("empty classes/: err = %v", err)
+	}
+	for name, text := range map[string]string{"classes/a/B.class": "b", "classes/C.class": "c"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err := p.Collect(dir, "out\n", "", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for n := range o.Files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	if want := []string{"classes/C.class", "classes/a/B.class", "out.txt"}; !slices.Equal(names, want) || string(o.Files["classes/a/B.class"]) != "b" {
+		t.Errorf("Files = %v, want %v", names, want)
 	}
 }

@@ -10,6 +10,7 @@ import (
 )
 
 //go:embed testdata/calc.cup testdata/workload.py testdata/workload.sql testdata/catalog.xml testdata/catalog.xsl testdata/scene.svg testdata/report.fo testdata/corpus.txt
+//go:embed testdata/workload.clj testdata/workload.groovy testdata/Workload.scala testdata/Workload.kt
 var testdata embed.FS
 
 const share = "/usr/share/java/"

@@ -104,6 +104,13 @@ type scratch struct {
 	queued  []bool
 	slots   []VType // entry frames' locals and stacks
 	frames  []frame // entry frames themselves
+	// entry and work are the method's entry state and the state the flow
+	// updates in place; handlersOf the handler lists per instruction.
+	entry, work frame
+	handlersOf  [][]int
+	// a and d are frame computation's analyzer and domain, reused.
+	a analyzer
+	d frameDomain
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -114,6 +121,7 @@ func (s *scratch) release() {
 	s.slots = s.slots[:0]
 	s.frames = s.frames[:0]
 	clear(s.in)
+	s.a, s.d = analyzer{}, frameDomain{}
 	scratches.Put(s)
 }
 
@@ -181,6 +189,8 @@ type analyzer struct {
 	// the class's Class entries.
 	old     bool
 	classes *classIndex
+	// oneRef is the member reference decoded last.
+	oneRef refInfo
 }
 
 func (a *analyzer) fail(off int, format string, args ...any) error {
@@ -235,7 +245,15 @@ func (a *analyzer) findBlocks() error {
 	if len(a.code.Handlers) == 0 {
 		return nil
 	}
-	a.handlersOf = make([][]int, len(a.insns))
+	hs := a.s.handlersOf
+	if cap(hs) < len(a.insns) {
+		hs = make([][]int, len(a.insns))
+	}
+	hs = hs[:len(a.insns)]
+	for i := range hs {
+		hs[i] = hs[i][:0]
+	}
+	a.s.handlersOf, a.handlersOf = hs, hs
 	for hi, h := range a.code.Handlers {
 		i, ok := a.at.lookup(int(h.StartPC))
 		if !ok {
@@ -253,7 +271,13 @@ func (a *analyzer) findBlocks() error {
 func (a *analyzer) initialFrame() (*frame, error) {
 	name, desc := a.c.MemberName(a.m), a.c.MemberDesc(a.m)
 	a.isInit = name == "<init>"
-	f := &frame{locals: make([]VType, 0, 8)}
+	f := &frame{}
+	if a.s != nil {
+		// The slabs are reused method after method; the entry state is
+		// copied wherever it must outlive the next one.
+		f = &a.s.entry
+		f.locals, f.stack = f.locals[:0], f.stack[:0]
+	}
 	if !a.m.Access.Has(classfile.AccStatic) {
 		if a.isInit && a.c.Name() != "java/lang/Object" {
 			f.locals = append(f.locals, vUninitThis)
@@ -261,13 +285,11 @@ func (a *analyzer) initialFrame() (*frame, error) {
 			f.locals = append(f.locals, ref(a.c.Name()))
 		}
 	}
-	ret, err := walkDesc(desc, func(arg string) error {
-		t, err := FieldType(arg)
+	ret, err := walkDesc(desc, func(t VType) {
 		f.locals = append(f.locals, t)
 		if t.Size() == 2 {
 			f.locals = append(f.locals, second(t))
 		}
-		return err
 	})
 	if err != nil {
 		return nil, a.fail(-1, "%v", err)
@@ -323,7 +345,7 @@ func (a *analyzer) flow(init *frame) error {
 	} else {
 		a.in[0] = init
 	}
-	cur := &frame{}
+	cur := &a.s.work
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]

@@ -84,7 +84,7 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 				if _, err := c.Pool.Lookup(v.Data, classfile.TagClass); err != nil {
 					return vTop, fail(off, "stack map frame: %v", err)
 				}
-				if n := c.Pool.ClassName(v.Data); !ValidClassName(n) {
+				if n := c.Pool.ClassName(v.Data); !classfile.ValidClassName(n, c.Major) {
 					return vTop, fail(off, "stack map frame names %q", n)
 				}
 			}

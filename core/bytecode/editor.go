@@ -765,7 +765,10 @@ func (e *Editor) moveFrames(orig map[int]*frame) (map[int]*frame, error) {
 //     from a probe at the start of a synchronized block reaches the
 //     handler that releases the monitor, as one from X would; a probe after
 //     the block's monitorexit is outside it) and what ASM-based tools do,
-//     whose try-catch labels precede code inserted at them.
+//     whose try-catch labels precede code inserted at them. A range that
+//     covers its own handler (javac's around a synchronized block's
+//     monitorexit) covers the handler's probe too, as it covers the
+//     handler's first instruction.
 //   - LineNumberTable (§4.7.12): an entry at X starts at X's entry, so the
 //     inserted code counts to X's line. Otherwise it would count to whatever
 //     line precedes it in the code (for a probe at a loop head, the loop's

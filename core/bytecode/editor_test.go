@@ -1,6 +1,7 @@
 package bytecode_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"dvmlab/core/bytecode"
@@ -134,7 +136,7 @@ func TestCodeTooLarge(t *testing.T) {
 	}
 }
 
-// probeClass is the class of the probe the tests insert (testdata/typeannos/EditorProbe.java).
+// probeClass is the class of the probe the tests insert (testdata/probe).
 const probeClass = "EditorProbe"
 
 // addProbe adds EditorProbe.hit(I)V to c's constant pool.
@@ -224,18 +226,46 @@ func writeClass(t testing.TB, c *classfile.Class, path string) {
 	}
 }
 
+// compiled holds the classes compiled from testdata, by directory, for the
+// whole test binary: javac takes seconds, and several tests share them.
+var compiled struct {
+	sync.Mutex
+	root string
+	dirs map[string]string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if compiled.root != "" {
+		os.RemoveAll(compiled.root)
+	}
+	os.Exit(code)
+}
+
+// compileTestdata compiles testdata/dir/*.java (with debug tables) once and
+// returns the directory of the classes; tests must not change them.
 func compileTestdata(t testing.TB, dir string) string {
 	t.Helper()
-	src := map[string]string{}
-	files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.java"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	compiled.Lock()
+	defer compiled.Unlock()
+	if out, ok := compiled.dirs[dir]; ok {
+		return out
+	}
+	if compiled.root == "" {
+		root, err := os.MkdirTemp("", "editor-test")
 		if err != nil {
 			t.Fatal(err)
 		}
-		src[filepath.Base(f)] = string(b)
+		compiled.root, compiled.dirs = root, map[string]string{}
 	}
-	return jvmtest.Javac(t, src, "-g")
+	files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.java"))
+	out := filepath.Join(compiled.root, dir)
+	cmd := exec.Command(jvmtest.Tool(t, "javac"), append([]string{"-g", "-d", out}, files...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("javac: %v\n%s", err, b)
+	}
+	compiled.dirs[dir] = out
+	return out
 }
 
 // TestTypeAnnotationsAfterInsert probes every basic block of a class with
@@ -249,6 +279,7 @@ func compileTestdata(t testing.TB, dir string) string {
 // (the uninitialized type of a new that starts a block moves with the new).
 func TestTypeAnnotationsAfterInsert(t *testing.T) {
 	dir := compileTestdata(t, "typeannos")
+	probeDir := compileTestdata(t, "probe")
 	want := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", dir, "Annotated").Stdout
 	orig := filepath.Join(dir, "Annotated.class")
 	before := javapMethods(t, orig)
@@ -295,14 +326,15 @@ func TestTypeAnnotationsAfterInsert(t *testing.T) {
 			if targets < 17 {
 				t.Errorf("only %d type annotations in the code; testdata/typeannos has 17", targets)
 			}
-			cp := out + string(os.PathListSeparator) + dir
-			got := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", cp, "Annotated").Stdout
+			got := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", classPath(out, dir, probeDir), "Annotated").Stdout
 			if got != want {
 				t.Errorf("output differs:\n got %q\nwant %q", got, want)
 			}
 		})
 	}
 }
+
+func classPath(dirs ...string) string { return strings.Join(dirs, string(os.PathListSeparator)) }
 
 func lineDiff(want, got []string) string {
 	var b strings.Builder
@@ -542,4 +574,307 @@ func (m *javapMethod) describe(probed map[int]bool) []string {
 		out = append(out, taIndex.ReplaceAllString(a, "$1 "))
 	}
 	return out
+}
+
+// TestRemovedInstructionTakesItsAnnotations replaces an annotated
+// instanceof: the annotation names an instruction that is gone, so it goes
+// too (JVMS §4.7.20.1: offset_target names the instanceof itself), and
+// every other table still points where it did.
+func TestRemovedInstructionTakesItsAnnotations(t *testing.T) {
+	dir := compileTestdata(t, "typeannos")
+	orig := filepath.Join(dir, "Annotated.class")
+	want := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", dir, "Annotated").Stdout
+	c := loadClass(t, orig)
+	m := c.Method("test", "(Ljava/lang/Object;)I")
+	ed, err := bytecode.NewEditor(c, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gone int
+	for _, in := range ed.Original {
+		if in.Op == bytecode.Instanceof {
+			gone = in.Offset // the first, @A(2) String
+			if err := ed.Replace(in.Offset, &bytecode.Insn{Op: bytecode.Instanceof, Index: in.Index}); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	if _, err := ed.Commit(bytecode.NewFrameComputer(c, jdkHierarchy(t))); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	writeClass(t, c, filepath.Join(out, "Annotated.class"))
+	const sig = "static int test(java.lang.Object);"
+	bm := javapMethods(t, orig)[sig]
+	before := bm.describe(nil)
+	after := javapMethods(t, filepath.Join(out, "Annotated.class"))[sig].describe(nil)
+	var kept []string
+	dropped := 0
+	for _, l := range before {
+		if strings.Contains(l, "INSTANCEOF, offset="+bm.pos(strconv.Itoa(gone), false, nil)+",") || strings.HasSuffix(l, "INSTANCEOF, offset="+bm.pos(strconv.Itoa(gone), false, nil)) {
+			dropped++
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if dropped != 1 {
+		t.Fatalf("%d annotations on the instanceof at %d, want 1", dropped, gone)
+	}
+	if strings.Join(kept, "\n") != strings.Join(after, "\n") {
+		t.Errorf("tables after replacing the instanceof:\n%s", lineDiff(kept, after))
+	}
+	if got := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", classPath(out, dir), "Annotated").Stdout; got != want {
+		t.Errorf("output differs:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestDeadCodeSplitsCatchTargets makes an instruction inside eleven
+// exception ranges unreachable (code inserted before it jumps over it).
+// Frame computation cuts it out of the ranges, splitting each in two; the
+// annotated catch clauses' catch_target must then name every piece of their
+// entry and nothing else (JVMS §4.7.20.1: exception_table_index), and
+// HotSpot must verify the result.
+func TestDeadCodeSplitsCatchTargets(t *testing.T) {
+	dir := compileTestdata(t, "typeannos")
+	orig := filepath.Join(dir, "Annotated.class")
+	c := loadClass(t, orig)
+	m := c.Method("guarded", "(Ljava/lang/String;)I")
+	ed, err := bytecode.NewEditor(c, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// r = Integer.parseInt(x) becomes r = 0: pop x, push 0, jump to the
+	// store, leaving the call dead.
+	for i, in := range ed.Original {
+		if in.Op == bytecode.Invokestatic {
+			next := ed.Label(ed.Original[i+1].Offset)
+			if err := ed.InsertBefore(in.Offset, &bytecode.Insn{Op: bytecode.Pop}, &bytecode.Insn{Op: bytecode.Iconst0},
+				&bytecode.Insn{Op: bytecode.Goto, Target: next}); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	res, err := ed.Commit(bytecode.NewFrameComputer(c, jdkHierarchy(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.DeadBlocks != 1 {
+		t.Fatalf("%d dead blocks, want 1", res.DeadBlocks)
+	}
+	out := t.TempDir()
+	writeClass(t, c, filepath.Join(out, "Annotated.class"))
+	const sig = "static int guarded(java.lang.String);"
+	// By catch type: each annotated clause catches one type of its own.
+	catchTargets := func(path string) (named map[string]int, entries map[string]int) {
+		m := javapMethods(t, path)[sig]
+		named, entries = map[string]int{}, map[string]int{}
+		seen := map[int]bool{}
+		for _, a := range m.annos {
+			if r := taCatch.FindStringSubmatch(a); r != nil {
+				k, _ := strconv.Atoi(r[1])
+				if seen[k] {
+					t.Errorf("%s: exception table entry %d named twice", path, k)
+				}
+				seen[k] = true
+				named[m.handlers[k][3]]++
+			}
+		}
+		for _, h := range m.handlers {
+			if named[h[3]] > 0 {
+				entries[h[3]]++
+			}
+		}
+		return named, entries
+	}
+	before, _ := catchTargets(orig)
+	named, entries := catchTargets(filepath.Join(out, "Annotated.class"))
+	if len(before) != 3 {
+		t.Fatalf("original catch targets %v, want three catch clauses", before)
+	}
+	for typ, n := range named {
+		if before[typ] != 1 {
+			t.Errorf("catch_target names %s, which %d annotations named before", typ, before[typ])
+		}
+		if n != entries[typ] || n != 2 {
+			t.Errorf("%s: %d catch_targets for %d exception table entries, want 2 and 2", typ, n, entries[typ])
+		}
+	}
+	for typ := range before {
+		if named[typ] == 0 {
+			t.Errorf("the annotation of the catch of %s is gone", typ)
+		}
+	}
+	r := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", classPath(out, dir), "Annotated")
+	if lines := strings.Split(strings.TrimSpace(r.Stdout), "\n"); lines[len(lines)-1] != "100 100 100" {
+		t.Errorf("guarded() printed %q, want 100 100 100 now that nothing throws", lines[len(lines)-1])
+	}
+}
+
+// TestEditErrorsNameOriginalOffsets checks that an error found in edited
+// code names the original instruction, and says when it is in code an edit
+// inserted.
+func TestEditErrorsNameOriginalOffsets(t *testing.T) {
+	dir := compileTestdata(t, "typeannos")
+	h := jdkHierarchy(t)
+	// make(Z): 0 iload_0, 1 ifeq 6, 4 aconst_null, 5 areturn, 6 new, 9 dup,
+	// 10 invokespecial, 13 areturn.
+	for _, tc := range []struct {
+		name string
+		edit func(*bytecode.Editor) error
+		off  int
+		in   string
+	}{
+		{"inserted", func(ed *bytecode.Editor) error {
+			return ed.InsertBefore(6, &bytecode.Insn{Op: bytecode.Pop})
+		}, 6, "(in code inserted before offset 6)"},
+		{"original", func(ed *bytecode.Editor) error {
+			return ed.Remove(9) // the dup: areturn at 13 finds the stack empty
+		}, 13, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := loadClass(t, filepath.Join(dir, "Annotated.class"))
+			m := c.Method("make", "(Z)Ljava/lang/Object;")
+			ed, err := bytecode.NewEditor(c, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.edit(ed); err != nil {
+				t.Fatal(err)
+			}
+			_, err = ed.Commit(bytecode.NewFrameComputer(c, h))
+			var fe *bytecode.FrameError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v, want a FrameError", err)
+			}
+			t.Log(err)
+			if fe.Offset != tc.off || (tc.in != "") != strings.Contains(fe.Msg, "inserted") || !strings.Contains(fe.Msg, tc.in) {
+				t.Errorf("error at offset %d (%q), want %d %q", fe.Offset, fe.Msg, tc.off, tc.in)
+			}
+		})
+	}
+}
+
+// TestMaxLocalsCoverLocalVariableTable edits a method whose
+// LocalVariableTable names a slot its code never touches (testdata/
+// max-locals-lvt): max_locals must still cover it, or HotSpot refuses the
+// class, as it does the original with max_locals lowered.
+func TestMaxLocalsCoverLocalVariableTable(t *testing.T) {
+	const in = "testdata/max-locals-lvt/LvtBeyondUse.class"
+	probeDir := compileTestdata(t, "probe")
+	h := jdkHierarchy(t)
+	for _, keep := range []bool{false, true} {
+		c := loadClass(t, in)
+		m := c.Method("main", "([Ljava/lang/String;)V")
+		if got := bytecode.MinLocals(c, m, m.Code()); got != 3 {
+			t.Errorf("MinLocals = %d, want 3 (slot 2 in the LocalVariableTable)", got)
+		}
+		ref := addProbe(t, c)
+		next := 0
+		ed, _ := probeMethod(t, c, m, ref, &next, nil)
+		if keep {
+			ed.KeepFrames()
+		}
+		res, err := ed.Commit(bytecode.NewFrameComputer(c, h))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.MaxLocals != 3 || m.Code().MaxLocals != 3 {
+			t.Errorf("keep=%v: max_locals %d (result %d), want 3", keep, m.Code().MaxLocals, res.MaxLocals)
+		}
+		out := t.TempDir()
+		writeClass(t, c, filepath.Join(out, "LvtBeyondUse.class"))
+		r := jvmtest.MustJava(t, "-Xverify:all", "-Xshare:off", "-cp", classPath(out, probeDir), "LvtBeyondUse", "a", "b")
+		if r.Stdout != "2\n" {
+			t.Errorf("keep=%v: printed %q, want 2", keep, r.Stdout)
+		}
+	}
+
+	// The same rule as HotSpot's: lowered to 2, CheckCode and the JVM
+	// both refuse the original.
+	c := loadClass(t, in)
+	m := c.Method("main", "([Ljava/lang/String;)V")
+	m.Code().MaxLocals = 2
+	err := bytecode.CheckCode(c, m)
+	if err == nil || !strings.Contains(err.Error(), "max_locals 2") {
+		t.Errorf("CheckCode with max_locals 2: %v", err)
+	}
+	out := t.TempDir()
+	writeClass(t, c, filepath.Join(out, "LvtBeyondUse.class"))
+	r := jvmtest.Java(t, "-Xverify:all", "-Xshare:off", "-cp", out, "LvtBeyondUse", "a", "b")
+	if r.Err == nil || !strings.Contains(r.Stderr, "Invalid index 2 in LocalVariableTable") {
+		t.Errorf("HotSpot ran LvtBeyondUse with max_locals 2: %v %s", r.Err, r.Stderr)
+	}
+	m.Code().MaxLocals = 3
+	if err := bytecode.CheckCode(c, m); err != nil {
+		t.Errorf("CheckCode on the original: %v", err)
+	}
+}
+
+// TestCheckCodeAgreesWithHotSpot breaks one rule of a method's Code
+// attribute at a time and requires CheckCode and HotSpot to refuse the
+// class alike, and both to accept it unbroken.
+func TestCheckCodeAgreesWithHotSpot(t *testing.T) {
+	dir := compileTestdata(t, "typeannos")
+	orig := filepath.Join(dir, "Annotated.class")
+	for _, tc := range []struct {
+		name, hotspot string
+		breakIt       func(code *classfile.Code)
+	}{
+		{"unbroken", "", func(*classfile.Code) {}},
+		{"exception range past the code", "Illegal exception table range", func(code *classfile.Code) {
+			code.Handlers[0].EndPC = uint16(len(code.Code) + 1)
+		}},
+		{"handler past the code", "Illegal exception table handler", func(code *classfile.Code) {
+			code.Handlers[0].HandlerPC = uint16(len(code.Code))
+		}},
+		{"line past the code", "Invalid pc in LineNumberTable", func(code *classfile.Code) {
+			attrOf[*classfile.LineNumberTable](code).Lines[0].StartPC = uint16(len(code.Code))
+		}},
+		{"variable past the code", "Invalid length", func(code *classfile.Code) {
+			v := &attrOf[*classfile.LocalVariableTable](code).Vars[0]
+			v.Length = uint16(len(code.Code)) - v.StartPC + 1
+		}},
+		{"variable past max_locals", "Invalid index", func(code *classfile.Code) {
+			attrOf[*classfile.LocalVariableTable](code).Vars[0].Slot = code.MaxLocals
+		}},
+		{"arguments past max_locals", "Arguments can't fit into locals", func(code *classfile.Code) {
+			code.MaxLocals = 0
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := loadClass(t, orig)
+			m := c.Method("guarded", "(Ljava/lang/String;)I")
+			tc.breakIt(m.Code())
+			err := bytecode.CheckCode(c, m)
+			out := t.TempDir()
+			writeClass(t, c, filepath.Join(out, "Annotated.class"))
+			r := jvmtest.Java(t, "-Xverify:all", "-Xshare:off", "-cp", classPath(out, dir), "Annotated")
+			t.Logf("CheckCode: %v", err)
+			if tc.hotspot == "" {
+				if err != nil || r.Err != nil {
+					t.Fatalf("CheckCode: %v; HotSpot: %v %s", err, r.Err, r.Stderr)
+				}
+				return
+			}
+			if !strings.Contains(r.Stderr, "ClassFormatError: "+tc.hotspot) {
+				t.Fatalf("HotSpot does not refuse it with %q: %v %s", tc.hotspot, r.Err, r.Stderr)
+			}
+			if err == nil || !strings.Contains(err.Error(), "Annotated.guarded(Ljava/lang/String;)I") {
+				t.Errorf("CheckCode: %v, want an error naming the method (HotSpot: %s)", err, tc.hotspot)
+			}
+		})
+	}
+}
+
+// attrOf is the first attribute of type T of code.
+func attrOf[T classfile.Attribute](code *classfile.Code) T {
+	for _, a := range code.Attributes {
+		if t, ok := a.(T); ok {
+			return t
+		}
+	}
+	var zero T
+	return zero
 }

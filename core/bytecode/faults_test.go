@@ -1,7 +1,6 @@
 package bytecode_test
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"sort"
@@ -40,7 +39,7 @@ func TestFaultsRecomputed(t *testing.T) {
 			}
 			h := classpath.NewHierarchy(d, jdk)
 			out := t.TempDir()
-			want := readVerdicts(t, dir)
+			want := jvmtest.Verdicts(t, dir)
 			var names []string
 			for name := range want {
 				names = append(names, name)
@@ -90,20 +89,4 @@ func readFile(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// readVerdicts reads dir/hotspot.txt: one "Class OK" or "Class Reason" line
-// per class, HotSpot's verdict on the original, # comments.
-func readVerdicts(t *testing.T, dir string) map[string]string {
-	out := map[string]string{}
-	sc := bufio.NewScanner(strings.NewReader(readFile(t, filepath.Join(dir, "hotspot.txt"))))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, why, _ := strings.Cut(line, " ")
-		out[name] = why
-	}
-	return out
 }

@@ -70,9 +70,9 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 		fc.classes = newClassIndex(&fc.c.Pool)
 	}
 	s := scratches.Get().(*scratch)
-	d := &frameDomain{lat: fc.lat, hints: fc.hints}
-	a := &analyzer{c: fc.c, m: m, code: code, d: d, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared}
-	d.a = a
+	d, a := &s.d, &s.a
+	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -112,12 +112,16 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	if err == nil || !errors.As(err, &u) {
 		return t, ok, err
 	}
-	if h := d.hint(at); h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name) {
+	h, found := d.hint(at)
+	// A local the original frame declares top is not used after the join
+	// (the original code verified so): top is the join, and a supertype of
+	// anything.
+	if found && (h.Kind == KTop && !at.Stack || h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name)) {
 		if d.settled == nil {
 			d.settled = map[string]bool{}
 		}
 		d.settled[u.Name] = true
-		return h, true, nil
+		return h, h.Kind != KTop, nil
 	}
 	if !d.lenient {
 		if d.unsettled == nil {
@@ -128,9 +132,9 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	return vObject, true, nil
 }
 
-// hint is the type the original frame at declares for the slot, top if
-// none.
-func (d *frameDomain) hint(at Slot) VType {
+// hint is the type the original frame at declares for the slot (top for a
+// local past its locals); found is false where there is no such frame.
+func (d *frameDomain) hint(at Slot) (t VType, found bool) {
 	a := d.a
 	if d.hinted == nil {
 		if d.hints != nil {
@@ -147,11 +151,13 @@ func (d *frameDomain) hint(at Slot) VType {
 	switch {
 	case f == nil || !ok || a.in[idx] == nil:
 	case at.Stack && len(f.stack) == len(a.in[idx].stack):
-		return f.stack[at.Index]
+		return f.stack[at.Index], true
 	case !at.Stack && at.Index < len(f.locals):
-		return f.locals[at.Index]
+		return f.locals[at.Index], true
+	case !at.Stack:
+		return vTop, true
 	}
-	return vTop
+	return vTop, false
 }
 
 func (a *analyzer) run() (*FrameResult, error) {
@@ -218,7 +224,9 @@ func (a *analyzer) run() (*FrameResult, error) {
 		}
 		res.Frames = len(smt.Frames)
 	}
-	res.Missing = slices.Sorted(maps.Keys(d.settled))
+	if len(d.settled) > 0 {
+		res.Missing = slices.Sorted(maps.Keys(d.settled))
+	}
 	return res, nil
 }
 
@@ -537,20 +545,22 @@ type classIndex struct {
 	}
 }
 
-func newClassIndex(pool *classfile.ConstantPool) *classIndex {
-	x := &classIndex{pool: pool, names: map[string]uint16{}}
-	for i := len(pool.Entries) - 1; i > 0; i-- {
-		if e := &pool.Entries[i]; e.Tag == classfile.TagClass {
-			x.names[pool.Utf8(e.A)] = uint16(i)
-		}
-	}
-	return x
-}
+func newClassIndex(pool *classfile.ConstantPool) *classIndex { return &classIndex{pool: pool} }
 
 func (x *classIndex) AddClass(name string) (uint16, error) {
 	r := &x.recent[len(name)&15]
 	if r.name == name && r.idx != 0 {
 		return r.idx, nil
+	}
+	if x.names == nil {
+		// Built on the first name the recent ones miss: most classes'
+		// frames (if any) name a handful of types.
+		x.names = map[string]uint16{}
+		for i := len(x.pool.Entries) - 1; i > 0; i-- {
+			if e := &x.pool.Entries[i]; e.Tag == classfile.TagClass {
+				x.names[x.pool.Utf8(e.A)] = uint16(i)
+			}
+		}
 	}
 	if i, ok := x.names[name]; ok {
 		r.name, r.idx = name, i

@@ -22,6 +22,12 @@ import (
 const outside = "testdata/hierarchy-outside-input"
 
 func outsideMain(t *testing.T) (*classfile.Class, *classfile.Member, bytecode.Hierarchy) {
+	return outsideMethod(t, "Main", "main")
+}
+
+// outsideMethod is method name of class app.cls, with the hierarchy of the
+// application and the JDK, not the library.
+func outsideMethod(t *testing.T, cls, name string) (*classfile.Class, *classfile.Member, bytecode.Hierarchy) {
 	t.Helper()
 	jdk, err := classpath.OpenJDK("")
 	if err != nil {
@@ -32,12 +38,12 @@ func outsideMain(t *testing.T) (*classfile.Class, *classfile.Member, bytecode.Hi
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := classfile.Parse([]byte(readFile(t, filepath.Join(outside, "app/app/Main.class"))))
+	c, err := classfile.Parse([]byte(readFile(t, filepath.Join(outside, "app/app", cls+".class"))))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range c.Methods {
-		if c.MemberName(m) == "main" {
+		if c.MemberName(m) == name {
 			return c, m, classpath.NewHierarchy(app, jdk)
 		}
 	}
@@ -45,34 +51,40 @@ func outsideMain(t *testing.T) (*classfile.Class, *classfile.Member, bytecode.Hi
 	return nil, nil, nil
 }
 
-// TestHierarchyOutsideInputHinted: the original frame settles the merge, and
-// HotSpot runs the result with the library on its class path.
+// TestHierarchyOutsideInputHinted: the original frame settles the merge (in
+// Main a stack slot javac declares lib/Shape, in Local a dead local it
+// leaves out, top), and HotSpot runs the result with the library on its
+// class path.
 func TestHierarchyOutsideInputHinted(t *testing.T) {
-	c, m, h := outsideMain(t)
-	r, err := bytecode.ComputeFrames(c, m, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(r.Missing, []string{"lib/Shape"}) {
-		t.Errorf("Missing = %v, want [lib/Shape]", r.Missing)
-	}
-	data, err := c.Write()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(out, "app"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(out, "app/Main.class"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sep := string(os.PathListSeparator)
-	lib, app := filepath.Join(outside, "lib"), filepath.Join(outside, "app")
-	want := jvmtest.MustJava(t, "-Xverify:all", "-cp", app+sep+lib, "app.Main").Stdout
-	got := jvmtest.MustJava(t, "-Xverify:all", "-cp", out+sep+app+sep+lib, "app.Main").Stdout
-	if got != want {
-		t.Errorf("recomputed app.Main prints %q, the original %q", got, want)
+	for _, tc := range []struct{ cls, method string }{{"Main", "main"}, {"Local", "run"}} {
+		t.Run(tc.cls, func(t *testing.T) {
+			c, m, h := outsideMethod(t, tc.cls, tc.method)
+			r, err := bytecode.ComputeFrames(c, m, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(r.Missing, []string{"lib/Shape"}) {
+				t.Errorf("Missing = %v, want [lib/Shape]", r.Missing)
+			}
+			data, err := c.Write()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(out, "app"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, "app", tc.cls+".class"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sep := string(os.PathListSeparator)
+			lib, app := filepath.Join(outside, "lib"), filepath.Join(outside, "app")
+			want := jvmtest.MustJava(t, "-Xverify:all", "-cp", app+sep+lib, "app."+tc.cls).Stdout
+			got := jvmtest.MustJava(t, "-Xverify:all", "-cp", out+sep+app+sep+lib, "app."+tc.cls).Stdout
+			if got != want {
+				t.Errorf("recomputed app.%s prints %q, the original %q", tc.cls, got, want)
+			}
+		})
 	}
 }
 
@@ -114,5 +126,52 @@ func TestHierarchyOutsideInputRefused(t *testing.T) {
 				t.Errorf("names %v, message %q", miss.Names, err)
 			}
 		})
+	}
+}
+
+// TestHierarchyOutsideInputDeadLocal: a slot holds an app/Circle on one path
+// and the caught exception on the other; where they meet, javac's frame has
+// the local dead. Merging the two would need lib/Shape; the compiler's frame
+// says no merge is needed (found on h2, whose optional servlet, Lucene and
+// JTS classes are not in its jar), and HotSpot runs the result.
+func TestHierarchyOutsideInputDeadLocal(t *testing.T) {
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { jdk.Close() })
+	app, err := classpath.OpenDir(filepath.Join(outside, "app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classfile.Parse([]byte(readFile(t, filepath.Join(outside, "app/app/DeadLocal.class"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := c.Method("main", "([Ljava/lang/String;)V")
+	r, err := bytecode.ComputeFrames(c, m, classpath.NewHierarchy(app, jdk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Missing, []string{"lib/Shape"}) {
+		t.Errorf("Missing = %v, want [lib/Shape]", r.Missing)
+	}
+	data, err := c.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(out, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "app/DeadLocal.class"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sep := string(os.PathListSeparator)
+	lib, dir := filepath.Join(outside, "lib"), filepath.Join(outside, "app")
+	want := jvmtest.MustJava(t, "-Xverify:all", "-cp", dir+sep+lib, "app.DeadLocal").Stdout
+	got := jvmtest.MustJava(t, "-Xverify:all", "-cp", out+sep+dir+sep+lib, "app.DeadLocal").Stdout
+	if got != want {
+		t.Errorf("recomputed app.DeadLocal prints %q, the original %q", got, want)
 	}
 }

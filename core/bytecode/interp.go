@@ -408,9 +408,6 @@ func newarrayType(atype int) string {
 // checks against the locals before them alone. See JVMS §4.10.1.6.
 func isStore(op Opcode) bool { return op >= Istore && op <= Astore3 }
 
-// IsStore is isStore for other packages.
-func IsStore(op Opcode) bool { return isStore(op) }
-
 // exec is the state of executing one instruction.
 type exec struct {
 	a      *analyzer
@@ -648,10 +645,10 @@ func (x *exec) objref(owner string) {
 // from the reference. Whether the field exists is the domain's to note.
 func (x *exec) field() {
 	in, a := x.in, x.a
-	owner, name, desc := a.c.Pool.MemberRef(uint16(in.Index))
-	t, err := FieldType(desc)
-	if err != nil {
-		x.broken("%v", err)
+	r := a.ref(in)
+	owner, name, desc, t := r.owner, r.name, r.desc, r.t
+	if r.err != nil {
+		x.broken("%v", r.err)
 		return
 	}
 	if owner != a.c.Name() {
@@ -682,18 +679,12 @@ func (x *exec) field() {
 func (x *exec) invoke() bool {
 	in, a := x.in, x.a
 	pool := &a.c.Pool
-	var owner, name, desc string
-	if in.Op == Invokedynamic {
-		c := pool.Get(uint16(in.Index))
-		if c == nil || c.Tag != classfile.TagInvokeDynamic {
-			x.broken("#%d is not an InvokeDynamic constant", in.Index)
-			return false
-		}
-		name, desc = pool.NameAndType(c.B)
-	} else {
-		owner, name, desc = pool.MemberRef(uint16(in.Index))
+	r := a.ref(in)
+	if r.err != nil {
+		x.broken("%v", r.err)
+		return false
 	}
-	var ret VType
+	owner, name, desc, ret := r.owner, r.name, r.desc, r.t
 	if x.strict {
 		params, r, err := MethodType(desc)
 		if err != nil {
@@ -705,24 +696,17 @@ func (x *exec) invoke() bool {
 		}
 		ret = r
 	} else {
-		slots, r, err := ArgSlots(desc)
-		if err != nil {
-			x.broken("#%d: %v", in.Index, err)
+		if len(x.f.stack) < r.slots {
+			x.broken("stack underflow: need %d slots, have %d", r.slots, len(x.f.stack))
 			return false
 		}
-		if len(x.f.stack) < slots {
-			x.broken("stack underflow: need %d slots, have %d", slots, len(x.f.stack))
-			return false
-		}
-		x.f.stack = x.f.stack[:len(x.f.stack)-slots]
-		ret = r
+		x.f.stack = x.f.stack[:len(x.f.stack)-r.slots]
 	}
 	if x.err != nil {
 		return false
 	}
 	if owner != "" && owner[0] != '[' && owner != a.c.Name() {
-		iface := in.Op == Invokeinterface || pool.Get(uint16(in.Index)).Tag == classfile.TagInterfaceMethodref
-		a.d.Refers(Reference{Interface: iface, Class: owner, Name: name, Desc: desc, Static: in.Op == Invokestatic})
+		a.d.Refers(Reference{Interface: in.Op == Invokeinterface || r.iface, Class: owner, Name: name, Desc: desc, Static: in.Op == Invokestatic})
 	}
 	changed := false
 	switch in.Op {
@@ -813,4 +797,42 @@ func (a *analyzer) noteLocals(n int) {
 	if !a.strict && n > a.maxLocals {
 		a.maxLocals = n
 	}
+}
+
+// refInfo is what the machine needs of a field or method reference (or an
+// invokedynamic's call site).
+type refInfo struct {
+	owner, name, desc string
+	t                 VType // a field's type, a method's return type
+	slots             int   // a method's argument slots
+	iface             bool  // an InterfaceMethodref
+	err               error
+}
+
+// ref decodes the constant an instruction names into the analyzer's one
+// refInfo, good until the next call.
+func (a *analyzer) ref(in *Instruction) *refInfo {
+	a.oneRef = refInfo{}
+	r := &a.oneRef
+	pool := &a.c.Pool
+	switch in.Op {
+	case Getstatic, Putstatic, Getfield, Putfield:
+		r.owner, r.name, r.desc = pool.MemberRef(uint16(in.Index))
+		r.t, r.err = FieldType(r.desc)
+		return r
+	case Invokedynamic:
+		c := pool.Get(uint16(in.Index))
+		if c == nil || c.Tag != classfile.TagInvokeDynamic {
+			r.err = fmt.Errorf("#%d is not an InvokeDynamic constant", in.Index)
+			return r
+		}
+		r.name, r.desc = pool.NameAndType(c.B)
+	default:
+		r.owner, r.name, r.desc = pool.MemberRef(uint16(in.Index))
+		if c := pool.Get(uint16(in.Index)); c != nil {
+			r.iface = c.Tag == classfile.TagInterfaceMethodref
+		}
+	}
+	r.slots, r.t, r.err = ArgSlots(r.desc)
+	return r
 }

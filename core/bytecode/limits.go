@@ -47,13 +47,14 @@ func localSize(pool *classfile.ConstantPool, desc uint16) int {
 }
 
 // CheckCode checks method m's Code attribute against the format rules a JVM
-// applies to it when it loads the class (JVMS §4.7.3 and the tables in it,
-// §4.7.12, §4.7.13, §4.7.14, §4.7.20.1, as HotSpot's class-file parser
-// checks them): code length, max_locals against the parameters and the
-// local variable tables, and every offset of the exception table, the line
-// and local variable tables and the type annotations inside the code. It
-// is what an edit must still satisfy; the error names the method, the table
-// and the entry.
+// applies to it when it loads the class, as HotSpot's class-file parser
+// checks them: code length (JVMS §4.7.3), max_locals against the parameters
+// and the local variable tables (§4.7.3, §4.7.13, §4.7.14), and every offset
+// of the exception table and of the line and local variable tables inside
+// the code (§4.7.3, §4.7.12, §4.7.13). It also checks that the targets of
+// type annotations lie inside the code and the exception table (§4.7.20.1),
+// which HotSpot leaves to whoever reads them. It is what an edit must still
+// satisfy; the error names the method, the table and the entry.
 func CheckCode(c *classfile.Class, m *classfile.Member) error {
 	code := m.Code()
 	if code == nil {

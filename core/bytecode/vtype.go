@@ -133,53 +133,36 @@ func (v VType) String() string {
 // char and short are int, as the verifier sees them. See JVMS §4.3.2 and
 // §4.10.1.2.
 func FieldType(d string) (VType, error) {
-	if d == "" {
-		return vTop, fmt.Errorf("empty descriptor")
+	t, end, err := fieldTypeAt(d, 0, false)
+	if err == nil && end != len(d) {
+		err = fmt.Errorf("bad field descriptor %q", d)
 	}
-	switch d[0] {
-	case 'B', 'C', 'S', 'Z', 'I':
-		if len(d) == 1 {
-			return vInt, nil
-		}
-	case 'F':
-		if len(d) == 1 {
-			return vFloat, nil
-		}
-	case 'J':
-		if len(d) == 1 {
-			return vLong, nil
-		}
-	case 'D':
-		if len(d) == 1 {
-			return vDouble, nil
-		}
-	case 'L':
-		if len(d) > 2 && d[len(d)-1] == ';' && !strings.ContainsAny(d[1:len(d)-1], ";[.") {
-			return ref(d[1 : len(d)-1]), nil
-		}
-	case '[':
-		n := 0
-		for n < len(d) && d[n] == '[' {
-			n++
-		}
-		if n > 255 {
-			return vTop, fmt.Errorf("descriptor %q has more than 255 dimensions", d)
-		}
-		if _, err := FieldType(d[n:]); err == nil {
-			return ref(d), nil
-		}
-	}
-	return vTop, fmt.Errorf("bad field descriptor %q", d)
+	return t, err
 }
+
+// fieldTypeAt reads the field type (or void, as top, when voidOK) that
+// starts d[at:] with classfile's descriptor reader and returns its
+// verification type and the offset after it; it does not allocate.
+func fieldTypeAt(d string, at int, voidOK bool) (VType, int, error) {
+	t, end, err := classfile.NextFieldType(d, at, voidOK)
+	if err != nil {
+		return vTop, end, err
+	}
+	switch {
+	case t.Dims > 0:
+		return ref(d[at:end]), end, nil
+	case t.Elem == 'L':
+		return ref(t.Class), end, nil
+	}
+	return baseTypes[t.Elem], end, nil
+}
+
+var baseTypes = [256]VType{'B': vInt, 'C': vInt, 'S': vInt, 'Z': vInt, 'I': vInt, 'F': vFloat, 'J': vLong, 'D': vDouble}
 
 // MethodType splits a method descriptor into its parameter types and its
 // return type (top for void). See JVMS §4.3.3.
 func MethodType(d string) (params []VType, ret VType, err error) {
-	ret, err = walkDesc(d, func(arg string) error {
-		t, err := FieldType(arg)
-		params = append(params, t)
-		return err
-	})
+	ret, err = walkDesc(d, func(t VType) { params = append(params, t) })
 	if err != nil {
 		return nil, vTop, err
 	}
@@ -189,54 +172,34 @@ func MethodType(d string) (params []VType, ret VType, err error) {
 // ArgSlots is how many stack slots the arguments of a method descriptor
 // take, and its return type; it allocates nothing.
 func ArgSlots(desc string) (slots int, ret VType, err error) {
-	ret, err = walkDesc(desc, func(arg string) error {
-		slots++
-		if arg == "J" || arg == "D" {
-			slots++
-		}
-		return nil
-	})
+	ret, err = walkDesc(desc, func(t VType) { slots += t.Size() })
 	return slots, ret, err
 }
 
-// walkDesc calls arg with each parameter descriptor of a method descriptor
-// and returns the return type (top for void). See JVMS §4.3.3.
-func walkDesc(desc string, arg func(string) error) (VType, error) {
-	bad := func() (VType, error) { return vTop, fmt.Errorf("bad method descriptor %q", desc) }
-	if len(desc) < 3 || desc[0] != '(' {
-		return bad()
+// walkDesc calls arg with each parameter type of a method descriptor and
+// returns the return type (top for void). See JVMS §4.3.3.
+func walkDesc(desc string, arg func(VType)) (VType, error) {
+	if len(desc) == 0 || desc[0] != '(' {
+		return vTop, fmt.Errorf("bad method descriptor %q", desc)
 	}
 	i := 1
 	for i < len(desc) && desc[i] != ')' {
-		j := i
-		for j < len(desc) && desc[j] == '[' {
-			j++
+		t, next, err := fieldTypeAt(desc, i, false)
+		if err != nil {
+			return vTop, fmt.Errorf("bad method descriptor %q: %w", desc, err)
 		}
-		if j >= len(desc) {
-			return bad()
-		}
-		if desc[j] == 'L' {
-			k := strings.IndexByte(desc[j:], ';')
-			if k < 0 {
-				return bad()
-			}
-			j += k
-		}
-		if err := arg(desc[i : j+1]); err != nil {
-			return vTop, fmt.Errorf("bad method descriptor %q: %v", desc, err)
-		}
-		i = j + 1
+		arg(t)
+		i = next
 	}
-	if i >= len(desc)-1 {
-		return bad()
+	if i >= len(desc) {
+		return vTop, fmt.Errorf("bad method descriptor %q: no ')'", desc)
 	}
-	r := desc[i+1:]
-	if r == "V" {
-		return vTop, nil
+	t, end, err := fieldTypeAt(desc, i+1, true)
+	if err == nil && end != len(desc) {
+		err = fmt.Errorf("text after the return type")
 	}
-	t, err := FieldType(r)
 	if err != nil {
-		return vTop, fmt.Errorf("bad method descriptor %q: %v", desc, err)
+		return vTop, fmt.Errorf("bad method descriptor %q: %w", desc, err)
 	}
 	return t, nil
 }
@@ -262,19 +225,6 @@ func arrayOf(name string) string {
 		return "[" + name
 	}
 	return "[L" + name + ";"
-}
-
-// ValidClassName reports whether n is a class name in internal form (JVMS
-// §4.2.1) or an array descriptor (§4.3.2), as a Class constant may hold.
-func ValidClassName(n string) bool {
-	if strings.HasPrefix(n, "[") {
-		_, err := FieldType(n)
-		return err == nil
-	}
-	if n == "" || strings.HasPrefix(n, "/") || strings.HasSuffix(n, "/") || strings.Contains(n, "//") {
-		return false
-	}
-	return !strings.ContainsAny(n, ".;[")
 }
 
 // UnknownClassError is a question about a class the hierarchy has no header

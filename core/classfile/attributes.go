@@ -1,5 +1,10 @@
 package classfile
 
+import (
+	"encoding/binary"
+	"fmt"
+)
+
 // Attribute is one attribute_info. The set of kinds is sealed: every attribute
 // the JVMS defines has a type here, and anything else is a *RawAttribute.
 // See JVMS §4.7.
@@ -77,79 +82,6 @@ type ConstantValue struct {
 
 func (*ConstantValue) Name() string { return AttrConstantValue }
 
-// Code: a method's bytecode. See JVMS §4.7.3.
-type Code struct {
-	Header
-	MaxStack   uint16
-	MaxLocals  uint16
-	Code       []byte
-	Handlers   []ExceptionHandler
-	Attributes []Attribute
-}
-
-func (*Code) Name() string { return AttrCode }
-
-// ExceptionHandler is one exception_table entry. CatchType 0 catches everything.
-type ExceptionHandler struct {
-	StartPC, EndPC, HandlerPC uint16
-	CatchType                 uint16
-}
-
-// StackMapTable: verification frames. See JVMS §4.7.4.
-type StackMapTable struct {
-	Header
-	Frames []StackMapFrame
-}
-
-func (*StackMapTable) Name() string { return AttrStackMapTable }
-
-// Frame kinds, by the range of frame_type they occupy. See JVMS §4.7.4.
-const (
-	FrameSameMax           = 63  // same_frame: 0-63
-	FrameSameLocals1Max    = 127 // same_locals_1_stack_item_frame: 64-127
-	FrameSameLocals1Ext    = 247 // same_locals_1_stack_item_frame_extended
-	FrameChopMin           = 248 // chop_frame: 248-250
-	FrameChopMax           = 250
-	FrameSameExt           = 251 // same_frame_extended
-	FrameAppendMin         = 252 // append_frame: 252-254
-	FrameAppendMax         = 254
-	FrameFull              = 255 // full_frame
-	frameReservedMaxPlus1  = 247
-	frameSameLocals1Offset = 64
-)
-
-// StackMapFrame is one stack_map_frame. Type is the frame_type byte as read,
-// which fixes the compressed form; OffsetDelta is the offset delta whether it
-// was encoded in Type or stored explicitly. Locals holds the appended locals
-// of an append frame or all locals of a full frame; Stack the one stack item
-// of a same_locals_1 frame or the whole stack of a full frame.
-type StackMapFrame struct {
-	Type        uint8
-	OffsetDelta uint16
-	Locals      []VerificationType
-	Stack       []VerificationType
-}
-
-// Verification type tags. See JVMS §4.7.4.
-const (
-	VTTop               = 0
-	VTInteger           = 1
-	VTFloat             = 2
-	VTDouble            = 3
-	VTLong              = 4
-	VTNull              = 5
-	VTUninitializedThis = 6
-	VTObject            = 7
-	VTUninitialized     = 8
-)
-
-// VerificationType is one verification_type_info. Data is the Class pool
-// index of an Object type or the offset of the new of an Uninitialized type.
-type VerificationType struct {
-	Tag  uint8
-	Data uint16
-}
-
 // Exceptions: the checked exceptions a method declares. See JVMS §4.7.5.
 type Exceptions struct {
 	Header
@@ -209,179 +141,10 @@ type SourceDebugExtension struct {
 
 func (*SourceDebugExtension) Name() string { return AttrSourceDebugExtension }
 
-// LineNumberTable. See JVMS §4.7.12.
-type LineNumberTable struct {
-	Header
-	Lines []LineNumber
-}
-
-func (*LineNumberTable) Name() string { return AttrLineNumberTable }
-
-// LineNumber maps a code offset to a source line.
-type LineNumber struct{ StartPC, Line uint16 }
-
-// LocalVariableTable, and LocalVariableTypeTable when Types is set (then Desc
-// is a signature). See JVMS §4.7.13 and §4.7.14.
-type LocalVariableTable struct {
-	Header
-	Types bool
-	Vars  []LocalVariable
-}
-
-func (a *LocalVariableTable) Name() string {
-	if a.Types {
-		return AttrLocalVariableTypeTable
-	}
-	return AttrLocalVariableTable
-}
-
-// LocalVariable is one local_variable_table entry.
-type LocalVariable struct {
-	StartPC, Length uint16
-	NameIndex       uint16
-	DescIndex       uint16
-	Slot            uint16
-}
-
 // Deprecated. See JVMS §4.7.15.
 type Deprecated struct{ Header }
 
 func (*Deprecated) Name() string { return AttrDeprecated }
-
-// Annotations: RuntimeVisibleAnnotations or, when Visible is false,
-// RuntimeInvisibleAnnotations. See JVMS §4.7.16 and §4.7.17.
-type Annotations struct {
-	Header
-	Visible     bool
-	Annotations []Annotation
-}
-
-func (a *Annotations) Name() string {
-	if a.Visible {
-		return AttrRuntimeVisibleAnnotations
-	}
-	return AttrRuntimeInvisibleAnnotations
-}
-
-// Annotation is one annotation structure. See JVMS §4.7.16.
-type Annotation struct {
-	TypeIndex uint16
-	Pairs     []ElementPair
-}
-
-// ElementPair is one element_value_pair.
-type ElementPair struct {
-	NameIndex uint16
-	Value     ElementValue
-}
-
-// ElementValue is one element_value. See JVMS §4.7.16.1. By Tag:
-//
-//	B C D F I J S Z s   Index: the constant
-//	e                   Index: type name, Const: constant name
-//	c                   Index: return descriptor
-//	@                   Annotation
-//	[                   Array
-type ElementValue struct {
-	Tag        uint8
-	Index      uint16
-	Const      uint16
-	Annotation *Annotation
-	Array      []ElementValue
-}
-
-// ParameterAnnotations: RuntimeVisibleParameterAnnotations or, when Visible is
-// false, RuntimeInvisibleParameterAnnotations. See JVMS §4.7.18 and §4.7.19.
-type ParameterAnnotations struct {
-	Header
-	Visible    bool
-	Parameters [][]Annotation
-}
-
-func (a *ParameterAnnotations) Name() string {
-	if a.Visible {
-		return AttrRuntimeVisibleParameterAnnotations
-	}
-	return AttrRuntimeInvisibleParameterAnnotations
-}
-
-// TypeAnnotations: RuntimeVisibleTypeAnnotations or, when Visible is false,
-// RuntimeInvisibleTypeAnnotations. See JVMS §4.7.20 and §4.7.21.
-type TypeAnnotations struct {
-	Header
-	Visible     bool
-	Annotations []TypeAnnotation
-}
-
-func (a *TypeAnnotations) Name() string {
-	if a.Visible {
-		return AttrRuntimeVisibleTypeAnnotations
-	}
-	return AttrRuntimeInvisibleTypeAnnotations
-}
-
-// Type annotation target types. See JVMS §4.7.20, Tables 4.7.20-A to -C.
-const (
-	TargetClassTypeParameter       = 0x00
-	TargetMethodTypeParameter      = 0x01
-	TargetClassExtends             = 0x10
-	TargetClassTypeParameterBound  = 0x11
-	TargetMethodTypeParameterBound = 0x12
-	TargetField                    = 0x13
-	TargetMethodReturn             = 0x14
-	TargetMethodReceiver           = 0x15
-	TargetMethodFormalParameter    = 0x16
-	TargetThrows                   = 0x17
-	TargetLocalVariable            = 0x40
-	TargetResourceVariable         = 0x41
-	TargetExceptionParameter       = 0x42
-	TargetInstanceof               = 0x43
-	TargetNew                      = 0x44
-	TargetConstructorReference     = 0x45
-	TargetMethodReference          = 0x46
-	TargetCast                     = 0x47
-	TargetConstructorInvocationArg = 0x48
-	TargetMethodInvocationArg      = 0x49
-	TargetConstructorReferenceArg  = 0x4A
-	TargetMethodReferenceTypeArg   = 0x4B
-)
-
-// TypeAnnotation is one type_annotation. Which target fields are meaningful
-// depends on TargetType:
-//
-//	type_parameter_target          Index (type_parameter_index)
-//	supertype_target               Index (supertype_index, u2)
-//	type_parameter_bound_target    Index (type_parameter_index), Bound
-//	empty_target                   -
-//	formal_parameter_target        Index (formal_parameter_index)
-//	throws_target                  Index (throws_type_index, u2)
-//	localvar_target                LocalVars
-//	catch_target                   Index (exception_table_index, u2)
-//	offset_target                  Offset
-//	type_argument_target           Offset, Index (type_argument_index)
-type TypeAnnotation struct {
-	TargetType uint8
-	Index      uint16
-	Bound      uint8
-	Offset     uint16
-	LocalVars  []LocalVarTarget
-	Path       []TypePathEntry
-	Annotation Annotation
-}
-
-// LocalVarTarget is one entry of a localvar_target table.
-type LocalVarTarget struct{ StartPC, Length, Slot uint16 }
-
-// TypePathEntry is one step of a type_path.
-type TypePathEntry struct{ Kind, ArgIndex uint8 }
-
-// AnnotationDefault. See JVMS §4.7.22.
-type AnnotationDefault struct {
-	Header
-	Value ElementValue
-}
-
-func (*AnnotationDefault) Name() string { return AttrAnnotationDefault }
 
 // BootstrapMethods. See JVMS §4.7.23.
 type BootstrapMethods struct {
@@ -410,57 +173,6 @@ type MethodParameter struct {
 	NameIndex uint16
 	Access    AccessFlags
 }
-
-// Module. See JVMS §4.7.25.
-type Module struct {
-	Header
-	NameIndex uint16 // Module entry
-	Flags     AccessFlags
-	Version   uint16 // Utf8 entry or 0
-	Requires  []ModuleRequires
-	Exports   []ModuleExports
-	Opens     []ModuleExports
-	Uses      []uint16 // Class entries
-	Provides  []ModuleProvides
-}
-
-func (*Module) Name() string { return AttrModule }
-
-// ModuleRequires is one requires entry.
-type ModuleRequires struct {
-	Module  uint16 // Module entry
-	Flags   AccessFlags
-	Version uint16 // Utf8 entry or 0
-}
-
-// ModuleExports is one exports or opens entry.
-type ModuleExports struct {
-	Package uint16 // Package entry
-	Flags   AccessFlags
-	To      []uint16 // Module entries
-}
-
-// ModuleProvides is one provides entry.
-type ModuleProvides struct {
-	Service uint16   // Class entry
-	With    []uint16 // Class entries
-}
-
-// ModulePackages. See JVMS §4.7.26.
-type ModulePackages struct {
-	Header
-	Packages []uint16
-}
-
-func (*ModulePackages) Name() string { return AttrModulePackages }
-
-// ModuleMainClass. See JVMS §4.7.27.
-type ModuleMainClass struct {
-	Header
-	MainClass uint16
-}
-
-func (*ModuleMainClass) Name() string { return AttrModuleMainClass }
 
 // NestHost. See JVMS §4.7.28.
 type NestHost struct {
@@ -500,3 +212,379 @@ type PermittedSubclasses struct {
 }
 
 func (*PermittedSubclasses) Name() string { return AttrPermittedSubclasses }
+
+func (p *parser) attributes(loc location) []Attribute {
+	r := &p.r
+	n := r.count(6, "attributes_count")
+	if r.err != nil || n == 0 {
+		return nil
+	}
+	out := make([]Attribute, 0, n)
+	saved := p.attr
+	defer func() { p.attr = saved }()
+	for i := 0; i < n; i++ {
+		start := r.off
+		ni := r.u2("attribute_name_index")
+		length := r.u4("attribute_length")
+		if r.err != nil {
+			return nil
+		}
+		name, err := p.c.Pool.Lookup(ni, TagUtf8)
+		if err != nil {
+			r.off = start
+			r.fail("attribute_name_index: %v", err)
+			return nil
+		}
+		if uint64(length) > uint64(len(r.b)-r.off) {
+			r.off = start + 2
+			p.attr = name.Str
+			r.fail("attribute_length %d runs past the end (%d bytes left)", length, len(r.b)-r.off-4)
+			return nil
+		}
+		body := r.b[r.off : r.off+int(length) : r.off+int(length)]
+		bodyOff := r.base + r.off
+		r.off += int(length)
+		p.attr = name.Str
+		a := p.attribute(loc, name.Str, body, bodyOff)
+		a.header().NameIndex = ni
+		out = append(out, a)
+		p.attr = saved
+	}
+	return out
+}
+
+// attribute interprets one attribute body when the JVM reads that attribute
+// at loc in a class of this version (see rules.go), and keeps it raw
+// otherwise. A body that does not decode is kept raw too, with the reason:
+// whether the JVM refuses the class for it is the format checker's call
+// (Check), not the reader's, so that any class can be read and written back.
+func (p *parser) attribute(loc location, name string, body []byte, base int) Attribute {
+	rule, ok := ruleFor(loc, name)
+	if !ok || p.c.Major < rule.since || (rule.staticOnly && !p.static) {
+		return &RawAttribute{AttrName: name, Info: body}
+	}
+	a, err := p.decode(name, body, base, true)
+	if err != nil {
+		return &RawAttribute{AttrName: name, Info: body, err: err}
+	}
+	return a
+}
+
+// decode parses body as the attribute the JVMS names name, wherever it is.
+// With exact, contents shorter than the body are an error, as they are to
+// the JVM; without, the rest is ignored, as javap ignores it.
+func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
+	sub := parser{r: reader{b: body, base: base}, c: p.c, what: p.what, idx: p.idx, attr: name, static: p.static}
+	sub.r.where = sub.context
+	a := sub.attributeBody(name)
+	if a == nil && sub.r.err == nil {
+		sub.r.fail("not an attribute the JVMS defines")
+	}
+	if exact && sub.r.err == nil && sub.r.off != len(body) {
+		sub.r.fail("attribute_length is %d but the contents take %d bytes", len(body), sub.r.off)
+		sub.r.err.trailing = true
+	}
+	if sub.r.err != nil {
+		return nil, sub.r.err
+	}
+	return a, nil
+}
+
+// DecodeRaw interprets a raw attribute by its name alone, whatever its
+// location and the class's version, reading only as much of the body as the
+// structure takes; it returns the attribute and the number of bytes used.
+// javap reads attributes this way.
+func (c *Class) DecodeRaw(a *RawAttribute) (Attribute, int, error) {
+	sub := parser{r: reader{b: a.Info}, c: c, attr: a.AttrName}
+	sub.r.where = sub.context
+	d := sub.attributeBody(a.AttrName)
+	if sub.r.err != nil {
+		return nil, 0, sub.r.err
+	}
+	if d == nil {
+		return nil, 0, fmt.Errorf("%s is not an attribute the JVMS defines", a.AttrName)
+	}
+	if h := d.header(); h != nil {
+		h.NameIndex = a.NameIndex
+	}
+	return d, sub.r.off, nil
+}
+
+// attributeBody parses the attribute named name, or returns nil if the JVMS
+// defines no such attribute.
+func (p *parser) attributeBody(name string) Attribute {
+	r := &p.r
+	switch name {
+	case AttrConstantValue:
+		return &ConstantValue{ValueIndex: r.u2("constantvalue_index")}
+	case AttrCode:
+		return p.code()
+	case AttrStackMapTable:
+		return p.stackMapTable()
+	case AttrExceptions:
+		return &Exceptions{Classes: r.u2s("number_of_exceptions")}
+	case AttrInnerClasses:
+		return p.innerClasses()
+	case AttrEnclosingMethod:
+		return &EnclosingMethod{Class: r.u2("class_index"), Method: r.u2("method_index")}
+	case AttrSynthetic:
+		return &Synthetic{}
+	case AttrSignature:
+		return &Signature{Index: r.u2("signature_index")}
+	case AttrSourceFile:
+		return &SourceFile{Index: r.u2("sourcefile_index")}
+	case AttrSourceDebugExtension:
+		return &SourceDebugExtension{Data: r.bytes(len(r.b), "debug_extension")}
+	case AttrLineNumberTable:
+		return p.lineNumberTable()
+	case AttrLocalVariableTable, AttrLocalVariableTypeTable:
+		return p.localVariableTable(name == AttrLocalVariableTypeTable)
+	case AttrDeprecated:
+		return &Deprecated{}
+	case AttrRuntimeVisibleAnnotations, AttrRuntimeInvisibleAnnotations:
+		return &Annotations{Visible: name == AttrRuntimeVisibleAnnotations, Annotations: p.annotations()}
+	case AttrRuntimeVisibleParameterAnnotations, AttrRuntimeInvisibleParameterAnnotations:
+		return p.parameterAnnotations(name == AttrRuntimeVisibleParameterAnnotations)
+	case AttrRuntimeVisibleTypeAnnotations, AttrRuntimeInvisibleTypeAnnotations:
+		return &TypeAnnotations{Visible: name == AttrRuntimeVisibleTypeAnnotations, Annotations: p.typeAnnotations()}
+	case AttrAnnotationDefault:
+		return &AnnotationDefault{Value: p.elementValue(0)}
+	case AttrBootstrapMethods:
+		return p.bootstrapMethods()
+	case AttrMethodParameters:
+		return p.methodParameters()
+	case AttrModule:
+		return p.module()
+	case AttrModulePackages:
+		return &ModulePackages{Packages: r.u2s("package_count")}
+	case AttrModuleMainClass:
+		return &ModuleMainClass{MainClass: r.u2("main_class_index")}
+	case AttrNestHost:
+		return &NestHost{HostClass: r.u2("host_class_index")}
+	case AttrNestMembers:
+		return &NestMembers{Classes: r.u2s("number_of_classes")}
+	case AttrRecord:
+		return p.record()
+	case AttrPermittedSubclasses:
+		return &PermittedSubclasses{Classes: r.u2s("number_of_classes")}
+	}
+	return nil
+}
+
+func (w *writer) internNames() error {
+	// A rewrite typically adds the same attribute (a StackMapTable) to many
+	// methods: look each name up in the pool once.
+	var interned map[string]uint16
+	var walk func(attrs []Attribute) error
+	walk = func(attrs []Attribute) error {
+		for _, a := range attrs {
+			h := a.header()
+			if h.NameIndex == 0 {
+				name := a.Name()
+				i, ok := interned[name]
+				if !ok {
+					var err error
+					if i, err = w.c.Pool.AddUtf8(name); err != nil {
+						return err
+					}
+					if interned == nil {
+						interned = map[string]uint16{}
+					}
+					interned[name] = i
+				}
+				h.NameIndex = i
+			}
+			switch a := a.(type) {
+			case *Code:
+				if err := walk(a.Attributes); err != nil {
+					return err
+				}
+			case *Record:
+				for i := range a.Components {
+					if err := walk(a.Components[i].Attributes); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	if err := walk(w.c.Attributes); err != nil {
+		return err
+	}
+	for _, ms := range [][]*Member{w.c.Fields, w.c.Methods} {
+		for _, m := range ms {
+			if err := walk(m.Attributes); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *writer) attributes(attrs []Attribute) {
+	w.count("attributes", len(attrs))
+	for _, a := range attrs {
+		w.u2(a.header().NameIndex)
+		at := len(w.b)
+		w.u4(0)
+		w.attributeBody(a)
+		n := len(w.b) - at - 4
+		if uint64(n) > 0xFFFFFFFF && w.err == nil {
+			w.err = fmt.Errorf("attribute %s: %d bytes do not fit in a u4", a.Name(), n)
+		}
+		binary.BigEndian.PutUint32(w.b[at:], uint32(n))
+	}
+}
+
+func (w *writer) attributeBody(a Attribute) {
+	switch a := a.(type) {
+	case *RawAttribute:
+		w.b = append(w.b, a.Info...)
+	case *ConstantValue:
+		w.u2(a.ValueIndex)
+	case *Code:
+		w.code(a)
+	case *StackMapTable:
+		w.stackMapTable(a)
+	case *Exceptions:
+		w.u2s("exceptions", a.Classes)
+	case *InnerClasses:
+		w.innerClasses(a)
+	case *EnclosingMethod:
+		w.u2(a.Class)
+		w.u2(a.Method)
+	case *Synthetic, *Deprecated:
+	case *Signature:
+		w.u2(a.Index)
+	case *SourceFile:
+		w.u2(a.Index)
+	case *SourceDebugExtension:
+		w.b = append(w.b, a.Data...)
+	case *LineNumberTable:
+		w.lineNumberTable(a)
+	case *LocalVariableTable:
+		w.localVariableTable(a)
+	case *Annotations:
+		w.annotations(a.Annotations)
+	case *ParameterAnnotations:
+		w.parameterAnnotations(a)
+	case *TypeAnnotations:
+		w.typeAnnotations(a.Annotations)
+	case *AnnotationDefault:
+		w.elementValue(&a.Value)
+	case *BootstrapMethods:
+		w.bootstrapMethods(a)
+	case *MethodParameters:
+		w.methodParameters(a)
+	case *Module:
+		w.module(a)
+	case *ModulePackages:
+		w.u2s("packages", a.Packages)
+	case *ModuleMainClass:
+		w.u2(a.MainClass)
+	case *NestHost:
+		w.u2(a.HostClass)
+	case *NestMembers:
+		w.u2s("nest members", a.Classes)
+	case *PermittedSubclasses:
+		w.u2s("permitted subclasses", a.Classes)
+	case *Record:
+		w.record(a)
+	default:
+		if w.err == nil {
+			w.err = fmt.Errorf("attribute %s: unknown type %T", a.Name(), a)
+		}
+	}
+}
+
+// innerClasses reads InnerClasses. See JVMS §4.7.6.
+func (p *parser) innerClasses() *InnerClasses {
+	r := &p.r
+	n := r.count(8, "number_of_classes")
+	a := &InnerClasses{Classes: make([]InnerClass, n)}
+	for i := range a.Classes {
+		ic := &a.Classes[i]
+		ic.Inner = r.u2("inner_class_info_index")
+		ic.Outer = r.u2("outer_class_info_index")
+		ic.InnerName = r.u2("inner_name_index")
+		ic.Access = AccessFlags(r.u2("inner_class_access_flags"))
+	}
+	return a
+}
+
+func (w *writer) innerClasses(a *InnerClasses) {
+	w.count("inner classes", len(a.Classes))
+	for _, c := range a.Classes {
+		w.u2(c.Inner)
+		w.u2(c.Outer)
+		w.u2(c.InnerName)
+		w.u2(uint16(c.Access))
+	}
+}
+
+// bootstrapMethods reads BootstrapMethods. See JVMS §4.7.23.
+func (p *parser) bootstrapMethods() *BootstrapMethods {
+	r := &p.r
+	n := r.count(4, "num_bootstrap_methods")
+	a := &BootstrapMethods{Methods: make([]BootstrapMethod, n)}
+	for i := range a.Methods {
+		a.Methods[i].Ref = r.u2("bootstrap_method_ref")
+		a.Methods[i].Args = r.u2s("num_bootstrap_arguments")
+	}
+	return a
+}
+
+func (w *writer) bootstrapMethods(a *BootstrapMethods) {
+	w.count("bootstrap methods", len(a.Methods))
+	for _, m := range a.Methods {
+		w.u2(m.Ref)
+		w.u2s("bootstrap arguments", m.Args)
+	}
+}
+
+// methodParameters reads MethodParameters. See JVMS §4.7.24.
+func (p *parser) methodParameters() *MethodParameters {
+	r := &p.r
+	n := int(r.u1("parameters_count"))
+	if r.err == nil && n*4 > len(r.b)-r.off {
+		r.fail("parameters_count %d cannot fit in the %d bytes left", n, len(r.b)-r.off)
+	}
+	a := &MethodParameters{Params: make([]MethodParameter, n)}
+	for i := range a.Params {
+		a.Params[i].NameIndex = r.u2("name_index")
+		a.Params[i].Access = AccessFlags(r.u2("access_flags"))
+	}
+	return a
+}
+
+func (w *writer) methodParameters(a *MethodParameters) {
+	w.count1("method parameters", len(a.Params))
+	for _, p := range a.Params {
+		w.u2(p.NameIndex)
+		w.u2(uint16(p.Access))
+	}
+}
+
+// record reads Record and its components' attributes. See JVMS §4.7.30.
+func (p *parser) record() *Record {
+	r := &p.r
+	n := r.count(6, "components_count")
+	a := &Record{Components: make([]RecordComponent, n)}
+	for i := range a.Components {
+		rc := &a.Components[i]
+		rc.NameIndex = r.u2("name_index")
+		rc.DescIndex = r.u2("descriptor_index")
+		rc.Attributes = p.attributes(locRecordComponent)
+	}
+	return a
+}
+
+func (w *writer) record(a *Record) {
+	w.count("record components", len(a.Components))
+	for _, c := range a.Components {
+		w.u2(c.NameIndex)
+		w.u2(c.DescIndex)
+		w.attributes(c.Attributes)
+	}
+}

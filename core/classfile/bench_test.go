@@ -64,3 +64,37 @@ func BenchmarkParseWrite(b *testing.B) {
 		report(b)
 	})
 }
+
+// BenchmarkCheck measures the format checker beside the parse it follows,
+// on every class of java.base, one goroutine.
+func BenchmarkCheck(b *testing.B) {
+	classes := jdkClasses(b, "java.base")
+	parsed := make([]*Class, len(classes))
+	for i, c := range classes {
+		k, err := Parse(c.data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		parsed[i] = k
+	}
+	b.Run("parse", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for _, c := range classes {
+				Parse(c.data)
+			}
+		}
+		b.ReportMetric(float64(len(classes)*b.N)/b.Elapsed().Seconds(), "classes/s")
+		b.ReportMetric(0, "ns/op")
+	})
+	b.Run("check", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for _, c := range parsed {
+				if err := Check(c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(len(classes)*b.N)/b.Elapsed().Seconds(), "classes/s")
+		b.ReportMetric(0, "ns/op")
+	})
+}

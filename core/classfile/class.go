@@ -8,7 +8,11 @@
 // what is new.
 package classfile
 
-import "strings"
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Magic is the first four bytes of every class file. See JVMS §4.1.
 const Magic = 0xCAFEBABE
@@ -46,6 +50,85 @@ const (
 
 // Has reports whether all bits of f are set.
 func (a AccessFlags) Has(f AccessFlags) bool { return a&f == f }
+
+// FlagKind is what an access_flags item belongs to, which names its bits.
+type FlagKind uint8
+
+const (
+	ClassFlags      FlagKind = iota // JVMS §4.1, Table 4.1-B
+	FieldFlags                      // §4.5, Table 4.5-A
+	MethodFlags                     // §4.6, Table 4.6-A
+	InnerClassFlags                 // §4.7.6, Table 4.7.6-A
+	ParameterFlags                  // §4.7.24
+	ModuleFlags                     // §4.7.25: module_flags
+	RequiresFlags                   // §4.7.25: requires_flags
+	ExportsFlags                    // §4.7.25: exports_flags and opens_flags
+)
+
+// flagNames[kind][bit] names bit (0 for 0x0001) for kind; "" when it means
+// nothing there.
+var flagNames = [...][16]string{
+	ClassFlags: {0: "ACC_PUBLIC", 4: "ACC_FINAL", 5: "ACC_SUPER", 9: "ACC_INTERFACE", 10: "ACC_ABSTRACT",
+		12: "ACC_SYNTHETIC", 13: "ACC_ANNOTATION", 14: "ACC_ENUM", 15: "ACC_MODULE"},
+	FieldFlags: {0: "ACC_PUBLIC", 1: "ACC_PRIVATE", 2: "ACC_PROTECTED", 3: "ACC_STATIC", 4: "ACC_FINAL",
+		6: "ACC_VOLATILE", 7: "ACC_TRANSIENT", 12: "ACC_SYNTHETIC", 14: "ACC_ENUM"},
+	MethodFlags: {0: "ACC_PUBLIC", 1: "ACC_PRIVATE", 2: "ACC_PROTECTED", 3: "ACC_STATIC", 4: "ACC_FINAL",
+		5: "ACC_SYNCHRONIZED", 6: "ACC_BRIDGE", 7: "ACC_VARARGS", 8: "ACC_NATIVE", 10: "ACC_ABSTRACT",
+		11: "ACC_STRICT", 12: "ACC_SYNTHETIC"},
+	InnerClassFlags: {0: "ACC_PUBLIC", 1: "ACC_PRIVATE", 2: "ACC_PROTECTED", 3: "ACC_STATIC", 4: "ACC_FINAL",
+		9: "ACC_INTERFACE", 10: "ACC_ABSTRACT", 12: "ACC_SYNTHETIC", 13: "ACC_ANNOTATION", 14: "ACC_ENUM"},
+	ParameterFlags: {4: "ACC_FINAL", 12: "ACC_SYNTHETIC", 15: "ACC_MANDATED"},
+	ModuleFlags:    {5: "ACC_OPEN", 12: "ACC_SYNTHETIC", 15: "ACC_MANDATED"},
+	RequiresFlags:  {5: "ACC_TRANSITIVE", 6: "ACC_STATIC_PHASE", 12: "ACC_SYNTHETIC", 15: "ACC_MANDATED"},
+	ExportsFlags:   {12: "ACC_SYNTHETIC", 15: "ACC_MANDATED"},
+}
+
+// Names returns the names of the flags set in a, as they are named for
+// kind, lowest bit first (as javap lists them), then the set bits that mean
+// nothing for kind, in hex, highest first.
+func (a AccessFlags) Names(kind FlagKind) []string {
+	var out []string
+	rest := a
+	for bit := 0; bit < 16; bit++ {
+		if n := flagNames[kind][bit]; n != "" && a&(1<<bit) != 0 {
+			out = append(out, n)
+			rest &^= 1 << bit
+		}
+	}
+	for bit := 15; bit >= 0; bit-- {
+		if rest&(1<<bit) != 0 {
+			out = append(out, "0x"+strconv.FormatUint(1<<bit, 16))
+		}
+	}
+	return out
+}
+
+// String names the set flags, lowest bit first, joined by '|'. A bit whose
+// meaning depends on what the flags belong to (0x0020 is ACC_SUPER for a
+// class and ACC_SYNCHRONIZED for a method) shows each of its names, joined
+// by '/'; Names gives one kind's.
+func (a AccessFlags) String() string {
+	if a == 0 {
+		return "0"
+	}
+	var parts []string
+	for bit := 0; bit < 16; bit++ {
+		if a&(1<<bit) == 0 {
+			continue
+		}
+		var names []string
+		for k := range flagNames {
+			if n := flagNames[k][bit]; n != "" && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		if len(names) == 0 {
+			names = []string{"0x" + strconv.FormatUint(1<<bit, 16)}
+		}
+		parts = append(parts, strings.Join(names, "/"))
+	}
+	return strings.Join(parts, "|")
+}
 
 // Class is one class file. See JVMS §4.1.
 type Class struct {

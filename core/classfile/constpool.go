@@ -350,3 +350,184 @@ func (p *ConstantPool) AddMethodref(owner, name, desc string) (uint16, error) {
 func (p *ConstantPool) AddInterfaceMethodref(owner, name, desc string) (uint16, error) {
 	return p.AddMemberRef(TagInterfaceMethodref, owner, name, desc)
 }
+
+// constantPool reads the pool and checks that every reference inside it points
+// at an entry of the right kind, so the rest of the model can trust it.
+// See JVMS §4.4.
+func (p *parser) constantPool() {
+	r := &p.r
+	n := int(r.u2("constant_pool_count"))
+	if r.err != nil {
+		return
+	}
+	if n == 0 {
+		r.fail("constant_pool_count is 0")
+		return
+	}
+	// Each entry takes at least 3 bytes in the file.
+	if (n-1)*3 > len(r.b)-r.off {
+		r.fail("constant_pool_count %d cannot fit in the %d bytes left", n, len(r.b)-r.off)
+		return
+	}
+	// Room to grow: services add a few entries, and a full copy of the pool
+	// for each first addition would cost more than the spare slots.
+	e := make([]Constant, n, n+n/8+8)
+	var text string // the input as a string, made on first use
+	p.what = "constant pool"
+	for i := 1; i < n && r.err == nil; i++ {
+		p.idx = i
+		c := &e[i]
+		c.Tag = Tag(r.u1("tag"))
+		switch c.Tag {
+		case TagUtf8:
+			l := int(r.u2("Utf8 length"))
+			start := r.off
+			b := r.bytes(l, "Utf8 bytes")
+			if r.err != nil {
+				break
+			}
+			if isPlainASCII(b) {
+				// Most names are plain ASCII: cut them from one copy of the
+				// input rather than allocating a string each.
+				if text == "" {
+					text = string(r.b)
+				}
+				c.Str = text[start : start+l]
+				break
+			}
+			var canonical bool
+			c.Str, canonical = decodeMUTF8(b)
+			if !canonical {
+				c.raw = b
+			}
+		case TagInteger, TagFloat:
+			c.U32 = r.u4("value")
+		case TagLong, TagDouble:
+			c.U64 = uint64(r.u4("high_bytes"))<<32 | uint64(r.u4("low_bytes"))
+			if i+1 >= n {
+				r.fail("%s at the last index takes two slots", c.Tag)
+			}
+			i++ // the next slot is unusable; its Tag stays 0
+		case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+			c.A = r.u2("index")
+		case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
+			c.A = r.u2("first index")
+			c.B = r.u2("second index")
+		case TagMethodHandle:
+			c.Kind = r.u1("reference_kind")
+			c.A = r.u2("reference_index")
+		default:
+			r.off--
+			r.fail("unknown tag %d", c.Tag)
+		}
+	}
+	p.c.Pool.Entries = e
+	if r.err == nil {
+		p.checkPool()
+	}
+	p.what = ""
+}
+
+func (p *parser) checkPool() {
+	pool := &p.c.Pool
+	bad := func(i int, format string, args ...any) {
+		p.idx = i
+		p.r.fail(format, args...)
+	}
+	want := func(i int, field string, ref uint16, tags ...Tag) bool {
+		c := pool.Get(ref)
+		if c == nil {
+			bad(i, "%s %d is out of range or unusable", field, ref)
+			return false
+		}
+		for _, t := range tags {
+			if c.Tag == t {
+				return true
+			}
+		}
+		bad(i, "%s %d is %s, want %s", field, ref, c.Tag, tags[0])
+		return false
+	}
+	for i := 1; i < len(pool.Entries); i++ {
+		c := &pool.Entries[i]
+		switch c.Tag {
+		case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+			want(i, "name index", c.A, TagUtf8)
+		case TagFieldref, TagMethodref, TagInterfaceMethodref:
+			_ = want(i, "class_index", c.A, TagClass) && want(i, "name_and_type_index", c.B, TagNameAndType)
+		case TagNameAndType:
+			_ = want(i, "name_index", c.A, TagUtf8) && want(i, "descriptor_index", c.B, TagUtf8)
+		case TagDynamic, TagInvokeDynamic:
+			want(i, "name_and_type_index", c.B, TagNameAndType)
+		case TagMethodHandle:
+			switch c.Kind {
+			case RefGetField, RefGetStatic, RefPutField, RefPutStatic:
+				want(i, "reference_index", c.A, TagFieldref)
+			case RefInvokeVirtual, RefNewInvokeSpecial:
+				want(i, "reference_index", c.A, TagMethodref)
+			case RefInvokeStatic, RefInvokeSpecial:
+				want(i, "reference_index", c.A, TagMethodref, TagInterfaceMethodref)
+			case RefInvokeInterface:
+				want(i, "reference_index", c.A, TagInterfaceMethodref)
+			default:
+				bad(i, "reference_kind %d is not 1-9", c.Kind)
+			}
+		}
+		if p.r.err != nil {
+			// Point the offset at the pool, not at where scanning stopped.
+			p.r.err.Msg = "constant pool #" + fmt.Sprint(i) + ": " + p.r.err.Msg
+			p.r.err.Where = ""
+			return
+		}
+	}
+}
+
+// pool writes the constant pool. See JVMS §4.4.
+func (w *writer) pool() {
+	e := w.c.Pool.Entries
+	if len(e) == 0 {
+		w.u2(1) // an empty pool still counts its unused entry 0
+		return
+	}
+	w.count("constant_pool_count", len(e))
+	for i := 1; i < len(e); i++ {
+		c := &e[i]
+		if c.Tag == 0 {
+			continue // the second slot of a Long or Double
+		}
+		w.u1(uint8(c.Tag))
+		switch c.Tag {
+		case TagUtf8:
+			if c.raw != nil {
+				if s, _ := decodeMUTF8(c.raw); s == c.Str {
+					w.u2(uint16(len(c.raw)))
+					w.b = append(w.b, c.raw...)
+					continue
+				}
+			}
+			// Encode first and fill the length in after: one pass, not two.
+			at := len(w.b)
+			w.u2(0)
+			w.b = appendMUTF8(w.b, c.Str)
+			n := len(w.b) - at - 2
+			if n > 0xFFFF && w.err == nil {
+				w.err = fmt.Errorf("constant pool #%d: Utf8 of %d bytes exceeds 65535", i, n)
+			}
+			w.b[at], w.b[at+1] = byte(n>>8), byte(n)
+		case TagInteger, TagFloat:
+			w.u4(c.U32)
+		case TagLong, TagDouble:
+			w.u4(uint32(c.U64 >> 32))
+			w.u4(uint32(c.U64))
+			i++
+		case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+			w.u2(c.A)
+		case TagMethodHandle:
+			w.u1(c.Kind)
+			w.u2(c.A)
+		default:
+			w.u2(c.A)
+			w.u2(c.B)
+		}
+	}
+}

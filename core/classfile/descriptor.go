@@ -426,3 +426,33 @@ func javaIdentifierPart(r rune) bool {
 	return javaIdentifierStart(r) || unicode.Is(unicode.Nd, r) || unicode.Is(unicode.Mc, r) || unicode.Is(unicode.Mn, r) ||
 		unicode.Is(unicode.Cf, r) || r <= 8 || (r >= 0xE && r <= 0x1B) || (r >= 0x7F && r <= 0x9F)
 }
+
+// ScanType reads one type at desc[at:] as javap's descriptor parser does,
+// which checks less than the JVMS: any number of '[' then one of
+// B C D F I J S V Z, or 'L' and whatever text comes before the next ';'.
+// It returns the type and the offset past it; false when no type starts
+// there.
+func ScanType(desc string, at int) (FieldType, int, bool) {
+	var t FieldType
+	i := at
+	for i < len(desc) && desc[i] == '[' {
+		t.Dims++
+		i++
+	}
+	if i >= len(desc) {
+		return t, i, false
+	}
+	switch c := desc[i]; c {
+	case 'B', 'C', 'D', 'F', 'I', 'J', 'S', 'V', 'Z':
+		t.Elem = c
+		return t, i + 1, true
+	case 'L':
+		end := strings.IndexByte(desc[i+1:], ';')
+		if end < 0 {
+			return t, i, false
+		}
+		t.Elem, t.Class = 'L', desc[i+1:i+1+end]
+		return t, i + 2 + end, true
+	}
+	return t, i, false
+}

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// FuzzParse feeds the reader mutated real classes. It must never panic, and
-// whatever it accepts must be written back byte-identical.
+// FuzzParse feeds the reader mutated real classes. It must never panic,
+// whatever it accepts must be written back byte-identical, and the format
+// checker must give a verdict on it without panicking.
 func FuzzParse(f *testing.F) {
 	classes := jdkClasses(f, "java.base")
 	// Small classes mutate into interesting shapes faster; take a spread of
@@ -24,6 +25,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
+		Check(c)
 		out, err := c.Write()
 		if err != nil {
 			t.Fatalf("accepted class does not write: %v", err)

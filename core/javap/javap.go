@@ -371,7 +371,7 @@ func (p *printer) field(f *classfile.Member) {
 	p.o.in(1)
 	if p.opt.Verbose {
 		p.println("descriptor: " + desc)
-		p.flags(f.Access, fieldFlags)
+		p.flags(f.Access, classfile.FieldFlags)
 		p.attributes(f.Attributes)
 	}
 	p.o.in(-1)
@@ -465,7 +465,7 @@ func (p *printer) method(m *classfile.Member) {
 	p.o.in(1)
 	if p.opt.Verbose {
 		p.println("descriptor: " + desc)
-		p.flags(m.Access, methodFlags)
+		p.flags(m.Access, classfile.MethodFlags)
 		p.attributes(m.Attributes)
 	} else if code := m.Code(); code != nil && p.opt.Code {
 		p.println("Code:")

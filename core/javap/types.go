@@ -1,6 +1,10 @@
 package javap
 
-import "strings"
+import (
+	"strings"
+
+	"dvmlab/core/classfile"
+)
 
 // Java types from descriptors (JVMS §4.3) and generic signatures (JVMS
 // §4.7.9.1), printed as javap prints them. javap renders the same parsed
@@ -273,33 +277,19 @@ func (p *sigParser) classRest() *jtype {
 }
 
 // descTypes turns a run of field descriptors (JVMS §4.3.2) into Java type
-// names: "I[Ljava/lang/String;" gives int and java.lang.String[].
+// names, "I[Ljava/lang/String;" giving int and java.lang.String[], reading
+// them as javap does (classfile.ScanType).
 func descTypes(d string) ([]string, bool) {
 	var out []string
-	dims := 0
-	for i := 0; i < len(d); i++ {
-		c := d[i]
-		var t string
-		switch {
-		case c == '[':
-			dims++
-			continue
-		case c == 'L':
-			semi := strings.IndexByte(d[i:], ';')
-			if semi < 0 {
-				return nil, false
-			}
-			t = dotted(d[i+1 : i+semi])
-			i += semi
-		case primitives[c] != "":
-			t = primitives[c]
-		default:
+	for i := 0; i < len(d); {
+		t, next, ok := classfile.ScanType(d, i)
+		if !ok {
 			return nil, false
 		}
-		out = append(out, t+strings.Repeat("[]", dims))
-		dims = 0
+		out = append(out, t.JavaName())
+		i = next
 	}
-	return out, dims == 0
+	return out, true
 }
 
 // methodDesc splits a method descriptor (JVMS §4.3.3) into Java parameter

@@ -52,40 +52,8 @@ func (p *printer) fileHeader(f *File) {
 	p.println("SHA-256 checksum " + hex.EncodeToString(sum[:]))
 }
 
-// Flag names by holder, in javap's order. Bits that mean something else
-// for another kind of holder share a position (0x0020 is ACC_SUPER for a
-// class, ACC_SYNCHRONIZED for a method).
-var (
-	classFlags = []modifier{{classfile.AccPublic, "ACC_PUBLIC"}, {classfile.AccFinal, "ACC_FINAL"}, {classfile.AccSuper, "ACC_SUPER"},
-		{classfile.AccInterface, "ACC_INTERFACE"}, {classfile.AccAbstract, "ACC_ABSTRACT"}, {classfile.AccSynthetic, "ACC_SYNTHETIC"},
-		{classfile.AccAnnotation, "ACC_ANNOTATION"}, {classfile.AccEnum, "ACC_ENUM"}, {classfile.AccModule, "ACC_MODULE"}}
-	fieldFlags = []modifier{{classfile.AccPublic, "ACC_PUBLIC"}, {classfile.AccPrivate, "ACC_PRIVATE"}, {classfile.AccProtected, "ACC_PROTECTED"},
-		{classfile.AccStatic, "ACC_STATIC"}, {classfile.AccFinal, "ACC_FINAL"}, {classfile.AccVolatile, "ACC_VOLATILE"},
-		{classfile.AccTransient, "ACC_TRANSIENT"}, {classfile.AccSynthetic, "ACC_SYNTHETIC"}, {classfile.AccEnum, "ACC_ENUM"}}
-	methodFlags = []modifier{{classfile.AccPublic, "ACC_PUBLIC"}, {classfile.AccPrivate, "ACC_PRIVATE"}, {classfile.AccProtected, "ACC_PROTECTED"},
-		{classfile.AccStatic, "ACC_STATIC"}, {classfile.AccFinal, "ACC_FINAL"}, {classfile.AccSynchronized, "ACC_SYNCHRONIZED"},
-		{classfile.AccBridge, "ACC_BRIDGE"}, {classfile.AccVarargs, "ACC_VARARGS"}, {classfile.AccNative, "ACC_NATIVE"},
-		{classfile.AccAbstract, "ACC_ABSTRACT"}, {classfile.AccStrict, "ACC_STRICT"}, {classfile.AccSynthetic, "ACC_SYNTHETIC"}}
-)
-
-// flagNames lists the named flags, then any other set bits in hex from
-// the highest down.
-func flagNames(a classfile.AccessFlags, table []modifier) []string {
-	names := modifiers(a, table)
-	rest := a
-	for _, m := range table {
-		rest &^= m.flag
-	}
-	for bit := classfile.AccessFlags(0x8000); bit != 0; bit >>= 1 {
-		if rest&bit != 0 {
-			names = append(names, "0x"+strconv.FormatUint(uint64(bit), 16))
-		}
-	}
-	return names
-}
-
-func (p *printer) flags(a classfile.AccessFlags, table []modifier) {
-	p.println(fmt.Sprintf("flags: (0x%04x) ", uint16(a)) + strings.Join(flagNames(a, table), ", "))
+func (p *printer) flags(a classfile.AccessFlags, kind classfile.FlagKind) {
+	p.println(fmt.Sprintf("flags: (0x%04x) ", uint16(a)) + strings.Join(a.Names(kind), ", "))
 }
 
 func (p *printer) verboseClassHeader() {
@@ -93,7 +61,7 @@ func (p *printer) verboseClassHeader() {
 	p.o.in(1)
 	p.println("minor version: " + strconv.Itoa(int(c.Minor)))
 	p.println("major version: " + strconv.Itoa(int(c.Major)))
-	p.flags(c.Access, classFlags)
+	p.flags(c.Access, classfile.ClassFlags)
 	p.print("this_class: #" + strconv.Itoa(int(c.This)))
 	if c.This != 0 {
 		p.o.tab()

@@ -172,6 +172,11 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if classfile.Check(c) != nil {
+		// The JVM refuses the class as it is; woven, it might load.
+		in.skip("refused by the JVM's format checks")
+		return nil, nil
+	}
 	w := &weaver{in: in, c: c, sc: in.reg.addClass(c.Name())}
 	n := 0
 	if c.Name() == modulesClass {

@@ -1,13 +1,12 @@
 package verify
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"dvmlab/core/classpath"
+	"dvmlab/internal/jvmtest"
 )
 
 // TestFaults verifies each regression input in testdata/faults/NAME/, a
@@ -31,46 +30,19 @@ func TestFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := classpath.NewHierarchy(d, jdk)
-			for _, want := range hotspotVerdicts(t, dir) {
-				data, err := os.ReadFile(filepath.Join(dir, want.class+".class"))
+			for class, want := range jvmtest.Verdicts(t, dir) {
+				data, err := os.ReadFile(filepath.Join(dir, class+".class"))
 				if err != nil {
 					t.Fatal(err)
 				}
 				r := Verify(data, h)
 				switch {
-				case want.ok && r.Err != nil:
-					t.Errorf("%s: rejected, HotSpot accepts it: %v", want.class, r.Err)
-				case !want.ok && r.Err == nil:
-					t.Errorf("%s: accepted, HotSpot rejects it: %s", want.class, want.why)
+				case want == "OK" && r.Err != nil:
+					t.Errorf("%s: rejected, HotSpot accepts it: %v", class, r.Err)
+				case want != "OK" && r.Err == nil:
+					t.Errorf("%s: accepted, HotSpot rejects it: %s", class, want)
 				}
 			}
 		})
 	}
-}
-
-type verdict struct {
-	class string
-	ok    bool
-	why   string
-}
-
-// hotspotVerdicts reads dir/hotspot.txt: one "Class OK" or "Class Reason"
-// line per class, # comments.
-func hotspotVerdicts(t *testing.T, dir string) []verdict {
-	f, err := os.Open(filepath.Join(dir, "hotspot.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []verdict
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, why, _ := strings.Cut(line, " ")
-		out = append(out, verdict{class: name, ok: why == "OK", why: why})
-	}
-	return out
 }

@@ -256,12 +256,7 @@ func (v *verifier) class() *Error {
 	}
 	acc := c.Access
 	iface := acc.Has(classfile.AccInterface)
-	if iface && (!acc.Has(classfile.AccAbstract) || acc.Has(classfile.AccFinal)) {
-		return v.fail(-1, "an interface must be abstract and not final (flags 0x%04x)", uint16(acc))
-	}
-	if !iface && acc.Has(classfile.AccFinal) && acc.Has(classfile.AccAbstract) {
-		return v.fail(-1, "a class cannot be both final and abstract")
-	}
+	// Flag combinations passed classfile.Check.
 	v.res.Static += 2
 	if c.Super == 0 {
 		if c.Name() != "java/lang/Object" && !acc.Has(classfile.AccModule) {
@@ -320,9 +315,6 @@ func (v *verifier) class() *Error {
 			return v.fail(-1, "duplicate field %s %s", name, desc)
 		}
 		seen[key{name, desc}] = true
-		if err := checkMemberFlags(f.Access, iface, false); err != "" {
-			return v.fail(-1, "field %s: %s", name, err)
-		}
 		v.res.Static += 3
 	}
 	seen = map[key]bool{}
@@ -342,48 +334,16 @@ func (v *verifier) class() *Error {
 			return v.fail(-1, "duplicate method %s%s", name, desc)
 		}
 		seen[key{name, desc}] = true
-		if err := checkMemberFlags(m.Access, iface, true); err != "" && name != "<clinit>" {
-			return v.fail(-1, "method %s%s: %s", name, desc, err)
-		}
 		v.res.Static += 3
 	}
 	return nil
 }
 
-// checkMemberFlags checks the access-flag combinations JVMS §4.5 and §4.6
-// forbid; "" when they are fine.
-func checkMemberFlags(a classfile.AccessFlags, iface, method bool) string {
-	vis := 0
-	for _, f := range []classfile.AccessFlags{classfile.AccPublic, classfile.AccPrivate, classfile.AccProtected} {
-		if a.Has(f) {
-			vis++
-		}
-	}
-	if vis > 1 {
-		return "more than one of public, private and protected"
-	}
-	if method {
-		if a.Has(classfile.AccAbstract) && (a.Has(classfile.AccFinal) || a.Has(classfile.AccNative) || a.Has(classfile.AccPrivate) || a.Has(classfile.AccStatic)) {
-			return "abstract with final, native, private or static"
-		}
-		return ""
-	}
-	if a.Has(classfile.AccFinal) && a.Has(classfile.AccVolatile) {
-		return "both final and volatile"
-	}
-	if iface && (!a.Has(classfile.AccPublic) || !a.Has(classfile.AccStatic) || !a.Has(classfile.AccFinal)) {
-		return "an interface's fields must be public, static and final"
-	}
-	return ""
-}
-
-// validUnqualified: JVMS §4.2.2, no . ; [ / and not empty.
-func validUnqualified(n string) bool {
-	return n != "" && !strings.ContainsAny(n, ".;[/<>")
-}
+// validUnqualified: a field name, JVMS §4.2.2 (not empty, no . ; [ /).
+func validUnqualified(n string) bool { return classfile.ValidUnqualifiedName(n, false) }
 
 // validClassName: a binary name in internal form, or an array descriptor.
-func validClassName(n string) bool { return bytecode.ValidClassName(n) }
+func validClassName(n string) bool { return classfile.ValidClassName(n, 49) }
 
 // SortedAssumptions groups assumptions by scope for printing.
 func SortedAssumptions(as []Assumption) []Assumption {

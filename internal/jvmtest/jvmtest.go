@@ -103,3 +103,24 @@ func JavaIn(t testing.TB, dir string, args ...string) Result {
 	err := cmd.Run()
 	return Result{Stdout: o.String(), Stderr: e.String(), Err: err}
 }
+
+// Verdicts reads dir/hotspot.txt, HotSpot's verdict (-Xverify:all, load and
+// initialize) on each class of a regression case: one "Class OK" or
+// "Class Reason" line per class, # comments. It maps class to verdict.
+func Verdicts(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "hotspot.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, why, _ := strings.Cut(line, " ")
+		out[name] = why
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -172,4 +173,104 @@ public class Loop {
 			t.Errorf("no block executed %d times: %v", n, counts)
 		}
 	}
+}
+
+// TestRegressionCases rewrites the classes of each testdata/<fault>
+// directory with probes and recomputed frames and checks them against what
+// the JDK says about the originals (want.txt): the program's output under
+// HotSpot's -Xverify:all ("run MAIN ARGS", "> line"), and for type
+// annotations, the instruction javap shows each one's offset names
+// ("target METHOD ATTRIBUTE KIND -> opcode").
+func TestRegressionCases(t *testing.T) {
+	rt := runtimeJar(t)
+	for _, name := range []string{"typeanno-after-insert", "max-locals-lvt"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join("testdata", name)
+			want, err := os.ReadFile(filepath.Join(dir, "want.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var run []string
+			var stdout, targets []string
+			for _, l := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+				switch {
+				case strings.HasPrefix(l, "run "):
+					run = strings.Fields(l)[1:]
+				case strings.HasPrefix(l, "> "):
+					stdout = append(stdout, l[2:])
+				case strings.HasPrefix(l, "target "):
+					targets = append(targets, l[len("target "):])
+				}
+			}
+			p := pipeline(t)
+			out := t.TempDir()
+			classes, _ := filepath.Glob(filepath.Join(dir, "*.class"))
+			for _, c := range classes {
+				res, err := p.Process(mustRead(t, c))
+				if err != nil {
+					t.Fatalf("%s: %v", c, err)
+				}
+				if err := os.WriteFile(filepath.Join(out, filepath.Base(c)), res.Out, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			orig := jvmtest.MustJava(t, append([]string{"-Xverify:all", "-Xshare:off", "-cp", dir}, run...)...).Stdout
+			if got := strings.Join(stdout, "\n") + "\n"; orig != got {
+				t.Fatalf("want.txt says %q, but the original prints %q", got, orig)
+			}
+			got := jvmtest.MustJava(t, append([]string{"-Xverify:all", "-Xshare:off", "-cp", out + string(os.PathListSeparator) + rt}, run...)...).Stdout
+			if got != orig {
+				t.Errorf("rewritten: printed %q, want %q", got, orig)
+			}
+			for _, which := range []string{dir, out} {
+				if got := typeAnnotationTargets(t, filepath.Join(which, run[0]+".class")); strings.Join(got, "\n") != strings.Join(targets, "\n") {
+					t.Errorf("%s: type annotations point at\n%s\nwant\n%s", which, strings.Join(got, "\n"), strings.Join(targets, "\n"))
+				}
+			}
+		})
+	}
+}
+
+var (
+	javapMethod  = regexp.MustCompile(`^  [a-zA-Z].*\);$`)
+	javapInsn    = regexp.MustCompile(`^\s+(\d+): ([a-z][a-z_0-9]*)`)
+	javapSection = regexp.MustCompile(`^\s+(Runtime(?:Inv|V)isibleTypeAnnotations):$`)
+	javapTarget  = regexp.MustCompile(`^\s+\d+: #\d+\(.*?\): ([A-Z_]+).*offset=(\d+)`)
+)
+
+// typeAnnotationTargets runs the JDK's javap on a class file and lists each
+// code-level type annotation with an offset, by the opcode at that offset.
+func typeAnnotationTargets(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := exec.Command(jvmtest.Tool(t, "javap"), "-c", "-p", "-v", path).Output()
+	if err != nil {
+		t.Fatalf("javap %s: %v", path, err)
+	}
+	var out []string
+	method, section := "", ""
+	ops := map[string]string{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if javapMethod.MatchString(l) {
+			method, section, ops = strings.TrimSpace(l), "", map[string]string{}
+			continue
+		}
+		if m := javapSection.FindStringSubmatch(l); m != nil {
+			section = m[1]
+			continue
+		}
+		if section == "" {
+			if m := javapInsn.FindStringSubmatch(l); m != nil {
+				ops[m[1]] = m[2]
+			}
+			continue
+		}
+		if m := javapTarget.FindStringSubmatch(l); m != nil {
+			op, ok := ops[m[2]]
+			if !ok {
+				op = "NOT AN INSTRUCTION"
+			}
+			out = append(out, fmt.Sprintf("%s %s %s -> %s", method, section, m[1], op))
+		}
+	}
+	return out
 }
