@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -252,7 +253,7 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		return res, -1, c, nil
 	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
-	keep := emptyFinalizers(c)
+	fin := emptyFinalizer(c)
 	var suid *serialID
 	if len(p.Services) > 0 && stages != 0 {
 		suid = newSerialID(ctx.Hierarchy, c)
@@ -271,19 +272,27 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 			break
 		}
 		var hidden map[string]bool
-		if len(keep)+len(skips[i]) > 0 {
+		if len(skips[i]) > 0 {
 			hidden = map[string]bool{}
-			for k := range keep {
-				hidden[k] = true
-			}
 			for k := range skips[i] {
 				hidden[k] = true
 			}
+		}
+		// The empty finalize() is shown to the service, so that what it
+		// numbers (coverage's blocks) stays as in the original class, and
+		// put back as it was afterwards.
+		var finCode savedCode
+		if fin != nil {
+			finCode = saveCode(fin)
 		}
 		t := time.Now()
 		r, err := applyHiding(ctx, s, c, hidden)
 		if err != nil {
 			return nil, i, c, err
+		}
+		if fin != nil && slices.Contains(c.Methods, fin) && !isEmptyCode(fin.Code()) {
+			finCode.restore(fin)
+			r.Notes = append(r.Notes, c.Name()+".finalize()V kept empty: HotSpot does not count an empty finalize() as a finalizer")
 		}
 		r.Service, r.Class = s.Name(), c.Name()
 		r.Elapsed = time.Since(t)
@@ -395,18 +404,47 @@ func applyHiding(ctx *Context, s Service, c *classfile.Class, hidden map[string]
 	return r, err
 }
 
-// emptyFinalizers returns the key of the class's finalize() when its code is
-// a lone return, the method HotSpot does not count as a finalizer.
-func emptyFinalizers(c *classfile.Class) map[string]bool {
+// emptyFinalizer returns the class's finalize() when its code is a lone
+// return, the method HotSpot does not count as a finalizer, else nil.
+func emptyFinalizer(c *classfile.Class) *classfile.Member {
 	for _, m := range c.Methods {
 		if m.Access&classfile.AccStatic != 0 || c.MemberName(m) != "finalize" || c.MemberDesc(m) != "()V" {
 			continue
 		}
-		if code := m.Code(); code != nil && len(code.Code) == 1 && code.Code[0] == 0xb1 {
-			return map[string]bool{"finalize()V": true}
+		if isEmptyCode(m.Code()) {
+			return m
 		}
 	}
 	return nil
+}
+
+func isEmptyCode(code *classfile.Code) bool {
+	return code != nil && len(code.Code) == 1 && code.Code[0] == 0xb1 // return
+}
+
+// savedCode is a method's attributes and code as they were.
+type savedCode struct {
+	attrs []classfile.Attribute
+	code  *classfile.Code
+	copy  classfile.Code
+}
+
+func saveCode(m *classfile.Member) savedCode {
+	s := savedCode{attrs: slices.Clone(m.Attributes), code: m.Code()}
+	if s.code != nil {
+		s.copy = *s.code
+		s.copy.Code = slices.Clone(s.code.Code)
+		s.copy.Handlers = slices.Clone(s.code.Handlers)
+		s.copy.Attributes = slices.Clone(s.code.Attributes)
+	}
+	return s
+}
+
+func (s savedCode) restore(m *classfile.Member) {
+	m.Attributes = s.attrs
+	if s.code != nil {
+		*s.code = s.copy
+	}
 }
 
 // blame finds the one method a service's failure on the class is due to:
@@ -432,10 +470,9 @@ func (p *Pipeline) blame(data []byte, skips map[int]map[string]string, failed in
 	if err != nil {
 		return ""
 	}
-	keep := emptyFinalizers(base)
 	for _, m := range base.Methods {
 		k := methodKey(base, m)
-		if m.Code() == nil || keep[k] || skips[failed][k] != "" {
+		if m.Code() == nil || skips[failed][k] != "" {
 			continue
 		}
 		one, err := classfile.Parse(pre.Out)
