@@ -202,7 +202,7 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 // a return (JLS §12.6, HotSpot's has_empty_finalizer), so a probe there
 // would make every instance finalizable and change when it is collected.
 // And a Serializable class that declares no serialVersionUID keeps the one
-// the JVM computes for the original (see serialID).
+// the JVM computes for the original (see keepSerialVersionUID).
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 	skips := map[int]map[string]string{}
 	for {
@@ -254,9 +254,11 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
 	fin := emptyFinalizer(c)
-	var suid *serialID
+	// What the default serialVersionUID is computed from, to see whether
+	// the services changed it (most change code only).
+	var shape string
 	if len(p.Services) > 0 && stages != 0 {
-		suid = newSerialID(ctx.Hierarchy, c)
+		shape = serialShape(c)
 	}
 	var orig map[*classfile.Member][]byte
 	if p.RecomputeFrames && stages < 0 {
@@ -302,8 +304,8 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		}
 		res.Reports = append(res.Reports, r)
 	}
-	if len(res.Reports) > 0 && suid != nil {
-		note, err := suid.keep(c)
+	if len(res.Reports) > 0 && serialShape(c) != shape {
+		note, err := keepSerialVersionUID(ctx.Hierarchy, data, c)
 		if err != nil {
 			return nil, -1, c, err
 		}
