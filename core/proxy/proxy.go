@@ -278,7 +278,7 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 	p := px.Pipeline
 	if h, herr := classfile.ParseHeader(body); herr == nil && p.Hierarchy == nil {
 		if x := px.apps.forClass(url, h.Name, px.Client, p.Classpath); x != nil {
-			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: p.Classpath, Hierarchy: x}
+			p = p.Derive(p.Classpath, x)
 		}
 	}
 	res, err := p.Process(body)
@@ -291,7 +291,14 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 			if base, ok := strings.CutSuffix(url, miss.Class+".class"); ok && strings.HasSuffix(base, "/") {
 				cp = append([]classpath.Finder{&originClasses{base: base, client: px.Client}}, cp...)
 			}
-			q := &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: cp}
+			p = p.Derive(cp, nil)
+			res, err = p.Process(body)
+		}
+		if errors.As(err, &miss) {
+			// Nowhere else to look: the methods that need the classes
+			// keep their code, the rest is served rewritten.
+			q := p.Derive(p.Classpath, p.Hierarchy)
+			q.SkipMissing = true
 			res, err = q.Process(body)
 		}
 	}
@@ -360,7 +367,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 	var cp []classpath.Finder
 	if p.Hierarchy == nil {
 		if cp = px.manifestClassPath(u, body); len(cp) > 0 {
-			p = &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: slices.Concat(cp, p.Classpath)}
+			p = p.Derive(slices.Concat(cp, p.Classpath), nil)
 		}
 	}
 	st, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
@@ -371,8 +378,17 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 		// Ask the origin: the rest of the application the launcher named.
 		if more := px.applicationClasses(session, u.String()); len(more) > 0 {
 			px.logf("%s: classes missing for frames; looking in the rest of the application", urlPath)
-			q := &service.Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames,
-				Classpath: slices.Concat(cp, more, px.Pipeline.Classpath)}
+			p = p.Derive(slices.Concat(cp, more, px.Pipeline.Classpath), nil)
+			var again bytes.Buffer
+			if st2, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
+				st, buf = st2, again
+			}
+		}
+		if missingIn(st.Errors) {
+			// Nowhere else to look: the methods that need the classes
+			// keep their code, the rest is served rewritten.
+			q := p.Derive(p.Classpath, nil)
+			q.SkipMissing = true
 			var again bytes.Buffer
 			if st2, err := q.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
 				st, buf = st2, again

@@ -94,8 +94,7 @@ func (p *Pipeline) withHierarchy(jobs []*job) *Pipeline {
 			own[h.Name] = j.data
 		}
 	}
-	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Classpath: p.Classpath,
-		Hierarchy: classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...)}
+	return p.Derive(p.Classpath, classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...))
 }
 
 // parallel runs the pipeline over jobs on all cores; results stay in order.
@@ -244,12 +243,11 @@ func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error)
 		}
 		defer mcp.Close()
 		if len(mcp) > 0 {
-			q := &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames}
+			var cp []classpath.Finder
 			for _, s := range mcp {
-				q.Classpath = append(q.Classpath, s)
+				cp = append(cp, s)
 			}
-			q.Classpath = append(q.Classpath, p.Classpath...)
-			p = q
+			p = p.Derive(append(cp, p.Classpath...), nil)
 		}
 	}
 	s, err := p.RewriteJar(f, st.Size(), tmp, progress)

@@ -108,9 +108,21 @@ type Pipeline struct {
 	// Classpath is where classes outside the rewritten container come from
 	// (usually the JDK), for hierarchy questions.
 	Classpath []classpath.Finder
+	// SkipMissing makes a method whose frames need classes the hierarchy
+	// lacks (*bytecode.MissingClassesError) keep its code, like any method
+	// a service cannot transform. Without it the class fails with that
+	// error, so that a caller who can find the classes supplies them and
+	// runs again; a caller who cannot sets SkipMissing.
+	SkipMissing bool
 
 	once     sync.Once
 	fallback bytecode.Hierarchy
+}
+
+// Derive returns a pipeline of the same services and settings over
+// another class path and hierarchy (nil: one over the class path).
+func (p *Pipeline) Derive(cp []classpath.Finder, h bytecode.Hierarchy) *Pipeline {
+	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, SkipMissing: p.SkipMissing, Classpath: cp, Hierarchy: h}
 }
 
 // hierarchy is Hierarchy, else one over Classpath made once, else
@@ -213,7 +225,7 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		// Missing classes are not the method's fault: the caller can supply
 		// them (the proxy fetches them from the origin) and try again.
 		var miss *bytecode.MissingClassesError
-		if failed < 0 || errors.As(err, &miss) {
+		if failed < 0 || errors.As(err, &miss) && !p.SkipMissing {
 			if failed >= 0 {
 				err = fmt.Errorf("%s: service %s: %w", c.Name(), p.Services[failed].Name(), err)
 			}
@@ -462,7 +474,7 @@ func (p *Pipeline) blame(data []byte, skips map[int]map[string]string, failed in
 		}
 	}
 	// The class as the failing service found it: the earlier services rerun.
-	before := &Pipeline{Services: p.Services[:failed], Hierarchy: p.hierarchy()}
+	before := &Pipeline{Services: p.Services[:failed], SkipMissing: p.SkipMissing, Hierarchy: p.hierarchy()}
 	pre, err := before.Process(data)
 	if err != nil {
 		return ""
