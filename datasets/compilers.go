@@ -75,6 +75,9 @@ var compilers = []Program{
 			kotlinLib + "kotlin-script-runtime.jar"},
 		Deps: []string{kotlinLib + "annotations-13.0.jar", kotlinLib + "trove4j.jar"},
 		Main: "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler",
+		// To compile Array(n) { … } kotlinc copies the body of an intrinsic
+		// from its own class file into the class it writes.
+		ReadsOwnClasses: "org.jetbrains.kotlin.codegen.intrinsics.IntrinsicArrayConstructorsKt",
 		// -kotlin-home makes the compiled code's class path the package's
 		// own kotlin-stdlib.jar, whatever jar runs the compiler.
 		Args:    []string{"-kotlin-home", "/usr/share/kotlin/kotlinc", "-d", "classes", "Workload.kt"},

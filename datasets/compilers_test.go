@@ -43,84 +43,12 @@ type knownFault struct {
 	symptom func(err error, want, got *datasets.Output) bool
 }
 
-// knownFaults are keyed by "program/part" and "case/part".
-var knownFaults = map[string]knownFault{
-	"clojure/coverage":                      {"lvt-slot-never-stored", lvtSymptom},
-	"clojure/shadow":                        {"lvt-slot-never-stored", lvtSymptom},
-	"clojure/link":                          {"lvt-slot-never-stored", lvtLinkSymptom},
-	"kotlin/link":                           {"lvt-slot-never-stored", lvtLinkSymptom},
-	"lvt-slot-never-stored/coverage":        {"lvt-slot-never-stored", lvtSymptom},
-	"lvt-slot-never-stored/shadow":          {"lvt-slot-never-stored", lvtSymptom},
-	"kotlin/coverage":                       {"program-reads-own-class-file", kotlinTemplateSymptom},
-	"program-reads-own-class-file/coverage": {"program-reads-own-class-file", readsOwnSymptom},
-}
-
-// lvtSymptom is HotSpot's refusal of a Clojure class whose
-// LocalVariableTable names a slot at or above max_locals
-// (ClassFileParser::parse_localvariable_table, JVMS §4.7.13), as the
-// program's error or as what the Link harness prints.
-func lvtSymptom(err error, _, got *datasets.Output) bool {
-	s := ""
-	if err != nil {
-		s = err.Error()
-	} else if got != nil {
-		s = got.Stdout
-	}
-	return strings.Contains(s, "java.lang.ClassFormatError: Invalid index") &&
-		strings.Contains(s, "in LocalVariableTable in class file clojure/")
-}
-
-// lvtLinkSymptom: every class that links differently once rewritten was
-// refused for an invalid LocalVariableTable index, its own or that of a
-// class its verification loaded.
-func lvtLinkSymptom(err error, _, _ *datasets.Output) bool {
-	if err == nil {
-		return false
-	}
-	lines := strings.Split(err.Error(), "\n")[1:]
-	for _, l := range lines {
-		if !strings.Contains(l, ": java.lang.ClassFormatError: Invalid index ") || !strings.Contains(l, " in LocalVariableTable in class file ") {
-			return false
-		}
-	}
-	return len(lines) > 0
-}
-
-// readsOwnSymptom: CopyTemplate read other bytes for Template.class than
-// the original's, and Template still ran as before.
-func readsOwnSymptom(err error, want, got *datasets.Output) bool {
-	if err != nil || got.Stderr != want.Stderr {
-		return false
-	}
-	w, g := strings.SplitN(want.Stdout, "\n", 2), strings.SplitN(got.Stdout, "\n", 2)
-	return len(w) == 2 && len(g) == 2 && w[0] != g[0] && strings.HasPrefix(g[0], "Template.class: ") && w[1] == g[1]
-}
-
-// kotlinTemplateSymptom: kotlinc exits normally with the original's
-// messages, and the only class files it writes differently are those into
-// which it inlined the body of an intrinsic from its own
-// IntrinsicArrayConstructorsKt.class, probes included.
-func kotlinTemplateSymptom(err error, want, got *datasets.Output) bool {
-	if err != nil || got.Stdout != want.Stdout || got.Stderr != want.Stderr || len(got.Files) != len(want.Files) {
-		return false
-	}
-	differ := 0
-	for name, data := range got.Files {
-		orig, ok := want.Files[name]
-		if !ok {
-			return false
-		}
-		if bytes.Equal(data, orig) {
-			continue
-		}
-		differ++
-		if !bytes.Contains(data, []byte("dvmlab/runtime/Coverage")) ||
-			!bytes.Contains(data, []byte("org/jetbrains/kotlin/codegen/intrinsics/IntrinsicArrayConstructorsKt")) {
-			return false
-		}
-	}
-	return differ > 0
-}
+// knownFaults are keyed by "program/part" and "case/part". None is open:
+// lvt-slot-never-stored is fixed (max_locals covers the LocalVariableTable,
+// bytecode.MinLocals), and program-reads-own-class-file is met by leaving
+// the classes a program reads as data out of the rewrite
+// (Program.ReadsOwnClasses, the case's exclude file).
+var knownFaults = map[string]knownFault{}
 
 // judge settles a part: it passes, it fails with a known fault (skipped,
 // naming it), or it fails otherwise.
@@ -227,6 +155,9 @@ func rewriteJars(t *testing.T, p datasets.Program, jdk classpath.Finder) map[str
 		t.Fatal(err)
 	}
 	pl.RecomputeFrames = true
+	if pl.Exclude, err = service.ParseClassPatterns(p.ReadsOwnClasses); err != nil {
+		t.Fatal(err)
+	}
 	// Hierarchy questions go to the program's whole class path, then the
 	// JDK, as `dvmlab rewrite --classpath` would have them.
 	for _, j := range p.Classpath(datasets.RunConfig{}) {
@@ -538,6 +469,11 @@ func TestCompilerFaultCases(t *testing.T) {
 					t.Fatal(err)
 				}
 				pl.RecomputeFrames = true
+				if data, err := os.ReadFile(filepath.Join(dir, "exclude")); err == nil {
+					if pl.Exclude, err = service.ParseClassPatterns(strings.TrimSpace(string(data))); err != nil {
+						t.Fatal(err)
+					}
+				}
 				for _, j := range deps {
 					src, err := classpath.Open(j)
 					if err != nil {

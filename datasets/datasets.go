@@ -69,6 +69,12 @@ type Program struct {
 	// Classpath puts after Optional.
 	Driver string
 
+	// ReadsOwnClasses names classes of Jars the program reads as data, not
+	// only loads (service.ParseClassPatterns): a rewrite must leave them as
+	// they are (`dvmlab rewrite --exclude`), or the program reads our
+	// probes. "" for none.
+	ReadsOwnClasses string
+
 	Main     string   // main class
 	JVMFlags []string // flags the program itself needs (system properties)
 	Args     []string // program arguments; file names are relative to the work directory

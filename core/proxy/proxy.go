@@ -56,6 +56,9 @@ func New(p *service.Pipeline, cache *Cache, signer *Signer) *Proxy {
 	if p.RecomputeFrames {
 		cfg += "+frames"
 	}
+	if x := p.Exclude.String(); x != "" {
+		cfg += "+exclude:" + x
+	}
 	if signer != nil {
 		cfg += "+signed:" + signer.Fingerprint()
 	}
@@ -278,7 +281,7 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 	p := px.Pipeline
 	if h, herr := classfile.ParseHeader(body); herr == nil && p.Hierarchy == nil {
 		if x := px.apps.forClass(url, h.Name, px.Client, p.Classpath); x != nil {
-			p = p.Derive(p.Classpath, x)
+			p = p.With(x, p.Classpath)
 		}
 	}
 	res, err := p.Process(body)
@@ -291,13 +294,13 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 			if base, ok := strings.CutSuffix(url, miss.Class+".class"); ok && strings.HasSuffix(base, "/") {
 				cp = append([]classpath.Finder{&originClasses{base: base, client: px.Client}}, cp...)
 			}
-			p = p.Derive(cp, nil)
+			p = p.With(nil, cp)
 			res, err = p.Process(body)
 		}
 		if errors.As(err, &miss) {
 			// Nowhere else to look: the methods that need the classes
 			// keep their code, the rest is served rewritten.
-			q := p.Derive(p.Classpath, p.Hierarchy)
+			q := p.With(p.Hierarchy, p.Classpath)
 			q.SkipMissing = true
 			res, err = q.Process(body)
 		}
@@ -367,7 +370,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 	var cp []classpath.Finder
 	if p.Hierarchy == nil {
 		if cp = px.manifestClassPath(u, body); len(cp) > 0 {
-			p = p.Derive(slices.Concat(cp, p.Classpath), nil)
+			p = p.With(nil, slices.Concat(cp, p.Classpath))
 		}
 	}
 	st, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
@@ -378,7 +381,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 		// Ask the origin: the rest of the application the launcher named.
 		if more := px.applicationClasses(session, u.String()); len(more) > 0 {
 			px.logf("%s: classes missing for frames; looking in the rest of the application", urlPath)
-			p = p.Derive(slices.Concat(cp, more, px.Pipeline.Classpath), nil)
+			p = p.With(nil, slices.Concat(cp, more, px.Pipeline.Classpath))
 			var again bytes.Buffer
 			if st2, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
 				st, buf = st2, again
@@ -387,7 +390,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 		if missingIn(st.Errors) {
 			// Nowhere else to look: the methods that need the classes
 			// keep their code, the rest is served rewritten.
-			q := p.Derive(p.Classpath, nil)
+			q := p.With(nil, p.Classpath)
 			q.SkipMissing = true
 			var again bytes.Buffer
 			if st2, err := q.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {

@@ -39,6 +39,7 @@ type Stats struct {
 	Unchanged int      // classes whose output equals their input
 	Dropped   []string // signature files of a signed jar, invalid once classes change
 	Refused   []error  // one *ClassError per class passed through because the JVM refuses it
+	Excluded  int      // classes Pipeline.Exclude let through as they came (counted in Unchanged too)
 }
 
 // Progress, when set, is called after every class with the number done.
@@ -94,7 +95,7 @@ func (p *Pipeline) withHierarchy(jobs []*job) *Pipeline {
 			own[h.Name] = j.data
 		}
 	}
-	return p.Derive(p.Classpath, classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...))
+	return p.With(classpath.NewHierarchy(append([]classpath.Finder{own}, p.Classpath...)...), p.Classpath)
 }
 
 // parallel runs the pipeline over jobs on all cores; results stay in order.
@@ -139,6 +140,9 @@ func (s *Stats) account(j *job) []byte {
 	}
 	if j.res.Refused != nil {
 		s.Refused = append(s.Refused, &ClassError{Entry: j.entry, Err: j.res.Refused})
+	}
+	if j.res.Excluded {
+		s.Excluded++
 	}
 	s.Reports = append(s.Reports, j.res.Reports...)
 	s.BytesOut += int64(len(j.res.Out))
@@ -247,7 +251,7 @@ func (p *Pipeline) rewriteJar(in, out string, progress Progress) (*Stats, error)
 			for _, s := range mcp {
 				cp = append(cp, s)
 			}
-			p = p.Derive(append(cp, p.Classpath...), nil)
+			p = p.With(nil, append(cp, p.Classpath...))
 		}
 	}
 	s, err := p.RewriteJar(f, st.Size(), tmp, progress)

@@ -114,15 +114,20 @@ type Pipeline struct {
 	// error, so that a caller who can find the classes supplies them and
 	// runs again; a caller who cannot sets SkipMissing.
 	SkipMissing bool
+	// Exclude names classes that go through as they came, no service and
+	// no frames (see ClassPatterns); nil excludes none.
+	Exclude *ClassPatterns
 
 	once     sync.Once
 	fallback bytecode.Hierarchy
 }
 
-// Derive returns a pipeline of the same services and settings over
-// another class path and hierarchy (nil: one over the class path).
-func (p *Pipeline) Derive(cp []classpath.Finder, h bytecode.Hierarchy) *Pipeline {
-	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, SkipMissing: p.SkipMissing, Classpath: cp, Hierarchy: h}
+// With is a copy of p with the same services, frames, exclusions and
+// handling of missing classes that answers hierarchy questions from h (nil:
+// from cp, then ObjectHierarchy).
+func (p *Pipeline) With(h bytecode.Hierarchy, cp []classpath.Finder) *Pipeline {
+	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Exclude: p.Exclude, SkipMissing: p.SkipMissing,
+		Hierarchy: h, Classpath: cp}
 }
 
 // hierarchy is Hierarchy, else one over Classpath made once, else
@@ -191,6 +196,9 @@ type Result struct {
 	// such a class is passed through unchanged, so that the client refuses
 	// it exactly as it would the original. nil for a class that loads.
 	Refused error
+	// Excluded says the class matched Pipeline.Exclude and went through as
+	// it came.
+	Excluded bool
 }
 
 // Process parses data once, runs the services in order and writes the class once.
@@ -216,6 +224,11 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 // And a Serializable class that declares no serialVersionUID keeps the one
 // the JVM computes for the original (see keepSerialVersionUID).
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
+	if p.Exclude != nil {
+		if h, err := classfile.ParseHeader(data); err == nil && p.Exclude.Match(h.Name) {
+			return &Result{Class: h.Name, Out: data, BytesIn: len(data), Excluded: true}, nil
+		}
+	}
 	skips := map[int]map[string]string{}
 	for {
 		res, failed, c, err := p.run(data, stages, skips)

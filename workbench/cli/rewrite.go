@@ -32,7 +32,7 @@ func hierarchyPath(cp string) (classpath.Path, error) {
 func init() {
 	Register(&Command{
 		Name:    "rewrite",
-		Usage:   "rewrite [--services a,b,c] [--frames keep|recompute] [--classpath PATH] IN -o OUT",
+		Usage:   "rewrite [--services a,b,c] [--frames keep|recompute] [--classpath PATH] [--exclude CLASSES] IN -o OUT",
 		Summary: "run the static service pipeline offline over a class file, a directory or a jar",
 		Example: "dvmlab rewrite --services none /usr/share/java/JLex.jar -o /tmp/JLex.jar",
 		Run:     runRewrite,
@@ -46,6 +46,7 @@ func runRewrite(env *Env, args []string) error {
 	out := fs.String("o", "", "output path: a class file, directory or jar like the input")
 	frames := fs.String("frames", "keep", "keep: recompute frames only where a service changed code; recompute: in every method")
 	cp := fs.String("classpath", "", "colon-separated jars, directories and jmods for class-hierarchy questions (the running JDK is always searched last)")
+	exclude := fs.String("exclude", "", "comma-separated classes to leave as they are (a.b.C, a/b/*, a.b.**), e.g. those the program reads as data")
 	quiet := fs.Bool("q", false, "no summary on stderr")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -57,6 +58,9 @@ func runRewrite(env *Env, args []string) error {
 	p, err := service.Parse(*services)
 	if err != nil {
 		return err
+	}
+	if p.Exclude, err = service.ParseClassPatterns(*exclude); err != nil {
+		return usageError(cmd, "--exclude: %v", err)
 	}
 	switch *frames {
 	case "keep":
@@ -97,8 +101,12 @@ func runRewrite(env *Env, args []string) error {
 		skipped += len(r.Skipped)
 	}
 	if !*quiet {
-		fmt.Fprintf(env.Stderr, "rewrote %d classes (%d unchanged, %d failed, %d methods left as they were), copied %d other files, %d -> %d bytes, services %s, %v\n",
-			st.Classes, st.Unchanged, st.Failed, skipped, st.Copied, st.BytesIn, st.BytesOut, p, time.Since(t0).Round(time.Millisecond))
+		excluded := ""
+		if st.Excluded > 0 {
+			excluded = fmt.Sprintf(", %d excluded", st.Excluded)
+		}
+		fmt.Fprintf(env.Stderr, "rewrote %d classes (%d unchanged%s, %d failed, %d methods left as they were), copied %d other files, %d -> %d bytes, services %s, %v\n",
+			st.Classes, st.Unchanged, excluded, st.Failed, skipped, st.Copied, st.BytesIn, st.BytesOut, p, time.Since(t0).Round(time.Millisecond))
 	}
 	if st.Failed > 0 {
 		return &ExitError{Code: 1}

@@ -32,7 +32,7 @@ func init() {
 	})
 	Register(&Command{
 		Name:    "proxy",
-		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames] [--cache DIR|off] [--audit FILE|off] [--key FILE|off]",
+		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames] [--exclude CLASSES] [--cache DIR|off] [--audit FILE|off] [--key FILE|off]",
 		Summary: "the DVM proxy: an HTTP forward proxy that rewrites class files and jars through the service pipeline",
 		Example: "dvmlab proxy --listen 127.0.0.1:8080 --services coverage",
 		Run:     runProxy,
@@ -106,6 +106,7 @@ func runProxy(env *Env, args []string) error {
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	services := fs.String("services", "none", "the static services, in order")
 	frames := fs.Bool("frames", false, "recompute frames in every method")
+	exclude := fs.String("exclude", "", "comma-separated classes served as they came (a.b.C, a/b/*, a.b.**)")
 	cacheDir := fs.String("cache", filepath.Join(os.TempDir(), "dvmlab-cache"), "cache directory, or off")
 	auditDB := fs.String("audit", defaultAudit, "audit trail database, or off")
 	keyFile := fs.String("key", filepath.Join(os.TempDir(), "dvmlab-proxy.key"), "Ed25519 key (seed) to sign with, created if missing; off signs nothing")
@@ -121,6 +122,9 @@ func runProxy(env *Env, args []string) error {
 		return err
 	}
 	p.RecomputeFrames = *frames
+	if p.Exclude, err = service.ParseClassPatterns(*exclude); err != nil {
+		return usageError(cmd, "--exclude: %v", err)
+	}
 	jdk, err := classpath.OpenJDK("")
 	if err != nil {
 		return err
