@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -289,11 +290,18 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 		// Ask the origin: the rest of the application the launcher named.
 		if more := px.applicationClasses(session, url); len(more) > 0 {
 			px.logf("%s: %v; looking in the rest of the application", urlPath, miss)
-			cp := append(more, px.Pipeline.Classpath...)
+			cp := slices.Concat(more, px.Pipeline.Classpath)
 			if base, ok := strings.CutSuffix(url, miss.Class+".class"); ok && strings.HasSuffix(base, "/") {
 				cp = append([]classpath.Finder{&originClasses{base: base, client: px.Client}}, cp...)
 			}
-			q := p.With(nil, cp)
+			p = p.With(nil, cp)
+			res, err = p.Process(body)
+		}
+		if errors.As(err, &miss) {
+			// Nowhere else to look: the methods that need the classes
+			// keep their code, the rest is served rewritten.
+			q := p.With(p.Hierarchy, p.Classpath)
+			q.SkipMissing = true
 			res, err = q.Process(body)
 		}
 	}
@@ -362,7 +370,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 	var cp []classpath.Finder
 	if p.Hierarchy == nil {
 		if cp = px.manifestClassPath(u, body); len(cp) > 0 {
-			p = p.With(nil, append(cp, p.Classpath...))
+			p = p.With(nil, slices.Concat(cp, p.Classpath))
 		}
 	}
 	st, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &buf, nil)
@@ -373,7 +381,17 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 		// Ask the origin: the rest of the application the launcher named.
 		if more := px.applicationClasses(session, u.String()); len(more) > 0 {
 			px.logf("%s: classes missing for frames; looking in the rest of the application", urlPath)
-			q := p.With(nil, append(append(cp, more...), px.Pipeline.Classpath...))
+			p = p.With(nil, slices.Concat(cp, more, px.Pipeline.Classpath))
+			var again bytes.Buffer
+			if st2, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
+				st, buf = st2, again
+			}
+		}
+		if missingIn(st.Errors) {
+			// Nowhere else to look: the methods that need the classes
+			// keep their code, the rest is served rewritten.
+			q := p.With(nil, p.Classpath)
+			q.SkipMissing = true
 			var again bytes.Buffer
 			if st2, err := q.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
 				st, buf = st2, again

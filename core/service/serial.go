@@ -157,38 +157,50 @@ func modifiedUTF8(s string) []byte {
 	return out
 }
 
-// serialID keeps a Serializable class's serialVersionUID across the
-// services: a class that declares none gets the one the JVM computed for
-// the original when the services changed what its default is computed from
-// (a method, a field, a static initializer added); otherwise objects
-// serialized by the original program no longer deserialize.
-type serialID struct {
-	orig int64
+// serialShape is what the default serialVersionUID of c is computed from:
+// its access, interfaces and every member's access, name and descriptor.
+func serialShape(c *classfile.Class) string {
+	b := binary.BigEndian.AppendUint16(nil, uint16(c.Access))
+	for _, i := range c.Interfaces {
+		b = binary.BigEndian.AppendUint16(b, i)
+	}
+	for _, ms := range [][]*classfile.Member{c.Fields, c.Methods} {
+		b = append(b, '|')
+		for _, m := range ms {
+			// Pool indices name a member as well as its strings do: the
+			// pool only grows while services run.
+			b = binary.BigEndian.AppendUint16(b, uint16(m.Access))
+			b = binary.BigEndian.AppendUint16(b, m.NameIndex)
+			b = binary.BigEndian.AppendUint16(b, m.DescIndex)
+		}
+	}
+	return string(b)
 }
 
-// newSerialID notes the default serialVersionUID of c before any service
-// ran, or returns nil when c's does not depend on its members: not
-// Serializable, an interface, an enum or record (whose default is ignored),
-// or declaring its own.
-func newSerialID(h any, c *classfile.Class) *serialID {
+// keepSerialVersionUID gives a Serializable class that declares no
+// serialVersionUID the one the JVM computed for the original (orig, the
+// class's bytes before the services) when the services changed what its
+// default is computed from (a method, a field, a static initializer added):
+// otherwise objects serialized by the original program no longer
+// deserialize. Enums and records ignore the default. It returns a note
+// saying so, or "".
+func keepSerialVersionUID(h any, orig []byte, c *classfile.Class) (string, error) {
 	if c.IsInterface() || c.SuperName() == "java/lang/Enum" || c.SuperName() == "java/lang/Record" {
-		return nil
+		return "", nil
 	}
 	for _, f := range c.Fields {
 		if c.MemberName(f) == "serialVersionUID" {
-			return nil
+			return "", nil
 		}
 	}
 	if !serializable(h, c) {
-		return nil
+		return "", nil
 	}
-	return &serialID{orig: DefaultSerialVersionUID(c)}
-}
-
-// keep declares the original serialVersionUID in c when the default of c
-// as the services left it differs; it returns a note saying so, or "".
-func (s *serialID) keep(c *classfile.Class) (string, error) {
-	want := s.orig
+	o, err := classfile.Parse(orig)
+	if err != nil {
+		return "", err
+	}
+	want := DefaultSerialVersionUID(o)
 	if DefaultSerialVersionUID(c) == want {
 		return "", nil
 	}

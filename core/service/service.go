@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -107,6 +108,12 @@ type Pipeline struct {
 	// Classpath is where classes outside the rewritten container come from
 	// (usually the JDK), for hierarchy questions.
 	Classpath []classpath.Finder
+	// SkipMissing makes a method whose frames need classes the hierarchy
+	// lacks (*bytecode.MissingClassesError) keep its code, like any method
+	// a service cannot transform. Without it the class fails with that
+	// error, so that a caller who can find the classes supplies them and
+	// runs again; a caller who cannot sets SkipMissing.
+	SkipMissing bool
 	// Exclude names classes that go through as they came, no service and
 	// no frames (see ClassPatterns); nil excludes none.
 	Exclude *ClassPatterns
@@ -115,10 +122,12 @@ type Pipeline struct {
 	fallback bytecode.Hierarchy
 }
 
-// With is a copy of p with the same services, frames and exclusions that
-// answers hierarchy questions from h (nil: from cp, then ObjectHierarchy).
+// With is a copy of p with the same services, frames, exclusions and
+// handling of missing classes that answers hierarchy questions from h (nil:
+// from cp, then ObjectHierarchy).
 func (p *Pipeline) With(h bytecode.Hierarchy, cp []classpath.Finder) *Pipeline {
-	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Exclude: p.Exclude, Hierarchy: h, Classpath: cp}
+	return &Pipeline{Services: p.Services, RecomputeFrames: p.RecomputeFrames, Exclude: p.Exclude, SkipMissing: p.SkipMissing,
+		Hierarchy: h, Classpath: cp}
 }
 
 // hierarchy is Hierarchy, else one over Classpath made once, else
@@ -213,7 +222,7 @@ func (p *Pipeline) Process(data []byte) (*Result, error) {
 // a return (JLS §12.6, HotSpot's has_empty_finalizer), so a probe there
 // would make every instance finalizable and change when it is collected.
 // And a Serializable class that declares no serialVersionUID keeps the one
-// the JVM computes for the original (see serialID).
+// the JVM computes for the original (see keepSerialVersionUID).
 func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 	if p.Exclude != nil {
 		if h, err := classfile.ParseHeader(data); err == nil && p.Exclude.Match(h.Name) {
@@ -229,7 +238,7 @@ func (p *Pipeline) ProcessStages(data []byte, stages int) (*Result, error) {
 		// Missing classes are not the method's fault: the caller can supply
 		// them (the proxy fetches them from the origin) and try again.
 		var miss *bytecode.MissingClassesError
-		if failed < 0 || errors.As(err, &miss) {
+		if failed < 0 || errors.As(err, &miss) && !p.SkipMissing {
 			if failed >= 0 {
 				err = fmt.Errorf("%s: service %s: %w", c.Name(), p.Services[failed].Name(), err)
 			}
@@ -269,10 +278,12 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		return res, -1, c, nil
 	}
 	ctx := &Context{Hierarchy: p.hierarchy()}
-	keep := emptyFinalizers(c)
-	var suid *serialID
+	fin := emptyFinalizer(c)
+	// What the default serialVersionUID is computed from, to see whether
+	// the services changed it (most change code only).
+	var shape string
 	if len(p.Services) > 0 && stages != 0 {
-		suid = newSerialID(ctx.Hierarchy, c)
+		shape = serialShape(c)
 	}
 	var orig map[*classfile.Member][]byte
 	if p.RecomputeFrames && stages < 0 {
@@ -288,19 +299,27 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 			break
 		}
 		var hidden map[string]bool
-		if len(keep)+len(skips[i]) > 0 {
+		if len(skips[i]) > 0 {
 			hidden = map[string]bool{}
-			for k := range keep {
-				hidden[k] = true
-			}
 			for k := range skips[i] {
 				hidden[k] = true
 			}
+		}
+		// The empty finalize() is shown to the service, so that what it
+		// numbers (coverage's blocks) stays as in the original class, and
+		// put back as it was afterwards.
+		var finCode savedCode
+		if fin != nil {
+			finCode = saveCode(fin)
 		}
 		t := time.Now()
 		r, err := applyHiding(ctx, s, c, hidden)
 		if err != nil {
 			return nil, i, c, err
+		}
+		if fin != nil && slices.Contains(c.Methods, fin) && !isEmptyCode(fin.Code()) {
+			finCode.restore(fin)
+			r.Notes = append(r.Notes, c.Name()+".finalize()V kept empty: HotSpot does not count an empty finalize() as a finalizer")
 		}
 		r.Service, r.Class = s.Name(), c.Name()
 		r.Elapsed = time.Since(t)
@@ -310,8 +329,8 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		}
 		res.Reports = append(res.Reports, r)
 	}
-	if len(res.Reports) > 0 && suid != nil {
-		note, err := suid.keep(c)
+	if len(res.Reports) > 0 && serialShape(c) != shape {
+		note, err := keepSerialVersionUID(ctx.Hierarchy, data, c)
 		if err != nil {
 			return nil, -1, c, err
 		}
@@ -412,18 +431,47 @@ func applyHiding(ctx *Context, s Service, c *classfile.Class, hidden map[string]
 	return r, err
 }
 
-// emptyFinalizers returns the key of the class's finalize() when its code is
-// a lone return, the method HotSpot does not count as a finalizer.
-func emptyFinalizers(c *classfile.Class) map[string]bool {
+// emptyFinalizer returns the class's finalize() when its code is a lone
+// return, the method HotSpot does not count as a finalizer, else nil.
+func emptyFinalizer(c *classfile.Class) *classfile.Member {
 	for _, m := range c.Methods {
 		if m.Access&classfile.AccStatic != 0 || c.MemberName(m) != "finalize" || c.MemberDesc(m) != "()V" {
 			continue
 		}
-		if code := m.Code(); code != nil && len(code.Code) == 1 && code.Code[0] == 0xb1 {
-			return map[string]bool{"finalize()V": true}
+		if isEmptyCode(m.Code()) {
+			return m
 		}
 	}
 	return nil
+}
+
+func isEmptyCode(code *classfile.Code) bool {
+	return code != nil && len(code.Code) == 1 && code.Code[0] == 0xb1 // return
+}
+
+// savedCode is a method's attributes and code as they were.
+type savedCode struct {
+	attrs []classfile.Attribute
+	code  *classfile.Code
+	copy  classfile.Code
+}
+
+func saveCode(m *classfile.Member) savedCode {
+	s := savedCode{attrs: slices.Clone(m.Attributes), code: m.Code()}
+	if s.code != nil {
+		s.copy = *s.code
+		s.copy.Code = slices.Clone(s.code.Code)
+		s.copy.Handlers = slices.Clone(s.code.Handlers)
+		s.copy.Attributes = slices.Clone(s.code.Attributes)
+	}
+	return s
+}
+
+func (s savedCode) restore(m *classfile.Member) {
+	m.Attributes = s.attrs
+	if s.code != nil {
+		*s.code = s.copy
+	}
 }
 
 // blame finds the one method a service's failure on the class is due to:
@@ -439,7 +487,7 @@ func (p *Pipeline) blame(data []byte, skips map[int]map[string]string, failed in
 		}
 	}
 	// The class as the failing service found it: the earlier services rerun.
-	before := &Pipeline{Services: p.Services[:failed], Hierarchy: p.hierarchy()}
+	before := &Pipeline{Services: p.Services[:failed], SkipMissing: p.SkipMissing, Hierarchy: p.hierarchy()}
 	pre, err := before.Process(data)
 	if err != nil {
 		return ""
@@ -449,10 +497,9 @@ func (p *Pipeline) blame(data []byte, skips map[int]map[string]string, failed in
 	if err != nil {
 		return ""
 	}
-	keep := emptyFinalizers(base)
 	for _, m := range base.Methods {
 		k := methodKey(base, m)
-		if m.Code() == nil || keep[k] || skips[failed][k] != "" {
+		if m.Code() == nil || skips[failed][k] != "" {
 			continue
 		}
 		one, err := classfile.Parse(pre.Out)

@@ -12,7 +12,7 @@ import (
 	"dvmlab/core/classpath"
 	"dvmlab/core/runtime"
 	"dvmlab/core/service"
-	_ "dvmlab/core/service/coverage"
+	"dvmlab/core/service/coverage"
 	"dvmlab/internal/jvmtest"
 )
 
@@ -190,6 +190,16 @@ func TestEmptyFinalize(t *testing.T) {
 		c, _ := classfile.Parse(res.Out)
 		if code := c.Method("finalize", "()V").Code().Code; !bytes.Equal(code, []byte{0xb1}) {
 			t.Errorf("%s: finalize() is % x, want a lone return", spec, code)
+		}
+		// Block numbers stay those of the original class, which the
+		// profile tools map counts back with.
+		orig, _ := classfile.Parse(data)
+		blocks, err := coverage.Blocks(orig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Reports[0].Inserted != len(blocks) {
+			t.Errorf("%s: %d probes numbered, the original has %d blocks", spec, res.Reports[0].Inserted, len(blocks))
 		}
 	}
 	if testing.Short() {
