@@ -3,6 +3,7 @@ package classfile
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // Code: a method's bytecode. See JVMS §4.7.3.
@@ -239,3 +240,33 @@ var opLength = func() (t [256]uint8) {
 	t[0xb9], t[0xba], t[0xc8], t[0xc9] = 5, 5, 5, 5 // invokeinterface, invokedynamic, goto_w, jsr_w
 	return t
 }()
+
+// CodeSnapshot is a method's attributes and Code as they were when SaveCode
+// took it: what a transformation that fails on one method, or must not
+// touch it, puts back.
+type CodeSnapshot struct {
+	attrs []Attribute
+	code  *Code
+	copy  Code
+}
+
+// SaveCode snapshots m's attribute list and its Code (bytecode, exception
+// table and attribute list copied; the attributes themselves shared).
+func SaveCode(m *Member) CodeSnapshot {
+	s := CodeSnapshot{attrs: slices.Clone(m.Attributes), code: m.Code()}
+	if s.code != nil {
+		s.copy = *s.code
+		s.copy.Code = slices.Clone(s.code.Code)
+		s.copy.Handlers = slices.Clone(s.code.Handlers)
+		s.copy.Attributes = slices.Clone(s.code.Attributes)
+	}
+	return s
+}
+
+// Restore puts m's attributes and Code back as SaveCode found them.
+func (s CodeSnapshot) Restore(m *Member) {
+	m.Attributes = s.attrs
+	if s.code != nil {
+		*s.code = s.copy
+	}
+}

@@ -308,9 +308,9 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		// The empty finalize() is shown to the service, so that what it
 		// numbers (coverage's blocks) stays as in the original class, and
 		// put back as it was afterwards.
-		var finCode savedCode
+		var finCode classfile.CodeSnapshot
 		if fin != nil {
-			finCode = saveCode(fin)
+			finCode = classfile.SaveCode(fin)
 		}
 		t := time.Now()
 		r, err := applyHiding(ctx, s, c, hidden)
@@ -318,7 +318,7 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 			return nil, i, c, err
 		}
 		if fin != nil && slices.Contains(c.Methods, fin) && !isEmptyCode(fin.Code()) {
-			finCode.restore(fin)
+			finCode.Restore(fin)
 			r.Notes = append(r.Notes, c.Name()+".finalize()V kept empty: HotSpot does not count an empty finalize() as a finalizer")
 		}
 		r.Service, r.Class = s.Name(), c.Name()
@@ -447,31 +447,6 @@ func emptyFinalizer(c *classfile.Class) *classfile.Member {
 
 func isEmptyCode(code *classfile.Code) bool {
 	return code != nil && len(code.Code) == 1 && code.Code[0] == 0xb1 // return
-}
-
-// savedCode is a method's attributes and code as they were.
-type savedCode struct {
-	attrs []classfile.Attribute
-	code  *classfile.Code
-	copy  classfile.Code
-}
-
-func saveCode(m *classfile.Member) savedCode {
-	s := savedCode{attrs: slices.Clone(m.Attributes), code: m.Code()}
-	if s.code != nil {
-		s.copy = *s.code
-		s.copy.Code = slices.Clone(s.code.Code)
-		s.copy.Handlers = slices.Clone(s.code.Handlers)
-		s.copy.Attributes = slices.Clone(s.code.Attributes)
-	}
-	return s
-}
-
-func (s savedCode) restore(m *classfile.Member) {
-	m.Attributes = s.attrs
-	if s.code != nil {
-		*s.code = s.copy
-	}
 }
 
 // blame finds the one method a service's failure on the class is due to:

@@ -198,10 +198,10 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 	for _, m := range c.Methods {
 		// A method that cannot take its hooks (64 KB of code with them)
 		// keeps its code; the rest of the class is still observed.
-		saved := saveCode(m)
+		saved := classfile.SaveCode(m)
 		k, err := w.method(m)
 		if err != nil {
-			saved.restore(m)
+			saved.Restore(m)
 			in.mu.Lock()
 			in.stats.MethodsFailed++
 			in.errs = append(in.errs, fmt.Errorf("%s.%s%s: left uninstrumented: %w", c.Name(), c.MemberName(m), c.MemberDesc(m), err))
@@ -242,31 +242,6 @@ func (in *Instrumenter) skip(why string) {
 // more than it does alone (the paper's Table 1), and its modules read what
 // they read without an agent.
 const modulesClass = "jdk/internal/module/Modules"
-
-// savedCode is a method's attributes and code as they were before weaving.
-type savedCode struct {
-	attrs []classfile.Attribute
-	code  *classfile.Code
-	copy  classfile.Code
-}
-
-func saveCode(m *classfile.Member) savedCode {
-	s := savedCode{attrs: slices.Clone(m.Attributes), code: m.Code()}
-	if s.code != nil {
-		s.copy = *s.code
-		s.copy.Code = slices.Clone(s.code.Code)
-		s.copy.Handlers = slices.Clone(s.code.Handlers)
-		s.copy.Attributes = slices.Clone(s.code.Attributes)
-	}
-	return s
-}
-
-func (s savedCode) restore(m *classfile.Member) {
-	m.Attributes = s.attrs
-	if s.code != nil {
-		*s.code = s.copy
-	}
-}
 
 // silence makes code return at once.
 func silence(code *classfile.Code) {
