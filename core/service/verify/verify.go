@@ -3,12 +3,14 @@
 // replaced by a class whose static initializer throws VerifyError with the
 // reason, and one that passes gets, in each method that relies on other
 // classes, a call to the client runtime's link checker guarded by a static
-// flag, so those checks run once, in the client's namespace, before the
-// method's own code.
+// flag (from version 51, a call site that runs the checks as it links), so
+// those checks run once, in the client's namespace, before the method's own
+// code.
 package verify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,9 +119,13 @@ func (Service) Apply(ctx *service.Context, c *classfile.Class) (service.Report, 
 }
 
 // guard inserts at m's entry: if (!flag) { LinkCheck.check(C.class, spec);
-// flag = true; } (Figure 3). Interfaces cannot have such a flag and
-// <clinit> runs once anyway: there the call stands alone and the runtime
-// remembers what it checked.
+// flag = true; } (Figure 3). From version 51 the flag is a call site
+// instead, invokedynamic linked()V, whose bootstrap method runs the checks
+// once and links it to a no-op: the same once-per-method check, but nothing
+// the program can see by reflection (a flag is a declared field) and
+// nothing left to test once linked. Interfaces below 51 cannot have a flag
+// and <clinit> runs once anyway: there the call stands alone and the
+// runtime remembers what it checked.
 func guard(ctx *service.Context, c *classfile.Class, m *classfile.Member, spec string, n int, unguarded bool) error {
 	pool := &c.Pool
 	self, err := pool.AddClass(c.Name())
@@ -142,6 +148,10 @@ func guard(ctx *service.Context, c *classfile.Class, m *classfile.Member, spec s
 	var code []*bytecode.Insn
 	if unguarded {
 		code = call
+	} else if site, ok, err := linkedCallSite(c, spec); err != nil {
+		return err
+	} else if ok {
+		code = []*bytecode.Insn{{Op: bytecode.Invokedynamic, Index: int(site)}}
 	} else {
 		flag, err := addFlag(c, fmt.Sprintf("%s%d", flagPrefix, n))
 		if err != nil {
@@ -159,6 +169,59 @@ func guard(ctx *service.Context, c *classfile.Class, m *classfile.Member, spec s
 	}
 	ctx.Recomputed(m)
 	return nil
+}
+
+// linkedCallSite adds an InvokeDynamic constant whose bootstrap method,
+// LinkCheck.linked, runs the checks of spec when the site links (JVMS
+// §4.7.23, §5.4.3.6). ok is false for a class older than 51, which cannot
+// hold one, and for one whose BootstrapMethods attribute is not parsed.
+func linkedCallSite(c *classfile.Class, spec string) (site uint16, ok bool, err error) {
+	if c.Major < 51 {
+		return 0, false, nil
+	}
+	var bms *classfile.BootstrapMethods
+	for _, a := range c.Attributes {
+		if a.Name() != classfile.AttrBootstrapMethods {
+			continue
+		}
+		if bms, ok = a.(*classfile.BootstrapMethods); !ok {
+			return 0, false, nil // kept raw: not ours to extend
+		}
+	}
+	pool := &c.Pool
+	bsm, err := pool.AddMethodref(runtime.LinkCheck, "linked",
+		"(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/String;)Ljava/lang/invoke/CallSite;")
+	if err != nil {
+		return 0, false, err
+	}
+	handle, err := pool.Add(classfile.Constant{Tag: classfile.TagMethodHandle, Kind: classfile.RefInvokeStatic, A: bsm})
+	if err != nil {
+		return 0, false, err
+	}
+	text, err := pool.AddString(spec)
+	if err != nil {
+		return 0, false, err
+	}
+	nt, err := pool.AddNameAndType("linked", "()V")
+	if err != nil {
+		return 0, false, err
+	}
+	if bms == nil {
+		bms = &classfile.BootstrapMethods{}
+		c.Attributes = append(c.Attributes, bms)
+	}
+	idx := slices.IndexFunc(bms.Methods, func(m classfile.BootstrapMethod) bool {
+		return m.Ref == handle && len(m.Args) == 1 && m.Args[0] == text
+	})
+	if idx < 0 {
+		if len(bms.Methods) == 0xFFFF {
+			return 0, false, nil
+		}
+		bms.Methods = append(bms.Methods, classfile.BootstrapMethod{Ref: handle, Args: []uint16{text}})
+		idx = len(bms.Methods) - 1
+	}
+	site, err = pool.Add(classfile.Constant{Tag: classfile.TagInvokeDynamic, A: uint16(idx), B: nt})
+	return site, err == nil, err
 }
 
 // reject turns c into a class with the same name and members whose every

@@ -208,3 +208,91 @@ func rewriteJar(t *testing.T, in, out string, p datasets.Program) {
 		t.Fatal(err)
 	}
 }
+
+// TestLinkCheckFailsAsTheJVM: Main returns a Sub where a Base is expected;
+// the client's Sub no longer extends Base. The stock JVM's verifier throws
+// VerifyError; so must the rewritten Main with the client's verifier off,
+// the check failing as its call site links (an Error a bootstrap method
+// throws reaches the caller unwrapped, JVMS §5.4.3.6). And the rewrite
+// declares nothing reflection shows: Main's fields and methods are the
+// original's.
+func TestLinkCheckFailsAsTheJVM(t *testing.T) {
+	src := map[string]string{
+		"Main.java": `public class Main {
+    static Base pick() { return new Sub(); }
+    public static void main(String[] a) {
+        System.out.println("fields " + Main.class.getDeclaredFields().length + " methods " + Main.class.getDeclaredMethods().length);
+        System.out.println(pick() != null);
+    }
+}`,
+		"Base.java": `public class Base {}`,
+		"Sub.java":  `public class Sub extends Base {}`,
+	}
+	good := jvmtest.Javac(t, src)
+	broken := jvmtest.Javac(t, map[string]string{"Sub.java": `public class Sub {}`})
+	rt := runtimeJar(t)
+	for _, tc := range []struct {
+		name, sub, want string
+	}{
+		{"assignable", good, "fields 0 methods 2\ntrue\n"},
+		{"not assignable", broken, "java.lang.VerifyError"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stockDir, ourDir := t.TempDir(), t.TempDir()
+			for _, f := range []string{"Main.class", "Base.class"} {
+				data, _ := os.ReadFile(filepath.Join(good, f))
+				os.WriteFile(filepath.Join(stockDir, f), data, 0o644)
+				os.WriteFile(filepath.Join(ourDir, f), data, 0o644)
+			}
+			// Sub is not at the proxy: whether it is a Base is the
+			// client's question.
+			rewriteDir(t, ourDir)
+			data, _ := os.ReadFile(filepath.Join(tc.sub, "Sub.class"))
+			os.WriteFile(filepath.Join(stockDir, "Sub.class"), data, 0o644)
+			os.WriteFile(filepath.Join(ourDir, "Sub.class"), data, 0o644)
+
+			c, err := classfile.Parse(mustRead(t, filepath.Join(ourDir, "Main.class")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Major < 51 || !hasIndy(t, c) {
+				t.Fatalf("rewritten Main (version %d) has no linked() call site", c.Major)
+			}
+			stock := jvmtest.Java(t, "-Xverify:all", "-cp", stockDir, "Main")
+			ours := jvmtest.Java(t, append(clientFlags, "-cp", ourDir+string(os.PathListSeparator)+rt, "Main")...)
+			for who, r := range map[string]jvmtest.Result{"stock": stock, "rewritten": ours} {
+				if got := r.Stdout + r.Stderr; !strings.Contains(got, tc.want) || strings.Contains(got, "BootstrapMethodError") {
+					t.Errorf("%s run: want %q in\n%s", who, tc.want, got)
+				}
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func hasIndy(t *testing.T, c *classfile.Class) bool {
+	for _, m := range c.Methods {
+		code := m.Code()
+		if code == nil {
+			continue
+		}
+		insns, err := bytecode.Decode(code.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range insns {
+			if in.Op == bytecode.Invokedynamic {
+				return true
+			}
+		}
+	}
+	return false
+}

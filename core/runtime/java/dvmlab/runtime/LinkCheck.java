@@ -1,5 +1,9 @@
 package dvmlab.runtime;
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -35,6 +39,25 @@ public final class LinkCheck {
         }
         DONE.add(key);
     }
+
+    /**
+     * The bootstrap method of the call site the proxy puts at the entry of a
+     * method of a class of version 51 or later: the checks run when the
+     * site first links, in the caller's namespace, and the site then does
+     * nothing (a constant, empty target the JIT removes). Unlike a flag
+     * field it adds nothing reflection shows. An Error thrown here (the
+     * VerifyError or IncompatibleClassChangeError the JVM would have thrown)
+     * reaches the caller as it is (JVMS §5.4.3.6), and linking the site
+     * again fails with it again.
+     */
+    public static CallSite linked(MethodHandles.Lookup caller, String name, MethodType type, String spec)
+            throws NoSuchMethodException, IllegalAccessException {
+        check(caller.lookupClass(), spec);
+        return new ConstantCallSite(MethodHandles.lookup().findStatic(LinkCheck.class, "linked", MethodType.methodType(void.class)).asType(type));
+    }
+
+    /** The linked site's target: the checks are done. */
+    private static void linked() {}
 
     private static Class<?> load(ClassLoader l, String internal) {
         String n = internal.startsWith("[") ? internal.replace('/', '.') : internal.replace('/', '.');
