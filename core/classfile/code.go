@@ -250,17 +250,44 @@ type CodeSnapshot struct {
 	copy  Code
 }
 
-// SaveCode snapshots m's attribute list and its Code (bytecode, exception
-// table and attribute list copied; the attributes themselves shared).
+// SaveCode snapshots m's attribute list and its Code: bytecode, exception
+// table, and the Code attributes an edit rewrites in place (line numbers,
+// local variables, type annotations) copied; others shared.
 func SaveCode(m *Member) CodeSnapshot {
 	s := CodeSnapshot{attrs: slices.Clone(m.Attributes), code: m.Code()}
 	if s.code != nil {
 		s.copy = *s.code
 		s.copy.Code = slices.Clone(s.code.Code)
 		s.copy.Handlers = slices.Clone(s.code.Handlers)
-		s.copy.Attributes = slices.Clone(s.code.Attributes)
+		s.copy.Attributes = make([]Attribute, len(s.code.Attributes))
+		for i, a := range s.code.Attributes {
+			s.copy.Attributes[i] = copyCodeAttribute(a)
+		}
 	}
 	return s
+}
+
+// copyCodeAttribute copies the tables of a Code attribute that code
+// editing remaps in place; other attributes are returned as they are.
+func copyCodeAttribute(a Attribute) Attribute {
+	switch t := a.(type) {
+	case *LineNumberTable:
+		c := *t
+		c.Lines = slices.Clone(t.Lines)
+		return &c
+	case *LocalVariableTable:
+		c := *t
+		c.Vars = slices.Clone(t.Vars)
+		return &c
+	case *TypeAnnotations:
+		c := *t
+		c.Annotations = slices.Clone(t.Annotations)
+		for i := range c.Annotations {
+			c.Annotations[i].LocalVars = slices.Clone(c.Annotations[i].LocalVars)
+		}
+		return &c
+	}
+	return a
 }
 
 // Restore puts m's attributes and Code back as SaveCode found them.

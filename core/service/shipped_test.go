@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -211,5 +212,54 @@ func TestEmptyFinalize(t *testing.T) {
 	}
 	if got := sameRun(t, filepath.Join("testdata", "empty-finalize"), out, "Fin"); !strings.Contains(got, "200 of 200") {
 		t.Errorf("prints %q", got)
+	}
+}
+
+// TestEmptyFinalizeKeepsItsTables: the empty finalize() goes back as it
+// came, its LocalVariableTable and LineNumberTable included; the probes'
+// edit had stretched them in place over code that is then taken away, and
+// HotSpot refused the class ("Invalid length 9 in LocalVariableTable",
+// jython's PyObject).
+func TestEmptyFinalizeKeepsItsTables(t *testing.T) {
+	dir := jvmtest.Javac(t, map[string]string{"G.java": `public class G {
+    protected void finalize() {}
+    public static void main(String[] a) { System.out.println(new G() != null); }
+}`}, "-g")
+	data, err := os.ReadFile(filepath.Join(dir, "G.class"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline(t, "coverage", true).Process(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := func(b []byte) string {
+		c, err := classfile.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s []string
+		for _, a := range c.Method("finalize", "()V").Code().Attributes {
+			switch a := a.(type) {
+			case *classfile.LocalVariableTable:
+				s = append(s, fmt.Sprint(a.Vars))
+			case *classfile.LineNumberTable:
+				s = append(s, fmt.Sprint(a.Lines))
+			}
+		}
+		return strings.Join(s, " ")
+	}
+	if want, got := tables(data), tables(res.Out); got != want || !strings.Contains(want, "[{") {
+		t.Errorf("finalize()'s tables %s, want %s", got, want)
+	}
+	if testing.Short() {
+		return
+	}
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "G.class"), res.Out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := jvmtest.Java(t, "-Xverify:all", "-cp", out+":"+runtimeJar(t), "G"); r.Stdout != "true\n" {
+		t.Errorf("rewritten G: %q %s %v", r.Stdout, r.Stderr, r.Err)
 	}
 }
