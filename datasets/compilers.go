@@ -52,6 +52,10 @@ var compilers = []Program{
 		Description: "scalac 2.11 compiling a file of case classes, pattern matching, implicits, traits, for-comprehensions and closures to class files",
 		// The compiler's manifest names reflect and library, in this order.
 		Jars: jars("scala-compiler.jar", "scala-reflect.jar", "scala-library.jar"),
+		// /usr/bin/scalac runs with all of /usr/share/scala/lib; scaladoc's
+		// classes (in the compiler's jar) name scala-xml's types, which
+		// frames for them need.
+		Deps: jars("scala-xml_2.11.jar", "scala-parser-combinators_2.11.jar"),
 		Main: "scala.tools.nsc.Main",
 		// As /usr/bin/scalac sets it: compile against the class path the
 		// compiler runs on, where scala-library is.
