@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ type Row struct {
 	Ours     float64 // classes per second
 	ASM      float64
 	Failures int // classes ASM could not process (e.g. jsr/ret with COMPUTE_FRAMES)
+	// Ratios are the per-round ratios when Config.Rounds > 1, in round
+	// order; Ours and ASM are then the medians of the rounds' rates.
+	Ratios []float64
 }
 
 // Ratio is ours over ASM's throughput: above 1 we are faster.
@@ -44,6 +48,11 @@ type Config struct {
 	Java    string // the java launcher
 	ASMJar  string // /usr/share/java/asm.jar
 	Harness string // directory holding AsmBench.class
+	// Rounds > 1 interleaves the two sides: each round measures ASM (a
+	// fresh JVM, Warmup then Runs passes) and then ours (Warmup then Runs
+	// passes), so both meet the same machine state; the rows report the
+	// medians over rounds. 0 or 1: one round.
+	Rounds int
 }
 
 // Load reads every class of the corpus (module-info excluded, as ASM's side
@@ -169,31 +178,63 @@ func BuildHarness(javac, asmJar, source, dir string) error {
 	return nil
 }
 
-// Run measures both libraries and returns the rows, ours beside ASM's.
+// Run measures both libraries and returns the rows, ours beside ASM's,
+// over cfg.Rounds interleaved rounds.
 func Run(cfg Config) ([]Row, error) {
 	classes, err := Load(cfg.Corpus)
 	if err != nil {
 		return nil, err
 	}
-	asm, err := ASM(cfg)
-	if err != nil {
-		return nil, err
+	modes := []string{"read+write", "read+computeframes+write"}
+	rounds := max(cfg.Rounds, 1)
+	ours := make([][]float64, len(modes))
+	theirs := make([][]float64, len(modes))
+	rows := make([]Row, len(modes))
+	for range rounds {
+		asm, err := ASM(cfg)
+		if err != nil {
+			return nil, err
+		}
+		rw, fr, err := Ours(classes, cfg.Warmup, cfg.Runs)
+		if err != nil {
+			return nil, err
+		}
+		for i, mode := range modes {
+			a, ok := asm[mode]
+			if !ok {
+				return nil, fmt.Errorf("ASM harness printed no %s row", mode)
+			}
+			rows[i] = Row{Mode: mode, Classes: len(classes), Failures: a.Failures}
+			theirs[i] = append(theirs[i], a.ASM)
+			ours[i] = append(ours[i], [2]float64{rw, fr}[i])
+		}
 	}
-	rw, fr, err := Ours(classes, cfg.Warmup, cfg.Runs)
-	if err != nil {
-		return nil, err
+	for i := range rows {
+		rows[i].Ours, rows[i].ASM = medianOf(ours[i]), medianOf(theirs[i])
+		if rounds > 1 {
+			for k := range ours[i] {
+				rows[i].Ratios = append(rows[i].Ratios, ours[i][k]/theirs[i][k])
+			}
+		}
 	}
-	a, b := asm["read+write"], asm["read+computeframes+write"]
-	a.Ours, b.Ours = rw, fr
-	a.Classes, b.Classes = len(classes), len(classes)
-	return []Row{a, b}, nil
+	return rows, nil
+}
+
+func medianOf(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // Print writes the rows as a table.
 func Print(w io.Writer, rows []Row) {
 	fmt.Fprintf(w, "%-26s %8s %14s %14s %7s %9s\n", "mode", "classes", "dvmlab cls/s", "ASM cls/s", "ratio", "ASM fail")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%-26s %8d %14.0f %14.0f %7.2f %9d\n", r.Mode, r.Classes, r.Ours, r.ASM, r.Ratio(), r.Failures)
+		fmt.Fprintf(w, "%-26s %8d %14.0f %14.0f %7.2f %9d", r.Mode, r.Classes, r.Ours, r.ASM, r.Ratio(), r.Failures)
+		if len(r.Ratios) > 0 {
+			fmt.Fprintf(w, "  rounds: %.2f", r.Ratios)
+		}
+		fmt.Fprintln(w)
 	}
 }
 

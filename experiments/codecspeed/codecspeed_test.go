@@ -3,6 +3,7 @@ package codecspeed
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,7 +12,8 @@ import (
 )
 
 // TestVersusASM runs both libraries over java.base (the whole JDK with
-// DVMLAB_CORPUS=jdk) and logs the table. It checks that both sides processed
+// DVMLAB_CORPUS=jdk; DVMLAB_ROUNDS=N interleaves N rounds of both sides and
+// reports medians) and logs the table. It checks that both sides processed
 // the same classes; speed itself is reported, never asserted.
 func TestVersusASM(t *testing.T) {
 	asmJar := "/usr/share/java/asm.jar"
@@ -34,7 +36,11 @@ func TestVersusASM(t *testing.T) {
 	if err := BuildHarness(jvmtest.Tool(t, "javac"), asmJar, filepath.Join("..", "asmbench", "AsmBench.java"), dir); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := Run(Config{Corpus: corpus, Warmup: warmup, Runs: runs, Java: jvmtest.Tool(t, "java"), ASMJar: asmJar, Harness: dir})
+	rounds := 1
+	if n, err := strconv.Atoi(os.Getenv("DVMLAB_ROUNDS")); err == nil && n > 0 {
+		rounds = n
+	}
+	rows, err := Run(Config{Corpus: corpus, Warmup: warmup, Runs: runs, Rounds: rounds, Java: jvmtest.Tool(t, "java"), ASMJar: asmJar, Harness: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
