@@ -8,12 +8,14 @@ import (
 	"dvmlab/core/bytecode"
 	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
+	"dvmlab/core/verify"
 )
 
 // TestComputeFramesJDK recomputes the frames of every method of the JDK (or
-// java.base with -short) and checks that nothing fails and that no class
-// needed for a merge is missing. HotSpot's verdict on the result is checked
-// by the java.base patch-module test.
+// java.base with -short) and checks that nothing fails, that no class
+// needed for a merge is missing, and that core/verify's strict domain
+// accepts every class so re-framed. HotSpot's verdict on the result is
+// checked by the java.base patch-module test.
 func TestComputeFramesJDK(t *testing.T) {
 	jdk, err := classpath.OpenJDK("")
 	if err != nil {
@@ -25,7 +27,7 @@ func TestComputeFramesJDK(t *testing.T) {
 	if testing.Short() {
 		src = jdk.Module("java.base")
 	}
-	classes, methods, frames, failed := 0, 0, 0, 0
+	classes, methods, frames, failed, rejected := 0, 0, 0, 0, 0
 	missing := map[string]bool{}
 	t0 := time.Now()
 	err = src.Walk(func(name string, data []byte) error {
@@ -53,15 +55,28 @@ func TestComputeFramesJDK(t *testing.T) {
 				missing[n] = true
 			}
 		}
-		if _, err := c.Write(); err != nil {
+		out, err := c.Write()
+		if err != nil {
 			t.Errorf("%s: write: %v", name, err)
+			return nil
+		}
+		// Every frame we compute must pass our own type checker, with no
+		// JVM involved; HotSpot's verdict is the service's patch-module
+		// test.
+		if name != "module-info" {
+			if r := verify.Verify(out, h); r.Err != nil {
+				rejected++
+				if rejected <= 20 {
+					t.Errorf("recomputed frames rejected: %v", r.Err)
+				}
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d classes, %d methods, %d frames computed, %d failed, %v", classes, methods, frames, failed, time.Since(t0))
+	t.Logf("%d classes, %d methods, %d frames computed, %d failed, %d rejected by the verifier, %v", classes, methods, frames, failed, rejected, time.Since(t0))
 	if len(missing) > 0 {
 		t.Errorf("classes missing from the JDK's own hierarchy: %v", missing)
 	}
