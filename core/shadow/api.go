@@ -35,6 +35,13 @@ type InProcessCounter interface {
 	Counts(counts []int64, sites *Registry)
 }
 
+// RegistryBinder is an analysis that looks classes up in the registry
+// while events arrive (to resolve field references, say); the analysis
+// server binds it before the first event.
+type RegistryBinder interface {
+	Bind(reg *Registry)
+}
+
 // Event is one notification of a hook.
 type Event struct {
 	Hook   *Hook
@@ -319,4 +326,22 @@ func (r *Registry) Methods() []*Method {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return append([]*Method(nil), r.methods...)
+}
+
+// ClassBytesNamed returns the bytes of a class offered under name, by the
+// boot loader if it offered one, else by any loader; nil if none was.
+// Analyses resolve field references with it (JVMS §5.4.3.2), where the
+// loader that matters is not at hand.
+func (r *Registry) ClassBytesNamed(name string) []byte {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if b, ok := r.bytes[classKey{name, 0}]; ok {
+		return b
+	}
+	for k, b := range r.bytes {
+		if k.name == name {
+			return b
+		}
+	}
+	return nil
 }

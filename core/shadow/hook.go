@@ -33,9 +33,17 @@ const (
 	After
 	// BasicBlock is at the start of every basic block.
 	BasicBlock
+	// Initialized is, in a constructor, the point where this becomes an
+	// initialized object: right after the call to super() or this() that
+	// consumes uninitializedThis (JVMS §4.10.1.9, invokespecial), or at
+	// entry in java.lang.Object's constructor, whose this is initialized
+	// from the start. A Receiver argument sends this there. Other methods
+	// have no such point.
+	Initialized
 )
 
-var markerNames = map[MarkerKind]string{MethodEntry: "entry", MethodExit: "exit", Before: "before", After: "after", BasicBlock: "block"}
+var markerNames = map[MarkerKind]string{MethodEntry: "entry", MethodExit: "exit", Before: "before", After: "after", BasicBlock: "block",
+	Initialized: "initialized"}
 
 func (k MarkerKind) String() string { return markerNames[k] }
 
@@ -54,8 +62,11 @@ const (
 	// returned or the exception thrown. Where the stack is not that deep
 	// (a void return) the hook sends null.
 	StackValue ArgKind = iota
-	// Receiver is this, or null in static methods and constructors (where
-	// this may not be initialized yet).
+	// Receiver is this, or null in static methods. In constructors it is
+	// this only where this is known to be initialized: at the Initialized
+	// marker and at normal exits (a constructor cannot return with this
+	// uninitialized, JVMS §4.10.1.9 return), unless the constructor stores
+	// into local 0; null elsewhere.
 	Receiver
 	// ClassID, MethodID and SiteID are static ids of the instrumented class,
 	// method, and instruction (the analysis resolves them to names).
@@ -101,6 +112,10 @@ type Hook struct {
 	// InProcess is the argument (SiteID, MethodID or ClassID) an in-process
 	// counting equivalent of the analysis counts by; see Config.InProcess.
 	InProcess ArgKind
+	// InProcessMethod, for an analysis with an in-process class (see
+	// InProcessAnalysis), is the static method of that class the hook
+	// calls in process, with the hook's arguments.
+	InProcessMethod string
 	// Handle receives the hook's events on the analysis server.
 	Handle func(e *Event)
 
@@ -148,8 +163,8 @@ func (h *Hook) Validate() error {
 	for i, a := range h.Args {
 		switch a.Kind {
 		case StackValue:
-			if h.Marker.Kind == MethodEntry {
-				return fail("argument %d: the stack is empty at method entry", i)
+			if h.Marker.Kind == MethodEntry || h.Marker.Kind == Initialized {
+				return fail("argument %d: no stack values at marker %s", i, h.Marker.Kind)
 			}
 			if a.Depth < 0 || a.Depth > 255 {
 				return fail("argument %d: stack depth %d", i, a.Depth)

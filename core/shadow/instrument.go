@@ -289,8 +289,8 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 				needStacks = true
 			}
 		}
-		if h.Marker.Kind == After {
-			needStacks = true // after new pairs new with its constructor call
+		if h.Marker.Kind == After || h.Marker.Kind == Initialized {
+			needStacks = true // after new pairs new with its constructor call; super() is found by its receiver
 		}
 	}
 	if len(hooks) == 0 {
@@ -374,6 +374,28 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 				s := w.in.reg.addSite(meth, len(code.Code), "throw", "")
 				st := []bytecode.VType{{Kind: bytecode.KRef, Name: "java/lang/Throwable"}}
 				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { ed.Guard(code...); return nil }); err != nil {
+					return n, err
+				}
+			}
+		case Initialized:
+			if name != "<init>" {
+				continue
+			}
+			if c.Name() == "java/lang/Object" {
+				s := w.in.reg.addSite(meth, 0, "initialized", "")
+				if err := emit(h, s, nil, func(code ...*bytecode.Insn) error { ed.Prepend(code...); return nil }); err != nil {
+					return n, err
+				}
+				continue
+			}
+			for _, p := range superCalls(insns, stacks, &c.Pool) {
+				st, ok := stacks[next[p]]
+				if !ok {
+					continue
+				}
+				at := p
+				s := w.in.reg.addSite(meth, at, "initialized", "")
+				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { return ed.InsertAfter(at, code...) }); err != nil {
 					return n, err
 				}
 			}
@@ -524,6 +546,51 @@ func initsOf(insns []bytecode.Instruction, stacks map[int][]bytecode.VType, pool
 		}
 	}
 	return out
+}
+
+// superCalls finds, in a constructor, the calls to super() or this() that
+// initialize this: the invokespecial <init> whose receiver is
+// uninitializedThis (JVMS §4.10.1.9 invokespecial) and that falls through
+// to a next instruction.
+func superCalls(insns []bytecode.Instruction, stacks map[int][]bytecode.VType, pool *classfile.ConstantPool) []int {
+	var out []int
+	for k, in := range insns {
+		if in.Op != bytecode.Invokespecial || k+1 >= len(insns) {
+			continue
+		}
+		_, name, desc := pool.MemberRef(uint16(in.Index))
+		if name != "<init>" {
+			continue
+		}
+		st, ok := stacks[in.Offset]
+		if !ok {
+			continue
+		}
+		argSlots, _, err := bytecode.ArgSlots(desc)
+		if err != nil {
+			continue
+		}
+		if r := len(st) - 1 - argSlots; r >= 0 && st[r].Kind == bytecode.KUninitThis {
+			out = append(out, in.Offset)
+		}
+	}
+	return out
+}
+
+// storesThis reports whether code stores into local 0, so that this may
+// not be there at a constructor's exit.
+func storesThis(insns []bytecode.Instruction) bool {
+	for _, in := range insns {
+		switch in.Op {
+		case bytecode.Astore0, bytecode.Istore0, bytecode.Lstore0, bytecode.Fstore0, bytecode.Dstore0:
+			return true
+		case bytecode.Astore, bytecode.Istore, bytecode.Lstore, bytecode.Fstore, bytecode.Dstore:
+			if in.Index == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // value is one operand-stack value: its type and first slot.
@@ -684,7 +751,13 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			}
 			code = append(code, in)
 		case Receiver:
-			static := m.Access.Has(classfile.AccStatic) || w.c.MemberName(m) == "<init>"
+			static := m.Access.Has(classfile.AccStatic)
+			if w.c.MemberName(m) == "<init>" {
+				// this is initialized at Initialized and at returns
+				// (JVMS §4.10.1.9 return), if local 0 still holds it.
+				ready := (h.Marker.Kind == Initialized || (h.Marker.Kind == MethodExit && s.Op != "throw")) && !storesThis(w.insns)
+				static = static || !ready
+			}
 			if static {
 				code = append(code, &bytecode.Insn{Op: bytecode.AconstNull})
 			} else {

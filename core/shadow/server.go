@@ -145,6 +145,9 @@ func newSession(an Analysis, hooks []*Hook, reg *Registry, ordering Ordering) *s
 	s := &session{an: an, hooks: hooks, reg: reg, ordering: ordering,
 		groups: map[int64]bool{}, threads: map[uint64]*ShadowThread{}, classes: map[uint32]*ShadowClass{}, objects: newObjectTable()}
 	s.d = newDispatcher(s)
+	if b, ok := an.(RegistryBinder); ok {
+		b.Bind(reg)
+	}
 	return s
 }
 
