@@ -28,6 +28,20 @@ type CSVWriter interface {
 	WriteCSV(w io.Writer, sites *Registry) error
 }
 
+// InProcessAnalysis is an analysis whose in-process equivalent is a Java
+// class of its own, defined in java.base (java/lang) like the event stub:
+// in process, each hook calls the class's static InProcessMethod with the
+// hook's arguments (references as Object, primitives as themselves, ids as
+// int), and the instrumentation leaves the class itself alone. The class
+// declares "public static native byte[] hidden(byte[], Class)" (bound by
+// the agent), may declare "static void vmInit()" (called at VM init) and
+// declares "static long[] dump()", whose result reaches Counts at VM death.
+// Its bytes are among the embedded classes (see build.sh).
+type InProcessAnalysis interface {
+	InProcessCounter
+	InProcessClass() string
+}
+
 // InProcessCounter is an analysis with an in-process equivalent: hooks that
 // count by their InProcess argument inside the observed VM. Counts receives
 // the counts, indexed by that id, at VM death.
@@ -185,6 +199,7 @@ type Registry struct {
 	sites   []*Site
 	fields  []*Field
 	fieldAt map[Field]*Field
+	names   map[string]int
 	bytes   map[classKey][]byte
 	offered int
 }
@@ -196,7 +211,7 @@ type classKey struct {
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{fieldAt: map[Field]*Field{}, bytes: map[classKey][]byte{}}
+	return &Registry{fieldAt: map[Field]*Field{}, bytes: map[classKey][]byte{}, names: map[string]int{}}
 }
 
 func (r *Registry) addClass(name string) *StaticClass {
@@ -234,6 +249,18 @@ func (r *Registry) field(owner, name, desc string) *Field {
 	r.fields = append(r.fields, f)
 	r.fieldAt[k] = f
 	return f
+}
+
+// nameID interns a name (FieldNameID, ClassNameID).
+func (r *Registry) nameID(s string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if id, ok := r.names[s]; ok {
+		return id
+	}
+	id := len(r.names)
+	r.names[s] = id
+	return id
 }
 
 func (r *Registry) keepClass(name string, loader uint64, data []byte) {

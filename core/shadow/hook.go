@@ -76,12 +76,25 @@ const (
 	// FieldID is the field a getfield, putfield, getstatic or putstatic
 	// names.
 	FieldID
+	// FieldNameID, at a field instruction, is an id of the field's name
+	// and descriptor: the same wherever a reference names them, whatever
+	// class it names (a field inherited is reached through any subclass,
+	// JVMS §5.4.3.2). Ids come from one space with ClassNameID's.
+	FieldNameID
+	// ClassNameID is an id of a class name, the same wherever the name
+	// occurs: at a field instruction, of the class the reference names;
+	// elsewhere, of the instrumented class.
+	ClassNameID
 )
 
 // Arg is one argument of a hook.
 type Arg struct {
 	Kind  ArgKind
 	Depth int // for StackValue
+	// InProcessOnly arguments go only to the in-process class's method
+	// (see InProcessMethod); the analysis server, which has the
+	// registry, does without them.
+	InProcessOnly bool
 }
 
 // GroupBy says which ordering group an event of a hook belongs to under the
@@ -169,7 +182,7 @@ func (h *Hook) Validate() error {
 			if a.Depth < 0 || a.Depth > 255 {
 				return fail("argument %d: stack depth %d", i, a.Depth)
 			}
-		case FieldID:
+		case FieldID, FieldNameID:
 			for _, op := range h.Marker.Ops {
 				if !isFieldOp(op) {
 					return fail("argument %d: field ids exist only at field instructions, not %s", i, op)
@@ -178,7 +191,7 @@ func (h *Hook) Validate() error {
 			if len(h.Marker.Ops) == 0 {
 				return fail("argument %d: field ids exist only at field instructions", i)
 			}
-		case Receiver, ClassID, MethodID, SiteID:
+		case Receiver, ClassID, MethodID, SiteID, ClassNameID:
 		default:
 			return fail("argument %d: unknown kind %d", i, a.Kind)
 		}

@@ -52,6 +52,9 @@ type Instrumenter struct {
 	// stub is the class whose native hidden() Lookup's hidden-class
 	// definers call; "" leaves them alone.
 	stub string
+	// direct is the in-process class hooks call (InProcessAnalysis), ""
+	// for counting in ShadowCounts.
+	direct string
 
 	mu     sync.Mutex
 	errs   []error
@@ -98,6 +101,23 @@ func NewInstrumenter(hooks []*Hook, reg *Registry, ordering Ordering, inProcess 
 	}
 	return &Instrumenter{hooks: hooks, reg: reg, ordering: ordering, inProcess: inProcess,
 		hier: newLiveHierarchy(static...), skipOf: map[string]int{}, stub: stub}, nil
+}
+
+// CallInProcess makes the in-process hooks call class's static methods
+// (each hook's InProcessMethod) with the hooks' arguments instead of
+// counting; class itself is left alone, and its hidden() is the one
+// Lookup's definers call.
+func (in *Instrumenter) CallInProcess(class string) error {
+	if !in.inProcess {
+		return fmt.Errorf("%s: in-process calls in a run that is not in process", class)
+	}
+	for _, h := range in.hooks {
+		if h.InProcessMethod == "" {
+			return fmt.Errorf("hook %q: no in-process method in %s", h.Name, class)
+		}
+	}
+	in.direct, in.stub = class, class
+	return nil
 }
 
 // Stats returns the counts so far.
@@ -156,7 +176,7 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 			in.mu.Unlock()
 		}
 	}()
-	if name == EventsClass || name == CountsClass {
+	if name == EventsClass || name == CountsClass || name == in.stub {
 		return nil, nil
 	}
 	any := false
@@ -646,10 +666,23 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			}
 			owner, name, desc := p.MemberRef(uint16(w.insns[i].Index))
 			return w.in.reg.field(owner, name, desc).ID, true
+		case FieldNameID, ClassNameID:
+			if i, ok := w.at[s.Offset]; ok && isFieldOp(w.insns[i].Op) && s.Op == w.insns[i].Op.String() {
+				owner, name, desc := p.MemberRef(uint16(w.insns[i].Index))
+				if k == FieldNameID {
+					return w.in.reg.nameID(name + ":" + desc), true
+				}
+				return w.in.reg.nameID(owner), true
+			}
+			if k == FieldNameID {
+				return 0, false
+			}
+			return w.in.reg.nameID(w.c.Name()), true
 		}
 		return 0, false
 	}
-	if w.in.inProcess {
+	direct := w.in.direct != ""
+	if w.in.inProcess && !direct {
 		id, _ := idOf(h.InProcess, s)
 		if err := pushInt(id); err != nil {
 			return nil, "", err
@@ -673,7 +706,8 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 	}
 	// One single-slot value on top is copied with dup, below everything
 	// else the event pushes; anything else is spilled to fresh locals.
-	useDup := stackArgs == 1 && deepest == 0 && vals[len(vals)-1].t.Size() == 1
+	useDup := stackArgs == 1 && deepest == 0 && vals[len(vals)-1].t.Size() == 1 &&
+		(!direct || h.Args[0].Kind == StackValue) // a call takes the copy as its first argument
 	spill := map[int]int{} // depth -> local
 	if useDup {
 		code = append(code, &bytecode.Insn{Op: bytecode.Dup})
@@ -690,14 +724,23 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 		}
 		code = append(code, reload...)
 	}
+	// In process, the hook is one call to the class's method, its
+	// arguments pushed as they would be sent.
+	var desc []byte
+	if direct {
+		desc = []byte{'('}
+	}
 	start, err := invoke(EventsClass, "start", "(I)V")
 	if err != nil {
 		return nil, "", err
 	}
-	if err := pushInt(h.id); err != nil {
+	if direct {
+		// no start
+	} else if err := pushInt(h.id); err != nil {
 		return nil, "", err
 	}
-	if w.in.ordering == PerGroup {
+	if direct {
+	} else if w.in.ordering == PerGroup {
 		g := h.Group
 		if h.GroupBy == GroupSite {
 			g = s.ID
@@ -709,8 +752,25 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			return nil, "", err
 		}
 	}
-	code = append(code, start)
+	if !direct {
+		code = append(code, start)
+	}
 	send := func(t bytecode.VType) (*bytecode.Insn, error) {
+		if direct {
+			switch t.Kind {
+			case bytecode.KInt:
+				desc = append(desc, 'I')
+			case bytecode.KLong:
+				desc = append(desc, 'J')
+			case bytecode.KFloat:
+				desc = append(desc, 'F')
+			case bytecode.KDouble:
+				desc = append(desc, 'D')
+			default:
+				desc = append(desc, "Ljava/lang/Object;"...)
+			}
+			return &bytecode.Insn{Op: bytecode.Nop}, nil
+		}
 		switch t.Kind {
 		case bytecode.KInt:
 			return invoke(EventsClass, "sendInt", "(I)V")
@@ -723,11 +783,16 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 		}
 		return invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
 	}
+	objT := bytecode.VType{Kind: bytecode.KRef}
+	intT := bytecode.VType{Kind: bytecode.KInt}
 	for _, a := range h.Args {
+		if a.InProcessOnly && !direct {
+			continue
+		}
 		switch a.Kind {
 		case StackValue:
 			if a.Depth >= len(vals) {
-				in, err := invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
+				in, err := send(objT)
 				if err != nil {
 					return nil, "", err
 				}
@@ -763,7 +828,7 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			} else {
 				code = append(code, &bytecode.Insn{Op: bytecode.Aload0, Index: 0})
 			}
-			in, err := invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
+			in, err := send(objT)
 			if err != nil {
 				return nil, "", err
 			}
@@ -776,18 +841,35 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			if err := pushInt(id); err != nil {
 				return nil, "", err
 			}
-			in, err := invoke(EventsClass, "sendInt", "(I)V")
+			in, err := send(intT)
 			if err != nil {
 				return nil, "", err
 			}
 			code = append(code, in)
 		}
 	}
+	if direct {
+		call, err := invoke(w.in.direct, h.InProcessMethod, string(desc)+")V")
+		if err != nil {
+			return nil, "", err
+		}
+		return append(dropNops(code), call), "", nil
+	}
 	end, err := invoke(EventsClass, "end", "()V")
 	if err != nil {
 		return nil, "", err
 	}
 	return append(code, end), "", nil
+}
+
+func dropNops(code []*bytecode.Insn) []*bytecode.Insn {
+	out := code[:0]
+	for _, in := range code {
+		if in.Op != bytecode.Nop {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // sendable reports whether a value of type t may be passed to a method:

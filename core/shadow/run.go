@@ -124,13 +124,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	lib, err := agent.Build(javaHome, cfg.AgentDir)
-	if err != nil {
-		return nil, err
-	}
 	stub := EventsClass
 	if cfg.InProcess {
 		stub = CountsClass
+		if ia, ok := cfg.Analysis.(InProcessAnalysis); ok {
+			stub = ia.InProcessClass()
+			if err := inst.CallInProcess(stub); err != nil {
+				return nil, err
+			}
+		}
+	}
+	lib, err := agent.Build(javaHome, cfg.AgentDir)
+	if err != nil {
+		return nil, err
 	}
 	stubData, err := stubBytes(stub)
 	if err != nil {

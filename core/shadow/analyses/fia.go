@@ -104,31 +104,118 @@ func (a *FIA) Name() string { return "fia" }
 
 // Hooks implements shadow.Analysis. Every hook is in ordering group 0, so
 // that under per-group ordering the analysis sees one total order, as
-// under global ordering.
+// under global ordering. Scope restricts the field and allocation hooks;
+// constructor and static-initializer extents are observed everywhere.
+// Each hook names the method of java/lang/ShadowFIA that is its in-process
+// equivalent; the arguments marked InProcessOnly are what that one needs
+// and the analysis server has in its registry.
 func (a *FIA) Hooks() []*shadow.Hook {
-	ctorScope := a.Scope
-	if ctorScope == "" {
-		ctorScope = "*.<init>,*.<clinit>"
-	}
 	h := func(name string, m shadow.Marker, scope string, handle func(*shadow.Event), args ...shadow.Arg) *shadow.Hook {
 		return &shadow.Hook{Name: name, Marker: m, Scope: scope, Args: args, GroupBy: shadow.GroupFixed, Handle: handle,
 			InProcess: shadow.SiteID, InProcessMethod: name}
 	}
 	obj := func(d int) shadow.Arg { return shadow.Arg{Kind: shadow.StackValue, Depth: d} }
 	field := shadow.Arg{Kind: shadow.FieldID}
+	fieldName := shadow.Arg{Kind: shadow.FieldNameID, InProcessOnly: true}
+	className := shadow.Arg{Kind: shadow.ClassNameID, InProcessOnly: true}
 	meth := shadow.Arg{Kind: shadow.MethodID}
 	this := shadow.Arg{Kind: shadow.Receiver}
 	ops := func(o ...bytecode.Opcode) []bytecode.Opcode { return o }
 	return []*shadow.Hook{
 		h("alloc", shadow.Marker{Kind: shadow.After, Ops: ops(bytecode.New, bytecode.Newarray, bytecode.Anewarray, bytecode.Multianewarray)},
 			a.Scope, a.onAlloc, obj(0), shadow.Arg{Kind: shadow.SiteID}),
-		h("getfield", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Getfield)}, a.Scope, a.onGetfield, obj(0), field),
-		h("putfield", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Putfield)}, a.Scope, a.onPutfield, obj(1), field),
+		h("getfield", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Getfield)}, a.Scope, a.onGetfield, obj(0), field, fieldName),
+		h("putfield", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Putfield)}, a.Scope, a.onPutfield, obj(1), field, fieldName),
 		h("getstatic", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Getstatic)}, a.Scope, a.onGetstatic, field),
-		h("putstatic", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Putstatic)}, a.Scope, a.onPutstatic, field),
-		h("enter", shadow.Marker{Kind: shadow.MethodEntry}, ctorScope, a.onEnter, meth),
-		h("initialized", shadow.Marker{Kind: shadow.Initialized}, ctorScope, a.onInitialized, this, meth),
-		h("exit", shadow.Marker{Kind: shadow.MethodExit}, ctorScope, a.onExit, this, meth),
+		h("putstatic", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Putstatic)}, a.Scope, a.onPutstatic, field, className),
+		h("initEnter", shadow.Marker{Kind: shadow.MethodEntry}, "*.<init>", a.onEnter, meth),
+		h("initialized", shadow.Marker{Kind: shadow.Initialized}, "*.<init>", a.onInitialized, this, meth),
+		h("initExit", shadow.Marker{Kind: shadow.MethodExit}, "*.<init>", a.onExit, this, meth),
+		h("clinitEnter", shadow.Marker{Kind: shadow.MethodEntry}, "*.<clinit>", a.onEnter, meth, className),
+		h("clinitExit", shadow.Marker{Kind: shadow.MethodExit}, "*.<clinit>", a.onClinitExit, meth, className),
+	}
+}
+
+func (a *FIA) onClinitExit(e *shadow.Event) {
+	m, _ := e.Args[0].(*shadow.Method)
+	if m == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	s := a.stack(e.Thread)
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		if f := s.frames[i]; f.clinit && f.method.Class == m.Class {
+			s.frames = s.frames[:i]
+			return
+		}
+	}
+}
+
+// InProcessClass implements shadow.InProcessAnalysis.
+func (a *FIA) InProcessClass() string { return "java/lang/ShadowFIA" }
+
+// Counts implements shadow.InProcessCounter: it reads the in-process
+// analysis's results (the layout ShadowFIA.dump documents) into the same
+// tables. Verdicts of field references that resolve to one field are
+// merged, the strongest winning.
+func (a *FIA) Counts(d []int64, reg *shadow.Registry) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	a.reg = reg
+	if len(d) < 4 || d[0] != 0x464941 {
+		return
+	}
+	k := 1
+	next := func() int64 {
+		if k >= len(d) {
+			return 0
+		}
+		k++
+		return d[k-1]
+	}
+	for n := next(); n > 0; n-- {
+		id, v, w, cw, r := next(), next(), next(), next(), next()
+		f := reg.Field(int(id))
+		if f == nil {
+			continue
+		}
+		// Static or not is not in the dump; a static's owner never
+		// declares an instance field of its name, so resolution agrees.
+		_, st := a.field(f, false)
+		if Verdict(v) > st.verdict && v <= int64(Mutable) {
+			st.verdict = Verdict(v)
+		}
+		st.writes += w
+		st.ctorWrites += cw
+		st.reads += r
+	}
+	for n := next(); n > 0; n-- {
+		id, objs, mut := next(), next(), next()
+		s := reg.Site(int(id))
+		if s == nil {
+			continue
+		}
+		key := siteKey{s, s.Operand}
+		st := a.sites[key]
+		if st == nil {
+			st = &siteStat{}
+			a.sites[key] = st
+		}
+		st.objects += objs
+		st.mutated += mut
+	}
+	for n := next(); n > 0; n-- {
+		id, c, l := next(), next(), next()
+		name := make([]rune, 0, l)
+		for ; l > 0; l-- {
+			name = append(name, rune(next()))
+		}
+		if s := reg.Site(int(id)); s != nil {
+			a.perThread[threadSite{string(name), s.String()}] += c
+		}
 	}
 }
 

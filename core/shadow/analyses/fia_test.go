@@ -86,11 +86,17 @@ func runFields(t *testing.T, dir string, ord shadow.Ordering, inProcess bool) *F
 }
 
 // TestFIAExact: every field of Fields.java gets the verdict it must, under
-// every ordering model, and the counts javac's code implies.
+// every ordering model and in process (java/lang/ShadowFIA), and the
+// counts javac's code implies.
 func TestFIAExact(t *testing.T) {
 	dir, want := fieldsProgram(t)
-	for _, ord := range []shadow.Ordering{shadow.Global, shadow.PerThread, shadow.PerGroup} {
-		a := runFields(t, dir, ord, false)
+	for _, ord := range []shadow.Ordering{shadow.Global, shadow.PerThread, shadow.PerGroup, "in-process"} {
+		inProcess := ord == "in-process"
+		run := ord
+		if inProcess {
+			run = shadow.Global
+		}
+		a := runFields(t, dir, run, inProcess)
 		checkVerdicts(t, string(ord), a.Verdicts("Fields"), want)
 		rows := map[string]FieldRow{}
 		for _, r := range a.Fields() {

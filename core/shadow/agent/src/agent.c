@@ -732,8 +732,17 @@ static void JNICALL on_vm_start(jvmtiEnv *je, JNIEnv *env) {
 }
 
 static void JNICALL on_vm_init(jvmtiEnv *je, JNIEnv *env, jthread thread) {
-    (void)je; (void)env; (void)thread;
+    (void)je; (void)thread;
     live = 1;
+    /* An in-process analysis class starts now, after VM init, as an
+     * in-process analysis does: it may declare static void vmInit(). */
+    if (inprocess && stub_class) {
+        jmethodID init = (*env)->GetStaticMethodID(env, stub_class, "vmInit", "()V");
+        if (init) {
+            (*env)->CallStaticVoidMethod(env, stub_class, init);
+        }
+        if ((*env)->ExceptionCheck(env)) { (*env)->ExceptionDescribe(env); (*env)->ExceptionClear(env); }
+    }
 }
 
 static void JNICALL on_vm_death(jvmtiEnv *je, JNIEnv *env) {
