@@ -65,6 +65,10 @@ type Event struct {
 	// and short arrive as int32), *Site, *Method, *Field and *StaticClass
 	// for ids.
 	Args []any
+	// Live says the event was committed after VM init (JVMTI VMInit),
+	// when an in-process analysis starts; false in the primordial and
+	// start phases.
+	Live bool
 
 	args [4]any // Args' storage for the usual few: one allocation per event
 }

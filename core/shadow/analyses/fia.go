@@ -43,6 +43,8 @@ type FIA struct {
 	// perThread counts allocations by thread name and site, for matching
 	// objects across implementations (the paper's Table 4).
 	perThread map[threadSite]int64
+	// early counts allocations before VM init (Event.Live false).
+	early int64
 }
 
 // Verdict is a field's state.
@@ -321,6 +323,9 @@ func (a *FIA) onAlloc(e *shadow.Event) {
 	}
 	st.objects++
 	a.perThread[threadSite{e.Thread.Name, site.String()}]++
+	if !e.Live {
+		a.early++
+	}
 	if o == nil {
 		return
 	}
@@ -634,6 +639,14 @@ func (a *FIA) ThreadSiteCounts() map[string]int64 {
 		out[k.thread+"\t"+k.site] += n
 	}
 	return out
+}
+
+// EarlyAllocations is the number of allocations observed before VM init,
+// in the primordial and start phases (none in process).
+func (a *FIA) EarlyAllocations() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.early
 }
 
 // Allocations is the number of allocations observed.

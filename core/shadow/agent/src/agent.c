@@ -49,6 +49,7 @@
 #define MSG_COUNTS     'I' /* i64 counts... (in-process mode) */
 #define MSG_STATS      'X' /* u64 events dropped after VM death, u64 classes offered */
 #define MSG_DEATH      'D'
+#define MSG_VM_INIT    'V' /* every event committed so far came before VM init */
 
 /* Object tags: bit 63 marks a class object whose low bits are its class
  * id; other tags are (sequence << CLASS_BITS) | class id of the object's
@@ -734,6 +735,9 @@ static void JNICALL on_vm_start(jvmtiEnv *je, JNIEnv *env) {
 static void JNICALL on_vm_init(jvmtiEnv *je, JNIEnv *env, jthread thread) {
     (void)je; (void)thread;
     live = 1;
+    /* The events before this one are the primordial and start phases'. */
+    flush_all();
+    send_msg(MSG_VM_INIT, NULL, 0);
     /* An in-process analysis class starts now, after VM init, as an
      * in-process analysis does: it may declare static void vmInit(). */
     if (inprocess && stub_class) {
