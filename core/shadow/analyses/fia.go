@@ -81,6 +81,7 @@ type siteStat struct{ objects, mutated int64 }
 type threadSite struct {
 	thread string
 	site   string
+	early  bool // before VM init
 }
 
 // objState is an object's shadow state.
@@ -216,7 +217,7 @@ func (a *FIA) Counts(d []int64, reg *shadow.Registry) {
 			name = append(name, rune(next()))
 		}
 		if s := reg.Site(int(id)); s != nil {
-			a.perThread[threadSite{string(name), s.String()}] += c
+			a.perThread[threadSite{thread: string(name), site: s.String()}] += c
 		}
 	}
 }
@@ -322,7 +323,7 @@ func (a *FIA) onAlloc(e *shadow.Event) {
 		a.sites[k] = st
 	}
 	st.objects++
-	a.perThread[threadSite{e.Thread.Name, site.String()}]++
+	a.perThread[threadSite{e.Thread.Name, site.String(), !e.Live}]++
 	if !e.Live {
 		a.early++
 	}
@@ -637,6 +638,20 @@ func (a *FIA) ThreadSiteCounts() map[string]int64 {
 	out := make(map[string]int64, len(a.perThread))
 	for k, n := range a.perThread {
 		out[k.thread+"\t"+k.site] += n
+	}
+	return out
+}
+
+// EarlyThreadSiteCounts is ThreadSiteCounts for the allocations before VM
+// init alone.
+func (a *FIA) EarlyThreadSiteCounts() map[string]int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string]int64{}
+	for k, n := range a.perThread {
+		if k.early {
+			out[k.thread+"\t"+k.site] += n
+		}
 	}
 	return out
 }
