@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"sync"
 
 	"dvmlab/core/bytecode"
@@ -55,6 +56,9 @@ type Instrumenter struct {
 	// direct is the in-process class hooks call (InProcessAnalysis), ""
 	// for counting in ShadowCounts.
 	direct string
+	// idField: objects of non-JDK classes are identified by IDField, not
+	// by JVMTI tags (UseIDField).
+	idField bool
 
 	mu     sync.Mutex
 	errs   []error
@@ -118,6 +122,53 @@ func (in *Instrumenter) CallInProcess(class string) error {
 	}
 	in.direct, in.stub = class, class
 	return nil
+}
+
+// IDField is the field UseIDField injects into the topmost non-JDK class
+// of every class hierarchy: an object's identity, read by the woven code
+// and given on first sight by the agent, without HotSpot's JVMTI tag map
+// (one lock per agent). It is public (any class's code reads it through
+// its own static type) and transient (not serialized).
+const IDField = "$dvmlab$id"
+
+// UseIDField makes objects of non-JDK classes known by IDField where the
+// hook sends an object the instruction itself dereferences (the object
+// after new, the receiver of getfield and putfield, this): the agent then
+// tags none of them (the ShadowVM paper's Table 6 measures concurrent
+// tagging; HotSpot's tag map is one locked table). Such objects get no
+// free notifications, which come from the tag map; an object also sent
+// through a JDK type elsewhere is tagged there too, under another id.
+func (in *Instrumenter) UseIDField() { in.idField = true }
+
+// isJDKName says whether a class name is the JDK's, by package: those
+// keep their layouts (HotSpot knows the fields of many of them).
+func isJDKName(n string) bool {
+	for _, p := range []string{"java/", "javax/", "jdk/", "sun/", "com/sun/", "org/xml/sax/", "org/w3c/dom/", "org/ietf/"} {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// addIDField declares IDField in c if c is the topmost non-JDK class of
+// its hierarchy.
+func addIDField(c *classfile.Class) (bool, error) {
+	if c.Access.Has(classfile.AccInterface) || c.Access.Has(classfile.AccModule) || isJDKName(c.Name()) ||
+		c.SuperName() == "" || !isJDKName(c.SuperName()) {
+		return false, nil
+	}
+	name, err := c.Pool.AddUtf8(IDField)
+	if err != nil {
+		return false, err
+	}
+	desc, err := c.Pool.AddUtf8("J")
+	if err != nil {
+		return false, err
+	}
+	c.Fields = append(c.Fields, &classfile.Member{Access: classfile.AccPublic | classfile.AccTransient | classfile.AccSynthetic,
+		NameIndex: name, DescIndex: desc})
+	return true, nil
 }
 
 // Stats returns the counts so far.
@@ -199,6 +250,15 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 	}
 	w := &weaver{in: in, c: c, sc: in.reg.addClass(c.Name())}
 	n := 0
+	if in.idField && !in.inProcess {
+		added, err := addIDField(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", name, IDField, err)
+		}
+		if added {
+			n++
+		}
+	}
 	if c.Name() == modulesClass {
 		if m := c.Method("transformedByAgent", "(Ljava/lang/Module;)V"); m != nil && m.Code() != nil {
 			silence(m.Code())
@@ -810,6 +870,14 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			} else {
 				code = append(code, &bytecode.Insn{Op: bytecode.AconstNull})
 			}
+			if t, ok := w.idType(v.t); ok && !direct && dereferenced(h, s, a) {
+				idc, err := w.sendID(t)
+				if err != nil {
+					return nil, "", err
+				}
+				code = append(code, idc...)
+				continue
+			}
 			in, err := send(v.t)
 			if err != nil {
 				return nil, "", err
@@ -827,6 +895,14 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 				code = append(code, &bytecode.Insn{Op: bytecode.AconstNull})
 			} else {
 				code = append(code, &bytecode.Insn{Op: bytecode.Aload0, Index: 0})
+				if t, ok := w.idType(bytecode.VType{Kind: bytecode.KRef, Name: w.c.Name()}); ok && !direct {
+					idc, err := w.sendID(t)
+					if err != nil {
+						return nil, "", err
+					}
+					code = append(code, idc...)
+					continue
+				}
 			}
 			in, err := send(objT)
 			if err != nil {
@@ -860,6 +936,49 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 		return nil, "", err
 	}
 	return append(code, end), "", nil
+}
+
+// idType says whether a value of type t is sent by IDField: a class (not
+// an interface) outside the JDK, whose hierarchy's topmost non-JDK class
+// declares the field.
+func (w *weaver) idType(t bytecode.VType) (string, bool) {
+	if !w.in.idField || t.Kind != bytecode.KRef || t.Name == "" || t.Name[0] == '[' || isJDKName(t.Name) {
+		return "", false
+	}
+	if iface, err := w.in.hier.IsInterface(t.Name); err != nil || iface {
+		return "", false
+	}
+	return t.Name, true
+}
+
+// dereferenced says whether argument a of h at s is an object the
+// instruction itself dereferences, so never null where the code goes on
+// (reading its IDField cannot throw where the program would not).
+func dereferenced(h *Hook, s *Site, a Arg) bool {
+	switch {
+	case h.Marker.Kind == After && s.Op == "new":
+		return a.Depth == 0
+	case h.Marker.Kind == Before && s.Op == "getfield":
+		return a.Depth == 0
+	case h.Marker.Kind == Before && s.Op == "putfield":
+		return a.Depth == 1
+	}
+	return false
+}
+
+// sendID sends the object on top of the stack by its IDField (0: the
+// agent gives it one).
+func (w *weaver) sendID(class string) ([]*bytecode.Insn, error) {
+	p := &w.c.Pool
+	f, err := p.AddMemberRef(classfile.TagFieldref, class, IDField, "J")
+	if err != nil {
+		return nil, err
+	}
+	m, err := p.AddMethodref(EventsClass, "sendId", "(Ljava/lang/Object;J)V")
+	if err != nil {
+		return nil, err
+	}
+	return []*bytecode.Insn{{Op: bytecode.Dup}, {Op: bytecode.Getfield, Index: int(f)}, {Op: bytecode.Invokestatic, Index: int(m)}}, nil
 }
 
 func dropNops(code []*bytecode.Insn) []*bytecode.Insn {

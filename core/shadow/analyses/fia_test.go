@@ -64,12 +64,12 @@ func checkVerdicts(t *testing.T, name string, got, want map[string]Verdict) {
 	}
 }
 
-func runFields(t *testing.T, dir string, ord shadow.Ordering, inProcess bool) *FIA {
+func runFields(t *testing.T, dir string, ord shadow.Ordering, inProcess, idField bool) *FIA {
 	t.Helper()
 	a := &FIA{}
 	var out, errb bytes.Buffer
-	res, err := shadow.Run(context.Background(), shadow.Config{Analysis: a, Ordering: ord, InProcess: inProcess,
-		Java: []string{jvmtest.Tool(t, "java"), "-Xshare:off", "-cp", dir, "Fields"}, Stdout: &out, Stderr: &errb})
+	res, err := shadow.Run(context.Background(), shadow.Config{Analysis: a, Ordering: ord, InProcess: inProcess, IDField: idField,
+		IdentifyTiming: idField, Java: []string{jvmtest.Tool(t, "java"), "-Xshare:off", "-cp", dir, "Fields"}, Stdout: &out, Stderr: &errb})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,21 +82,27 @@ func runFields(t *testing.T, dir string, ord shadow.Ordering, inProcess bool) *F
 	if !inProcess && res.Analysis.Panics != nil {
 		t.Errorf("%s: %v", ord, res.Analysis.Panics)
 	}
+	if idField && (res.Analysis.Identified == 0 || res.Analysis.IdentifyNanos == 0) {
+		t.Errorf("id field: %d objects identified in %d ns", res.Analysis.Identified, res.Analysis.IdentifyNanos)
+	}
 	return a
 }
 
 // TestFIAExact: every field of Fields.java gets the verdict it must, under
-// every ordering model and in process (java/lang/ShadowFIA), and the
-// counts javac's code implies.
+// every ordering model, in process (java/lang/ShadowFIA) and with objects
+// known by the injected id field instead of JVMTI tags, and the counts
+// javac's code implies.
 func TestFIAExact(t *testing.T) {
 	dir, want := fieldsProgram(t)
-	for _, ord := range []shadow.Ordering{shadow.Global, shadow.PerThread, shadow.PerGroup, "in-process"} {
-		inProcess := ord == "in-process"
+	for _, ord := range []shadow.Ordering{shadow.Global, shadow.PerThread, shadow.PerGroup, "in-process", "id-field"} {
+		inProcess, idField := ord == "in-process", ord == "id-field"
 		run := ord
 		if inProcess {
 			run = shadow.Global
+		} else if idField {
+			run = shadow.PerThread
 		}
-		a := runFields(t, dir, run, inProcess)
+		a := runFields(t, dir, run, inProcess, idField)
 		checkVerdicts(t, string(ord), a.Verdicts("Fields"), want)
 		rows := map[string]FieldRow{}
 		for _, r := range a.Fields() {
