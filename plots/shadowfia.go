@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
 )
 
 // The ShadowVM paper's case study, the field immutability analysis: its
@@ -15,6 +17,54 @@ func init() {
 	renderers["table3"] = table3
 	renderers["table4"] = table4
 	renderers["table5s"] = table5s
+	renderers["table6"] = table6
+}
+
+// table6: time per object identified, by the JVMTI tag map and by the
+// injected id field, against the number of benchmark threads.
+func table6(dir string) (*plot.Plot, error) {
+	t, err := read(dir, "tagging", "workload", "threads", "mode", "tag_ns_per_object", "id_ns_per_object")
+	if err != nil {
+		return nil, err
+	}
+	p := plot.New()
+	p.Title.Text = "ShadowVM Table 6: identifying objects, tag map vs injected id field"
+	p.X.Label.Text = "benchmark threads"
+	p.Y.Label.Text = "ns per object sent"
+	k := 0
+	for _, w := range []string{"parallel", "sunflow"} {
+		for _, s := range []struct{ mode, col, label string }{{"tag-map", "tag_ns_per_object", "tag map"}, {"id-field", "id_ns_per_object", "id field"}} {
+			var pts plotter.XYs
+			for _, r := range t.Rows {
+				if t.str(r, "workload") != w || t.str(r, "mode") != s.mode {
+					continue
+				}
+				x, err := t.num(r, "threads")
+				if err != nil {
+					return nil, err
+				}
+				y, err := t.num(r, s.col)
+				if err != nil {
+					return nil, err
+				}
+				pts = append(pts, plotter.XY{X: x, Y: y})
+			}
+			if len(pts) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(pts)
+			if err != nil {
+				return nil, err
+			}
+			l.Color = plotutil.Color(k)
+			l.Dashes = plotutil.Dashes(k)
+			p.Add(l)
+			p.Legend.Add(w+": "+s.label, l)
+			k++
+		}
+	}
+	p.Legend.Top = true
+	return p, nil
 }
 
 // table2: memory allocated per run, uninstrumented, in process and under
