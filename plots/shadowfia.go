@@ -79,6 +79,7 @@ func table2(dir string) (*plot.Plot, error) {
 	p.Y.Label.Text = "allocated (KB, mean over runs)"
 	err = groupedBars(p, t, "program", []string{"uninstrumented", "in-process", "shadowvm-thread"}, func(string) string { return "allocated_kb" })
 	p.Legend.Left = true
+	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }
 
@@ -95,6 +96,7 @@ func table3(dir string) (*plot.Plot, error) {
 	series := map[string]string{"in process": "in_process_mean", "ShadowVM": "shadowvm_mean", "ShadowVM before VM init": "shadowvm_before_vm_init"}
 	err = groupedBars(p, t, "program", []string{"in process", "ShadowVM", "ShadowVM before VM init"}, func(s string) string { return series[s] })
 	p.Legend.Left = true
+	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }
 
@@ -113,6 +115,7 @@ func table4(dir string) (*plot.Plot, error) {
 	err = groupedBars(p, t, "program", []string{"only in process", "only ShadowVM", "noise: in process", "noise: ShadowVM"},
 		func(s string) string { return series[s] })
 	p.Legend.Left = true
+	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }
 
@@ -130,5 +133,6 @@ func table5s(dir string) (*plot.Plot, error) {
 	err = groupedBars(p, t, "program", []string{"per-thread", "global ordering"}, func(s string) string { return series[s] })
 	p.Y.Max = math.Max(p.Y.Max, 1)
 	p.Legend.Left = true
+	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }
