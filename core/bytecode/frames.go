@@ -536,7 +536,11 @@ func compress(delta uint16, prev, locals, stack []classfile.VerificationType) cl
 // class whose frames name only existing classes never needs.
 type classIndex struct {
 	pool  *classfile.ConstantPool
-	names map[string]uint16
+	names map[string]uint16 // Class entries by name
+	utf8  map[string]uint16 // Utf8 entries by text, once names is built
+	// misses counts the names the recent ones did not have: the first few
+	// are searched for in the pool, after that names is built.
+	misses int
 	// recent remembers the last names by length: frame after frame repeats
 	// the same few types, and comparing a string beats hashing it.
 	recent [16]struct {
@@ -545,6 +549,12 @@ type classIndex struct {
 	}
 }
 
+// linearMisses is how many names are searched for by scanning the pool
+// before a map of its Class entries is built: most classes' frames (if any)
+// name a handful of types, and a scan that compares lengths first costs
+// less than hashing every Class entry.
+const linearMisses = 8
+
 func newClassIndex(pool *classfile.ConstantPool) *classIndex { return &classIndex{pool: pool} }
 
 func (x *classIndex) AddClass(name string) (uint16, error) {
@@ -552,23 +562,79 @@ func (x *classIndex) AddClass(name string) (uint16, error) {
 	if r.name == name && r.idx != 0 {
 		return r.idx, nil
 	}
+	i, ok := x.find(name)
+	if !ok {
+		var err error
+		if i, err = x.add(name); err != nil {
+			return 0, err
+		}
+		if x.names != nil {
+			x.names[name] = i
+		}
+	}
+	r.name, r.idx = name, i
+	return i, nil
+}
+
+// find looks for a Class entry naming name.
+func (x *classIndex) find(name string) (uint16, bool) {
+	es := x.pool.Entries
+	if x.names == nil && x.misses < linearMisses {
+		x.misses++
+		for i := 1; i < len(es); i++ {
+			if e := &es[i]; e.Tag == classfile.TagClass && int(e.A) < len(es) {
+				if u := &es[e.A]; len(u.Str) == len(name) && u.Tag == classfile.TagUtf8 && u.Str == name {
+					return uint16(i), true
+				}
+			}
+		}
+		return 0, false
+	}
 	if x.names == nil {
-		// Built on the first name the recent ones miss: most classes'
-		// frames (if any) name a handful of types.
 		x.names = map[string]uint16{}
-		for i := len(x.pool.Entries) - 1; i > 0; i-- {
-			if e := &x.pool.Entries[i]; e.Tag == classfile.TagClass {
+		for i := len(es) - 1; i > 0; i-- {
+			if e := &es[i]; e.Tag == classfile.TagClass {
 				x.names[x.pool.Utf8(e.A)] = uint16(i)
 			}
 		}
 	}
-	if i, ok := x.names[name]; ok {
-		r.name, r.idx = name, i
-		return i, nil
+	i, ok := x.names[name]
+	return i, ok
+}
+
+// add appends a Class entry for name, reusing a Utf8 entry of its text if
+// there is one: names that occur only in descriptors have one.
+func (x *classIndex) add(name string) (uint16, error) {
+	es := x.pool.Entries
+	var u uint16
+	switch {
+	case x.names == nil:
+		for i := 1; i < len(es); i++ {
+			if e := &es[i]; len(e.Str) == len(name) && e.Tag == classfile.TagUtf8 && e.Str == name {
+				u = uint16(i)
+				break
+			}
+		}
+	default:
+		// Past the first few names, as for Class entries, a map.
+		if x.utf8 == nil {
+			x.utf8 = map[string]uint16{}
+			for i := len(es) - 1; i > 0; i-- {
+				if e := &es[i]; e.Tag == classfile.TagUtf8 {
+					x.utf8[e.Str] = uint16(i)
+				}
+			}
+		}
+		u = x.utf8[name]
 	}
-	i, err := x.pool.AddClass(name)
-	if err == nil {
-		x.names[name] = i
+	if u == 0 {
+		var err error
+		if u, err = x.pool.Append(classfile.Constant{Tag: classfile.TagUtf8, Str: name}); err != nil {
+			return 0, err
+		}
+		if x.utf8 != nil {
+			x.utf8[name] = u
+		}
 	}
-	return i, err
+	return x.pool.Append(classfile.Constant{Tag: classfile.TagClass, A: u})
 }

@@ -53,3 +53,38 @@ func TestVersusASM(t *testing.T) {
 	Print(&b, rows)
 	t.Log("\n" + b.String())
 }
+
+// BenchmarkOurs runs our two passes over java.base (every jmod with
+// DVMLAB_CORPUS=jdk) without ASM beside them: the loop to profile
+// (-cpuprofile, -memprofile) between full comparisons.
+func BenchmarkOurs(b *testing.B) {
+	home, err := classpath.JavaHome()
+	if err != nil {
+		b.Skip(err)
+	}
+	corpus := []string{filepath.Join(home, "jmods", "java.base.jmod")}
+	if os.Getenv("DVMLAB_CORPUS") == "jdk" {
+		corpus, _ = filepath.Glob(filepath.Join(home, "jmods", "*.jmod"))
+	}
+	classes, err := Load(corpus)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := newPasses(classes)
+	for _, mode := range []struct {
+		name   string
+		frames bool
+	}{{"read+write", false}, {"read+computeframes+write", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := p.run(mode.frames); err != nil {
+					b.Fatal(err)
+				}
+			}
+			s := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(float64(len(classes))/s, "classes/s")
+			b.ReportMetric(s/float64(len(classes))*1e6, "µs/class")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
