@@ -535,105 +535,124 @@ func compress(delta uint16, prev, locals, stack []classfile.VerificationType) cl
 // Class entries alone is far cheaper than the pool's full index, which a
 // class whose frames name only existing classes never needs.
 type classIndex struct {
-	pool  *classfile.ConstantPool
-	names map[string]uint16 // Class entries by name
-	utf8  map[string]uint16 // Utf8 entries by text, once names is built
+	pool *classfile.ConstantPool
+	// names holds, by text, every Utf8 entry and the Class entry naming
+	// it, once more than a few names were searched for.
+	names map[string]poolName
 	// misses counts the names the recent ones did not have: the first few
 	// are searched for in the pool, after that names is built.
 	misses int
-	// recent remembers the last names by length: frame after frame repeats
-	// the same few types, and comparing a string beats hashing it.
-	recent [16]struct {
+	// recent remembers the last names by a hash of their length and two
+	// bytes: frame after frame repeats the same few types, and comparing a
+	// string beats hashing it.
+	recent [64]struct {
 		name string
 		idx  uint16
 	}
 }
 
+// poolName is where a text is in the pool: its Utf8 entry and the Class
+// entry naming it, 0 where there is none.
+type poolName struct{ utf8, class uint16 }
+
 // linearMisses is how many names are searched for by scanning the pool
-// before a map of its Class entries is built: most classes' frames (if any)
-// name a handful of types, and a scan that compares lengths first costs
-// less than hashing every Class entry.
+// before names is built: most classes' frames (if any) name a handful of
+// types, and a scan that compares lengths first costs less than hashing
+// the whole pool.
 const linearMisses = 8
 
 func newClassIndex(pool *classfile.ConstantPool) *classIndex { return &classIndex{pool: pool} }
 
 func (x *classIndex) AddClass(name string) (uint16, error) {
-	r := &x.recent[len(name)&15]
+	h := len(name)
+	if h > 0 {
+		h = h*7 + int(name[h-1]) + int(name[h/2])*3
+	}
+	r := &x.recent[h&63]
 	if r.name == name && r.idx != 0 {
 		return r.idx, nil
 	}
-	i, ok := x.find(name)
-	if !ok {
-		var err error
-		if i, err = x.add(name); err != nil {
-			return 0, err
-		}
-		if x.names != nil {
-			x.names[name] = i
-		}
+	var i uint16
+	var err error
+	if x.names == nil && x.misses < linearMisses {
+		x.misses++
+		i, err = x.scan(name)
+	} else {
+		i, err = x.lookup(name)
+	}
+	if err != nil {
+		return 0, err
 	}
 	r.name, r.idx = name, i
 	return i, nil
 }
 
-// find looks for a Class entry naming name.
-func (x *classIndex) find(name string) (uint16, bool) {
-	es := x.pool.Entries
-	if x.names == nil && x.misses < linearMisses {
-		x.misses++
-		for i := 1; i < len(es); i++ {
-			if e := &es[i]; e.Tag == classfile.TagClass && int(e.A) < len(es) {
-				if u := &es[e.A]; len(u.Str) == len(name) && u.Tag == classfile.TagUtf8 && u.Str == name {
-					return uint16(i), true
-				}
-			}
-		}
-		return 0, false
-	}
-	if x.names == nil {
-		x.names = map[string]uint16{}
-		for i := len(es) - 1; i > 0; i-- {
-			if e := &es[i]; e.Tag == classfile.TagClass {
-				x.names[x.pool.Utf8(e.A)] = uint16(i)
-			}
-		}
-	}
-	i, ok := x.names[name]
-	return i, ok
-}
-
-// add appends a Class entry for name, reusing a Utf8 entry of its text if
-// there is one: names that occur only in descriptors have one.
-func (x *classIndex) add(name string) (uint16, error) {
+// scan finds or adds the Class entry for name by scanning the pool.
+func (x *classIndex) scan(name string) (uint16, error) {
 	es := x.pool.Entries
 	var u uint16
-	switch {
-	case x.names == nil:
-		for i := 1; i < len(es); i++ {
-			if e := &es[i]; len(e.Str) == len(name) && e.Tag == classfile.TagUtf8 && e.Str == name {
-				u = uint16(i)
-				break
-			}
-		}
-	default:
-		// Past the first few names, as for Class entries, a map.
-		if x.utf8 == nil {
-			x.utf8 = map[string]uint16{}
-			for i := len(es) - 1; i > 0; i-- {
-				if e := &es[i]; e.Tag == classfile.TagUtf8 {
-					x.utf8[e.Str] = uint16(i)
+	for i := 1; i < len(es); i++ {
+		e := &es[i]
+		switch e.Tag {
+		case classfile.TagClass:
+			if int(e.A) < len(es) {
+				if t := &es[e.A]; len(t.Str) == len(name) && t.Tag == classfile.TagUtf8 && t.Str == name {
+					return uint16(i), nil
 				}
 			}
+		case classfile.TagUtf8:
+			if u == 0 && len(e.Str) == len(name) && e.Str == name {
+				u = uint16(i)
+			}
 		}
-		u = x.utf8[name]
 	}
+	return x.add(name, u)
+}
+
+// lookup finds or adds the Class entry for name through names.
+func (x *classIndex) lookup(name string) (uint16, error) {
+	if x.names == nil {
+		es := x.pool.Entries
+		n := 0
+		for i := range es {
+			if es[i].Tag == classfile.TagUtf8 {
+				n++
+			}
+		}
+		x.names = make(map[string]poolName, n+16)
+		// Backwards, so that of equal entries the first wins.
+		for i := len(es) - 1; i > 0; i-- {
+			switch e := &es[i]; e.Tag {
+			case classfile.TagUtf8:
+				p := x.names[e.Str]
+				p.utf8 = uint16(i)
+				x.names[e.Str] = p
+			case classfile.TagClass:
+				t := x.pool.Utf8(e.A)
+				p := x.names[t]
+				p.class = uint16(i)
+				x.names[t] = p
+			}
+		}
+	}
+	p := x.names[name]
+	if p.class != 0 {
+		return p.class, nil
+	}
+	i, err := x.add(name, p.utf8)
+	if err == nil {
+		x.names[name] = poolName{utf8: x.pool.Entries[i].A, class: i}
+	}
+	return i, err
+}
+
+// add appends a Class entry for name, with the Utf8 entry u of its text,
+// or a new one where u is 0.
+func (x *classIndex) add(name string, u uint16) (uint16, error) {
 	if u == 0 {
 		var err error
 		if u, err = x.pool.Append(classfile.Constant{Tag: classfile.TagUtf8, Str: name}); err != nil {
 			return 0, err
-		}
-		if x.utf8 != nil {
-			x.utf8[name] = u
 		}
 	}
 	return x.pool.Append(classfile.Constant{Tag: classfile.TagClass, A: u})
