@@ -87,6 +87,7 @@ func init() {
 		{"pipeline", "pipeline SERVICE,… [--frames]", "set the pipeline the stepper runs (none: parse and emit); --frames recomputes frames in every method", "pipeline coverage --frames", (*Session).setPipeline},
 		{"step", "step [CLASS]", "start stepping CLASS through the pipeline, or take the next step", "step JLex.CSpec", (*Session).step},
 		{"diff", "diff [METHOD]", "the code before and after the last step: removed lines start with -, added with +", "diff <init>", (*Session).diff},
+		{"frames", "frames CLASS[.METHOD]", "the types of the locals and the operand stack before every instruction of a method (JVMS §4.10.1), as the frame computer finds them", "frames JLex.CSpec.<init>", (*Session).showFrames},
 		{"help", "help [COMMAND]", "this list, or one command's usage and an example", "help step", (*Session).help},
 		{"tour", "tour [JAR CLASS]", "follow one class from origin to client, explaining each stage (JLex by default)", "tour", (*Session).tour},
 		{"quit", "quit", "leave the REPL", "quit", func(s *Session, _ []string) error { s.quit = true; return nil }},
