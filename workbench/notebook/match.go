@@ -109,12 +109,13 @@ func align(expected, actual []string) []op {
 		case i < len(e) && j < len(a) && Match(e[i], a[j]) && lcs[i][j] == lcs[i+1][j+1]+1:
 			ops = append(ops, op{' ', pre + i, pre + j})
 			i, j = i+1, j+1
-		case j < len(a) && (i == len(e) || lcs[i][j+1] >= lcs[i+1][j]):
-			ops = append(ops, op{'+', -1, pre + j})
-			j++
-		default:
+		case i < len(e) && (j == len(a) || lcs[i+1][j] >= lcs[i][j+1]):
+			// What was expected goes first, as diff -u has it.
 			ops = append(ops, op{'-', pre + i, -1})
 			i++
+		default:
+			ops = append(ops, op{'+', -1, pre + j})
+			j++
 		}
 	}
 	for k := 0; k < suf; k++ {
