@@ -117,6 +117,11 @@ func copyFile(src, dst string) error {
 		os.Remove(out.Name())
 		return err
 	}
+	if err := out.Chmod(0o644); err != nil {
+		out.Close()
+		os.Remove(out.Name())
+		return err
+	}
 	if err := out.Close(); err != nil {
 		os.Remove(out.Name())
 		return err

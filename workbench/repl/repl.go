@@ -109,18 +109,20 @@ func (s *Session) Exec(line string) (err error) {
 	if len(args) == 0 || strings.HasPrefix(args[0], "#") {
 		return nil
 	}
+	cliOnly := false
 	switch args[0] {
 	case "exit":
 		args[0] = "quit"
 	case "run":
-		// "run javap -c X" runs any command-line command.
-		args = args[1:]
+		// "run javap -c X" runs any command-line command, also one whose
+		// name the REPL uses for its own (shadow).
+		args, cliOnly = args[1:], true
 		if len(args) == 0 {
 			return errors.New("run: which command? (see dvmlab help)")
 		}
 	}
 	for _, c := range commands {
-		if c.name == args[0] {
+		if c.name == args[0] && !cliOnly {
 			return c.run(s, args[1:])
 		}
 	}
