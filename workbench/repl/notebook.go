@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"dvmlab/workbench/cli"
 	"dvmlab/workbench/notebook"
@@ -28,6 +29,9 @@ func (s notebookSession) Check(line string) error {
 		return nil
 	}
 	name := args[0]
+	if name == "dvmlab" || strings.HasSuffix(name, "/dvmlab") {
+		return fmt.Errorf("unknown command %q: write commands as the REPL takes them, without the program's name (%s)", name, strings.Join(args[1:], " "))
+	}
 	if name == "run" {
 		if len(args) == 1 {
 			return errors.New("run: which command? (see dvmlab help)")
