@@ -111,9 +111,9 @@ func TestChangedOutputFailsAndUpdateRestoresIt(t *testing.T) {
 	}
 	d := res.Diffs[0]
 	for _, want := range []string{
-		"--- " + p + ":57: output block at line 56\n",
-		"+++ what the dvmlab block at line 52 printed\n",
-		"@@ -57,6 +57,6 @@\n",
+		"--- " + p + ":56: output block at line 55\n",
+		"+++ what the dvmlab block at line 51 printed\n",
+		"@@ -57,5 +57,5 @@\n",
 		"\n-   2  [int, int]  [int]       iadd\n+   2  [int, int]  [int, int]  iadd\n",
 		"\n    1  [int, int]  [int]       iload_1\n", // context
 	} {

@@ -467,7 +467,7 @@ func (s *Session) help(args []string) error {
 			}
 		}
 		if c := cli.Lookup(args[0]); c != nil {
-			fmt.Fprintf(s.Out, "usage: %s\n\n%s\n\nexample:\n  %s\n", c.Usage, c.Summary, strings.TrimPrefix(c.Example, "dvmlab "))
+			fmt.Fprintf(s.Out, "usage: %s\n\n%s\n\nexample:\n  %s\n", c.Usage, c.Summary, strings.ReplaceAll(strings.TrimPrefix(c.Example, "dvmlab "), "\ndvmlab ", "\n  "))
 			return nil
 		}
 		return fmt.Errorf("no command %q", args[0])
