@@ -17,7 +17,7 @@ import (
 // §4.10.1.3), computed by the same analysis that writes StackMapTables.
 func (s *Session) showFrames(args []string) error {
 	if len(args) != 1 {
-		return errors.New("usage: frames CLASS.METHOD")
+		return errors.New("usage: frames CLASS[.METHOD]")
 	}
 	class, method, err := s.resolve(args[0])
 	if err != nil {
