@@ -64,6 +64,11 @@ func runNotebook(env *Env, args []string) error {
 				return err
 			}
 			status = "updated"
+			fallthrough
+		case *update:
+			if err := res.CopyFigures(); err != nil {
+				return err
+			}
 		case res.Failed() && !*update:
 			status = fmt.Sprintf("FAILED (%d blocks differ)", len(res.Diffs))
 			failed++

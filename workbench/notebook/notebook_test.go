@@ -28,7 +28,10 @@ func needPrograms(t *testing.T) {
 
 // TestNotebooks runs every notebook of notebooks/ in its quick form: a
 // change that alters what a notebook shows fails here until the notebook is
-// updated on purpose (dvmlab notebook run --update).
+// updated on purpose (dvmlab notebook run --update). Each runs with one of
+// its output lines changed (in memory, in place, so its relative paths hold):
+// that line, and only that line, must show in the diff, and --update must
+// give back the notebook byte for byte.
 func TestNotebooks(t *testing.T) {
 	needPrograms(t)
 	files, err := filepath.Glob("../../notebooks/*.md")
@@ -40,22 +43,56 @@ func TestNotebooks(t *testing.T) {
 			if testing.Short() && filepath.Base(f) != "lab-stack-machine.md" {
 				t.Skip("-short runs the lab only")
 			}
-			nb, err := notebook.ParseFile(f)
+			src, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := notebook.Run(nb, notebook.Options{})
+			nb, err := notebook.Parse(f, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			line, text := changeable(nb)
+			if line == 0 {
+				t.Fatal("no output line to change")
+			}
+			lines := strings.SplitAfter(string(src), "\n")
+			lines[line-1] = strings.Replace(lines[line-1], text, text+" (changed)", 1)
+			changed := []byte(strings.Join(lines, ""))
+			if nb, err = notebook.Parse(f, changed); err != nil {
+				t.Fatal(err)
+			}
+			res, err := notebook.Run(nb, notebook.Options{Update: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if res.Ran == 0 {
 				t.Fatal("no block ran")
 			}
-			for _, d := range res.Diffs {
-				t.Errorf("%s", d)
+			want := "\n-" + text + " (changed)\n+" + text + "\n"
+			if len(res.Diffs) != 1 || !strings.Contains(res.Diffs[0], want) {
+				t.Fatalf("line %d changed; want one diff showing %q, got:\n%s", line, want, strings.Join(res.Diffs, "\n"))
+			}
+			if !bytes.Equal(res.Updated, src) {
+				t.Fatalf("--update did not give back the notebook:\n%s", firstDifference(res.Updated, src))
 			}
 		})
 	}
+}
+
+// changeable finds an output line of a block that runs in the quick form,
+// with no pattern: its line in the file and its text.
+func changeable(nb *notebook.Notebook) (int, string) {
+	for _, b := range nb.Blocks {
+		if b.Full || b.Output == nil {
+			continue
+		}
+		for i, l := range b.Output.Lines {
+			if strings.TrimSpace(l) != "" && !strings.HasSuffix(l, ")") {
+				return b.Output.Line + 1 + i, l
+			}
+		}
+	}
+	return 0, ""
 }
 
 // labCopy puts a notebook text beside a copy of the lab's classes, in a

@@ -48,6 +48,8 @@ type Result struct {
 	// (only with Options.Update); Changed tells whether it differs.
 	Updated []byte
 	Changed bool
+	// figures are the figures the blocks wrote, with absolute paths.
+	figures []figure
 }
 
 // Failed reports whether some block's output differs.
@@ -93,11 +95,15 @@ func Run(nb *Notebook, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dir := filepath.Dir(nb.Path); dir != "." {
-		if err := os.Chdir(dir); err != nil {
+	dir := wd
+	if d := filepath.Dir(nb.Path); d != "." {
+		if err := os.Chdir(d); err != nil {
 			return nil, err
 		}
 		defer os.Chdir(wd)
+		if dir, err = os.Getwd(); err != nil {
+			return nil, err
+		}
 	}
 	var buf bytes.Buffer
 	s := newSession(&buf)
@@ -145,6 +151,9 @@ func Run(nb *Notebook, opt Options) (*Result, error) {
 				nb.Path, first, where, b.Line, unified(ops, expected, actual, first)))
 		}
 		figs := figuresIn(actual, stem)
+		for _, f := range figs {
+			res.figures = append(res.figures, figure{src: filepath.Join(dir, f.src), link: filepath.Join(dir, f.link)})
+		}
 		if d := nb.checkFigures(b, figs); d != "" {
 			res.Diffs = append(res.Diffs, d)
 		}

@@ -31,8 +31,8 @@ func apply(src []byte, edits []edit) []byte {
 }
 
 // updateBlock gives the edits that make block b's output block read lines
-// and its figure paragraph link figs, copying the figures beside the
-// notebook. Only the output's content and the figure paragraph change.
+// and its figure paragraph link figs (Result.CopyFigures puts the files
+// there). Only the output's content and the figure paragraph change.
 func (nb *Notebook) updateBlock(b *Block, lines []string, figs []figure, differs bool) ([]edit, error) {
 	for i, l := range lines {
 		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
@@ -61,11 +61,6 @@ func (nb *Notebook) updateBlock(b *Block, lines []string, figs []figure, differs
 		edits = append(edits, edit{b.Output.start, b.Output.end, body(lines)})
 	case b.Output == nil && len(lines) > 0:
 		edits = append(edits, edit{after, after, "\n```output\n" + body(lines) + "```\n"})
-	}
-	for _, f := range figs {
-		if err := copyFile(f.src, f.link); err != nil {
-			return nil, fmt.Errorf("%s:%d: figure %s: %v", nb.Path, b.Line, f.src, err)
-		}
 	}
 	var links strings.Builder
 	for _, f := range figs {
@@ -97,6 +92,17 @@ func linkList(figs []figure) string {
 		l = append(l, f.link)
 	}
 	return strings.Join(l, "\n")
+}
+
+// CopyFigures copies the figures the run found to where the updated
+// notebook links them, beside the notebook.
+func (r *Result) CopyFigures() error {
+	for _, f := range r.figures {
+		if err := copyFile(f.src, f.link); err != nil {
+			return fmt.Errorf("%s: figure %s: %v", r.Path, f.src, err)
+		}
+	}
+	return nil
 }
 
 func copyFile(src, dst string) error {

@@ -99,6 +99,12 @@ func TestUpdate(t *testing.T) {
 func TestFigures(t *testing.T) {
 	text := "```dvmlab\ndraw fig1\nsay done\n```\n\n```output\n```\nProse.\n"
 	res, dir, _ := runEcho(t, text, Options{Update: true})
+	if _, err := os.Stat(filepath.Join(dir, "figures")); err == nil {
+		t.Fatal("a run copied figures before CopyFigures")
+	}
+	if err := res.CopyFigures(); err != nil {
+		t.Fatal(err)
+	}
 	want := "```dvmlab\ndraw fig1\nsay done\n```\n\n```output\nout/fig1.png\ndone\n```\n![fig1](figures/nb-fig1.png)\n\nProse.\n"
 	if string(res.Updated) != want {
 		t.Fatalf("updated:\n%s\nwant:\n%s", res.Updated, want)
