@@ -152,7 +152,11 @@ func Run(nb *Notebook, opt Options) (*Result, error) {
 		}
 		figs := figuresIn(actual, stem)
 		for _, f := range figs {
-			res.figures = append(res.figures, figure{src: filepath.Join(dir, f.src), link: filepath.Join(dir, f.link)})
+			src := f.src
+			if !filepath.IsAbs(src) {
+				src = filepath.Join(dir, src)
+			}
+			res.figures = append(res.figures, figure{src: src, link: filepath.Join(dir, f.link)})
 		}
 		if d := nb.checkFigures(b, figs); d != "" {
 			res.Diffs = append(res.Diffs, d)

@@ -125,6 +125,25 @@ func TestFigures(t *testing.T) {
 	_ = dir
 }
 
+// TestFigureAtAnAbsolutePath: a figure written outside the notebook's
+// directory is copied beside it all the same.
+func TestFigureAtAnAbsolutePath(t *testing.T) {
+	png := filepath.Join(t.TempDir(), "elsewhere.png")
+	if err := os.WriteFile(png, []byte("png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, dir, _ := runEcho(t, "```dvmlab\nsay "+png+"\n```\n", Options{Update: true})
+	if err := res.CopyFigures(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(string(res.Updated), "```\n![elsewhere](figures/nb-elsewhere.png)\n") {
+		t.Fatalf("updated:\n%s", res.Updated)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "figures", "nb-elsewhere.png")); err != nil || string(b) != "png" {
+		t.Fatalf("copied: %q %v", b, err)
+	}
+}
+
 // TestFullBlocks: a dvmlab full block runs only with Full.
 func TestFullBlocks(t *testing.T) {
 	text := "```dvmlab\nsay quick\n```\n```output\nquick\n```\n```dvmlab full\nsay slow\n```\n```output\nslow\n```\n"
