@@ -21,7 +21,7 @@ NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.j
 export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 
-.PHONY: all build test test-short demo deps datasets reproduce fuzz bench vet clean
+.PHONY: all build test test-short demo deps datasets reproduce fuzz bench vet clean notebooks
 
 all: build
 
@@ -57,12 +57,17 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzComputeFrames -fuzztime $(FUZZTIME) ./core/bytecode/
 	$(GO) test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./core/verify/
 	$(GO) test -run '^$$' -fuzz FuzzLog -fuzztime $(FUZZTIME) ./core/shadow/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./workbench/notebook/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/classfile/ ./core/classpath/
 
 demo: deps build
 	@bash scripts/demo.sh
+
+# Every notebook in its quick form (go test runs them too); --full for the long studies.
+notebooks: deps build
+	$(BIN) notebook run notebooks/*.md
 
 # The real programs the experiments run (Debian packages).
 datasets: deps

@@ -67,8 +67,6 @@ func runVerify(env *Env, args []string) error {
 			if entry != "" {
 				r.Class = entry + name
 			}
-			static += r.Static
-			def += r.Deferred
 			report(r)
 			return nil
 		}

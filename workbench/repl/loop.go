@@ -19,8 +19,8 @@ func init() {
 	cli.Register(&cli.Command{
 		Name:    "repl",
 		Usage:   "repl [-f FILE]",
-		Summary: "the interactive workbench: load, browse, step the pipeline, diff; -f runs a script of commands",
-		Example: "dvmlab repl -f notebooks/tour.dvm",
+		Summary: "the interactive workbench: load, browse, step the pipeline, diff; -f runs a script of commands (notebooks/*.md are checked sessions: dvmlab notebook run)",
+		Example: "dvmlab repl -f script.txt\ndvmlab notebook run notebooks/tour.md   # the same commands, in a document that checks their output",
 		Run:     runREPL,
 	})
 }

@@ -87,6 +87,7 @@ func init() {
 		{"pipeline", "pipeline SERVICE,… [--frames]", "set the pipeline the stepper runs (none: parse and emit); --frames recomputes frames in every method", "pipeline coverage --frames", (*Session).setPipeline},
 		{"step", "step [CLASS]", "start stepping CLASS through the pipeline, or take the next step", "step JLex.CSpec", (*Session).step},
 		{"diff", "diff [METHOD]", "the code before and after the last step: removed lines start with -, added with +", "diff <init>", (*Session).diff},
+		{"frames", "frames CLASS[.METHOD]", "the types of the locals and the operand stack before every instruction of a method (JVMS §4.10.1), as the frame computer finds them", "frames JLex.CSpec.<init>", (*Session).showFrames},
 		{"help", "help [COMMAND]", "this list, or one command's usage and an example", "help step", (*Session).help},
 		{"tour", "tour [JAR CLASS]", "follow one class from origin to client, explaining each stage (JLex by default)", "tour", (*Session).tour},
 		{"quit", "quit", "leave the REPL", "quit", func(s *Session, _ []string) error { s.quit = true; return nil }},
@@ -108,18 +109,20 @@ func (s *Session) Exec(line string) (err error) {
 	if len(args) == 0 || strings.HasPrefix(args[0], "#") {
 		return nil
 	}
+	cliOnly := false
 	switch args[0] {
 	case "exit":
 		args[0] = "quit"
 	case "run":
-		// "run javap -c X" runs any command-line command.
-		args = args[1:]
+		// "run javap -c X" runs any command-line command, also one whose
+		// name the REPL uses for its own (shadow).
+		args, cliOnly = args[1:], true
 		if len(args) == 0 {
 			return errors.New("run: which command? (see dvmlab help)")
 		}
 	}
 	for _, c := range commands {
-		if c.name == args[0] {
+		if c.name == args[0] && !cliOnly {
 			return c.run(s, args[1:])
 		}
 	}
@@ -464,7 +467,7 @@ func (s *Session) help(args []string) error {
 			}
 		}
 		if c := cli.Lookup(args[0]); c != nil {
-			fmt.Fprintf(s.Out, "usage: %s\n\n%s\n\nexample:\n  %s\n", c.Usage, c.Summary, strings.TrimPrefix(c.Example, "dvmlab "))
+			fmt.Fprintf(s.Out, "usage: %s\n\n%s\n\nexample:\n  %s\n", c.Usage, c.Summary, strings.ReplaceAll(strings.TrimPrefix(c.Example, "dvmlab "), "\ndvmlab ", "\n  "))
 			return nil
 		}
 		return fmt.Errorf("no command %q", args[0])

@@ -113,7 +113,11 @@ func (s *Session) loadCoverage(path string) error {
 		for id := range counts[cls] {
 			ids = append(ids, id)
 		}
-		sort.Slice(ids, func(i, j int) bool { return counts[cls][ids[i]] > counts[cls][ids[j]] })
+		// Most executed first; equal counts by block, so the listing is the same every time.
+		sort.Slice(ids, func(i, j int) bool {
+			ci, cj := counts[cls][ids[i]], counts[cls][ids[j]]
+			return ci > cj || ci == cj && ids[i] < ids[j]
+		})
 		for _, id := range ids[:min(5, len(ids))] {
 			where := "(load the class to see where)"
 			if blocks != nil {
