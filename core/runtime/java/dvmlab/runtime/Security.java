@@ -19,11 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,8 +52,72 @@ public final class Security {
     public static volatile long lastInvalidation;
     private static volatile boolean watching;
 
-    /** The streams and readers opened on files, and the file each reads. */
-    static final Map<Object, String> streams = Collections.synchronizedMap(new WeakHashMap<Object, String>());
+    /**
+     * The streams and readers opened on files, and the file each reads:
+     * keyed weakly by identity, so a stream the program drops is not kept,
+     * and read without a lock on every checked read.
+     */
+    static final ConcurrentHashMap<Object, String> streams = new ConcurrentHashMap<>();
+    static final ReferenceQueue<Object> dropped = new ReferenceQueue<>();
+
+    /** A stream as a key of streams: weak, compared by identity. */
+    static final class StreamKey extends WeakReference<Object> {
+        final int hash;
+
+        StreamKey(Object o) {
+            super(o, dropped);
+            hash = System.identityHashCode(o);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (o == this) {
+                return true;
+            }
+            Object mine = get();
+            if (o instanceof StreamKey) {
+                return mine != null && mine == ((StreamKey) o).get();
+            }
+            return o instanceof Probe && mine == ((Probe) o).o;
+        }
+    }
+
+    /** A lookup of a stream in streams, without making a reference. */
+    static final class Probe {
+        final Object o;
+        final int hash;
+
+        Probe(Object o) {
+            this.o = o;
+            hash = System.identityHashCode(o);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object k) {
+            return k instanceof StreamKey && ((StreamKey) k).get() == o;
+        }
+    }
+
+    static String streamFile(Object s) {
+        return streams.get(new Probe(s));
+    }
+
+    static void putStream(Object s, String file) {
+        for (Object k; (k = dropped.poll()) != null; ) {
+            streams.remove(k);
+        }
+        streams.put(new StreamKey(s), file);
+    }
 
     static final ConcurrentHashMap<String, Subject> byCodebase = new ConcurrentHashMap<>();
     static final ConcurrentHashMap<String, Subject> byName = new ConcurrentHashMap<>();
@@ -239,7 +302,7 @@ public final class Security {
                 if (r instanceof Path) {
                     return ((Path) r).toAbsolutePath().normalize().toString();
                 }
-                return streams.get(r); // a stream: the file it was opened on, if any
+                return streamFile(r); // a stream: the file it was opened on, if any
             case "thread":
                 return r instanceof Thread ? ((Thread) r).getName() : String.valueOf(r);
             case "host":
@@ -294,10 +357,10 @@ public final class Security {
         if (from instanceof String || from instanceof File || from instanceof Path) {
             f = resolve("file", from);
         } else {
-            f = streams.get(from);
+            f = streamFile(from);
         }
         if (f != null) {
-            streams.put(made, f);
+            putStream(made, f);
         }
     }
 
