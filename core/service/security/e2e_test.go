@@ -301,3 +301,121 @@ func TestInvalidation(t *testing.T) {
 		t.Errorf("latency %v", lat)
 	}
 }
+
+// TestGlobAgrees: the enforcement manager's glob (Java) and the policy's
+// (Go) give the same answer on every case of the policy's table.
+func TestGlobAgrees(t *testing.T) {
+	jvmtest.JavaHome(t)
+	table, err := os.ReadFile("../../policy/testdata/glob.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rt bytes.Buffer
+	if err := runtime.WriteJar(&rt); err != nil {
+		t.Fatal(err)
+	}
+	rtJar := filepath.Join(t.TempDir(), "rt.jar")
+	os.WriteFile(rtJar, rt.Bytes(), 0o644)
+	cls := jvmtest.Javac(t, map[string]string{"G.java": `public class G { public static void main(String[] a) throws Exception {
+		java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+		for (String l; (l = r.readLine()) != null; ) { String[] f = l.split("\t", -1); System.out.println(dvmlab.runtime.Security.glob(f[0], f[1])); } } }`},
+		"-cp", rtJar)
+	var in strings.Builder
+	var want []bool
+	for _, l := range strings.Split(string(table), "\n") {
+		f := strings.Fields(l)
+		if len(f) != 3 || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if f[1] == `""` {
+			f[1] = ""
+		}
+		in.WriteString(f[0] + "\t" + f[1] + "\n")
+		want = append(want, policy.Match(f[0], f[1]))
+	}
+	cmd := exec.Command(jvmtest.Tool(t, "java"), "-cp", cls+":"+rtJar, "G")
+	cmd.Stdin = strings.NewReader(in.String())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Fields(string(out))
+	if len(got) != len(want) {
+		t.Fatalf("%d answers for %d cases", len(got), len(want))
+	}
+	cases := strings.Split(strings.TrimSpace(in.String()), "\n")
+	for i := range want {
+		if got[i] != strconv.FormatBool(want[i]) {
+			t.Errorf("%q: Java %s, Go %v", cases[i], got[i], want[i])
+		}
+	}
+}
+
+// rewriteJar runs the security service over a jar offline.
+func rewriteJar(t *testing.T, p *policy.Policy, in, out string) {
+	pipe := &service.Pipeline{Services: []service.Service{security.New(p)}}
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer jdk.Close()
+	pipe.Classpath = []classpath.Finder{jdk}
+	data, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	st, err := pipe.RewriteJar(bytes.NewReader(data), int64(len(data)), &b, nil)
+	if err != nil || len(st.Errors) > 0 {
+		t.Fatalf("rewrite %s: %v %v", in, err, st.Errors)
+	}
+	os.WriteFile(out, b.Bytes(), 0o644)
+}
+
+// TestUnreachable: rewritten code with no security server to ask is denied
+// every guarded operation, and the exception says why.
+func TestUnreachable(t *testing.T) {
+	w := newWorld(t)
+	p, _, _ := w.sec.Current()
+	site := filepath.Join(w.dir, "site")
+	out := t.TempDir()
+	for _, j := range []string{"app.jar", "lib.jar"} {
+		rewriteJar(t, p, filepath.Join(site, j), filepath.Join(out, j))
+	}
+	cp := filepath.Join(out, "app.jar") + ":" + filepath.Join(out, "lib.jar") + ":" + w.rtJar
+	r := jvmtest.Java(t, "-Xverify:all", "-cp", cp, "Main", w.secret, w.pub)
+	// The library's open, which Main does not catch, is denied too.
+	if r.Err == nil || !strings.Contains(r.Stderr, "SecurityException: dvmlab security: file.open denied to file:") ||
+		!strings.Contains(r.Stderr, "the security server is unreachable") {
+		t.Fatalf("%v\n%s", r.Err, r.Stderr)
+	}
+	got := lines(r.Stdout)
+	for _, step := range []string{"property java.version", "open public", "open secret"} {
+		if !strings.HasPrefix(got[step], "denied") || !strings.Contains(got[step], "the security server is unreachable") {
+			t.Errorf("%s: %q", step, got[step])
+		}
+	}
+}
+
+// TestAllowedIsUnchanged: under a policy that permits everything the
+// program prints what it prints unrewritten and ends the same way (its
+// reflective System.exit(3) goes through).
+func TestAllowedIsUnchanged(t *testing.T) {
+	w := newWorld(t)
+	good, _ := os.ReadFile(w.policyFile)
+	open := strings.NewReplacer(`<deny subject="app"`, `<allow subject="app"`).Replace(string(good))
+	os.WriteFile(w.policyFile, []byte(open), 0o644)
+	if err := w.sec.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	site := filepath.Join(w.dir, "site")
+	direct := jvmtest.Java(t, "-cp", filepath.Join(site, "app.jar")+":"+filepath.Join(site, "lib.jar"), "Main", w.secret, w.pub)
+	r := jvmtest.Java(t, w.client("Main", w.secret, w.pub)...)
+	var e1, e2 *exec.ExitError
+	if !errors.As(direct.Err, &e1) || !errors.As(r.Err, &e2) || e1.ExitCode() != 3 || e2.ExitCode() != 3 {
+		t.Fatalf("exits: direct %v, through the proxy %v\n%s", direct.Err, r.Err, r.Stderr)
+	}
+	if r.Stdout != direct.Stdout {
+		t.Errorf("through the proxy:\n%s\ndirect:\n%s", r.Stdout, direct.Stdout)
+	}
+}
