@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"dvmlab/core/bytecode"
 	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
 	"dvmlab/core/policy"
@@ -22,8 +23,8 @@ import (
 func init() {
 	Register(&Command{
 		Name:    "policy",
-		Usage:   "policy check [--jdk] FILE | policy example | policy reload [--proxy ADDR]",
-		Summary: "the security policy (XML): validate and explain one, print a commented example, or make a proxy reload its own",
+		Usage:   "policy check [--jdk] FILE | policy example | policy reload [--proxy ADDR] | policy sites FILE IN [CLASS…]",
+		Summary: "the security policy (XML): validate and explain one, print a commented example, make a proxy reload its own, or list where its checks go in a program",
 		Example: "dvmlab policy example > site.xml && dvmlab policy check site.xml && dvmlab proxy --policy site.xml",
 		Run:     runPolicy,
 	})
@@ -52,6 +53,11 @@ func runPolicy(env *Env, args []string) error {
 			return usageError(cmd, "check needs exactly one FILE")
 		}
 		return policyCheck(env, pos[0], *jdk)
+	case "sites":
+		if len(args) < 3 {
+			return usageError(cmd, "sites needs FILE and IN (a class, jar or directory)")
+		}
+		return policySites(env, args[1], args[2], args[3:])
 	case "reload":
 		fs := newFlags(env, cmd)
 		addr := fs.String("proxy", "127.0.0.1:8080", "the proxy's host:port")
@@ -151,4 +157,72 @@ func withPolicy(env *Env, p *service.Pipeline, file string) (*proxy.SecurityServ
 	}
 	go s.Watch(context.Background(), 100*time.Millisecond)
 	return s, nil
+}
+
+// policySites lists, per class of in, each call the policy's guards check
+// (with the instruction, as in the javap listing) and each guarded entry.
+func policySites(env *Env, file, in string, only []string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	p, err := policy.Parse(file, data)
+	if err != nil {
+		return &ExitError{Code: 1, Msg: err.Error()}
+	}
+	src, err := classpath.Open(in)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	jdk, err := classpath.OpenJDK("")
+	if err != nil {
+		return err
+	}
+	defer jdk.Close()
+	ctx := &service.Context{Hierarchy: classpath.NewHierarchy(src, jdk)}
+	svc := security.New(p)
+	want := map[string]bool{}
+	for _, n := range only {
+		want[classpath.InternalName(n)] = true
+	}
+	total := 0
+	err = src.Walk(func(name string, b []byte) error {
+		if len(want) > 0 && !want[name] {
+			return nil
+		}
+		c, err := classfile.Parse(b)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
+			return nil
+		}
+		sites, err := svc.Sites(ctx, c)
+		if err != nil {
+			return err
+		}
+		for _, st := range sites {
+			total++
+			if st.Offset < 0 {
+				fmt.Fprintf(env.Stdout, "%s.%s  entry  <- %s\n", c.Name(), st.Method, st.What)
+				continue
+			}
+			insn := ""
+			for _, m := range c.Methods {
+				if c.MemberName(m)+c.MemberDesc(m) != st.Method || m.Code() == nil {
+					continue
+				}
+				if in, err := bytecode.DecodeAt(m.Code().Code, st.Offset); err == nil {
+					o, n, d := c.Pool.MemberRef(uint16(in.Index))
+					insn = fmt.Sprintf("%s %s.%s:%s", in.Op, o, n, d)
+				}
+			}
+			fmt.Fprintf(env.Stdout, "%s.%s  %5d: %s  <- %s\n", c.Name(), st.Method, st.Offset, insn, st.What)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d checks\n", total)
+	return nil
 }

@@ -82,3 +82,18 @@ func TestPolicyReload(t *testing.T) {
 		t.Fatalf("malformed reload: %d %q", code, errOut)
 	}
 }
+
+// TestPolicySites: the example's guards are found at cup's System.exit
+// calls, with the instruction as javap lists it.
+func TestPolicySites(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/cup.jar"); err != nil {
+		t.Skip("cup not installed; run make deps")
+	}
+	_, ex, _ := run("policy", "example")
+	f := filepath.Join(t.TempDir(), "site.xml")
+	os.WriteFile(f, []byte(ex), 0o644)
+	code, out, errOut := run("policy", "sites", f, "/usr/share/java/cup.jar", "java_cup.internal_error")
+	if code != 0 || !strings.Contains(out, "java_cup/internal_error.crash()V     33: invokestatic java/lang/System.exit:(I)V  <- exit on exit:arg0") {
+		t.Fatalf("sites: %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -136,6 +136,16 @@ func (e *emitter) site(ed *bytecode.Editor, in *bytecode.Instruction, a *action,
 	// that is not on top of the stack.
 	needSpill := a.register || a.reflect == "invoke" || a.reflect == "new" ||
 		a.guard != nil && a.guard.Resource.Arg != policy.Constant && len(args) > 0
+	// The common case, the resource is the last argument and one slot
+	// wide (System.getProperty(key), System.exit(status)): dup it.
+	topArg := a.guard != nil && !needSpillBut(a) && a.guard.Resource.Arg == len(args)-1 && len(args) > 0
+	if topArg {
+		if _, _, n := slotOps(args[len(args)-1]); n == 1 {
+			needSpill = false
+		} else {
+			topArg = false
+		}
+	}
 	var store, reload []*bytecode.Insn
 	var slots []int
 	if needSpill && len(args) > 0 {
@@ -154,6 +164,13 @@ func (e *emitter) site(ed *bytecode.Editor, in *bytecode.Instruction, a *action,
 		case w.Arg == policy.Receiver:
 			// Every argument is in a local: the receiver is on top.
 			push = append(push, &bytecode.Insn{Op: bytecode.Dup})
+		case topArg:
+			push = append(push, &bytecode.Insn{Op: bytecode.Dup})
+			conv, err := e.toObject(args[w.Arg])
+			if err != nil {
+				return 0, err
+			}
+			push = append(push, conv...)
 		default:
 			ld, _, _ := slotOps(args[w.Arg])
 			push = append(push, &bytecode.Insn{Op: ld, Index: slots[w.Arg]})
@@ -235,6 +252,10 @@ func (e *emitter) site(ed *bytecode.Editor, in *bytecode.Instruction, a *action,
 	}
 	return inserted, nil
 }
+
+// needSpillBut reports whether a needs its arguments in locals for
+// something other than its check.
+func needSpillBut(a *action) bool { return a.register || a.reflect != "" }
 
 // entry is the check at the start of a guarded method the class declares:
 // its resource comes from the method's own parameters.
