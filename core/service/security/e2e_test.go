@@ -209,6 +209,9 @@ func TestLeakedHandle(t *testing.T) {
 		{"leaked BufferedReader.readLine", "denied dvmlab security: file.read", "ok TOP SECRET", "deny app -> secret"},
 		{"leaked Files.newInputStream read", "denied dvmlab security: file.read", "ok T", "deny app -> secret"},
 		{"lib reads its own", "ok T", "ok T", ""},
+		// The check at the entry of an application's own guarded method
+		// names the method's class (the library) as the subject.
+		{"entry-guarded Lib.peek", "denied dvmlab security: peek on file", "ok T", "deny lib -> secret peek"},
 		{"reflective System.exit", "denied dvmlab security: exit on exit 3", "", "deny app -> exit"},
 		{"method handle System.exit", "denied dvmlab security: exit on exit 4", "", "deny app -> exit"},
 	}
@@ -228,11 +231,11 @@ func TestLeakedHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(evs) < 8 {
-		t.Errorf("%d denials in the audit trail, want 8", len(evs))
+	if len(evs) != 9 {
+		t.Errorf("%d denials in the audit trail, want 9", len(evs))
 	}
 	for _, e := range evs {
-		if e.Session == "" || !strings.Contains(e.Detail, "by deny app") {
+		if e.Session == "" || !strings.Contains(e.Detail, "by deny app") && !strings.Contains(e.Detail, "by deny lib") {
 			t.Errorf("audit row: %+v", e)
 		}
 	}

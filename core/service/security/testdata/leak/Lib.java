@@ -21,6 +21,11 @@ public class Lib {
         return AccessController.doPrivileged((PrivilegedExceptionAction<InputStream>) () -> Files.newInputStream(Paths.get(p)));
     }
 
+    /** Guarded at its own entry by the policy: the library is the subject. */
+    public static char peek(String p) throws Exception {
+        return first(p);
+    }
+
     public static char first(String p) throws Exception {
         return AccessController.doPrivileged((PrivilegedExceptionAction<Character>) () -> {
             try (InputStream in = new FileInputStream(p)) {

@@ -43,6 +43,7 @@ public class Main {
         InputStream nio = Lib.nio(secret);
         step("leaked Files.newInputStream read", () -> (char) nio.read());
         step("lib reads its own", () -> Lib.first(secret));
+        step("entry-guarded Lib.peek", () -> Lib.peek(secret));
         Method exit = System.class.getMethod("exit", int.class);
         step("reflective System.exit", () -> exit.invoke(null, 3));
         MethodHandle h = MethodHandles.lookup().findStatic(System.class, "exit", MethodType.methodType(void.class, int.class));
