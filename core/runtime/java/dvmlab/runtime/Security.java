@@ -294,7 +294,16 @@ public final class Security {
         switch (kind) {
             case "file":
                 if (r instanceof String) {
-                    return normalize(new File((String) r));
+                    // Opening the same name again is common (and the
+                    // working directory of a JVM does not change).
+                    String n = normalized.get(r);
+                    if (n == null) {
+                        n = normalize(new File((String) r));
+                        if (normalized.size() < 4096) {
+                            normalized.put((String) r, n);
+                        }
+                    }
+                    return n;
                 }
                 if (r instanceof File) {
                     return normalize((File) r);
@@ -315,6 +324,8 @@ public final class Security {
                 return String.valueOf(r);
         }
     }
+
+    static final ConcurrentHashMap<String, String> normalized = new ConcurrentHashMap<>();
 
     static String normalize(File f) {
         return f.getAbsoluteFile().toPath().normalize().toString();
