@@ -230,12 +230,12 @@ func (ps *parser) parse() (*Policy, error) {
 					return nil, err
 				}
 			default:
-				return nil, ps.errAt(at, "<%s> inside <%s>: policy elements take no children", t.Name.Local, "policy element")
+				return nil, ps.errAt(at, "<%s> inside a policy element: sid, allow, deny and guard take no children", t.Name.Local)
 			}
 		case xml.EndElement:
 			depth--
 		case xml.CharData:
-			if depth != 1 && len(bytes.TrimSpace(t)) > 0 || depth == 1 && len(bytes.TrimSpace(t)) > 0 {
+			if len(bytes.TrimSpace(t)) > 0 {
 				return nil, ps.errAt(ps.last, "unexpected text %q", clip(string(bytes.TrimSpace(t))))
 			}
 		}

@@ -88,7 +88,7 @@ var handleLookups = map[string]bool{
 	"unreflectConstructor(Ljava/lang/reflect/Constructor;)Ljava/lang/invoke/MethodHandle;":                                          true,
 }
 
-// site is one inserted check, for the report and the workbench's listing.
+// Site is one inserted check, for the report and the workbench's listing.
 type Site struct {
 	Method string // name + descriptor of the method holding the call
 	Offset int    // original offset of the call, -1 for a method entry
@@ -132,7 +132,7 @@ func (s *Service) classify(ctx *service.Context, op bytecode.Opcode, owner, name
 	var a action
 	for _, g := range s.Policy.Guards {
 		if g.MatchesMethod(owner, name, desc) || g.Resource.Arg == policy.Receiver && op != bytecode.Invokestatic &&
-			name != "<init>" && Match(g.Name, name) && (g.Desc == "" || g.Desc == desc) && isSuper(ctx, owner, g.Owner) {
+			name != "<init>" && policy.Match(g.Name, name) && (g.Desc == "" || g.Desc == desc) && isSuper(ctx, owner, g.Owner) {
 			if g.Resource.Arg == policy.Receiver && name == "<init>" {
 				continue // the receiver is not an object yet
 			}
@@ -163,9 +163,6 @@ func (s *Service) classify(ctx *service.Context, op bytecode.Opcode, owner, name
 	}
 	return &a
 }
-
-// Match is policy.Match, for method names.
-func Match(pattern, name string) bool { return policy.Match(pattern, name) }
 
 // isSuper reports whether sup is a proper superclass of sub, through the
 // hierarchy the pipeline gives (the JDK's classes for stream types).
