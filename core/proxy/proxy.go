@@ -43,6 +43,8 @@ type Proxy struct {
 	Audit    *Audit  // nil: no audit trail
 	Signer   *Signer // nil: nothing is signed
 
+	Security *SecurityServer // nil: no security server (security.go)
+
 	apps  hierarchies
 	paths sessionPaths
 
@@ -202,6 +204,10 @@ const (
 func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/runtime/") {
 		px.serveRuntime(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/security/") {
+		px.serveSecurity(w, r)
 		return
 	}
 	if r.URL.Path == "/runtime.jar" {

@@ -28,6 +28,7 @@ const Coverage = Package + "Coverage"
 // LinkCheck is the class whose check(Class, String) the verify service
 // calls for the checks it leaves to the client.
 const LinkCheck = Package + "LinkCheck"
+const Security = Package + "Security" // the enforcement manager the security service calls
 
 // Classes returns the runtime's class files by internal name.
 func Classes() map[string][]byte {

@@ -9,6 +9,7 @@ import (
 
 	"dvmlab/experiments"
 	_ "dvmlab/experiments/figures"
+	_ "dvmlab/experiments/security"
 	_ "dvmlab/experiments/shadowexp"
 )
 

@@ -32,7 +32,7 @@ func init() {
 	})
 	Register(&Command{
 		Name:    "proxy",
-		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames] [--exclude CLASSES] [--cache DIR|off] [--audit FILE|off] [--key FILE|off]",
+		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames] [--exclude CLASSES] [--cache DIR|off] [--audit FILE|off] [--key FILE|off] [--policy FILE]",
 		Summary: "the DVM proxy: an HTTP forward proxy that rewrites class files and jars through the service pipeline",
 		Example: "dvmlab proxy --listen 127.0.0.1:8080 --services coverage",
 		Run:     runProxy,
@@ -110,6 +110,7 @@ func runProxy(env *Env, args []string) error {
 	cacheDir := fs.String("cache", filepath.Join(os.TempDir(), "dvmlab-cache"), "cache directory, or off")
 	auditDB := fs.String("audit", defaultAudit, "audit trail database, or off")
 	keyFile := fs.String("key", filepath.Join(os.TempDir(), "dvmlab-proxy.key"), "Ed25519 key (seed) to sign with, created if missing; off signs nothing")
+	policyFile := fs.String("policy", "", "security policy (XML): the security server and service; the file is watched for changes")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return &ExitError{Code: 2}
@@ -120,6 +121,12 @@ func runProxy(env *Env, args []string) error {
 	p, err := service.Parse(*services)
 	if err != nil {
 		return err
+	}
+	var sec *proxy.SecurityServer
+	if *policyFile != "" {
+		if sec, err = withPolicy(env, p, *policyFile); err != nil {
+			return err
+		}
 	}
 	p.RecomputeFrames = *frames
 	if p.Exclude, err = service.ParseClassPatterns(*exclude); err != nil {
@@ -147,6 +154,7 @@ func runProxy(env *Env, args []string) error {
 	}
 	px := proxy.New(p, cache, signer)
 	px.Log = log.New(env.Stderr, "proxy: ", log.LstdFlags)
+	px.Security = sec
 	if *auditDB != "off" {
 		a, err := proxy.OpenAudit(*auditDB)
 		if err != nil {
