@@ -15,7 +15,7 @@ import (
 func init() {
 	Register(&Command{
 		Name: "shadow",
-		Usage: "shadow --analysis NAME [--ordering global|thread|group] [--csv FILE] [--log FILE] [--scope PATTERNS] [--in-process] -- java ARGS…\n" +
+		Usage: "shadow --analysis NAME [--ordering global|thread|group] [--csv FILE] [--sites FILE] [--log FILE] [--scope PATTERNS] [--in-process] -- java ARGS…\n" +
 			"       shadow replay [--ordering global|thread|group] [--csv FILE] LOG",
 		Summary: "run a Java program under a ShadowVM analysis (" + strings.Join(analyses.Names(), ", ") +
 			"): every class instrumented from the primordial phase on, events analysed out of process; --log records the events, replay analyses a recording again",
@@ -35,8 +35,9 @@ func runShadow(env *Env, args []string) error {
 	ordering := fs.String("ordering", "global", "ordering model: global, thread or group")
 	csvPath := fs.String("csv", "", "write the analysis's table here (- for standard output)")
 	scope := fs.String("scope", "", "classes and methods to instrument, e.g. 'java/util/*,-java/util/concurrent/*' (default: everything)")
-	inProcess := fs.Bool("in-process", false, "count inside the observed VM instead (the in-process equivalent)")
+	inProcess := fs.Bool("in-process", false, "analyse inside the observed VM instead (the in-process equivalent: counting, or fia's java/lang/ShadowFIA)")
 	noEarly := fs.Bool("no-early-hooks", false, "do not offer classes loaded in the primordial phase")
+	sitesPath := fs.String("sites", "", "fia: write the per-allocation-site table here (site,class,objects,objects_with_mutated_fields)")
 	dash := -1
 	for i, a := range args {
 		if a == "--" {
@@ -103,6 +104,9 @@ func runShadow(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "shadow: %v\n", e)
 	}
 	if err := writeAnalysisCSV(env, an, *csvPath, res.Registry); err != nil {
+		return err
+	}
+	if err := writeSitesCSV(env, an, *sitesPath); err != nil {
 		return err
 	}
 	if res.ExitCode != 0 {
