@@ -84,6 +84,7 @@ public final class Launcher {
             }
         }
         String session = handshake(args[0]);
+        System.setProperty("dvmlab.session", session); // the monitor's batches carry it
         // The runtime's classes come from the proxy on demand, checked like
         // the application's; the launcher alone is local.
         ClassLoader parent = Launcher.class.getClassLoader();
