@@ -33,8 +33,9 @@ type Session struct {
 
 // Audit is the proxy's audit trail in an embedded SQLite database.
 type Audit struct {
-	db *sql.DB
-	mu sync.Mutex // one writer at a time; SQLite serializes anyway
+	db    *sql.DB
+	mu    sync.Mutex // one writer at a time; SQLite serializes anyway
+	chain *chain     // the method events' hash chain (auditdb.go), once opened
 }
 
 const schema = `
