@@ -450,7 +450,7 @@ func (a *Audit) VerifyChain(pub ed25519.PublicKey) (*ChainReport, error) {
 		case !ok && c.count > 0:
 			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d: event %d, its head, is missing", c.id, c.count))
 		case ok && h != c.head:
-			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d: the chain's head at event %d is not the one signed: events up to %d were changed and the chain recomputed",
+			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d: the chain's head at event %d is not the one signed: events up to %d changed and the chain recomputed after them",
 				c.id, c.count, c.count))
 		}
 		key := pub

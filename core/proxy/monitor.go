@@ -205,23 +205,25 @@ type MonitorServer struct {
 
 	mu       sync.Mutex
 	sessions map[string]*liveSession
-	hot      map[string]int64
-	total    int64
-	rate     rateWindow
-	batches  int64
-	rejected int64
+	// entries per method from events, and calls from profiles
+	hotEvents, hotCalls map[string]int64
+	total, calls        int64
+	rate, callRate      rateWindow
+	batches             int64
+	rejected            int64
 }
 
 type liveSession struct {
-	id, client      string
-	events, batches int64
-	first, last     time.Time
-	rate            rateWindow
+	id, client             string
+	events, calls, batches int64
+	first, last            time.Time
+	rate, callRate         rateWindow
 }
 
 // NewMonitorServer makes a monitoring server storing into a (may be nil).
 func NewMonitorServer(a *Audit, s *Signer) *MonitorServer {
-	return &MonitorServer{Audit: a, Signer: s, sessions: map[string]*liveSession{}, hot: map[string]int64{}}
+	return &MonitorServer{Audit: a, Signer: s, sessions: map[string]*liveSession{},
+		hotEvents: map[string]int64{}, hotCalls: map[string]int64{}}
 }
 
 func (m *MonitorServer) logf(format string, args ...any) {
@@ -298,13 +300,16 @@ func (m *MonitorServer) Receive(session, client string, data []byte) error {
 	return nil
 }
 
-// observe updates the console's state with a stored batch.
+// observe updates the console's state with a stored batch. Events and
+// calls the profiler counted are kept apart: a client with both services
+// reports every call twice, once each way.
 func (m *MonitorServer) observe(session, client string, b *Batch) {
 	now := time.Now()
-	n := int64(len(b.Events))
+	var calls int64
 	for _, e := range b.Edges {
-		n += e.Count
+		calls += e.Count
 	}
+	events := int64(len(b.Events))
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := m.sessions[session]
@@ -312,20 +317,24 @@ func (m *MonitorServer) observe(session, client string, b *Batch) {
 		s = &liveSession{id: session, client: client, first: now}
 		m.sessions[session] = s
 	}
-	s.events += n
+	s.events += events
+	s.calls += calls
 	s.batches++
 	s.last = now
-	s.rate.add(now, n)
-	m.rate.add(now, n)
-	m.total += n
+	s.rate.add(now, events)
+	s.callRate.add(now, calls)
+	m.rate.add(now, events)
+	m.callRate.add(now, calls)
+	m.total += events
+	m.calls += calls
 	m.batches++
 	for _, e := range b.Events {
 		if e.Kind == "enter" {
-			m.hot[e.Method]++
+			m.hotEvents[e.Method]++
 		}
 	}
 	for _, e := range b.Edges {
-		m.hot[e.Callee] += e.Count
+		m.hotCalls[e.Callee] += e.Count
 	}
 }
 
@@ -363,8 +372,10 @@ func (w *rateWindow) perSecond(t time.Time) float64 {
 // render it.
 type ConsoleState struct {
 	Time     time.Time
-	Total    int64   // events (and counted calls) received
-	Rate     float64 // per second, over the last five seconds
+	Events   int64   // method events received
+	Rate     float64 // events per second, over the last five seconds
+	Calls    int64   // calls counted by profiles received
+	CallRate float64 // calls per second
 	Batches  int64
 	Rejected int64
 	Sessions []SessionState
@@ -373,13 +384,15 @@ type ConsoleState struct {
 
 // SessionState is one session's line in the console.
 type SessionState struct {
-	ID, Client, User, JVM string
-	Events, Batches       int64
-	Rate                  float64
-	First, Last           time.Time
+	ID, Client, User, JVM  string
+	Events, Calls, Batches int64
+	Rate, CallRate         float64
+	First, Last            time.Time
 }
 
-// HotMethod is a method and how often it was entered.
+// HotMethod is a method and how often it was entered: by its events, or
+// by the profiler's count where that is more (a client with the profiler
+// alone sends no events).
 type HotMethod struct {
 	Method string
 	Calls  int64
@@ -393,13 +406,19 @@ func (m *MonitorServer) Snapshot(hot int) ConsoleState {
 	}
 	now := time.Now()
 	m.mu.Lock()
-	st := ConsoleState{Time: now, Total: m.total, Rate: m.rate.perSecond(now), Batches: m.batches, Rejected: m.rejected}
+	st := ConsoleState{Time: now, Events: m.total, Rate: m.rate.perSecond(now), Calls: m.calls, CallRate: m.callRate.perSecond(now),
+		Batches: m.batches, Rejected: m.rejected}
 	for _, s := range m.sessions {
-		st.Sessions = append(st.Sessions, SessionState{ID: s.id, Client: s.client, Events: s.events, Batches: s.batches,
-			Rate: s.rate.perSecond(now), First: s.first, Last: s.last})
+		st.Sessions = append(st.Sessions, SessionState{ID: s.id, Client: s.client, Events: s.events, Calls: s.calls, Batches: s.batches,
+			Rate: s.rate.perSecond(now), CallRate: s.callRate.perSecond(now), First: s.first, Last: s.last})
 	}
-	for k, v := range m.hot {
-		st.Hot = append(st.Hot, HotMethod{k, v})
+	for k, v := range m.hotEvents {
+		st.Hot = append(st.Hot, HotMethod{k, max(v, m.hotCalls[k])})
+	}
+	for k, v := range m.hotCalls {
+		if _, ok := m.hotEvents[k]; !ok {
+			st.Hot = append(st.Hot, HotMethod{k, v})
+		}
 	}
 	m.mu.Unlock()
 	sort.Slice(st.Sessions, func(i, j int) bool { return st.Sessions[i].Last.After(st.Sessions[j].Last) })
@@ -429,15 +448,21 @@ func (m *MonitorServer) Snapshot(hot int) ConsoleState {
 
 // Render writes the console's state as text, as `dvmlab console` shows it.
 func (st ConsoleState) Render(w io.Writer) {
-	fmt.Fprintf(w, "dvmlab console  %s  %d sessions  %d events  %.0f events/s  %d batches", st.Time.Format("15:04:05"),
-		len(st.Sessions), st.Total, st.Rate, st.Batches)
+	fmt.Fprintf(w, "dvmlab console  %s  %d sessions  %d events  %.0f events/s  %d calls profiled  %.0f calls/s  %d batches",
+		st.Time.Format("15:04:05"), len(st.Sessions), st.Events, st.Rate, st.Calls, st.CallRate, st.Batches)
 	if st.Rejected > 0 {
 		fmt.Fprintf(w, "  %d rejected", st.Rejected)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "\n%-16s  %-21s  %-10s  %-8s  %10s  %9s  %s\n", "SESSION", "CLIENT", "USER", "JVM", "EVENTS", "EVENTS/S", "LAST")
+	fmt.Fprintf(w, "\n%-16s  %-21s  %-10s  %-12s  %10s  %9s  %10s  %9s  %s\n", "SESSION", "CLIENT", "USER", "JVM", "EVENTS", "EVENTS/S",
+		"CALLS", "CALLS/S", "LAST")
 	for _, s := range st.Sessions {
-		fmt.Fprintf(w, "%-16s  %-21s  %-10s  %-8s  %10d  %9.0f  %s\n", s.ID, s.Client, s.User, s.JVM, s.Events, s.Rate, s.Last.Format("15:04:05"))
+		jvm := s.JVM
+		if len(jvm) > 12 {
+			jvm = jvm[:12]
+		}
+		fmt.Fprintf(w, "%-16s  %-21s  %-10s  %-12s  %10d  %9.0f  %10d  %9.0f  %s\n", s.ID, s.Client, s.User, jvm, s.Events, s.Rate,
+			s.Calls, s.CallRate, s.Last.Format("15:04:05"))
 	}
 	fmt.Fprintf(w, "\n%10s  %s\n", "CALLS", "HOTTEST METHODS")
 	for _, h := range st.Hot {

@@ -100,7 +100,9 @@ func Profile(edges []Edge) *profile.Profile {
 		if l := locs[name]; l != nil {
 			return l
 		}
-		f := &profile.Function{ID: uint64(len(p.Function) + 1), Name: name, SystemName: name}
+		// No SystemName: pprof demangles a function whose SystemName is its
+		// Name, which would cut a JVM descriptor down as if it were C++.
+		f := &profile.Function{ID: uint64(len(p.Function) + 1), Name: name}
 		if cls, _, ok := strings.Cut(name, "."); ok {
 			f.Filename = cls
 		}

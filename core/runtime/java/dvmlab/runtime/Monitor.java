@@ -99,8 +99,11 @@ public final class Monitor {
             public void drain() {
                 for (Iterator<Buffer> it = BUFFERS.iterator(); it.hasNext(); ) {
                     Buffer b = it.next();
+                    // Asked before shipping: a thread that was dead then
+                    // adds nothing after, so its buffer can go.
+                    boolean dead = !b.thread.isAlive();
                     b.ship();
-                    if (!b.thread.isAlive()) {
+                    if (dead) {
                         it.remove();
                     }
                 }

@@ -34,7 +34,7 @@ public final class Profile {
         final IdentityHashMap<String, int[]> ids = new IdentityHashMap<>();
         int[] stack = new int[64];
         int depth;
-        // Open addressing, key (caller + 1) << 32 | callee, 0 free.
+        // Open addressing, key (caller + 1) << 32 | (callee + 1), never 0, which marks a free slot.
         long[] keys = new long[256];
         long[] counts = new long[256];
         int size;
@@ -61,7 +61,7 @@ public final class Profile {
         synchronized void enter(String table, int i) {
             int callee = id(table, i);
             int caller = depth == 0 ? -1 : stack[depth - 1];
-            count(((long) (caller + 1) << 32) | callee);
+            count(((long) (caller + 1) << 32) | (callee + 1));
             if (depth == stack.length) {
                 stack = java.util.Arrays.copyOf(stack, depth * 2);
             }
@@ -129,7 +129,7 @@ public final class Profile {
                     continue;
                 }
                 int caller = (int) (keys[p] >>> 32) - 1;
-                int callee = (int) keys[p];
+                int callee = (int) keys[p] - 1;
                 sb.append("g ").append(caller).append(' ').append(callee).append(' ').append(counts[p]).append('\n');
                 if (caller >= 0) {
                     used.set(caller);
@@ -208,8 +208,9 @@ public final class Profile {
         }
         for (Iterator<State> it = STATES.iterator(); it.hasNext(); ) {
             State s = it.next();
+            boolean dead = !s.thread.isAlive();
             edges += s.take(body, used);
-            if (!s.thread.isAlive()) {
+            if (dead) {
                 it.remove();
             }
         }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -76,6 +75,7 @@ final class Transport {
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private static volatile long downUntil;
     private static final Object SEND = new Object();
+    private static final Object SIGNAL = new Object();
 
     static {
         try {
@@ -117,18 +117,39 @@ final class Transport {
     static void offer(String batch, int events) {
         if (!QUEUE_.offer(new Batch(batch.getBytes(StandardCharsets.UTF_8), events))) {
             DROPPED.addAndGet(events);
+            return;
+        }
+        synchronized (SIGNAL) {
+            SIGNAL.notify();
         }
     }
 
+    /**
+     * Sends the queue's head and only then removes it, under SEND, so that
+     * the shutdown hook, which empties the queue under SEND too, never
+     * misses a batch this thread holds.
+     */
     static final class Sender implements Runnable {
         @Override
         public void run() {
             long next = System.currentTimeMillis() + PERIOD_MS;
             for (;;) {
                 try {
-                    Batch b = QUEUE_.poll(PERIOD_MS, TimeUnit.MILLISECONDS);
-                    if (b != null) {
-                        send(b);
+                    boolean sent;
+                    synchronized (SEND) {
+                        Batch b = QUEUE_.peek();
+                        sent = b != null;
+                        if (sent) {
+                            send(b);
+                            QUEUE_.remove(b);
+                        }
+                    }
+                    if (!sent) {
+                        synchronized (SIGNAL) {
+                            if (QUEUE_.isEmpty()) {
+                                SIGNAL.wait(PERIOD_MS);
+                            }
+                        }
                     }
                     if (System.currentTimeMillis() >= next) {
                         drainAll();
@@ -158,16 +179,14 @@ final class Transport {
                 public Void run() {
                     long end = System.currentTimeMillis() + SHUTDOWN_MS;
                     drainAll();
-                    for (;;) {
-                        Batch b = QUEUE_.poll();
-                        if (b == null) {
-                            break;
+                    synchronized (SEND) {
+                        for (Batch b; (b = QUEUE_.poll()) != null; ) {
+                            if (System.currentTimeMillis() > end) {
+                                DROPPED.addAndGet(b.events);
+                            } else {
+                                send(b);
+                            }
                         }
-                        if (System.currentTimeMillis() > end) {
-                            DROPPED.addAndGet(b.events);
-                            continue;
-                        }
-                        send(b);
                     }
                     long lost = DROPPED.get();
                     if (lost > 0 && !WARNED.get()) {
