@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"crypto/x509"
@@ -125,19 +126,37 @@ func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
 		return err
 	}
 	defer tx.Rollback()
-	st, err := tx.Prepare("INSERT INTO events (id, session, thread, seq, kind, method, time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	// Many rows per statement: a statement costs far more than a row.
+	const rowsPer = 128
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	c := *a.chain
 	now := time.Now()
-	for i := range evs {
-		e := &evs[i]
-		c.count++
-		e.ID, e.Time = c.count, now.Truncate(time.Microsecond)
-		c.head = eventHash(c.head, e)
-		if _, err := st.Exec(e.ID, e.Session, e.Thread, e.Seq, e.Kind, e.Method, e.Time.UnixMicro(), c.head[:]); err != nil {
+	args := make([]any, 0, 8*rowsPer)
+	for i := 0; i < len(evs); i += rowsPer {
+		chunk := evs[i:min(i+rowsPer, len(evs))]
+		args = args[:0]
+		for k := range chunk {
+			e := &chunk[k]
+			c.count++
+			e.ID, e.Time = c.count, now.Truncate(time.Microsecond)
+			c.head = eventHash(c.head, e)
+			args = append(args, e.ID, e.Session, e.Thread, e.Seq, e.Kind, e.Method, e.Time.UnixMicro(), bytes.Clone(c.head[:]))
+		}
+		st := stmts[len(chunk)]
+		if st == nil {
+			q := "INSERT INTO events (id, session, thread, seq, kind, method, time, hash) VALUES " +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
+			if st, err = tx.Prepare(q); err != nil {
+				return err
+			}
+			stmts[len(chunk)] = st
+		}
+		if _, err := st.Exec(args...); err != nil {
 			return err
 		}
 	}
