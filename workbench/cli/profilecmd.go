@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"dvmlab/core/service/profile"
+	_ "dvmlab/experiments/monitor" // dvmlab experiment run monitor
 )
 
 func init() {

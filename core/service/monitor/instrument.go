@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"dvmlab/core/bytecode"
@@ -160,25 +159,34 @@ func Instrument(ctx *service.Context, c *classfile.Class, spec *Spec, rt string)
 
 // afterSuper is the offset of the instruction after a constructor's one
 // call to a constructor of its own object (super() or this()): an
-// invokespecial <init> with uninitializedThis on the stack, which can only
-// be its receiver, since the verifier lets uninitializedThis be passed to
-// nothing else (JVMS §4.10.1.9, invokespecial). -1 when there is not
-// exactly one, or nothing follows it.
+// invokespecial <init> whose receiver, below its arguments' slots, is
+// uninitializedThis (JVMS §4.10.1.9, invokespecial). Other objects may be
+// built in super()'s arguments, with uninitializedThis deeper on the stack.
+// -1 when there is not exactly one, or nothing follows it.
 func afterSuper(ctx *service.Context, c *classfile.Class, m *classfile.Member, insns []bytecode.Instruction) (int, error) {
-	stacks, err := bytecode.Stacks(c, m, ctx.Hierarchy, func(in bytecode.Instruction) bool {
+	isInit := func(in bytecode.Instruction) bool {
 		if in.Op != bytecode.Invokespecial {
 			return false
 		}
 		_, n, _ := c.Pool.MemberRef(uint16(in.Index))
 		return n == "<init>"
-	})
+	}
+	stacks, err := bytecode.Stacks(c, m, ctx.Hierarchy, isInit)
 	if err != nil {
 		return -1, err
 	}
 	found := -1
 	for i, in := range insns {
 		st, ok := stacks[in.Offset]
-		if !ok || !slices.ContainsFunc(st, func(v bytecode.VType) bool { return v.Kind == bytecode.KUninitThis }) {
+		if !ok || !isInit(in) {
+			continue
+		}
+		_, _, desc := c.Pool.MemberRef(uint16(in.Index))
+		args, _, err := classfile.ArgSlots(desc)
+		if err != nil {
+			return -1, err
+		}
+		if r := len(st) - 1 - args; r < 0 || st[r].Kind != bytecode.KUninitThis {
 			continue
 		}
 		if found >= 0 || i+1 >= len(insns) {
