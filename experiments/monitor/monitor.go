@@ -126,7 +126,7 @@ func Run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error)
 	}
 	defer jdk.Close()
 
-	times := experiments.Table{Name: "overhead", Header: []string{"program", "config", "median_ms", "vs_plain", "identical", "events_stored", "events_dropped", "calls_profiled"}}
+	times := experiments.Table{Name: "overhead", Header: []string{"program", "mode", "median_ms", "vs_plain", "identical", "events_stored", "events_dropped", "calls_profiled"}}
 	unused := experiments.Table{Name: "unused", Header: []string{"program", "classes_ran", "methods", "never_run", "fraction"}}
 	for _, p := range progs {
 		if m := p.Missing(); len(m) > 0 {
