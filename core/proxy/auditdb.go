@@ -493,6 +493,44 @@ func (a *Audit) VerifyChain(pub ed25519.PublicKey) (*ChainReport, error) {
 	return r, nil
 }
 
+// Head is the newest checkpoint: how many events the chain held and its
+// head. Kept somewhere the trail's host cannot write (printed, mailed),
+// it finds what deleting the newest events together with their checkpoints
+// would hide: see VerifyHead.
+func (a *Audit) Head() (count int64, head [32]byte, err error) {
+	if !a.hasTable("checkpoints") {
+		return 0, head, nil
+	}
+	cps, err := a.checkpoints()
+	if err != nil || len(cps) == 0 {
+		return 0, head, err
+	}
+	c := cps[len(cps)-1]
+	return c.count, c.head, nil
+}
+
+// VerifyHead checks that the chain still holds count events whose head is
+// head, a Head recorded earlier; "" when it does, else what is wrong.
+func (a *Audit) VerifyHead(count int64, head [32]byte) (string, error) {
+	if !a.hasTable("events") {
+		return fmt.Sprintf("the trail holds no events; %d were recorded", count), nil
+	}
+	var h []byte
+	err := a.db.QueryRow("SELECT hash FROM events WHERE id = ?", count).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		var n int64
+		a.db.QueryRow("SELECT count(*) FROM events").Scan(&n)
+		return fmt.Sprintf("event %d, the recorded head, is gone: the trail holds %d events, events %d to %d deleted", count, n, n+1, count), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !bytes.Equal(h, head[:]) {
+		return fmt.Sprintf("the chain's head at event %d is not the one recorded: events up to %d changed", count, count), nil
+	}
+	return "", nil
+}
+
 type checkpoint struct {
 	id, count, time int64
 	head            [32]byte

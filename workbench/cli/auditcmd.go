@@ -4,10 +4,12 @@ import (
 	"crypto/ed25519"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +22,7 @@ func init() {
 	Register(&Command{
 		Name: "audit",
 		Usage: "audit [served] [--db FILE] [--session ID] [--outcome O] [--url SUBSTR] [--limit N] | audit sessions [--db FILE]" +
-			" | audit events [--db FILE] [--session ID] [--method PATTERN] [--count] [--limit N] | audit verify [--db FILE] [--key FILE|off]",
+			" | audit events [--db FILE] [--session ID] [--method PATTERN] [--count] [--limit N] | audit verify [--db FILE] [--key FILE|off] [--head COUNT:HEX] | audit head [--db FILE]",
 		Summary: "the proxy's audit trail: classes served, sessions, method events; verify checks the events' signed hash chain",
 		Example: "dvmlab audit events --method 'JLex.Main.*' --count",
 		Run:     runAuditCommand,
@@ -50,8 +52,10 @@ func runAuditCommand(env *Env, args []string) error {
 		return runAuditEvents(env, args)
 	case "verify":
 		return runAuditVerify(env, args)
+	case "head":
+		return runAuditHead(env, args)
 	}
-	return usageError(Lookup("audit"), "unknown audit subcommand %q (served, sessions, events, verify)", sub)
+	return usageError(Lookup("audit"), "unknown audit subcommand %q (served, sessions, events, verify, head)", sub)
 }
 
 // openTrail opens an existing audit trail read-only.
@@ -152,6 +156,7 @@ func runAuditVerify(env *Env, args []string) error {
 	fs := newFlags(env, cmd)
 	db := fs.String("db", defaultAudit, "the audit database the proxy writes")
 	keyFile := fs.String("key", defaultKey, "the proxy's key (its Ed25519 seed) or its public key (base64 X.509); off trusts the keys the checkpoints name")
+	headArg := fs.String("head", "", "COUNT:HEX, a head `audit head` printed earlier: the chain must still hold it")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return &ExitError{Code: 2}
@@ -178,6 +183,23 @@ func runAuditVerify(env *Env, args []string) error {
 	if pub == nil {
 		how = "the keys the checkpoints name (no key given: this shows only that someone with a key signed them)"
 	}
+	if *headArg != "" {
+		n, hx, ok := strings.Cut(*headArg, ":")
+		count, err1 := strconv.ParseInt(n, 10, 64)
+		raw, err2 := hex.DecodeString(hx)
+		if !ok || err1 != nil || err2 != nil || len(raw) != 32 {
+			return usageError(cmd, "--head %q: want COUNT:HEX (64 hex digits), as audit head prints", *headArg)
+		}
+		var head [32]byte
+		copy(head[:], raw)
+		fault, err := a.VerifyHead(count, head)
+		if err != nil {
+			return err
+		}
+		if fault != "" {
+			r.Faults = append(r.Faults, fault)
+		}
+	}
 	for _, f := range r.Faults {
 		fmt.Fprintln(env.Stdout, f)
 	}
@@ -185,6 +207,30 @@ func runAuditVerify(env *Env, args []string) error {
 		return &ExitError{Code: 1, Msg: fmt.Sprintf("audit trail %s: %d faults in %d events and %d checkpoints", *db, len(r.Faults), r.Events, r.Checkpoints)}
 	}
 	fmt.Fprintf(env.Stdout, "%d events, %d checkpoints: the hash chain is intact and every checkpoint is signed by %s\n", r.Events, r.Checkpoints, how)
+	return nil
+}
+
+func runAuditHead(env *Env, args []string) error {
+	cmd := Lookup("audit")
+	fs := newFlags(env, cmd)
+	db := fs.String("db", defaultAudit, "the audit database the proxy writes")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return &ExitError{Code: 2}
+	}
+	if len(pos) != 0 {
+		return usageError(cmd, "unexpected %q", pos[0])
+	}
+	a, err := openTrail(*db)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n, head, err := a.Head()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d:%x\n", n, head)
 	return nil
 }
 

@@ -96,6 +96,31 @@ func TestAuditAndProfileCommands(t *testing.T) {
 	if code, _, errOut := run("profile", "edges", "--db", db, "--format", "svg"); code != 2 || !strings.Contains(errOut, "unknown format") {
 		t.Errorf("bad format: %d %q", code, errOut)
 	}
+	// A head recorded elsewhere finds the newest events deleted together
+	// with their checkpoints.
+	_, head, _ := run("audit", "head", "--db", db)
+	head = strings.TrimSpace(head)
+	if !strings.HasPrefix(head, "12:") {
+		t.Fatalf("audit head: %q", head)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.db")
+	data, _ := os.ReadFile(db)
+	os.WriteFile(cut, data, 0o644)
+	cdb, _ := sql.Open("sqlite", "file:"+cut)
+	for _, s := range []string{"DROP TRIGGER events_append_only_delete", "DROP TRIGGER checkpoints_append_only_delete",
+		"DELETE FROM events WHERE id > 6", "DELETE FROM checkpoints WHERE count > 6"} {
+		if _, err := cdb.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cdb.Close()
+	if code, _, _ := run("audit", "verify", "--db", cut, "--key", key); code != 0 {
+		t.Errorf("a cut trail with its checkpoints cut too verifies alone: exit %d, want 0 (only a recorded head finds it)", code)
+	}
+	code, out, _ = run("audit", "verify", "--db", cut, "--key", key, "--head", head)
+	if code != 1 || !strings.Contains(out, "events 7 to 12 deleted") {
+		t.Errorf("audit verify --head on a cut trail: %d %q", code, out)
+	}
 	// Someone with the file alters an event: verify names it and fails.
 	sdb, err := sql.Open("sqlite", "file:"+db)
 	if err != nil {
