@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -94,14 +95,20 @@ var Configs = []string{"plain", "monitor", "profile", "monitor+profile", "jacoco
 // Run is the experiment.
 func Run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	progs := datasets.All()
-	warm, reps := min(env.Warmup, 1), min(env.Reps, 3)
+	// One counted run of each program in each configuration: with the
+	// monitor on, jython and sunflow send tens of millions of events, and
+	// a run of them takes minutes. DVMLAB_MONITOR_REPS asks for more.
+	warm, reps := 0, 1
+	if n, err := strconv.Atoi(os.Getenv("DVMLAB_MONITOR_REPS")); err == nil && n > 0 {
+		warm, reps = min(env.Warmup, 1), n
+	}
 	loadLevels, loadFor := []int{1, 10, 50}, 5*time.Second
 	if env.Quick {
 		progs = progs[:2] // jlex, cup
 		warm, reps = 0, 1
 		loadLevels, loadFor = []int{50}, 2*time.Second
 	}
-	reps = max(reps, 1)
+	env.Warmup, env.Reps = warm, reps
 	work, err := os.MkdirTemp("", "dvmlab-monitor-exp-")
 	if err != nil {
 		return nil, err
