@@ -9,14 +9,16 @@ BIN       := bin/dvmlab
 # against), Jasmin (to assemble old classes with jsr/ret) and the compilers of
 # four other JVM languages, whose bytecode javac never writes.
 JAVA_PKGS := openjdk-17-jdk-headless jlex cup jython libh2-java libxalan2-java libbatik-java fop libasm-java jasmin-sable tmux \
-	liblucene4.10-java libsunflow-java clojure groovy scala kotlin
+	liblucene4.10-java libsunflow-java clojure groovy scala kotlin \
+	libjacoco-java
 # One file per package; a missing one means `apt-get install` is due.
 NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.jar /usr/share/java/cup.jar \
 	/usr/share/java/jython.jar /usr/share/java/h2.jar /usr/share/java/xalan2.jar /usr/share/java/batik-all.jar \
 	/usr/share/java/fop.jar /usr/share/java/asm.jar /usr/bin/jasmin /usr/bin/tmux \
 	/usr/share/java/lucene-core-4.10.4.jar /usr/share/java/sunflow.jar \
 	/usr/share/java/clojure-1.11.jar /usr/share/java/groovy.jar /usr/share/java/scala-compiler.jar \
-	/usr/share/kotlin/kotlinc/lib/kotlin-compiler.jar
+	/usr/share/kotlin/kotlinc/lib/kotlin-compiler.jar \
+	/usr/share/java/org.jacoco.agent.rt.jar
 
 export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)

@@ -17,6 +17,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,8 +41,11 @@ type Proxy struct {
 	Cache    *Cache
 	Client   *http.Client
 	Log      *log.Logger
-	Audit    *Audit  // nil: no audit trail
-	Signer   *Signer // nil: nothing is signed
+	Audit    *Audit         // nil: no audit trail
+	Signer   *Signer        // nil: nothing is signed
+	Monitor  *MonitorServer // nil: one over Audit and Signer, made on first use
+
+	monitorOnce sync.Once
 
 	Security *SecurityServer // nil: no security server (security.go)
 
@@ -208,6 +212,10 @@ func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, "/security/") {
 		px.serveSecurity(w, r)
+		return
+	}
+	if r.URL.Path == MonitorPath || r.URL.Path == ConsolePath {
+		px.monitorServer().ServeHTTP(w, r)
 		return
 	}
 	if r.URL.Path == "/runtime.jar" {

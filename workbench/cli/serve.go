@@ -38,13 +38,6 @@ func init() {
 		Run:     runProxy,
 	})
 	Register(&Command{
-		Name:    "audit",
-		Usage:   "audit [--db FILE] [--session ID] [--outcome O] [--url SUBSTR] [--limit N] [--sessions]",
-		Summary: "query the proxy's audit trail: every class served, to whom, with which services and outcome",
-		Example: "dvmlab audit --outcome replaced --limit 20",
-		Run:     runAudit,
-	})
-	Register(&Command{
 		Name:    "run",
 		Usage:   "run [--proxy ADDR] URL MAINCLASS [ARGS…]",
 		Summary: "start a stock java on an application at URL (a .jar, or a directory ending in /) through the proxy",

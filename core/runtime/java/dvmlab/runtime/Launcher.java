@@ -84,7 +84,8 @@ public final class Launcher {
             }
         }
         String session = handshake(args[0]);
-        System.setProperty("dvmlab.session", session); // for the security manager, wherever it loads
+        // The security manager and the monitor's batches, wherever they load, name the session.
+        System.setProperty("dvmlab.session", session);
         // The runtime's classes come from the proxy on demand, checked like
         // the application's; the launcher alone is local.
         ClassLoader parent = Launcher.class.getClassLoader();
