@@ -560,3 +560,31 @@ func SaturateInt64(d float64) int64 {
 	}
 	return int64(d)
 }
+
+// SplitCriticalEdges puts an empty block on every edge from a block with
+// several successors to a block with several predecessors, so that a back
+// end can place the phi moves of an edge at the end of its source block.
+func SplitCriticalEdges(f *ir.Func) {
+	for _, b := range append([]*ir.Block(nil), f.Blocks...) {
+		if len(b.Succs) < 2 {
+			continue
+		}
+		for i, s := range b.Succs {
+			if len(s.Preds) < 2 {
+				continue
+			}
+			m := f.NewBlock(s.Pos)
+			m.Kind = ir.Plain
+			m.Preds = []*ir.Block{b}
+			m.Succs = []*ir.Block{s}
+			b.Succs[i] = m
+			for k, p := range s.Preds {
+				if p == b {
+					s.Preds[k] = m
+					break
+				}
+			}
+		}
+	}
+	removeUnreachable(f) // puts the new blocks in reverse post-order
+}

@@ -1,0 +1,134 @@
+package compile
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dvmlab/core/service"
+)
+
+func javaTool(t *testing.T, name string) string {
+	t.Helper()
+	if home := os.Getenv("JAVA_HOME"); home != "" {
+		if p := filepath.Join(home, "bin", name); fileExists(p) {
+			return p
+		}
+	}
+	if p := "/usr/lib/jvm/java-17-openjdk-amd64/bin/" + name; fileExists(p) {
+		return p
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("no %s", name)
+	}
+	return p
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// compileJava compiles testdata/NAME.java into a fresh directory.
+func compileJava(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	out, err := exec.Command(javaTool(t, "javac"), "--release", "17", "-d", dir, filepath.Join("testdata", name+".java")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("javac: %v\n%s", err, out)
+	}
+	return dir
+}
+
+func runJava(t *testing.T, dir, main string, extra ...string) string {
+	t.Helper()
+	args := append(append([]string{}, extra...), "-cp", dir, main)
+	cmd := exec.Command(javaTool(t, "java"), args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("java %v: %v\n%s", args, err, tail(out.String()))
+	}
+	return out.String()
+}
+
+func tail(s string) string {
+	if len(s) > 4000 {
+		return "..." + s[len(s)-4000:]
+	}
+	return s
+}
+
+// compileDir runs the compile service over every class in dir, writing the
+// rewritten classes to a new directory, and returns it with the service.
+func compileDir(t *testing.T, dir string) (string, *Service, []service.Report) {
+	t.Helper()
+	svc, err := New(Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &service.Pipeline{Services: []service.Service{svc}}
+	out := t.TempDir()
+	var reps []service.Report
+	err = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !strings.HasSuffix(path, ".class") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		res, err := p.Process(data)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		reps = append(reps, res.Reports...)
+		rel, _ := filepath.Rel(dir, path)
+		dst := filepath.Join(out, rel)
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		return os.WriteFile(dst, res.Out, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, svc, reps
+}
+
+// TestArithAgainstHotSpot runs the edge cases of testdata/Arith.java as
+// bytecode and compiled, under -Xverify:all and -Xcheck:jni: the outputs
+// must be the same line for line.
+func TestArithAgainstHotSpot(t *testing.T) {
+	dir := compileJava(t, "Arith")
+	want := runJava(t, dir, "Arith")
+	out, svc, reps := compileDir(t, dir)
+	for _, r := range reps {
+		for _, n := range r.Notes {
+			t.Log(n)
+		}
+	}
+	st := svc.Stats()
+	if st.Compiled < 60 {
+		t.Errorf("only %d methods compiled", st.Compiled)
+	}
+	got := runJava(t, out, "Arith", "-Xverify:all", "-Xcheck:jni")
+	if got != want {
+		wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+		n := 0
+		for i := 0; i < len(wl) || i < len(gl); i++ {
+			var w, g string
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if w != g {
+				t.Errorf("line %d:\n want %s\n got  %s", i+1, w, g)
+				if n++; n > 20 {
+					break
+				}
+			}
+		}
+	}
+}
