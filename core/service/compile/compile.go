@@ -59,8 +59,9 @@ type Options struct {
 	// Trace, if set, sees each method's IR after the front end and after
 	// each pass (`dvmlab compile --emit ir`).
 	Trace func(method, pass string, f *ir.Func)
-	// Asm, if set, gets each class's assembler text.
-	Asm func(class, text string)
+	// NoBuild stops Compile after the assembler text: no library is built
+	// (`--emit ir`, `--emit asm`, back ends whose output is not linked here).
+	NoBuild bool
 }
 
 // Service is the compile service.
@@ -144,11 +145,28 @@ func (s *Service) Stats() Stats {
 
 // Result is what compiling one class gave.
 type Result struct {
-	Funcs   []*ir.Func
-	Asm     string
-	Library string            // the library's file name in Dir, "" if nothing compiled
-	Skipped map[string]string // method key -> reason
-	Methods, Bytecodes int // methods with code and their bytes
+	Funcs              []*ir.Func
+	Asm                string
+	Library            string            // the library's file name in Dir, "" if nothing compiled
+	Skipped            map[string]string // method key -> reason
+	Methods, Bytecodes int               // methods with code and their bytes
+	joined             *native.Joined
+}
+
+// Object assembles the class's text into the object file obj; an
+// assembler's complaint names the method and line.
+func (s *Service) Object(res *Result, obj string) error {
+	if res.joined == nil {
+		return fmt.Errorf("nothing compiled")
+	}
+	err := native.Lookup(s.opt.Arch).Assemble(res.joined.Text, obj, native.Options{CPU: s.opt.CPU})
+	var ae *native.AsmError
+	if errors.As(err, &ae) && ae.Line > 0 {
+		if p := res.joined.Locate(ae.Line); p != nil {
+			ae.Class, ae.Method, ae.Desc = p.Class, p.Method, p.Desc
+		}
+	}
+	return err
 }
 
 func methodKey(c *classfile.Class, m *classfile.Member) string {
@@ -238,7 +256,11 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 	res.Asm = j.Text
 	sum := sha256.Sum256([]byte(s.opt.Arch + "\x00" + s.opt.CPU + "\x00" + j.Text))
 	res.Library = "libdvm-" + hex.EncodeToString(sum[:10]) + ".so"
-	if err := s.build(be, j, res.Library); err != nil {
+	res.joined = j
+	if s.opt.NoBuild {
+		return res, nil
+	}
+	if err := s.build(j, res.Library); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -291,7 +313,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // build assembles and links the library unless Dir has it already.
-func (s *Service) build(be native.Backend, j *native.Joined, lib string) error {
+func (s *Service) build(j *native.Joined, lib string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	dst := filepath.Join(s.opt.Dir, lib)
@@ -305,13 +327,7 @@ func (s *Service) build(be native.Backend, j *native.Joined, lib string) error {
 	}
 	defer os.RemoveAll(tmp)
 	obj := filepath.Join(tmp, "code.o")
-	if err := be.Assemble(j.Text, obj, native.Options{CPU: s.opt.CPU}); err != nil {
-		var ae *native.AsmError
-		if errors.As(err, &ae) && ae.Line > 0 {
-			if p := j.Locate(ae.Line); p != nil {
-				ae.Class, ae.Method, ae.Desc = p.Class, p.Method, p.Desc
-			}
-		}
+	if err := s.Object(&Result{joined: j}, obj); err != nil {
 		return err
 	}
 	so := filepath.Join(tmp, lib)
