@@ -68,6 +68,16 @@ func isCall(v *ir.Value) bool {
 	return false
 }
 
+// readsAfterCall reports whether v's code may call out before it reads its
+// operands: a field access looks its field ID up on first use.
+func readsAfterCall(v *ir.Value) bool {
+	switch v.Op {
+	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField:
+		return true
+	}
+	return false
+}
+
 // needsLoc reports whether v gets a location: constants are rematerialised
 // at each use and void instructions define nothing.
 func needsLoc(v *ir.Value) bool { return v.Type != ir.Void && v.Op != ir.OpConst }
@@ -86,7 +96,7 @@ type interval struct {
 func allocate(f *ir.Func, firstSlot int) *alloc {
 	a := &alloc{locs: map[*ir.Value]loc{}, pos: map[*ir.Value]int{}, bstart: map[*ir.Block]int{}, bend: map[*ir.Block]int{}}
 	p := 0
-	var calls []int
+	var calls, late []int
 	for _, b := range f.Blocks {
 		a.bstart[b] = p
 		p += 2
@@ -98,6 +108,9 @@ func allocate(f *ir.Func, firstSlot int) *alloc {
 			a.pos[v] = p
 			if isCall(v) {
 				calls = append(calls, p)
+				if readsAfterCall(v) {
+					late = append(late, p)
+				}
 			}
 			p += 2
 		}
@@ -206,6 +219,9 @@ func allocate(f *ir.Func, firstSlot int) *alloc {
 	for _, iv := range ivs {
 		k := sort.SearchInts(calls, iv.start+1)
 		iv.call = k < len(calls) && calls[k] < iv.end
+		if k := sort.SearchInts(late, iv.start+1); k < len(late) && late[k] <= iv.end {
+			iv.call = true
+		}
 		list = append(list, iv)
 	}
 	sort.Slice(list, func(i, j int) bool {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"dvmlab/core/classpath"
 	"dvmlab/core/service"
 )
 
@@ -131,4 +132,84 @@ func TestArithAgainstHotSpot(t *testing.T) {
 			}
 		}
 	}
+}
+
+// kernelClasses are the classes of Debian's libraries whose kernels must
+// compile whole: method -> jar.
+var kernelMethods = []struct{ jar, class, method string }{
+	{"/usr/share/java/jzlib.jar", "com/jcraft/jzlib/Adler32", "update([BII)V"},
+	{"/usr/share/java/jzlib.jar", "com/jcraft/jzlib/CRC32", "update([BII)V"},
+	{"/usr/share/java/bcprov.jar", "org/bouncycastle/crypto/digests/SHA256Digest", "processBlock()V"},
+}
+
+// TestKernelsAgainstHotSpot compiles jzlib's Adler-32 and CRC-32 and Bouncy
+// Castle's SHA-256 digest, checks that their kernels compiled whole, and
+// runs them on seeded data beside the unrewritten libraries.
+func TestKernelsAgainstHotSpot(t *testing.T) {
+	for _, k := range kernelMethods {
+		if !fileExists(k.jar) {
+			t.Skipf("no %s (make deps installs it)", k.jar)
+		}
+	}
+	cp := "/usr/share/java/jzlib.jar:/usr/share/java/bcprov.jar"
+	dir := t.TempDir()
+	if out, err := exec.Command(javaTool(t, "javac"), "-cp", cp, "-d", dir, "testdata/KernelRun.java").CombinedOutput(); err != nil {
+		t.Fatalf("javac: %v\n%s", err, out)
+	}
+	svc, err := New(Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &service.Pipeline{Services: []service.Service{svc}}
+	out := t.TempDir()
+	for _, k := range kernelMethods {
+		src, err := classpath.Open(k.jar)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := src.Find(k.class)
+		src.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Process(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res.Reports {
+			for _, s := range r.Skipped {
+				if strings.HasSuffix(s, "."+k.method) {
+					t.Errorf("%s stays bytecode: %v", s, r.Notes)
+				}
+			}
+			for _, n := range r.Notes {
+				if strings.HasPrefix(n, "compiled") {
+					t.Logf("%s: %s", k.class, n)
+				}
+			}
+		}
+		dst := filepath.Join(out, k.class+".class")
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		if err := os.WriteFile(dst, res.Out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, seed := range []string{"1", "2"} {
+		want := runJavaArgs(t, []string{"-cp", dir + ":" + cp, "KernelRun", seed})
+		got := runJavaArgs(t, []string{"-Xverify:all", "-Xcheck:jni", "-Xmx32m", "-XX:+UseSerialGC", "-cp", out + ":" + dir + ":" + cp, "KernelRun", seed})
+		if got != want {
+			t.Errorf("seed %s:\nwant %s\ngot  %s", seed, want, got)
+		}
+	}
+}
+
+func runJavaArgs(t *testing.T, args []string) string {
+	t.Helper()
+	cmd := exec.Command(javaTool(t, "java"), args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("java %v: %v\n%s", args, err, tail(out.String()))
+	}
+	return out.String()
 }

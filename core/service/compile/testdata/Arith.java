@@ -74,6 +74,10 @@ public class Arith {
     static int bump(int k) { counter += k; total += counter; return counter; }
     static double tableSum() { double s = 0; for (int i = 0; i < table.length; i++) s += table[i]; return s; }
     int inst(int x) { field += x; dfield *= 2; return field; }
+    // Fault found on jzlib's CRC32.getValue: the receiver, used by one
+    // getfield only, sat in a caller-saved register that the field-ID
+    // lookup inside that getfield overwrote ("Bad global or local ref").
+    long receiverOnlyReadByGetfield() { return field & 0xffffffffL; }
     static int swapPhis(int n) { int a = 1, b = 2; for (int i = 0; i < n; i++) { int t = a; a = b; b = t; } return a * 10 + b; }
     static long manyLive(int n) {
         long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8, i = 9, j = 10;
@@ -147,6 +151,7 @@ public class Arith {
         show("tableSum", () -> tableSum());
         Arith o = new Arith();
         show("inst", () -> o.inst(4) + " " + o.dfield);
+        show("receiverOnlyReadByGetfield", () -> new Arith().receiverOnlyReadByGetfield());
         show("swapPhis", () -> swapPhis(3) + " " + swapPhis(4));
         show("manyLive", () -> manyLive(1000));
     }
