@@ -73,10 +73,11 @@ type Service struct {
 
 // Stats count the work over every class the service saw.
 type Stats struct {
-	Methods, Compiled     int // methods with code; compiled to native
-	Bytecodes, CompiledBC int // their bytes of code
-	Libraries, Cached     int // libraries built; found already built
-	Elapsed               time.Duration
+	Methods, Compiled     int           // methods with code; compiled to native
+	Bytecodes, CompiledBC int           // their bytes of code
+	Libraries, Cached     int           // libraries built; found already built
+	Elapsed               time.Duration // in the service, assembling and linking included
+	Build                 time.Duration // of which assembling and linking
 }
 
 // New makes the service.
@@ -321,6 +322,8 @@ func (s *Service) build(j *native.Joined, lib string) error {
 		s.st.Cached++
 		return nil
 	}
+	t0 := time.Now()
+	defer func() { s.st.Build += time.Since(t0) }()
 	tmp, err := os.MkdirTemp(s.opt.Dir, ".build-")
 	if err != nil {
 		return err
@@ -462,4 +465,11 @@ func loadInClinit(ctx *service.Context, c *classfile.Class, loc string) error {
 	}
 	ctx.Recomputed(m)
 	return nil
+}
+
+// LoadFrom makes rewritten classes fetch their library from baseURL+name
+// (through the runtime's NativeLibrary.fetch) instead of a local path: the
+// proxy serves Dir there.
+func (s *Service) LoadFrom(baseURL string) {
+	s.opt.Location = func(lib string) string { return baseURL + lib }
 }
