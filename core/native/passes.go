@@ -22,6 +22,9 @@ var Passes = []Pass{
 	{"constfold", "constant folding with Java's exact semantics (JLS §15, JVMS §6.5); constant branches become jumps", ConstFold},
 	{"copyprop2", "copy propagation again, over what folding left", CopyProp},
 	{"dce", "dead code: unused values without effects, unreachable blocks", DeadCode},
+	{"hoist", "null checks and array lengths at the top of a loop, on values from before it, move before the loop", HoistHeaderChecks},
+	{"checkelim", "null checks and array lengths a dominating one already did", CheckElim},
+	{"bce", "bounds checks a counted loop's own test makes redundant", BoundsCheckElim},
 }
 
 // Optimize runs every pass over f. trace, if not nil, sees f after the

@@ -78,6 +78,12 @@ public class Arith {
     // getfield only, sat in a caller-saved register that the field-ID
     // lookup inside that getfield overwrote ("Bad global or local ref").
     long receiverOnlyReadByGetfield() { return field & 0xffffffffL; }
+    // Loops that look counted but are not all safe: their checks must stay.
+    static int offByOne(int[] a) { int s = 0; for (int i = 0; i <= a.length; i++) s += a[i]; return s; }
+    static int byN(int[] a, int n) { int s = 0; for (int i = 0; i < n; i++) s += a[i]; return s; }
+    static int step2(int[] a) { int s = 0; for (int i = 0; i < a.length; i += 2) s += a[i]; return s; }
+    static int downward(int[] a) { int s = 0; for (int i = a.length - 1; i >= 0; i--) s += a[i]; return s; }
+    static int twoArrays(int[] a, int[] b) { int s = 0; for (int i = 0; i < a.length; i++) s += a[i] * b[i]; return s; }
     static int swapPhis(int n) { int a = 1, b = 2; for (int i = 0; i < n; i++) { int t = a; a = b; b = t; } return a * 10 + b; }
     static long manyLive(int n) {
         long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8, i = 9, j = 10;
@@ -152,6 +158,14 @@ public class Arith {
         Arith o = new Arith();
         show("inst", () -> o.inst(4) + " " + o.dfield);
         show("receiverOnlyReadByGetfield", () -> new Arith().receiverOnlyReadByGetfield());
+        int[] five = {1, 2, 3, 4, 5};
+        show("offByOne", () -> offByOne(five));
+        show("byN", () -> byN(five, 5) + " " + byN(five, 6));
+        show("step2", () -> step2(five));
+        show("downward", () -> downward(five));
+        show("twoArrays", () -> twoArrays(five, new int[]{1, 1, 1, 1, 1}));
+        show("twoArraysShort", () -> twoArrays(five, new int[]{1, 1}));
+        show("twoArraysNull", () -> twoArrays(null, five));
         show("swapPhis", () -> swapPhis(3) + " " + swapPhis(4));
         show("manyLive", () -> manyLive(1000));
     }
