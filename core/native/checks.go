@@ -95,6 +95,10 @@ func CheckElim(f *ir.Func) {
 				nonNull[v] = true
 				addedNN = append(addedNN, v)
 			case ir.OpArrayLen:
+				if a := v.Args[0]; a.Op == ir.OpNewArray {
+					repl[v] = a.Args[0] // the checked size it was made with
+					continue
+				}
 				if l, ok := length[v.Args[0]]; ok {
 					repl[v] = l
 					continue

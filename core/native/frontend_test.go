@@ -65,3 +65,27 @@ func TestTranslateKernels(t *testing.T) {
 		t.Errorf("adler lost its bounds check:\n%s", s)
 	}
 }
+
+// TestInline copies sum into twice: no call is left, and the array twice
+// makes needs neither a null check nor a stored length.
+func TestInline(t *testing.T) {
+	c := javac(t, "Kernels")
+	m := c.Method("twice", "(I)I")
+	f, err := Translate(c, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	callees := func(caller *ir.Func, s *ir.Sym) *ir.Func {
+		g, err := Translate(c, c.Method(s.Name, s.Desc))
+		if err != nil || Optimize(g, nil) != nil {
+			return nil
+		}
+		return g
+	}
+	if err := OptimizeWith(f, nil, callees); err != nil {
+		t.Fatal(err)
+	}
+	if s := f.String(); strings.Contains(s, "call") || strings.Contains(s, "nullcheck") || strings.Contains(s, "arraylen") {
+		t.Errorf("twice after inlining:\n%s", s)
+	}
+}

@@ -14,22 +14,32 @@ type Pass struct {
 	Name string
 	Doc  string
 	Run  func(f *ir.Func)
+	// RunCallees, for a pass that needs other methods' IR, replaces Run;
+	// it runs only when the caller supplies them (OptimizeWith).
+	RunCallees func(f *ir.Func, c Callees)
 }
 
 // Passes is the optimisation pipeline, in order.
 var Passes = []Pass{
-	{"copyprop", "copy propagation: uses of copies and of phis whose operands are all one value use that value", CopyProp},
-	{"constfold", "constant folding with Java's exact semantics (JLS §15, JVMS §6.5); constant branches become jumps", ConstFold},
-	{"copyprop2", "copy propagation again, over what folding left", CopyProp},
-	{"dce", "dead code: unused values without effects, unreachable blocks", DeadCode},
-	{"hoist", "null checks and array lengths at the top of a loop, on values from before it, move before the loop", HoistHeaderChecks},
-	{"checkelim", "null checks and array lengths a dominating one already did", CheckElim},
-	{"bce", "bounds checks a counted loop's own test makes redundant", BoundsCheckElim},
+	{Name: "inline", Doc: "small static methods of the class (at most MaxInlineBytes of bytecode) copied into their callers", RunCallees: Inline},
+	{Name: "copyprop", Doc: "copy propagation: uses of copies and of phis whose operands are all one value use that value", Run: CopyProp},
+	{Name: "constfold", Doc: "constant folding with Java's exact semantics (JLS §15, JVMS §6.5); constant branches become jumps", Run: ConstFold},
+	{Name: "copyprop2", Doc: "copy propagation again, over what folding left", Run: CopyProp},
+	{Name: "dce", Doc: "dead code: unused values without effects, unreachable blocks", Run: DeadCode},
+	{Name: "hoist", Doc: "null checks and array lengths at the top of a loop, on values from before it, move before the loop", Run: HoistHeaderChecks},
+	{Name: "checkelim", Doc: "null checks and array lengths a dominating one already did", Run: CheckElim},
+	{Name: "bce", Doc: "bounds checks a counted loop's own test makes redundant", Run: BoundsCheckElim},
 }
 
 // Optimize runs every pass over f. trace, if not nil, sees f after the
 // front end ("build") and after each pass.
 func Optimize(f *ir.Func, trace func(pass string, f *ir.Func)) error {
+	return OptimizeWith(f, trace, nil)
+}
+
+// OptimizeWith is Optimize with callees for the passes that need them
+// (inlining); nil skips those passes.
+func OptimizeWith(f *ir.Func, trace func(pass string, f *ir.Func), callees Callees) error {
 	if trace != nil {
 		trace("build", f)
 	}
@@ -37,7 +47,14 @@ func Optimize(f *ir.Func, trace func(pass string, f *ir.Func)) error {
 		return fmt.Errorf("after build: %w", err)
 	}
 	for _, p := range Passes {
-		p.Run(f)
+		if p.RunCallees != nil {
+			if callees == nil {
+				continue
+			}
+			p.RunCallees(f, callees)
+		} else {
+			p.Run(f)
+		}
 		if trace != nil {
 			trace(p.Name, f)
 		}

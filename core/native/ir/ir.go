@@ -439,3 +439,19 @@ func (v *Value) ConstString() string {
 	}
 	return "null"
 }
+
+// Adopt moves g's blocks and values into f, numbered anew, and appends
+// the blocks to f.Blocks; g is empty afterwards. Inlining uses it.
+func (f *Func) Adopt(g *Func) {
+	for _, b := range g.Blocks {
+		b.ID = f.nextBlock
+		f.nextBlock++
+		b.Func = f
+		for _, v := range b.Values {
+			v.ID = f.nextValue
+			f.nextValue++
+		}
+		f.Blocks = append(f.Blocks, b)
+	}
+	g.Blocks = nil
+}

@@ -222,6 +222,20 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		}
 	}
 	drop()
+	// Small static methods that compile are inlined into their callers.
+	callees := func(caller *ir.Func, sym *ir.Sym) *ir.Func {
+		k := sym.Name + sym.Desc
+		m := members[k]
+		if _, ok := funcs[k]; !ok || sym.Owner != c.Name() || m == nil || !m.Access.Has(classfile.AccStatic) ||
+			len(m.Code().Code) > native.MaxInlineBytes || (sym.Name == caller.Name && sym.Desc == caller.Desc) {
+			return nil
+		}
+		g, err := native.Translate(c, m)
+		if err != nil || native.Optimize(g, nil) != nil {
+			return nil
+		}
+		return g
+	}
 	parts := map[string]native.Part{}
 	for _, k := range sortedKeys(funcs) {
 		f := funcs[k]
@@ -231,7 +245,7 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 			key := methodKey(c, m)
 			trace = func(pass string, f *ir.Func) { s.opt.Trace(key, pass, f) }
 		}
-		if err := native.Optimize(f, trace); err != nil {
+		if err := native.OptimizeWith(f, trace, callees); err != nil {
 			res.Skipped[methodKey(c, m)] = "internal: " + err.Error()
 			delete(funcs, k)
 			continue
