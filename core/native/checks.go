@@ -74,6 +74,13 @@ func CheckElim(f *ir.Func) {
 	repl := map[*ir.Value]*ir.Value{}
 	nonNull := map[*ir.Value]bool{}
 	length := map[*ir.Value]*ir.Value{}
+	if !f.Static {
+		for _, v := range f.Blocks[0].Values {
+			if v.Op == ir.OpParam && v.AuxInt == 0 {
+				nonNull[v] = true // the receiver (JVMS §6.5.invokevirtual checks it)
+			}
+		}
+	}
 	var walk func(b *ir.Block)
 	walk = func(b *ir.Block) {
 		var addedNN, addedLen []*ir.Value

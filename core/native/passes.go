@@ -78,7 +78,7 @@ func Check(f *ir.Func) error {
 		}
 	}
 	for _, b := range f.Blocks {
-		want := map[ir.BlockKind][2]int{ir.Plain: {1, 0}, ir.If: {2, 2}, ir.Return: {0, -1}}[b.Kind]
+		want := map[ir.BlockKind][2]int{ir.Plain: {1, 0}, ir.If: {2, 2}, ir.Return: {0, -1}, ir.Throw: {0, 1}}[b.Kind]
 		if len(b.Succs) != want[0] || (want[1] >= 0 && len(b.Controls) != want[1]) {
 			return fmt.Errorf("b%d: kind %d with %d successors and %d controls", b.ID, b.Kind, len(b.Succs), len(b.Controls))
 		}

@@ -29,23 +29,34 @@ func (Backend) CPUs() []string { return nil }
 // JNI function table indices (JNI specification, chapter 4, "Interface
 // Function Table"); TestJNIIndices checks them against the JDK's jni.h.
 const (
-	jniFindClass           = 6
-	jniThrowNew            = 14
-	jniNewGlobalRef        = 21
-	jniGetFieldID          = 94
-	jniGetField            = 95 // Object; then Boolean, Byte, Char, Short, Int, Long, Float, Double
-	jniSetField            = 104
-	jniGetStaticFieldID    = 144
-	jniGetStaticField      = 145
-	jniSetStaticField      = 154
-	jniGetArrayLength      = 171
-	jniNewArray            = 175 // Boolean, Byte, Char, Short, Int, Long, Float, Double
-	jniGetArrayRegion      = 199
-	jniSetArrayRegion      = 207
-	jniExceptionCheck      = 228
-	frameScratch           = 48 // [rbp-48]: the one-element buffer of array region calls
-	firstSpill             = 56
-	savedRegsBelowFramePtr = 40
+	jniFindClass             = 6
+	jniThrowNew              = 14
+	jniNewGlobalRef          = 21
+	jniGetFieldID            = 94
+	jniGetField              = 95 // Object; then Boolean, Byte, Char, Short, Int, Long, Float, Double
+	jniSetField              = 104
+	jniGetStaticFieldID      = 144
+	jniGetStaticField        = 145
+	jniSetStaticField        = 154
+	jniGetArrayLength        = 171
+	jniNewArray              = 175 // Boolean, Byte, Char, Short, Int, Long, Float, Double
+	jniGetArrayRegion        = 199
+	jniSetArrayRegion        = 207
+	jniExceptionCheck        = 228
+	jniThrow                 = 13
+	jniIsSameObject          = 24
+	jniAllocObject           = 27
+	jniGetMethodID           = 33
+	jniCallMethodA           = 36 // Object; then Boolean … Double, Void, three entries apart
+	jniCallNonvirtualMethodA = 66
+	jniGetStaticMethodID     = 113
+	jniCallStaticMethodA     = 116
+	jniNewObjectArray        = 172
+	jniGetObjectArrayElement = 173
+	jniSetObjectArrayElement = 174
+	frameScratch             = 48 // [rbp-48]: the one-element buffer of array region calls
+	firstSpill               = 56
+	savedRegsBelowFramePtr   = 40
 )
 
 // elemIndex is a primitive's position in the JNI function families.

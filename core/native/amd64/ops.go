@@ -2,6 +2,7 @@ package amd64
 
 import (
 	"fmt"
+	"strings"
 
 	"dvmlab/core/native"
 	"dvmlab/core/native/ir"
@@ -139,6 +140,8 @@ func (g *gen) value(v *ir.Value) {
 		g.field(v)
 	case ir.OpCall:
 		g.call(v)
+	case ir.OpNew, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpInvoke:
+		g.object(v)
 	default:
 		panic(fmt.Sprintf("amd64: no selection for %s", v.LongString()))
 	}
@@ -355,40 +358,11 @@ func (g *gen) loadScratch(v *ir.Value, e byte) {
 // and x86 keeps stores in order, so a thread that sees the ID sees it too.
 func (g *gen) field(v *ir.Value) {
 	static := v.Op == ir.OpGetStatic || v.Op == ir.OpPutStatic
-	k, ok := g.fields[v.Sym.String()]
-	if !ok {
-		k = len(g.fields)
-		g.fields[v.Sym.String()] = k
-		fmt.Fprintf(&g.data, "\t.bss\n\t.p2align 3\n.L%s_fid%d:\n\t.zero 8\n.L%s_fcls%d:\n\t.zero 8\n", g.sym, k, g.sym, k)
-		fmt.Fprintf(&g.data, "\t.section .rodata\n.L%s_fowner%d:\n\t.asciz \"%s\"\n.L%s_fname%d:\n\t.asciz \"%s\"\n.L%s_fdesc%d:\n\t.asciz \"%s\"\n",
-			g.sym, k, v.Sym.Owner, g.sym, k, v.Sym.Name, g.sym, k, v.Sym.Desc)
-	}
-	fid := fmt.Sprintf("[rip+.L%s_fid%d]", g.sym, k)
-	fcls := fmt.Sprintf("[rip+.L%s_fcls%d]", g.sym, k)
-	have := g.label()
-	g.ins("mov rax, QWORD PTR %s", fid)
-	g.ins("test rax, rax")
-	g.ins("jnz %s", have)
-	g.ins("lea rsi, [rip+.L%s_fowner%d]", g.sym, k)
-	g.jni(jniFindClass)
-	g.ins("test rax, rax")
-	g.ins("jz %s", g.pendingLabel())
-	g.ins("mov QWORD PTR [rbp-%d], rax", frameScratch)
-	g.ins("mov rsi, rax")
-	g.jni(jniNewGlobalRef)
-	g.ins("mov QWORD PTR %s, rax", fcls)
-	g.ins("mov rsi, QWORD PTR [rbp-%d]", frameScratch)
-	g.ins("lea rdx, [rip+.L%s_fname%d]", g.sym, k)
-	g.ins("lea rcx, [rip+.L%s_fdesc%d]", g.sym, k)
+	kind := lookField
 	if static {
-		g.jni(jniGetStaticFieldID)
-	} else {
-		g.jni(jniGetFieldID)
+		kind = lookStaticField
 	}
-	g.ins("test rax, rax")
-	g.ins("jz %s", g.pendingLabel())
-	g.ins("mov QWORD PTR %s, rax", fid)
-	fmt.Fprintf(&g.out, "%s:\n", have)
+	fcls, _ := g.lookup(kind, v.Sym)
 	g.ins("mov rdx, rax")
 	if static {
 		g.ins("mov rsi, QWORD PTR %s", fcls)
@@ -397,7 +371,7 @@ func (g *gen) field(v *ir.Value) {
 	}
 	idx := 0 // Object
 	desc := v.Sym.Desc[0]
-	if desc != '[' {
+	if desc != '[' && desc != 'L' {
 		idx = 1 + elemIndex(desc)
 	}
 	switch v.Op {
@@ -534,6 +508,14 @@ func (g *gen) terminator(b *ir.Block, next *ir.Block) {
 		if x.Type == ir.Int {
 			g.ldg(rAX, x)
 			g.ins("cmp eax, %s", g.operand(y))
+		} else if sameObjectCall(b) {
+			// Two references are the same object when JNI says so: local
+			// references are handles, not addresses.
+			g.ldg(rSI, x)
+			g.ldg(rDX, y)
+			g.jni(jniIsSameObject)
+			g.ins("movzx eax, al")
+			g.ins("cmp eax, 1")
 		} else {
 			g.ldg(rAX, x)
 			g.ins("cmp rax, %s", g.operand(y))
@@ -548,6 +530,18 @@ func (g *gen) terminator(b *ir.Block, next *ir.Block) {
 				g.ins("jmp %s", g.blockLabel(e))
 			}
 		}
+	case ir.Throw:
+		x := b.Controls[0]
+		npe := g.throwStub("java/lang/NullPointerException")
+		if x.Op == ir.OpConst {
+			g.ins("jmp %s", npe)
+			return
+		}
+		g.ldg(rSI, x)
+		g.ins("test rsi, rsi")
+		g.ins("jz %s", npe)
+		g.jni(jniThrow)
+		g.ins("jmp %s", g.pendingLabel())
 	case ir.Return:
 		if len(b.Controls) == 1 {
 			r := b.Controls[0]
@@ -615,4 +609,201 @@ func (g *gen) phiMoves(b, s *ir.Block) {
 			g.stg(d, rAX)
 		}
 	}
+}
+
+// What lookup finds.
+const (
+	lookClass = iota
+	lookField
+	lookStaticField
+	lookMethod
+	lookStaticMethod
+)
+
+// lookup emits the code that leaves in rax the field or method ID that sym
+// names (for lookClass, the class), looked up on first use and cached in
+// the library's data with a global reference to the class: FindClass from
+// a native method uses the method's class loader (JNI specification,
+// FindClass). The class is stored before the ID, and x86 keeps stores in
+// order, so a thread that sees the ID sees the class. It returns the
+// operands of the two cache slots.
+func (g *gen) lookup(kind int, sym *ir.Sym) (cls, id string) {
+	key := fmt.Sprint(kind, sym.String())
+	k, ok := g.fields[key]
+	if !ok {
+		k = len(g.fields)
+		g.fields[key] = k
+		fmt.Fprintf(&g.data, "\t.bss\n\t.p2align 3\n.L%s_id%d:\n\t.zero 8\n.L%s_cls%d:\n\t.zero 8\n", g.sym, k, g.sym, k)
+		fmt.Fprintf(&g.data, "\t.section .rodata\n.L%s_owner%d:\n\t.asciz \"%s\"\n.L%s_name%d:\n\t.asciz \"%s\"\n.L%s_desc%d:\n\t.asciz \"%s\"\n",
+			g.sym, k, asciz(sym.Owner), g.sym, k, asciz(sym.Name), g.sym, k, asciz(sym.Desc))
+	}
+	id = fmt.Sprintf("[rip+.L%s_id%d]", g.sym, k)
+	cls = fmt.Sprintf("[rip+.L%s_cls%d]", g.sym, k)
+	have := g.label()
+	g.ins("mov rax, QWORD PTR %s", id)
+	g.ins("test rax, rax")
+	g.ins("jnz %s", have)
+	g.ins("lea rsi, [rip+.L%s_owner%d]", g.sym, k)
+	g.jni(jniFindClass)
+	g.ins("test rax, rax")
+	g.ins("jz %s", g.pendingLabel())
+	g.ins("mov QWORD PTR [rbp-%d], rax", frameScratch)
+	g.ins("mov rsi, rax")
+	g.jni(jniNewGlobalRef)
+	g.ins("mov QWORD PTR %s, rax", cls)
+	if kind == lookClass {
+		g.ins("mov QWORD PTR %s, rax", id)
+	} else {
+		g.ins("mov rsi, QWORD PTR [rbp-%d]", frameScratch)
+		g.ins("lea rdx, [rip+.L%s_name%d]", g.sym, k)
+		g.ins("lea rcx, [rip+.L%s_desc%d]", g.sym, k)
+		g.jni(map[int]int{lookField: jniGetFieldID, lookStaticField: jniGetStaticFieldID,
+			lookMethod: jniGetMethodID, lookStaticMethod: jniGetStaticMethodID}[kind])
+		g.ins("test rax, rax")
+		g.ins("jz %s", g.pendingLabel())
+		g.ins("mov QWORD PTR %s, rax", id)
+	}
+	fmt.Fprintf(&g.out, "%s:\n", have)
+	return cls, id
+}
+
+// asciz escapes a modified-UTF-8 name for the assembler's .asciz.
+func asciz(s string) string {
+	var sb strings.Builder
+	for _, c := range []byte(s) {
+		if c == '"' || c == '\\' || c < 32 || c > 126 {
+			fmt.Fprintf(&sb, "\\%03o", c)
+		} else {
+			sb.WriteByte(c)
+		}
+	}
+	return sb.String()
+}
+
+// object selects the instructions of the operations on objects, all
+// through JNI (JNI specification, chapter 4).
+func (g *gen) object(v *ir.Value) {
+	switch v.Op {
+	case ir.OpNew:
+		g.lookup(lookClass, v.Sym)
+		g.ins("mov rsi, rax")
+		g.jni(jniAllocObject)
+		g.ins("test rax, rax")
+		g.ins("jz %s", g.pendingLabel())
+		g.stg(v, rAX)
+	case ir.OpNewObjArray:
+		g.lookup(lookClass, v.Sym)
+		g.ins("mov rdx, rax")
+		g.ldg(rSI, v.Args[0])
+		g.ins("xor ecx, ecx")
+		g.jni(jniNewObjectArray)
+		g.ins("test rax, rax")
+		g.ins("jz %s", g.pendingLabel())
+		g.stg(v, rAX)
+	case ir.OpObjArrayLoad:
+		g.ldg(rSI, v.Args[0])
+		g.ldg(rDX, v.Args[1])
+		g.jni(jniGetObjectArrayElement)
+		g.stg(v, rAX)
+	case ir.OpObjArrayStore:
+		// SetObjectArrayElement throws ArrayStoreException itself.
+		g.ldg(rSI, v.Args[0])
+		g.ldg(rDX, v.Args[1])
+		g.ldg(rCX, v.Args[2])
+		g.jni(jniSetObjectArrayElement)
+		g.exceptionCheck()
+	case ir.OpInvoke:
+		g.invoke(v)
+	}
+}
+
+func (g *gen) exceptionCheck() {
+	g.jni(jniExceptionCheck)
+	g.ins("test al, al")
+	g.ins("jnz %s", g.pendingLabel())
+}
+
+// invoke calls a method through JNI's Call<Type>MethodA family: static,
+// virtual (and interface: the method ID of an interface method dispatches
+// like invokeinterface) or, for invokespecial, nonvirtual. The arguments go
+// in a jvalue array on the stack.
+func (g *gen) invoke(v *ir.Value) {
+	kind := lookMethod
+	if v.AuxInt == ir.InvokeStatic {
+		kind = lookStaticMethod
+	}
+	cls, _ := g.lookup(kind, v.Sym)
+	g.ins("mov r9, rax") // the method ID, until the call
+	args := v.Args
+	if v.AuxInt != ir.InvokeStatic {
+		args = args[1:]
+	}
+	n := (8*len(args) + 15) &^ 15
+	if n > 0 {
+		g.ins("sub rsp, %d", n)
+	}
+	for k, a := range args {
+		at := fmt.Sprintf("[rsp+%d]", 8*k)
+		if a.Type.IsFloat() {
+			g.ldx(14, a)
+			g.ins("%s %s PTR %s, xmm14", movf(a.Type), map[bool]string{false: "DWORD", true: "QWORD"}[a.Type == ir.Double], at)
+		} else {
+			g.ldg(rAX, a)
+			g.ins("mov QWORD PTR %s, rax", at)
+		}
+	}
+	ret := 9 // Void
+	if d := v.Sym.Desc[strings.IndexByte(v.Sym.Desc, ')')+1]; d != 'V' {
+		ret = 0
+		if d != 'L' && d != '[' {
+			ret = 1 + elemIndex(d)
+		}
+	}
+	switch v.AuxInt {
+	case ir.InvokeStatic:
+		g.ins("mov rsi, QWORD PTR %s", cls)
+		g.ins("mov rdx, r9")
+		g.ins("mov rcx, rsp")
+		g.jni(jniCallStaticMethodA + 3*ret)
+	case ir.InvokeSpecial:
+		g.ldg(rSI, v.Args[0])
+		g.ins("mov rdx, QWORD PTR %s", cls)
+		g.ins("mov rcx, r9")
+		g.ins("mov r8, rsp")
+		g.jni(jniCallNonvirtualMethodA + 3*ret)
+	default:
+		g.ldg(rSI, v.Args[0])
+		g.ins("mov rdx, r9")
+		g.ins("mov rcx, rsp")
+		g.jni(jniCallMethodA + 3*ret)
+	}
+	if n > 0 {
+		g.ins("add rsp, %d", n)
+	}
+	if v.Type.IsFloat() {
+		g.ins("movsd QWORD PTR [rbp-%d], xmm0", frameScratch)
+	} else if v.Type != ir.Void {
+		if ret >= 1 && ret <= 4 {
+			g.narrowResult("ZBCS"[ret-1])
+		}
+		g.ins("mov QWORD PTR [rbp-%d], rax", frameScratch)
+	}
+	g.exceptionCheck()
+	if v.Type.IsFloat() {
+		g.ins("%s xmm14, %s PTR [rbp-%d]", movf(v.Type), map[bool]string{false: "DWORD", true: "QWORD"}[v.Type == ir.Double], frameScratch)
+		g.stx(v, 14)
+	} else if v.Type != ir.Void {
+		g.ins("mov rax, QWORD PTR [rbp-%d]", frameScratch)
+		g.stg(v, rAX)
+	}
+}
+
+// sameObjectCall reports whether If block b compares two references
+// neither of which is the null constant, which takes IsSameObject.
+func sameObjectCall(b *ir.Block) bool {
+	if b.Kind != ir.If {
+		return false
+	}
+	x, y := b.Controls[0], b.Controls[1]
+	return x.Type.IsRef() && y.Type.IsRef() && x.Op != ir.OpConst && y.Op != ir.OpConst
 }

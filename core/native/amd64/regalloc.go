@@ -60,7 +60,8 @@ type alloc struct {
 func isCall(v *ir.Value) bool {
 	switch v.Op {
 	case ir.OpArrayLen, ir.OpArrayLoad, ir.OpArrayStore, ir.OpNewArray,
-		ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpCall:
+		ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpCall,
+		ir.OpNew, ir.OpInvoke, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpNewObjArray:
 		return true
 	case ir.OpRem:
 		return v.Type.IsFloat()
@@ -72,7 +73,7 @@ func isCall(v *ir.Value) bool {
 // operands: a field access looks its field ID up on first use.
 func readsAfterCall(v *ir.Value) bool {
 	switch v.Op {
-	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField:
+	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpInvoke, ir.OpNewObjArray:
 		return true
 	}
 	return false
@@ -115,6 +116,9 @@ func allocate(f *ir.Func, firstSlot int) *alloc {
 			p += 2
 		}
 		a.bend[b] = p
+		if sameObjectCall(b) {
+			calls = append(calls, p)
+		}
 		p += 2
 	}
 	// Liveness: live-in and live-out sets per block, by iteration.

@@ -181,8 +181,21 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 	res := &Result{Skipped: map[string]string{}}
 	funcs := map[string]*ir.Func{} // name+desc -> func
 	members := map[string]*classfile.Member{}
+	// The JVM finds a native method by a name made of its class, name and
+	// argument types only: methods that differ in their return type alone
+	// (a bridge and the method it bridges to) would share one symbol.
+	bySymbol := map[string]int{}
+	for _, m := range c.Methods {
+		bySymbol[native.Symbol(c.Name(), c.MemberName(m), c.MemberDesc(m))]++
+	}
 	for _, m := range c.Methods {
 		if m.Code() == nil {
+			continue
+		}
+		if bySymbol[native.Symbol(c.Name(), c.MemberName(m), c.MemberDesc(m))] > 1 {
+			res.Methods++
+			res.Bytecodes += len(m.Code().Code)
+			res.Skipped[methodKey(c, m)] = "another method of the class differs from it in the return type only (a bridge): they would share one JNI name"
 			continue
 		}
 		res.Methods++
@@ -221,7 +234,16 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 			}
 		}
 	}
-	drop()
+	// A call of a method that stays bytecode goes through JNI instead.
+	for _, f := range funcs {
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				if _, ok := funcs[symKey(v.Sym)]; v.Op == ir.OpCall && !ok {
+					v.Op, v.AuxInt = ir.OpInvoke, ir.InvokeStatic
+				}
+			}
+		}
+	}
 	// Small static methods that compile are inlined into their callers.
 	callees := func(caller *ir.Func, sym *ir.Sym) *ir.Func {
 		k := sym.Name + sym.Desc
@@ -279,6 +301,13 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+func symKey(s *ir.Sym) string {
+	if s == nil {
+		return ""
+	}
+	return s.Name + s.Desc
 }
 
 func memberOr(c *classfile.Class, s *ir.Sym) *classfile.Member {

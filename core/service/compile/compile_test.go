@@ -140,6 +140,8 @@ var kernelMethods = []struct{ jar, class, method string }{
 	{"/usr/share/java/jzlib.jar", "com/jcraft/jzlib/Adler32", "update([BII)V"},
 	{"/usr/share/java/jzlib.jar", "com/jcraft/jzlib/CRC32", "update([BII)V"},
 	{"/usr/share/java/bcprov.jar", "org/bouncycastle/crypto/digests/SHA256Digest", "processBlock()V"},
+	{"/usr/share/java/commons-math3.jar", "org/apache/commons/math3/transform/FastFourierTransformer",
+		"transformInPlace([[DLorg/apache/commons/math3/transform/DftNormalization;Lorg/apache/commons/math3/transform/TransformType;)V"},
 }
 
 // TestKernelsAgainstHotSpot compiles jzlib's Adler-32 and CRC-32 and Bouncy
@@ -151,7 +153,7 @@ func TestKernelsAgainstHotSpot(t *testing.T) {
 			t.Skipf("no %s (make deps installs it)", k.jar)
 		}
 	}
-	cp := "/usr/share/java/jzlib.jar:/usr/share/java/bcprov.jar"
+	cp := "/usr/share/java/jzlib.jar:/usr/share/java/bcprov.jar:/usr/share/java/commons-math3.jar"
 	dir := t.TempDir()
 	if out, err := exec.Command(javaTool(t, "javac"), "-cp", cp, "-d", dir, "testdata/KernelRun.java").CombinedOutput(); err != nil {
 		t.Fatalf("javac: %v\n%s", err, out)

@@ -84,6 +84,11 @@ public class Arith {
     static int step2(int[] a) { int s = 0; for (int i = 0; i < a.length; i += 2) s += a[i]; return s; }
     static int downward(int[] a) { int s = 0; for (int i = a.length - 1; i >= 0; i--) s += a[i]; return s; }
     static int twoArrays(int[] a, int[] b) { int s = 0; for (int i = 0; i < a.length; i++) s += a[i] * b[i]; return s; }
+    // Fault found on jzlib's Adler32.copy: a covariant override and its
+    // bridge differ in the return type only, so their JNI names are one
+    // symbol and the assembler refused the class ("already defined").
+    static class Base { Object self(int k) { return k > 0 ? this : null; } }
+    static class Derived extends Base { @Override Derived self(int k) { return k > 0 ? this : null; } }
     static int swapPhis(int n) { int a = 1, b = 2; for (int i = 0; i < n; i++) { int t = a; a = b; b = t; } return a * 10 + b; }
     static long manyLive(int n) {
         long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8, i = 9, j = 10;
@@ -166,6 +171,7 @@ public class Arith {
         show("twoArrays", () -> twoArrays(five, new int[]{1, 1, 1, 1, 1}));
         show("twoArraysShort", () -> twoArrays(five, new int[]{1, 1}));
         show("twoArraysNull", () -> twoArrays(null, five));
+        show("bridgeAndCovariantOverrideShareAJniName", () -> { Base b = new Derived(); return (b.self(1) == b) + " " + b.self(0); });
         show("swapPhis", () -> swapPhis(3) + " " + swapPhis(4));
         show("manyLive", () -> manyLive(1000));
     }
