@@ -125,10 +125,19 @@ func (g *gen) value(v *ir.Value) {
 		g.ins("test eax, eax")
 		g.ins("js %s", g.throwStub(ir.Throws(v.Op)))
 	case ir.OpArrayLen:
+		if pn := g.pins[v.Args[0]]; pn != nil {
+			g.ins("mov eax, DWORD PTR [rbp-%d]", pn.length)
+			g.stg(v, rAX)
+			return
+		}
 		g.ldg(rSI, v.Args[0])
 		g.jni(jniGetArrayLength)
 		g.stg(v, rAX)
 	case ir.OpArrayLoad, ir.OpArrayStore:
+		if pn := g.pins[v.Args[0]]; pn != nil {
+			g.pinnedAccess(v, pn)
+			return
+		}
 		g.arrayAccess(v)
 	case ir.OpNewArray:
 		g.ldg(rSI, v.Args[0])

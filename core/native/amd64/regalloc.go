@@ -94,7 +94,7 @@ type interval struct {
 // ranges by data flow over the blocks, and assigns locations by linear scan
 // (Poletto and Sarkar, "Linear Scan Register Allocation", TOPLAS 1999): an
 // interval that must be spilled keeps its slot for its whole life.
-func allocate(f *ir.Func, firstSlot int) *alloc {
+func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCalls bool) *alloc {
 	a := &alloc{locs: map[*ir.Value]loc{}, pos: map[*ir.Value]int{}, bstart: map[*ir.Block]int{}, bend: map[*ir.Block]int{}}
 	p := 0
 	var calls, late []int
@@ -116,7 +116,7 @@ func allocate(f *ir.Func, firstSlot int) *alloc {
 			p += 2
 		}
 		a.bend[b] = p
-		if sameObjectCall(b) {
+		if sameObjectCall(b) || prologueCalls && b == f.Blocks[0] {
 			calls = append(calls, p)
 		}
 		p += 2
