@@ -19,6 +19,9 @@ NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.j
 	/usr/share/java/clojure-1.11.jar /usr/share/java/groovy.jar /usr/share/java/scala-compiler.jar \
 	/usr/share/kotlin/kotlinc/lib/kotlin-compiler.jar \
 	/usr/share/java/org.jacoco.agent.rt.jar
+# The network compiler's kernels (checksums, a digest, an FFT) and binutils' as, which assembles its output.
+JAVA_PKGS += libjzlib-java libbcprov-java libcommons-math3-java binutils
+NEED      += /usr/share/java/jzlib.jar /usr/share/java/bcprov.jar /usr/share/java/commons-math3.jar /usr/bin/as
 
 export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)
