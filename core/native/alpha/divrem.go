@@ -1,5 +1,7 @@
 package alpha
 
+import "strings"
+
 // The Alpha has no integer divide instruction (AARM §4.4: only MULL/MULQ/UMULH),
 // so idiv/irem/ldiv/lrem call a routine. We write our own instead of calling
 // libgcc's __divq/__remq: those follow a special convention too, but they come
@@ -34,19 +36,15 @@ const DivRemSymbol = "dvm_divrem"
 // DivRemClobbers are the integer registers a call to the routine may change.
 var DivRemClobbers = []Reg{T9, T10, T11, T12, AT}
 
-// divRemText is the routine in GNU as syntax. It touches no BWX instruction
-// and no GP, so it is the same for every CPU and reachable by bsr.
-const divRemText = `
-	.align 4
-	.ent dvm_divrem
-dvm_divrem:
-	.frame $30,32,$23,0
+// divRemBody is the routine's instructions in GNU as syntax, LOOP standing
+// for its loop label. They touch no BWX instruction and no GP, so they are
+// the same for every CPU and reachable by bsr.
+const divRemBody = `
 	lda $30,-32($30)
 	stq $1,0($30)
 	stq $2,8($30)
 	stq $3,16($30)
 	stq $4,24($30)
-	.prologue 0
 	xor $24,$25,$1
 	cmplt $24,$31,$2
 	subq $31,$24,$3
@@ -56,10 +54,10 @@ dvm_divrem:
 	mov $31,$27
 	lda $28,64($31)
 	srl $24,32,$3
-	bne $3,.Ldvm_divrem_loop
+	bne $3,LOOP
 	sll $24,32,$24
 	lda $28,32($31)
-.Ldvm_divrem_loop:
+LOOP:
 	srl $24,63,$3
 	addq $27,$27,$27
 	bis $27,$3,$27
@@ -69,7 +67,7 @@ dvm_divrem:
 	cmovne $3,$4,$27
 	bis $24,$3,$24
 	subq $28,1,$28
-	bne $28,.Ldvm_divrem_loop
+	bne $28,LOOP
 	subq $31,$24,$3
 	cmovlt $1,$3,$24
 	subq $31,$27,$3
@@ -83,9 +81,17 @@ dvm_divrem:
 	ldq $4,24($30)
 	lda $30,32($30)
 	ret $31,($23),1
-	.end dvm_divrem
 `
 
-// DivRemText returns the routine's assembly, to be placed once in the text
-// section of an object that divides.
-func DivRemText() string { return divRemText }
+// divRem is the routine under the label name, its loop label made from it.
+func divRem(name string) string {
+	return name + ":\n" + strings.ReplaceAll(divRemBody, "LOOP", name+"_loop")
+}
+
+// DivRemText returns the routine as a procedure of its own, global symbol
+// DivRemSymbol. Lower places a private copy inside each method that divides,
+// so the methods' texts still concatenate into one file.
+func DivRemText() string {
+	return "\t.text\n\t.align 4\n\t.globl " + DivRemSymbol + "\n\t.ent " + DivRemSymbol + "\n" +
+		"\t.frame $30,32,$23,0\n\t.prologue 0\n" + divRem(DivRemSymbol) + "\t.end " + DivRemSymbol + "\n"
+}

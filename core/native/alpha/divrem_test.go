@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"dvmlab/core/native"
 )
 
 // needAlpha skips a test when the cross tools are not installed (make deps
@@ -99,7 +101,7 @@ func buildProgram(t *testing.T, cpu CPU, asm, driver string) string {
 	dir := t.TempDir()
 	ctx := context.Background()
 	obj := filepath.Join(dir, "code.o")
-	if err := Assemble(ctx, asm, cpu, obj); err != nil {
+	if err := Assemble(ctx, asm, cpu, obj, nil); err != nil {
 		t.Fatal(err)
 	}
 	c := filepath.Join(dir, "driver.c")
@@ -208,8 +210,8 @@ int main(void) { unsigned char b[8] = {0xfe}; printf("%lu\n", lb(b)); return 0; 
 	if _, err := Run(context.Background(), EV4, exe, nil); err == nil {
 		t.Fatal("qemu -cpu ev4 ran ldbu")
 	}
-	err = Assemble(context.Background(), asm, EV4, filepath.Join(t.TempDir(), "x.o"))
-	ae, ok := err.(*AsmError)
+	err = Assemble(context.Background(), asm, EV4, filepath.Join(t.TempDir(), "x.o"), nil)
+	ae, ok := err.(*native.AsmError)
 	if !ok || ae.Line != 11 || !strings.Contains(ae.Msg, "ldbu") {
 		t.Fatalf("as -mev4 on ldbu: %v; want an AsmError at line 11", err)
 	}

@@ -7,10 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
+
+	"dvmlab/core/native"
 )
 
 // The cross tools from Debian's binutils-alpha-linux-gnu and gcc-alpha-linux-gnu,
@@ -38,27 +38,11 @@ func Available() error {
 	return nil
 }
 
-// AsmError is an assembler failure: the line of the assembly text it names and
-// the assembler's message, so a caller can say which class and method it came from.
-type AsmError struct {
-	Line int    // 1-based line in the assembly text, 0 when the assembler named none
-	Text string // that line
-	Msg  string // the assembler's own words
-}
-
-func (e *AsmError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("alpha-linux-gnu-as: line %d %q: %s", e.Line, e.Text, e.Msg)
-	}
-	return "alpha-linux-gnu-as: " + e.Msg
-}
-
-var asLine = regexp.MustCompile(`(?m)^[^:\n]*:(\d+): (?:Error|Fatal error): (.*)$`)
-
 // Assemble runs the GNU assembler on text for cpu and writes the object to obj.
 // For ev4 the assembler is told -mev4, so a BWX instruction in ev4 code is
 // refused here already, not only when qemu traps it.
-func Assemble(ctx context.Context, text string, cpu CPU, obj string) error {
+// j, when not nil, attributes an error's line to the method it came from.
+func Assemble(ctx context.Context, text string, cpu CPU, obj string, j *native.Joined) error {
 	src := strings.TrimSuffix(obj, filepath.Ext(obj)) + ".s"
 	if err := os.WriteFile(src, []byte(text), 0o644); err != nil {
 		return err
@@ -67,18 +51,21 @@ func Assemble(ctx context.Context, text string, cpu CPU, obj string) error {
 	cmd := exec.CommandContext(ctx, AsTool, "-m"+cpu.String(), "-o", obj, src)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		if m := asLine.FindStringSubmatch(out.String()); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			lines := strings.Split(text, "\n")
-			line := ""
-			if n >= 1 && n <= len(lines) {
-				line = strings.TrimSpace(lines[n-1])
-			}
-			return &AsmError{Line: n, Text: line, Msg: m[2]}
+		if out.Len() == 0 {
+			return &native.AsmError{Tool: AsTool, Msg: err.Error()}
 		}
-		return &AsmError{Msg: strings.TrimSpace(out.String()) + " (" + err.Error() + ")"}
+		return native.ParseAsError(AsTool, out.String(), text, j)
 	}
 	return nil
+}
+
+// Assemble is the Backend's: asm to the object file obj for opt.CPU.
+func (backend) Assemble(asm, obj string, opt native.Options) error {
+	cpu, err := ParseCPU(opt.CPU)
+	if err != nil {
+		return err
+	}
+	return Assemble(context.Background(), asm, cpu, obj, nil)
 }
 
 // Link compiles C sources and links them with objects into a dynamically
