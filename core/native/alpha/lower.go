@@ -666,7 +666,8 @@ func (e *emitter) conv(v *ir.Value) {
 // f2i is f2i/f2l/d2i/d2l (JVMS §6.5.d2i): NaN gives 0, values beyond the
 // range give MIN_VALUE or MAX_VALUE, the rest truncate toward zero. cvttq
 // alone would trap or wrap out of range, so the range is tested first and
-// cvttq/c (chopped) only converts what fits.
+// cvttq/svc (chopped, software-completed so a denormal operand does not
+// raise SIGFPE) only converts what fits.
 func (e *emitter) f2i(v *ir.Value) {
 	long := v.Type == ir.Long
 	xr := e.fsrc(v.Args[0], 27)
@@ -684,7 +685,7 @@ func (e *emitter) f2i(v *ir.Value) {
 	e.fconst(28, -lim)
 	e.ins("cmptle/su $f%d,$f28,$f30", xr)
 	e.ins("fbne $f30,%s", lmin)
-	e.ins("cvttq/c $f%d,$f30", xr)
+	e.ins("cvttq/svc $f%d,$f30", xr)
 	e.ins("stt $f30,%d($30)", e.scratchOff)
 	e.ins("ldq $%d,%d($30)", d, e.scratchOff)
 	e.ins("br %s", done)

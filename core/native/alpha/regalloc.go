@@ -28,10 +28,10 @@ import (
 type locKind uint8
 
 const (
-	locNone locKind = iota
-	locReg          // integer register
-	locFReg         // floating-point register
-	locStack        // 8-byte spill slot, offset from $30
+	locNone  locKind = iota
+	locReg           // integer register
+	locFReg          // floating-point register
+	locStack         // 8-byte spill slot, offset from $30
 )
 
 type loc struct {
@@ -354,4 +354,3 @@ func predIndex(s, p *ir.Block) int {
 	}
 	return -1
 }
-

@@ -53,15 +53,11 @@ public final class DvmExec {
         m.setAccessible(true);
         boolean isStatic = Modifier.isStatic(m.getModifiers());
         List<Field> inst = new ArrayList<>(), stat = new ArrayList<>();
-        for (Class<?> c = cls; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (!printable(f.getType())) continue;
-                if (Modifier.isStatic(f.getModifiers())) {
-                    if (c == cls) stat.add(f);
-                } else if (!isStatic) {
-                    inst.add(f);
-                }
-            }
+        // The class's own fields: the compiled code reaches no others.
+        for (Field f : cls.getDeclaredFields()) {
+            if (!printable(f.getType())) continue;
+            if (Modifier.isStatic(f.getModifiers())) stat.add(f);
+            else if (!isStatic) inst.add(f);
         }
         for (Field f : inst) f.setAccessible(true);
         for (Field f : stat) f.setAccessible(true);
