@@ -511,10 +511,16 @@ func (e *emitter) floatArith(v *ir.Value) {
 	x, y := v.Args[0], v.Args[1]
 	single := v.Type == ir.Float
 	if v.Op == ir.OpRem {
+		// fmod reads doubles: singles go through cvtst/s, which reads a
+		// subnormal single right (cpys passed 2^-149 on as 2^-1045).
+		mov := "cpys $f%d,$f%d,$f%d"
+		if single {
+			mov = "cvtst/s $f%d,$f%[3]d"
+		}
 		xr := e.fsrc(x, 27)
-		e.ins("cpys $f%d,$f%d,$f30", xr, xr)
+		e.ins(mov, xr, xr, 30)
 		yr := e.fsrc(y, 28)
-		e.ins("cpys $f%d,$f%d,$f17", yr, yr)
+		e.ins(mov, yr, yr, 17)
 		e.ins("cpys $f30,$f30,$f16")
 		e.call("fmod")
 		d := e.fdst(v)
@@ -646,10 +652,12 @@ func (e *emitter) conv(v *ir.Value) {
 		}
 		e.fdone(v, d)
 	case from == 'F' && v.Type == ir.Double:
-		// A single in a register is already the double of the same value.
+		// A normal single in a register is already the double of the same
+		// value, but lds leaves a subnormal one in a form only /s
+		// instructions read right (AARM §4.7.6.2), so cvtst/s converts.
 		xr := e.fsrc(x, 27)
 		d := e.fdst(v)
-		e.ins("cpys $f%d,$f%d,$f%d", xr, xr, d)
+		e.ins("cvtst/s $f%d,$f%d", xr, d)
 		e.fdone(v, d)
 	case from == 'D' && v.Type == ir.Float:
 		xr := e.fsrc(x, 27)

@@ -22,7 +22,7 @@ const (
 	GccTool   = "alpha-linux-gnu-gcc"
 	QemuTool  = "qemu-alpha"
 	SysRoot   = "/usr/alpha-linux-gnu"
-	runTimout = 10 * time.Minute
+	runTimout = 2 * time.Minute
 )
 
 // Available reports why the Alpha tools cannot be used, or nil when they can.

@@ -120,6 +120,8 @@ public final class DvmExec {
                 out.append("exc ").append(e.getCause().getClass().getName().replace('.', '/'));
             } catch (ExceptionInInitializerError e) {
                 out.append("exc java/lang/ExceptionInInitializerError");
+            } catch (OutOfMemoryError e) {
+                out.append("exc java/lang/OutOfMemoryError");
             }
             for (int i = 0; i < ps.length; i++) {
                 if (ps[i].isArray()) {

@@ -224,7 +224,7 @@ const harnessPrelude = `#include <stdio.h>
 static sigjmp_buf dvm_jb;
 static volatile long dvm_exc;
 static const char *dvm_names[] = {"", "java/lang/NullPointerException", "java/lang/ArrayIndexOutOfBoundsException",
-	"java/lang/ArithmeticException", "java/lang/NegativeArraySizeException"};
+	"java/lang/ArithmeticException", "java/lang/NegativeArraySizeException", "java/lang/OutOfMemoryError"};
 
 void dvm_throw(long kind) { dvm_exc = kind; siglongjmp(dvm_jb, 1); }
 static void dvm_fault(int sig) { dvm_exc = 100 + sig; siglongjmp(dvm_jb, 1); }
@@ -238,7 +238,10 @@ static long esize(int e) {
 	return 8;
 }
 
+/* The heap is the JVM side's: an array beyond 64 MB is an OutOfMemoryError
+   there (the runs use a small heap), so it is one here too. */
 void *dvm_newarray(long elem, long n) {
+	if (n * esize((int)elem) > (64l << 20)) dvm_throw(5);
 	int64_t *a = calloc(1, 16 + n * esize((int)elem));
 	a[0] = n;
 	return a;
