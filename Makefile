@@ -11,9 +11,8 @@ BIN       := bin/dvmlab
 JAVA_PKGS := openjdk-17-jdk-headless jlex cup jython libh2-java libxalan2-java libbatik-java fop libasm-java jasmin-sable tmux \
 	liblucene4.10-java libsunflow-java clojure groovy scala kotlin
 # The Alpha back end's toolchain and emulator (the C library is only recommended by
-# the compiler package, so it is named), and the libraries whose kernels it is tested on.
-ALPHA_PKGS := binutils-alpha-linux-gnu gcc-alpha-linux-gnu libc6.1-dev-alpha-cross qemu-user \
-	libbcprov-java libjzlib-java libcommons-math3-java
+# the compiler package, so it is named).
+ALPHA_PKGS := binutils-alpha-linux-gnu gcc-alpha-linux-gnu libc6.1-dev-alpha-cross qemu-user
 # One file per package; a missing one means `apt-get install` is due.
 NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.jar /usr/share/java/cup.jar \
 	/usr/share/java/jython.jar /usr/share/java/h2.jar /usr/share/java/xalan2.jar /usr/share/java/batik-all.jar \
@@ -21,8 +20,10 @@ NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.j
 	/usr/share/java/lucene-core-4.10.4.jar /usr/share/java/sunflow.jar \
 	/usr/share/java/clojure-1.11.jar /usr/share/java/groovy.jar /usr/share/java/scala-compiler.jar \
 	/usr/share/kotlin/kotlinc/lib/kotlin-compiler.jar \
-	/usr/bin/alpha-linux-gnu-as /usr/bin/alpha-linux-gnu-gcc /usr/alpha-linux-gnu/lib/libc.so.6.1 /usr/bin/qemu-alpha \
-	/usr/share/java/bcprov.jar /usr/share/java/jzlib.jar /usr/share/java/commons-math3.jar
+	/usr/bin/alpha-linux-gnu-as /usr/bin/alpha-linux-gnu-gcc /usr/alpha-linux-gnu/lib/libc.so.6.1 /usr/bin/qemu-alpha
+# The network compiler's kernels (checksums, a digest, an FFT) and binutils' as, which assembles its output.
+JAVA_PKGS += libjzlib-java libbcprov-java libcommons-math3-java binutils
+NEED      += /usr/share/java/jzlib.jar /usr/share/java/bcprov.jar /usr/share/java/commons-math3.jar /usr/bin/as
 
 export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)

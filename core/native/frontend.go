@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"dvmlab/core/bytecode"
 	"dvmlab/core/classfile"
@@ -97,16 +98,10 @@ func Translate(c *classfile.Class, m *classfile.Member) (f *ir.Func, err error) 
 		f.Params = append(f.Params, ir.Object)
 	}
 	for _, p := range md.Params {
-		t := fieldIRType(p)
-		if t == ir.Object || (t == ir.Array && (p.Dims != 1 || p.Elem == 'L')) {
-			return nil, unsup(-1, "parameter of type %s (only primitives and primitive arrays compile)", p.JavaName())
-		}
+		t, _, _ := refType(p)
 		f.Params = append(f.Params, t)
 	}
-	f.Result = fieldIRType(md.Return)
-	if f.Result == ir.Object || (f.Result == ir.Array && (md.Return.Dims != 1 || md.Return.Elem == 'L')) {
-		return nil, unsup(-1, "result of type %s (only primitives and primitive arrays compile)", md.Return.JavaName())
-	}
+	f.Result, _, _ = refType(md.Return)
 	defer func() {
 		if r := recover(); r != nil {
 			if u, ok := r.(*Unsupported); ok {
@@ -124,10 +119,27 @@ func Translate(c *classfile.Class, m *classfile.Member) (f *ir.Func, err error) 
 }
 
 func fieldIRType(t classfile.FieldType) ir.Type {
-	if t.Dims > 0 {
-		return ir.Array
+	r, _, _ := refType(t)
+	return r
+}
+
+// refType is the IR type of a field type: a primitive's computational
+// type; Array and the element for a one-dimensional primitive array; Object
+// and the descriptor for any other reference.
+func refType(t classfile.FieldType) (ir.Type, byte, string) {
+	switch {
+	case t.Dims == 1 && t.Elem != 'L':
+		return ir.Array, t.Elem, ""
+	case t.Dims > 0 || t.Elem == 'L':
+		return ir.Object, 0, t.String()
 	}
-	return ir.TypeOfDesc(t.Elem)
+	return ir.TypeOfDesc(t.Elem), 0, ""
+}
+
+// typed sets v's element or class from a field type.
+func typed(v *ir.Value, t classfile.FieldType) *ir.Value {
+	_, v.Elem, v.Class = refType(t)
+	return v
 }
 
 // leaders finds the offsets that start basic blocks.
@@ -198,12 +210,10 @@ func (b *builder) build(md *classfile.MethodDescriptor, maxLocals int) {
 	for i, t := range b.f.Params {
 		p := entry.NewValue(ir.OpParam, t, -1)
 		p.AuxInt = int64(i)
-		if t == ir.Array {
-			pi := i
-			if !b.f.Static {
-				pi--
-			}
-			p.Elem = md.Params[pi].Elem
+		if pi := i - len(b.f.Params) + len(md.Params); pi >= 0 {
+			typed(p, md.Params[pi])
+		} else {
+			p.Class = "L" + b.class.Name() + ";" // the receiver
 		}
 		if slot >= maxLocals {
 			b.unsup(-1, "parameters exceed max_locals")
@@ -283,7 +293,7 @@ func (b *builder) link(from, to *ir.Block, st *state) {
 				return nil
 			}
 			p := to.NewPhi(v.Type, to.Pos)
-			p.Elem = v.Elem
+			p.Elem, p.Class = v.Elem, v.Class
 			p.Args = append(p.Args, v)
 			b.phis[p] = true
 			return p
@@ -304,11 +314,23 @@ func (b *builder) link(from, to *ir.Block, st *state) {
 		if p == nil {
 			return nil
 		}
+		if v != nil && v.Type != p.Type && p.Type.IsRef() && v.Type.IsRef() {
+			// null (an Array constant of no element) meets an object
+			switch {
+			case p.Type == ir.Array && p.Elem == 0:
+				p.Type, p.Class = ir.Object, v.Class
+			case isNull(v):
+				p.Args = append(p.Args, v) // null is every reference type
+				return p
+			}
+		}
 		if v == nil || v.Type != p.Type {
 			b.bad[p] = true
 			if v == nil {
 				v = p // keeps the arity; the phi is dead anyway
 			}
+		} else if p.Type == ir.Object && p.Class != v.Class && !isNull(v) {
+			p.Class = "" // two classes: a use needing one stays bytecode
 		} else if p.Elem != v.Elem {
 			if p.Elem == 0 {
 				p.Elem = v.Elem
@@ -344,7 +366,7 @@ func (b *builder) pop(off int) *ir.Value {
 
 func (b *builder) popT(off int, t ir.Type) *ir.Value {
 	v := b.pop(off)
-	if v.Type != t {
+	if v.Type != t && !(t.IsRef() && v.Type.IsRef()) {
 		b.unsup(off, "expected %s on the stack, found %s", t, v.Type)
 	}
 	return v
@@ -391,9 +413,11 @@ func (b *builder) store(off, slot int, v *ir.Value) {
 	}
 }
 
+func isNull(v *ir.Value) bool { return v.Op == ir.OpConst && v.Type.IsRef() }
+
 // arrayOf checks an array reference for null and returns it with its length.
 func (b *builder) checkedArray(off int, a *ir.Value) (*ir.Value, *ir.Value) {
-	if a.Type != ir.Array {
+	if a.Type != ir.Array && !(a.Type == ir.Object && strings.HasPrefix(a.Class, "[")) && !isNull(a) {
 		b.unsup(off, "array instruction on a %s", a.Type)
 	}
 	if l, ok := b.lens[a]; ok {
@@ -653,7 +677,7 @@ func (b *builder) block(o, last int) {
 			b.cur.Kind = ir.Return
 			if op != bytecode.Return {
 				v := b.pop(off)
-				if v.Type != b.f.Result {
+				if v.Type != b.f.Result && !(v.Type.IsRef() && b.f.Result.IsRef()) {
 					b.unsup(off, "returning a %s from a %s method", v.Type, b.f.Result)
 				}
 				b.cur.Controls = []*ir.Value{v}
@@ -663,8 +687,58 @@ func (b *builder) block(o, last int) {
 			return
 		case op >= bytecode.Getstatic && op <= bytecode.Putfield:
 			b.fieldOp(in)
-		case op == bytecode.Invokestatic:
+		case op >= bytecode.Invokevirtual && op <= bytecode.Invokeinterface:
 			b.call(in)
+		case op == bytecode.Aaload:
+			idx := b.popT(off, ir.Int)
+			arr, l := b.checkedArray(off, b.pop(off))
+			et, err := classfile.ParseFieldType(strings.TrimPrefix(arr.Class, "["))
+			if arr.Type != ir.Object || err != nil || et.Dims == 0 && et.Elem != 'L' {
+				b.unsup(off, "aaload from an array of unknown type")
+			}
+			b.val(ir.OpBoundsCheck, ir.Void, off, idx, l)
+			t, _, _ := refType(et)
+			b.push(typed(b.val(ir.OpObjArrayLoad, t, off, arr, idx), et))
+		case op == bytecode.Aastore:
+			x := b.pop(off)
+			idx := b.popT(off, ir.Int)
+			arr, l := b.checkedArray(off, b.pop(off))
+			if !x.Type.IsRef() {
+				b.unsup(off, "aastore of a %s", x.Type)
+			}
+			b.val(ir.OpBoundsCheck, ir.Void, off, idx, l)
+			b.val(ir.OpObjArrayStore, ir.Void, off, arr, idx, x)
+		case op == bytecode.Anewarray:
+			n := b.popT(off, ir.Int)
+			name := b.class.Pool.ClassName(uint16(in.Index))
+			if name == "" {
+				b.unsup(off, "bad class index %d", in.Index)
+			}
+			b.val(ir.OpNegSizeCheck, ir.Void, off, n)
+			v := b.val(ir.OpNewObjArray, ir.Object, off, n)
+			v.Sym = &ir.Sym{Owner: name}
+			if strings.HasPrefix(name, "[") {
+				v.Class = "[" + name
+			} else {
+				v.Class = "[L" + name + ";"
+			}
+			b.push(v)
+		case op == bytecode.New:
+			name := b.class.Pool.ClassName(uint16(in.Index))
+			if name == "" {
+				b.unsup(off, "bad class index %d", in.Index)
+			}
+			v := b.val(ir.OpNew, ir.Object, off)
+			v.Sym, v.Class = &ir.Sym{Owner: name}, "L"+name+";"
+			b.push(v)
+		case op == bytecode.Athrow:
+			x := b.pop(off)
+			if !x.Type.IsRef() {
+				b.unsup(off, "athrow of a %s", x.Type)
+			}
+			b.cur.Kind = ir.Throw
+			b.cur.Controls = []*ir.Value{x}
+			return
 		default:
 			b.unsup(off, "%s is not compiled", op)
 		}
@@ -787,9 +861,6 @@ func (b *builder) fieldOp(in *bytecode.Instruction) {
 		b.unsup(off, "bad field descriptor %q", desc)
 	}
 	t := fieldIRType(ft)
-	if t == ir.Object || (t == ir.Array && (ft.Dims != 1 || ft.Elem == 'L')) {
-		b.unsup(off, "field %s.%s of type %s (only primitives and primitive arrays compile)", owner, name, ft.JavaName())
-	}
 	sym := &ir.Sym{Owner: owner, Name: name, Desc: desc}
 	var v *ir.Value
 	switch in.Op {
@@ -804,6 +875,7 @@ func (b *builder) fieldOp(in *bytecode.Instruction) {
 		if o.Type != ir.Object {
 			b.unsup(off, "getfield on a %s", o.Type)
 		}
+		b.val(ir.OpNullCheck, ir.Void, off, o)
 		v = b.val(ir.OpGetField, t, off, o)
 		b.push(v)
 	case bytecode.Putfield:
@@ -812,39 +884,66 @@ func (b *builder) fieldOp(in *bytecode.Instruction) {
 		if o.Type != ir.Object {
 			b.unsup(off, "putfield on a %s", o.Type)
 		}
+		b.val(ir.OpNullCheck, ir.Void, off, o)
 		v = b.val(ir.OpPutField, ir.Void, off, o, x)
 	}
 	v.Sym = sym
-	if t == ir.Array {
-		v.Elem = ft.Elem
+	if v.Type != ir.Void {
+		typed(v, ft)
 	}
 }
 
+// call translates the four invoke instructions: a static method of this
+// class becomes an OpCall (compiled code calls compiled code directly),
+// anything else an OpInvoke the back end makes through JNI.
 func (b *builder) call(in *bytecode.Instruction) {
 	off := in.Offset
 	owner, name, desc := b.class.Pool.MemberRef(uint16(in.Index))
-	if owner != b.class.Name() {
-		b.unsup(off, "call of %s.%s%s outside the class", owner, name, desc)
+	if owner == "" {
+		b.unsup(off, "bad method reference %d", in.Index)
 	}
 	md, err := classfile.ParseMethodDescriptor(desc)
 	if err != nil {
 		b.unsup(off, "bad method descriptor %q", desc)
 	}
-	args := make([]*ir.Value, len(md.Params))
+	n := len(md.Params)
+	static := in.Op == bytecode.Invokestatic
+	if !static {
+		n++
+	}
+	args := make([]*ir.Value, n)
 	for k := len(md.Params) - 1; k >= 0; k-- {
 		t := fieldIRType(md.Params[k])
 		v := b.pop(off)
-		if v.Type != t {
+		if v.Type != t && !(t.IsRef() && v.Type.IsRef()) {
 			b.unsup(off, "argument %d of %s is a %s, not a %s", k, name, v.Type, t)
 		}
-		args[k] = v
+		args[n-len(md.Params)+k] = v
 	}
-	t := fieldIRType(md.Return)
-	v := b.val(ir.OpCall, t, off, args...)
+	if !static {
+		r := b.pop(off)
+		if !r.Type.IsRef() {
+			b.unsup(off, "calling %s on a %s", name, r.Type)
+		}
+		args[0] = r
+		if name != "<init>" {
+			b.val(ir.OpNullCheck, ir.Void, off, r)
+		}
+	}
+	t, _, _ := refType(md.Return)
+	var v *ir.Value
+	if static && owner == b.class.Name() {
+		if m := b.class.Method(name, desc); m != nil && m.Access.Has(classfile.AccStatic) && !m.Access.Has(classfile.AccNative) && m.Code() != nil {
+			v = b.val(ir.OpCall, t, off, args...)
+		}
+	}
+	if v == nil {
+		v = b.val(ir.OpInvoke, t, off, args...)
+		v.AuxInt = map[bytecode.Opcode]int64{bytecode.Invokestatic: ir.InvokeStatic, bytecode.Invokevirtual: ir.InvokeVirtual,
+			bytecode.Invokespecial: ir.InvokeSpecial, bytecode.Invokeinterface: ir.InvokeInterface}[in.Op]
+	}
 	v.Sym = &ir.Sym{Owner: owner, Name: name, Desc: desc}
-	if t == ir.Array {
-		v.Elem = md.Return.Elem
-	}
+	typed(v, md.Return)
 	if t != ir.Void {
 		b.push(v)
 	}

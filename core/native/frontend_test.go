@@ -55,8 +55,37 @@ func TestTranslateKernels(t *testing.T) {
 	if s := got["div"].String(); !strings.Contains(s, "divzerocheck") {
 		t.Errorf("div has no check:\n%s", s)
 	}
-	if s := got["sum"].String(); !strings.Contains(s, "phi") || !strings.Contains(s, "boundscheck") {
-		t.Errorf("sum:\n%s", s)
+	// A counted loop over a.length: the null check and length move out of
+	// the loop, the bounds check goes.
+	if s := got["sum"].String(); !strings.Contains(s, "phi") || strings.Contains(s, "boundscheck") || strings.Count(s, "nullcheck") != 1 {
+		t.Errorf("sum keeps its checks:\n%s", s)
 	}
-	t.Log(got["adler"])
+	// Adler's index starts at a parameter: its bounds check must stay.
+	if s := got["adler"].String(); !strings.Contains(s, "boundscheck") {
+		t.Errorf("adler lost its bounds check:\n%s", s)
+	}
+}
+
+// TestInline copies sum into twice: no call is left, and the array twice
+// makes needs neither a null check nor a stored length.
+func TestInline(t *testing.T) {
+	c := javac(t, "Kernels")
+	m := c.Method("twice", "(I)I")
+	f, err := Translate(c, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	callees := func(caller *ir.Func, s *ir.Sym) *ir.Func {
+		g, err := Translate(c, c.Method(s.Name, s.Desc))
+		if err != nil || Optimize(g, nil) != nil {
+			return nil
+		}
+		return g
+	}
+	if err := OptimizeWith(f, nil, callees); err != nil {
+		t.Fatal(err)
+	}
+	if s := f.String(); strings.Contains(s, "call") || strings.Contains(s, "nullcheck") || strings.Contains(s, "arraylen") {
+		t.Errorf("twice after inlining:\n%s", s)
+	}
 }

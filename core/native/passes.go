@@ -14,19 +14,32 @@ type Pass struct {
 	Name string
 	Doc  string
 	Run  func(f *ir.Func)
+	// RunCallees, for a pass that needs other methods' IR, replaces Run;
+	// it runs only when the caller supplies them (OptimizeWith).
+	RunCallees func(f *ir.Func, c Callees)
 }
 
 // Passes is the optimisation pipeline, in order.
 var Passes = []Pass{
-	{"copyprop", "copy propagation: uses of copies and of phis whose operands are all one value use that value", CopyProp},
-	{"constfold", "constant folding with Java's exact semantics (JLS §15, JVMS §6.5); constant branches become jumps", ConstFold},
-	{"copyprop2", "copy propagation again, over what folding left", CopyProp},
-	{"dce", "dead code: unused values without effects, unreachable blocks", DeadCode},
+	{Name: "inline", Doc: "small static methods of the class (at most MaxInlineBytes of bytecode) copied into their callers", RunCallees: Inline},
+	{Name: "copyprop", Doc: "copy propagation: uses of copies and of phis whose operands are all one value use that value", Run: CopyProp},
+	{Name: "constfold", Doc: "constant folding with Java's exact semantics (JLS §15, JVMS §6.5); constant branches become jumps", Run: ConstFold},
+	{Name: "copyprop2", Doc: "copy propagation again, over what folding left", Run: CopyProp},
+	{Name: "dce", Doc: "dead code: unused values without effects, unreachable blocks", Run: DeadCode},
+	{Name: "hoist", Doc: "null checks and array lengths at the top of a loop, on values from before it, move before the loop", Run: HoistHeaderChecks},
+	{Name: "checkelim", Doc: "null checks and array lengths a dominating one already did", Run: CheckElim},
+	{Name: "bce", Doc: "bounds checks a counted loop's own test makes redundant", Run: BoundsCheckElim},
 }
 
 // Optimize runs every pass over f. trace, if not nil, sees f after the
 // front end ("build") and after each pass.
 func Optimize(f *ir.Func, trace func(pass string, f *ir.Func)) error {
+	return OptimizeWith(f, trace, nil)
+}
+
+// OptimizeWith is Optimize with callees for the passes that need them
+// (inlining); nil skips those passes.
+func OptimizeWith(f *ir.Func, trace func(pass string, f *ir.Func), callees Callees) error {
 	if trace != nil {
 		trace("build", f)
 	}
@@ -34,7 +47,14 @@ func Optimize(f *ir.Func, trace func(pass string, f *ir.Func)) error {
 		return fmt.Errorf("after build: %w", err)
 	}
 	for _, p := range Passes {
-		p.Run(f)
+		if p.RunCallees != nil {
+			if callees == nil {
+				continue
+			}
+			p.RunCallees(f, callees)
+		} else {
+			p.Run(f)
+		}
 		if trace != nil {
 			trace(p.Name, f)
 		}
@@ -58,7 +78,7 @@ func Check(f *ir.Func) error {
 		}
 	}
 	for _, b := range f.Blocks {
-		want := map[ir.BlockKind][2]int{ir.Plain: {1, 0}, ir.If: {2, 2}, ir.Return: {0, -1}}[b.Kind]
+		want := map[ir.BlockKind][2]int{ir.Plain: {1, 0}, ir.If: {2, 2}, ir.Return: {0, -1}, ir.Throw: {0, 1}}[b.Kind]
 		if len(b.Succs) != want[0] || (want[1] >= 0 && len(b.Controls) != want[1]) {
 			return fmt.Errorf("b%d: kind %d with %d successors and %d controls", b.ID, b.Kind, len(b.Succs), len(b.Controls))
 		}
@@ -559,4 +579,32 @@ func SaturateInt64(d float64) int64 {
 		return math.MinInt64
 	}
 	return int64(d)
+}
+
+// SplitCriticalEdges puts an empty block on every edge from a block with
+// several successors to a block with several predecessors, so that a back
+// end can place the phi moves of an edge at the end of its source block.
+func SplitCriticalEdges(f *ir.Func) {
+	for _, b := range append([]*ir.Block(nil), f.Blocks...) {
+		if len(b.Succs) < 2 {
+			continue
+		}
+		for i, s := range b.Succs {
+			if len(s.Preds) < 2 {
+				continue
+			}
+			m := f.NewBlock(s.Pos)
+			m.Kind = ir.Plain
+			m.Preds = []*ir.Block{b}
+			m.Succs = []*ir.Block{s}
+			b.Succs[i] = m
+			for k, p := range s.Preds {
+				if p == b {
+					s.Preds[k] = m
+					break
+				}
+			}
+		}
+	}
+	removeUnreachable(f) // puts the new blocks in reverse post-order
 }

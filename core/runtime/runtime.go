@@ -99,3 +99,7 @@ func writeJar(w io.Writer, attrs string, keep func(string) bool) error {
 	}
 	return zw.Close()
 }
+
+// NativeLibrary is the class whose fetch(String) copies a library the
+// compile service built from the proxy to a local file for System.load.
+const NativeLibrary = Package + "NativeLibrary"

@@ -126,6 +126,21 @@ const (
 	OpPutField  // Args[0] the object (checked), Args[1] the value
 
 	OpCall // a static call of another compiled method; Sym: the callee; Args: the arguments
+
+	// Objects, through the JVM (JNI) rather than compiled code.
+	OpNew          // a new, not yet initialised instance of Sym.Owner (an <init> OpInvoke follows)
+	OpInvoke       // a call of a method that is not compiled here; AuxInt: Invoke kind; Args: receiver (if any), arguments
+	OpObjArrayLoad // aaload: Args[0] array of references, Args[1] index (both checked)
+	OpObjArrayStore
+	OpNewObjArray // anewarray: Args[0] a checked size; Sym.Owner the element class or array descriptor
+)
+
+// Invoke kinds, in OpInvoke's AuxInt (JVMS §6.5.invokestatic and the others).
+const (
+	InvokeStatic int64 = iota
+	InvokeVirtual
+	InvokeSpecial
+	InvokeInterface
 )
 
 var opNames = [...]string{
@@ -137,6 +152,7 @@ var opNames = [...]string{
 	OpArrayLen: "arraylen", OpArrayLoad: "aload", OpArrayStore: "astore", OpNewArray: "newarray",
 	OpGetStatic: "getstatic", OpPutStatic: "putstatic", OpGetField: "getfield", OpPutField: "putfield",
 	OpCall: "call",
+	OpNew:  "new", OpInvoke: "invoke", OpObjArrayLoad: "aaload", OpObjArrayStore: "aastore", OpNewObjArray: "anewarray",
 }
 
 func (o Op) String() string {
@@ -155,7 +171,8 @@ func (o Op) HasEffect() bool {
 	switch o {
 	case OpNullCheck, OpBoundsCheck, OpDivZeroCheck, OpNegSizeCheck,
 		OpArrayStore, OpNewArray, OpPutStatic, OpPutField, OpCall,
-		OpGetStatic, OpGetField: // field reads may initialise a class
+		OpGetStatic, OpGetField, // field reads may initialise a class
+		OpNew, OpInvoke, OpObjArrayLoad, OpObjArrayStore, OpNewObjArray:
 		return true
 	}
 	return false
@@ -231,7 +248,8 @@ type Value struct {
 	Args   []*Value
 	AuxInt int64
 	Sym    *Sym
-	Elem   byte // for Array values: the element's descriptor char, 0 if unknown (null)
+	Elem   byte   // for Array values: the element's descriptor char, 0 if unknown (null)
+	Class  string // for Object values: the static type's descriptor (Ljava/lang/String; or [[D), "" if unknown
 	Block  *Block
 	Pos    int // the bytecode offset it came from, -1 if none
 	Uses   int // number of uses, kept by Func.CountUses
@@ -251,6 +269,7 @@ const (
 	Plain BlockKind = iota
 	If
 	Return
+	Throw // athrow: Controls[0] the exception (null throws NullPointerException)
 )
 
 // Block is a basic block.
@@ -378,6 +397,8 @@ func (f *Func) String() string {
 			}
 		case If:
 			fmt.Fprintf(&sb, "    if %s %s %s then b%d else b%d\n", b.Controls[0], b.Cond, b.Controls[1], b.Succs[0].ID, b.Succs[1].ID)
+		case Throw:
+			fmt.Fprintf(&sb, "    throw %s\n", b.Controls[0])
 		case Return:
 			if len(b.Controls) == 1 {
 				fmt.Fprintf(&sb, "    return %s\n", b.Controls[0])
@@ -410,6 +431,8 @@ func (v *Value) LongString() string {
 		sb.WriteString(" " + v.ConstString())
 	case OpParam:
 		fmt.Fprintf(&sb, " %d", v.AuxInt)
+	case OpInvoke:
+		sb.WriteString(" " + [...]string{"static", "virtual", "special", "interface"}[v.AuxInt&3])
 	case OpConv, OpArrayLoad, OpArrayStore, OpNewArray:
 		fmt.Fprintf(&sb, " %c", byte(v.AuxInt))
 	}
@@ -438,4 +461,20 @@ func (v *Value) ConstString() string {
 		return fmt.Sprint(v.Float64()) + "d"
 	}
 	return "null"
+}
+
+// Adopt moves g's blocks and values into f, numbered anew, and appends
+// the blocks to f.Blocks; g is empty afterwards. Inlining uses it.
+func (f *Func) Adopt(g *Func) {
+	for _, b := range g.Blocks {
+		b.ID = f.nextBlock
+		f.nextBlock++
+		b.Func = f
+		for _, v := range b.Values {
+			v.ID = f.nextValue
+			f.nextValue++
+		}
+		f.Blocks = append(f.Blocks, b)
+	}
+	g.Blocks = nil
 }
