@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"dvmlab/core/classfile"
-	"dvmlab/core/classpath"
 	"dvmlab/core/javap"
 )
 
@@ -32,7 +31,7 @@ func runJavap(env *Env, args []string) error {
 		return usageError(cmd, "missing CLASS, JAR, DIR or JMOD")
 	}
 	opt := javap.Options{Code: *code, Verbose: *verbose, Private: *private}
-	src, err := classpath.Open(pos[0])
+	src, err := openSource(pos[0])
 	if err != nil {
 		return err
 	}
