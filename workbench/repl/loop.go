@@ -165,6 +165,9 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 		words = words[:len(words)-1]
 	}
 	var cands []string
+	if len(words) == 1 && words[0] == "load" {
+		return pathCompletions(last), len([]rune(last))
+	}
 	if len(words) == 0 {
 		for _, cmd := range commands {
 			cands = append(cands, cmd.name)
@@ -186,6 +189,47 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 		}
 	}
 	return out, len([]rune(last))
+}
+
+// pathCompletions completes a file name for load: the entries of the
+// directory typed so far that start with what follows its last slash,
+// directories with a slash and no space after them, so completion can go
+// on into them; and jdk, the running JDK's classes.
+func pathCompletions(typed string) [][]rune {
+	dir, prefix := filepath.Split(typed)
+	look := dir
+	if look == "" {
+		look = "."
+	}
+	if strings.HasPrefix(look, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			look = filepath.Join(home, look[2:])
+		}
+	}
+	entries, _ := os.ReadDir(look)
+	var out [][]rune
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasPrefix(n, prefix) || (strings.HasPrefix(n, ".") && !strings.HasPrefix(prefix, ".")) {
+			continue
+		}
+		isDir := e.IsDir()
+		if e.Type()&os.ModeSymlink != 0 {
+			if st, err := os.Stat(filepath.Join(look, n)); err == nil {
+				isDir = st.IsDir()
+			}
+		}
+		if isDir {
+			out = append(out, []rune(n[len(prefix):]+"/"))
+		} else {
+			out = append(out, []rune(n[len(prefix):]+" "))
+		}
+	}
+	if dir == "" && strings.HasPrefix("jdk", prefix) {
+		out = append(out, []rune("jdk"[len(prefix):]+" "))
+	}
+	sort.Slice(out, func(i, j int) bool { return string(out[i]) < string(out[j]) })
+	return out
 }
 
 // methodNames completes CLASS.METHOD: once what is typed names a loaded
