@@ -29,9 +29,16 @@ func checkInput(in string) (isDir bool, err error) {
 	return st.IsDir(), nil
 }
 
-// openSource opens a class container and refuses one with no classes.
+// openSource opens a class container and refuses one with no classes;
+// "jdk", unless a file has that name, is the running JDK's classes.
 func openSource(in string) (classpath.Source, error) {
-	src, err := classpath.Open(in)
+	var src classpath.Source
+	var err error
+	if _, statErr := os.Stat(in); in == "jdk" && statErr != nil {
+		src, err = classpath.OpenJDK("")
+	} else {
+		src, err = classpath.Open(in)
+	}
 	if err != nil {
 		return nil, pathError(in, err)
 	}

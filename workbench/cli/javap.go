@@ -10,8 +10,8 @@ import (
 func init() {
 	Register(&Command{
 		Name:    "javap",
-		Usage:   "javap [-c] [-v] [-p] CLASS|JAR|DIR|JMOD [NAME…]",
-		Summary: "disassemble classes in the layout of the JDK's javap (all classes of a container when no NAME is given)",
+		Usage:   "javap [-c] [-v] [-p] CLASS|JAR|DIR|JMOD|jdk [NAME…]",
+		Summary: "disassemble classes in the layout of the JDK's javap (all classes of a container when no NAME is given; jdk: the running JDK's)",
 		Example: "dvmlab javap -c -p /usr/share/java/JLex.jar JLex.Main",
 		Run:     runJavap,
 	})
