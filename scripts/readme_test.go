@@ -148,7 +148,7 @@ func TestReadmeRunsAsWritten(t *testing.T) {
 		}
 		c = strings.ReplaceAll(c, "127.0.0.1:8081", origin)
 		c = strings.ReplaceAll(c, "127.0.0.1:8080", proxy)
-		fmt.Fprintf(&script, "echo '@@@ %d' >&2\n%s\nst=$?; if [ $st -ne 0 ]; then echo \"@@@ FAILED %d status $st\" >&2; exit 1; fi\n", i, c, i)
+		fmt.Fprintf(&script, "echo \"@@@ %d $(date +%%s%%N)\" >&2\n%s\nst=$?; if [ $st -ne 0 ]; then echo \"@@@ FAILED %d status $st\" >&2; exit 1; fi\n", i, c, i)
 		ran++
 	}
 	for prefix := range readmeSkips {
@@ -185,6 +185,7 @@ func TestReadmeRunsAsWritten(t *testing.T) {
 		t.Fatalf("the README's command failed: %s\n%v\nstdout (end):\n%s\nstderr (end):\n%s", cmd, err, tail(out.String(), 3000), tail(errOut.String(), 3000))
 	}
 	t.Logf("%d of %d README commands ran", ran, len(cmds))
+	logTimes(t, cmds, errOut.String())
 	for f := range untracked(t, root) {
 		if !before[f] {
 			t.Errorf("the tour left %s in the repository", f)
@@ -195,6 +196,24 @@ func TestReadmeRunsAsWritten(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the tour's output lacks %q", want)
 		}
+	}
+}
+
+// logTimes logs how long each command took, from the markers' clock.
+func logTimes(t *testing.T, cmds []string, stderr string) {
+	marks := regexp.MustCompile(`@@@ (\d+) (\d+)`).FindAllStringSubmatch(stderr, -1)
+	for k, m := range marks {
+		var i int
+		var t0, t1 int64
+		fmt.Sscan(m[1], &i)
+		fmt.Sscan(m[2], &t0)
+		if k+1 < len(marks) {
+			fmt.Sscan(marks[k+1][2], &t1)
+		} else {
+			t1 = time.Now().UnixNano()
+		}
+		first, _, _ := strings.Cut(cmds[i], "\n")
+		t.Logf("%6.1fs  %s", float64(t1-t0)/1e9, first)
 	}
 }
 

@@ -487,17 +487,13 @@ func (s *Session) diff(args []string) error {
 	if len(args) == 1 {
 		method = args[0]
 	}
-	a, err := listing.Of(s.prev, method)
-	if err != nil {
-		return err
-	}
-	b, err := listing.Of(s.cur, method)
+	lines, err := listing.DiffClasses(s.prev, s.cur, method)
 	if err != nil {
 		return err
 	}
 	changed := 0
-	for _, l := range listing.Diff(a, b) {
-		if l[0] != ' ' {
+	for _, l := range lines {
+		if l != "" && l[0] != ' ' {
 			changed++
 		}
 		fmt.Fprintln(s.Out, l)

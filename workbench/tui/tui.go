@@ -61,6 +61,7 @@ var (
 	footerStyle   = lipgloss.NewStyle().Faint(true)
 	addStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
 	delStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
+	movedStyle    = lipgloss.NewStyle().Faint(true)
 )
 
 // Model is the root model.
@@ -284,7 +285,11 @@ func (m *Model) refresh() {
 		m.lines = m.render(m.cur)
 		return
 	}
-	m.lines = listing.Diff(lines(m.prev), lines(m.cur))
+	d, err := listing.DiffClasses(m.prev, m.cur, "")
+	if err != nil {
+		d = []string{"error: " + err.Error()}
+	}
+	m.lines = d
 	// Bring the first change into view, with a little context above it.
 	for i, l := range m.lines {
 		if l != "" && l[0] != ' ' {
@@ -413,6 +418,8 @@ func (m *Model) View() string {
 			l = addStyle.Render(l)
 		case strings.HasPrefix(l, "-"):
 			l = delStyle.Render(l)
+		case strings.HasPrefix(l, "~"):
+			l = movedStyle.Render(l)
 		}
 		right = append(right, l)
 	}
