@@ -21,8 +21,8 @@ import (
 // its reason; there may be five at most, and each must still be in the
 // README.
 var readmeSkips = map[string]string{
-	"make test": "the command that runs this test",
-	"make demo": "scripts/demo.sh, a longer form of the tour this test runs; make demo runs it, and it checks its own results",
+	"make test":                       "the command that runs this test",
+	"make demo":                       "scripts/demo.sh, a longer form of the tour this test runs; make demo runs it, and it checks its own results",
 	"dvmlab /usr/share/java/JLex.jar": "the terminal UI needs a terminal: workbench/tui's tmux test drives it",
 }
 
