@@ -96,6 +96,7 @@ func init() {
 		{"trace", "trace [--session ID] [--outcome O] [URL-SUBSTRING]", "list what the loaded audit trails record: each class or jar served, to which session, with which outcome", "trace --outcome replaced", (*Session).trace},
 		{"classes", "classes [GLOB]", "list loaded classes, optionally matching a glob on the binary or internal name", "classes JLex.C*", (*Session).classes},
 		{"show", "show [--flow|-v] [CLASS[.METHOD]]", "disassemble a class, or one method, in javap's layout, and make it the current one (without CLASS: the current one again); --flow draws branch targets and exception ranges, -v shows the constant pool and attributes; a loaded coverage profile's counts are shown left of the code", "show --flow JLex.Main.main", (*Session).show},
+		{"find", "find TEXT", "the lines of the current class's listing (or method's) that contain TEXT, with the method each is in", "find invokevirtual", (*Session).find},
 		{"services", "services", "list the static services a pipeline can run", "services", (*Session).services},
 		{"pipeline", "pipeline [SERVICE,…] [--frames keep|recompute]", "show or set the pipeline the stepper runs (none: parse and emit; the default: " + cli.DefaultPipeline + ", as in the TUI); --frames recompute recomputes frames in every method", "pipeline coverage --frames recompute", (*Session).setPipeline},
 		{"step", "step [CLASS]", "start stepping CLASS (or the current class) through the pipeline, or take the next step", "step JLex.CSpec", (*Session).step},

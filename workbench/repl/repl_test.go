@@ -376,3 +376,20 @@ func TestLoadJDKAndPaths(t *testing.T) {
 		t.Errorf("load j does not offer jdk: %q", cands)
 	}
 }
+
+// TestFind searches the current class's listing.
+func TestFind(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	out, err := script(t, "load /usr/share/java/JLex.jar\nfind x\nshow JLex.CAccept\nfind IF_ICMPGE\nfind nothing-like-this\n")
+	if err == nil {
+		t.Fatal("find with nothing current, or nothing found, succeeded")
+	}
+	wantAll(t, out,
+		"error: no current class",
+		"dvmlab> find IF_ICMPGE\n  JLex.CAccept(char[], int, int);\n      28: if_icmpge     48\n",
+		": if_icmpge",
+		`error: "nothing-like-this": not in JLex.CAccept`,
+	)
+}
