@@ -45,7 +45,7 @@ deps:
 	@for f in $(NEED); do [ -e $$f ] || { echo "deps: $$f still missing" >&2; exit 1; }; done
 
 build:
-	$(GO) build -o $(BIN) ./workbench/cmd/dvmlab
+	$(GO) build -ldflags "-X dvmlab/workbench/cli.revision=$$(git rev-parse HEAD 2>/dev/null)" -o $(BIN) ./workbench/cmd/dvmlab
 
 vet:
 	$(GO) vet ./...

@@ -92,7 +92,7 @@ func globOrSubstring(pat string) (sql string, match func(string) bool) {
 func runAuditEvents(env *Env, args []string) error {
 	cmd := Lookup("audit")
 	fs := newFlags(env, cmd)
-	db := fs.String("db", defaultAudit, "the audit database the proxy writes")
+	db := fs.String("db", DefaultAudit(), "the audit database the proxy writes")
 	session := fs.String("session", "", "only this session")
 	method := fs.String("method", "", "only methods (pkg/Class.name(DESC)) containing this, or matching it if it has * or ?")
 	count := fs.Bool("count", false, "print entries, exits and exits by exception per method instead")
@@ -149,12 +149,12 @@ func runAuditEvents(env *Env, args []string) error {
 	return nil
 }
 
-var defaultKey = filepath.Join(os.TempDir(), "dvmlab-proxy.key")
+var defaultKey = filepath.Join(StateDir(), "proxy.key")
 
 func runAuditVerify(env *Env, args []string) error {
 	cmd := Lookup("audit")
 	fs := newFlags(env, cmd)
-	db := fs.String("db", defaultAudit, "the audit database the proxy writes")
+	db := fs.String("db", DefaultAudit(), "the audit database the proxy writes")
 	keyFile := fs.String("key", defaultKey, "the proxy's key (its Ed25519 seed) or its public key (base64 X.509); off trusts the keys the checkpoints name")
 	headArg := fs.String("head", "", "COUNT:HEX, a head `audit head` printed earlier: the chain must still hold it")
 	pos, err := parseInterspersed(fs, args)
@@ -213,7 +213,7 @@ func runAuditVerify(env *Env, args []string) error {
 func runAuditHead(env *Env, args []string) error {
 	cmd := Lookup("audit")
 	fs := newFlags(env, cmd)
-	db := fs.String("db", defaultAudit, "the audit database the proxy writes")
+	db := fs.String("db", DefaultAudit(), "the audit database the proxy writes")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return &ExitError{Code: 2}

@@ -29,7 +29,7 @@ func runProfile(env *Env, args []string) error {
 	}
 	sub := args[0]
 	fs := newFlags(env, cmd)
-	db := fs.String("db", defaultAudit, "the audit database the proxy writes")
+	db := fs.String("db", DefaultAudit(), "the audit database the proxy writes")
 	session := fs.String("session", "", "one session; all sessions summed when empty")
 	format := fs.String("format", "csv", "edges: csv, pprof, dot or folded")
 	out := fs.String("o", "", "write to FILE instead of standard output")

@@ -37,7 +37,7 @@ func (s *Session) tour(args []string) error {
 		return err
 	}
 	say("A site configuration names the static services; here the profiler, which puts a counter probe at every basic block.")
-	if err := run("pipeline coverage --frames"); err != nil {
+	if err := run("pipeline coverage --frames recompute"); err != nil {
 		return err
 	}
 	if err := run("step " + class); err != nil {
@@ -85,6 +85,15 @@ func (s *Session) loadCoverage(path string) error {
 	}
 	if err := sc.Err(); err != nil {
 		return err
+	}
+	// Kept for show, added to what earlier profiles counted.
+	for cls, byBlock := range counts {
+		if s.coverage[cls] == nil {
+			s.coverage[cls] = map[int]int64{}
+		}
+		for id, n := range byBlock {
+			s.coverage[cls][id] += n
+		}
 	}
 	classes := make([]string, 0, len(counts))
 	for c := range counts {
