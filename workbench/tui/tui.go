@@ -443,7 +443,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m *Model) bodyHeight() int { return max(3, m.height-5) }
+// bodyHeight is what the panes get: the screen less the title, the panes'
+// borders, the status line and the footer (one line, or a line per group of
+// keys with the full help).
+func (m *Model) bodyHeight() int {
+	footer := 1
+	if m.fullHelp {
+		footer = len(Keys.FullHelp())
+	}
+	return max(3, m.height-4-footer)
+}
 
 func (m *Model) listWidth() int { return min(40, m.width/3) }
 
@@ -499,17 +508,19 @@ func (m *Model) View() string {
 }
 
 func (m *Model) footer() string {
-	var parts []string
 	groups := [][]key.Binding{Keys.ShortHelp()}
 	if m.fullHelp {
 		groups = Keys.FullHelp()
 	}
+	var lines []string
 	for _, g := range groups {
+		var parts []string
 		for _, b := range g {
 			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
 		}
+		lines = append(lines, truncate(strings.Join(parts, " · "), m.width))
 	}
-	return footerStyle.Render(truncate(strings.Join(parts, " · "), m.width))
+	return footerStyle.Render(strings.Join(lines, "\n"))
 }
 
 func truncate(s string, w int) string {
