@@ -472,7 +472,7 @@ func (m *Model) View() string {
 	}
 	var left []string
 	for r := m.top; r < len(m.shown) && r < m.top+h; r++ {
-		n := truncate(classfile.BinaryName(m.names[m.shown[r]]), listW)
+		n := truncate(m.listName(r), listW)
 		if r == m.cursor {
 			n = selectedStyle.Render(n)
 		}
@@ -505,6 +505,22 @@ func (m *Model) View() string {
 		status = m.prompt + ": " + m.input + "▏"
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(status, m.width), m.footer())
+}
+
+// listName is row r of the class list, drawn as a tree by package: a class
+// in the package of the row above it is indented under it by its simple
+// name, so the long package names of the JDK do not crowd out the class
+// names; the first row on screen names its package in full.
+func (m *Model) listName(r int) string {
+	name := m.names[m.shown[r]]
+	pkg := name[:strings.LastIndex(name, "/")+1]
+	if r > m.top && pkg != "" {
+		prev := m.names[m.shown[r-1]]
+		if prev[:strings.LastIndex(prev, "/")+1] == pkg {
+			return "  " + classfile.BinaryName(name[len(pkg):])
+		}
+	}
+	return classfile.BinaryName(name)
 }
 
 func (m *Model) footer() string {
