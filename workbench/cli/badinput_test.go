@@ -236,3 +236,14 @@ func TestOutputInto(t *testing.T) {
 		t.Errorf("JLex.jar: %v %v", st.Mode(), err)
 	}
 }
+
+// TestPanicIsOneLine: a command that panics (a bug) still ends with one
+// line in the error style and a non-zero exit, not a Go stack trace.
+func TestPanicIsOneLine(t *testing.T) {
+	cli.Register(&cli.Command{Name: "panics-for-test", Usage: "panics-for-test", Summary: "test only",
+		Run: func(*cli.Env, []string) error { panic("boom") }})
+	code, _, stderr := runCLI("panics-for-test")
+	if code != 1 || stderr != "dvmlab panics-for-test: internal error: boom (a bug: DVMLAB_DEBUG=1 shows where)\n" {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 )
@@ -109,10 +110,10 @@ func Run(env *Env, args []string) int {
 	if asksHelp(args[1:]) {
 		printHelp(env.Stdout, c)
 		// The options are the command's own flag set's: ask it for them.
-		c.Run(&Env{Stdin: strings.NewReader(""), Stdout: env.Stdout, Stderr: io.Discard, help: true}, []string{"-h"})
+		runRecovered(c, &Env{Stdin: strings.NewReader(""), Stdout: env.Stdout, Stderr: io.Discard, help: true}, []string{"-h"})
 		return 0
 	}
-	err := c.Run(env, args[1:])
+	err := runRecovered(c, env, args[1:])
 	if err == nil {
 		return 0
 	}
@@ -129,6 +130,21 @@ func Run(env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "dvmlab %s: %s\n", name, oneLine(err.Error()))
 	return 1
+}
+
+// runRecovered runs a command; a panic, which is a bug of ours whatever the
+// input, is reported as one line like any error, unless DVMLAB_DEBUG is
+// set, when it goes on with its stack trace.
+func runRecovered(c *Command, env *Env, args []string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("DVMLAB_DEBUG") != "" {
+				panic(r)
+			}
+			err = fmt.Errorf("internal error: %v (a bug: DVMLAB_DEBUG=1 shows where)", r)
+		}
+	}()
+	return c.Run(env, args)
 }
 
 // asksHelp reports whether a command line asks for the command's help

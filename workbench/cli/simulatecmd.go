@@ -106,7 +106,7 @@ func runSimulate(env *Env, args []string) error {
 		}
 		simulate.PrintStartup(env.Stdout, rows, *latency)
 		if *plotFile != "" {
-			if err := simulate.PlotStartup(*plotFile, p.Name, rows); err != nil {
+			if err := writePlot(*plotFile, func(path string) error { return simulate.PlotStartup(path, p.Name, rows) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stderr, "simulate: plot in %s\n", *plotFile)
@@ -123,7 +123,7 @@ func runSimulate(env *Env, args []string) error {
 	}
 	simulate.PrintScaling(env.Stdout, pl.String(), times, rows)
 	if *plotFile != "" {
-		if err := simulate.PlotScaling(*plotFile, p.Name, rows); err != nil {
+		if err := writePlot(*plotFile, func(path string) error { return simulate.PlotScaling(path, p.Name, rows) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "simulate: plot in %s\n", *plotFile)
@@ -149,4 +149,21 @@ func programNames() string {
 		names = append(names, p.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// writePlot draws a figure under a temporary name beside path (same
+// extension, so the same format) and renames it into place when whole.
+func writePlot(path string, draw func(string) error) error {
+	st, err := stageOutput(path, false)
+	if err != nil {
+		return pathError(path, err)
+	}
+	if err := draw(st.path()); err != nil {
+		st.discard()
+		return err
+	}
+	if err := st.commit(); err != nil {
+		return pathError(path, err)
+	}
+	return nil
 }

@@ -2,11 +2,13 @@ package listing
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"dvmlab/core/classfile"
+	"dvmlab/core/service/coverage"
 )
 
 // Counts are a coverage profile mapped onto a class: for each method (name
@@ -63,4 +65,55 @@ func WithCounts(lines []string, data []byte, method string, counts Counts) ([]st
 		out = append(out, blank+l)
 	}
 	return out, nil
+}
+
+// Profile is a coverage profile as the runtime writes it: class (internal
+// name) -> block number -> executions.
+type Profile map[string]map[int]int64
+
+// ReadProfile reads a coverage profile, one "class block count" per line.
+func ReadProfile(path string) (Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	p := Profile{}
+	for i, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		var cls string
+		var block int
+		var n int64
+		if _, err := fmt.Sscan(l, &cls, &block, &n); err != nil {
+			return nil, fmt.Errorf("%s:%d: not a coverage line (class block count): %q", path, i+1, l)
+		}
+		if p[cls] == nil {
+			p[cls] = map[int]int64{}
+		}
+		p[cls][block] += n
+	}
+	return p, nil
+}
+
+// CountsOf maps one class's block counts onto its code: the coverage
+// service numbers the blocks of the original class in order (Blocks), so
+// they are found again in the class as it came.
+func CountsOf(data []byte, byBlock map[int]int64) (Counts, error) {
+	c, err := classfile.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := coverage.Blocks(c)
+	if err != nil {
+		return nil, err
+	}
+	counts := Counts{}
+	for _, b := range blocks {
+		if counts[b.Method] == nil {
+			counts[b.Method] = map[int]int64{}
+		}
+		counts[b.Method][b.Offset] = byBlock[b.ID]
+	}
+	return counts, nil
 }

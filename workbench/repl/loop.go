@@ -138,8 +138,22 @@ func Interactive(s *Session) error {
 		if err := s.Exec(line); err != nil {
 			fmt.Fprintf(s.Out, "error: %v\n", err)
 		}
+		rl.SetPrompt(s.prompt())
 	}
 	return nil
+}
+
+// prompt names the current class, so that what step and diff will take is
+// always in sight.
+func (s *Session) prompt() string {
+	if s.current == "" {
+		return "dvmlab> "
+	}
+	name := strings.ReplaceAll(s.current, "/", ".")
+	if s.currentMethod != "" {
+		name += "." + s.currentMethod
+	}
+	return "dvmlab " + name + "> "
 }
 
 // historyFile is the REPL's history, kept per user under the XDG state

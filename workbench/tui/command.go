@@ -6,12 +6,13 @@ import (
 	"dvmlab/core/classpath"
 	"dvmlab/core/service"
 	"dvmlab/workbench/cli"
+	"dvmlab/workbench/listing"
 )
 
 func init() {
 	cli.Register(&cli.Command{
 		Name:    "tui",
-		Usage:   "tui [--services a,b] [--frames keep|recompute] [PATH]",
+		Usage:   "tui [--services a,b] [--frames keep|recompute] [--coverage FILE] [PATH]",
 		Summary: "the terminal UI: browse classes (the running JDK when no PATH is given) and step them through the pipeline",
 		Example: "dvmlab tui --services coverage /usr/share/java/JLex.jar",
 		Run:     runTUI,
@@ -23,6 +24,7 @@ func runTUI(env *cli.Env, args []string) error {
 	fs := cli.NewFlags(env, cmd)
 	services := fs.String("services", cli.DefaultPipeline, "the pipeline the stepper runs")
 	frames := cli.FramesFlag(fs)
+	cov := fs.String("coverage", "", "a coverage profile (java -Ddvmlab.coverage.out=FILE) whose counts are shown beside the code")
 	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return &cli.ExitError{Code: 2}
@@ -32,6 +34,12 @@ func runTUI(env *cli.Env, args []string) error {
 		return cli.UsageError(cmd, "--services: %v", err)
 	}
 	p.RecomputeFrames = *frames
+	var profile listing.Profile
+	if *cov != "" {
+		if profile, err = listing.ReadProfile(*cov); err != nil {
+			return err
+		}
+	}
 	var src classpath.Source
 	switch len(pos) {
 	case 0:
@@ -51,5 +59,5 @@ func runTUI(env *cli.Env, args []string) error {
 	}
 	defer jdk.Close()
 	p.Hierarchy = classpath.NewHierarchy(src, jdk)
-	return Run(src, p)
+	return Run(src, p, profile)
 }
