@@ -208,6 +208,9 @@ func TestLeakedHandle(t *testing.T) {
 		{"leaked InputStream.read", "denied dvmlab security: file.read", "ok O", "deny app -> secret"},
 		{"leaked BufferedReader.readLine", "denied dvmlab security: file.read", "ok TOP SECRET", "deny app -> secret"},
 		{"leaked Files.newInputStream read", "denied dvmlab security: file.read", "ok T", "deny app -> secret"},
+		// A reader the JDK makes inside its own method: recorded at the
+		// guarded call that returns it.
+		{"leaked Files.newBufferedReader readLine", "denied dvmlab security: file.read", "ok TOP SECRET", "deny app -> secret"},
 		{"lib reads its own", "ok T", "ok T", ""},
 		// The check at the entry of an application's own guarded method
 		// names the method's class (the library) as the subject.
@@ -231,8 +234,8 @@ func TestLeakedHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(evs) != 9 {
-		t.Errorf("%d denials in the audit trail, want 9", len(evs))
+	if len(evs) != 10 {
+		t.Errorf("%d denials in the audit trail, want 10", len(evs))
 	}
 	for _, e := range evs {
 		if e.Session == "" || !strings.Contains(e.Detail, "by deny app") && !strings.Contains(e.Detail, "by deny lib") {

@@ -20,8 +20,11 @@
 // new object, or the returned stream of a method such as
 // Files.newInputStream) and at the JDK stream and reader constructors that
 // wrap one (new BufferedReader(new InputStreamReader(in))), so a wrapper of
-// an opened file is that file. A stream the JDK opens or wraps inside its
-// own code (Files.newBufferedReader) is not seen by call-site rewriting.
+// an opened file is that file; a reader the JDK builds inside its own method
+// (Files.newBufferedReader) is recorded when the call that returns it is
+// guarded. What call-site rewriting cannot see is a read the JDK makes on
+// its own behalf from an object no guarded call returned (a stream a JDK
+// class opens and keeps): that needs guards inside java.base itself.
 package security
 
 import (

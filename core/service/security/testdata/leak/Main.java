@@ -42,6 +42,8 @@ public class Main {
         step("leaked BufferedReader.readLine", () -> br.readLine());
         InputStream nio = Lib.nio(secret);
         step("leaked Files.newInputStream read", () -> (char) nio.read());
+        BufferedReader nbr = Lib.nioReader(secret);
+        step("leaked Files.newBufferedReader readLine", () -> nbr.readLine());
         step("lib reads its own", () -> Lib.first(secret));
         step("entry-guarded Lib.peek", () -> Lib.peek(secret));
         Method exit = System.class.getMethod("exit", int.class);
