@@ -217,6 +217,8 @@ func TestLeakedHandle(t *testing.T) {
 		{"entry-guarded Lib.peek", "denied dvmlab security: peek on file", "ok T", "deny lib -> secret peek"},
 		{"reflective System.exit", "denied dvmlab security: exit on exit 3", "", "deny app -> exit"},
 		{"method handle System.exit", "denied dvmlab security: exit on exit 4", "", "deny app -> exit"},
+		{"constructor reference FileInputStream::new", "denied dvmlab security: file.open", "", "deny app -> secret"},
+		{"method reference System::exit", "denied dvmlab security: exit on exit 5", "", "deny app -> exit"},
 	}
 	for _, c := range want {
 		if got := dvm[c.step]; !strings.HasPrefix(got, c.dvm) || !strings.Contains(got, c.rule) {
@@ -234,8 +236,8 @@ func TestLeakedHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(evs) != 10 {
-		t.Errorf("%d denials in the audit trail, want 10", len(evs))
+	if len(evs) != 12 {
+		t.Errorf("%d denials in the audit trail, want 12", len(evs))
 	}
 	for _, e := range evs {
 		if e.Session == "" || !strings.Contains(e.Detail, "by deny app") && !strings.Contains(e.Detail, "by deny lib") {

@@ -7,6 +7,8 @@
 //     caller is known at rewrite time, so the inserted code names its own
 //     class as the subject and the manager needs no stack walk;
 //   - at the entry of guarded methods an application class declares itself;
+//   - in place of method references to guarded methods (System::exit): the
+//     MethodHandle constant is pointed at a checked bridge (bridge.go);
 //   - before reflective calls (Method.invoke, Constructor.newInstance), whose
 //     target the manager checks against the guards at run time, and in place
 //     of method-handle lookups (Lookup.find*, unreflect*), whose handle the
@@ -117,6 +119,9 @@ func (s *Service) Apply(ctx *service.Context, c *classfile.Class) (service.Repor
 	if runtime.IsRuntimeClass(c.Name()) {
 		rep.Notes = append(rep.Notes, "runtime class: not instrumented")
 		return rep, nil
+	}
+	if _, err := s.bridgeHandles(c, &rep.Notes); err != nil {
+		return rep, err
 	}
 	err := s.walk(ctx, c, nil, &rep)
 	return rep, err
