@@ -202,6 +202,10 @@ func policySites(env *Env, file, in string, only []string) error {
 		}
 		for _, st := range sites {
 			total++
+			if st.Offset == -2 {
+				fmt.Fprintf(env.Stdout, "%s  %s\n", c.Name(), st.What)
+				continue
+			}
 			if st.Offset < 0 {
 				fmt.Fprintf(env.Stdout, "%s.%s  entry  <- %s\n", c.Name(), st.Method, st.What)
 				continue

@@ -100,6 +100,34 @@ func (s *Service) bridgeHandles(c *classfile.Class, notes *[]string) (int, error
 	return n, nil
 }
 
+// guardedHandles describes the MethodHandle constants bridgeHandles would
+// point at a bridge, without changing c.
+func (s *Service) guardedHandles(c *classfile.Class) []string {
+	var out []string
+	pool := &c.Pool
+	for i := 1; i < len(pool.Entries); i++ {
+		e := &pool.Entries[i]
+		if e.Tag != classfile.TagMethodHandle {
+			continue
+		}
+		if ref := pool.Get(e.A); ref == nil || ref.Tag != classfile.TagMethodref && ref.Tag != classfile.TagInterfaceMethodref {
+			continue
+		}
+		owner, name, desc := pool.MemberRef(e.A)
+		if owner == c.Name() {
+			continue
+		}
+		for _, g := range s.Policy.Guards {
+			if g.MatchesMethod(owner, name, desc) {
+				out = append(out, fmt.Sprintf("method reference #%d to %s.%s%s: %s on %s through a checked bridge (guard line %d)",
+					i, owner, name, desc, g.Permission, g.Resource, g.Pos.Line))
+				break
+			}
+		}
+	}
+	return out
+}
+
 // retType is a method descriptor's return type.
 func retType(desc string) string {
 	for i := len(desc) - 1; i >= 0; i-- {

@@ -96,13 +96,16 @@ var handleLookups = map[string]bool{
 // Site is one inserted check, for the report and the workbench's listing.
 type Site struct {
 	Method string // name + descriptor of the method holding the call
-	Offset int    // original offset of the call, -1 for a method entry
+	Offset int    // original offset of the call, -1 for a method entry, -2 for a method reference
 	What   string // the guard or reflective operation checked
 }
 
 // Sites lists where Apply would insert checks in c, without changing it.
 func (s *Service) Sites(ctx *service.Context, c *classfile.Class) ([]Site, error) {
 	var out []Site
+	for _, h := range s.guardedHandles(c) {
+		out = append(out, Site{Method: "(constant pool)", Offset: -2, What: h})
+	}
 	err := s.walk(ctx, c, func(m *classfile.Member, in *bytecode.Instruction, what string) {
 		off := -1
 		if in != nil {
