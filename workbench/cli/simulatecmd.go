@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"dvmlab/core/netsim"
 	"dvmlab/core/service"
 	"dvmlab/datasets"
 	"dvmlab/experiments/simulate"
@@ -53,18 +55,32 @@ func runSimulate(env *Env, args []string) error {
 	if !ok {
 		return fmt.Errorf("no program %q (one of %s)", pos[0], programNames())
 	}
+	if *plotFile != "" {
+		switch strings.ToLower(filepath.Ext(*plotFile)) {
+		case ".png", ".svg", ".pdf":
+		default:
+			return usageError(cmd, "--plot %s: the file must end in .png, .svg or .pdf", *plotFile)
+		}
+	}
+	if what == "startup" {
+		for _, l := range strings.Split(*links, ",") {
+			if _, err := netsim.ParseRate(strings.TrimSpace(l)); err != nil {
+				return usageError(cmd, "--links: %v", err)
+			}
+		}
+	}
 	var pl *service.Pipeline
 	var counts, reps []int
 	if what == "scaling" {
 		// Refuse bad parameters before the measuring run.
 		if pl, err = service.Parse(*services); err != nil {
-			return err
+			return usageError(cmd, "--services: %v", err)
 		}
 		if counts, err = intList("--clients", *clients); err != nil {
-			return err
+			return usageError(cmd, "%v", err)
 		}
 		if reps, err = intList("--replicas", *replicas); err != nil {
-			return err
+			return usageError(cmd, "%v", err)
 		}
 		if *workers < 1 {
 			return usageError(cmd, "--workers must be at least 1")

@@ -24,6 +24,7 @@ import (
 // KeyMap lists the bindings; the footer is made from it.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, NextMethod, PrevMethod, View, Filter, Step, Reset, Diff, Compare, Help, Quit key.Binding
+	Find, NextMatch, PrevMatch, Goto                                                                         key.Binding
 }
 
 // Keys are the default bindings.
@@ -40,6 +41,10 @@ var Keys = KeyMap{
 	Reset:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart steps")),
 	Diff:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff last step")),
 	Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare monolithic and DVM runs")),
+	Find:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "find in the listing")),
+	NextMatch:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next match")),
+	PrevMatch:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous match")),
+	Goto:       key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a method, or an offset in this one")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 	Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
@@ -51,7 +56,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff}, {k.Compare, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff},
+		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Help, k.Quit}}
 }
 
 var (
@@ -61,6 +67,7 @@ var (
 	footerStyle   = lipgloss.NewStyle().Faint(true)
 	addStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
 	delStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
+	movedStyle    = lipgloss.NewStyle().Faint(true)
 )
 
 // Model is the root model.
@@ -96,6 +103,10 @@ type Model struct {
 	// program is the dataset whose jar is open, if any: what compare runs.
 	program   *datasets.Program
 	comparing bool
+
+	// A prompt under way (find or goto) and what is typed into it; the
+	// last search, for the next and previous match.
+	prompt, input, search string
 }
 
 // compareDone carries a finished comparison back to Update.
@@ -225,10 +236,11 @@ func (m *Model) jumpMethod(dir int) {
 }
 
 // isMethodHeader recognises javap's member declarations with a parameter
-// list, as they appear in listings, annotated listings and diffs.
+// list (and perhaps a throws clause), as they appear in listings, annotated
+// listings and diffs.
 func isMethodHeader(l string) bool {
-	t := strings.TrimSpace(strings.TrimLeft(l, "+- "))
-	return strings.HasSuffix(t, ");") && strings.Contains(t, "(") && !strings.Contains(t, ": ")
+	t := strings.TrimSpace(strings.TrimLeft(l, "+-~ "))
+	return strings.HasSuffix(t, ";") && strings.Contains(t, "(") && strings.Contains(t, ")") && !strings.Contains(t, ": ") && !strings.Contains(t, "//")
 }
 
 // step advances the selected class one stage through the pipeline.
@@ -284,7 +296,11 @@ func (m *Model) refresh() {
 		m.lines = m.render(m.cur)
 		return
 	}
-	m.lines = listing.Diff(lines(m.prev), lines(m.cur))
+	d, err := listing.DiffClasses(m.prev, m.cur, "")
+	if err != nil {
+		d = []string{"error: " + err.Error()}
+	}
+	m.lines = d
 	// Bring the first change into view, with a little context above it.
 	for i, l := range m.lines {
 		if l != "" && l[0] != ' ' {
@@ -320,6 +336,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				}
 			}
 			return m, cmd
+		}
+		if m.prompt != "" {
+			switch msg.Type {
+			case tea.KeyEsc:
+				m.prompt, m.input = "", ""
+			case tea.KeyEnter:
+				m.answer()
+			case tea.KeyBackspace:
+				if m.input != "" {
+					m.input = m.input[:len(m.input)-1]
+				}
+			case tea.KeyRunes, tea.KeySpace:
+				m.input += string(msg.Runes)
+			}
+			return m, nil
 		}
 		if m.editing {
 			switch msg.Type {
@@ -376,6 +407,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.refresh()
 		case key.Matches(msg, Keys.Help):
 			m.fullHelp = !m.fullHelp
+		case key.Matches(msg, Keys.Find):
+			m.prompt, m.input = "find", ""
+		case key.Matches(msg, Keys.Goto):
+			m.prompt, m.input = "go to", ""
+		case key.Matches(msg, Keys.NextMatch):
+			m.findNext(1)
+		case key.Matches(msg, Keys.PrevMatch):
+			m.findNext(-1)
 		}
 	}
 	return m, nil
@@ -413,6 +452,8 @@ func (m *Model) View() string {
 			l = addStyle.Render(l)
 		case strings.HasPrefix(l, "-"):
 			l = delStyle.Render(l)
+		case strings.HasPrefix(l, "~"):
+			l = movedStyle.Render(l)
 		}
 		right = append(right, l)
 	}
@@ -425,7 +466,11 @@ func (m *Model) View() string {
 			head += "▏"
 		}
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(m.status, m.width), m.footer())
+	status := m.status
+	if m.prompt != "" {
+		status = m.prompt + ": " + m.input + "▏"
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(status, m.width), m.footer())
 }
 
 func (m *Model) footer() string {

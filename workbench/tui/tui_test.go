@@ -192,3 +192,38 @@ func TestCompareScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchAndJump: f finds text in the listing and ] [ go from match to
+// match; g goes to a method by name, or to an offset in the method shown.
+func TestSearchAndJump(t *testing.T) {
+	m := model(t)
+	keys(m, "/", "C", "E", "m", "i", "t", "enter")
+	keys(m, "f", "i", "n", "v", "o", "k", "e", "v", "i", "r", "t", "u", "a", "l", "enter")
+	first := m.scroll
+	if !strings.Contains(m.lines[first], "invokevirtual") || !strings.Contains(m.status, "match 1 of ") {
+		t.Fatalf("find: line %d %q, status %q", first, m.lines[first], m.status)
+	}
+	keys(m, "]")
+	if m.scroll <= first || !strings.Contains(m.lines[m.scroll], "invokevirtual") || !strings.Contains(m.status, "match 2 of ") {
+		t.Errorf("next match: line %d %q, %q", m.scroll, m.lines[m.scroll], m.status)
+	}
+	keys(m, "[")
+	if m.scroll != first {
+		t.Errorf("previous match: line %d, want %d", m.scroll, first)
+	}
+	keys(m, "g", "e", "m", "i", "t", "_", "s", "t", "a", "t", "e", "s", "enter")
+	if !strings.Contains(m.lines[m.scroll], "emit_states(") {
+		t.Fatalf("go to emit_states: %q (%s)", m.lines[m.scroll], m.status)
+	}
+	keys(m, "g", "1", "0", "enter")
+	got := m.lines[min(m.scroll+3, len(m.lines)-1)]
+	if !regexp.MustCompile(`\s10: `).MatchString(got) || !strings.Contains(m.status, "offset 10") {
+		t.Errorf("go to offset 10: %q (%s)", got, m.status)
+	}
+	keys(m, "g", "n", "o", "s", "u", "c", "h", "enter")
+	if !strings.Contains(m.status, "no method nosuch") {
+		t.Errorf("go to a missing method: %s", m.status)
+	}
+	v := screen(t, model(t), "match 1 of", "/", "C", "E", "m", "i", "t", "enter", "f", "e", "m", "i", "t", "_", "s", "t", "a", "t", "e", "s", "enter")
+	golden.RequireEqual(t, []byte(v))
+}
