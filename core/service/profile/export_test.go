@@ -43,7 +43,7 @@ func TestPprofKeepsDescriptors(t *testing.T) {
 
 func TestFormats(t *testing.T) {
 	want := map[string]string{
-		"csv": "caller,callee,count\n(root),a/Main.main([Ljava/lang/String;)V,1\na/Main.main([Ljava/lang/String;)V,a/B.f(I)I,3\na/B.f(I)I,a/B.f(I)I,2\n",
+		"csv":    "caller,callee,count\n(root),a/Main.main([Ljava/lang/String;)V,1\na/Main.main([Ljava/lang/String;)V,a/B.f(I)I,3\na/B.f(I)I,a/B.f(I)I,2\n",
 		"folded": "a/Main.main([Ljava/lang/String,)V 1\na/Main.main([Ljava/lang/String,)V;a/B.f(I)I 3\na/B.f(I)I;a/B.f(I)I 2\n",
 		"dot": "digraph calls {\n  node [shape=box, fontname=monospace];\n  \"(root)\" -> \"a/Main.main([Ljava/lang/String;)V\" [label=\"1\"];\n" +
 			"  \"a/Main.main([Ljava/lang/String;)V\" -> \"a/B.f(I)I\" [label=\"3\"];\n  \"a/B.f(I)I\" -> \"a/B.f(I)I\" [label=\"2\"];\n}\n",
