@@ -61,7 +61,9 @@ func (s *Session) native(args []string) error {
 	if err != nil {
 		return err
 	}
-	pane := func(title string) { fmt.Fprintf(s.Out, "── %s %s\n", title, strings.Repeat("─", max(0, 60-len(title)))) }
+	pane := func(title string) {
+		fmt.Fprintf(s.Out, "── %s %s\n", title, strings.Repeat("─", max(0, 60-len(title))))
+	}
 	pane("bytecode")
 	for _, l := range lines {
 		fmt.Fprintln(s.Out, l)
