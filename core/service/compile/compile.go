@@ -378,7 +378,7 @@ func (s *Service) build(j *native.Joined, lib string) error {
 	}
 	so := filepath.Join(tmp, lib)
 	var stderr bytes.Buffer
-	cmd := exec.Command("gcc", "-shared", "-o", so, obj, "-lm")
+	cmd := exec.Command("ld", "-shared", "-o", so, obj, "-lm") // libm: fmod and fmodf for frem and drem
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		return &native.AsmError{Tool: "ld", Msg: strings.TrimSpace(stderr.String() + " " + err.Error())}
