@@ -45,6 +45,7 @@ const (
 	jniExceptionCheck                = 228
 	jniGetPrimitiveArrayCritical     = 222
 	jniReleasePrimitiveArrayCritical = 223
+	jniDeleteLocalRef                = 23
 	jniThrow                         = 13
 	jniIsSameObject                  = 24
 	jniAllocObject                   = 27
@@ -80,7 +81,8 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 	if pins != nil {
 		calls = func(v *ir.Value) bool { return v.Op == ir.OpRem && v.Type.IsFloat() } // fmod only
 	}
-	g.a = allocate(f, firstSpill, calls, pins != nil) // pinning calls out after the parameters arrive
+	g.deletes = deletions(f)
+	g.a = allocate(f, firstSpill, calls, pins != nil, g.deletes) // pinning calls out after the parameters arrive
 	g.pinSlots(pins, firstSpill+8*g.a.slots)
 	g.emit()
 	return g.out.String(), nil
@@ -119,6 +121,7 @@ type gen struct {
 	labels   int
 	throws   map[string]string // exception class -> stub label
 	pins     map[*ir.Value]*pin
+	deletes  map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
 	pinOrder []*pin
 	fields   map[string]int // field key -> cache number
 }
@@ -304,6 +307,7 @@ func (g *gen) emit() {
 		for _, v := range b.Values {
 			if v.Op != ir.OpPhi {
 				g.value(v)
+				g.deleteRefs(v)
 			}
 		}
 		var next *ir.Block

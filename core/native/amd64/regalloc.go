@@ -94,7 +94,7 @@ type interval struct {
 // ranges by data flow over the blocks, and assigns locations by linear scan
 // (Poletto and Sarkar, "Linear Scan Register Allocation", TOPLAS 1999): an
 // interval that must be spilled keeps its slot for its whole life.
-func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCalls bool) *alloc {
+func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCalls bool, callsAfter map[*ir.Value][]*ir.Value) *alloc {
 	a := &alloc{locs: map[*ir.Value]loc{}, pos: map[*ir.Value]int{}, bstart: map[*ir.Block]int{}, bend: map[*ir.Block]int{}}
 	p := 0
 	var calls, late []int
@@ -112,6 +112,9 @@ func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCa
 				if readsAfterCall(v) {
 					late = append(late, p)
 				}
+			}
+			if len(callsAfter[v]) > 0 {
+				calls = append(calls, p+1)
 			}
 			p += 2
 		}
@@ -217,6 +220,13 @@ func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCa
 		}
 		for _, c := range b.Controls {
 			extend(c, a.bend[b])
+		}
+	}
+	// A reference deleted after its last use must outlive that use, which
+	// may itself call out.
+	for u, rs := range callsAfter {
+		for _, r := range rs {
+			extend(r, a.pos[u]+1)
 		}
 	}
 	list := make([]*interval, 0, len(ivs))
