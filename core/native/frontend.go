@@ -108,7 +108,9 @@ func Translate(c *classfile.Class, m *classfile.Member) (f *ir.Func, err error) 
 				f, err = nil, u
 				return
 			}
-			panic(r)
+			// A fault of the compiler's own leaves the method as bytecode,
+			// named, rather than taking the proxy down.
+			f, err = nil, &Unsupported{Class: c.Name(), Method: name, Desc: desc, Offset: -1, Reason: fmt.Sprintf("internal error: %v", r)}
 		}
 	}()
 	b.unsup = func(off int, format string, a ...any) {

@@ -89,3 +89,20 @@ func TestInline(t *testing.T) {
 		t.Errorf("twice after inlining:\n%s", s)
 	}
 }
+
+// TestAsmErrorNamesTheMethod: the assembler's complaint about a line comes
+// back naming the method the line belongs to, the line and its text.
+func TestAsmErrorNamesTheMethod(t *testing.T) {
+	j := JoinAsm("\t.text\n", []Part{
+		{Class: "a/B", Method: "good", Desc: "()V", Asm: "good:\n\tret\n"},
+		{Class: "a/B", Method: "bad", Desc: "(I)I", Asm: "bad:\n\tnop\n\tfrobnicate %rax\n\tret\n"},
+	})
+	stderr := "/tmp/x/code.s:6: Error: no such instruction: `frobnicate %rax'\n"
+	e := ParseAsError("as", stderr, j.Text, j)
+	if e.Class != "a/B" || e.Method != "bad" || e.Line != 6 || !strings.Contains(e.Text, "frobnicate") {
+		t.Fatalf("got %+v", e)
+	}
+	if msg := e.Error(); !strings.Contains(msg, "a/B.bad(I)I") || !strings.Contains(msg, "line 6") || !strings.Contains(msg, "no such instruction") {
+		t.Errorf("message %q", msg)
+	}
+}
