@@ -46,6 +46,8 @@ const (
 	jniGetPrimitiveArrayCritical     = 222
 	jniReleasePrimitiveArrayCritical = 223
 	jniDeleteLocalRef                = 23
+	jniIsInstanceOf                  = 32
+	jniNewStringUTF                  = 167
 	jniThrow                         = 13
 	jniIsSameObject                  = 24
 	jniAllocObject                   = 27
@@ -124,6 +126,7 @@ type gen struct {
 	deletes  map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
 	pinOrder []*pin
 	fields   map[string]int // field key -> cache number
+	strings  map[string]int // string literal -> cache number
 }
 
 func (g *gen) ins(format string, a ...any) { fmt.Fprintf(&g.out, "\t"+format+"\n", a...) }
@@ -285,6 +288,7 @@ func (g *gen) emit() {
 	f := g.f
 	g.throws = map[string]string{}
 	g.fields = map[string]int{}
+	g.strings = map[string]int{}
 	fmt.Fprintf(&g.out, "# %s.%s%s\n", f.Class, f.Name, f.Desc)
 	g.ins(".text")
 	g.ins(".globl %s", g.sym)

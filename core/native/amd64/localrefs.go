@@ -6,8 +6,8 @@ import "dvmlab/core/native/ir"
 // when the method returns: a loop that fetches objects would pile them up.
 // deletions plans a DeleteLocalRef for each such reference right after its
 // last use, when all its uses are in its own block and none can hand the
-// same reference on (a phi, a branch, a return, a compiled callee, which
-// may return its argument as is). It maps an instruction to the references
+// same reference on (a phi, a branch, a return, a checkcast, whose result
+// is the same reference, a compiled callee, which may return its argument). It maps an instruction to the references
 // to delete after it; an unused reference is deleted after it is made.
 func deletions(f *ir.Func) map[*ir.Value][]*ir.Value {
 	makesRef := func(v *ir.Value) bool {
@@ -30,7 +30,7 @@ func deletions(f *ir.Func) map[*ir.Value][]*ir.Value {
 				if !makesRef(a) {
 					continue
 				}
-				if v.Op == ir.OpPhi || v.Op == ir.OpCall || a.Block != b {
+				if v.Op == ir.OpPhi || v.Op == ir.OpCall || v.Op == ir.OpCheckCast || a.Block != b {
 					escapes[a] = true
 				}
 				if l := last[a]; l == nil || index[l] < i {

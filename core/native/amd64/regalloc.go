@@ -61,7 +61,8 @@ func isCall(v *ir.Value) bool {
 	switch v.Op {
 	case ir.OpArrayLen, ir.OpArrayLoad, ir.OpArrayStore, ir.OpNewArray,
 		ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpCall,
-		ir.OpNew, ir.OpInvoke, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpNewObjArray:
+		ir.OpNew, ir.OpInvoke, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpNewObjArray,
+		ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
 		return true
 	case ir.OpRem:
 		return v.Type.IsFloat()
@@ -73,7 +74,8 @@ func isCall(v *ir.Value) bool {
 // operands: a field access looks its field ID up on first use.
 func readsAfterCall(v *ir.Value) bool {
 	switch v.Op {
-	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpInvoke, ir.OpNewObjArray:
+	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpInvoke, ir.OpNewObjArray,
+		ir.OpCheckCast, ir.OpInstanceOf:
 		return true
 	}
 	return false

@@ -133,6 +133,9 @@ const (
 	OpObjArrayLoad // aaload: Args[0] array of references, Args[1] index (both checked)
 	OpObjArrayStore
 	OpNewObjArray // anewarray: Args[0] a checked size; Sym.Owner the element class or array descriptor
+	OpCheckCast   // Args[0] a reference, and the result: the same reference; throws ClassCastException unless null or an instance of Sym.Owner
+	OpInstanceOf  // Args[0] a reference; 1 if non-null and an instance of Sym.Owner, else 0
+	OpString      // the interned String whose contents are Sym.Name (ldc of a String constant)
 )
 
 // Invoke kinds, in OpInvoke's AuxInt (JVMS §6.5.invokestatic and the others).
@@ -153,6 +156,7 @@ var opNames = [...]string{
 	OpGetStatic: "getstatic", OpPutStatic: "putstatic", OpGetField: "getfield", OpPutField: "putfield",
 	OpCall: "call",
 	OpNew:  "new", OpInvoke: "invoke", OpObjArrayLoad: "aaload", OpObjArrayStore: "aastore", OpNewObjArray: "anewarray",
+	OpCheckCast: "checkcast", OpInstanceOf: "instanceof", OpString: "string",
 }
 
 func (o Op) String() string {
@@ -172,7 +176,7 @@ func (o Op) HasEffect() bool {
 	case OpNullCheck, OpBoundsCheck, OpDivZeroCheck, OpNegSizeCheck,
 		OpArrayStore, OpNewArray, OpPutStatic, OpPutField, OpCall,
 		OpGetStatic, OpGetField, // field reads may initialise a class
-		OpNew, OpInvoke, OpObjArrayLoad, OpObjArrayStore, OpNewObjArray:
+		OpNew, OpInvoke, OpObjArrayLoad, OpObjArrayStore, OpNewObjArray, OpCheckCast:
 		return true
 	}
 	return false
