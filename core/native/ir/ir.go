@@ -19,6 +19,14 @@
 //     leave the method by throwing Throws(op) when they fail; after an OpCall
 //     the back end leaves the method too if the callee threw.
 //   - Phi i's Args[k] comes from Block.Preds[k].
+//   - A block of kind Throw ends the method with the exception in
+//     Controls[0] (athrow).
+//   - Objects (Type Object: any reference but a one-dimensional primitive
+//     array) come and go through the JVM: OpNew, OpInvoke, OpObjArrayLoad,
+//     OpObjArrayStore, OpNewObjArray, OpCheckCast, OpInstanceOf, OpString,
+//     and field ops of reference type. A back end that cannot run them (one
+//     without a JVM) returns an error from Lower, and the method stays
+//     bytecode.
 package ir
 
 import (
