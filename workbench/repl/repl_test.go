@@ -64,7 +64,7 @@ load /never/reached.jar
 		"loaded 26 classes from jar /usr/share/java/JLex.jar",
 		"JLex.CSet\nJLex.CSimplifyNfa\nJLex.CSpec\n",
 		"JLex.CSpec(JLex.CLexGen);\n    Code:\n       0: aload_0",
-		"none\ncoverage\n",
+		"none\ncompile\ncoverage\n",
 		"pipeline: parse, coverage, frames, emit",
 		"stage 0/2 parsed: JLex.CSpec",
 		"stage 1/2 coverage:",
@@ -127,7 +127,7 @@ services
 		`--clients: "0" is not a positive count`,
 		"error: no trace loaded (try: load AUDIT.db)",
 		"error: usage: show [--flow|-v] CLASS[.METHOD]",
-		"none\ncoverage\n", // the last command still ran
+		"none\ncompile\ncoverage\n", // the last command still ran
 	)
 	if n := strings.Count(out, "error: "); n != 19 {
 		t.Errorf("%d error lines, want 19:\n%s", n, out)
