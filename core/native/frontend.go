@@ -892,6 +892,13 @@ func (b *builder) fieldOp(in *bytecode.Instruction) {
 	}
 	t := fieldIRType(ft)
 	sym := &ir.Sym{Owner: owner, Name: name, Desc: desc}
+	if owner == b.class.Name() {
+		for _, fm := range b.class.Fields {
+			if b.class.MemberName(fm) == name && b.class.MemberDesc(fm) == desc {
+				sym.Final, sym.Volatile = fm.Access.Has(classfile.AccFinal), fm.Access.Has(classfile.AccVolatile)
+			}
+		}
+	}
 	var v *ir.Value
 	switch in.Op {
 	case bytecode.Getstatic:

@@ -248,6 +248,9 @@ func (c Cond) Eval(a, b int64) bool {
 // member name and descriptor.
 type Sym struct {
 	Owner, Name, Desc string
+	// For a field of the compiled class itself: its ACC_FINAL and
+	// ACC_VOLATILE (JVMS §4.5); false for fields of other classes.
+	Final, Volatile bool
 }
 
 func (s *Sym) String() string { return s.Owner + "." + s.Name + ":" + s.Desc }
