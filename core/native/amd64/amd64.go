@@ -81,7 +81,9 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 	pins := pinnable(f)
 	calls := isCall
 	if pins != nil {
-		calls = func(v *ir.Value) bool { return v.Op == ir.OpRem && v.Type.IsFloat() } // fmod only
+		calls = func(v *ir.Value) bool { // fmod, and the field reads before the pinning
+			return v.Op == ir.OpRem && v.Type.IsFloat() || v.Op == ir.OpGetField || v.Op == ir.OpGetStatic
+		}
 	}
 	g.deletes = deletions(f)
 	g.a = allocate(f, firstSpill, calls, pins != nil, g.deletes) // pinning calls out after the parameters arrive
@@ -305,7 +307,7 @@ func (g *gen) emit() {
 	g.ins("sub rsp, %d", g.frameSize())
 	g.ins("mov r15, rdi")
 	g.params()
-	g.pinAll()
+	g.clearPins()
 	for i, b := range f.Blocks {
 		fmt.Fprintf(&g.out, "%s:\n", g.blockLabel(b))
 		for _, v := range b.Values {
@@ -313,6 +315,9 @@ func (g *gen) emit() {
 				g.value(v)
 				g.deleteRefs(v)
 			}
+		}
+		if i == 0 {
+			g.pinAll()
 		}
 		var next *ir.Block
 		if i+1 < len(f.Blocks) {
