@@ -256,6 +256,16 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		if err != nil || native.Optimize(g, nil) != nil {
 			return nil
 		}
+		// A callee that reads or writes array elements stays a call: on its
+		// own it may pin its arrays, inlined into a caller that calls out it
+		// could not.
+		for _, b := range g.Blocks {
+			for _, v := range b.Values {
+				if v.Op == ir.OpArrayLoad || v.Op == ir.OpArrayStore {
+					return nil
+				}
+			}
+		}
 		return g
 	}
 	parts := map[string]native.Part{}
