@@ -90,7 +90,7 @@ type command struct {
 var commands []command
 
 func init() {
-	commands = []command{
+	commands = append(commands, []command{
 		{"load", "load PATH|jdk", "load classes from a class file, directory, jar or jmod, or the running JDK's classes (jdk); a coverage profile (.txt) mapped onto the loaded classes; a proxy's audit trail (SQLite), summarised per client session; or a ShadowVM event log (dvmlab shadow --log); show then overlays the profile's counts", "load /usr/share/java/JLex.jar", (*Session).load},
 		{"shadow", "shadow [--top N] [--ordering global|thread|group]", "replay the loaded ShadowVM event log with the analysis that recorded it and show the top rows of its table", "shadow --top 5", (*Session).shadowTable},
 		{"trace", "trace [--session ID] [--outcome O] [URL-SUBSTRING]", "list what the loaded audit trails record: each class or jar served, to which session, with which outcome", "trace --outcome replaced", (*Session).trace},
@@ -105,7 +105,7 @@ func init() {
 		{"help", "help [COMMAND]", "this list, or one command's usage and an example", "help step", (*Session).help},
 		{"tour", "tour [JAR CLASS]", "follow one class from origin to client, explaining each stage (JLex by default)", "tour", (*Session).tour},
 		{"quit", "quit", "leave the REPL", "quit", func(s *Session, _ []string) error { s.quit = true; return nil }},
-	}
+	}...)
 }
 
 // Exec runs one command line. Errors are returned, never panics; the caller

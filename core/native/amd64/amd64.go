@@ -45,6 +45,9 @@ const (
 	jniExceptionCheck                = 228
 	jniGetPrimitiveArrayCritical     = 222
 	jniReleasePrimitiveArrayCritical = 223
+	jniDeleteLocalRef                = 23
+	jniIsInstanceOf                  = 32
+	jniNewStringUTF                  = 167
 	jniThrow                         = 13
 	jniIsSameObject                  = 24
 	jniAllocObject                   = 27
@@ -78,9 +81,12 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 	pins := pinnable(f)
 	calls := isCall
 	if pins != nil {
-		calls = func(v *ir.Value) bool { return v.Op == ir.OpRem && v.Type.IsFloat() } // fmod only
+		calls = func(v *ir.Value) bool { // fmod, and the field reads before the pinning
+			return v.Op == ir.OpRem && v.Type.IsFloat() || v.Op == ir.OpGetField || v.Op == ir.OpGetStatic
+		}
 	}
-	g.a = allocate(f, firstSpill, calls, pins != nil) // pinning calls out after the parameters arrive
+	g.deletes = deletions(f)
+	g.a = allocate(f, firstSpill, calls, pins != nil, g.deletes) // pinning calls out after the parameters arrive
 	g.pinSlots(pins, firstSpill+8*g.a.slots)
 	g.emit()
 	return g.out.String(), nil
@@ -119,8 +125,10 @@ type gen struct {
 	labels   int
 	throws   map[string]string // exception class -> stub label
 	pins     map[*ir.Value]*pin
+	deletes  map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
 	pinOrder []*pin
 	fields   map[string]int // field key -> cache number
+	strings  map[string]int // string literal -> cache number
 }
 
 func (g *gen) ins(format string, a ...any) { fmt.Fprintf(&g.out, "\t"+format+"\n", a...) }
@@ -282,6 +290,7 @@ func (g *gen) emit() {
 	f := g.f
 	g.throws = map[string]string{}
 	g.fields = map[string]int{}
+	g.strings = map[string]int{}
 	fmt.Fprintf(&g.out, "# %s.%s%s\n", f.Class, f.Name, f.Desc)
 	g.ins(".text")
 	g.ins(".globl %s", g.sym)
@@ -298,13 +307,17 @@ func (g *gen) emit() {
 	g.ins("sub rsp, %d", g.frameSize())
 	g.ins("mov r15, rdi")
 	g.params()
-	g.pinAll()
+	g.clearPins()
 	for i, b := range f.Blocks {
 		fmt.Fprintf(&g.out, "%s:\n", g.blockLabel(b))
 		for _, v := range b.Values {
 			if v.Op != ir.OpPhi {
 				g.value(v)
+				g.deleteRefs(v)
 			}
+		}
+		if i == 0 {
+			g.pinAll()
 		}
 		var next *ir.Block
 		if i+1 < len(f.Blocks) {

@@ -20,11 +20,14 @@ type pin struct {
 	handle, length, addr int // frame offsets below rbp
 }
 
-// pinnable returns the array parameters to pin, or nil when f does
-// anything else that needs the JVM.
+// pinnable returns the arrays to pin, or nil when f does anything else
+// that needs the JVM: the arrays are parameters, or fields read once in the
+// entry block (see HoistFieldReads), which is also the only place a field
+// may be read; they are pinned at the end of that block.
 func pinnable(f *ir.Func) []*ir.Value {
 	var params []*ir.Value
 	seen := map[*ir.Value]bool{}
+	entry := f.Blocks[0]
 	for _, b := range f.Blocks {
 		if b.Kind == ir.Throw {
 			return nil
@@ -33,15 +36,20 @@ func pinnable(f *ir.Func) []*ir.Value {
 			switch v.Op {
 			case ir.OpArrayLen, ir.OpArrayLoad, ir.OpArrayStore:
 				a := v.Args[0]
-				if a.Op != ir.OpParam || a.Type != ir.Array {
+				fromEntry := (a.Op == ir.OpGetField || a.Op == ir.OpGetStatic) && a.Block == entry
+				if a.Op != ir.OpParam && !fromEntry || a.Type != ir.Array {
 					return nil
 				}
 				if !seen[a] {
 					seen[a] = true
 					params = append(params, a)
 				}
+			case ir.OpGetField, ir.OpGetStatic:
+				if b != entry {
+					return nil
+				}
 			case ir.OpCall, ir.OpInvoke, ir.OpNew, ir.OpNewArray, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore,
-				ir.OpGetField, ir.OpPutField, ir.OpGetStatic, ir.OpPutStatic:
+				ir.OpPutField, ir.OpPutStatic, ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
 				return nil
 			}
 		}
@@ -60,12 +68,19 @@ func (g *gen) pinSlots(params []*ir.Value, first int) {
 	}
 }
 
+// clearPins marks every array unpinned, before anything can leave the
+// method.
+func (g *gen) clearPins() {
+	for _, pn := range g.pinOrder {
+		g.ins("mov QWORD PTR [rbp-%d], 0", pn.addr)
+	}
+}
+
 // pinAll reads the lengths, then pins every non-null array.
 func (g *gen) pinAll() {
 	for _, pn := range g.pinOrder {
 		g.ldg(rAX, pn.param)
 		g.ins("mov QWORD PTR [rbp-%d], rax", pn.handle)
-		g.ins("mov QWORD PTR [rbp-%d], 0", pn.addr)
 	}
 	for _, pn := range g.pinOrder {
 		skip := g.label()

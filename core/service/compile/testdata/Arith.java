@@ -95,6 +95,19 @@ public class Arith {
     static class Derived extends Base { @Override Derived self(int k) { return k > 0 ? this : null; } }
     // Objects a loop gets from the JVM: each is a JNI local reference.
     static int boxes(int n) { int s = 0; for (int i = 0; i < n; i++) s += Integer.valueOf(i * 1000).hashCode(); return s; }
+    // Fault found on commons-math3's FastFourierTransformer.transform: a
+    // local reference deleted after its last use sat in a caller-saved
+    // register that use (a call) overwrote ("Bad global or local ref").
+    static int refDeletedAfterTheCallThatUsedIt(int n) {
+        Object[] a = new Object[]{new int[n], Integer.valueOf(n)};
+        return java.util.Arrays.deepHashCode(a) + String.valueOf(n).length();
+    }
+    static int casts(Object o) {
+        if (o instanceof int[]) return ((int[]) o).length;
+        if (o instanceof String) return ((String) o).length();
+        return ((Number) o).intValue();
+    }
+    static String lit(int k) { return k > 0 ? "h\u00e9llo\u0000w\uD83D\uDE00" : "x"; }
     static int swapPhis(int n) { int a = 1, b = 2; for (int i = 0; i < n; i++) { int t = a; a = b; b = t; } return a * 10 + b; }
     static long manyLive(int n) {
         long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8, i = 9, j = 10;
@@ -180,6 +193,13 @@ public class Arith {
         show("twoArraysNull", () -> twoArrays(null, five));
         show("bridgeAndCovariantOverrideShareAJniName", () -> { Base b = new Derived(); return (b.self(1) == b) + " " + b.self(0); });
         show("boxes", () -> boxes(5000));
+        show("refDeletedAfterTheCallThatUsedIt", () -> refDeletedAfterTheCallThatUsedIt(3));
+        show("castsArray", () -> casts(new int[3]));
+        show("castsString", () -> casts("abcd"));
+        show("castsNumber", () -> casts(7L));
+        show("castsNull", () -> casts(null));
+        show("castsObject", () -> casts(new Object()));
+        show("lit", () -> lit(1).length() + " " + (lit(1) == "h\u00e9llo\u0000w\uD83D\uDE00") + " " + lit(0) + " " + lit(1).codePointAt(8));
         show("swapPhis", () -> swapPhis(3) + " " + swapPhis(4));
         show("manyLive", () -> manyLive(1000));
     }
