@@ -301,7 +301,8 @@ func TestNewcomerNotebook(t *testing.T) {
 // javac makes of the sources beside them, so the lab's answers are about
 // the code its students read.
 func TestNotebookClassesAreJavacs(t *testing.T) {
-	for _, src := range []string{"../../notebooks/lab/Lab.java", "../../notebooks/shadow/Shapes.java"} {
+	for _, src := range []string{"../../notebooks/lab/Lab.java", "../../notebooks/shadow/Shapes.java",
+		"../../notebooks/compiler/Checksum.java", "../../notebooks/fia/Accounts.java"} {
 		text, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)
