@@ -17,6 +17,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,11 +41,18 @@ type Proxy struct {
 	Cache    *Cache
 	Client   *http.Client
 	Log      *log.Logger
-	Audit    *Audit  // nil: no audit trail
-	Signer   *Signer // nil: nothing is signed
+	Audit    *Audit         // nil: no audit trail
+	Signer   *Signer        // nil: nothing is signed
+	Monitor  *MonitorServer // nil: one over Audit and Signer, made on first use
 
-	apps  hierarchies
-	paths sessionPaths
+	monitorOnce sync.Once
+
+	Security *SecurityServer // nil: no security server (security.go)
+
+	apps   hierarchies
+	paths  sessionPaths
+	arches sync.Map // session -> the os.arch its handshake reported
+	native nativeServices
 
 	Requests, Rewritten, Hits, Failures atomic.Int64
 }
@@ -135,17 +143,20 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t0 := time.Now()
 	ev := Event{Time: t0, Session: r.Header.Get(SessionHeader), Client: r.RemoteAddr, URL: r.URL.String(),
 		Kind: kind, Services: px.Config, BytesIn: len(body)}
-	key := Key(body, px.Config)
+	// The services for this client: an architecture-specific one (compile)
+	// drops out for a client whose architecture it cannot serve.
+	pipe, cfg, archNote := px.forClient(ev.Session)
+	key := Key(body, cfg)
 	detail, replaced := "", false
 	if kind == "class" {
 		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
-			out, why, repl := px.rewriteClass(r.URL.String(), r.URL.Path, ev.Session, body)
+			out, why, repl := px.rewriteClass(pipe, r.URL.String(), r.URL.Path, ev.Session, body)
 			detail, replaced = why, repl
 			return out, nil
 		})
 	} else {
 		data, hit, err = px.Cache.Do(key, func() ([]byte, error) {
-			out, why, err := px.rewriteJar(r.URL, ev.Session, body)
+			out, why, err := px.rewriteJar(pipe, r.URL, ev.Session, body)
 			detail = why
 			return out, err
 		})
@@ -169,6 +180,9 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		px.Rewritten.Add(1)
 		ev.Outcome, ev.Detail = "rewritten", detail
+	}
+	if archNote != "" {
+		ev.Detail = strings.TrimPrefix(ev.Detail+"; "+archNote, "; ")
 	}
 	px.record(ev)
 	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
@@ -204,6 +218,18 @@ func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 		px.serveRuntime(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/security/") {
+		px.serveSecurity(w, r)
+		return
+	}
+	if r.URL.Path == MonitorPath || r.URL.Path == ConsolePath {
+		px.monitorServer().ServeHTTP(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, NativePath) {
+		px.serveNative(w, r)
+		return
+	}
 	if r.URL.Path == "/runtime.jar" {
 		px.serveRuntimeJar(w, r)
 		return
@@ -225,6 +251,7 @@ func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 	if path := q.Get("path"); path != "" {
 		px.paths.set(s.ID, strings.Split(path, ","))
 	}
+	px.arches.Store(s.ID, s.Arch)
 	px.logf("session %s: user %s, JVM %s, %s/%s, from %s", s.ID, s.User, s.JVM, s.OS, s.Arch, s.Client)
 	fmt.Fprintf(w, "session=%s\nservices=%s\n", s.ID, px.Config)
 	if px.Signer != nil {
@@ -277,8 +304,8 @@ func (px *Proxy) serveRuntimeJar(w http.ResponseWriter, r *http.Request) {
 // naming our reason; a class the services cannot transform, which HotSpot
 // would load, is served as it came. The second result says what was not
 // done, for the audit trail, and replaced tells the two apart.
-func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []byte, why string, replaced bool) {
-	p := px.Pipeline
+func (px *Proxy) rewriteClass(base *service.Pipeline, url, urlPath, session string, body []byte) (out []byte, why string, replaced bool) {
+	p := base
 	if h, herr := classfile.ParseHeader(body); herr == nil && p.Hierarchy == nil {
 		if x := px.apps.forClass(url, h.Name, px.Client, p.Classpath); x != nil {
 			p = p.With(x, p.Classpath)
@@ -286,11 +313,11 @@ func (px *Proxy) rewriteClass(url, urlPath, session string, body []byte) (out []
 	}
 	res, err := p.Process(body)
 	var miss *bytecode.MissingClassesError
-	if errors.As(err, &miss) && px.Pipeline.Hierarchy == nil {
+	if errors.As(err, &miss) && base.Hierarchy == nil {
 		// Ask the origin: the rest of the application the launcher named.
 		if more := px.applicationClasses(session, url); len(more) > 0 {
 			px.logf("%s: %v; looking in the rest of the application", urlPath, miss)
-			cp := slices.Concat(more, px.Pipeline.Classpath)
+			cp := slices.Concat(more, base.Classpath)
 			if base, ok := strings.CutSuffix(url, miss.Class+".class"); ok && strings.HasSuffix(base, "/") {
 				cp = append([]classpath.Finder{&originClasses{base: base, client: px.Client}}, cp...)
 			}
@@ -363,10 +390,10 @@ func skippedMethods(reports []service.Report) string {
 	return "methods left as they were: " + strings.Join(parts, ", ")
 }
 
-func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, string, error) {
+func (px *Proxy) rewriteJar(base *service.Pipeline, u *url.URL, session string, body []byte) ([]byte, string, error) {
 	urlPath := u.Path
 	var buf bytes.Buffer
-	p := px.Pipeline
+	p := base
 	var cp []classpath.Finder
 	if p.Hierarchy == nil {
 		if cp = px.manifestClassPath(u, body); len(cp) > 0 {
@@ -381,7 +408,7 @@ func (px *Proxy) rewriteJar(u *url.URL, session string, body []byte) ([]byte, st
 		// Ask the origin: the rest of the application the launcher named.
 		if more := px.applicationClasses(session, u.String()); len(more) > 0 {
 			px.logf("%s: classes missing for frames; looking in the rest of the application", urlPath)
-			p = p.With(nil, slices.Concat(cp, more, px.Pipeline.Classpath))
+			p = p.With(nil, slices.Concat(cp, more, base.Classpath))
 			var again bytes.Buffer
 			if st2, err := p.RewriteJar(bytes.NewReader(body), int64(len(body)), &again, nil); err == nil {
 				st, buf = st2, again

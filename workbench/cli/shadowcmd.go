@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -70,19 +71,41 @@ func runShadow(env *Env, args []string) error {
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
+	// What the run would only find out at its end is checked before it.
+	if *csvPath != "" {
+		if _, ok := an.(shadow.CSVWriter); !ok {
+			return usageError(cmd, "--csv: analysis %s writes no table", an.Name())
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	cfg := shadow.Config{Analysis: an, Ordering: ord, InProcess: *inProcess, NoEarlyHooks: *noEarly, IDField: *idField,
 		Java: java, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
+	// The log is kept whole or not at all.
+	var logOut *stagedOutput
+	var logFile *os.File
 	if *logPath != "" {
-		f, err := os.Create(*logPath)
-		if err != nil {
-			return err
+		if logOut, err = stageOutput(*logPath, false); err != nil {
+			return pathError(*logPath, err)
 		}
-		defer f.Close()
-		cfg.Log = f
+		if logFile, err = os.Create(logOut.path()); err != nil {
+			logOut.discard()
+			return pathError(*logPath, err)
+		}
+		cfg.Log = logFile
 	}
 	res, err := shadow.Run(ctx, cfg)
+	if logOut != nil {
+		cerr := logFile.Close()
+		if err == nil && cerr == nil {
+			err = logOut.commit()
+		} else {
+			logOut.discard()
+		}
+		if err == nil && cerr != nil {
+			err = pathError(*logPath, cerr)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -124,16 +147,13 @@ func writeAnalysisCSV(env *Env, an shadow.Analysis, path string, reg *shadow.Reg
 	if !ok {
 		return fmt.Errorf("analysis %s writes no table", an.Name())
 	}
-	out := env.Stdout
-	if path != "-" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		out = f
+	if path == "-" {
+		return w.WriteCSV(env.Stdout, reg)
 	}
-	return w.WriteCSV(out, reg)
+	if err := writeOutput(path, func(out io.Writer) error { return w.WriteCSV(out, reg) }); err != nil {
+		return pathError(path, err)
+	}
+	return nil
 }
 
 func runShadowReplay(env *Env, cmd *Command, args []string) error {

@@ -786,10 +786,13 @@ static void JNICALL on_vm_init(jvmtiEnv *je, JNIEnv *env, jthread thread) {
      * in-process analysis does: it may declare static void vmInit(). */
     if (inprocess && stub_class) {
         jmethodID init = (*env)->GetStaticMethodID(env, stub_class, "vmInit", "()V");
-        if (init) {
+        if (init == NULL) {
+            /* Not declared: the lookup's NoSuchMethodError is no error here. */
+            (*env)->ExceptionClear(env);
+        } else {
             (*env)->CallStaticVoidMethod(env, stub_class, init);
+            if ((*env)->ExceptionCheck(env)) { (*env)->ExceptionDescribe(env); (*env)->ExceptionClear(env); }
         }
-        if ((*env)->ExceptionCheck(env)) { (*env)->ExceptionDescribe(env); (*env)->ExceptionClear(env); }
     }
 }
 

@@ -1,0 +1,439 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+	"dvmlab/core/native"
+	"dvmlab/core/native/alpha"
+	"dvmlab/core/native/ir"
+)
+
+// LeftAsBytecode says the method did not compile, and why: the harness
+// exits 1 on it as on a difference.
+type LeftAsBytecode struct {
+	Method string
+	Reason error
+}
+
+func (e *LeftAsBytecode) Error() string {
+	return fmt.Sprintf("%s was left as bytecode: %v", e.Method, e.Reason)
+}
+
+// LoadClass finds a class by binary name in IN (jar, directory or class file).
+func LoadClass(in, binary string) (*classfile.Class, error) {
+	src, err := classpath.Open(in)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	data, err := src.Find(strings.ReplaceAll(binary, ".", "/"))
+	if err != nil {
+		return nil, err
+	}
+	return classfile.Parse(data)
+}
+
+// CompileClass runs the front end and the passes over every method of c and
+// returns the functions that compile, and why each other one did not.
+func CompileClass(c *classfile.Class) (funcs []*ir.Func, left map[string]error) {
+	left = map[string]error{}
+	for _, m := range c.Methods {
+		key := c.MemberName(m) + c.MemberDesc(m)
+		f, err := native.Translate(c, m)
+		if err == nil {
+			err = native.Optimize(f, nil)
+		}
+		if err != nil {
+			left[key] = err
+			continue
+		}
+		funcs = append(funcs, f)
+	}
+	return funcs, left
+}
+
+// AlphaObject lowers funcs for cpu into one file and assembles it into obj.
+// A function the back end refuses is reported in left and not included.
+func AlphaObject(ctx context.Context, funcs []*ir.Func, cpu alpha.CPU, obj string) (kept []*ir.Func, left map[string]error, err error) {
+	left = map[string]error{}
+	var parts []native.Part
+	for _, f := range funcs {
+		text, err := alpha.Lower(f, cpu)
+		if err != nil {
+			left[f.Name+f.Desc] = err
+			continue
+		}
+		parts = append(parts, native.Part{Class: f.Class, Method: f.Name, Desc: f.Desc, Asm: text})
+		kept = append(kept, f)
+	}
+	j := native.JoinAsm("", parts)
+	return kept, left, alpha.Assemble(ctx, j.Text, cpu, obj, j)
+}
+
+// Alpha is the Alpha side of the harness: the class compiled for CPU,
+// linked with a C harness made for the method, run under qemu-alpha.
+type Alpha struct {
+	In  string // the jar, directory or class file
+	CPU alpha.CPU
+	Dir string // working directory; a temporary one when empty
+}
+
+// field is a field the runner printed, with its descriptor.
+type field struct {
+	name, desc string
+	static     bool
+}
+
+// Run runs m on the inputs, given the "pre" lines HotSpot's runner printed
+// for them (the fields' values going into each call).
+func (a Alpha) Run(ctx context.Context, m *Method, inputs, pres []string) ([]string, error) {
+	if err := alpha.Available(); err != nil {
+		return nil, err
+	}
+	dir := a.Dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "dvmalpha")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	c, err := LoadClass(a.In, m.Class)
+	if err != nil {
+		return nil, err
+	}
+	funcs, left := CompileClass(c)
+	obj := filepath.Join(dir, "class.o")
+	kept, left2, err := AlphaObject(ctx, funcs, a.CPU, obj)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range left2 {
+		left[k] = v
+	}
+	var target *ir.Func
+	for _, f := range kept {
+		if f.Name == m.Name && f.Desc == m.Desc {
+			target = f
+		}
+	}
+	if target == nil {
+		reason := left[m.Name+m.Desc]
+		if reason == nil {
+			reason = fmt.Errorf("no such method")
+		}
+		return nil, &LeftAsBytecode{Method: m.String(), Reason: reason}
+	}
+	fields, err := preFields(c, pres)
+	if err != nil {
+		return nil, err
+	}
+	src := filepath.Join(dir, "harness.c")
+	if err := os.WriteFile(src, []byte(harnessC(c, m, target, fields)), 0o644); err != nil {
+		return nil, err
+	}
+	exe := filepath.Join(dir, "harness")
+	if err := alpha.Link(ctx, a.CPU, exe, src, obj, "-lm"); err != nil {
+		return nil, err
+	}
+	var stdin strings.Builder
+	for i, in := range inputs {
+		stdin.WriteString(in + "\n" + pres[i] + "\n")
+	}
+	out, err := alpha.Run(ctx, a.CPU, exe, []byte(stdin.String()))
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != len(inputs) {
+		return lines, fmt.Errorf("exec: the Alpha harness printed %d lines for %d inputs", len(lines), len(inputs))
+	}
+	return lines, nil
+}
+
+// preFields reads the field names from the first pre line and their
+// descriptors from the class.
+func preFields(c *classfile.Class, pres []string) ([]field, error) {
+	if len(pres) == 0 {
+		return nil, nil
+	}
+	descs := map[string]string{}
+	statics := map[string]bool{}
+	for _, f := range c.Fields {
+		descs[c.MemberName(f)] = c.MemberDesc(f)
+		statics[c.MemberName(f)] = f.Access.Has(classfile.AccStatic)
+	}
+	var out []field
+	for _, t := range strings.Fields(pres[0]) {
+		if !strings.HasPrefix(t, "f.") && !strings.HasPrefix(t, "s.") {
+			continue
+		}
+		name := t[2:]
+		d, ok := descs[name]
+		if !ok {
+			return nil, fmt.Errorf("exec: field %s of %s not in its class file", name, c.Name())
+		}
+		out = append(out, field{name: name, desc: d, static: t[0] == 's'})
+	}
+	return out, nil
+}
+
+// cType is the C type a JNI value travels in (JNI spec, "Primitive Types").
+func cType(d byte) string {
+	switch d {
+	case 'Z':
+		return "uint8_t"
+	case 'B':
+		return "int8_t"
+	case 'C':
+		return "uint16_t"
+	case 'S':
+		return "int16_t"
+	case 'I':
+		return "int32_t"
+	case 'J':
+		return "int64_t"
+	case 'F':
+		return "float"
+	case 'D':
+		return "double"
+	case '[':
+		return "void *"
+	}
+	return "void"
+}
+
+const harnessPrelude = `#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+#include <setjmp.h>
+#include <signal.h>
+
+/* The Alpha client's runtime for one compiled method: arrays are a 64-bit
+   length then the elements at offset 8; dvm_throw records an exception and
+   unwinds to the call by siglongjmp; a fault (a bug in compiled code) is
+   reported as a signal rather than ending the run. */
+static sigjmp_buf dvm_jb;
+static volatile long dvm_exc;
+static const char *dvm_names[] = {"", "java/lang/NullPointerException", "java/lang/ArrayIndexOutOfBoundsException",
+	"java/lang/ArithmeticException", "java/lang/NegativeArraySizeException", "java/lang/OutOfMemoryError"};
+
+void dvm_throw(long kind) { dvm_exc = kind; siglongjmp(dvm_jb, 1); }
+static void dvm_fault(int sig) { dvm_exc = 100 + sig; siglongjmp(dvm_jb, 1); }
+
+static long esize(int e) {
+	switch (e) {
+	case 'Z': case 'B': return 1;
+	case 'C': case 'S': return 2;
+	case 'I': case 'F': return 4;
+	}
+	return 8;
+}
+
+/* The heap is the JVM side's: an array beyond 64 MB is an OutOfMemoryError
+   there (the runs use a small heap), so it is one here too. */
+void *dvm_newarray(long elem, long n) {
+	if (n * esize((int)elem) > (64l << 20)) dvm_throw(5);
+	int64_t *a = calloc(1, 16 + n * esize((int)elem));
+	a[0] = n;
+	return a;
+}
+
+static char tokbuf[128];
+static const char *tok(void) {
+	if (scanf("%127s", tokbuf) != 1) exit(0);
+	return tokbuf;
+}
+
+static int64_t rint_(void) { return strtoll(tok(), 0, 10); }
+static uint64_t rhex(void) { return strtoull(tok(), 0, 16); }
+
+static void rscalar(int e, void *p) {
+	switch (e) {
+	case 'Z': *(uint8_t *)p = rint_(); break;
+	case 'B': *(int8_t *)p = rint_(); break;
+	case 'C': *(uint16_t *)p = rint_(); break;
+	case 'S': *(int16_t *)p = rint_(); break;
+	case 'I': *(int32_t *)p = rint_(); break;
+	case 'J': *(int64_t *)p = rint_(); break;
+	case 'F': { uint32_t b = rhex(); memcpy(p, &b, 4); break; }
+	case 'D': { uint64_t b = rhex(); memcpy(p, &b, 8); break; }
+	}
+}
+
+static void *rarray(int e) {
+	const char *t = tok();
+	if (strcmp(t, "null") == 0) return 0;
+	long n = strtol(t + 1, 0, 10);
+	int64_t *a = dvm_newarray(e, n);
+	for (long i = 0; i < n; i++) rscalar(e, (char *)(a + 1) + i * esize(e));
+	return a;
+}
+
+static void pscalar(int e, const void *p) {
+	switch (e) {
+	case 'Z': printf("%d", *(const uint8_t *)p & 1); break;
+	case 'B': printf("%d", *(const int8_t *)p); break;
+	case 'C': printf("%d", *(const uint16_t *)p); break;
+	case 'S': printf("%d", *(const int16_t *)p); break;
+	case 'I': printf("%d", *(const int32_t *)p); break;
+	case 'J': printf("%lld", (long long)*(const int64_t *)p); break;
+	case 'F': { float f; uint32_t b; memcpy(&f, p, 4); memcpy(&b, p, 4); if (f != f) b = 0x7fc00000u; printf("%08x", b); break; }
+	case 'D': { double d; uint64_t b; memcpy(&d, p, 8); memcpy(&b, p, 8); if (d != d) b = 0x7ff8000000000000ull; printf("%016llx", (unsigned long long)b); break; }
+	}
+}
+
+static void parray(int e, const int64_t *a) {
+	if (!a) { printf("null"); return; }
+	printf("#%lld", (long long)a[0]);
+	for (long i = 0; i < a[0]; i++) { putchar(' '); pscalar(e, (const char *)(a + 1) + i * esize(e)); }
+}
+
+/* A field's slot: an int-like value in its first 4 bytes (as an int32),
+   a float as an S_floating there, others in all 8. */
+static void rfield(int e, void *slot) {
+	if (e == '[') return;
+	int32_t v;
+	switch (e) {
+	case 'Z': case 'B': case 'C': case 'S': case 'I':
+		v = (int32_t)rint_();
+		memcpy(slot, &v, 4);
+		break;
+	default:
+		rscalar(e, slot);
+	}
+}
+
+static void pfield(int e, const void *slot) {
+	int32_t v;
+	switch (e) {
+	case 'Z': case 'B': case 'C': case 'S': case 'I':
+		memcpy(&v, slot, 4);
+		switch (e) {
+		case 'Z': v &= 1; break;
+		case 'B': v = (int8_t)v; break;
+		case 'C': v = (uint16_t)v; break;
+		case 'S': v = (int16_t)v; break;
+		}
+		printf("%d", v);
+		break;
+	default:
+		pscalar(e, slot);
+	}
+}
+`
+
+// harnessC writes the C harness for m: it reads an input line and a pre
+// line per call, sets the fields, calls the compiled function and prints the
+// outcome line as DvmExec does.
+func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field) string {
+	var sb strings.Builder
+	sb.WriteString(harnessPrelude)
+	sym := native.Symbol(f.Class, f.Name, f.Desc)
+	// The runtime's layout of the receiver: the class's instance fields in
+	// class-file order, 8 bytes each; a static field is a word of its own.
+	nInst := 0
+	offset := map[string]int{}
+	for _, fm := range c.Fields {
+		name := c.MemberName(fm)
+		if fm.Access.Has(classfile.AccStatic) {
+			fmt.Fprintf(&sb, "int64_t %s;\n", alpha.StaticSymbol(c.Name(), name))
+		} else {
+			offset[name] = nInst
+			fmt.Fprintf(&sb, "const long %s = %d;\n", alpha.OffsetSymbol(c.Name(), name), 8*nInst)
+			nInst++
+		}
+	}
+	ret := m.Sig.Return
+	rt := "void"
+	if !ret.IsVoid() {
+		rt = cType(descChar(ret))
+	}
+	params := []string{"void *", "void *"}
+	for _, p := range m.Sig.Params {
+		params = append(params, cType(descChar(p)))
+	}
+	fmt.Fprintf(&sb, "extern %s %s(%s);\n\n", rt, sym, strings.Join(params, ", "))
+	sb.WriteString("int main(void) {\n\tsignal(SIGSEGV, dvm_fault);\n\tsignal(SIGBUS, dvm_fault);\n\tsignal(SIGILL, dvm_fault);\n\tsignal(SIGFPE, dvm_fault);\n")
+	sb.WriteString("\tfor (;;) {\n\t\trint_(); /* the receiver's seed, used by the JVM side */\n")
+	for i, p := range m.Sig.Params {
+		if p.Dims > 0 {
+			fmt.Fprintf(&sb, "\t\tvoid *volatile p%d = rarray('%c');\n", i, p.Elem)
+		} else {
+			fmt.Fprintf(&sb, "\t\t%s p%d; rscalar('%c', &p%d);\n", cType(p.Elem), i, p.Elem, i)
+		}
+	}
+	fmt.Fprintf(&sb, "\t\tint64_t *recv = calloc(1, %d);\n", 8*nInst+8)
+	sb.WriteString("\t\ttok(); /* pre */\n")
+	for _, fl := range fields {
+		sb.WriteString("\t\ttok();\n")
+		slot := ""
+		if fl.static {
+			slot = "&" + alpha.StaticSymbol(c.Name(), fl.name)
+		} else {
+			slot = fmt.Sprintf("recv + %d", offset[fl.name])
+		}
+		if fl.desc[0] == '[' {
+			fmt.Fprintf(&sb, "\t\t*(void **)(%s) = rarray('%c');\n", slot, fl.desc[1])
+		} else {
+			fmt.Fprintf(&sb, "\t\trfield('%c', %s);\n", fl.desc[0], slot)
+		}
+	}
+	sb.WriteString("\t\tdvm_exc = 0;\n")
+	args := []string{"0", "0"}
+	if !f.Static {
+		args[1] = "recv"
+	}
+	for i := range m.Sig.Params {
+		args = append(args, fmt.Sprintf("p%d", i))
+	}
+	call := fmt.Sprintf("%s(%s)", sym, strings.Join(args, ", "))
+	sb.WriteString("\t\tif (sigsetjmp(dvm_jb, 1) == 0) {\n")
+	switch {
+	case ret.IsVoid():
+		fmt.Fprintf(&sb, "\t\t\t%s;\n\t\t\tprintf(\"ret void\");\n", call)
+	case ret.Dims > 0:
+		fmt.Fprintf(&sb, "\t\t\tvoid *r = %s;\n\t\t\tprintf(\"ret \");\n\t\t\tparray('%c', r);\n", call, ret.Elem)
+	default:
+		fmt.Fprintf(&sb, "\t\t\t%s r = %s;\n\t\t\tprintf(\"ret \");\n\t\t\tpscalar('%c', &r);\n", cType(ret.Elem), call, ret.Elem)
+	}
+	sb.WriteString("\t\t} else if (dvm_exc < 100) {\n\t\t\tprintf(\"exc %s\", dvm_names[dvm_exc]);\n")
+	sb.WriteString("\t\t} else {\n\t\t\tprintf(\"exc signal%ld\", dvm_exc - 100);\n\t\t}\n")
+	for i, p := range m.Sig.Params {
+		if p.Dims > 0 {
+			fmt.Fprintf(&sb, "\t\tprintf(\" a%d \");\n\t\tparray('%c', p%d);\n", i, p.Elem, i)
+		}
+	}
+	for _, fl := range fields {
+		slot := ""
+		if fl.static {
+			fmt.Fprintf(&sb, "\t\tprintf(\" s.%s \");\n", fl.name)
+			slot = "&" + alpha.StaticSymbol(c.Name(), fl.name)
+		} else {
+			fmt.Fprintf(&sb, "\t\tprintf(\" f.%s \");\n", fl.name)
+			slot = fmt.Sprintf("recv + %d", offset[fl.name])
+		}
+		if fl.desc[0] == '[' {
+			fmt.Fprintf(&sb, "\t\tparray('%c', *(int64_t **)(%s));\n", fl.desc[1], slot)
+		} else {
+			fmt.Fprintf(&sb, "\t\tpfield('%c', %s);\n", fl.desc[0], slot)
+		}
+	}
+	sb.WriteString("\t\tputchar('\\n');\n\t}\n}\n")
+	return sb.String()
+}
+
+func descChar(t classfile.FieldType) byte {
+	if t.Dims > 0 {
+		return '['
+	}
+	return t.Elem
+}

@@ -1,0 +1,98 @@
+package exec
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+//go:embed DvmExec.java
+var runnerSource []byte
+
+// Java is the JDK the runners use: $JAVA_HOME, else Debian's OpenJDK 17.
+func Java() string {
+	if h := os.Getenv("JAVA_HOME"); h != "" {
+		return h
+	}
+	return "/usr/lib/jvm/java-17-openjdk-amd64"
+}
+
+var (
+	runnerOnce sync.Once
+	runnerDir  string
+	runnerErr  error
+)
+
+// RunnerDir compiles DvmExec.java once per process into a temporary
+// directory and returns it, for a class path.
+func RunnerDir() (string, error) {
+	runnerOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "dvmexec")
+		if err != nil {
+			runnerErr = err
+			return
+		}
+		src := filepath.Join(dir, "DvmExec.java")
+		if err := os.WriteFile(src, runnerSource, 0o644); err != nil {
+			runnerErr = err
+			return
+		}
+		out, err := exec.Command(filepath.Join(Java(), "bin", "javac"), "-d", dir, src).CombinedOutput()
+		if err != nil {
+			runnerErr = fmt.Errorf("exec: javac DvmExec.java: %v: %s", err, out)
+			return
+		}
+		runnerDir = dir
+	})
+	return runnerDir, runnerErr
+}
+
+// JVM describes a run of the runner: the class path after the runner's own
+// directory, and options for the JVM.
+type JVM struct {
+	ClassPath []string
+	Options   []string // e.g. -Xcheck:jni -Xmx32m; -Xshare:off is always given
+	Pre       bool     // print the fields' values before each call
+}
+
+// CheckedOptions are the options of the amd64 runs: JNI checked, a small
+// heap collected often (a heap pointer kept across a call would show).
+var CheckedOptions = []string{"-Xcheck:jni", "-Xmx24m", "-Xmn2m", "-XX:+UseSerialGC"}
+
+// Run runs the method on the inputs and returns one outcome line per input
+// (and a "pre" line before each with Pre).
+func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, error) {
+	dir, err := RunnerDir()
+	if err != nil {
+		return nil, err
+	}
+	cp := strings.Join(append([]string{dir}, j.ClassPath...), string(os.PathListSeparator))
+	args := append([]string{"-Xshare:off"}, j.Options...)
+	args = append(args, "-cp", cp, "DvmExec")
+	if j.Pre {
+		args = append(args, "--pre")
+	}
+	args = append(args, m.Class, m.Name, m.Desc)
+	cmd := exec.CommandContext(ctx, filepath.Join(Java(), "bin", "java"), args...)
+	cmd.Stdin = strings.NewReader(strings.Join(inputs, "\n") + "\n")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("exec: java DvmExec %s: %v: %s", m, err, strings.TrimSpace(errb.String()))
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	want := len(inputs)
+	if j.Pre {
+		want *= 2
+	}
+	if len(lines) != want {
+		return nil, fmt.Errorf("exec: java DvmExec %s: %d lines for %d inputs: %s", m, len(lines), len(inputs), strings.TrimSpace(errb.String()))
+	}
+	return lines, nil
+}
