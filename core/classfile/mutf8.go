@@ -5,15 +5,21 @@ import (
 	"unicode/utf8"
 )
 
-// isPlainASCII reports whether b is ASCII without NUL, whose modified UTF-8
-// encoding is the bytes themselves.
-func isPlainASCII(b []byte) bool {
+// sameAsUTF8 reports whether b is modified UTF-8 in its canonical form that
+// reads the same as UTF-8: no NUL byte (modified UTF-8 writes NUL as two
+// bytes, which UTF-8 calls overlong), no four-byte form (modified UTF-8
+// writes characters beyond the BMP as surrogate pairs, which UTF-8 refuses),
+// nothing overlong and no surrogate. Such bytes are the Go string they
+// decode to, and encode back to themselves. See JVMS §4.4.7.
+func sameAsUTF8(b []byte) bool {
+	ascii := true
 	for _, c := range b {
-		if c == 0 || c >= 0x80 {
+		if c == 0 || c >= 0xF0 {
 			return false
 		}
+		ascii = ascii && c < 0x80
 	}
-	return true
+	return ascii || utf8.Valid(b)
 }
 
 // decodeMUTF8 decodes modified UTF-8 (JVMS §4.4.7) into a Go string.
@@ -21,9 +27,14 @@ func isPlainASCII(b []byte) bool {
 // it does not (malformed or non-canonical input, which the JVM accepts in some
 // places), the caller keeps the raw bytes for a byte-identical write.
 func decodeMUTF8(b []byte) (s string, canonical bool) {
-	if isPlainASCII(b) {
+	if sameAsUTF8(b) {
 		return string(b), true
 	}
+	return decodeMUTF8Runes(b)
+}
+
+// decodeMUTF8Runes is decodeMUTF8 character by character.
+func decodeMUTF8Runes(b []byte) (s string, canonical bool) {
 	runes := make([]rune, 0, len(b))
 	canonical = true
 	for i := 0; i < len(b); {
