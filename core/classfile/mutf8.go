@@ -1,6 +1,7 @@
 package classfile
 
 import (
+	"encoding/binary"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -12,14 +13,28 @@ import (
 // nothing overlong and no surrogate. Such bytes are the Go string they
 // decode to, and encode back to themselves. See JVMS §4.4.7.
 func sameAsUTF8(b []byte) bool {
+	i := 0
+	// Eight bytes at a time while they are ASCII without NUL, as most are.
+	for ; i+8 <= len(b); i += 8 {
+		if !plainASCII8(binary.LittleEndian.Uint64(b[i:])) {
+			break
+		}
+	}
 	ascii := true
-	for _, c := range b {
+	for _, c := range b[i:] {
 		if c == 0 || c >= 0xF0 {
 			return false
 		}
 		ascii = ascii && c < 0x80
 	}
-	return ascii || utf8.Valid(b)
+	return ascii || utf8.Valid(b[i:])
+}
+
+// plainASCII8 reports whether the eight bytes of x are ASCII and none is
+// NUL: no high bit set, and no byte that subtracting one borrows from.
+func plainASCII8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return x&highs == 0 && (x-ones)&^x&highs == 0
 }
 
 // decodeMUTF8 decodes modified UTF-8 (JVMS §4.4.7) into a Go string.
@@ -91,7 +106,16 @@ func combineSurrogates(rs []rune, canonical *bool) []rune {
 // appendMUTF8 appends s in modified UTF-8: NUL as two bytes and characters
 // beyond the BMP as a surrogate pair of three-byte forms. See JVMS §4.4.7.
 func appendMUTF8(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// The compiler loads the eight bytes as one word.
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if !plainASCII8(x) {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c == 0 || c >= 0x80 {
 			return appendMUTF8Slow(append(dst, s[:i]...), s[i:])
 		}

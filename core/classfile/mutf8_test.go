@@ -23,10 +23,18 @@ func TestSameAsUTF8(t *testing.T) {
 	}
 	rng := rand.New(rand.NewSource(1))
 	alphabet := []byte{'a', 0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xDF, 0xE0, 0xE2, 0xED, 0xEF, 0xF0, 0xFF, 0xA0, 0x82}
-	for range 20000 {
+	for k := range 40000 {
+		// Half short and mixed; half long and mostly ASCII, so that the
+		// eight-byte steps meet every byte kind at every position.
 		b := make([]byte, rng.Intn(8))
+		if k%2 == 1 {
+			b = make([]byte, 8+rng.Intn(24))
+		}
 		for i := range b {
 			b[i] = alphabet[rng.Intn(len(alphabet))]
+			if k%2 == 1 && rng.Intn(8) > 0 {
+				b[i] = byte('!' + rng.Intn(94))
+			}
 		}
 		inputs = append(inputs, b)
 	}
@@ -42,6 +50,14 @@ func TestSameAsUTF8(t *testing.T) {
 		}
 		if enc := appendMUTF8(nil, s); string(enc) != string(b) {
 			t.Errorf("% x: encodes back as % x", b, enc)
+		}
+	}
+	// Writing: the word-at-a-time scan must send every string with NUL or
+	// non-ASCII to the character-by-character encoder.
+	for _, b := range inputs {
+		s, _ := decodeMUTF8Runes(b)
+		if got, want := appendMUTF8(nil, s), appendMUTF8Slow(nil, s); string(got) != string(want) {
+			t.Errorf("%q: encoded as % x, want % x", s, got, want)
 		}
 	}
 	for _, b := range inputs[2:7] {
