@@ -91,7 +91,7 @@ func (r *reader) u1(what string) uint8 {
 }
 
 func (r *reader) u2(what string) uint16 {
-	if o := r.off; r.err == nil && uint(o)+2 <= uint(len(r.b)) {
+	if o := r.off; r.err == nil && o >= 0 && o <= len(r.b)-2 {
 		r.off = o + 2
 		return uint16(r.b[o])<<8 | uint16(r.b[o+1])
 	}
@@ -99,7 +99,7 @@ func (r *reader) u2(what string) uint16 {
 }
 
 func (r *reader) u4(what string) uint32 {
-	if o := r.off; r.err == nil && uint(o)+4 <= uint(len(r.b)) {
+	if o := r.off; r.err == nil && o >= 0 && o <= len(r.b)-4 {
 		r.off = o + 4
 		return binary.BigEndian.Uint32(r.b[o:])
 	}
