@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -19,12 +20,14 @@ import (
 	"dvmlab/datasets"
 	"dvmlab/experiments/compare"
 	"dvmlab/workbench/listing"
+	"dvmlab/workbench/repl"
 )
 
 // KeyMap lists the bindings; the footer is made from it.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, NextMethod, PrevMethod, View, Filter, Step, Reset, Diff, Compare, Help, Quit key.Binding
 	Find, NextMatch, PrevMatch, Goto, Simulate, Plots                                                        key.Binding
+	LoadTrace, Native, Guards, Console, FIA, Command                                                         key.Binding
 }
 
 // Keys are the default bindings.
@@ -47,6 +50,12 @@ var Keys = KeyMap{
 	Goto:       key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a method, or an offset in this one")),
 	Simulate:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "simulate start-up and proxy scaling")),
 	Plots:      key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "next experiment's figure")),
+	LoadTrace:  key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load a trace: coverage .txt, audit trail .db, shadow log")),
+	Native:     key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "native code of this method (amd64, again: alpha)")),
+	Guards:     key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "a security policy's checks in this class")),
+	Console:    key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "a proxy's monitoring console")),
+	FIA:        key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "field-immutability verdicts of this class")),
+	Command:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "run a REPL command (empty: list them)")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 	Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
@@ -59,7 +68,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff},
-		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Simulate, k.Plots, k.Help, k.Quit}}
+		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Simulate, k.Plots, k.LoadTrace},
+		{k.Native, k.Guards, k.Console, k.FIA}, {k.Command, k.Help, k.Quit}}
 }
 
 var (
@@ -114,6 +124,18 @@ type Model struct {
 	plot       int             // the next figure P shows
 	results    string          // where experiments' results are
 	profile    listing.Profile // coverage counts shown beside the code
+
+	// pane is the child view replacing the listing or diff, "" for none;
+	// busy names the pane whose work is under way.
+	pane view
+	busy string
+
+	// The REPL session the : prompt and trace loading run in, and what
+	// the panes were last given, offered again at their prompts.
+	repl                                      *repl.Session
+	replOut                                   *bytes.Buffer
+	nativeArch, nativeMethod, nativeClass     string
+	policyFile, proxyAddr, fiaTable, lastPath string
 }
 
 // compareDone carries a finished comparison back to Update.
@@ -189,7 +211,7 @@ func (m *Model) selected() string {
 
 // load shows the selected class and resets the stepper.
 func (m *Model) load() {
-	m.scroll, m.stage, m.showDiff = 0, 0, false
+	m.scroll, m.stage, m.showDiff, m.pane = 0, 0, false, ""
 	name := m.selected()
 	if name == "" {
 		m.lines, m.status = []string{"(no classes match)"}, ""
@@ -302,6 +324,7 @@ func (m *Model) step() {
 }
 
 func (m *Model) refresh() {
+	m.pane = ""
 	if !m.showDiff {
 		m.lines = m.render(m.cur)
 		return
@@ -325,6 +348,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+	case paneDone:
+		m.showPane(msg)
 	case simulateDone:
 		m.simulating = false
 		if msg.err != nil {
@@ -332,7 +357,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			break
 		}
 		m.lines = strings.Split(strings.TrimRight(msg.text, "\n"), "\n")
-		m.scroll, m.showDiff = 0, false
+		m.scroll, m.showDiff, m.pane = 0, false, viewRuns
 		m.status = "simulate done: dvmlab simulate startup|scaling --plot FILE draws these"
 	case compareDone:
 		m.comparing = false
@@ -341,7 +366,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			break
 		}
 		m.lines = strings.Split(strings.TrimRight(msg.table, "\n"), "\n")
-		m.scroll, m.showDiff = 0, false
+		m.scroll, m.showDiff, m.pane = 0, false, viewRuns
 		m.status = "compare done: each mode once; dvmlab compare --runs N repeats them"
 	case tea.KeyMsg:
 		// Typed-ahead or pasted keys arrive as one message; take them one
@@ -361,7 +386,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case tea.KeyEsc:
 				m.prompt, m.input = "", ""
 			case tea.KeyEnter:
-				m.answer()
+				return m, m.answer()
 			case tea.KeyBackspace:
 				if m.input != "" {
 					m.input = m.input[:len(m.input)-1]
@@ -438,6 +463,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.findNext(1)
 		case key.Matches(msg, Keys.PrevMatch):
 			m.findNext(-1)
+		case key.Matches(msg, Keys.LoadTrace):
+			m.prompt, m.input = "load trace", m.lastPath
+		case key.Matches(msg, Keys.Native):
+			arch := "amd64"
+			if m.pane == viewNative && m.nativeArch == "amd64" && m.nativeClass == m.selected() {
+				arch = "alpha"
+			}
+			m.nativeArch, m.nativeClass = arch, m.selected()
+			return m, m.nativePane(arch)
+		case key.Matches(msg, Keys.Guards):
+			m.prompt, m.input = "policy file", m.policyFile
+		case key.Matches(msg, Keys.Console):
+			m.prompt, m.input = "proxy", m.proxyAddr
+			if m.input == "" {
+				m.input = "127.0.0.1:8080"
+			}
+		case key.Matches(msg, Keys.FIA):
+			m.prompt, m.input = "fia table", m.fiaTable
+		case key.Matches(msg, Keys.Command):
+			m.prompt, m.input = ":", ""
 		}
 	}
 	return m, nil
@@ -493,7 +538,7 @@ func (m *Model) View() string {
 	}
 	lp := paneStyle.Width(listW).Height(h).Render(strings.Join(left, "\n"))
 	rp := paneStyle.Width(codeW).Height(h).Render(strings.Join(right, "\n"))
-	head := titleStyle.Render(fmt.Sprintf("dvmlab — %s — %d of %d classes", m.src, len(m.shown), len(m.names)))
+	head := titleStyle.Render(fmt.Sprintf("dvmlab — %s — %d of %d classes — %s", m.src, len(m.shown), len(m.names), m.current()))
 	if m.editing || m.filter != "" {
 		head += "  filter: " + m.filter
 		if m.editing {
@@ -503,6 +548,9 @@ func (m *Model) View() string {
 	status := m.status
 	if m.prompt != "" {
 		status = m.prompt + ": " + m.input + "▏"
+		if m.prompt == ":" {
+			status = ":" + m.input + "▏"
+		}
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(status, m.width), m.footer())
 }
