@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -11,6 +12,7 @@ import (
 	"dvmlab/core/bytecode"
 	"dvmlab/core/classfile"
 	"dvmlab/core/native"
+	_ "dvmlab/core/native/alpha" // A shows Alpha code as well as amd64's
 	"dvmlab/core/policy"
 	"dvmlab/core/proxy"
 	"dvmlab/core/service"
@@ -104,12 +106,11 @@ func nativeText(data []byte, arch, method string) (string, error) {
 		}
 		found = true
 		desc := c.MemberDesc(mb)
-		sym := native.Symbol(c.Name(), method, desc)
-		fmt.Fprintf(&b, "\n# %s%s\n", method, desc)
-		if text := asmOf(res.Asm, sym); text != "" {
-			b.WriteString(text)
+		if text := asmOf(res.Asm, native.Symbol(c.Name(), method, desc)); text != "" {
+			b.WriteString("\n" + text)
 			continue
 		}
+		fmt.Fprintf(&b, "\n# %s.%s%s\n", c.Name(), method, desc)
 		why := "not compiled"
 		for k, r := range res.Skipped {
 			if strings.Contains(k, "."+method+"(") && strings.Contains(k, desc) {
@@ -124,20 +125,35 @@ func nativeText(data []byte, arch, method string) (string, error) {
 	return b.String(), nil
 }
 
-// asmOf cuts a function's text out of a file's: from the line defining
-// sym to the next function's label.
+// preamble matches what precedes a function's label besides the lines
+// naming it: section and alignment directives, assembler modes (alpha) and
+// the comment naming the method (amd64).
+var preamble = regexp.MustCompile(`^(\t\.(text|align|p2align|set)\b|# [^c])`)
+
+// asmOf cuts a function's text out of its class's: the directives before
+// the label sym (and the "# owner.name(desc)" comment amd64 puts there),
+// up to its .end or the next function's directives or comment.
 func asmOf(asm, sym string) string {
 	lines := strings.Split(asm, "\n")
 	for i, l := range lines {
-		if strings.TrimSpace(l) != sym+":" {
+		if l != sym+":" {
 			continue
 		}
-		j := i + 1
-		for j < len(lines) && !(strings.HasPrefix(lines[j], "Java_") && strings.HasSuffix(strings.TrimSpace(lines[j]), ":")) &&
-			!strings.Contains(lines[j], ".globl") {
-			j++
+		start := i
+		for start > 0 && (strings.Contains(lines[start-1], sym) || preamble.MatchString(lines[start-1])) {
+			start--
 		}
-		return strings.Join(lines[i:j], "\n") + "\n"
+		end := i + 1
+		for end < len(lines) {
+			if strings.HasPrefix(lines[end], "\t.globl") || strings.HasPrefix(lines[end], "# ") {
+				break
+			}
+			end++
+			if strings.TrimSpace(lines[end-1]) == ".end "+sym {
+				break
+			}
+		}
+		return strings.Join(lines[start:end], "\n") + "\n"
 	}
 	return ""
 }

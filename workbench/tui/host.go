@@ -67,7 +67,7 @@ func (m *Model) runLines(lines ...string) (string, error) {
 	}
 	for _, l := range lines {
 		if err := s.Exec(l); err != nil {
-			return out.String(), fmt.Errorf("%s: %w", strings.Fields(l)[0], err)
+			return out.String(), err
 		}
 	}
 	return out.String(), nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -389,8 +390,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m, m.answer()
 			case tea.KeyBackspace:
 				if m.input != "" {
-					m.input = m.input[:len(m.input)-1]
+					_, n := utf8.DecodeLastRuneInString(m.input)
+					m.input = m.input[:len(m.input)-n]
 				}
+			case tea.KeyCtrlU:
+				m.input = "" // what the panes' prompts offer, cleared
 			case tea.KeyRunes, tea.KeySpace:
 				m.input += string(msg.Runes)
 			}
