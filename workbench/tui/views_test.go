@@ -58,7 +58,7 @@ func TestNativePane(t *testing.T) {
 	m := model(t)
 	v, fm := runModel(t, m, "amd64 native code", 30*time.Second, "/", "=SparseBitSet", "enter", "g", "=size", "enter", "A")
 	if text := strings.Join(fm.lines, "\n"); !strings.Contains(v, "— native") || !strings.Contains(v, "Java_JLex_SparseBitSet_size__:") ||
-		!strings.Contains(text, "\tret") || !strings.Contains(text, "compiled\n\n# JLex/SparseBitSet.size()I\n") || strings.Contains(text, "Java_JLex_SparseBitSet_isValid") {
+		!strings.Contains(text, "    ret") || !strings.Contains(text, "compiled\n\n# JLex/SparseBitSet.size()I\n") || strings.Contains(text, "Java_JLex_SparseBitSet_isValid") {
 		t.Fatalf("no amd64 code for SparseBitSet.size:\n%s", v)
 	}
 	golden.RequireEqual(t, []byte(v))
