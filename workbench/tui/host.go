@@ -85,7 +85,15 @@ func (m *Model) commandLine(line string) tea.Cmd {
 		m.status = "the TUI is already running"
 		return nil
 	}
+	class := classfile.BinaryName(m.selected())
 	return m.startPane(viewCommand, "running "+line+"…", func() (string, string, error) {
+		// The class on the left is the REPL's current one, so that step,
+		// diff, find, native, guards and fia without CLASS take it.
+		if class != "" && class != m.replClass {
+			if _, err := m.runLines("show " + class); err == nil {
+				m.replClass = class
+			}
+		}
 		out, err := m.runLines(line)
 		if out == "" && err == nil {
 			out = "(no output)"

@@ -134,6 +134,7 @@ type Model struct {
 	// The REPL session the : prompt and trace loading run in, and what
 	// the panes were last given, offered again at their prompts.
 	repl                                      *repl.Session
+	replClass                                 string // the session's current class
 	replOut                                   *bytes.Buffer
 	nativeArch, nativeMethod, nativeClass     string
 	policyFile, proxyAddr, fiaTable, lastPath string

@@ -28,6 +28,22 @@ const (
 	viewCommand view = "command"
 )
 
+// replCommands are the REPL commands that show what each view shows, so
+// that every view of the TUI is also a REPL command (and, through the :
+// prompt, every REPL command a view of the TUI).
+var replCommands = map[view]string{
+	viewListing: "show",
+	viewDiff:    "diff",
+	viewRuns:    "compare",
+	viewPlots:   "plot",
+	viewTrace:   "trace",
+	viewNative:  "native",
+	viewPolicy:  "guards",
+	viewConsole: "console",
+	viewFIA:     "fia",
+	viewCommand: "help",
+}
+
 // paneDone carries a child view's finished work back to Update.
 type paneDone struct {
 	view   view

@@ -204,3 +204,28 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("an unknown command:\n%s", v)
 	}
 }
+
+// TestEveryViewIsAREPLCommand: each view's REPL command is one the REPL
+// knows (its own, or a command-line command it runs), and : runs it.
+func TestEveryViewIsAREPLCommand(t *testing.T) {
+	var out bytes.Buffer
+	s := repl.NewSession(&out, &out)
+	defer s.Close()
+	for _, v := range []view{viewListing, viewDiff, viewRuns, viewPlots, viewTrace, viewNative, viewPolicy, viewConsole, viewFIA, viewCommand} {
+		c, ok := replCommands[v]
+		if !ok {
+			t.Errorf("view %s has no REPL command", v)
+			continue
+		}
+		out.Reset()
+		if err := s.Exec("help " + c); err != nil || !strings.Contains(out.String(), c) {
+			t.Errorf("view %s: help %s: %v\n%s", v, c, err, out.String())
+		}
+	}
+	// : follows the class on the left: native without CLASS compiles it.
+	m := model(t)
+	_, fm := runModel(t, m, ":native —", 30*time.Second, "/", "=SparseBitSet", "enter", ":", "=native", "enter")
+	if text := strings.Join(fm.lines, "\n"); !strings.Contains(text, "# JLex.SparseBitSet, amd64:") {
+		t.Fatalf(":native on the selected class:\n%s", text)
+	}
+}
