@@ -1,6 +1,9 @@
 // Package tui is dvmlab's terminal UI: a class list beside a javap-style
 // listing, and the pipeline stepper with a diff of each step. It runs the
-// same pipeline and printer as the command line and the REPL.
+// same pipeline and printer as the command line and the REPL. The right
+// pane is one of several views (views.go): besides the listing and diff,
+// runs, plots, traces, native code, a policy's checks, a proxy's console,
+// FIA verdicts and the output of any REPL command typed at the : prompt.
 package tui
 
 import (
