@@ -88,13 +88,9 @@ var (
 
 // Model is the root model.
 type Model struct {
-	src      classpath.Source
-	names    []string // all classes, internal names
-	shown    []int    // indices into names passing the filter
-	cursor   int
-	top      int // first visible row of the class list
-	filter   string
-	editing  bool // typing a filter
+	src classpath.Source
+	// The class tree on the left is a child model of its own.
+	classTree
 	pipeline *service.Pipeline
 
 	lines  []string // the right pane
@@ -180,7 +176,7 @@ func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{src: src, names: names, pipeline: p, width: 100, height: 30, results: defaultResults}
+	m := &Model{src: src, classTree: classTree{names: names}, pipeline: p, width: 100, height: 30, results: defaultResults}
 	for _, prog := range datasets.All() {
 		if len(prog.Jars) > 0 && src.String() == "jar "+prog.Jars[0] {
 			m.program = &prog
@@ -193,26 +189,6 @@ func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }
-
-func (m *Model) applyFilter() {
-	m.shown = m.shown[:0]
-	f := strings.ToLower(m.filter)
-	for i, n := range m.names {
-		if f == "" || strings.Contains(strings.ToLower(classfile.BinaryName(n)), f) {
-			m.shown = append(m.shown, i)
-		}
-	}
-	if m.cursor >= len(m.shown) {
-		m.cursor = max(0, len(m.shown)-1)
-	}
-}
-
-func (m *Model) selected() string {
-	if len(m.shown) == 0 {
-		return ""
-	}
-	return m.names[m.shown[m.cursor]]
-}
 
 // load shows the selected class and resets the stepper.
 func (m *Model) load() {
@@ -405,18 +381,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if m.editing {
-			switch msg.Type {
-			case tea.KeyEnter, tea.KeyEsc:
-				m.editing = false
-			case tea.KeyBackspace:
-				if m.filter != "" {
-					m.filter = m.filter[:len(m.filter)-1]
-				}
-			case tea.KeyRunes:
-				m.filter += string(msg.Runes)
-			}
-			m.cursor, m.top = 0, 0
-			m.applyFilter()
+			m.classTree.editFilter(msg)
 			m.load()
 			return m, nil
 		}
@@ -424,13 +389,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, Keys.Quit):
 			return m, tea.Quit
 		case key.Matches(msg, Keys.Up):
-			if m.cursor > 0 {
-				m.cursor--
+			if m.classTree.move(-1) {
 				m.load()
 			}
 		case key.Matches(msg, Keys.Down):
-			if m.cursor < len(m.shown)-1 {
-				m.cursor++
+			if m.classTree.move(1) {
 				m.load()
 			}
 		case key.Matches(msg, Keys.PageDown):
@@ -515,22 +478,7 @@ func (m *Model) View() string {
 	listW := m.listWidth()
 	codeW := max(20, m.width-listW-4)
 
-	// Keep the cursor visible; render only the rows on screen, so the whole
-	// JDK's 26,500 names cost nothing per frame.
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+h {
-		m.top = m.cursor - h + 1
-	}
-	var left []string
-	for r := m.top; r < len(m.shown) && r < m.top+h; r++ {
-		n := truncate(m.listName(r), listW)
-		if r == m.cursor {
-			n = selectedStyle.Render(n)
-		}
-		left = append(left, n)
-	}
+	left := m.classTree.view(h, listW)
 	var right []string
 	for r := m.scroll; r < len(m.lines) && r < m.scroll+h; r++ {
 		l := truncate(m.lines[r], codeW)
@@ -561,22 +509,6 @@ func (m *Model) View() string {
 		}
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(status, m.width), m.footer())
-}
-
-// listName is row r of the class list, drawn as a tree by package: a class
-// in the package of the row above it is indented under it by its simple
-// name, so the long package names of the JDK do not crowd out the class
-// names; the first row on screen names its package in full.
-func (m *Model) listName(r int) string {
-	name := m.names[m.shown[r]]
-	pkg := name[:strings.LastIndex(name, "/")+1]
-	if r > m.top && pkg != "" {
-		prev := m.names[m.shown[r-1]]
-		if prev[:strings.LastIndex(prev, "/")+1] == pkg {
-			return "  " + classfile.BinaryName(name[len(pkg):])
-		}
-	}
-	return classfile.BinaryName(name)
 }
 
 func (m *Model) footer() string {
