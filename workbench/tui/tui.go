@@ -93,8 +93,9 @@ type Model struct {
 	classTree
 	pipeline *service.Pipeline
 
-	lines  []string // the right pane
-	scroll int
+	// The right pane's lines and scrolling are a child model; what fills
+	// them is the view on screen (views.go).
+	pager
 	status string
 
 	// stepper state for the selected class
@@ -235,17 +236,6 @@ func (m *Model) render(data []byte) []string {
 		l = m.withCoverage(l, data)
 	}
 	return l
-}
-
-// jumpMethod scrolls to the next (dir 1) or previous (dir -1) method
-// declaration in the right pane.
-func (m *Model) jumpMethod(dir int) {
-	for i := m.scroll + dir; i >= 0 && i < len(m.lines); i += dir {
-		if isMethodHeader(m.lines[i]) {
-			m.scroll = i
-			return
-		}
-	}
 }
 
 // isMethodHeader recognises javap's member declarations with a parameter
@@ -397,9 +387,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.load()
 			}
 		case key.Matches(msg, Keys.PageDown):
-			m.scroll = min(m.scroll+m.bodyHeight(), max(0, len(m.lines)-1))
+			m.pager.page(m.bodyHeight())
 		case key.Matches(msg, Keys.PageUp):
-			m.scroll = max(0, m.scroll-m.bodyHeight())
+			m.pager.page(-m.bodyHeight())
 		case key.Matches(msg, Keys.Filter):
 			m.editing = true
 		case key.Matches(msg, Keys.Step):
@@ -479,19 +469,7 @@ func (m *Model) View() string {
 	codeW := max(20, m.width-listW-4)
 
 	left := m.classTree.view(h, listW)
-	var right []string
-	for r := m.scroll; r < len(m.lines) && r < m.scroll+h; r++ {
-		l := truncate(m.lines[r], codeW)
-		switch {
-		case strings.HasPrefix(l, "+"):
-			l = addStyle.Render(l)
-		case strings.HasPrefix(l, "-"):
-			l = delStyle.Render(l)
-		case strings.HasPrefix(l, "~"):
-			l = movedStyle.Render(l)
-		}
-		right = append(right, l)
-	}
+	right := m.pager.view(h, codeW)
 	lp := paneStyle.Width(listW).Height(h).Render(strings.Join(left, "\n"))
 	rp := paneStyle.Width(codeW).Height(h).Render(strings.Join(right, "\n"))
 	head := titleStyle.Render(fmt.Sprintf("dvmlab — %s — %d of %d classes — %s", m.src, len(m.shown), len(m.names), m.current()))
