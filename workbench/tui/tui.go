@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -130,6 +131,10 @@ type Model struct {
 	// busy names the pane whose work is under way.
 	pane view
 	busy string
+	// spin turns on the status line while work is under way, since
+	// started.
+	spin  spinner.Model
+	since time.Time
 
 	// The REPL session the : prompt and trace loading run in, and what
 	// the panes were last given, offered again at their prompts.
@@ -177,7 +182,7 @@ func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{src: src, classTree: classTree{names: names}, pipeline: p, width: 100, height: 30, results: defaultResults}
+	m := &Model{src: src, classTree: classTree{names: names}, pipeline: p, spin: spinner.New(spinner.WithSpinner(spinner.Line)), width: 100, height: 30, results: defaultResults}
 	for _, prog := range datasets.All() {
 		if len(prog.Jars) > 0 && src.String() == "jar "+prog.Jars[0] {
 			m.program = &prog
@@ -319,6 +324,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+	case spinner.TickMsg:
+		if !m.working() {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
 	case paneDone:
 		m.showPane(msg)
 	case simulateDone:
@@ -397,7 +409,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, Keys.Reset):
 			m.load()
 		case key.Matches(msg, Keys.Compare):
-			return m, m.startCompare()
+			return m, m.spinning(m.startCompare())
 		case key.Matches(msg, Keys.Diff):
 			m.showDiff = !m.showDiff
 			m.refresh()
@@ -413,7 +425,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, Keys.Help):
 			m.fullHelp = !m.fullHelp
 		case key.Matches(msg, Keys.Simulate):
-			return m, m.startSimulate()
+			return m, m.spinning(m.startSimulate())
 		case key.Matches(msg, Keys.Plots):
 			m.showPlot()
 		case key.Matches(msg, Keys.Find):
@@ -480,6 +492,12 @@ func (m *Model) View() string {
 		}
 	}
 	status := m.status
+	if m.working() {
+		status = m.spin.View() + " " + status
+		if !m.hideTimes {
+			status += fmt.Sprintf(" (%ds)", int(time.Since(m.since).Seconds()))
+		}
+	}
 	if m.prompt != "" {
 		status = m.prompt + ": " + m.input + "▏"
 		if m.prompt == ":" {

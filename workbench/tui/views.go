@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -74,10 +75,23 @@ func (m *Model) startPane(v view, progress string, work func() (text, status str
 	}
 	m.busy = string(v)
 	m.status = progress
-	return func() tea.Msg {
+	return m.spinning(func() tea.Msg {
 		text, status, err := work()
 		return paneDone{view: v, text: text, status: status, err: err}
+	})
+}
+
+// working says whether work is under way: a pane's, a comparison or a
+// simulation.
+func (m *Model) working() bool { return m.busy != "" || m.comparing || m.simulating }
+
+// spinning runs work with the spinner turning until it is done.
+func (m *Model) spinning(work tea.Cmd) tea.Cmd {
+	if work == nil {
+		return nil
 	}
+	m.since = time.Now()
+	return tea.Batch(work, m.spin.Tick)
 }
 
 // showPane puts a finished child view's lines on the right pane.

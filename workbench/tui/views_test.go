@@ -229,3 +229,26 @@ func TestEveryViewIsAREPLCommand(t *testing.T) {
 		t.Fatalf(":native on the selected class:\n%s", text)
 	}
 }
+
+// TestProgress: while a pane's work is under way the status line says what
+// runs with a spinner before it, a second piece of work waits, and the
+// spinner stops when the work is done.
+func TestProgress(t *testing.T) {
+	m := model(t)
+	keys(m, ":", "h", "e", "l", "p")
+	_, cmd := m.Update(keyMsg("enter"))
+	if cmd == nil || !m.working() {
+		t.Fatal("no work started for :help")
+	}
+	if v := m.View(); !strings.Contains(v, "| running help…") {
+		t.Fatalf("no progress on the status line:\n%s", v)
+	}
+	keys(m, "A")
+	if !strings.Contains(m.status, "still busy with command") {
+		t.Fatalf("second work while busy: %q", m.status)
+	}
+	m.Update(paneDone{view: viewCommand, text: "done", status: "finished"})
+	if m.working() || strings.Contains(m.View(), "| finished") || !strings.Contains(m.View(), "finished") {
+		t.Fatalf("after the work:\n%s", m.View())
+	}
+}
