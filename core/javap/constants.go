@@ -1,7 +1,6 @@
 package javap
 
 import (
-	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode"
@@ -115,7 +114,7 @@ func (p *printer) value(i uint16) string {
 func (p *printer) valueOf(e *classfile.Constant) string {
 	switch e.Tag {
 	case classfile.TagUtf8:
-		return escapeString(javaText(e))
+		return escapeString(p.javaText(e))
 	case classfile.TagInteger:
 		return strconv.Itoa(int(e.Int()))
 	case classfile.TagFloat:
@@ -259,26 +258,23 @@ func escapeString(s string) string {
 // javaText is the text of a Utf8 entry as Java holds it. A lone surrogate
 // (legal in modified UTF-8, JVMS §4.4.7, and used by the JDK's charset
 // tables) cannot live in a Go string, so the parser keeps U+FFFD in Str
-// and the original bytes aside; javap prints such a surrogate through a
-// UTF-8 encoder, which writes '?'. Only then are the bytes worth
-// recovering, which the writer's byte-identical round trip allows.
-func javaText(e *classfile.Constant) string {
+// and the original bytes beside the pool; javap prints such a surrogate
+// through a UTF-8 encoder, which writes '?'. Only then are the bytes worth
+// recovering.
+func (p *printer) javaText(e *classfile.Constant) string {
 	if !strings.ContainsRune(e.Str, utf8.RuneError) {
 		return e.Str
 	}
-	tmp := classfile.Class{Pool: classfile.ConstantPool{Entries: []classfile.Constant{{}, *e}}}
-	b, err := tmp.Write()
-	// magic, minor_version, major_version, constant_pool_count: 10 bytes;
-	// then the entry's tag and length.
-	if err != nil || len(b) < 13 || b[10] != byte(classfile.TagUtf8) {
-		return e.Str
-	}
-	n := int(binary.BigEndian.Uint16(b[11:]))
-	if 13+n > len(b) {
-		return e.Str
-	}
-	if s, ok := decodeJavaUTF8(b[13 : 13+n]); ok {
-		return s
+	for i := range p.c.Pool.Entries {
+		if &p.c.Pool.Entries[i] != e {
+			continue
+		}
+		if b := p.c.Pool.RawUtf8(i); b != nil {
+			if s, ok := decodeJavaUTF8(b); ok {
+				return s
+			}
+		}
+		break
 	}
 	return e.Str
 }

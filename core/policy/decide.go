@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -183,4 +185,16 @@ func (p *Policy) Wire(sub Subject, version int64) string {
 			g.Resource.Kind, g.Resource.Arg, c)
 	}
 	return b.String()
+}
+
+// GuardsFingerprint names the policy's guards, which decide what the
+// security service inserts (the access matrix is decided at run time): a
+// proxy puts it in its cache keys so that classes rewritten for other
+// guards are not served.
+func (p *Policy) GuardsFingerprint() string {
+	h := sha256.New()
+	for _, g := range p.Guards {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\n", g.Permission, g.Method, g.Resource)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

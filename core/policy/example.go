@@ -40,6 +40,9 @@ const Example = `<?xml version="1.0"?>
   <guard permission="file.open" method="java/io/FileInputStream.&lt;init&gt;(Ljava/io/File;)V" resource="file:arg0"/>
   <guard permission="file.open" method="java/io/FileReader.&lt;init&gt;(Ljava/lang/String;)V" resource="file:arg0"/>
   <guard permission="file.open" method="java/nio/file/Files.newInputStream" resource="file:arg0"/>
+  <guard permission="file.open" method="java/nio/file/Files.newBufferedReader" resource="file:arg0"/>
+  <guard permission="file.read" method="java/nio/file/Files.readAll*" resource="file:arg0"/>
+  <guard permission="file.read" method="java/nio/file/Files.readString" resource="file:arg0"/>
   <guard permission="file.read" method="java/io/FileInputStream.read*" resource="file:this"/>
   <guard permission="file.read" method="java/io/InputStream.read*" resource="file:this"/>
   <guard permission="file.read" method="java/io/Reader.read*" resource="file:this"/>

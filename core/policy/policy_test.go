@@ -153,3 +153,15 @@ func FuzzParse(f *testing.F) {
 		p.Explain(&strings.Builder{}, nil)
 	})
 }
+
+func TestGuardsFingerprint(t *testing.T) {
+	a, _ := Parse("a", []byte(Example))
+	b, _ := Parse("b", []byte(strings.Replace(Example, `<deny  subject="guests" object="anywhere" permissions="exit"/>`, "", 1)))
+	c, _ := Parse("c", []byte(strings.Replace(Example, `resource="exit:arg0"`, `resource="exit"`, 1)))
+	if a.GuardsFingerprint() != b.GuardsFingerprint() {
+		t.Error("a change of the matrix changed the guards' fingerprint")
+	}
+	if a.GuardsFingerprint() == c.GuardsFingerprint() {
+		t.Error("a change of a guard kept the fingerprint")
+	}
+}

@@ -90,21 +90,7 @@ func policyCheck(env *Env, file string, useJDK bool) error {
 			return err
 		}
 		defer jdk.Close()
-		resolved, problems = p.Resolve(func(owner string) ([]policy.Method, bool) {
-			b, err := jdk.Find(owner)
-			if err != nil {
-				return nil, false
-			}
-			c, err := classfile.Parse(b)
-			if err != nil {
-				return nil, false
-			}
-			var ms []policy.Method
-			for _, m := range c.Methods {
-				ms = append(ms, policy.Method{Name: c.MemberName(m), Desc: c.MemberDesc(m)})
-			}
-			return ms, true
-		})
+		resolved, problems = p.Resolve(methodsIn(jdk))
 	}
 	fmt.Fprintf(env.Stdout, "%s: well-formed: %d sids, %d rules, %d guards\n\n", file, len(p.Sids), len(p.Rules), len(p.Guards))
 	p.Explain(env.Stdout, resolved)
@@ -112,6 +98,25 @@ func policyCheck(env *Env, file string, useJDK bool) error {
 		return &ExitError{Code: 1, Msg: strings.Join(problems, "\n")}
 	}
 	return nil
+}
+
+// methodsIn answers Resolve's questions from f (the JDK).
+func methodsIn(f classpath.Finder) policy.Methods {
+	return func(owner string) ([]policy.Method, bool) {
+		b, err := f.Find(owner)
+		if err != nil {
+			return nil, false
+		}
+		c, err := classfile.Parse(b)
+		if err != nil {
+			return nil, false
+		}
+		var ms []policy.Method
+		for _, m := range c.Methods {
+			ms = append(ms, policy.Method{Name: c.MemberName(m), Desc: c.MemberDesc(m)})
+		}
+		return ms, true
+	}
 }
 
 // policyReload asks the proxy at addr, through its own pseudo-host, to
@@ -147,6 +152,14 @@ func withPolicy(env *Env, p *service.Pipeline, file string) (*proxy.SecurityServ
 	}
 	lg := log.New(env.Stderr, "proxy: ", log.LstdFlags)
 	s.Log = lg.Printf
+	if jdk, err := classpath.OpenJDK(""); err == nil {
+		pol, _, _ := s.Current()
+		_, problems := pol.Resolve(methodsIn(jdk))
+		for _, pr := range problems {
+			lg.Printf("security: %s: %s", file, pr)
+		}
+		jdk.Close()
+	}
 	has := false
 	for _, sv := range p.Services {
 		has = has || sv.Name() == security.Name
@@ -202,6 +215,10 @@ func policySites(env *Env, file, in string, only []string) error {
 		}
 		for _, st := range sites {
 			total++
+			if st.Offset == -2 {
+				fmt.Fprintf(env.Stdout, "%s  %s\n", c.Name(), st.What)
+				continue
+			}
 			if st.Offset < 0 {
 				fmt.Fprintf(env.Stdout, "%s.%s  entry  <- %s\n", c.Name(), st.Method, st.What)
 				continue

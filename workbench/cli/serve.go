@@ -155,7 +155,10 @@ func runProxy(env *Env, args []string) error {
 	}
 	px := proxy.New(p, cache, signer)
 	px.Log = log.New(env.Stderr, "proxy: ", log.LstdFlags)
-	px.Security = sec
+	if px.Security = sec; sec != nil {
+		pol, _, _ := sec.Current()
+		px.Config += "+guards:" + pol.GuardsFingerprint() // cached classes were rewritten for these guards
+	}
 	if *auditDB != "off" {
 		a, err := proxy.OpenAudit(*auditDB)
 		if err != nil {

@@ -208,12 +208,17 @@ func TestLeakedHandle(t *testing.T) {
 		{"leaked InputStream.read", "denied dvmlab security: file.read", "ok O", "deny app -> secret"},
 		{"leaked BufferedReader.readLine", "denied dvmlab security: file.read", "ok TOP SECRET", "deny app -> secret"},
 		{"leaked Files.newInputStream read", "denied dvmlab security: file.read", "ok T", "deny app -> secret"},
+		// A reader the JDK makes inside its own method: recorded at the
+		// guarded call that returns it.
+		{"leaked Files.newBufferedReader readLine", "denied dvmlab security: file.read", "ok TOP SECRET", "deny app -> secret"},
 		{"lib reads its own", "ok T", "ok T", ""},
 		// The check at the entry of an application's own guarded method
 		// names the method's class (the library) as the subject.
 		{"entry-guarded Lib.peek", "denied dvmlab security: peek on file", "ok T", "deny lib -> secret peek"},
 		{"reflective System.exit", "denied dvmlab security: exit on exit 3", "", "deny app -> exit"},
 		{"method handle System.exit", "denied dvmlab security: exit on exit 4", "", "deny app -> exit"},
+		{"constructor reference FileInputStream::new", "denied dvmlab security: file.open", "", "deny app -> secret"},
+		{"method reference System::exit", "denied dvmlab security: exit on exit 5", "", "deny app -> exit"},
 	}
 	for _, c := range want {
 		if got := dvm[c.step]; !strings.HasPrefix(got, c.dvm) || !strings.Contains(got, c.rule) {
@@ -231,8 +236,8 @@ func TestLeakedHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(evs) != 9 {
-		t.Errorf("%d denials in the audit trail, want 9", len(evs))
+	if len(evs) != 12 {
+		t.Errorf("%d denials in the audit trail, want 12", len(evs))
 	}
 	for _, e := range evs {
 		if e.Session == "" || !strings.Contains(e.Detail, "by deny app") && !strings.Contains(e.Detail, "by deny lib") {
@@ -406,7 +411,7 @@ func TestUnreachable(t *testing.T) {
 func TestAllowedIsUnchanged(t *testing.T) {
 	w := newWorld(t)
 	good, _ := os.ReadFile(w.policyFile)
-	open := strings.NewReplacer(`<deny subject="app"`, `<allow subject="app"`).Replace(string(good))
+	open := strings.ReplaceAll(string(good), "<deny ", "<allow ")
 	os.WriteFile(w.policyFile, []byte(open), 0o644)
 	if err := w.sec.Reload(); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@
 //     caller is known at rewrite time, so the inserted code names its own
 //     class as the subject and the manager needs no stack walk;
 //   - at the entry of guarded methods an application class declares itself;
+//   - in place of method references to guarded methods (System::exit): the
+//     MethodHandle constant is pointed at a checked bridge (bridge.go);
 //   - before reflective calls (Method.invoke, Constructor.newInstance), whose
 //     target the manager checks against the guards at run time, and in place
 //     of method-handle lookups (Lookup.find*, unreflect*), whose handle the
@@ -20,8 +22,11 @@
 // new object, or the returned stream of a method such as
 // Files.newInputStream) and at the JDK stream and reader constructors that
 // wrap one (new BufferedReader(new InputStreamReader(in))), so a wrapper of
-// an opened file is that file. A stream the JDK opens or wraps inside its
-// own code (Files.newBufferedReader) is not seen by call-site rewriting.
+// an opened file is that file; a reader the JDK builds inside its own method
+// (Files.newBufferedReader) is recorded when the call that returns it is
+// guarded. What call-site rewriting cannot see is a read the JDK makes on
+// its own behalf from an object no guarded call returned (a stream a JDK
+// class opens and keeps): that needs guards inside java.base itself.
 package security
 
 import (
@@ -91,13 +96,16 @@ var handleLookups = map[string]bool{
 // Site is one inserted check, for the report and the workbench's listing.
 type Site struct {
 	Method string // name + descriptor of the method holding the call
-	Offset int    // original offset of the call, -1 for a method entry
+	Offset int    // original offset of the call, -1 for a method entry, -2 for a method reference
 	What   string // the guard or reflective operation checked
 }
 
 // Sites lists where Apply would insert checks in c, without changing it.
 func (s *Service) Sites(ctx *service.Context, c *classfile.Class) ([]Site, error) {
 	var out []Site
+	for _, h := range s.guardedHandles(c) {
+		out = append(out, Site{Method: "(constant pool)", Offset: -2, What: h})
+	}
 	err := s.walk(ctx, c, func(m *classfile.Member, in *bytecode.Instruction, what string) {
 		off := -1
 		if in != nil {
@@ -114,6 +122,9 @@ func (s *Service) Apply(ctx *service.Context, c *classfile.Class) (service.Repor
 	if runtime.IsRuntimeClass(c.Name()) {
 		rep.Notes = append(rep.Notes, "runtime class: not instrumented")
 		return rep, nil
+	}
+	if _, err := s.bridgeHandles(c, &rep.Notes); err != nil {
+		return rep, err
 	}
 	err := s.walk(ctx, c, nil, &rep)
 	return rep, err

@@ -21,6 +21,10 @@ public class Lib {
         return AccessController.doPrivileged((PrivilegedExceptionAction<InputStream>) () -> Files.newInputStream(Paths.get(p)));
     }
 
+    public static BufferedReader nioReader(String p) throws Exception {
+        return AccessController.doPrivileged((PrivilegedExceptionAction<BufferedReader>) () -> Files.newBufferedReader(Paths.get(p)));
+    }
+
     /** Guarded at its own entry by the policy: the library is the subject. */
     public static char peek(String p) throws Exception {
         return first(p);

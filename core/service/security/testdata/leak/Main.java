@@ -9,6 +9,10 @@ import java.lang.reflect.Method;
 
 /** Code that may not read the secret, handed the library's streams. */
 public class Main {
+    interface Opener {
+        Object open(String p) throws Exception;
+    }
+
     interface Step {
         Object run() throws Throwable;
     }
@@ -42,6 +46,8 @@ public class Main {
         step("leaked BufferedReader.readLine", () -> br.readLine());
         InputStream nio = Lib.nio(secret);
         step("leaked Files.newInputStream read", () -> (char) nio.read());
+        BufferedReader nbr = Lib.nioReader(secret);
+        step("leaked Files.newBufferedReader readLine", () -> nbr.readLine());
         step("lib reads its own", () -> Lib.first(secret));
         step("entry-guarded Lib.peek", () -> Lib.peek(secret));
         Method exit = System.class.getMethod("exit", int.class);
@@ -49,6 +55,14 @@ public class Main {
         MethodHandle h = MethodHandles.lookup().findStatic(System.class, "exit", MethodType.methodType(void.class, int.class));
         step("method handle System.exit", () -> {
             h.invokeExact(4);
+            return null;
+        });
+        // Method references: the lambda's target is the guarded method.
+        Opener opener = FileInputStream::new;
+        step("constructor reference FileInputStream::new", () -> opener.open(secret));
+        java.util.function.IntConsumer exitRef = System::exit;
+        step("method reference System::exit", () -> {
+            exitRef.accept(5);
             return null;
         });
         System.out.println("done");
