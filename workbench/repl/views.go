@@ -213,6 +213,12 @@ func PolicyChecks(file string, data []byte, ctx *service.Context) (string, int, 
 	fmt.Fprintf(&b, "%s under %s: %d checks\n\n", classfile.BinaryName(c.Name()), file, len(sites))
 	method := ""
 	for _, st := range sites {
+		if st.Offset == -2 {
+			// A bridge the class gains for a method reference to a
+			// guarded method: of the class, not of one of its methods.
+			fmt.Fprintf(&b, "%s\n", st.What)
+			continue
+		}
 		if st.Method != method {
 			method = st.Method
 			fmt.Fprintf(&b, "%s\n", method)
