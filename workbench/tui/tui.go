@@ -55,11 +55,11 @@ var Keys = KeyMap{
 	Goto:       key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a method, or an offset in this one")),
 	Simulate:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "simulate start-up and proxy scaling")),
 	Plots:      key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "next experiment's figure")),
-	LoadTrace:  key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load a trace: coverage .txt, audit trail .db, shadow log")),
-	Native:     key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "native code of this method (amd64, again: alpha)")),
-	Guards:     key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "a security policy's checks in this class")),
-	Console:    key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "a proxy's monitoring console")),
-	FIA:        key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "field-immutability verdicts of this class")),
+	LoadTrace:  key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load trace (.txt .db .shlog)")),
+	Native:     key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "native code (again: alpha)")),
+	Guards:     key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "policy checks")),
+	Console:    key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "proxy console")),
+	FIA:        key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "FIA verdicts")),
 	Command:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "run a REPL command (empty: list them)")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 	Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -73,8 +73,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff},
-		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Simulate, k.Plots, k.LoadTrace},
-		{k.Native, k.Guards, k.Console, k.FIA}, {k.Command, k.Help, k.Quit}}
+		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Simulate, k.Plots},
+		{k.LoadTrace, k.Native, k.Guards, k.Console, k.FIA}, {k.Command, k.Help, k.Quit}}
 }
 
 var (
