@@ -78,12 +78,10 @@ func (m *Model) policyPane(file string) tea.Cmd {
 		m.status = "policy: no class selected"
 		return nil
 	}
+	m.policyFile = file // offered at the next G
 	data, ctx := m.original, &service.Context{Hierarchy: m.pipeline.Hierarchy}
 	return m.startPane(viewPolicy, "finding the guarded calls of "+classfile.BinaryName(name)+"…", func() (string, string, error) {
 		text, n, err := repl.PolicyChecks(file, data, ctx)
-		if err == nil {
-			m.policyFile = file
-		}
 		return text, fmt.Sprintf("%d checks of %s in %s (dvmlab policy sites); G again after moving to another class", n, filepath.Base(file), classfile.BinaryName(name)), err
 	})
 }
@@ -91,12 +89,12 @@ func (m *Model) policyPane(file string) tea.Cmd {
 // consolePane fetches a proxy's monitoring console once and shows it; M
 // again refreshes it.
 func (m *Model) consolePane(addr string) tea.Cmd {
+	m.proxyAddr = addr // offered at the next M
 	return m.startPane(viewConsole, "asking the proxy at "+addr+" for its console…", func() (string, string, error) {
 		st, err := proxy.FetchConsole(nil, addr, 10)
 		if err != nil {
 			return "", "", err
 		}
-		m.proxyAddr = addr
 		return consoleText(st), "console of the proxy at " + addr + "; M again refreshes it (dvmlab console --proxy " + addr + " keeps it live)", nil
 	})
 }

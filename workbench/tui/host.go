@@ -155,17 +155,20 @@ func (m *Model) fiaPane(table string) tea.Cmd {
 		m.status = "fia: no class selected"
 		return nil
 	}
-	load := table != "" && table != m.fiaTable
+	m.fiaTable = table // offered at the next F
 	return m.startPane(viewFIA, "field immutability of "+class+"…", func() (string, string, error) {
+		// fiaLoaded, like the session, is only touched by the panes' work,
+		// one at a time.
 		var lines []string
+		load := table != m.fiaLoaded
 		if load {
 			lines = append(lines, "fia "+quote(table))
 		}
 		lines = append(lines, "fia "+class)
 		out, err := m.runLines(lines...)
 		if err == nil && load {
-			m.fiaTable = table
+			m.fiaLoaded = table
 		}
-		return out, fmt.Sprintf("fields of %s with their verdicts from %s; F again after moving to another class", class, filepath.Base(m.fiaTable)), err
+		return out, fmt.Sprintf("fields of %s with their verdicts from %s; F again after moving to another class", class, filepath.Base(table)), err
 	})
 }

@@ -139,7 +139,7 @@ type Model struct {
 	// The REPL session the : prompt and trace loading run in, and what
 	// the panes were last given, offered again at their prompts.
 	repl                                      *repl.Session
-	replClass                                 string // the session's current class
+	replClass, fiaLoaded                      string // the session's current class and loaded FIA table
 	replOut                                   *bytes.Buffer
 	nativeArch, nativeMethod, nativeClass     string
 	policyFile, proxyAddr, fiaTable, lastPath string
