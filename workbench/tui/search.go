@@ -5,22 +5,38 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
-// answer acts on what was typed at the prompt.
-func (m *Model) answer() {
+// answer acts on what was typed at the prompt; the panes' prompts start
+// work that comes back later.
+func (m *Model) answer() tea.Cmd {
 	what, in := m.prompt, strings.TrimSpace(m.input)
 	m.prompt, m.input = "", ""
+	if what == ":" {
+		return m.commandLine(in)
+	}
 	if in == "" {
-		return
+		return nil
 	}
 	switch what {
+	case "load trace":
+		m.lastPath = in
+		return m.loadTrace(in)
+	case "policy file":
+		return m.policyPane(in)
+	case "proxy":
+		return m.consolePane(in)
+	case "fia table":
+		return m.fiaPane(in)
 	case "find":
 		m.search = in
 		m.findFrom(m.scroll, 1)
 	case "go to":
 		m.goTo(in)
 	}
+	return nil
 }
 
 // findNext moves to the next (dir 1) or previous (dir -1) line with the

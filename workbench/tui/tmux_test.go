@@ -63,6 +63,16 @@ func TestInTmux(t *testing.T) {
 	tm("send-keys", "-t", "w", "q")
 }
 
+// testdata is the absolute path of a file in testdata, for a program
+// started elsewhere.
+func testdata(t *testing.T, name string) string {
+	p, err := filepath.Abs(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // tmuxKey is a binding's key as tmux send-keys names it.
 func tmuxKey(k string) string {
 	switch k {
@@ -118,12 +128,16 @@ func TestEveryKeyInTmux(t *testing.T) {
 			}
 			tm("new-session", "-d", "-s", "w", "-x", "120", "-y", "30", target.args+"; sleep 30")
 			defer exec.Command(tmux, "-S", sock, "kill-server").Run()
+			// waitFor waits for what, or one of its alternatives split
+			// by " | ".
 			waitFor := func(what string) string {
 				deadline := time.Now().Add(60 * time.Second)
 				for {
 					pane := tm("capture-pane", "-t", "w", "-p")
-					if strings.Contains(pane, what) {
-						return pane
+					for _, w := range strings.Split(what, " | ") {
+						if strings.Contains(pane, w) {
+							return pane
+						}
 					}
 					if time.Now().After(deadline) {
 						t.Fatalf("no %q on the screen:\n%s", what, pane)
@@ -163,6 +177,33 @@ func TestEveryKeyInTmux(t *testing.T) {
 						tm("send-keys", "-t", "w", "v")
 					case "c", "S":
 						waitFor("open its jar")
+					case "L":
+						waitFor("load trace: ")
+						tm("send-keys", "-t", "w", "-l", testdata(t, "cov.txt"))
+						tm("send-keys", "-t", "w", "Enter")
+						waitFor("coverage profile cov.txt")
+					case "A":
+						waitFor("native")
+					case "G":
+						waitFor("policy file: ")
+						tm("send-keys", "-t", "w", "-l", testdata(t, "example.policy"))
+						tm("send-keys", "-t", "w", "Enter")
+						waitFor("checks of example.policy | policy: no class selected")
+					case "M":
+						waitFor("proxy: 127.0.0.1:8080")
+						tm("send-keys", "-t", "w", "C-u")
+						tm("send-keys", "-t", "w", "-l", "127.0.0.1:1")
+						tm("send-keys", "-t", "w", "Enter")
+						waitFor("console: ")
+					case "F":
+						waitFor("fia table: ")
+						tm("send-keys", "-t", "w", "-l", testdata(t, "fia.csv"))
+						tm("send-keys", "-t", "w", "Enter")
+						waitFor("with their verdicts | fia: no class selected")
+					case ":":
+						tm("send-keys", "-t", "w", "-l", "help")
+						tm("send-keys", "-t", "w", "Enter")
+						waitFor(":help — ")
 					}
 					pane := waitFor("dvmlab — ")
 					if strings.Contains(pane, "panic") {

@@ -1,15 +1,21 @@
 // Package tui is dvmlab's terminal UI: a class list beside a javap-style
 // listing, and the pipeline stepper with a diff of each step. It runs the
-// same pipeline and printer as the command line and the REPL.
+// same pipeline and printer as the command line and the REPL. The right
+// pane is one of several views (views.go): besides the listing and diff,
+// runs, plots, traces, native code, a policy's checks, a proxy's console,
+// FIA verdicts and the output of any REPL command typed at the : prompt.
 package tui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -19,12 +25,14 @@ import (
 	"dvmlab/datasets"
 	"dvmlab/experiments/compare"
 	"dvmlab/workbench/listing"
+	"dvmlab/workbench/repl"
 )
 
 // KeyMap lists the bindings; the footer is made from it.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, NextMethod, PrevMethod, View, Filter, Step, Reset, Diff, Compare, Help, Quit key.Binding
 	Find, NextMatch, PrevMatch, Goto, Simulate, Plots                                                        key.Binding
+	LoadTrace, Native, Guards, Console, FIA, Command                                                         key.Binding
 }
 
 // Keys are the default bindings.
@@ -47,6 +55,12 @@ var Keys = KeyMap{
 	Goto:       key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a method, or an offset in this one")),
 	Simulate:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "simulate start-up and proxy scaling")),
 	Plots:      key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "next experiment's figure")),
+	LoadTrace:  key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load trace (.txt .db .shlog)")),
+	Native:     key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "native code (again: alpha)")),
+	Guards:     key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "policy checks")),
+	Console:    key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "proxy console")),
+	FIA:        key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "FIA verdicts")),
+	Command:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "run a REPL command (empty: list them)")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 	Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
@@ -59,7 +73,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff},
-		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Simulate, k.Plots, k.Help, k.Quit}}
+		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Simulate, k.Plots},
+		{k.LoadTrace, k.Native, k.Guards, k.Console, k.FIA}, {k.Command, k.Help, k.Quit}}
 }
 
 var (
@@ -74,17 +89,14 @@ var (
 
 // Model is the root model.
 type Model struct {
-	src      classpath.Source
-	names    []string // all classes, internal names
-	shown    []int    // indices into names passing the filter
-	cursor   int
-	top      int // first visible row of the class list
-	filter   string
-	editing  bool // typing a filter
+	src classpath.Source
+	// The class tree on the left is a child model of its own.
+	classTree
 	pipeline *service.Pipeline
 
-	lines  []string // the right pane
-	scroll int
+	// The right pane's lines and scrolling are a child model; what fills
+	// them is the view on screen (views.go).
+	pager
 	status string
 
 	// stepper state for the selected class
@@ -114,6 +126,23 @@ type Model struct {
 	plot       int             // the next figure P shows
 	results    string          // where experiments' results are
 	profile    listing.Profile // coverage counts shown beside the code
+
+	// pane is the child view replacing the listing or diff, "" for none;
+	// busy names the pane whose work is under way.
+	pane view
+	busy string
+	// spin turns on the status line while work is under way, since
+	// started.
+	spin  spinner.Model
+	since time.Time
+
+	// The REPL session the : prompt and trace loading run in, and what
+	// the panes were last given, offered again at their prompts.
+	repl                                      *repl.Session
+	replClass, fiaLoaded                      string // the session's current class and loaded FIA table
+	replOut                                   *bytes.Buffer
+	nativeArch, nativeMethod, nativeClass     string
+	policyFile, proxyAddr, fiaTable, lastPath string
 }
 
 // compareDone carries a finished comparison back to Update.
@@ -153,7 +182,7 @@ func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{src: src, names: names, pipeline: p, width: 100, height: 30, results: defaultResults}
+	m := &Model{src: src, classTree: classTree{names: names}, pipeline: p, spin: spinner.New(spinner.WithSpinner(spinner.Line)), width: 100, height: 30, results: defaultResults}
 	for _, prog := range datasets.All() {
 		if len(prog.Jars) > 0 && src.String() == "jar "+prog.Jars[0] {
 			m.program = &prog
@@ -167,29 +196,9 @@ func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }
 
-func (m *Model) applyFilter() {
-	m.shown = m.shown[:0]
-	f := strings.ToLower(m.filter)
-	for i, n := range m.names {
-		if f == "" || strings.Contains(strings.ToLower(classfile.BinaryName(n)), f) {
-			m.shown = append(m.shown, i)
-		}
-	}
-	if m.cursor >= len(m.shown) {
-		m.cursor = max(0, len(m.shown)-1)
-	}
-}
-
-func (m *Model) selected() string {
-	if len(m.shown) == 0 {
-		return ""
-	}
-	return m.names[m.shown[m.cursor]]
-}
-
 // load shows the selected class and resets the stepper.
 func (m *Model) load() {
-	m.scroll, m.stage, m.showDiff = 0, 0, false
+	m.scroll, m.stage, m.showDiff, m.pane = 0, 0, false, ""
 	name := m.selected()
 	if name == "" {
 		m.lines, m.status = []string{"(no classes match)"}, ""
@@ -232,17 +241,6 @@ func (m *Model) render(data []byte) []string {
 		l = m.withCoverage(l, data)
 	}
 	return l
-}
-
-// jumpMethod scrolls to the next (dir 1) or previous (dir -1) method
-// declaration in the right pane.
-func (m *Model) jumpMethod(dir int) {
-	for i := m.scroll + dir; i >= 0 && i < len(m.lines); i += dir {
-		if isMethodHeader(m.lines[i]) {
-			m.scroll = i
-			return
-		}
-	}
 }
 
 // isMethodHeader recognises javap's member declarations with a parameter
@@ -302,6 +300,7 @@ func (m *Model) step() {
 }
 
 func (m *Model) refresh() {
+	m.pane = ""
 	if !m.showDiff {
 		m.lines = m.render(m.cur)
 		return
@@ -325,6 +324,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+	case spinner.TickMsg:
+		if !m.working() {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case paneDone:
+		m.showPane(msg)
 	case simulateDone:
 		m.simulating = false
 		if msg.err != nil {
@@ -332,7 +340,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			break
 		}
 		m.lines = strings.Split(strings.TrimRight(msg.text, "\n"), "\n")
-		m.scroll, m.showDiff = 0, false
+		m.scroll, m.showDiff, m.pane = 0, false, viewRuns
 		m.status = "simulate done: dvmlab simulate startup|scaling --plot FILE draws these"
 	case compareDone:
 		m.comparing = false
@@ -341,7 +349,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			break
 		}
 		m.lines = strings.Split(strings.TrimRight(msg.table, "\n"), "\n")
-		m.scroll, m.showDiff = 0, false
+		m.scroll, m.showDiff, m.pane = 0, false, viewRuns
 		m.status = "compare done: each mode once; dvmlab compare --runs N repeats them"
 	case tea.KeyMsg:
 		// Typed-ahead or pasted keys arrive as one message; take them one
@@ -361,29 +369,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case tea.KeyEsc:
 				m.prompt, m.input = "", ""
 			case tea.KeyEnter:
-				m.answer()
+				return m, m.answer()
 			case tea.KeyBackspace:
 				if m.input != "" {
-					m.input = m.input[:len(m.input)-1]
+					_, n := utf8.DecodeLastRuneInString(m.input)
+					m.input = m.input[:len(m.input)-n]
 				}
+			case tea.KeyCtrlU:
+				m.input = "" // what the panes' prompts offer, cleared
 			case tea.KeyRunes, tea.KeySpace:
 				m.input += string(msg.Runes)
 			}
 			return m, nil
 		}
 		if m.editing {
-			switch msg.Type {
-			case tea.KeyEnter, tea.KeyEsc:
-				m.editing = false
-			case tea.KeyBackspace:
-				if m.filter != "" {
-					m.filter = m.filter[:len(m.filter)-1]
-				}
-			case tea.KeyRunes:
-				m.filter += string(msg.Runes)
-			}
-			m.cursor, m.top = 0, 0
-			m.applyFilter()
+			m.classTree.editFilter(msg)
 			m.load()
 			return m, nil
 		}
@@ -391,19 +391,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, Keys.Quit):
 			return m, tea.Quit
 		case key.Matches(msg, Keys.Up):
-			if m.cursor > 0 {
-				m.cursor--
+			if m.classTree.move(-1) {
 				m.load()
 			}
 		case key.Matches(msg, Keys.Down):
-			if m.cursor < len(m.shown)-1 {
-				m.cursor++
+			if m.classTree.move(1) {
 				m.load()
 			}
 		case key.Matches(msg, Keys.PageDown):
-			m.scroll = min(m.scroll+m.bodyHeight(), max(0, len(m.lines)-1))
+			m.pager.page(m.bodyHeight())
 		case key.Matches(msg, Keys.PageUp):
-			m.scroll = max(0, m.scroll-m.bodyHeight())
+			m.pager.page(-m.bodyHeight())
 		case key.Matches(msg, Keys.Filter):
 			m.editing = true
 		case key.Matches(msg, Keys.Step):
@@ -411,7 +409,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, Keys.Reset):
 			m.load()
 		case key.Matches(msg, Keys.Compare):
-			return m, m.startCompare()
+			return m, m.spinning(m.startCompare())
 		case key.Matches(msg, Keys.Diff):
 			m.showDiff = !m.showDiff
 			m.refresh()
@@ -427,7 +425,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, Keys.Help):
 			m.fullHelp = !m.fullHelp
 		case key.Matches(msg, Keys.Simulate):
-			return m, m.startSimulate()
+			return m, m.spinning(m.startSimulate())
 		case key.Matches(msg, Keys.Plots):
 			m.showPlot()
 		case key.Matches(msg, Keys.Find):
@@ -438,6 +436,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.findNext(1)
 		case key.Matches(msg, Keys.PrevMatch):
 			m.findNext(-1)
+		case key.Matches(msg, Keys.LoadTrace):
+			m.prompt, m.input = "load trace", m.lastPath
+		case key.Matches(msg, Keys.Native):
+			arch := "amd64"
+			if m.pane == viewNative && m.nativeArch == "amd64" && m.nativeClass == m.selected() {
+				arch = "alpha"
+			}
+			m.nativeArch, m.nativeClass = arch, m.selected()
+			return m, m.nativePane(arch)
+		case key.Matches(msg, Keys.Guards):
+			m.prompt, m.input = "policy file", m.policyFile
+		case key.Matches(msg, Keys.Console):
+			m.prompt, m.input = "proxy", m.proxyAddr
+			if m.input == "" {
+				m.input = "127.0.0.1:8080"
+			}
+		case key.Matches(msg, Keys.FIA):
+			m.prompt, m.input = "fia table", m.fiaTable
+		case key.Matches(msg, Keys.Command):
+			m.prompt, m.input = ":", ""
 		}
 	}
 	return m, nil
@@ -462,38 +480,11 @@ func (m *Model) View() string {
 	listW := m.listWidth()
 	codeW := max(20, m.width-listW-4)
 
-	// Keep the cursor visible; render only the rows on screen, so the whole
-	// JDK's 26,500 names cost nothing per frame.
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+h {
-		m.top = m.cursor - h + 1
-	}
-	var left []string
-	for r := m.top; r < len(m.shown) && r < m.top+h; r++ {
-		n := truncate(m.listName(r), listW)
-		if r == m.cursor {
-			n = selectedStyle.Render(n)
-		}
-		left = append(left, n)
-	}
-	var right []string
-	for r := m.scroll; r < len(m.lines) && r < m.scroll+h; r++ {
-		l := truncate(m.lines[r], codeW)
-		switch {
-		case strings.HasPrefix(l, "+"):
-			l = addStyle.Render(l)
-		case strings.HasPrefix(l, "-"):
-			l = delStyle.Render(l)
-		case strings.HasPrefix(l, "~"):
-			l = movedStyle.Render(l)
-		}
-		right = append(right, l)
-	}
+	left := m.classTree.view(h, listW)
+	right := m.pager.view(h, codeW)
 	lp := paneStyle.Width(listW).Height(h).Render(strings.Join(left, "\n"))
 	rp := paneStyle.Width(codeW).Height(h).Render(strings.Join(right, "\n"))
-	head := titleStyle.Render(fmt.Sprintf("dvmlab — %s — %d of %d classes", m.src, len(m.shown), len(m.names)))
+	head := titleStyle.Render(fmt.Sprintf("dvmlab — %s — %d of %d classes — %s", m.src, len(m.shown), len(m.names), m.current()))
 	if m.editing || m.filter != "" {
 		head += "  filter: " + m.filter
 		if m.editing {
@@ -501,26 +492,19 @@ func (m *Model) View() string {
 		}
 	}
 	status := m.status
-	if m.prompt != "" {
-		status = m.prompt + ": " + m.input + "▏"
-	}
-	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(status, m.width), m.footer())
-}
-
-// listName is row r of the class list, drawn as a tree by package: a class
-// in the package of the row above it is indented under it by its simple
-// name, so the long package names of the JDK do not crowd out the class
-// names; the first row on screen names its package in full.
-func (m *Model) listName(r int) string {
-	name := m.names[m.shown[r]]
-	pkg := name[:strings.LastIndex(name, "/")+1]
-	if r > m.top && pkg != "" {
-		prev := m.names[m.shown[r-1]]
-		if prev[:strings.LastIndex(prev, "/")+1] == pkg {
-			return "  " + classfile.BinaryName(name[len(pkg):])
+	if m.working() {
+		status = m.spin.View() + " " + status
+		if !m.hideTimes {
+			status += fmt.Sprintf(" (%ds)", int(time.Since(m.since).Seconds()))
 		}
 	}
-	return classfile.BinaryName(name)
+	if m.prompt != "" {
+		status = m.prompt + ": " + m.input + "▏"
+		if m.prompt == ":" {
+			status = ":" + m.input + "▏"
+		}
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(status, m.width), m.footer())
 }
 
 func (m *Model) footer() string {
