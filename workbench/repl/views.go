@@ -17,20 +17,20 @@ import (
 	"dvmlab/core/service/security"
 )
 
-// The TUI's native-code and policy panes as REPL commands, over the
+// The TUI's native-code (asm) and policy panes as REPL commands, over the
 // current class and method.
 
 func init() {
 	commands = append(commands,
-		command{"native", "native [--arch amd64|alpha] [CLASS[.METHOD]]",
+		command{"asm", "asm [--arch amd64|alpha] [CLASS[.METHOD]]",
 			"the network compiler's assembler text for a class or one method (without CLASS: the current one), or why a method stays bytecode",
-			"native --arch alpha JLex.SparseBitSet.size", (*Session).native},
+			"asm --arch alpha JLex.SparseBitSet.size", (*Session).asm},
 		command{"guards", "guards POLICY [CLASS]",
 			"the checks a security policy's guards put in a class (without CLASS: the current one), with the call each guards",
 			"guards policy.xml JLex.CLexGen", (*Session).guards})
 }
 
-func (s *Session) native(args []string) error {
+func (s *Session) asm(args []string) error {
 	arch := "amd64"
 	var rest []string
 	for i := 0; i < len(args); i++ {
@@ -41,13 +41,13 @@ func (s *Session) native(args []string) error {
 		case strings.HasPrefix(args[i], "--arch="):
 			arch = strings.TrimPrefix(args[i], "--arch=")
 		case strings.HasPrefix(args[i], "-"):
-			return fmt.Errorf("native: unknown flag %s (usage: native [--arch amd64|alpha] [CLASS[.METHOD]])", args[i])
+			return fmt.Errorf("asm: unknown flag %s (usage: asm [--arch amd64|alpha] [CLASS[.METHOD]])", args[i])
 		default:
 			rest = append(rest, args[i])
 		}
 	}
 	if native.Lookup(arch) == nil {
-		return fmt.Errorf("native: no back end %q (have %s)", arch, strings.Join(native.Arches(), ", "))
+		return fmt.Errorf("asm: no back end %q (have %s)", arch, strings.Join(native.Arches(), ", "))
 	}
 	class, method, err := s.currentOr(rest)
 	if err != nil {

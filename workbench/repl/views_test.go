@@ -26,13 +26,13 @@ func TestNativeAndGuards(t *testing.T) {
 	s := NewSession(&out, &errb)
 	defer s.Close()
 	for _, c := range []struct{ line, want, not string }{
-		{"native", "", ""}, // no current class yet: an error
+		{"asm", "", ""}, // no current class yet: an error
 		{"load /usr/share/java/JLex.jar", "loaded 26 classes", ""},
 		{"show JLex.SparseBitSet.size", "size()", ""},
-		{"native", "Java_JLex_SparseBitSet_size__:", "isValid"},
-		{"native --arch alpha", ".end Java_JLex_SparseBitSet_size__", "isValid"},
-		{"native JLex.SparseBitSet.toString", "stays bytecode: offset 38: ldc of a String constant", ""},
-		{"native --arch vax", "", ""},
+		{"asm", "Java_JLex_SparseBitSet_size__:", "isValid"},
+		{"asm --arch alpha", ".end Java_JLex_SparseBitSet_size__", "isValid"},
+		{"asm JLex.SparseBitSet.toString", "stays bytecode: offset 38: ldc of a String constant", ""},
+		{"asm --arch vax", "", ""},
 		{"guards " + pol + " JLex.CLexGen", "1595: invokespecial java/io/FileReader.<init>:(Ljava/lang/String;)V  <- file.open on file:arg0", ""},
 		{"guards " + filepath.Join(t.TempDir(), "missing.xml") + " JLex.CLexGen", "", ""},
 	} {

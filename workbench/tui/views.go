@@ -38,7 +38,7 @@ var replCommands = map[view]string{
 	viewRuns:    "compare",
 	viewPlots:   "plot",
 	viewTrace:   "trace",
-	viewNative:  "native",
+	viewNative:  "asm",
 	viewPolicy:  "guards",
 	viewConsole: "console",
 	viewFIA:     "fia",

@@ -191,7 +191,7 @@ func TestCommandLine(t *testing.T) {
 
 	m = model(t)
 	v = run(t, m, ":help —", 30*time.Second, ":", "enter")
-	for _, w := range []string{"load PATH", "pipeline", "fia FILE.csv", "native [--arch"} {
+	for _, w := range []string{"load PATH", "pipeline", "fia FILE.csv", "asm [--arch"} {
 		if !strings.Contains(v, w) {
 			t.Fatalf("no %q in the command list:\n%s", w, v)
 		}
@@ -222,11 +222,11 @@ func TestEveryViewIsAREPLCommand(t *testing.T) {
 			t.Errorf("view %s: help %s: %v\n%s", v, c, err, out.String())
 		}
 	}
-	// : follows the class on the left: native without CLASS compiles it.
+	// : follows the class on the left: asm without CLASS compiles it.
 	m := model(t)
-	_, fm := runModel(t, m, ":native —", 30*time.Second, "/", "=SparseBitSet", "enter", ":", "=native", "enter")
+	_, fm := runModel(t, m, ":asm —", 30*time.Second, "/", "=SparseBitSet", "enter", ":", "=asm", "enter")
 	if text := strings.Join(fm.lines, "\n"); !strings.Contains(text, "# JLex.SparseBitSet, amd64:") {
-		t.Fatalf(":native on the selected class:\n%s", text)
+		t.Fatalf(":asm on the selected class:\n%s", text)
 	}
 }
 
