@@ -62,18 +62,57 @@ func CompileClass(c *classfile.Class) (funcs []*ir.Func, left map[string]error) 
 // A function the back end refuses is reported in left and not included.
 func AlphaObject(ctx context.Context, funcs []*ir.Func, cpu alpha.CPU, obj string) (kept []*ir.Func, left map[string]error, err error) {
 	left = map[string]error{}
-	var parts []native.Part
+	texts := map[*ir.Func]string{}
+	var lowered []*ir.Func
 	for _, f := range funcs {
 		text, err := alpha.Lower(f, cpu)
 		if err != nil {
 			left[f.Name+f.Desc] = err
 			continue
 		}
-		parts = append(parts, native.Part{Class: f.Class, Method: f.Name, Desc: f.Desc, Asm: text})
-		kept = append(kept, f)
+		texts[f] = text
+		lowered = append(lowered, f)
+	}
+	kept = CloseCalls(lowered, left)
+	var parts []native.Part
+	for _, f := range kept {
+		parts = append(parts, native.Part{Class: f.Class, Method: f.Name, Desc: f.Desc, Asm: texts[f]})
 	}
 	j := native.JoinAsm("", parts)
 	return kept, left, alpha.Assemble(ctx, j.Text, cpu, obj, j)
+}
+
+// CloseCalls keeps the functions whose calls all reach kept functions: a
+// method that calls one left as bytecode stays bytecode too (compiled code
+// has no way into the interpreter on Alpha), until nothing changes. The
+// ones it drops go to left with the reason.
+func CloseCalls(funcs []*ir.Func, left map[string]error) []*ir.Func {
+	for {
+		have := map[string]bool{}
+		for _, f := range funcs {
+			have[f.Class+"."+f.Name+f.Desc] = true
+		}
+		var keep []*ir.Func
+		for _, f := range funcs {
+			var missing string
+			for _, b := range f.Blocks {
+				for _, v := range b.Values {
+					if v.Op == ir.OpCall && !have[v.Sym.Owner+"."+v.Sym.Name+v.Sym.Desc] {
+						missing = v.Sym.Name + v.Sym.Desc
+					}
+				}
+			}
+			if missing != "" {
+				left[f.Name+f.Desc] = fmt.Errorf("calls %s, which stays bytecode", missing)
+				continue
+			}
+			keep = append(keep, f)
+		}
+		if len(keep) == len(funcs) {
+			return keep
+		}
+		funcs = keep
+	}
 }
 
 // Alpha is the Alpha side of the harness: the class compiled for CPU,

@@ -8,6 +8,7 @@ import (
 	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
 	"dvmlab/core/native/alpha"
+	"dvmlab/core/native/ir"
 )
 
 // Acceptance counts what the compiler takes of a library, for Alpha: the
@@ -73,11 +74,20 @@ func (a *Acceptance) add(c *classfile.Class) {
 			hasCtor = true
 		}
 	}
+	var lowered []*ir.Func
 	for _, f := range funcs {
 		if _, err := alpha.Lower(f, alpha.EV4); err != nil {
 			a.Reasons[reasonKey(err)]++
 			continue
 		}
+		lowered = append(lowered, f)
+	}
+	dropped := map[string]error{}
+	kept := CloseCalls(lowered, dropped)
+	for _, err := range dropped {
+		a.Reasons[reasonKey(err)]++
+	}
+	for _, f := range kept {
 		a.Compiled++
 		a.CompiledBytecodes += code[f.Name+f.Desc]
 		spec := strings.ReplaceAll(c.Name(), "/", ".") + "." + f.Name + f.Desc

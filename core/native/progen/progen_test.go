@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	dexec "dvmlab/core/native/exec"
 	"dvmlab/core/native/alpha"
+	dexec "dvmlab/core/native/exec"
 )
 
 // TestGenerateIsSeeded: the same seed gives the same class, another seed

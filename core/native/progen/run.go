@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	dexec "dvmlab/core/native/exec"
 	"dvmlab/core/native/alpha"
+	dexec "dvmlab/core/native/exec"
 )
 
 // Stats counts a run of generated programs.
