@@ -34,7 +34,9 @@ var quickKernels = map[string]bool{
 // TestKernelsOnAlpha runs the library kernels the Alpha back end compiles
 // under qemu-alpha as ev4 and ev67 against HotSpot. By default the kernels
 // in quickKernels on 100 inputs; DVMLAB_KERNELS=1 runs every accepted
-// method of kernelLibs' classes on 1,000 inputs (about a quarter of an hour).
+// method of kernelLibs' classes on 1,000 inputs (about half an hour), and
+// DVMLAB_KERNELS=jzlib,lucene those of the jars whose names contain one of
+// the words.
 func TestKernelsOnAlpha(t *testing.T) {
 	if err := alpha.Available(); err != nil {
 		t.Skip(err)
@@ -47,6 +49,15 @@ func TestKernelsOnAlpha(t *testing.T) {
 	ctx := context.Background()
 	total, differ := 0, 0
 	for _, lib := range kernelLibs {
+		if sel := os.Getenv("DVMLAB_KERNELS"); sel != "" && sel != "1" {
+			pick := false
+			for _, w := range strings.Split(sel, ",") {
+				pick = pick || strings.Contains(lib.jar, w)
+			}
+			if !pick {
+				continue
+			}
+		}
 		if _, err := os.Stat(lib.jar); err != nil {
 			t.Logf("%s missing (make deps)", lib.jar)
 			continue
