@@ -58,7 +58,6 @@ func compilerPlot(dir string) (*plot.Plot, error) {
 		p.Legend.Add(c, b)
 	}
 	p.NominalX(kernels...)
-	p.Legend.Top = true
-	p.Legend.Left = true
+	p.Legend.Top = true // top right: every ratio there is at most about 1
 	return p, nil
 }
