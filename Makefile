@@ -9,7 +9,8 @@ BIN       := bin/dvmlab
 # against), Jasmin (to assemble old classes with jsr/ret) and the compilers of
 # four other JVM languages, whose bytecode javac never writes.
 JAVA_PKGS := openjdk-17-jdk-headless jlex cup jython libh2-java libxalan2-java libbatik-java fop libasm-java jasmin-sable tmux \
-	liblucene4.10-java libsunflow-java clojure groovy scala kotlin
+	liblucene4.10-java libsunflow-java clojure groovy scala kotlin \
+	libjacoco-java
 # The Alpha back end's toolchain and emulator (the C library is only recommended by
 # the compiler package, so it is named).
 ALPHA_PKGS := binutils-alpha-linux-gnu gcc-alpha-linux-gnu libc6.1-dev-alpha-cross qemu-user
@@ -20,6 +21,7 @@ NEED      := /usr/lib/jvm/java-17-openjdk-amd64/bin/javac /usr/share/java/JLex.j
 	/usr/share/java/lucene-core-4.10.4.jar /usr/share/java/sunflow.jar \
 	/usr/share/java/clojure-1.11.jar /usr/share/java/groovy.jar /usr/share/java/scala-compiler.jar \
 	/usr/share/kotlin/kotlinc/lib/kotlin-compiler.jar \
+	/usr/share/java/org.jacoco.agent.rt.jar \
 	/usr/bin/alpha-linux-gnu-as /usr/bin/alpha-linux-gnu-gcc /usr/alpha-linux-gnu/lib/libc.so.6.1 /usr/bin/qemu-alpha
 # The network compiler's kernels (checksums, a digest, an FFT) and binutils' as, which assembles its output.
 JAVA_PKGS += libjzlib-java libbcprov-java libcommons-math3-java binutils
@@ -28,7 +30,7 @@ NEED      += /usr/share/java/jzlib.jar /usr/share/java/bcprov.jar /usr/share/jav
 export JAVA_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 
-.PHONY: all build test test-short demo deps datasets reproduce fuzz bench vet clean
+.PHONY: all build test test-short demo deps datasets reproduce fuzz bench vet clean notebooks
 
 all: build
 
@@ -43,7 +45,7 @@ deps:
 	@for f in $(NEED); do [ -e $$f ] || { echo "deps: $$f still missing" >&2; exit 1; }; done
 
 build:
-	$(GO) build -o $(BIN) ./workbench/cmd/dvmlab
+	$(GO) build -ldflags "-X dvmlab/workbench/cli.revision=$$(git rev-parse HEAD 2>/dev/null)" -o $(BIN) ./workbench/cmd/dvmlab
 
 vet:
 	$(GO) vet ./...
@@ -64,12 +66,17 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzComputeFrames -fuzztime $(FUZZTIME) ./core/bytecode/
 	$(GO) test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./core/verify/
 	$(GO) test -run '^$$' -fuzz FuzzLog -fuzztime $(FUZZTIME) ./core/shadow/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./workbench/notebook/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/classfile/ ./core/classpath/
 
 demo: deps build
 	@bash scripts/demo.sh
+
+# Every notebook in its quick form (go test runs them too); --full for the long studies.
+notebooks: deps build
+	$(BIN) notebook run notebooks/*.md
 
 # The real programs the experiments run (Debian packages).
 datasets: deps

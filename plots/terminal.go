@@ -39,7 +39,7 @@ func Terminal(name, resultsDir string, width int) (string, error) {
 
 // mainColumns are the measurements bars are drawn for, in preference order.
 var mainColumns = []string{"classes_per_s", "startup_ms", "median_ms", "uncached_ms", "client_verification_ms", "static_percent", "classes",
-	"thread_vs_in_process", "shadowvm"}
+	"thread_vs_in_process", "shadowvm", "allocated_kb", "shadowvm_mean", "only_shadowvm", "thread_overhead"}
 
 func writeTable(b *strings.Builder, t experiments.Table, width int) {
 	bar := -1

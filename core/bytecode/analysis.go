@@ -32,7 +32,8 @@ type Domain interface {
 	// §4.10.1.2, §4.10.2.2); ok false when only top bounds them.
 	Join(a, b VType, at Slot) (t VType, ok bool, err error)
 	// Refers notes that an instruction uses a field or method of another
-	// class.
+	// class. Only strict analyses are told: frame computation needs no
+	// references, and building one per call and field access costs.
 	Refers(r Reference)
 }
 
@@ -108,6 +109,8 @@ type scratch struct {
 	// updates in place; handlersOf the handler lists per instruction.
 	entry, work frame
 	handlersOf  [][]int
+	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo).
+	descs []descMemo
 	// a and d are frame computation's analyzer and domain, reused.
 	a analyzer
 	d frameDomain

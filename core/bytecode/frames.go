@@ -535,40 +535,125 @@ func compress(delta uint16, prev, locals, stack []classfile.VerificationType) cl
 // Class entries alone is far cheaper than the pool's full index, which a
 // class whose frames name only existing classes never needs.
 type classIndex struct {
-	pool  *classfile.ConstantPool
-	names map[string]uint16
-	// recent remembers the last names by length: frame after frame repeats
-	// the same few types, and comparing a string beats hashing it.
-	recent [16]struct {
+	pool *classfile.ConstantPool
+	// names holds, by text, every Utf8 entry and the Class entry naming
+	// it, once more than a few names were searched for.
+	names map[string]poolName
+	// misses counts the names the recent ones did not have: the first few
+	// are searched for in the pool, after that names is built.
+	misses int
+	// recent remembers the last names by a hash of their length and two
+	// bytes: frame after frame repeats the same few types, and comparing a
+	// string beats hashing it.
+	recent [64]struct {
 		name string
 		idx  uint16
 	}
 }
 
+// poolName is where a text is in the pool: its Utf8 entry and the Class
+// entry naming it, 0 where there is none.
+type poolName struct{ utf8, class uint16 }
+
+// linearMisses is how many names are searched for by scanning the pool
+// before names is built: most classes' frames (if any) name a handful of
+// types, and a scan that compares lengths first costs less than hashing
+// the whole pool.
+const linearMisses = 8
+
 func newClassIndex(pool *classfile.ConstantPool) *classIndex { return &classIndex{pool: pool} }
 
 func (x *classIndex) AddClass(name string) (uint16, error) {
-	r := &x.recent[len(name)&15]
+	h := len(name)
+	if h > 0 {
+		h = h*7 + int(name[h-1]) + int(name[h/2])*3
+	}
+	r := &x.recent[h&63]
 	if r.name == name && r.idx != 0 {
 		return r.idx, nil
 	}
-	if x.names == nil {
-		// Built on the first name the recent ones miss: most classes'
-		// frames (if any) name a handful of types.
-		x.names = map[string]uint16{}
-		for i := len(x.pool.Entries) - 1; i > 0; i-- {
-			if e := &x.pool.Entries[i]; e.Tag == classfile.TagClass {
-				x.names[x.pool.Utf8(e.A)] = uint16(i)
+	var i uint16
+	var err error
+	if x.names == nil && x.misses < linearMisses {
+		x.misses++
+		i, err = x.scan(name)
+	} else {
+		i, err = x.lookup(name)
+	}
+	if err != nil {
+		return 0, err
+	}
+	r.name, r.idx = name, i
+	return i, nil
+}
+
+// scan finds or adds the Class entry for name by scanning the pool.
+func (x *classIndex) scan(name string) (uint16, error) {
+	es := x.pool.Entries
+	var u uint16
+	for i := 1; i < len(es); i++ {
+		e := &es[i]
+		switch e.Tag {
+		case classfile.TagClass:
+			if int(e.A) < len(es) {
+				if t := &es[e.A]; len(t.Str) == len(name) && t.Tag == classfile.TagUtf8 && t.Str == name {
+					return uint16(i), nil
+				}
+			}
+		case classfile.TagUtf8:
+			if u == 0 && len(e.Str) == len(name) && e.Str == name {
+				u = uint16(i)
 			}
 		}
 	}
-	if i, ok := x.names[name]; ok {
-		r.name, r.idx = name, i
-		return i, nil
+	return x.add(name, u)
+}
+
+// lookup finds or adds the Class entry for name through names.
+func (x *classIndex) lookup(name string) (uint16, error) {
+	if x.names == nil {
+		es := x.pool.Entries
+		n := 0
+		for i := range es {
+			if es[i].Tag == classfile.TagUtf8 {
+				n++
+			}
+		}
+		x.names = make(map[string]poolName, n+16)
+		// Backwards, so that of equal entries the first wins.
+		for i := len(es) - 1; i > 0; i-- {
+			switch e := &es[i]; e.Tag {
+			case classfile.TagUtf8:
+				p := x.names[e.Str]
+				p.utf8 = uint16(i)
+				x.names[e.Str] = p
+			case classfile.TagClass:
+				t := x.pool.Utf8(e.A)
+				p := x.names[t]
+				p.class = uint16(i)
+				x.names[t] = p
+			}
+		}
 	}
-	i, err := x.pool.AddClass(name)
+	p := x.names[name]
+	if p.class != 0 {
+		return p.class, nil
+	}
+	i, err := x.add(name, p.utf8)
 	if err == nil {
-		x.names[name] = i
+		x.names[name] = poolName{utf8: x.pool.Entries[i].A, class: i}
 	}
 	return i, err
+}
+
+// add appends a Class entry for name, with the Utf8 entry u of its text,
+// or a new one where u is 0.
+func (x *classIndex) add(name string, u uint16) (uint16, error) {
+	if u == 0 {
+		var err error
+		if u, err = x.pool.Append(classfile.Constant{Tag: classfile.TagUtf8, Str: name}); err != nil {
+			return 0, err
+		}
+	}
+	return x.pool.Append(classfile.Constant{Tag: classfile.TagClass, A: u})
 }

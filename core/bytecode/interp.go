@@ -651,7 +651,7 @@ func (x *exec) field() {
 		x.broken("%v", r.err)
 		return
 	}
-	if owner != a.c.Name() {
+	if a.strict && owner != a.c.Name() {
 		a.d.Refers(Reference{Field: true, Class: owner, Name: name, Desc: desc, Static: in.Op == Getstatic || in.Op == Putstatic})
 	}
 	switch in.Op {
@@ -705,7 +705,7 @@ func (x *exec) invoke() bool {
 	if x.err != nil {
 		return false
 	}
-	if owner != "" && owner[0] != '[' && owner != a.c.Name() {
+	if a.strict && owner != "" && owner[0] != '[' && owner != a.c.Name() {
 		a.d.Refers(Reference{Interface: in.Op == Invokeinterface || r.iface, Class: owner, Name: name, Desc: desc, Static: in.Op == Invokestatic})
 	}
 	changed := false
@@ -815,24 +815,75 @@ func (a *analyzer) ref(in *Instruction) *refInfo {
 	a.oneRef = refInfo{}
 	r := &a.oneRef
 	pool := &a.c.Pool
+	c := pool.Get(uint16(in.Index))
+	field := false
+	var nt uint16
 	switch in.Op {
-	case Getstatic, Putstatic, Getfield, Putfield:
-		r.owner, r.name, r.desc = pool.MemberRef(uint16(in.Index))
-		r.t, r.err = FieldType(r.desc)
-		return r
 	case Invokedynamic:
-		c := pool.Get(uint16(in.Index))
 		if c == nil || c.Tag != classfile.TagInvokeDynamic {
 			r.err = fmt.Errorf("#%d is not an InvokeDynamic constant", in.Index)
 			return r
 		}
-		r.name, r.desc = pool.NameAndType(c.B)
+		nt = c.B
 	default:
-		r.owner, r.name, r.desc = pool.MemberRef(uint16(in.Index))
-		if c := pool.Get(uint16(in.Index)); c != nil {
-			r.iface = c.Tag == classfile.TagInterfaceMethodref
+		// Any member reference, as ConstantPool.MemberRef reads them: a
+		// field instruction naming a method fails on its descriptor.
+		field = in.Op == Getstatic || in.Op == Putstatic || in.Op == Getfield || in.Op == Putfield
+		if c != nil && (c.Tag == classfile.TagFieldref || c.Tag == classfile.TagMethodref || c.Tag == classfile.TagInterfaceMethodref) {
+			r.owner, nt = pool.ClassName(c.A), c.B
+			r.iface = !field && c.Tag == classfile.TagInterfaceMethodref
 		}
 	}
-	r.slots, r.t, r.err = ArgSlots(r.desc)
+	var descIdx uint16
+	if n := pool.Get(nt); n != nil && n.Tag == classfile.TagNameAndType {
+		r.name, r.desc, descIdx = pool.Utf8(n.A), pool.Utf8(n.B), n.B
+	}
+	if m := a.descMemo(descIdx, r.desc, field); m != nil {
+		r.t, r.slots = m.t, int(m.slots)
+		return r
+	}
+	if field {
+		r.t, r.err = FieldType(r.desc)
+	} else {
+		r.slots, r.t, r.err = ArgSlots(r.desc)
+	}
+	if r.err == nil && a.s.descs != nil && descIdx != 0 {
+		a.s.descs[descIdx] = descMemo{desc: r.desc, field: field, t: r.t, slots: int32(r.slots)}
+	}
 	return r
+}
+
+// descMemo is a descriptor read before: a field's type, or a method's
+// argument slots and return type. Frame computation meets the same few
+// descriptors at every call and field access of a class.
+type descMemo struct {
+	desc  string
+	field bool
+	t     VType
+	slots int32
+}
+
+// descMemo returns what the descriptor at Utf8 index i was read as, if it
+// was, or nil, preparing a memo slot for i. Entries are keyed by index and
+// checked by text, so a memo left by another class (the scratch outlives
+// it) is used only where it reads the same descriptor. Strict analyses
+// (one scratch per method) keep none.
+func (a *analyzer) descMemo(i uint16, desc string, field bool) *descMemo {
+	if a.strict || i == 0 {
+		return nil
+	}
+	s := a.s
+	if int(i) >= len(s.descs) {
+		n := max(len(a.c.Pool.Entries), int(i)+1)
+		if cap(s.descs) >= n {
+			s.descs = s.descs[:n]
+		} else {
+			s.descs = append(s.descs[:cap(s.descs)], make([]descMemo, n-cap(s.descs))...)
+		}
+		return nil
+	}
+	if m := &s.descs[i]; m.desc == desc && m.field == field && desc != "" {
+		return m
+	}
+	return nil
 }

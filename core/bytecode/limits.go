@@ -23,6 +23,13 @@ func MinLocals(c *classfile.Class, m *classfile.Member, code *classfile.Code) in
 	if !m.Access.Has(classfile.AccStatic) {
 		n++
 	}
+	return max(n, tableLocals(c, code))
+}
+
+// tableLocals is the least max_locals the local variable tables of code
+// need (see MinLocals).
+func tableLocals(c *classfile.Class, code *classfile.Code) int {
+	n := 0
 	for _, a := range code.Attributes {
 		t, ok := a.(*classfile.LocalVariableTable)
 		if !ok {
@@ -124,6 +131,7 @@ func checkTypeAnnotation(ta *classfile.TypeAnnotation, n, handlers int) string {
 // never below MinLocals. Every max_locals frame computation writes goes
 // through here.
 func (a *analyzer) setMaxLocals() {
-	a.maxLocals = min(max(a.maxLocals, MinLocals(a.c, a.m, a.code)), 65535)
+	// The entry frame, and so maxLocals, already holds the parameters.
+	a.maxLocals = min(max(a.maxLocals, tableLocals(a.c, a.code)), 65535)
 	a.code.MaxLocals = uint16(a.maxLocals)
 }

@@ -172,8 +172,34 @@ func MethodType(d string) (params []VType, ret VType, err error) {
 // ArgSlots is how many stack slots the arguments of a method descriptor
 // take, and its return type; it allocates nothing.
 func ArgSlots(desc string) (slots int, ret VType, err error) {
-	ret, err = walkDesc(desc, func(t VType) { slots += t.Size() })
-	return slots, ret, err
+	// walkDesc's loop without its callback and the parameters' types:
+	// frame computation asks this at every call.
+	if len(desc) == 0 || desc[0] != '(' {
+		return 0, vTop, fmt.Errorf("bad method descriptor %q", desc)
+	}
+	i := 1
+	for i < len(desc) && desc[i] != ')' {
+		t, next, err := classfile.NextFieldType(desc, i, false)
+		if err != nil {
+			return 0, vTop, fmt.Errorf("bad method descriptor %q: %w", desc, err)
+		}
+		slots++
+		if t.Dims == 0 && (t.Elem == 'J' || t.Elem == 'D') {
+			slots++
+		}
+		i = next
+	}
+	if i >= len(desc) {
+		return 0, vTop, fmt.Errorf("bad method descriptor %q: no ')'", desc)
+	}
+	ret, end, err := fieldTypeAt(desc, i+1, true)
+	if err == nil && end != len(desc) {
+		err = fmt.Errorf("text after the return type")
+	}
+	if err != nil {
+		return 0, vTop, fmt.Errorf("bad method descriptor %q: %w", desc, err)
+	}
+	return slots, ret, nil
 }
 
 // walkDesc calls arg with each parameter type of a method descriptor and
@@ -271,7 +297,23 @@ type Lattice struct {
 
 // NewLattice makes the lattice over h.
 func NewLattice(h Hierarchy) *Lattice {
-	return &Lattice{h: h, supers: map[string][]string{}, iface: map[string]bool{}, lcs: map[[2]string]string{}}
+	// The maps are made on first use: most classes' methods merge no
+	// references at all.
+	return &Lattice{h: h}
+}
+
+func (m *Lattice) setChain(name string, c []string) {
+	if m.supers == nil {
+		m.supers = map[string][]string{}
+	}
+	m.supers[name] = c
+}
+
+func (m *Lattice) setLCS(key [2]string, lcs string) {
+	if m.lcs == nil {
+		m.lcs = map[[2]string]string{}
+	}
+	m.lcs[key] = lcs
 }
 
 func (m *Lattice) chain(name string) ([]string, error) {
@@ -282,7 +324,7 @@ func (m *Lattice) chain(name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.supers[name] = c
+	m.setChain(name, c)
 	return c, nil
 }
 
@@ -325,6 +367,9 @@ func (m *Lattice) isInterface(name string) (bool, error) {
 	v, err := m.h.IsInterface(name)
 	if err != nil {
 		return false, &UnknownClassError{Name: name, Err: err}
+	}
+	if m.iface == nil {
+		m.iface = map[string]bool{}
 	}
 	m.iface[name] = v
 	return v, nil
@@ -384,7 +429,7 @@ func (m *Lattice) refAssignable(from, to string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	m.supers[from] = c
+	m.setChain(from, c)
 	return false, nil
 }
 
@@ -448,7 +493,7 @@ func (m *Lattice) mergeRef(a, b string) (string, error) {
 			return "", err
 		}
 		if i {
-			m.lcs[key] = "java/lang/Object"
+			m.setLCS(key, "java/lang/Object")
 			return "java/lang/Object", nil
 		}
 	}
@@ -471,7 +516,7 @@ search:
 			}
 		}
 	}
-	m.lcs[key] = lcs
+	m.setLCS(key, lcs)
 	return lcs, nil
 }
 

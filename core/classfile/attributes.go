@@ -273,19 +273,28 @@ func (p *parser) attribute(loc location, name string, body []byte, base int) Att
 // decode parses body as the attribute the JVMS names name, wherever it is.
 // With exact, contents shorter than the body are an error, as they are to
 // the JVM; without, the rest is ignored, as javap ignores it.
+//
+// The body is read with p itself, its reader pointed at the body and put
+// back after: a parser of its own per attribute would cost an allocation
+// each (its context method escapes into the reader), and attributes are
+// the most numerous structures of a class file.
 func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
-	sub := parser{r: reader{b: body, base: base}, c: p.c, what: p.what, idx: p.idx, attr: name, static: p.static}
-	sub.r.where = sub.context
-	a := sub.attributeBody(name)
-	if a == nil && sub.r.err == nil {
-		sub.r.fail("not an attribute the JVMS defines")
+	outer, outerAttr := p.r, p.attr
+	p.r = reader{b: body, base: base, where: outer.where}
+	p.attr = name
+	r := &p.r
+	a := p.attributeBody(name)
+	if a == nil && r.err == nil {
+		r.fail("not an attribute the JVMS defines")
 	}
-	if exact && sub.r.err == nil && sub.r.off != len(body) {
-		sub.r.fail("attribute_length is %d but the contents take %d bytes", len(body), sub.r.off)
-		sub.r.err.trailing = true
+	if exact && r.err == nil && r.off != len(body) {
+		r.fail("attribute_length is %d but the contents take %d bytes", len(body), r.off)
+		r.err.trailing = true
 	}
-	if sub.r.err != nil {
-		return nil, sub.r.err
+	err := r.err
+	p.r, p.attr = outer, outerAttr
+	if err != nil {
+		return nil, err
 	}
 	return a, nil
 }

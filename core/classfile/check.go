@@ -162,7 +162,7 @@ func (k *checker) pool() {
 			}
 			k.fail(cpAt(i), "%s entries belong in module-info, which does not load as a class", e.Tag)
 		case TagUtf8:
-			if e.raw != nil && !legalMUTF8(e.raw, c.Major <= 47) {
+			if b := c.Pool.rawUtf8(i); b != nil && !legalMUTF8(b, c.Major <= 47) {
 				k.fail(cpAt(i), "illegal modified UTF-8")
 			}
 		}

@@ -107,10 +107,6 @@ type Constant struct {
 	U32  uint32
 	U64  uint64
 	Str  string
-	// raw holds the original modified-UTF-8 bytes of a Utf8 entry when they
-	// differ from what encoding Str would give (e.g. overlong or unpaired
-	// forms), so that an unmodified class is written back byte-identical.
-	raw []byte
 }
 
 // Int returns the value of an Integer constant.
@@ -132,6 +128,26 @@ type ConstantPool struct {
 	Entries []Constant
 	index   map[constKey]uint16
 	lookups int
+	// raw holds, by index, the original modified-UTF-8 bytes of a Utf8
+	// entry when they differ from what encoding its Str would give (e.g.
+	// overlong or unpaired forms), so that an unmodified class is written
+	// back byte-identical. Such entries are rare: a map beside the entries
+	// keeps every Constant 24 bytes smaller than a field in each would.
+	raw map[uint16][]byte
+}
+
+// rawUtf8 is the original encoding of Utf8 entry i, if it had one other than
+// the canonical one and the entry still holds the text it decodes to (an
+// entry replaced since has none).
+func (p *ConstantPool) rawUtf8(i int) []byte {
+	b, ok := p.raw[uint16(i)]
+	if !ok || i >= len(p.Entries) || p.Entries[i].Tag != TagUtf8 {
+		return nil
+	}
+	if s, _ := decodeMUTF8(b); s != p.Entries[i].Str {
+		return nil
+	}
+	return b
 }
 
 type constKey struct {
@@ -250,6 +266,16 @@ func (p *ConstantPool) Add(c Constant) (uint16, error) {
 	}
 	if i, ok := p.find(c); ok {
 		return i, nil
+	}
+	return p.Append(c)
+}
+
+// Append adds c as a new entry without looking for an equal one, for a
+// caller that searched itself (a duplicate entry is legal, only wasteful);
+// it returns the new entry's index. See JVMS §4.1.
+func (p *ConstantPool) Append(c Constant) (uint16, error) {
+	if len(p.Entries) == 0 {
+		p.Entries = append(p.Entries, Constant{})
 	}
 	wide := c.Tag == TagLong || c.Tag == TagDouble
 	n := len(p.Entries)
@@ -373,6 +399,7 @@ func (p *parser) constantPool() {
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
 	var text string // the input as a string, made on first use
+	var raw map[uint16][]byte
 	p.what = "constant pool"
 	for i := 1; i < n && r.err == nil; i++ {
 		p.idx = i
@@ -398,7 +425,10 @@ func (p *parser) constantPool() {
 			var canonical bool
 			c.Str, canonical = decodeMUTF8(b)
 			if !canonical {
-				c.raw = b
+				if raw == nil {
+					raw = map[uint16][]byte{}
+				}
+				raw[uint16(i)] = b
 			}
 		case TagInteger, TagFloat:
 			c.U32 = r.u4("value")
@@ -422,6 +452,7 @@ func (p *parser) constantPool() {
 		}
 	}
 	p.c.Pool.Entries = e
+	p.c.Pool.raw = raw
 	if r.err == nil {
 		p.checkPool()
 	}
@@ -498,10 +529,10 @@ func (w *writer) pool() {
 		w.u1(uint8(c.Tag))
 		switch c.Tag {
 		case TagUtf8:
-			if c.raw != nil {
-				if s, _ := decodeMUTF8(c.raw); s == c.Str {
-					w.u2(uint16(len(c.raw)))
-					w.b = append(w.b, c.raw...)
+			if w.c.Pool.raw != nil {
+				if b := w.c.Pool.rawUtf8(i); b != nil {
+					w.u2(uint16(len(b)))
+					w.b = append(w.b, b...)
 					continue
 				}
 			}

@@ -108,7 +108,9 @@ func Translate(c *classfile.Class, m *classfile.Member) (f *ir.Func, err error) 
 				f, err = nil, u
 				return
 			}
-			panic(r)
+			// A fault of the compiler's own leaves the method as bytecode,
+			// named, rather than taking the proxy down.
+			f, err = nil, &Unsupported{Class: c.Name(), Method: name, Desc: desc, Offset: -1, Reason: fmt.Sprintf("internal error: %v", r)}
 		}
 	}()
 	b.unsup = func(off int, format string, a ...any) {
@@ -527,6 +529,10 @@ func (b *builder) block(o, last int) {
 				b.push(b.constant(ir.Long, k.Long(), off))
 			case classfile.TagDouble:
 				b.push(b.constant(ir.Double, int64(k.U64), off))
+			case classfile.TagString:
+				v := b.val(ir.OpString, ir.Object, off)
+				v.Sym, v.Class = &ir.Sym{Owner: "java/lang/String", Name: b.class.Pool.Utf8(k.A)}, "Ljava/lang/String;"
+				b.push(v)
 			default:
 				b.unsup(off, "ldc of a %s constant", k.Tag)
 			}
@@ -731,6 +737,30 @@ func (b *builder) block(o, last int) {
 			v := b.val(ir.OpNew, ir.Object, off)
 			v.Sym, v.Class = &ir.Sym{Owner: name}, "L"+name+";"
 			b.push(v)
+		case op == bytecode.Checkcast || op == bytecode.Instanceof:
+			x := b.pop(off)
+			name := b.class.Pool.ClassName(uint16(in.Index))
+			if !x.Type.IsRef() || name == "" {
+				b.unsup(off, "%s of a %s", op, x.Type)
+			}
+			if op == bytecode.Instanceof {
+				v := b.val(ir.OpInstanceOf, ir.Int, off, x)
+				v.Sym = &ir.Sym{Owner: name}
+				b.push(v)
+				break
+			}
+			desc := name
+			if !strings.HasPrefix(name, "[") {
+				desc = "L" + name + ";"
+			}
+			ft, err := classfile.ParseFieldType(desc)
+			if err != nil {
+				b.unsup(off, "checkcast to a bad class name %q", name)
+			}
+			t, _, _ := refType(ft)
+			c := typed(b.val(ir.OpCheckCast, t, off, x), ft) // the same reference, of the class now
+			c.Sym = &ir.Sym{Owner: name}
+			b.push(c)
 		case op == bytecode.Athrow:
 			x := b.pop(off)
 			if !x.Type.IsRef() {
@@ -862,6 +892,13 @@ func (b *builder) fieldOp(in *bytecode.Instruction) {
 	}
 	t := fieldIRType(ft)
 	sym := &ir.Sym{Owner: owner, Name: name, Desc: desc}
+	if owner == b.class.Name() {
+		for _, fm := range b.class.Fields {
+			if b.class.MemberName(fm) == name && b.class.MemberDesc(fm) == desc {
+				sym.Final, sym.Volatile = fm.Access.Has(classfile.AccFinal), fm.Access.Has(classfile.AccVolatile)
+			}
+		}
+	}
 	var v *ir.Value
 	switch in.Op {
 	case bytecode.Getstatic:

@@ -38,7 +38,7 @@ func TestTranslateKernels(t *testing.T) {
 		name := c.MemberName(m)
 		f, err := Translate(c, m)
 		if err != nil {
-			if name != "<init>" {
+			if name != "<init>" && name != "<clinit>" {
 				t.Errorf("%s: %v", name, err)
 			}
 			continue
@@ -87,5 +87,55 @@ func TestInline(t *testing.T) {
 	}
 	if s := f.String(); strings.Contains(s, "call") || strings.Contains(s, "nullcheck") || strings.Contains(s, "arraylen") {
 		t.Errorf("twice after inlining:\n%s", s)
+	}
+}
+
+// TestAsmErrorNamesTheMethod: the assembler's complaint about a line comes
+// back naming the method the line belongs to, the line and its text.
+func TestAsmErrorNamesTheMethod(t *testing.T) {
+	j := JoinAsm("\t.text\n", []Part{
+		{Class: "a/B", Method: "good", Desc: "()V", Asm: "good:\n\tret\n"},
+		{Class: "a/B", Method: "bad", Desc: "(I)I", Asm: "bad:\n\tnop\n\tfrobnicate %rax\n\tret\n"},
+	})
+	stderr := "/tmp/x/code.s:6: Error: no such instruction: `frobnicate %rax'\n"
+	e := ParseAsError("as", stderr, j.Text, j)
+	if e.Class != "a/B" || e.Method != "bad" || e.Line != 6 || !strings.Contains(e.Text, "frobnicate") {
+		t.Fatalf("got %+v", e)
+	}
+	if msg := e.Error(); !strings.Contains(msg, "a/B.bad(I)I") || !strings.Contains(msg, "line 6") || !strings.Contains(msg, "no such instruction") {
+		t.Errorf("message %q", msg)
+	}
+}
+
+// TestHoistFieldReads: a static final table is read once, at the entry,
+// however often the loop reads it; a field the method writes is read
+// where the bytecode reads it.
+func TestHoistFieldReads(t *testing.T) {
+	c := javac(t, "Kernels")
+	for _, k := range []struct {
+		name, desc string
+		inEntry    bool
+	}{{"tsum", "(I)I", true}, {"bumps", "(I)I", false}} {
+		f, err := Translate(c, c.Method(k.name, k.desc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Optimize(f, nil); err != nil {
+			t.Fatal(err)
+		}
+		reads, entry := 0, 0
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				if v.Op == ir.OpGetStatic {
+					reads++
+					if b == f.Blocks[0] {
+						entry++
+					}
+				}
+			}
+		}
+		if k.inEntry && (reads != 1 || entry != 1) || !k.inEntry && entry != 0 {
+			t.Errorf("%s: %d static reads, %d at the entry:\n%s", k.name, reads, entry, f)
+		}
 	}
 }

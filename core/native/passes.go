@@ -22,6 +22,7 @@ type Pass struct {
 // Passes is the optimisation pipeline, in order.
 var Passes = []Pass{
 	{Name: "inline", Doc: "small static methods of the class (at most MaxInlineBytes of bytecode) copied into their callers", RunCallees: Inline},
+	{Name: "fieldhoist", Doc: "fields of the class that cannot change during the call read once at its entry", Run: HoistFieldReads},
 	{Name: "copyprop", Doc: "copy propagation: uses of copies and of phis whose operands are all one value use that value", Run: CopyProp},
 	{Name: "constfold", Doc: "constant folding with Java's exact semantics (JLS §15, JVMS §6.5); constant branches become jumps", Run: ConstFold},
 	{Name: "copyprop2", Doc: "copy propagation again, over what folding left", Run: CopyProp},

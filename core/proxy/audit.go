@@ -33,8 +33,9 @@ type Session struct {
 
 // Audit is the proxy's audit trail in an embedded SQLite database.
 type Audit struct {
-	db *sql.DB
-	mu sync.Mutex // one writer at a time; SQLite serializes anyway
+	db    *sql.DB
+	mu    sync.Mutex // one writer at a time; SQLite serializes anyway
+	chain *chain     // the method events' hash chain (auditdb.go), once opened
 }
 
 const schema = `
@@ -46,7 +47,7 @@ CREATE INDEX IF NOT EXISTS served_session ON served(session);
 
 // OpenAudit opens (creating) the audit database at path.
 func OpenAudit(path string) (*Audit, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)")
 	if err != nil {
 		return nil, err
 	}

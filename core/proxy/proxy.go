@@ -41,8 +41,13 @@ type Proxy struct {
 	Cache    *Cache
 	Client   *http.Client
 	Log      *log.Logger
-	Audit    *Audit  // nil: no audit trail
-	Signer   *Signer // nil: nothing is signed
+	Audit    *Audit         // nil: no audit trail
+	Signer   *Signer        // nil: nothing is signed
+	Monitor  *MonitorServer // nil: one over Audit and Signer, made on first use
+
+	monitorOnce sync.Once
+
+	Security *SecurityServer // nil: no security server (security.go)
 
 	apps   hierarchies
 	paths  sessionPaths
@@ -211,6 +216,14 @@ const (
 func (px *Proxy) handshake(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/runtime/") {
 		px.serveRuntime(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/security/") {
+		px.serveSecurity(w, r)
+		return
+	}
+	if r.URL.Path == MonitorPath || r.URL.Path == ConsolePath {
+		px.monitorServer().ServeHTTP(w, r)
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, NativePath) {

@@ -25,9 +25,13 @@ const Package = "dvmlab/runtime/"
 // Coverage is the class whose hit(String, int) the coverage service calls.
 const Coverage = Package + "Coverage"
 
+// Monitor and Profile are the classes whose enter, exit and unwind the monitor and profile services call.
+const Monitor, Profile = Package + "Monitor", Package + "Profile"
+
 // LinkCheck is the class whose check(Class, String) the verify service
 // calls for the checks it leaves to the client.
 const LinkCheck = Package + "LinkCheck"
+const Security = Package + "Security" // the enforcement manager the security service calls
 
 // Classes returns the runtime's class files by internal name.
 func Classes() map[string][]byte {

@@ -28,11 +28,32 @@ type CSVWriter interface {
 	WriteCSV(w io.Writer, sites *Registry) error
 }
 
+// InProcessAnalysis is an analysis whose in-process equivalent is a Java
+// class of its own, defined in java.base (java/lang) like the event stub:
+// in process, each hook calls the class's static InProcessMethod with the
+// hook's arguments (references as Object, primitives as themselves, ids as
+// int), and the instrumentation leaves the class itself alone. The class
+// declares "public static native byte[] hidden(byte[], Class)" (bound by
+// the agent), may declare "static void vmInit()" (called at VM init) and
+// declares "static long[] dump()", whose result reaches Counts at VM death.
+// Its bytes are among the embedded classes (see build.sh).
+type InProcessAnalysis interface {
+	InProcessCounter
+	InProcessClass() string
+}
+
 // InProcessCounter is an analysis with an in-process equivalent: hooks that
 // count by their InProcess argument inside the observed VM. Counts receives
 // the counts, indexed by that id, at VM death.
 type InProcessCounter interface {
 	Counts(counts []int64, sites *Registry)
+}
+
+// RegistryBinder is an analysis that looks classes up in the registry
+// while events arrive (to resolve field references, say); the analysis
+// server binds it before the first event.
+type RegistryBinder interface {
+	Bind(reg *Registry)
 }
 
 // Event is one notification of a hook.
@@ -44,6 +65,10 @@ type Event struct {
 	// and short arrive as int32), *Site, *Method, *Field and *StaticClass
 	// for ids.
 	Args []any
+	// Live says the event was committed after VM init (JVMTI VMInit),
+	// when an in-process analysis starts; false in the primordial and
+	// start phases.
+	Live bool
 
 	args [4]any // Args' storage for the usual few: one allocation per event
 }
@@ -178,6 +203,7 @@ type Registry struct {
 	sites   []*Site
 	fields  []*Field
 	fieldAt map[Field]*Field
+	names   map[string]int
 	bytes   map[classKey][]byte
 	offered int
 }
@@ -189,7 +215,7 @@ type classKey struct {
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{fieldAt: map[Field]*Field{}, bytes: map[classKey][]byte{}}
+	return &Registry{fieldAt: map[Field]*Field{}, bytes: map[classKey][]byte{}, names: map[string]int{}}
 }
 
 func (r *Registry) addClass(name string) *StaticClass {
@@ -227,6 +253,18 @@ func (r *Registry) field(owner, name, desc string) *Field {
 	r.fields = append(r.fields, f)
 	r.fieldAt[k] = f
 	return f
+}
+
+// nameID interns a name (FieldNameID, ClassNameID).
+func (r *Registry) nameID(s string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if id, ok := r.names[s]; ok {
+		return id
+	}
+	id := len(r.names)
+	r.names[s] = id
+	return id
 }
 
 func (r *Registry) keepClass(name string, loader uint64, data []byte) {
@@ -319,4 +357,22 @@ func (r *Registry) Methods() []*Method {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return append([]*Method(nil), r.methods...)
+}
+
+// ClassBytesNamed returns the bytes of a class offered under name, by the
+// boot loader if it offered one, else by any loader; nil if none was.
+// Analyses resolve field references with it (JVMS §5.4.3.2), where the
+// loader that matters is not at hand.
+func (r *Registry) ClassBytesNamed(name string) []byte {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if b, ok := r.bytes[classKey{name, 0}]; ok {
+		return b
+	}
+	for k, b := range r.bytes {
+		if k.name == name {
+			return b
+		}
+	}
+	return nil
 }

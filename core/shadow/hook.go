@@ -33,9 +33,17 @@ const (
 	After
 	// BasicBlock is at the start of every basic block.
 	BasicBlock
+	// Initialized is, in a constructor, the point where this becomes an
+	// initialized object: right after the call to super() or this() that
+	// consumes uninitializedThis (JVMS §4.10.1.9, invokespecial), or at
+	// entry in java.lang.Object's constructor, whose this is initialized
+	// from the start. A Receiver argument sends this there. Other methods
+	// have no such point.
+	Initialized
 )
 
-var markerNames = map[MarkerKind]string{MethodEntry: "entry", MethodExit: "exit", Before: "before", After: "after", BasicBlock: "block"}
+var markerNames = map[MarkerKind]string{MethodEntry: "entry", MethodExit: "exit", Before: "before", After: "after", BasicBlock: "block",
+	Initialized: "initialized"}
 
 func (k MarkerKind) String() string { return markerNames[k] }
 
@@ -54,8 +62,11 @@ const (
 	// returned or the exception thrown. Where the stack is not that deep
 	// (a void return) the hook sends null.
 	StackValue ArgKind = iota
-	// Receiver is this, or null in static methods and constructors (where
-	// this may not be initialized yet).
+	// Receiver is this, or null in static methods. In constructors it is
+	// this only where this is known to be initialized: at the Initialized
+	// marker and at normal exits (a constructor cannot return with this
+	// uninitialized, JVMS §4.10.1.9 return), unless the constructor stores
+	// into local 0; null elsewhere.
 	Receiver
 	// ClassID, MethodID and SiteID are static ids of the instrumented class,
 	// method, and instruction (the analysis resolves them to names).
@@ -65,12 +76,25 @@ const (
 	// FieldID is the field a getfield, putfield, getstatic or putstatic
 	// names.
 	FieldID
+	// FieldNameID, at a field instruction, is an id of the field's name
+	// and descriptor: the same wherever a reference names them, whatever
+	// class it names (a field inherited is reached through any subclass,
+	// JVMS §5.4.3.2). Ids come from one space with ClassNameID's.
+	FieldNameID
+	// ClassNameID is an id of a class name, the same wherever the name
+	// occurs: at a field instruction, of the class the reference names;
+	// elsewhere, of the instrumented class.
+	ClassNameID
 )
 
 // Arg is one argument of a hook.
 type Arg struct {
 	Kind  ArgKind
 	Depth int // for StackValue
+	// InProcessOnly arguments go only to the in-process class's method
+	// (see InProcessMethod); the analysis server, which has the
+	// registry, does without them.
+	InProcessOnly bool
 }
 
 // GroupBy says which ordering group an event of a hook belongs to under the
@@ -101,6 +125,10 @@ type Hook struct {
 	// InProcess is the argument (SiteID, MethodID or ClassID) an in-process
 	// counting equivalent of the analysis counts by; see Config.InProcess.
 	InProcess ArgKind
+	// InProcessMethod, for an analysis with an in-process class (see
+	// InProcessAnalysis), is the static method of that class the hook
+	// calls in process, with the hook's arguments.
+	InProcessMethod string
 	// Handle receives the hook's events on the analysis server.
 	Handle func(e *Event)
 
@@ -148,13 +176,13 @@ func (h *Hook) Validate() error {
 	for i, a := range h.Args {
 		switch a.Kind {
 		case StackValue:
-			if h.Marker.Kind == MethodEntry {
-				return fail("argument %d: the stack is empty at method entry", i)
+			if h.Marker.Kind == MethodEntry || h.Marker.Kind == Initialized {
+				return fail("argument %d: no stack values at marker %s", i, h.Marker.Kind)
 			}
 			if a.Depth < 0 || a.Depth > 255 {
 				return fail("argument %d: stack depth %d", i, a.Depth)
 			}
-		case FieldID:
+		case FieldID, FieldNameID:
 			for _, op := range h.Marker.Ops {
 				if !isFieldOp(op) {
 					return fail("argument %d: field ids exist only at field instructions, not %s", i, op)
@@ -163,7 +191,7 @@ func (h *Hook) Validate() error {
 			if len(h.Marker.Ops) == 0 {
 				return fail("argument %d: field ids exist only at field instructions", i)
 			}
-		case Receiver, ClassID, MethodID, SiteID:
+		case Receiver, ClassID, MethodID, SiteID, ClassNameID:
 		default:
 			return fail("argument %d: unknown kind %d", i, a.Kind)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"sync"
 
 	"dvmlab/core/bytecode"
@@ -52,6 +53,12 @@ type Instrumenter struct {
 	// stub is the class whose native hidden() Lookup's hidden-class
 	// definers call; "" leaves them alone.
 	stub string
+	// direct is the in-process class hooks call (InProcessAnalysis), ""
+	// for counting in ShadowCounts.
+	direct string
+	// idField: objects of non-JDK classes are identified by IDField, not
+	// by JVMTI tags (UseIDField).
+	idField bool
 
 	mu     sync.Mutex
 	errs   []error
@@ -98,6 +105,70 @@ func NewInstrumenter(hooks []*Hook, reg *Registry, ordering Ordering, inProcess 
 	}
 	return &Instrumenter{hooks: hooks, reg: reg, ordering: ordering, inProcess: inProcess,
 		hier: newLiveHierarchy(static...), skipOf: map[string]int{}, stub: stub}, nil
+}
+
+// CallInProcess makes the in-process hooks call class's static methods
+// (each hook's InProcessMethod) with the hooks' arguments instead of
+// counting; class itself is left alone, and its hidden() is the one
+// Lookup's definers call.
+func (in *Instrumenter) CallInProcess(class string) error {
+	if !in.inProcess {
+		return fmt.Errorf("%s: in-process calls in a run that is not in process", class)
+	}
+	for _, h := range in.hooks {
+		if h.InProcessMethod == "" {
+			return fmt.Errorf("hook %q: no in-process method in %s", h.Name, class)
+		}
+	}
+	in.direct, in.stub = class, class
+	return nil
+}
+
+// IDField is the field UseIDField injects into the topmost non-JDK class
+// of every class hierarchy: an object's identity, read by the woven code
+// and given on first sight by the agent, without HotSpot's JVMTI tag map
+// (one lock per agent). It is public (any class's code reads it through
+// its own static type) and transient (not serialized).
+const IDField = "$dvmlab$id"
+
+// UseIDField makes objects of non-JDK classes known by IDField where the
+// hook sends an object the instruction itself dereferences (the object
+// after new, the receiver of getfield and putfield, this): the agent then
+// tags none of them (the ShadowVM paper's Table 6 measures concurrent
+// tagging; HotSpot's tag map is one locked table). Such objects get no
+// free notifications, which come from the tag map; an object also sent
+// through a JDK type elsewhere is tagged there too, under another id.
+func (in *Instrumenter) UseIDField() { in.idField = true }
+
+// isJDKName says whether a class name is the JDK's, by package: those
+// keep their layouts (HotSpot knows the fields of many of them).
+func isJDKName(n string) bool {
+	for _, p := range []string{"java/", "javax/", "jdk/", "sun/", "com/sun/", "org/xml/sax/", "org/w3c/dom/", "org/ietf/"} {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// addIDField declares IDField in c if c is the topmost non-JDK class of
+// its hierarchy.
+func addIDField(c *classfile.Class) (bool, error) {
+	if c.Access.Has(classfile.AccInterface) || c.Access.Has(classfile.AccModule) || isJDKName(c.Name()) ||
+		c.SuperName() == "" || !isJDKName(c.SuperName()) {
+		return false, nil
+	}
+	name, err := c.Pool.AddUtf8(IDField)
+	if err != nil {
+		return false, err
+	}
+	desc, err := c.Pool.AddUtf8("J")
+	if err != nil {
+		return false, err
+	}
+	c.Fields = append(c.Fields, &classfile.Member{Access: classfile.AccPublic | classfile.AccTransient | classfile.AccSynthetic,
+		NameIndex: name, DescIndex: desc})
+	return true, nil
 }
 
 // Stats returns the counts so far.
@@ -156,7 +227,7 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 			in.mu.Unlock()
 		}
 	}()
-	if name == EventsClass || name == CountsClass {
+	if name == EventsClass || name == CountsClass || name == in.stub {
 		return nil, nil
 	}
 	any := false
@@ -179,6 +250,15 @@ func (in *Instrumenter) Instrument(name string, loader uint64, data []byte) (out
 	}
 	w := &weaver{in: in, c: c, sc: in.reg.addClass(c.Name())}
 	n := 0
+	if in.idField && !in.inProcess {
+		added, err := addIDField(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", name, IDField, err)
+		}
+		if added {
+			n++
+		}
+	}
 	if c.Name() == modulesClass {
 		if m := c.Method("transformedByAgent", "(Ljava/lang/Module;)V"); m != nil && m.Code() != nil {
 			silence(m.Code())
@@ -289,8 +369,8 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 				needStacks = true
 			}
 		}
-		if h.Marker.Kind == After {
-			needStacks = true // after new pairs new with its constructor call
+		if h.Marker.Kind == After || h.Marker.Kind == Initialized {
+			needStacks = true // after new pairs new with its constructor call; super() is found by its receiver
 		}
 	}
 	if len(hooks) == 0 {
@@ -374,6 +454,28 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 				s := w.in.reg.addSite(meth, len(code.Code), "throw", "")
 				st := []bytecode.VType{{Kind: bytecode.KRef, Name: "java/lang/Throwable"}}
 				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { ed.Guard(code...); return nil }); err != nil {
+					return n, err
+				}
+			}
+		case Initialized:
+			if name != "<init>" {
+				continue
+			}
+			if c.Name() == "java/lang/Object" {
+				s := w.in.reg.addSite(meth, 0, "initialized", "")
+				if err := emit(h, s, nil, func(code ...*bytecode.Insn) error { ed.Prepend(code...); return nil }); err != nil {
+					return n, err
+				}
+				continue
+			}
+			for _, p := range superCalls(insns, stacks, &c.Pool) {
+				st, ok := stacks[next[p]]
+				if !ok {
+					continue
+				}
+				at := p
+				s := w.in.reg.addSite(meth, at, "initialized", "")
+				if err := emit(h, s, st, func(code ...*bytecode.Insn) error { return ed.InsertAfter(at, code...) }); err != nil {
 					return n, err
 				}
 			}
@@ -526,6 +628,51 @@ func initsOf(insns []bytecode.Instruction, stacks map[int][]bytecode.VType, pool
 	return out
 }
 
+// superCalls finds, in a constructor, the calls to super() or this() that
+// initialize this: the invokespecial <init> whose receiver is
+// uninitializedThis (JVMS §4.10.1.9 invokespecial) and that falls through
+// to a next instruction.
+func superCalls(insns []bytecode.Instruction, stacks map[int][]bytecode.VType, pool *classfile.ConstantPool) []int {
+	var out []int
+	for k, in := range insns {
+		if in.Op != bytecode.Invokespecial || k+1 >= len(insns) {
+			continue
+		}
+		_, name, desc := pool.MemberRef(uint16(in.Index))
+		if name != "<init>" {
+			continue
+		}
+		st, ok := stacks[in.Offset]
+		if !ok {
+			continue
+		}
+		argSlots, _, err := bytecode.ArgSlots(desc)
+		if err != nil {
+			continue
+		}
+		if r := len(st) - 1 - argSlots; r >= 0 && st[r].Kind == bytecode.KUninitThis {
+			out = append(out, in.Offset)
+		}
+	}
+	return out
+}
+
+// storesThis reports whether code stores into local 0, so that this may
+// not be there at a constructor's exit.
+func storesThis(insns []bytecode.Instruction) bool {
+	for _, in := range insns {
+		switch in.Op {
+		case bytecode.Astore0, bytecode.Istore0, bytecode.Lstore0, bytecode.Fstore0, bytecode.Dstore0:
+			return true
+		case bytecode.Astore, bytecode.Istore, bytecode.Lstore, bytecode.Fstore, bytecode.Dstore:
+			if in.Index == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // value is one operand-stack value: its type and first slot.
 type value struct {
 	t    bytecode.VType
@@ -579,10 +726,23 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			}
 			owner, name, desc := p.MemberRef(uint16(w.insns[i].Index))
 			return w.in.reg.field(owner, name, desc).ID, true
+		case FieldNameID, ClassNameID:
+			if i, ok := w.at[s.Offset]; ok && isFieldOp(w.insns[i].Op) && s.Op == w.insns[i].Op.String() {
+				owner, name, desc := p.MemberRef(uint16(w.insns[i].Index))
+				if k == FieldNameID {
+					return w.in.reg.nameID(name + ":" + desc), true
+				}
+				return w.in.reg.nameID(owner), true
+			}
+			if k == FieldNameID {
+				return 0, false
+			}
+			return w.in.reg.nameID(w.c.Name()), true
 		}
 		return 0, false
 	}
-	if w.in.inProcess {
+	direct := w.in.direct != ""
+	if w.in.inProcess && !direct {
 		id, _ := idOf(h.InProcess, s)
 		if err := pushInt(id); err != nil {
 			return nil, "", err
@@ -606,7 +766,8 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 	}
 	// One single-slot value on top is copied with dup, below everything
 	// else the event pushes; anything else is spilled to fresh locals.
-	useDup := stackArgs == 1 && deepest == 0 && vals[len(vals)-1].t.Size() == 1
+	useDup := stackArgs == 1 && deepest == 0 && vals[len(vals)-1].t.Size() == 1 &&
+		(!direct || h.Args[0].Kind == StackValue) // a call takes the copy as its first argument
 	spill := map[int]int{} // depth -> local
 	if useDup {
 		code = append(code, &bytecode.Insn{Op: bytecode.Dup})
@@ -623,14 +784,23 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 		}
 		code = append(code, reload...)
 	}
+	// In process, the hook is one call to the class's method, its
+	// arguments pushed as they would be sent.
+	var desc []byte
+	if direct {
+		desc = []byte{'('}
+	}
 	start, err := invoke(EventsClass, "start", "(I)V")
 	if err != nil {
 		return nil, "", err
 	}
-	if err := pushInt(h.id); err != nil {
+	if direct {
+		// no start
+	} else if err := pushInt(h.id); err != nil {
 		return nil, "", err
 	}
-	if w.in.ordering == PerGroup {
+	if direct {
+	} else if w.in.ordering == PerGroup {
 		g := h.Group
 		if h.GroupBy == GroupSite {
 			g = s.ID
@@ -642,8 +812,25 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			return nil, "", err
 		}
 	}
-	code = append(code, start)
+	if !direct {
+		code = append(code, start)
+	}
 	send := func(t bytecode.VType) (*bytecode.Insn, error) {
+		if direct {
+			switch t.Kind {
+			case bytecode.KInt:
+				desc = append(desc, 'I')
+			case bytecode.KLong:
+				desc = append(desc, 'J')
+			case bytecode.KFloat:
+				desc = append(desc, 'F')
+			case bytecode.KDouble:
+				desc = append(desc, 'D')
+			default:
+				desc = append(desc, "Ljava/lang/Object;"...)
+			}
+			return &bytecode.Insn{Op: bytecode.Nop}, nil
+		}
 		switch t.Kind {
 		case bytecode.KInt:
 			return invoke(EventsClass, "sendInt", "(I)V")
@@ -656,11 +843,16 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 		}
 		return invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
 	}
+	objT := bytecode.VType{Kind: bytecode.KRef}
+	intT := bytecode.VType{Kind: bytecode.KInt}
 	for _, a := range h.Args {
+		if a.InProcessOnly && !direct {
+			continue
+		}
 		switch a.Kind {
 		case StackValue:
 			if a.Depth >= len(vals) {
-				in, err := invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
+				in, err := send(objT)
 				if err != nil {
 					return nil, "", err
 				}
@@ -678,19 +870,41 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			} else {
 				code = append(code, &bytecode.Insn{Op: bytecode.AconstNull})
 			}
+			if t, ok := w.idType(v.t); ok && !direct && dereferenced(h, s, a) {
+				idc, err := w.sendID(t)
+				if err != nil {
+					return nil, "", err
+				}
+				code = append(code, idc...)
+				continue
+			}
 			in, err := send(v.t)
 			if err != nil {
 				return nil, "", err
 			}
 			code = append(code, in)
 		case Receiver:
-			static := m.Access.Has(classfile.AccStatic) || w.c.MemberName(m) == "<init>"
+			static := m.Access.Has(classfile.AccStatic)
+			if w.c.MemberName(m) == "<init>" {
+				// this is initialized at Initialized and at returns
+				// (JVMS §4.10.1.9 return), if local 0 still holds it.
+				ready := (h.Marker.Kind == Initialized || (h.Marker.Kind == MethodExit && s.Op != "throw")) && !storesThis(w.insns)
+				static = static || !ready
+			}
 			if static {
 				code = append(code, &bytecode.Insn{Op: bytecode.AconstNull})
 			} else {
 				code = append(code, &bytecode.Insn{Op: bytecode.Aload0, Index: 0})
+				if t, ok := w.idType(bytecode.VType{Kind: bytecode.KRef, Name: w.c.Name()}); ok && !direct {
+					idc, err := w.sendID(t)
+					if err != nil {
+						return nil, "", err
+					}
+					code = append(code, idc...)
+					continue
+				}
 			}
-			in, err := invoke(EventsClass, "sendObject", "(Ljava/lang/Object;)V")
+			in, err := send(objT)
 			if err != nil {
 				return nil, "", err
 			}
@@ -703,18 +917,78 @@ func (w *weaver) event(m *classfile.Member, h *Hook, s *Site, stack []bytecode.V
 			if err := pushInt(id); err != nil {
 				return nil, "", err
 			}
-			in, err := invoke(EventsClass, "sendInt", "(I)V")
+			in, err := send(intT)
 			if err != nil {
 				return nil, "", err
 			}
 			code = append(code, in)
 		}
 	}
+	if direct {
+		call, err := invoke(w.in.direct, h.InProcessMethod, string(desc)+")V")
+		if err != nil {
+			return nil, "", err
+		}
+		return append(dropNops(code), call), "", nil
+	}
 	end, err := invoke(EventsClass, "end", "()V")
 	if err != nil {
 		return nil, "", err
 	}
 	return append(code, end), "", nil
+}
+
+// idType says whether a value of type t is sent by IDField: a class (not
+// an interface) outside the JDK, whose hierarchy's topmost non-JDK class
+// declares the field.
+func (w *weaver) idType(t bytecode.VType) (string, bool) {
+	if !w.in.idField || t.Kind != bytecode.KRef || t.Name == "" || t.Name[0] == '[' || isJDKName(t.Name) {
+		return "", false
+	}
+	if iface, err := w.in.hier.IsInterface(t.Name); err != nil || iface {
+		return "", false
+	}
+	return t.Name, true
+}
+
+// dereferenced says whether argument a of h at s is an object the
+// instruction itself dereferences, so never null where the code goes on
+// (reading its IDField cannot throw where the program would not).
+func dereferenced(h *Hook, s *Site, a Arg) bool {
+	switch {
+	case h.Marker.Kind == After && s.Op == "new":
+		return a.Depth == 0
+	case h.Marker.Kind == Before && s.Op == "getfield":
+		return a.Depth == 0
+	case h.Marker.Kind == Before && s.Op == "putfield":
+		return a.Depth == 1
+	}
+	return false
+}
+
+// sendID sends the object on top of the stack by its IDField (0: the
+// agent gives it one).
+func (w *weaver) sendID(class string) ([]*bytecode.Insn, error) {
+	p := &w.c.Pool
+	f, err := p.AddMemberRef(classfile.TagFieldref, class, IDField, "J")
+	if err != nil {
+		return nil, err
+	}
+	m, err := p.AddMethodref(EventsClass, "sendId", "(Ljava/lang/Object;J)V")
+	if err != nil {
+		return nil, err
+	}
+	return []*bytecode.Insn{{Op: bytecode.Dup}, {Op: bytecode.Getfield, Index: int(f)}, {Op: bytecode.Invokestatic, Index: int(m)}}, nil
+}
+
+func dropNops(code []*bytecode.Insn) []*bytecode.Insn {
+	out := code[:0]
+	for _, in := range code {
+		if in.Op != bytecode.Nop {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // sendable reports whether a value of type t may be passed to a method:

@@ -39,6 +39,13 @@ type Config struct {
 	// classes loaded in the primordial phase are not offered (to measure
 	// what the capability brings).
 	NoEarlyHooks bool
+	// IDField identifies objects of non-JDK classes by a field the
+	// instrumentation server injects instead of JVMTI tags (see
+	// Instrumenter.UseIDField).
+	IDField bool
+	// IdentifyTiming makes the agent time object identification
+	// (AnalysisStats.IdentifyNanos).
+	IdentifyTiming bool
 	// Java is the command: the java launcher, then its arguments.
 	Java           []string
 	Dir            string
@@ -124,13 +131,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	lib, err := agent.Build(javaHome, cfg.AgentDir)
-	if err != nil {
-		return nil, err
+	if cfg.IDField {
+		inst.UseIDField()
 	}
 	stub := EventsClass
 	if cfg.InProcess {
 		stub = CountsClass
+		if ia, ok := cfg.Analysis.(InProcessAnalysis); ok {
+			stub = ia.InProcessClass()
+			if err := inst.CallInProcess(stub); err != nil {
+				return nil, err
+			}
+		}
+	}
+	lib, err := agent.Build(javaHome, cfg.AgentDir)
+	if err != nil {
+		return nil, err
 	}
 	stubData, err := stubBytes(stub)
 	if err != nil {
@@ -197,6 +213,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if cfg.NoEarlyHooks {
 		opts += ",early=0"
+	}
+	if cfg.IdentifyTiming {
+		opts += ",tagtime=1"
 	}
 	// Binding natives of a java.base class from an agent makes JDK 17 log
 	// a warning per method on the program's standard output; that one log

@@ -29,6 +29,7 @@ const (
 	msgCounts    = 'I'
 	msgStats     = 'X'
 	msgDeath     = 'D'
+	msgVMInit    = 'V'
 
 	classBits = 22
 	classMask = 1<<classBits - 1
@@ -115,6 +116,14 @@ type AnalysisStats struct {
 	// instrumentation.
 	Offered int64
 	Death   bool // the VM death notification arrived
+	// IdentifyNanos is the time the agent spent giving objects their
+	// identities (JVMTI tags, or the injected id field), over Identified
+	// objects sent; measured only with Config.IdentifyTiming.
+	IdentifyNanos, Identified int64
+	// EarlyEvents are the events committed before VM init (JVMTI
+	// VMInit): the primordial and start phases, which an in-process
+	// analysis that starts at VM init does not see.
+	EarlyEvents int64
 	// Groups is the number of ordering groups that had events.
 	Groups int
 	// Panics are analysis methods that panicked; the server goes on.
@@ -139,12 +148,17 @@ type session struct {
 	log    *logWriter // nil: no event log
 	counts []int64
 	mu     sync.Mutex // stats.Panics
+	// live: the VM-init message arrived (msgVMInit)
+	live bool
 }
 
 func newSession(an Analysis, hooks []*Hook, reg *Registry, ordering Ordering) *session {
 	s := &session{an: an, hooks: hooks, reg: reg, ordering: ordering,
 		groups: map[int64]bool{}, threads: map[uint64]*ShadowThread{}, classes: map[uint32]*ShadowClass{}, objects: newObjectTable()}
 	s.d = newDispatcher(s)
+	if b, ok := an.(RegistryBinder); ok {
+		b.Bind(reg)
+	}
 	return s
 }
 
@@ -330,6 +344,12 @@ func (s *session) message(kind byte, p []byte) error {
 		}
 		s.stats.Dropped = int64(le.Uint64(p))
 		s.stats.Offered = int64(le.Uint64(p[8:]))
+		if len(p) >= 32 {
+			s.stats.IdentifyNanos = int64(le.Uint64(p[16:]))
+			s.stats.Identified = int64(le.Uint64(p[24:]))
+		}
+	case msgVMInit:
+		s.live = true
 	case msgDeath:
 		return s.death()
 	default:
@@ -383,7 +403,10 @@ func (s *session) events(p []byte, t *ShadowThread, group int64) error {
 			return &protocolError{fmt.Sprintf("event of unknown hook %d", hid)}
 		}
 		h := s.hooks[hid]
-		ev := &Event{Hook: h, Thread: th}
+		ev := &Event{Hook: h, Thread: th, Live: s.live}
+		if !s.live {
+			s.stats.EarlyEvents++
+		}
 		ev.Args = ev.args[:0]
 		for {
 			if len(p) == 0 {

@@ -61,7 +61,25 @@ public final class LuceneWorkload {
     private static final Version VERSION = Version.LUCENE_4_10_4;
     private static final PrintStream out = System.out;
 
+    /**
+     * Runs the workload -Ddvmlab.iterations times (default once), each
+     * iteration's time on standard error as "dvmlab iteration K: MS ms"
+     * when there is more than one (steady-state measurements).
+     */
     public static void main(String[] args) throws Exception {
+        int n = Integer.getInteger("dvmlab.iterations", 1);
+        for (int k = 1; k <= n; k++) {
+            long t0 = System.nanoTime();
+            runOnce(args);
+            long t1 = System.nanoTime();
+            if (n > 1) {
+                System.out.flush();
+                System.err.printf(Locale.ROOT, "dvmlab iteration %d: %.3f ms%n", k, (t1 - t0) / 1e6);
+            }
+        }
+    }
+
+    private static void runOnce(String[] args) throws Exception {
         List<String[]> docs = parse(new File(args[0]));
         Directory dir = FSDirectory.open(new File(args[1]));
 

@@ -97,49 +97,61 @@ func median(warmup, runs int, f func() error) (time.Duration, error) {
 
 // Ours measures our read+write and read+frames+write over classes.
 func Ours(classes [][]byte, warmup, runs int) (readWrite, frames float64, err error) {
+	p := newPasses(classes)
+	rw, err := median(warmup, runs, func() error { return p.run(false) })
+	if err != nil {
+		return 0, 0, err
+	}
+	fr, err := median(warmup, runs, func() error { return p.run(true) })
+	if err != nil {
+		return 0, 0, err
+	}
+	n := float64(len(classes))
+	return n / rw.Seconds(), n / fr.Seconds(), nil
+}
+
+// passes runs our side over a corpus, answering hierarchy questions from
+// the corpus's own headers.
+type passes struct {
+	classes [][]byte
+	h       *classpath.Hierarchy
+	buf     []byte
+}
+
+func newPasses(classes [][]byte) *passes {
 	own := classpath.Classes{}
 	for _, b := range classes {
 		if h, err := classfile.ParseHeader(b); err == nil {
 			own[h.Name] = b
 		}
 	}
-	h := classpath.NewHierarchy(own)
-	buf := make([]byte, 0, 1<<16)
-	pass := func(frames bool) func() error {
-		return func() error {
-			for _, b := range classes {
-				c, err := classfile.Parse(b)
-				if err != nil {
-					return err
+	return &passes{classes: classes, h: classpath.NewHierarchy(own), buf: make([]byte, 0, 1<<16)}
+}
+
+// run reads and writes every class, recomputing all frames in between
+// when frames is set.
+func (p *passes) run(frames bool) error {
+	for _, b := range p.classes {
+		c, err := classfile.Parse(b)
+		if err != nil {
+			return err
+		}
+		if frames {
+			fc := bytecode.NewFrameComputer(c, p.h)
+			for _, m := range c.Methods {
+				if m.Code() == nil {
+					continue
 				}
-				if frames {
-					fc := bytecode.NewFrameComputer(c, h)
-					for _, m := range c.Methods {
-						if m.Code() == nil {
-							continue
-						}
-						if _, err := fc.Compute(m); err != nil {
-							return err
-						}
-					}
-				}
-				if buf, err = c.AppendTo(buf[:0]); err != nil {
+				if _, err := fc.Compute(m); err != nil {
 					return err
 				}
 			}
-			return nil
+		}
+		if p.buf, err = c.AppendTo(p.buf[:0]); err != nil {
+			return err
 		}
 	}
-	rw, err := median(warmup, runs, pass(false))
-	if err != nil {
-		return 0, 0, err
-	}
-	fr, err := median(warmup, runs, pass(true))
-	if err != nil {
-		return 0, 0, err
-	}
-	n := float64(len(classes))
-	return n / rw.Seconds(), n / fr.Seconds(), nil
+	return nil
 }
 
 // ASM runs the Java harness and parses its lines:

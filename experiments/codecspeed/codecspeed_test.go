@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"dvmlab/core/classpath"
 	"dvmlab/internal/jvmtest"
@@ -52,4 +54,53 @@ func TestVersusASM(t *testing.T) {
 	var b strings.Builder
 	Print(&b, rows)
 	t.Log("\n" + b.String())
+}
+
+// BenchmarkOurs runs our two passes over java.base (every jmod with
+// DVMLAB_CORPUS=jdk) without ASM beside them: the loop to profile
+// (-cpuprofile, -memprofile) between full comparisons.
+func BenchmarkOurs(b *testing.B) {
+	home, err := classpath.JavaHome()
+	if err != nil {
+		b.Skip(err)
+	}
+	corpus := []string{filepath.Join(home, "jmods", "java.base.jmod")}
+	if os.Getenv("DVMLAB_CORPUS") == "jdk" {
+		corpus, _ = filepath.Glob(filepath.Join(home, "jmods", "*.jmod"))
+	}
+	classes, err := Load(corpus)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := newPasses(classes)
+	for _, mode := range []struct {
+		name   string
+		frames bool
+	}{{"read+write", false}, {"read+computeframes+write", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if err := p.run(mode.frames); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu := (cpuTime() - cpu0).Seconds() / float64(b.N)
+			s := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(float64(len(classes))/s, "classes/s")
+			b.ReportMetric(s/float64(len(classes))*1e6, "µs/class")
+			// On a shared machine the process's CPU time (the collector's
+			// included) varies less than the wall clock.
+			b.ReportMetric(cpu/float64(len(classes))*1e6, "cpu-µs/class")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// cpuTime is the user and system time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 )
@@ -17,6 +18,10 @@ type Env struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+
+	// help makes newFlags answer -h with the options on Stdout: Run asks a
+	// command for its options this way, and the command does no work.
+	help bool
 }
 
 // Command is one dvmlab subcommand.
@@ -36,9 +41,23 @@ type ExitError struct {
 
 func (e *ExitError) Error() string { return e.Msg }
 
-// usageError reports a bad command line; it exits with status 2.
+// usageError reports a bad command line on one line; it exits with status 2.
 func usageError(cmd *Command, format string, args ...any) error {
-	return &ExitError{Code: 2, Msg: fmt.Sprintf(format, args...) + "\nusage: dvmlab " + cmd.Usage}
+	return &ExitError{Code: 2, Msg: fmt.Sprintf(format, args...) + usageHint(cmd)}
+}
+
+// UsageError is usageError for commands registered from other packages.
+func UsageError(cmd *Command, format string, args ...any) error {
+	return usageError(cmd, format, args...)
+}
+
+// usageHint is the synopsis after an error, kept to the error's one line:
+// a synopsis of several lines is only pointed at.
+func usageHint(cmd *Command) string {
+	if strings.Contains(cmd.Usage, "\n") {
+		return " (see: dvmlab help " + cmd.Name + ")"
+	}
+	return " (usage: dvmlab " + cmd.Usage + ")"
 }
 
 var commands = map[string]*Command{}
@@ -67,6 +86,10 @@ func Run(env *Env, args []string) int {
 		return 2
 	}
 	name := args[0]
+	if name == "--version" || name == "version" {
+		fmt.Fprintln(env.Stdout, Version())
+		return 0
+	}
 	if name == "help" || name == "-h" || name == "--help" {
 		if len(args) > 1 {
 			if c := commands[args[1]]; c != nil {
@@ -84,7 +107,13 @@ func Run(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "dvmlab: unknown command %q (try: dvmlab help)\n", name)
 		return 2
 	}
-	err := c.Run(env, args[1:])
+	if asksHelp(args[1:]) {
+		printHelp(env.Stdout, c)
+		// The options are the command's own flag set's: ask it for them.
+		runRecovered(c, &Env{Stdin: strings.NewReader(""), Stdout: env.Stdout, Stderr: io.Discard, help: true}, []string{"-h"})
+		return 0
+	}
+	err := runRecovered(c, env, args[1:])
 	if err == nil {
 		return 0
 	}
@@ -96,10 +125,48 @@ func Run(env *Env, args []string) int {
 		return ee.Code
 	}
 	if errors.Is(err, flag.ErrHelp) {
+		printHelp(env.Stdout, c)
 		return 0
 	}
-	fmt.Fprintf(env.Stderr, "dvmlab %s: %v\n", name, err)
+	fmt.Fprintf(env.Stderr, "dvmlab %s: %s\n", name, oneLine(err.Error()))
 	return 1
+}
+
+// runRecovered runs a command; a panic, which is a bug of ours whatever the
+// input, is reported as one line like any error, unless DVMLAB_DEBUG is
+// set, when it goes on with its stack trace.
+func runRecovered(c *Command, env *Env, args []string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("DVMLAB_DEBUG") != "" {
+				panic(r)
+			}
+			err = fmt.Errorf("internal error: %v (a bug: DVMLAB_DEBUG=1 shows where)", r)
+		}
+	}()
+	return c.Run(env, args)
+}
+
+// asksHelp reports whether a command line asks for the command's help
+// rather than for work: -h, -help or --help among its options. Options end
+// at "--" and at a URL, after which arguments belong to the program run
+// (shadow's java command, run's application).
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch {
+		case a == "--" || strings.Contains(a, "://"):
+			return false
+		case a == "-h" || a == "-help" || a == "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// oneLine keeps an error to the one line the error style promises: what
+// a wrapped error carried over several lines is joined with "; ".
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ; ")), " ")
 }
 
 func printUsage(w io.Writer) {
@@ -113,20 +180,50 @@ func printUsage(w io.Writer) {
 
 func printHelp(w io.Writer, c *Command) {
 	fmt.Fprintf(w, "usage: dvmlab %s\n\n%s\n", c.Usage, c.Summary)
+
 	if c.Example != "" {
 		fmt.Fprintf(w, "\nexample:\n  %s\n", strings.ReplaceAll(c.Example, "\n", "\n  "))
 	}
 }
 
-// newFlags makes a FlagSet whose errors and -h output go to env.Stderr.
+// newFlags makes a FlagSet whose errors go to env.Stderr as one line in
+// the error style ("dvmlab CMD: flag provided but not defined: -x (usage:
+// …)"); -h is answered by Run, with the command's help on stdout.
 func newFlags(env *Env, c *Command) *flag.FlagSet {
 	fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: dvmlab %s\n", c.Usage)
-		fs.PrintDefaults()
+	fs.SetOutput(&flagErrors{w: env.Stderr, cmd: c})
+	fs.Usage = func() {}
+	if env.help {
+		fs.Usage = func() {
+			fmt.Fprintln(env.Stdout, "\noptions:")
+			fs.SetOutput(env.Stdout)
+			fs.PrintDefaults()
+		}
 	}
 	return fs
+}
+
+// NewFlags is newFlags for commands registered from other packages.
+func NewFlags(env *Env, c *Command) *flag.FlagSet { return newFlags(env, c) }
+
+// ParseInterspersed is parseInterspersed for commands registered from other
+// packages.
+func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	return parseInterspersed(fs, args)
+}
+
+// flagErrors prefixes what the flag package prints about a bad flag.
+type flagErrors struct {
+	w   io.Writer
+	cmd *Command
+}
+
+func (f *flagErrors) Write(p []byte) (int, error) {
+	msg := strings.TrimSpace(string(p))
+	if msg != "" {
+		fmt.Fprintf(f.w, "dvmlab %s: %s%s\n", f.cmd.Name, oneLine(msg), usageHint(f.cmd))
+	}
+	return len(p), nil
 }
 
 // parseInterspersed parses flags that may come before or after positional

@@ -24,10 +24,10 @@ func TestHelpAndErrors(t *testing.T) {
 	if code, _, errOut := run("frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
 		t.Fatalf("unknown command: %d %q", code, errOut)
 	}
-	if code, _, errOut := run("rewrite", "in.jar"); code != 2 || !strings.Contains(errOut, "usage:") {
+	if code, _, errOut := run("rewrite", "in.jar"); code != 2 || !strings.Contains(errOut, "(usage: dvmlab rewrite ") {
 		t.Fatalf("rewrite without -o: %d %q", code, errOut)
 	}
-	if code, _, errOut := run("rewrite", "--services", "nosuch", "x.jar", "-o", "y.jar"); code != 1 || !strings.Contains(errOut, `unknown service "nosuch"`) {
+	if code, _, errOut := run("rewrite", "--services", "nosuch", "x.jar", "-o", "y.jar"); code != 2 || !strings.Contains(errOut, `unknown service "nosuch"`) {
 		t.Fatalf("unknown service: %d %q", code, errOut)
 	}
 	if code, _, errOut := run("javap", "/no/such/file.jar"); code != 1 || !strings.Contains(errOut, "no such file") {
@@ -68,7 +68,7 @@ func TestServeCommandErrors(t *testing.T) {
 	if code, _, errOut := run("origin", t.TempDir(), "--link", "warp9"); code != 1 || !strings.Contains(errOut, "bad rate") {
 		t.Fatalf("origin with a bad rate: %d %q", code, errOut)
 	}
-	if code, _, errOut := run("proxy", "--services", "nosuch"); code != 1 || !strings.Contains(errOut, "unknown service") {
+	if code, _, errOut := run("proxy", "--services", "nosuch"); code != 2 || !strings.Contains(errOut, "unknown service") {
 		t.Fatalf("proxy with a bad service: %d %q", code, errOut)
 	}
 	if code, _, errOut := run("run", "http://x/app.zip", "Main"); code != 2 || !strings.Contains(errOut, "must end in .jar or /") {

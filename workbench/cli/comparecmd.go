@@ -7,6 +7,8 @@ import (
 	"os/signal"
 	"strings"
 
+	"dvmlab/core/netsim"
+	"dvmlab/core/service"
 	"dvmlab/datasets"
 	"dvmlab/experiments/compare"
 )
@@ -14,7 +16,7 @@ import (
 func init() {
 	Register(&Command{
 		Name:    "compare",
-		Usage:   "compare [--services a,b] [--frames] [--link RATE] [--runs N] PROGRAM",
+		Usage:   "compare [--services a,b] [--frames keep|recompute] [--link RATE] [--runs N] PROGRAM",
 		Summary: "run a real program monolithic (stock JVM, its own verifier) and through origin and proxy, uncached and cached, and show the timings side by side",
 		Example: "dvmlab compare --services coverage --link 10mbps jlex",
 		Run:     runCompare,
@@ -25,7 +27,7 @@ func runCompare(env *Env, args []string) error {
 	cmd := Lookup("compare")
 	fs := newFlags(env, cmd)
 	services := fs.String("services", "none", "the proxy's services, comma-separated")
-	frames := fs.Bool("frames", false, "recompute every method's frames at the proxy")
+	frames := FramesFlag(fs)
 	link := fs.String("link", "", "shape the origin's link to this rate (e.g. 28.8kbps, 1mbps)")
 	runs := fs.Int("runs", 3, "counted runs per mode, after one warm-up")
 	pos, err := parseInterspersed(fs, args)
@@ -45,6 +47,15 @@ func runCompare(env *Env, args []string) error {
 	}
 	if *runs < 1 {
 		return usageError(cmd, "--runs must be at least 1")
+	}
+	// Refuse bad parameters before the first run, not after it.
+	if _, err := service.Parse(*services); err != nil {
+		return usageError(cmd, "--services: %v", err)
+	}
+	if *link != "" {
+		if _, err := netsim.ParseRate(*link); err != nil {
+			return usageError(cmd, "--link: %v", err)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

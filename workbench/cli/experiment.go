@@ -9,6 +9,7 @@ import (
 
 	"dvmlab/experiments"
 	_ "dvmlab/experiments/figures"
+	_ "dvmlab/experiments/security"
 	_ "dvmlab/experiments/shadowexp"
 )
 
@@ -53,6 +54,14 @@ func runExperiment(env *Env, args []string) error {
 		for _, e := range experiments.List() {
 			names = append(names, e.Name)
 		}
+	} else {
+		known := false
+		for _, e := range experiments.List() {
+			known = known || e.Name == pos[0]
+		}
+		if !known {
+			return usageError(cmd, "no experiment %q (dvmlab experiment list names them)", pos[0])
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -62,7 +71,7 @@ func runExperiment(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "[%d/%d] %s\n", i+1, len(names), n)
 		dir, err := experiments.RunAndWrite(ctx, n, *quick, *results, env.Stderr)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "experiment %v\n", err)
+			fmt.Fprintf(env.Stderr, "dvmlab experiment: %v\n", err)
 			failed++
 			continue
 		}

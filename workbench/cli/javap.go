@@ -4,15 +4,14 @@ import (
 	"fmt"
 
 	"dvmlab/core/classfile"
-	"dvmlab/core/classpath"
 	"dvmlab/core/javap"
 )
 
 func init() {
 	Register(&Command{
 		Name:    "javap",
-		Usage:   "javap [-c] [-v] [-p] CLASS|JAR|DIR|JMOD [NAME…]",
-		Summary: "disassemble classes in the layout of the JDK's javap (all classes of a container when no NAME is given)",
+		Usage:   "javap [-c] [-v] [-p] CLASS|JAR|DIR|JMOD|jdk [NAME…]",
+		Summary: "disassemble classes in the layout of the JDK's javap (all classes of a container when no NAME is given; jdk: the running JDK's)",
 		Example: "dvmlab javap -c -p /usr/share/java/JLex.jar JLex.Main",
 		Run:     runJavap,
 	})
@@ -32,7 +31,7 @@ func runJavap(env *Env, args []string) error {
 		return usageError(cmd, "missing CLASS, JAR, DIR or JMOD")
 	}
 	opt := javap.Options{Code: *code, Verbose: *verbose, Private: *private}
-	src, err := classpath.Open(pos[0])
+	src, err := openSource(pos[0])
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func runPlot(env *Env, args []string) error {
 		if *text {
 			s, err := plots.Terminal(n, *results, *width)
 			if err != nil {
-				fmt.Fprintf(env.Stderr, "plot: %v\n", err)
+				fmt.Fprintf(env.Stderr, "dvmlab plot: %v\n", err)
 				failed++
 				continue
 			}
@@ -48,7 +48,7 @@ func runPlot(env *Env, args []string) error {
 		}
 		files, err := plots.Render(n, *results, *out)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "plot: %v\n", err)
+			fmt.Fprintf(env.Stderr, "dvmlab plot: %v\n", err)
 			failed++
 			continue
 		}

@@ -44,7 +44,7 @@ func runRewrite(env *Env, args []string) error {
 	fs := newFlags(env, cmd)
 	services := fs.String("services", "none", "comma-separated services to run, in order (none: parse and write back)")
 	out := fs.String("o", "", "output path: a class file, directory or jar like the input")
-	frames := fs.String("frames", "keep", "keep: recompute frames only where a service changed code; recompute: in every method")
+	frames := FramesFlag(fs)
 	cp := fs.String("classpath", "", "colon-separated jars, directories and jmods for class-hierarchy questions (the running JDK is always searched last)")
 	exclude := fs.String("exclude", "", "comma-separated classes to leave as they are (a.b.C, a/b/*, a.b.**), e.g. those the program reads as data")
 	quiet := fs.Bool("q", false, "no summary on stderr")
@@ -57,17 +57,20 @@ func runRewrite(env *Env, args []string) error {
 	}
 	p, err := service.Parse(*services)
 	if err != nil {
-		return err
+		return usageError(cmd, "--services: %v", err)
 	}
 	if p.Exclude, err = service.ParseClassPatterns(*exclude); err != nil {
 		return usageError(cmd, "--exclude: %v", err)
 	}
-	switch *frames {
-	case "keep":
-	case "recompute":
-		p.RecomputeFrames = true
-	default:
-		return usageError(cmd, "--frames takes keep or recompute, not %q", *frames)
+	p.RecomputeFrames = *frames
+	in := pos[0]
+	inIsDir, err := checkInput(in)
+	if err != nil {
+		return err
+	}
+	final, err := outputPath(in, *out, inIsDir)
+	if err != nil {
+		return err
 	}
 	path, err := hierarchyPath(*cp)
 	if err != nil {
@@ -78,8 +81,19 @@ func runRewrite(env *Env, args []string) error {
 		p.Classpath = append(p.Classpath, s)
 	}
 	t0 := time.Now()
-	st, err := p.RewritePath(pos[0], *out, nil)
+	staged, err := stageOutput(final, inIsDir)
 	if err != nil {
+		return err
+	}
+	st, err := p.RewritePath(in, staged.path(), nil)
+	if err != nil {
+		staged.discard()
+		return err
+	}
+	// Nothing half-written: a rewrite with a failed class leaves no output.
+	if st.Failed > 0 {
+		staged.discard()
+	} else if err := staged.commit(); err != nil {
 		return err
 	}
 	for _, e := range st.Errors {
@@ -109,7 +123,7 @@ func runRewrite(env *Env, args []string) error {
 			st.Classes, st.Unchanged, excluded, st.Failed, skipped, st.Copied, st.BytesIn, st.BytesOut, p, time.Since(t0).Round(time.Millisecond))
 	}
 	if st.Failed > 0 {
-		return &ExitError{Code: 1}
+		return &ExitError{Code: 1, Msg: fmt.Sprintf("%s: not written: %d classes failed", final, st.Failed)}
 	}
 	return nil
 }

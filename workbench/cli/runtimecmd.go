@@ -3,7 +3,10 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"dvmlab/core/runtime"
 )
@@ -29,13 +32,19 @@ func runRuntime(env *Env, args []string) error {
 	if *out == "" || len(pos) != 0 {
 		return usageError(cmd, "need -o FILE.jar and nothing else")
 	}
+	final := *out
+	if strings.HasSuffix(final, "/") {
+		final = filepath.Join(final, "dvmlab-runtime.jar")
+	} else if st, err := os.Stat(final); err == nil && st.IsDir() {
+		final = filepath.Join(final, "dvmlab-runtime.jar")
+	}
 	var buf bytes.Buffer
 	if err := runtime.WriteJar(&buf); err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		return err
+	if err := writeOutput(final, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return pathError(final, err)
 	}
-	fmt.Fprintf(env.Stderr, "wrote %s (%d classes, %d bytes)\n", *out, len(runtime.Classes()), buf.Len())
+	fmt.Fprintf(env.Stderr, "wrote %s (%d classes, %d bytes)\n", final, len(runtime.Classes()), buf.Len())
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -32,17 +33,10 @@ func init() {
 	})
 	Register(&Command{
 		Name:    "proxy",
-		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames] [--exclude CLASSES] [--cache DIR|off] [--audit FILE|off] [--key FILE|off]",
+		Usage:   "proxy [--listen ADDR] [--services a,b] [--frames keep|recompute] [--exclude CLASSES] [--cache DIR|off] [--audit FILE|off] [--key FILE|off] [--policy FILE]",
 		Summary: "the DVM proxy: an HTTP forward proxy that rewrites class files and jars through the service pipeline",
 		Example: "dvmlab proxy --listen 127.0.0.1:8080 --services coverage",
 		Run:     runProxy,
-	})
-	Register(&Command{
-		Name:    "audit",
-		Usage:   "audit [--db FILE] [--session ID] [--outcome O] [--url SUBSTR] [--limit N] [--sessions]",
-		Summary: "query the proxy's audit trail: every class served, to whom, with which services and outcome",
-		Example: "dvmlab audit --outcome replaced --limit 20",
-		Run:     runAudit,
 	})
 	Register(&Command{
 		Name:    "run",
@@ -105,11 +99,12 @@ func runProxy(env *Env, args []string) error {
 	fs := newFlags(env, cmd)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	services := fs.String("services", "none", "the static services, in order")
-	frames := fs.Bool("frames", false, "recompute frames in every method")
+	frames := FramesFlag(fs)
 	exclude := fs.String("exclude", "", "comma-separated classes served as they came (a.b.C, a/b/*, a.b.**)")
-	cacheDir := fs.String("cache", filepath.Join(os.TempDir(), "dvmlab-cache"), "cache directory, or off")
-	auditDB := fs.String("audit", defaultAudit, "audit trail database, or off")
-	keyFile := fs.String("key", filepath.Join(os.TempDir(), "dvmlab-proxy.key"), "Ed25519 key (seed) to sign with, created if missing; off signs nothing")
+	cacheDir := fs.String("cache", filepath.Join(CacheDir(), "proxy"), "cache directory, or off")
+	auditDB := fs.String("audit", DefaultAudit(), "audit trail database, or off")
+	keyFile := fs.String("key", filepath.Join(StateDir(), "proxy.key"), "Ed25519 key (seed) to sign with, created if missing; off signs nothing")
+	policyFile := fs.String("policy", "", "security policy (XML): the security server and service; the file is watched for changes")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return &ExitError{Code: 2}
@@ -119,9 +114,22 @@ func runProxy(env *Env, args []string) error {
 	}
 	p, err := service.Parse(*services)
 	if err != nil {
-		return err
+		return usageError(cmd, "--services: %v", err)
+	}
+	var sec *proxy.SecurityServer
+	if *policyFile != "" {
+		if sec, err = withPolicy(env, p, *policyFile); err != nil {
+			return err
+		}
 	}
 	p.RecomputeFrames = *frames
+	for _, f := range []string{*auditDB, *keyFile} {
+		if f != "off" {
+			if err := ensureParent(f); err != nil {
+				return err
+			}
+		}
+	}
 	if p.Exclude, err = service.ParseClassPatterns(*exclude); err != nil {
 		return usageError(cmd, "--exclude: %v", err)
 	}
@@ -147,6 +155,10 @@ func runProxy(env *Env, args []string) error {
 	}
 	px := proxy.New(p, cache, signer)
 	px.Log = log.New(env.Stderr, "proxy: ", log.LstdFlags)
+	if px.Security = sec; sec != nil {
+		pol, _, _ := sec.Current()
+		px.Config += "+guards:" + pol.GuardsFingerprint() // cached classes were rewritten for these guards
+	}
 	if *auditDB != "off" {
 		a, err := proxy.OpenAudit(*auditDB)
 		if err != nil {
@@ -172,8 +184,10 @@ func runClient(env *Env, args []string) error {
 	if len(pos) < 2 {
 		return usageError(cmd, "need URL and MAINCLASS")
 	}
-	if !strings.HasSuffix(pos[0], ".jar") && !strings.HasSuffix(pos[0], "/") {
-		return usageError(cmd, "URL must end in .jar or / (a directory of classes)")
+	for _, spec := range strings.Split(pos[0], ",") {
+		if err := checkAppURL(spec); err != nil {
+			return usageError(cmd, "%v", err)
+		}
 	}
 	// Through a proxy the client holds only the launcher and takes the rest
 	// of the runtime from the proxy; without one it needs all of it.
@@ -234,11 +248,30 @@ func runClient(env *Env, args []string) error {
 	return nil
 }
 
-// runJava runs the java of $JAVA_HOME (else the one on PATH) with env's
-// streams and returns its exit status (127 when it cannot start).
+// checkAppURL accepts what the launcher loads an application from: an
+// http URL of a jar or of a directory of classes (ending in /). A local
+// path is refused with what to do instead, since the client loads over
+// HTTP through the proxy.
+func checkAppURL(spec string) error {
+	u, err := url.Parse(spec)
+	if err != nil || u.Scheme == "" {
+		return fmt.Errorf("%s: not a URL; serve a local directory with dvmlab origin DIR and give http://HOST:PORT/NAME.jar", spec)
+	}
+	if u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("%s: the launcher loads over http:// only", spec)
+	}
+	if !strings.HasSuffix(u.Path, ".jar") && !strings.HasSuffix(u.Path, "/") {
+		return fmt.Errorf("%s: a URL must end in .jar or / (a directory of classes)", spec)
+	}
+	return nil
+}
+
+// runJava runs the java of the JDK the class path finds ($JAVA_HOME, else
+// the one on PATH) with env's streams and returns its exit status (127 when
+// it cannot start).
 func runJava(ctx context.Context, env *Env, args []string) int {
 	java := "java"
-	if h := os.Getenv("JAVA_HOME"); h != "" {
+	if h, err := classpath.JavaHome(); err == nil {
 		java = filepath.Join(h, "bin", "java")
 	}
 	c := exec.CommandContext(ctx, java, args...)
@@ -248,18 +281,16 @@ func runJava(ctx context.Context, env *Env, args []string) int {
 		if errors.As(err, &ee) {
 			return ee.ExitCode()
 		}
-		fmt.Fprintf(env.Stderr, "dvmlab: cannot start %s: %v\n", java, err)
+		fmt.Fprintf(env.Stderr, "dvmlab run: %s: cannot start: %v\n", java, err)
 		return 127
 	}
 	return 0
 }
 
-var defaultAudit = filepath.Join(os.TempDir(), "dvmlab-audit.db")
-
 func runAudit(env *Env, args []string) error {
 	cmd := Lookup("audit")
 	fs := newFlags(env, cmd)
-	db := fs.String("db", defaultAudit, "the audit database the proxy writes")
+	db := fs.String("db", DefaultAudit(), "the audit database the proxy writes")
 	session := fs.String("session", "", "only this session")
 	outcome := fs.String("outcome", "", "only this outcome: rewritten, cached, replaced, failed")
 	url := fs.String("url", "", "only URLs containing this")

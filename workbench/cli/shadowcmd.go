@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -15,7 +16,7 @@ import (
 func init() {
 	Register(&Command{
 		Name: "shadow",
-		Usage: "shadow --analysis NAME [--ordering global|thread|group] [--csv FILE] [--log FILE] [--scope PATTERNS] [--in-process] -- java ARGS…\n" +
+		Usage: "shadow --analysis NAME [--ordering global|thread|group] [--csv FILE] [--sites FILE] [--log FILE] [--scope PATTERNS] [--in-process] -- java ARGS…\n" +
 			"       shadow replay [--ordering global|thread|group] [--csv FILE] LOG",
 		Summary: "run a Java program under a ShadowVM analysis (" + strings.Join(analyses.Names(), ", ") +
 			"): every class instrumented from the primordial phase on, events analysed out of process; --log records the events, replay analyses a recording again",
@@ -35,8 +36,9 @@ func runShadow(env *Env, args []string) error {
 	ordering := fs.String("ordering", "global", "ordering model: global, thread or group")
 	csvPath := fs.String("csv", "", "write the analysis's table here (- for standard output)")
 	scope := fs.String("scope", "", "classes and methods to instrument, e.g. 'java/util/*,-java/util/concurrent/*' (default: everything)")
-	inProcess := fs.Bool("in-process", false, "count inside the observed VM instead (the in-process equivalent)")
+	inProcess := fs.Bool("in-process", false, "analyse inside the observed VM instead (the in-process equivalent: counting, or fia's java/lang/ShadowFIA)")
 	noEarly := fs.Bool("no-early-hooks", false, "do not offer classes loaded in the primordial phase")
+	sitesPath := fs.String("sites", "", "fia: write the per-allocation-site table here (site,class,objects,objects_with_mutated_fields)")
 	dash := -1
 	for i, a := range args {
 		if a == "--" {
@@ -68,19 +70,41 @@ func runShadow(env *Env, args []string) error {
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
+	// What the run would only find out at its end is checked before it.
+	if *csvPath != "" {
+		if _, ok := an.(shadow.CSVWriter); !ok {
+			return usageError(cmd, "--csv: analysis %s writes no table", an.Name())
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	cfg := shadow.Config{Analysis: an, Ordering: ord, InProcess: *inProcess, NoEarlyHooks: *noEarly,
 		Java: java, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
+	// The log is kept whole or not at all.
+	var logOut *stagedOutput
+	var logFile *os.File
 	if *logPath != "" {
-		f, err := os.Create(*logPath)
-		if err != nil {
-			return err
+		if logOut, err = stageOutput(*logPath, false); err != nil {
+			return pathError(*logPath, err)
 		}
-		defer f.Close()
-		cfg.Log = f
+		if logFile, err = os.Create(logOut.path()); err != nil {
+			logOut.discard()
+			return pathError(*logPath, err)
+		}
+		cfg.Log = logFile
 	}
 	res, err := shadow.Run(ctx, cfg)
+	if logOut != nil {
+		cerr := logFile.Close()
+		if err == nil && cerr == nil {
+			err = logOut.commit()
+		} else {
+			logOut.discard()
+		}
+		if err == nil && cerr != nil {
+			err = pathError(*logPath, cerr)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -105,6 +129,9 @@ func runShadow(env *Env, args []string) error {
 	if err := writeAnalysisCSV(env, an, *csvPath, res.Registry); err != nil {
 		return err
 	}
+	if err := writeSitesCSV(env, an, *sitesPath); err != nil {
+		return err
+	}
 	if res.ExitCode != 0 {
 		return &ExitError{Code: res.ExitCode}
 	}
@@ -119,16 +146,13 @@ func writeAnalysisCSV(env *Env, an shadow.Analysis, path string, reg *shadow.Reg
 	if !ok {
 		return fmt.Errorf("analysis %s writes no table", an.Name())
 	}
-	out := env.Stdout
-	if path != "-" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		out = f
+	if path == "-" {
+		return w.WriteCSV(env.Stdout, reg)
 	}
-	return w.WriteCSV(out, reg)
+	if err := writeOutput(path, func(out io.Writer) error { return w.WriteCSV(out, reg) }); err != nil {
+		return pathError(path, err)
+	}
+	return nil
 }
 
 func runShadowReplay(env *Env, cmd *Command, args []string) error {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"dvmlab/core/netsim"
 	"dvmlab/core/service"
 	"dvmlab/datasets"
 	"dvmlab/experiments/simulate"
@@ -53,18 +55,32 @@ func runSimulate(env *Env, args []string) error {
 	if !ok {
 		return fmt.Errorf("no program %q (one of %s)", pos[0], programNames())
 	}
+	if *plotFile != "" {
+		switch strings.ToLower(filepath.Ext(*plotFile)) {
+		case ".png", ".svg", ".pdf":
+		default:
+			return usageError(cmd, "--plot %s: the file must end in .png, .svg or .pdf", *plotFile)
+		}
+	}
+	if what == "startup" {
+		for _, l := range strings.Split(*links, ",") {
+			if _, err := netsim.ParseRate(strings.TrimSpace(l)); err != nil {
+				return usageError(cmd, "--links: %v", err)
+			}
+		}
+	}
 	var pl *service.Pipeline
 	var counts, reps []int
 	if what == "scaling" {
 		// Refuse bad parameters before the measuring run.
 		if pl, err = service.Parse(*services); err != nil {
-			return err
+			return usageError(cmd, "--services: %v", err)
 		}
 		if counts, err = intList("--clients", *clients); err != nil {
-			return err
+			return usageError(cmd, "%v", err)
 		}
 		if reps, err = intList("--replicas", *replicas); err != nil {
-			return err
+			return usageError(cmd, "%v", err)
 		}
 		if *workers < 1 {
 			return usageError(cmd, "--workers must be at least 1")
@@ -90,7 +106,7 @@ func runSimulate(env *Env, args []string) error {
 		}
 		simulate.PrintStartup(env.Stdout, rows, *latency)
 		if *plotFile != "" {
-			if err := simulate.PlotStartup(*plotFile, p.Name, rows); err != nil {
+			if err := writePlot(*plotFile, func(path string) error { return simulate.PlotStartup(path, p.Name, rows) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stderr, "simulate: plot in %s\n", *plotFile)
@@ -107,7 +123,7 @@ func runSimulate(env *Env, args []string) error {
 	}
 	simulate.PrintScaling(env.Stdout, pl.String(), times, rows)
 	if *plotFile != "" {
-		if err := simulate.PlotScaling(*plotFile, p.Name, rows); err != nil {
+		if err := writePlot(*plotFile, func(path string) error { return simulate.PlotScaling(path, p.Name, rows) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "simulate: plot in %s\n", *plotFile)
@@ -133,4 +149,21 @@ func programNames() string {
 		names = append(names, p.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// writePlot draws a figure under a temporary name beside path (same
+// extension, so the same format) and renames it into place when whole.
+func writePlot(path string, draw func(string) error) error {
+	st, err := stageOutput(path, false)
+	if err != nil {
+		return pathError(path, err)
+	}
+	if err := draw(st.path()); err != nil {
+		st.discard()
+		return err
+	}
+	if err := st.commit(); err != nil {
+		return pathError(path, err)
+	}
+	return nil
 }

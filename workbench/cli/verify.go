@@ -34,7 +34,7 @@ func runVerify(env *Env, args []string) error {
 	if len(pos) != 1 {
 		return usageError(cmd, "need one class, directory or jar")
 	}
-	src, err := classpath.Open(pos[0])
+	src, err := openSource(pos[0])
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func runVerify(env *Env, args []string) error {
 		defer jdk.Close()
 		finders = append(finders, jdk)
 	} else {
-		fmt.Fprintf(env.Stderr, "verify: no JDK for the platform classes (%v); what needs them is deferred\n", err)
+		fmt.Fprintf(env.Stderr, "dvmlab verify: warning: no JDK for the platform classes (%v); what needs them is deferred\n", err)
 	}
 	h := classpath.NewHierarchy(finders...)
 	classes, rejected, static, def := 0, 0, 0, 0
@@ -67,8 +67,6 @@ func runVerify(env *Env, args []string) error {
 			if entry != "" {
 				r.Class = entry + name
 			}
-			static += r.Static
-			def += r.Deferred
 			report(r)
 			return nil
 		}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -48,12 +49,24 @@ type Session struct {
 
 	shadowLog  *shadow.Log // the last ShadowVM event log loaded
 	shadowPath string
+
+	// The current class and method: what show showed last, what step and
+	// diff take when given none.
+	current, currentMethod string
+
+	// coverage holds the loaded coverage profiles: class (internal name)
+	// -> block number -> executions; show overlays them on the listing.
+	coverage map[string]map[int]int64
 }
 
 // NewSession starts an empty session writing to out and err.
 func NewSession(out, errOut io.Writer) *Session {
-	p, _ := service.Parse("none")
-	return &Session{Out: out, Err: errOut, owner: map[string]classpath.Source{}, spec: "none", pipeline: p}
+	p, err := service.Parse(cli.DefaultPipeline)
+	if err != nil {
+		panic(err) // the default names a service this binary lacks
+	}
+	return &Session{Out: out, Err: errOut, owner: map[string]classpath.Source{}, spec: cli.DefaultPipeline, pipeline: p,
+		coverage: map[string]map[int]int64{}}
 }
 
 // Close releases the loaded sources.
@@ -77,20 +90,22 @@ type command struct {
 var commands []command
 
 func init() {
-	commands = []command{
-		{"load", "load PATH", "load classes from a class file, directory, jar or jmod; a coverage profile (.txt) mapped onto the loaded classes; a proxy's audit trail (SQLite), summarised per client session; or a ShadowVM event log (dvmlab shadow --log)", "load /usr/share/java/JLex.jar", (*Session).load},
+	commands = append(commands, []command{
+		{"load", "load PATH|jdk", "load classes from a class file, directory, jar or jmod, or the running JDK's classes (jdk); a coverage profile (.txt) mapped onto the loaded classes; a proxy's audit trail (SQLite), summarised per client session; or a ShadowVM event log (dvmlab shadow --log); show then overlays the profile's counts", "load /usr/share/java/JLex.jar", (*Session).load},
 		{"shadow", "shadow [--top N] [--ordering global|thread|group]", "replay the loaded ShadowVM event log with the analysis that recorded it and show the top rows of its table", "shadow --top 5", (*Session).shadowTable},
 		{"trace", "trace [--session ID] [--outcome O] [URL-SUBSTRING]", "list what the loaded audit trails record: each class or jar served, to which session, with which outcome", "trace --outcome replaced", (*Session).trace},
 		{"classes", "classes [GLOB]", "list loaded classes, optionally matching a glob on the binary or internal name", "classes JLex.C*", (*Session).classes},
-		{"show", "show [--flow|-v] CLASS[.METHOD]", "disassemble a class, or one method, in javap's layout; --flow draws branch targets and exception ranges, -v shows the constant pool and attributes", "show --flow JLex.Main.main", (*Session).show},
+		{"show", "show [--flow|-v] [CLASS[.METHOD]]", "disassemble a class, or one method, in javap's layout, and make it the current one (without CLASS: the current one again); --flow draws branch targets and exception ranges, -v shows the constant pool and attributes; a loaded coverage profile's counts are shown left of the code", "show --flow JLex.Main.main", (*Session).show},
+		{"find", "find TEXT", "the lines of the current class's listing (or method's) that contain TEXT, with the method each is in", "find invokevirtual", (*Session).find},
 		{"services", "services", "list the static services a pipeline can run", "services", (*Session).services},
-		{"pipeline", "pipeline SERVICE,… [--frames]", "set the pipeline the stepper runs (none: parse and emit); --frames recomputes frames in every method", "pipeline coverage --frames", (*Session).setPipeline},
-		{"step", "step [CLASS]", "start stepping CLASS through the pipeline, or take the next step", "step JLex.CSpec", (*Session).step},
-		{"diff", "diff [METHOD]", "the code before and after the last step: removed lines start with -, added with +", "diff <init>", (*Session).diff},
+		{"pipeline", "pipeline [SERVICE,…] [--frames keep|recompute]", "show or set the pipeline the stepper runs (none: parse and emit; the default: " + cli.DefaultPipeline + ", as in the TUI); --frames recompute recomputes frames in every method", "pipeline coverage --frames recompute", (*Session).setPipeline},
+		{"step", "step [CLASS]", "start stepping CLASS (or the current class) through the pipeline, or take the next step", "step JLex.CSpec", (*Session).step},
+		{"diff", "diff [METHOD]", "the code before and after the last step, method by method and aligned by instruction (of the current method, if show chose one): removed lines start with -, added with +", "diff <init>", (*Session).diff},
+		{"frames", "frames CLASS[.METHOD]", "the types of the locals and the operand stack before every instruction of a method (JVMS §4.10.1), as the frame computer finds them", "frames JLex.CSpec.<init>", (*Session).showFrames},
 		{"help", "help [COMMAND]", "this list, or one command's usage and an example", "help step", (*Session).help},
 		{"tour", "tour [JAR CLASS]", "follow one class from origin to client, explaining each stage (JLex by default)", "tour", (*Session).tour},
 		{"quit", "quit", "leave the REPL", "quit", func(s *Session, _ []string) error { s.quit = true; return nil }},
-	}
+	}...)
 }
 
 // Exec runs one command line. Errors are returned, never panics; the caller
@@ -108,18 +123,20 @@ func (s *Session) Exec(line string) (err error) {
 	if len(args) == 0 || strings.HasPrefix(args[0], "#") {
 		return nil
 	}
+	cliOnly := false
 	switch args[0] {
 	case "exit":
 		args[0] = "quit"
 	case "run":
-		// "run javap -c X" runs any command-line command.
-		args = args[1:]
+		// "run javap -c X" runs any command-line command, also one whose
+		// name the REPL uses for its own (shadow).
+		args, cliOnly = args[1:], true
 		if len(args) == 0 {
 			return errors.New("run: which command? (see dvmlab help)")
 		}
 	}
 	for _, c := range commands {
-		if c.name == args[0] {
+		if c.name == args[0] && !cliOnly {
 			return c.run(s, args[1:])
 		}
 	}
@@ -182,7 +199,13 @@ func (s *Session) load(args []string) error {
 	if isShadowLog(args[0]) {
 		return s.loadShadowLog(args[0])
 	}
-	src, err := classpath.Open(args[0])
+	var src classpath.Source
+	var err error
+	if _, statErr := os.Stat(args[0]); args[0] == "jdk" && statErr != nil {
+		src, err = classpath.OpenJDK("")
+	} else {
+		src, err = classpath.Open(args[0])
+	}
 	if err != nil {
 		return err
 	}
@@ -276,12 +299,17 @@ func (s *Session) show(args []string) error {
 			rest = append(rest, a)
 		}
 	}
-	if len(rest) != 1 || (verbose && flow) {
-		return errors.New("usage: show [--flow|-v] CLASS[.METHOD]")
+	if len(rest) > 1 || (verbose && flow) {
+		return errors.New("usage: show [--flow|-v] [CLASS[.METHOD]]")
 	}
-	class, method, err := s.resolve(rest[0])
-	if err != nil {
-		return err
+	class, method := s.current, s.currentMethod
+	if len(rest) == 1 {
+		var err error
+		if class, method, err = s.resolve(rest[0]); err != nil {
+			return err
+		}
+	} else if class == "" {
+		return errors.New("no current class (try: show CLASS[.METHOD])")
 	}
 	_, data, err := s.read(class)
 	if err != nil {
@@ -298,9 +326,13 @@ func (s *Session) show(args []string) error {
 	default:
 		lines, err = listing.Of(data, method)
 	}
+	if err == nil && !verbose && s.coverage[class] != nil {
+		lines, err = s.overlay(lines, class, data, method)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", classfile.BinaryName(class), err)
 	}
+	s.current, s.currentMethod = class, method
 	for _, l := range lines {
 		fmt.Fprintln(s.Out, l)
 	}
@@ -316,17 +348,32 @@ func (s *Session) services(args []string) error {
 }
 
 func (s *Session) setPipeline(args []string) error {
-	frames := false
+	const usage = "usage: pipeline [SERVICE,…] [--frames keep|recompute]"
+	frames := s.frames
 	var spec []string
-	for _, a := range args {
-		if a == "--frames" {
-			frames = true
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if v, ok := strings.CutPrefix(a, "--frames="); ok || a == "--frames" {
+			if !ok {
+				if i+1 == len(args) {
+					return errors.New("--frames takes keep or recompute; " + usage)
+				}
+				i++
+				v = args[i]
+			}
+			var err error
+			if frames, err = cli.ParseFrames(v); err != nil {
+				return err
+			}
 			continue
 		}
 		spec = append(spec, a)
 	}
-	if len(spec) != 1 {
-		return errors.New("usage: pipeline SERVICE,… [--frames]")
+	if len(spec) > 1 {
+		return errors.New(usage)
+	}
+	if len(spec) == 0 {
+		spec = []string{s.spec}
 	}
 	p, err := service.Parse(spec[0])
 	if err != nil {
@@ -374,10 +421,17 @@ func (s *Session) step(args []string) error {
 	if len(args) > 1 {
 		return errors.New("usage: step [CLASS]")
 	}
+	// A class shown since the last step CLASS is the one to step.
+	if len(args) == 0 && s.current != "" && s.current != s.class {
+		args = []string{classfile.BinaryName(s.current)}
+	}
 	if len(args) == 1 {
 		class, _, err := s.resolve(args[0])
 		if err != nil {
 			return err
+		}
+		if class != s.current {
+			s.current, s.currentMethod = class, ""
 		}
 		_, data, err := s.read(class)
 		if err != nil {
@@ -431,20 +485,19 @@ func (s *Session) diff(args []string) error {
 		return errors.New("nothing under way (try: step CLASS)")
 	}
 	method := ""
+	if s.current == s.class {
+		method = s.currentMethod
+	}
 	if len(args) == 1 {
 		method = args[0]
 	}
-	a, err := listing.Of(s.prev, method)
-	if err != nil {
-		return err
-	}
-	b, err := listing.Of(s.cur, method)
+	lines, err := listing.DiffClasses(s.prev, s.cur, method)
 	if err != nil {
 		return err
 	}
 	changed := 0
-	for _, l := range listing.Diff(a, b) {
-		if l[0] != ' ' {
+	for _, l := range lines {
+		if l != "" && l[0] != ' ' {
 			changed++
 		}
 		fmt.Fprintln(s.Out, l)
@@ -464,7 +517,7 @@ func (s *Session) help(args []string) error {
 			}
 		}
 		if c := cli.Lookup(args[0]); c != nil {
-			fmt.Fprintf(s.Out, "usage: %s\n\n%s\n\nexample:\n  %s\n", c.Usage, c.Summary, strings.TrimPrefix(c.Example, "dvmlab "))
+			fmt.Fprintf(s.Out, "usage: %s\n\n%s\n\nexample:\n  %s\n", c.Usage, c.Summary, strings.ReplaceAll(strings.TrimPrefix(c.Example, "dvmlab "), "\ndvmlab ", "\n  "))
 			return nil
 		}
 		return fmt.Errorf("no command %q", args[0])

@@ -45,7 +45,7 @@ classes JLex.CS*
 classes JLex/CSpec
 show JLex.CSpec.<init>
 services
-pipeline coverage --frames
+pipeline coverage --frames recompute
 step JLex.CSpec
 step
 diff <init>
@@ -64,7 +64,7 @@ load /never/reached.jar
 		"loaded 26 classes from jar /usr/share/java/JLex.jar",
 		"JLex.CSet\nJLex.CSimplifyNfa\nJLex.CSpec\n",
 		"JLex.CSpec(JLex.CLexGen);\n    Code:\n       0: aload_0",
-		"none\ncoverage\n",
+		"none\ncompile\ncoverage\n",
 		"pipeline: parse, coverage, frames, emit",
 		"stage 0/2 parsed: JLex.CSpec",
 		"stage 1/2 coverage:",
@@ -126,8 +126,8 @@ services
 		"say startup or scaling",
 		`--clients: "0" is not a positive count`,
 		"error: no trace loaded (try: load AUDIT.db)",
-		"error: usage: show [--flow|-v] CLASS[.METHOD]",
-		"none\ncoverage\n", // the last command still ran
+		"error: no current class (try: show CLASS[.METHOD])",
+		"none\ncompile\ncoverage\n", // the last command still ran
 	)
 	if n := strings.Count(out, "error: "); n != 19 {
 		t.Errorf("%d error lines, want 19:\n%s", n, out)
@@ -186,7 +186,7 @@ show --flow -v JLex.CAccept
 		"▶       22: iload         4   ◀ from 45",
 		"Constant pool:\n   #1 = Methodref",
 		"error: JLex.CAccept: -v shows a whole class",
-		"error: usage: show [--flow|-v] CLASS[.METHOD]",
+		"error: usage: show [--flow|-v] [CLASS[.METHOD]]",
 	)
 }
 
@@ -290,5 +290,106 @@ experiment run nosuch --results %[1]s
 		out+"/fig5.png",
 		"no results for fig10",
 		`no experiment "nosuch"`,
+	)
+}
+
+// TestCurrentClass: show makes a class (and method) current; step then
+// steps it and diff shows that method; show alone shows it again.
+func TestCurrentClass(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	out, err := script(t, `
+load /usr/share/java/JLex.jar
+pipeline
+show JLex.CSpec.<init>
+step
+step
+diff
+show
+`)
+	if err != nil {
+		t.Fatalf("script failed: %v\n%s", err, out)
+	}
+	wantAll(t, out,
+		// The same default as the TUI.
+		"pipeline: parse, coverage, emit",
+		"stage 0/2 parsed: JLex.CSpec",
+		"stage 1/2 coverage:",
+		"+       0: ldc",
+		"dvmlab> show\n  JLex.CSpec(JLex.CLexGen);",
+	)
+	diff := out[strings.Index(out, "dvmlab> diff"):strings.Index(out, "dvmlab> show\n")]
+	if strings.Contains(diff, "JLex.CSpec(JLex.CLexGen);\n") == false || strings.Count(diff, "Code:") != 1 {
+		t.Errorf("diff is not of the current method alone:\n%s", diff)
+	}
+}
+
+// TestCoverageOverlay: a profile loaded, show puts each block's count at
+// its first instruction, and 0 at blocks that never ran.
+func TestCoverageOverlay(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	prof := t.TempDir() + "/cov.txt"
+	// JLex.CAccept.<init>(CAccept) has a loop: blocks 1.. follow block 0.
+	os.WriteFile(prof, []byte("JLex/CAccept 0 3\nJLex/CAccept 2 41\n"), 0o644)
+	out, err := script(t, "load /usr/share/java/JLex.jar\nload "+prof+"\nshow JLex.CAccept\nshow --flow JLex.CAccept\n")
+	if err != nil {
+		t.Fatalf("script failed: %v\n%s", err, out)
+	}
+	wantAll(t, out,
+		"       ×3        0: aload_0",
+		"      ×41 ",
+		"       ×0 ",
+		"       ×3              0: aload_0", // behind the --flow gutter
+	)
+}
+
+// TestLoadJDKAndPaths: load jdk opens the running JDK as the TUI does, and
+// load completes file names.
+func TestLoadJDKAndPaths(t *testing.T) {
+	out, err := script(t, "load jdk\nclasses java.lang.Obj*\n")
+	if err != nil {
+		t.Skipf("no JDK here: %v\n%s", err, out)
+	}
+	wantAll(t, out, "loaded ", "java.lang.Object\n")
+	dir := t.TempDir()
+	os.Mkdir(dir+"/classes", 0o755)
+	os.WriteFile(dir+"/cov.txt", nil, 0o644)
+	os.WriteFile(dir+"/cup.jar", nil, 0o644)
+	var got []string
+	for _, g := range pathCompletions(dir + "/c") {
+		got = append(got, string(g))
+	}
+	if strings.Join(got, "|") != "lasses/|ov.txt |up.jar " {
+		t.Errorf("load %s/c: %q", dir, got)
+	}
+	s := NewSession(&bytes.Buffer{}, &bytes.Buffer{})
+	defer s.Close()
+	cands, _ := completer{s}.Do([]rune("load j"), 6)
+	found := false
+	for _, c := range cands {
+		found = found || string(c) == "dk "
+	}
+	if !found {
+		t.Errorf("load j does not offer jdk: %q", cands)
+	}
+}
+
+// TestFind searches the current class's listing.
+func TestFind(t *testing.T) {
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	out, err := script(t, "load /usr/share/java/JLex.jar\nfind x\nshow JLex.CAccept\nfind IF_ICMPGE\nfind nothing-like-this\n")
+	if err == nil {
+		t.Fatal("find with nothing current, or nothing found, succeeded")
+	}
+	wantAll(t, out,
+		"error: no current class",
+		"dvmlab> find IF_ICMPGE\n  JLex.CAccept(char[], int, int);\n      28: if_icmpge     48\n",
+		": if_icmpge",
+		`error: "nothing-like-this": not in JLex.CAccept`,
 	)
 }

@@ -37,7 +37,7 @@ func (s *Session) tour(args []string) error {
 		return err
 	}
 	say("A site configuration names the static services; here the profiler, which puts a counter probe at every basic block.")
-	if err := run("pipeline coverage --frames"); err != nil {
+	if err := run("pipeline coverage --frames recompute"); err != nil {
 		return err
 	}
 	if err := run("step " + class); err != nil {
@@ -86,6 +86,15 @@ func (s *Session) loadCoverage(path string) error {
 	if err := sc.Err(); err != nil {
 		return err
 	}
+	// Kept for show, added to what earlier profiles counted.
+	for cls, byBlock := range counts {
+		if s.coverage[cls] == nil {
+			s.coverage[cls] = map[int]int64{}
+		}
+		for id, n := range byBlock {
+			s.coverage[cls][id] += n
+		}
+	}
 	classes := make([]string, 0, len(counts))
 	for c := range counts {
 		classes = append(classes, c)
@@ -113,7 +122,11 @@ func (s *Session) loadCoverage(path string) error {
 		for id := range counts[cls] {
 			ids = append(ids, id)
 		}
-		sort.Slice(ids, func(i, j int) bool { return counts[cls][ids[i]] > counts[cls][ids[j]] })
+		// Most executed first; equal counts by block, so the listing is the same every time.
+		sort.Slice(ids, func(i, j int) bool {
+			ci, cj := counts[cls][ids[i]], counts[cls][ids[j]]
+			return ci > cj || ci == cj && ids[i] < ids[j]
+		})
 		for _, id := range ids[:min(5, len(ids))] {
 			where := "(load the class to see where)"
 			if blocks != nil {

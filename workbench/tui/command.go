@@ -1,18 +1,18 @@
 package tui
 
 import (
-	"flag"
 	"fmt"
 
 	"dvmlab/core/classpath"
 	"dvmlab/core/service"
 	"dvmlab/workbench/cli"
+	"dvmlab/workbench/listing"
 )
 
 func init() {
 	cli.Register(&cli.Command{
 		Name:    "tui",
-		Usage:   "tui [--services a,b] [--frames] [PATH]",
+		Usage:   "tui [--services a,b] [--frames keep|recompute] [--coverage FILE] [PATH]",
 		Summary: "the terminal UI: browse classes (the running JDK when no PATH is given) and step them through the pipeline",
 		Example: "dvmlab tui --services coverage /usr/share/java/JLex.jar",
 		Run:     runTUI,
@@ -20,26 +20,34 @@ func init() {
 }
 
 func runTUI(env *cli.Env, args []string) error {
-	fs := flag.NewFlagSet("tui", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	services := fs.String("services", "coverage", "the pipeline the stepper runs")
-	frames := fs.Bool("frames", false, "recompute frames in every method at the last stage")
-	if err := fs.Parse(args); err != nil {
+	cmd := cli.Lookup("tui")
+	fs := cli.NewFlags(env, cmd)
+	services := fs.String("services", cli.DefaultPipeline, "the pipeline the stepper runs")
+	frames := cli.FramesFlag(fs)
+	cov := fs.String("coverage", "", "a coverage profile (java -Ddvmlab.coverage.out=FILE) whose counts are shown beside the code")
+	pos, err := cli.ParseInterspersed(fs, args)
+	if err != nil {
 		return &cli.ExitError{Code: 2}
 	}
 	p, err := service.Parse(*services)
 	if err != nil {
-		return err
+		return cli.UsageError(cmd, "--services: %v", err)
 	}
 	p.RecomputeFrames = *frames
+	var profile listing.Profile
+	if *cov != "" {
+		if profile, err = listing.ReadProfile(*cov); err != nil {
+			return err
+		}
+	}
 	var src classpath.Source
-	switch fs.NArg() {
+	switch len(pos) {
 	case 0:
 		src, err = classpath.OpenJDK("")
 	case 1:
-		src, err = classpath.Open(fs.Arg(0))
+		src, err = classpath.Open(pos[0])
 	default:
-		return &cli.ExitError{Code: 2, Msg: "usage: dvmlab tui [--services a,b] [--frames] [PATH]"}
+		return cli.UsageError(cmd, "one PATH at most")
 	}
 	if err != nil {
 		return err
@@ -51,5 +59,5 @@ func runTUI(env *cli.Env, args []string) error {
 	}
 	defer jdk.Close()
 	p.Hierarchy = classpath.NewHierarchy(src, jdk)
-	return Run(src, p)
+	return Run(src, p, profile)
 }

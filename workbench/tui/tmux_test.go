@@ -62,3 +62,123 @@ func TestInTmux(t *testing.T) {
 	}
 	tm("send-keys", "-t", "w", "q")
 }
+
+// tmuxKey is a binding's key as tmux send-keys names it.
+func tmuxKey(k string) string {
+	switch k {
+	case "up":
+		return "Up"
+	case "down":
+		return "Down"
+	case "pgup":
+		return "PPage"
+	case "pgdown":
+		return "NPage"
+	case "tab":
+		return "Tab"
+	case "shift+tab":
+		return "BTab"
+	case " ":
+		return "Space"
+	case "ctrl+c":
+		return "C-c"
+	}
+	return k
+}
+
+// TestEveryKeyInTmux presses every key the help lists, in a real terminal,
+// on JLex.jar and on the whole JDK: each answers without leaving the
+// screen, the prompts take what is typed, and q quits. The keys that start
+// JVMs (c, S) are pressed on the JDK, where they only say what they need;
+// TestCompareScreen and TestSimulatePane run them.
+func TestEveryKeyInTmux(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux not installed; run make deps")
+	}
+	if _, err := os.Stat("/usr/share/java/JLex.jar"); err != nil {
+		t.Skip("jlex not installed; run make deps")
+	}
+	bin := filepath.Join(t.TempDir(), "dvmlab")
+	if out, err := exec.Command("go", "build", "-o", bin, "dvmlab/workbench/cmd/dvmlab").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, target := range []struct{ name, args, ready string }{
+		{"JLex", bin + " /usr/share/java/JLex.jar", "26 of 26 classes"},
+		{"JDK", bin, "jdk "},
+	} {
+		t.Run(target.name, func(t *testing.T) {
+			sock := filepath.Join(t.TempDir(), "tmux.sock")
+			tm := func(args ...string) string {
+				out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
+				if err != nil {
+					t.Fatalf("tmux %v: %v\n%s", args, err, out)
+				}
+				return string(out)
+			}
+			tm("new-session", "-d", "-s", "w", "-x", "120", "-y", "30", target.args+"; sleep 30")
+			defer exec.Command(tmux, "-S", sock, "kill-server").Run()
+			waitFor := func(what string) string {
+				deadline := time.Now().Add(60 * time.Second)
+				for {
+					pane := tm("capture-pane", "-t", "w", "-p")
+					if strings.Contains(pane, what) {
+						return pane
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("no %q on the screen:\n%s", what, pane)
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+			}
+			waitFor(target.ready)
+			for _, group := range Keys.FullHelp() {
+				for _, b := range group {
+					k := b.Keys()[0]
+					if b.Help().Key == Keys.Quit.Help().Key {
+						continue
+					}
+					if target.name == "JLex" && (k == "c" || k == "S") {
+						continue
+					}
+					tm("send-keys", "-t", "w", tmuxKey(k))
+					switch k {
+					case "/":
+						tm("send-keys", "-t", "w", "-l", "Object")
+						tm("send-keys", "-t", "w", "Enter")
+						waitFor("filter: Object")
+					case "f":
+						waitFor("find: ")
+						tm("send-keys", "-t", "w", "-l", "return")
+						tm("send-keys", "-t", "w", "Enter")
+						waitFor(`find "return"`)
+					case "g":
+						waitFor("go to: ")
+						tm("send-keys", "-t", "w", "-l", "0")
+						tm("send-keys", "-t", "w", "Enter")
+					case "?":
+						waitFor(Keys.Goto.Help().Desc)
+					case "v":
+						waitFor("Constant pool:")
+						tm("send-keys", "-t", "w", "v")
+					case "c", "S":
+						waitFor("open its jar")
+					}
+					pane := waitFor("dvmlab — ")
+					if strings.Contains(pane, "panic") {
+						t.Fatalf("after %s:\n%s", k, pane)
+					}
+				}
+			}
+			tm("send-keys", "-t", "w", "q")
+			// The program has ended when the shell's sleep is all that is left.
+			deadline := time.Now().Add(10 * time.Second)
+			for strings.Contains(tm("capture-pane", "-t", "w", "-p"), "dvmlab — ") {
+				if time.Now().After(deadline) {
+					t.Fatal("q did not quit")
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	}
+}

@@ -24,6 +24,7 @@ import (
 // KeyMap lists the bindings; the footer is made from it.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, NextMethod, PrevMethod, View, Filter, Step, Reset, Diff, Compare, Help, Quit key.Binding
+	Find, NextMatch, PrevMatch, Goto, Simulate, Plots                                                        key.Binding
 }
 
 // Keys are the default bindings.
@@ -40,6 +41,12 @@ var Keys = KeyMap{
 	Reset:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart steps")),
 	Diff:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff last step")),
 	Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare monolithic and DVM runs")),
+	Find:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "find in the listing")),
+	NextMatch:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next match")),
+	PrevMatch:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous match")),
+	Goto:       key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a method, or an offset in this one")),
+	Simulate:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "simulate start-up and proxy scaling")),
+	Plots:      key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "next experiment's figure")),
 	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 	Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
@@ -51,7 +58,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff}, {k.Compare, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff},
+		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Simulate, k.Plots, k.Help, k.Quit}}
 }
 
 var (
@@ -61,6 +69,7 @@ var (
 	footerStyle   = lipgloss.NewStyle().Faint(true)
 	addStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
 	delStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
+	movedStyle    = lipgloss.NewStyle().Faint(true)
 )
 
 // Model is the root model.
@@ -96,6 +105,15 @@ type Model struct {
 	// program is the dataset whose jar is open, if any: what compare runs.
 	program   *datasets.Program
 	comparing bool
+
+	// A prompt under way (find or goto) and what is typed into it; the
+	// last search, for the next and previous match.
+	prompt, input, search string
+
+	simulating bool
+	plot       int             // the next figure P shows
+	results    string          // where experiments' results are
+	profile    listing.Profile // coverage counts shown beside the code
 }
 
 // compareDone carries a finished comparison back to Update.
@@ -135,7 +153,7 @@ func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{src: src, names: names, pipeline: p, width: 100, height: 30}
+	m := &Model{src: src, names: names, pipeline: p, width: 100, height: 30, results: defaultResults}
 	for _, prog := range datasets.All() {
 		if len(prog.Jars) > 0 && src.String() == "jar "+prog.Jars[0] {
 			m.program = &prog
@@ -210,6 +228,9 @@ func (m *Model) render(data []byte) []string {
 	if err != nil {
 		return []string{"error: " + err.Error()}
 	}
+	if !m.verbose && m.stage == 0 {
+		l = m.withCoverage(l, data)
+	}
 	return l
 }
 
@@ -225,10 +246,11 @@ func (m *Model) jumpMethod(dir int) {
 }
 
 // isMethodHeader recognises javap's member declarations with a parameter
-// list, as they appear in listings, annotated listings and diffs.
+// list (and perhaps a throws clause), as they appear in listings, annotated
+// listings and diffs.
 func isMethodHeader(l string) bool {
-	t := strings.TrimSpace(strings.TrimLeft(l, "+- "))
-	return strings.HasSuffix(t, ");") && strings.Contains(t, "(") && !strings.Contains(t, ": ")
+	t := strings.TrimSpace(strings.TrimLeft(l, "+-~ "))
+	return strings.HasSuffix(t, ";") && strings.Contains(t, "(") && strings.Contains(t, ")") && !strings.Contains(t, ": ") && !strings.Contains(t, "//")
 }
 
 // step advances the selected class one stage through the pipeline.
@@ -284,7 +306,11 @@ func (m *Model) refresh() {
 		m.lines = m.render(m.cur)
 		return
 	}
-	m.lines = listing.Diff(lines(m.prev), lines(m.cur))
+	d, err := listing.DiffClasses(m.prev, m.cur, "")
+	if err != nil {
+		d = []string{"error: " + err.Error()}
+	}
+	m.lines = d
 	// Bring the first change into view, with a little context above it.
 	for i, l := range m.lines {
 		if l != "" && l[0] != ' ' {
@@ -299,6 +325,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+	case simulateDone:
+		m.simulating = false
+		if msg.err != nil {
+			m.status = "simulate: " + msg.err.Error()
+			break
+		}
+		m.lines = strings.Split(strings.TrimRight(msg.text, "\n"), "\n")
+		m.scroll, m.showDiff = 0, false
+		m.status = "simulate done: dvmlab simulate startup|scaling --plot FILE draws these"
 	case compareDone:
 		m.comparing = false
 		if msg.err != nil {
@@ -320,6 +355,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				}
 			}
 			return m, cmd
+		}
+		if m.prompt != "" {
+			switch msg.Type {
+			case tea.KeyEsc:
+				m.prompt, m.input = "", ""
+			case tea.KeyEnter:
+				m.answer()
+			case tea.KeyBackspace:
+				if m.input != "" {
+					m.input = m.input[:len(m.input)-1]
+				}
+			case tea.KeyRunes, tea.KeySpace:
+				m.input += string(msg.Runes)
+			}
+			return m, nil
 		}
 		if m.editing {
 			switch msg.Type {
@@ -376,17 +426,40 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.refresh()
 		case key.Matches(msg, Keys.Help):
 			m.fullHelp = !m.fullHelp
+		case key.Matches(msg, Keys.Simulate):
+			return m, m.startSimulate()
+		case key.Matches(msg, Keys.Plots):
+			m.showPlot()
+		case key.Matches(msg, Keys.Find):
+			m.prompt, m.input = "find", ""
+		case key.Matches(msg, Keys.Goto):
+			m.prompt, m.input = "go to", ""
+		case key.Matches(msg, Keys.NextMatch):
+			m.findNext(1)
+		case key.Matches(msg, Keys.PrevMatch):
+			m.findNext(-1)
 		}
 	}
 	return m, nil
 }
 
-func (m *Model) bodyHeight() int { return max(3, m.height-5) }
+// bodyHeight is what the panes get: the screen less the title, the panes'
+// borders, the status line and the footer (one line, or a line per group of
+// keys with the full help).
+func (m *Model) bodyHeight() int {
+	footer := 1
+	if m.fullHelp {
+		footer = len(Keys.FullHelp())
+	}
+	return max(3, m.height-4-footer)
+}
+
+func (m *Model) listWidth() int { return min(40, m.width/3) }
 
 // View implements tea.Model.
 func (m *Model) View() string {
 	h := m.bodyHeight()
-	listW := min(40, m.width/3)
+	listW := m.listWidth()
 	codeW := max(20, m.width-listW-4)
 
 	// Keep the cursor visible; render only the rows on screen, so the whole
@@ -399,7 +472,7 @@ func (m *Model) View() string {
 	}
 	var left []string
 	for r := m.top; r < len(m.shown) && r < m.top+h; r++ {
-		n := truncate(classfile.BinaryName(m.names[m.shown[r]]), listW)
+		n := truncate(m.listName(r), listW)
 		if r == m.cursor {
 			n = selectedStyle.Render(n)
 		}
@@ -413,6 +486,8 @@ func (m *Model) View() string {
 			l = addStyle.Render(l)
 		case strings.HasPrefix(l, "-"):
 			l = delStyle.Render(l)
+		case strings.HasPrefix(l, "~"):
+			l = movedStyle.Render(l)
 		}
 		right = append(right, l)
 	}
@@ -425,21 +500,43 @@ func (m *Model) View() string {
 			head += "▏"
 		}
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(m.status, m.width), m.footer())
+	status := m.status
+	if m.prompt != "" {
+		status = m.prompt + ": " + m.input + "▏"
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, head, lipgloss.JoinHorizontal(lipgloss.Top, lp, rp), truncate(status, m.width), m.footer())
+}
+
+// listName is row r of the class list, drawn as a tree by package: a class
+// in the package of the row above it is indented under it by its simple
+// name, so the long package names of the JDK do not crowd out the class
+// names; the first row on screen names its package in full.
+func (m *Model) listName(r int) string {
+	name := m.names[m.shown[r]]
+	pkg := name[:strings.LastIndex(name, "/")+1]
+	if r > m.top && pkg != "" {
+		prev := m.names[m.shown[r-1]]
+		if prev[:strings.LastIndex(prev, "/")+1] == pkg {
+			return "  " + classfile.BinaryName(name[len(pkg):])
+		}
+	}
+	return classfile.BinaryName(name)
 }
 
 func (m *Model) footer() string {
-	var parts []string
 	groups := [][]key.Binding{Keys.ShortHelp()}
 	if m.fullHelp {
 		groups = Keys.FullHelp()
 	}
+	var lines []string
 	for _, g := range groups {
+		var parts []string
 		for _, b := range g {
 			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
 		}
+		lines = append(lines, truncate(strings.Join(parts, " · "), m.width))
 	}
-	return footerStyle.Render(truncate(strings.Join(parts, " · "), m.width))
+	return footerStyle.Render(strings.Join(lines, "\n"))
 }
 
 func truncate(s string, w int) string {
@@ -453,12 +550,15 @@ func truncate(s string, w int) string {
 	return string(r[:w-1]) + "…"
 }
 
-// Run opens the TUI on a terminal.
-func Run(src classpath.Source, p *service.Pipeline) error {
+// Run opens the TUI on a terminal; profile, if not nil, is a coverage
+// profile whose counts are shown beside the code.
+func Run(src classpath.Source, p *service.Pipeline, profile listing.Profile) error {
 	m, err := New(src, p)
 	if err != nil {
 		return err
 	}
+	m.profile = profile
+	m.load()
 	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
 	return err
 }

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"dvmlab/core/classpath"
 	"dvmlab/core/service"
 	_ "dvmlab/core/service/coverage"
+	"dvmlab/workbench/listing"
 )
 
 func model(t *testing.T) *Model {
@@ -189,6 +192,96 @@ func TestCompareScreen(t *testing.T) {
 	for _, w := range []string{"monolithic", "DVM uncached", "DVM cached", "identical"} {
 		if !strings.Contains(v, w) {
 			t.Errorf("compare screen lacks %q:\n%s", w, v)
+		}
+	}
+}
+
+// TestSearchAndJump: f finds text in the listing and ] [ go from match to
+// match; g goes to a method by name, or to an offset in the method shown.
+func TestSearchAndJump(t *testing.T) {
+	m := model(t)
+	keys(m, "/", "C", "E", "m", "i", "t", "enter")
+	keys(m, "f", "i", "n", "v", "o", "k", "e", "v", "i", "r", "t", "u", "a", "l", "enter")
+	first := m.scroll
+	if !strings.Contains(m.lines[first], "invokevirtual") || !strings.Contains(m.status, "match 1 of ") {
+		t.Fatalf("find: line %d %q, status %q", first, m.lines[first], m.status)
+	}
+	keys(m, "]")
+	if m.scroll <= first || !strings.Contains(m.lines[m.scroll], "invokevirtual") || !strings.Contains(m.status, "match 2 of ") {
+		t.Errorf("next match: line %d %q, %q", m.scroll, m.lines[m.scroll], m.status)
+	}
+	keys(m, "[")
+	if m.scroll != first {
+		t.Errorf("previous match: line %d, want %d", m.scroll, first)
+	}
+	keys(m, "g", "e", "m", "i", "t", "_", "s", "t", "a", "t", "e", "s", "enter")
+	if !strings.Contains(m.lines[m.scroll], "emit_states(") {
+		t.Fatalf("go to emit_states: %q (%s)", m.lines[m.scroll], m.status)
+	}
+	keys(m, "g", "1", "0", "enter")
+	got := m.lines[min(m.scroll+3, len(m.lines)-1)]
+	if !regexp.MustCompile(`\s10: `).MatchString(got) || !strings.Contains(m.status, "offset 10") {
+		t.Errorf("go to offset 10: %q (%s)", got, m.status)
+	}
+	keys(m, "g", "n", "o", "s", "u", "c", "h", "enter")
+	if !strings.Contains(m.status, "no method nosuch") {
+		t.Errorf("go to a missing method: %s", m.status)
+	}
+	v := screen(t, model(t), "match 1 of", "/", "C", "E", "m", "i", "t", "enter", "f", "e", "m", "i", "t", "_", "s", "t", "a", "t", "e", "s", "enter")
+	golden.RequireEqual(t, []byte(v))
+}
+
+// TestCoverageOverlay: with a coverage profile, the listing shows each
+// block's count at its first instruction.
+func TestCoverageOverlay(t *testing.T) {
+	m := model(t)
+	m.profile = listing.Profile{"JLex/CAccept": {0: 3, 2: 41}}
+	keys(m, "/", "C", "A", "c", "c", "e", "p", "t", "enter")
+	joined := strings.Join(m.lines, "\n")
+	if !strings.Contains(joined, "       ×3              0: aload_0") || !strings.Contains(joined, "×41") || !strings.Contains(joined, "×0") {
+		t.Fatalf("no counts on CAccept:\n%s", joined)
+	}
+	m2 := model(t)
+	m2.profile = m.profile
+	v := screen(t, m2, "filter: CAccept", "/", "C", "A", "c", "c", "e", "p", "t", "enter")
+	golden.RequireEqual(t, []byte(v))
+}
+
+// TestPlotPane: P shows the experiments' results as terminal charts, one
+// figure after another; with none, it says how to make some.
+func TestPlotPane(t *testing.T) {
+	m := model(t)
+	m.results = t.TempDir()
+	keys(m, "P")
+	if !strings.Contains(m.status, "no experiment results under") {
+		t.Fatalf("no results: %s", m.status)
+	}
+	os.MkdirAll(filepath.Join(m.results, "fig5"), 0o755)
+	os.WriteFile(filepath.Join(m.results, "fig5", "benchmarks.csv"), []byte("program,classes\njlex,26\ncup,78\n"), 0o644)
+	keys(m, "P")
+	joined := strings.Join(m.lines, "\n")
+	if !strings.Contains(m.status, "plot fig5") || !strings.Contains(joined, "fig5/benchmarks") || !strings.Contains(joined, "█") {
+		t.Fatalf("plot pane: %s\n%s", m.status, joined)
+	}
+}
+
+// TestSimulatePane presses S on JLex's jar and waits for the start-up and
+// proxy models, drawn with bars.
+func TestSimulatePane(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a JVM")
+	}
+	m := model(t)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	tm.Send(keyMsg("S"))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("simulate done")) },
+		teatest.WithDuration(120*time.Second), teatest.WithCheckInterval(100*time.Millisecond))
+	tm.Quit()
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+	joined := strings.Join(fm.lines, "\n")
+	for _, w := range []string{"predicted start-up", "28.8kbps", "proxy model", "replicas", "█"} {
+		if !strings.Contains(joined, w) {
+			t.Errorf("simulate pane lacks %q:\n%s", w, joined)
 		}
 	}
 }

@@ -29,34 +29,39 @@ func (Backend) CPUs() []string { return nil }
 // JNI function table indices (JNI specification, chapter 4, "Interface
 // Function Table"); TestJNIIndices checks them against the JDK's jni.h.
 const (
-	jniFindClass             = 6
-	jniThrowNew              = 14
-	jniNewGlobalRef          = 21
-	jniGetFieldID            = 94
-	jniGetField              = 95 // Object; then Boolean, Byte, Char, Short, Int, Long, Float, Double
-	jniSetField              = 104
-	jniGetStaticFieldID      = 144
-	jniGetStaticField        = 145
-	jniSetStaticField        = 154
-	jniGetArrayLength        = 171
-	jniNewArray              = 175 // Boolean, Byte, Char, Short, Int, Long, Float, Double
-	jniGetArrayRegion        = 199
-	jniSetArrayRegion        = 207
-	jniExceptionCheck        = 228
-	jniThrow                 = 13
-	jniIsSameObject          = 24
-	jniAllocObject           = 27
-	jniGetMethodID           = 33
-	jniCallMethodA           = 36 // Object; then Boolean … Double, Void, three entries apart
-	jniCallNonvirtualMethodA = 66
-	jniGetStaticMethodID     = 113
-	jniCallStaticMethodA     = 116
-	jniNewObjectArray        = 172
-	jniGetObjectArrayElement = 173
-	jniSetObjectArrayElement = 174
-	frameScratch             = 48 // [rbp-48]: the one-element buffer of array region calls
-	firstSpill               = 56
-	savedRegsBelowFramePtr   = 40
+	jniFindClass                     = 6
+	jniThrowNew                      = 14
+	jniNewGlobalRef                  = 21
+	jniGetFieldID                    = 94
+	jniGetField                      = 95 // Object; then Boolean, Byte, Char, Short, Int, Long, Float, Double
+	jniSetField                      = 104
+	jniGetStaticFieldID              = 144
+	jniGetStaticField                = 145
+	jniSetStaticField                = 154
+	jniGetArrayLength                = 171
+	jniNewArray                      = 175 // Boolean, Byte, Char, Short, Int, Long, Float, Double
+	jniGetArrayRegion                = 199
+	jniSetArrayRegion                = 207
+	jniExceptionCheck                = 228
+	jniGetPrimitiveArrayCritical     = 222
+	jniReleasePrimitiveArrayCritical = 223
+	jniDeleteLocalRef                = 23
+	jniIsInstanceOf                  = 32
+	jniNewStringUTF                  = 167
+	jniThrow                         = 13
+	jniIsSameObject                  = 24
+	jniAllocObject                   = 27
+	jniGetMethodID                   = 33
+	jniCallMethodA                   = 36 // Object; then Boolean … Double, Void, three entries apart
+	jniCallNonvirtualMethodA         = 66
+	jniGetStaticMethodID             = 113
+	jniCallStaticMethodA             = 116
+	jniNewObjectArray                = 172
+	jniGetObjectArrayElement         = 173
+	jniSetObjectArrayElement         = 174
+	frameScratch                     = 48 // [rbp-48]: the one-element buffer of array region calls
+	firstSpill                       = 56
+	savedRegsBelowFramePtr           = 40
 )
 
 // elemIndex is a primitive's position in the JNI function families.
@@ -73,7 +78,16 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 		return "", err
 	}
 	g := &gen{f: f, sym: native.Symbol(f.Class, f.Name, f.Desc), md: md}
-	g.a = allocate(f, firstSpill)
+	pins := pinnable(f)
+	calls := isCall
+	if pins != nil {
+		calls = func(v *ir.Value) bool { // fmod, and the field reads before the pinning
+			return v.Op == ir.OpRem && v.Type.IsFloat() || v.Op == ir.OpGetField || v.Op == ir.OpGetStatic
+		}
+	}
+	g.deletes = deletions(f)
+	g.a = allocate(f, firstSpill, calls, pins != nil, g.deletes) // pinning calls out after the parameters arrive
+	g.pinSlots(pins, firstSpill+8*g.a.slots)
 	g.emit()
 	return g.out.String(), nil
 }
@@ -102,15 +116,19 @@ func (Backend) Assemble(asm, obj string, opt native.Options) error {
 }
 
 type gen struct {
-	f      *ir.Func
-	md     *classfile.MethodDescriptor
-	sym    string
-	a      *alloc
-	out    strings.Builder
-	data   strings.Builder
-	labels int
-	throws map[string]string // exception class -> stub label
-	fields map[string]int    // field key -> cache number
+	f        *ir.Func
+	md       *classfile.MethodDescriptor
+	sym      string
+	a        *alloc
+	out      strings.Builder
+	data     strings.Builder
+	labels   int
+	throws   map[string]string // exception class -> stub label
+	pins     map[*ir.Value]*pin
+	deletes  map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
+	pinOrder []*pin
+	fields   map[string]int // field key -> cache number
+	strings  map[string]int // string literal -> cache number
 }
 
 func (g *gen) ins(format string, a ...any) { fmt.Fprintf(&g.out, "\t"+format+"\n", a...) }
@@ -261,7 +279,7 @@ func (g *gen) operand(v *ir.Value) string {
 // frameSize is the bytes below the saved registers: the scratch slot and
 // the spill slots, keeping rsp 16-byte aligned at calls (System V ABI §3.2.2).
 func (g *gen) frameSize() int {
-	n := 8 + 8*g.a.slots // scratch + spills
+	n := 8 + 8*g.a.slots + 24*len(g.pinOrder) // scratch, spills, pins
 	if (n+savedRegsBelowFramePtr)%16 != 0 {
 		n += 8
 	}
@@ -272,6 +290,7 @@ func (g *gen) emit() {
 	f := g.f
 	g.throws = map[string]string{}
 	g.fields = map[string]int{}
+	g.strings = map[string]int{}
 	fmt.Fprintf(&g.out, "# %s.%s%s\n", f.Class, f.Name, f.Desc)
 	g.ins(".text")
 	g.ins(".globl %s", g.sym)
@@ -288,12 +307,17 @@ func (g *gen) emit() {
 	g.ins("sub rsp, %d", g.frameSize())
 	g.ins("mov r15, rdi")
 	g.params()
+	g.clearPins()
 	for i, b := range f.Blocks {
 		fmt.Fprintf(&g.out, "%s:\n", g.blockLabel(b))
 		for _, v := range b.Values {
 			if v.Op != ir.OpPhi {
 				g.value(v)
+				g.deleteRefs(v)
 			}
+		}
+		if i == 0 {
+			g.pinAll()
 		}
 		var next *ir.Block
 		if i+1 < len(f.Blocks) {
@@ -306,6 +330,7 @@ func (g *gen) emit() {
 	g.ins("xor eax, eax")
 	g.ins("pxor xmm0, xmm0")
 	fmt.Fprintf(&g.out, "%s:\n", g.retLabel())
+	g.releaseAll()
 	g.ins("lea rsp, [rbp-%d]", savedRegsBelowFramePtr)
 	g.ins("pop r15")
 	g.ins("pop r14")
@@ -435,6 +460,7 @@ func (g *gen) throwStubs() {
 	for _, cls := range names {
 		l := g.throws[cls]
 		fmt.Fprintf(&g.out, "%s:\n", l)
+		g.releaseAll() // ThrowNew may not run inside a critical region
 		g.ins("lea rsi, [rip+%s_name]", l)
 		g.jni(jniFindClass)
 		g.ins("test rax, rax")

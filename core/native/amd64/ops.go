@@ -125,10 +125,19 @@ func (g *gen) value(v *ir.Value) {
 		g.ins("test eax, eax")
 		g.ins("js %s", g.throwStub(ir.Throws(v.Op)))
 	case ir.OpArrayLen:
+		if pn := g.pins[v.Args[0]]; pn != nil {
+			g.ins("mov eax, DWORD PTR [rbp-%d]", pn.length)
+			g.stg(v, rAX)
+			return
+		}
 		g.ldg(rSI, v.Args[0])
 		g.jni(jniGetArrayLength)
 		g.stg(v, rAX)
 	case ir.OpArrayLoad, ir.OpArrayStore:
+		if pn := g.pins[v.Args[0]]; pn != nil {
+			g.pinnedAccess(v, pn)
+			return
+		}
 		g.arrayAccess(v)
 	case ir.OpNewArray:
 		g.ldg(rSI, v.Args[0])
@@ -140,7 +149,8 @@ func (g *gen) value(v *ir.Value) {
 		g.field(v)
 	case ir.OpCall:
 		g.call(v)
-	case ir.OpNew, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpInvoke:
+	case ir.OpNew, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpInvoke,
+		ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
 		g.object(v)
 	default:
 		panic(fmt.Sprintf("amd64: no selection for %s", v.LongString()))
@@ -714,7 +724,93 @@ func (g *gen) object(v *ir.Value) {
 		g.exceptionCheck()
 	case ir.OpInvoke:
 		g.invoke(v)
+	case ir.OpCheckCast, ir.OpInstanceOf:
+		// null passes checkcast and is no instance (JVMS §6.5.checkcast).
+		done, null := g.label(), g.label()
+		g.ldg(rAX, v.Args[0])
+		g.ins("test rax, rax")
+		g.ins("jz %s", null)
+		g.lookup(lookClass, v.Sym)
+		g.ins("mov rdx, rax")
+		g.ldg(rSI, v.Args[0])
+		g.jni(jniIsInstanceOf)
+		if v.Op == ir.OpCheckCast {
+			g.ins("test al, al")
+			g.ins("jz %s", g.throwStub("java/lang/ClassCastException"))
+			fmt.Fprintf(&g.out, "%s:\n", null)
+			g.ldg(rAX, v.Args[0])
+			g.stg(v, rAX)
+			return
+		}
+		g.ins("movzx eax, al")
+		g.ins("jmp %s", done)
+		fmt.Fprintf(&g.out, "%s:\n", null)
+		g.ins("xor eax, eax")
+		fmt.Fprintf(&g.out, "%s:\n", done)
+		g.stg(v, rAX)
+	case ir.OpString:
+		g.stringConst(v)
 	}
+}
+
+// stringConst is ldc of a String: the literal interned (JLS §3.10.5: equal
+// literals are the same object), made on first use and kept as a global
+// reference in the library's data.
+func (g *gen) stringConst(v *ir.Value) {
+	k := g.strings[v.Sym.Name]
+	if k == 0 {
+		k = len(g.strings) + 1
+		g.strings[v.Sym.Name] = k
+		fmt.Fprintf(&g.data, "\t.bss\n\t.p2align 3\n.L%s_str%d:\n\t.zero 8\n", g.sym, k)
+		fmt.Fprintf(&g.data, "\t.section .rodata\n.L%s_strtext%d:\n\t.asciz \"%s\"\n", g.sym, k, asciz(string(mutf8(v.Sym.Name))))
+	}
+	have := g.label()
+	g.ins("mov rax, QWORD PTR [rip+.L%s_str%d]", g.sym, k)
+	g.ins("test rax, rax")
+	g.ins("jnz %s", have)
+	g.ins("lea rsi, [rip+.L%s_strtext%d]", g.sym, k)
+	g.jni(jniNewStringUTF)
+	g.ins("test rax, rax")
+	g.ins("jz %s", g.pendingLabel())
+	g.ins("push rax")
+	g.ins("sub rsp, 8")
+	g.lookup(lookMethod, &ir.Sym{Owner: "java/lang/String", Name: "intern", Desc: "()Ljava/lang/String;"})
+	g.ins("mov rdx, rax")
+	g.ins("mov rsi, QWORD PTR [rsp+8]")
+	g.ins("xor ecx, ecx")
+	g.jni(jniCallMethodA) // Object
+	g.ins("mov QWORD PTR [rsp], rax")
+	g.exceptionCheck() // the pending exit resets rsp
+	g.ins("mov rsi, QWORD PTR [rsp]")
+	g.jni(jniNewGlobalRef)
+	g.ins("add rsp, 16")
+	g.ins("mov QWORD PTR [rip+.L%s_str%d], rax", g.sym, k)
+	fmt.Fprintf(&g.out, "%s:\n", have)
+	g.stg(v, rAX)
+}
+
+// mutf8 is s in the modified UTF-8 of JNI's NewStringUTF (JVMS §4.4.7):
+// NUL as two bytes, characters beyond the BMP as two encoded surrogates.
+func mutf8(s string) []byte {
+	var out []byte
+	for _, r := range s {
+		switch {
+		case r == 0:
+			out = append(out, 0xC0, 0x80)
+		case r < 0x80:
+			out = append(out, byte(r))
+		case r < 0x800:
+			out = append(out, byte(0xC0|r>>6), byte(0x80|r&0x3F))
+		case r < 0x10000:
+			out = append(out, byte(0xE0|r>>12), byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
+		default:
+			r -= 0x10000
+			for _, u := range []rune{0xD800 + r>>10, 0xDC00 + r&0x3FF} {
+				out = append(out, byte(0xE0|u>>12), byte(0x80|(u>>6)&0x3F), byte(0x80|u&0x3F))
+			}
+		}
+	}
+	return out
 }
 
 func (g *gen) exceptionCheck() {

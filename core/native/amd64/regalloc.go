@@ -61,7 +61,8 @@ func isCall(v *ir.Value) bool {
 	switch v.Op {
 	case ir.OpArrayLen, ir.OpArrayLoad, ir.OpArrayStore, ir.OpNewArray,
 		ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpCall,
-		ir.OpNew, ir.OpInvoke, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpNewObjArray:
+		ir.OpNew, ir.OpInvoke, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpNewObjArray,
+		ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
 		return true
 	case ir.OpRem:
 		return v.Type.IsFloat()
@@ -73,7 +74,8 @@ func isCall(v *ir.Value) bool {
 // operands: a field access looks its field ID up on first use.
 func readsAfterCall(v *ir.Value) bool {
 	switch v.Op {
-	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpInvoke, ir.OpNewObjArray:
+	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpInvoke, ir.OpNewObjArray,
+		ir.OpCheckCast, ir.OpInstanceOf:
 		return true
 	}
 	return false
@@ -94,7 +96,7 @@ type interval struct {
 // ranges by data flow over the blocks, and assigns locations by linear scan
 // (Poletto and Sarkar, "Linear Scan Register Allocation", TOPLAS 1999): an
 // interval that must be spilled keeps its slot for its whole life.
-func allocate(f *ir.Func, firstSlot int) *alloc {
+func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCalls bool, callsAfter map[*ir.Value][]*ir.Value) *alloc {
 	a := &alloc{locs: map[*ir.Value]loc{}, pos: map[*ir.Value]int{}, bstart: map[*ir.Block]int{}, bend: map[*ir.Block]int{}}
 	p := 0
 	var calls, late []int
@@ -113,10 +115,13 @@ func allocate(f *ir.Func, firstSlot int) *alloc {
 					late = append(late, p)
 				}
 			}
+			if len(callsAfter[v]) > 0 {
+				calls = append(calls, p+1)
+			}
 			p += 2
 		}
 		a.bend[b] = p
-		if sameObjectCall(b) {
+		if sameObjectCall(b) || prologueCalls && b == f.Blocks[0] {
 			calls = append(calls, p)
 		}
 		p += 2
@@ -217,6 +222,13 @@ func allocate(f *ir.Func, firstSlot int) *alloc {
 		}
 		for _, c := range b.Controls {
 			extend(c, a.bend[b])
+		}
+	}
+	// A reference deleted after its last use must outlive that use, which
+	// may itself call out.
+	for u, rs := range callsAfter {
+		for _, r := range rs {
+			extend(r, a.pos[u]+1)
 		}
 	}
 	list := make([]*interval, 0, len(ivs))

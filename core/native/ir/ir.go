@@ -19,6 +19,14 @@
 //     leave the method by throwing Throws(op) when they fail; after an OpCall
 //     the back end leaves the method too if the callee threw.
 //   - Phi i's Args[k] comes from Block.Preds[k].
+//   - A block of kind Throw ends the method with the exception in
+//     Controls[0] (athrow).
+//   - Objects (Type Object: any reference but a one-dimensional primitive
+//     array) come and go through the JVM: OpNew, OpInvoke, OpObjArrayLoad,
+//     OpObjArrayStore, OpNewObjArray, OpCheckCast, OpInstanceOf, OpString,
+//     and field ops of reference type. A back end that cannot run them (one
+//     without a JVM) returns an error from Lower, and the method stays
+//     bytecode.
 package ir
 
 import (
@@ -133,6 +141,9 @@ const (
 	OpObjArrayLoad // aaload: Args[0] array of references, Args[1] index (both checked)
 	OpObjArrayStore
 	OpNewObjArray // anewarray: Args[0] a checked size; Sym.Owner the element class or array descriptor
+	OpCheckCast   // Args[0] a reference, and the result: the same reference; throws ClassCastException unless null or an instance of Sym.Owner
+	OpInstanceOf  // Args[0] a reference; 1 if non-null and an instance of Sym.Owner, else 0
+	OpString      // the interned String whose contents are Sym.Name (ldc of a String constant)
 )
 
 // Invoke kinds, in OpInvoke's AuxInt (JVMS §6.5.invokestatic and the others).
@@ -153,6 +164,7 @@ var opNames = [...]string{
 	OpGetStatic: "getstatic", OpPutStatic: "putstatic", OpGetField: "getfield", OpPutField: "putfield",
 	OpCall: "call",
 	OpNew:  "new", OpInvoke: "invoke", OpObjArrayLoad: "aaload", OpObjArrayStore: "aastore", OpNewObjArray: "anewarray",
+	OpCheckCast: "checkcast", OpInstanceOf: "instanceof", OpString: "string",
 }
 
 func (o Op) String() string {
@@ -172,7 +184,7 @@ func (o Op) HasEffect() bool {
 	case OpNullCheck, OpBoundsCheck, OpDivZeroCheck, OpNegSizeCheck,
 		OpArrayStore, OpNewArray, OpPutStatic, OpPutField, OpCall,
 		OpGetStatic, OpGetField, // field reads may initialise a class
-		OpNew, OpInvoke, OpObjArrayLoad, OpObjArrayStore, OpNewObjArray:
+		OpNew, OpInvoke, OpObjArrayLoad, OpObjArrayStore, OpNewObjArray, OpCheckCast:
 		return true
 	}
 	return false
@@ -236,6 +248,9 @@ func (c Cond) Eval(a, b int64) bool {
 // member name and descriptor.
 type Sym struct {
 	Owner, Name, Desc string
+	// For a field of the compiled class itself: its ACC_FINAL and
+	// ACC_VOLATILE (JVMS §4.5); false for fields of other classes.
+	Final, Volatile bool
 }
 
 func (s *Sym) String() string { return s.Owner + "." + s.Name + ":" + s.Desc }

@@ -13,6 +13,10 @@ public class Kernels {
         return ((s2 % 65521) << 16) | (s1 % 65521);
     }
     static int twice(int x) { return sum(new int[]{x, x}); }
+    static final int[] TABLE = {1, 2, 3};
+    static int counter;
+    static int tsum(int n) { int s = 0; for (int i = 0; i < n; i++) s += TABLE[i % 3]; return s; }
+    static int bumps(int n) { for (int i = 0; i < n; i++) counter += counter; return counter; }
     int field;
     int getF() { return field + 1; }
 }

@@ -256,6 +256,16 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		if err != nil || native.Optimize(g, nil) != nil {
 			return nil
 		}
+		// A callee that reads or writes array elements stays a call: on its
+		// own it may pin its arrays, inlined into a caller that calls out it
+		// could not.
+		for _, b := range g.Blocks {
+			for _, v := range b.Values {
+				if v.Op == ir.OpArrayLoad || v.Op == ir.OpArrayStore {
+					return nil
+				}
+			}
+		}
 		return g
 	}
 	parts := map[string]native.Part{}
@@ -378,7 +388,7 @@ func (s *Service) build(j *native.Joined, lib string) error {
 	}
 	so := filepath.Join(tmp, lib)
 	var stderr bytes.Buffer
-	cmd := exec.Command("gcc", "-shared", "-o", so, obj, "-lm")
+	cmd := exec.Command("ld", "-shared", "-o", so, obj, "-lm") // libm: fmod and fmodf for frem and drem
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		return &native.AsmError{Tool: "ld", Msg: strings.TrimSpace(stderr.String() + " " + err.Error())}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"dvmlab/core/classfile"
 	"dvmlab/core/classpath"
 	"dvmlab/core/service"
 )
@@ -214,4 +215,54 @@ func runJavaArgs(t *testing.T, args []string) string {
 		t.Fatalf("java %v: %v\n%s", args, err, tail(out.String()))
 	}
 	return out.String()
+}
+
+// TestWholeLibraries compiles and assembles every class of jzlib and
+// sunflow: no method may fail inside the compiler (a panic or a back-end
+// error) or make the assembler complain.
+func TestWholeLibraries(t *testing.T) {
+	for _, jar := range []string{"/usr/share/java/jzlib.jar", "/usr/share/java/sunflow.jar"} {
+		if !fileExists(jar) {
+			t.Skipf("no %s (make deps)", jar)
+		}
+		svc, err := New(Options{Dir: t.TempDir(), NoBuild: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := classpath.Open(jar)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj := filepath.Join(t.TempDir(), "c.o")
+		var methods, compiled int
+		err = src.Walk(func(name string, data []byte) error {
+			c, err := classfile.Parse(data)
+			if err != nil {
+				return err
+			}
+			res, err := svc.Compile(c)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				return nil
+			}
+			methods += res.Methods
+			compiled += len(res.Funcs)
+			for k, why := range res.Skipped {
+				if strings.HasPrefix(why, "internal") || strings.HasPrefix(why, "back end") {
+					t.Errorf("%s: %s", k, why)
+				}
+			}
+			if res.Asm != "" {
+				if err := svc.Object(res, obj); err != nil {
+					t.Errorf("%s: %v", name, err)
+				}
+			}
+			return nil
+		})
+		src.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d of %d methods compiled and assembled", jar, compiled, methods)
+	}
 }

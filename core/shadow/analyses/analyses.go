@@ -1,6 +1,7 @@
 // Package analyses holds ShadowVM analyses written against the Shadow API:
 // the allocation counter by site (the ShadowVM paper's Figure 4, extended
-// to every allocating instruction) and a method-call profiler.
+// to every allocating instruction), a method-call profiler, and the field
+// immutability analysis of the paper's case study (fia.go).
 package analyses
 
 import (
@@ -23,12 +24,14 @@ func New(name, scope string) (shadow.Analysis, error) {
 		return &Alloc{Scope: scope}, nil
 	case "calls":
 		return &Calls{Scope: scope}, nil
+	case "fia":
+		return &FIA{Scope: scope}, nil
 	}
 	return nil, fmt.Errorf("unknown analysis %q (%v)", name, Names())
 }
 
 // Names lists the analyses.
-func Names() []string { return []string{"alloc", "calls"} }
+func Names() []string { return []string{"alloc", "calls", "fia"} }
 
 // Alloc counts allocations by site and allocated class. Its hook sends the
 // new object itself, as Figure 4 does, so the class comes from the shadow

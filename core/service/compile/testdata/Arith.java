@@ -44,6 +44,10 @@ public class Arith {
     static boolean dlt(double a, double b) { return a <= b; }
     static boolean dge(double a, double b) { return a >= b; }
     static int dcmp3(double a, double b) { return Double.compare(a, b) == 0 ? 0 : a < b ? -1 : a > b ? 1 : 2; }
+    // Fault found when arrays became pinned: the parameter sat in a
+    // caller-saved register that the pinning calls in the prologue
+    // overwrote, and the loop read garbage (it hung).
+    static int pinnedParamSurvivesPrologue(int[] a, int k) { return a.length > k ? a[k] : -1; }
     static int sum(int[] a) { int s = 0; for (int i = 0; i < a.length; i++) s += a[i]; return s; }
     static long lsum(long[] a, int from, int to) { long s = 0; for (int i = from; i < to; i++) s += a[i] * (i + 1); return s; }
     static double dot(double[] a, double[] b) { double s = 0; for (int i = 0; i < a.length; i++) s += a[i] * b[i]; return s; }
@@ -89,6 +93,21 @@ public class Arith {
     // symbol and the assembler refused the class ("already defined").
     static class Base { Object self(int k) { return k > 0 ? this : null; } }
     static class Derived extends Base { @Override Derived self(int k) { return k > 0 ? this : null; } }
+    // Objects a loop gets from the JVM: each is a JNI local reference.
+    static int boxes(int n) { int s = 0; for (int i = 0; i < n; i++) s += Integer.valueOf(i * 1000).hashCode(); return s; }
+    // Fault found on commons-math3's FastFourierTransformer.transform: a
+    // local reference deleted after its last use sat in a caller-saved
+    // register that use (a call) overwrote ("Bad global or local ref").
+    static int refDeletedAfterTheCallThatUsedIt(int n) {
+        Object[] a = new Object[]{new int[n], Integer.valueOf(n)};
+        return java.util.Arrays.deepHashCode(a) + String.valueOf(n).length();
+    }
+    static int casts(Object o) {
+        if (o instanceof int[]) return ((int[]) o).length;
+        if (o instanceof String) return ((String) o).length();
+        return ((Number) o).intValue();
+    }
+    static String lit(int k) { return k > 0 ? "h\u00e9llo\u0000w\uD83D\uDE00" : "x"; }
     static int swapPhis(int n) { int a = 1, b = 2; for (int i = 0; i < n; i++) { int t = a; a = b; b = t; } return a * 10 + b; }
     static long manyLive(int n) {
         long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8, i = 9, j = 10;
@@ -134,6 +153,7 @@ public class Arith {
         dd("d2i", (a, b) -> d2i(a)); dd("d2l", (a, b) -> d2l(a)); dd("d2f", (a, b) -> d2f(a));
         ii("i2f", (a, b) -> i2f(a)); ii("i2b", (a, b) -> i2b(a)); ii("i2c", (a, b) -> i2c(a)); ii("i2s", (a, b) -> i2s(a));
         show("sum", () -> sum(new int[]{1, 2, 3, Integer.MAX_VALUE}));
+        show("pinnedParamSurvivesPrologue", () -> pinnedParamSurvivesPrologue(new int[]{4, 5}, 1) + " " + pinnedParamSurvivesPrologue(new int[]{4}, 1));
         show("sumNull", () -> sum(null));
         show("lsum", () -> lsum(new long[]{5, 6, 7}, 0, 3));
         show("lsumBad", () -> lsum(new long[]{5, 6, 7}, 1, 4));
@@ -172,6 +192,14 @@ public class Arith {
         show("twoArraysShort", () -> twoArrays(five, new int[]{1, 1}));
         show("twoArraysNull", () -> twoArrays(null, five));
         show("bridgeAndCovariantOverrideShareAJniName", () -> { Base b = new Derived(); return (b.self(1) == b) + " " + b.self(0); });
+        show("boxes", () -> boxes(5000));
+        show("refDeletedAfterTheCallThatUsedIt", () -> refDeletedAfterTheCallThatUsedIt(3));
+        show("castsArray", () -> casts(new int[3]));
+        show("castsString", () -> casts("abcd"));
+        show("castsNumber", () -> casts(7L));
+        show("castsNull", () -> casts(null));
+        show("castsObject", () -> casts(new Object()));
+        show("lit", () -> lit(1).length() + " " + (lit(1) == "h\u00e9llo\u0000w\uD83D\uDE00") + " " + lit(0) + " " + lit(1).codePointAt(8));
         show("swapPhis", () -> swapPhis(3) + " " + swapPhis(4));
         show("manyLive", () -> manyLive(1000));
     }

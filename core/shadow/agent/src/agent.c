@@ -12,6 +12,7 @@
  *   mode=inprocess      the hooks count in Java inside this VM; the agent
  *                       only instruments and reports the counts at death
  *   early=0             do not ask for early class hooks (to measure them)
+ *   tagtime=1           time object identification (tag map or id field)
  *
  * The wire format is defined once, in core/shadow/wire.go; the constants
  * below must agree with it.
@@ -47,8 +48,9 @@
 #define MSG_FREE       'F' /* u64 tags... */
 #define MSG_THREAD_END 'E' /* u64 thread */
 #define MSG_COUNTS     'I' /* i64 counts... (in-process mode) */
-#define MSG_STATS      'X' /* u64 events dropped after VM death, u64 classes offered */
+#define MSG_STATS      'X' /* u64 events dropped after VM death, u64 classes offered, u64 ns and u64 calls identifying objects */
 #define MSG_DEATH      'D'
+#define MSG_VM_INIT    'V' /* every event committed so far came before VM init */
 
 /* Object tags: bit 63 marks a class object whose low bits are its class
  * id; other tags are (sequence << CLASS_BITS) | class id of the object's
@@ -69,6 +71,8 @@ static volatile int inst_dead, ana_dead, vm_dead, started, live;
 static char stub_name[256];
 static jclass stub_class;
 static uint64_t classes_offered, dropped;
+static int tagtime;
+static uint64_t tag_ns, tag_calls; /* time spent identifying objects (tagtime=1) */
 
 static void warn(const char *fmt, ...) {
     va_list ap;
@@ -464,7 +468,7 @@ static uint64_t object_tag(JNIEnv *env, jobject o) {
     (*jvmti)->GetTag(jvmti, o, &t);
     int fresh = 0;
     if (!t) {
-        t = (jlong)((next_seq++ << CLASS_BITS) | cid);
+        t = (jlong)((__atomic_fetch_add(&next_seq, 1, __ATOMIC_RELAXED) << CLASS_BITS) | cid);
         (*jvmti)->SetTag(jvmti, o, t);
         fresh = 1;
     }
@@ -542,6 +546,28 @@ static void begin(jint hook, int group) {
     t->composing = 1;
 }
 
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* assign_id gives an object of a class with the injected id field its
+ * identity: the same layout as a tag (sequence, class id), stored in the
+ * field. Two threads racing on one fresh object may both assign; the last
+ * store wins and the other's events carry an id the object then lacks. */
+static uint64_t assign_id(JNIEnv *env, jobject o) {
+    if (!o) return 0;
+    jclass k = (*env)->GetObjectClass(env, o);
+    uint32_t cid = class_id(env, k);
+    uint64_t id = (__atomic_fetch_add(&next_seq, 1, __ATOMIC_RELAXED) << CLASS_BITS) | cid;
+    jfieldID f = (*env)->GetFieldID(env, k, "$dvmlab$id", "J");
+    if (f) (*env)->SetLongField(env, o, f, (jlong)id);
+    else (*env)->ExceptionClear(env);
+    (*env)->DeleteLocalRef(env, k);
+    return id;
+}
+
 #define LIVE() if (vm_dead || ana_dead) { if (vm_dead) __atomic_fetch_add(&dropped, 1, __ATOMIC_RELAXED); return; }
 #define SELF() tbuf *t = self; if (!t || !t->composing) return;
 
@@ -549,7 +575,24 @@ static void JNICALL n_start(JNIEnv *env, jclass k, jint hook) { (void)env; (void
 static void JNICALL n_start_group(JNIEnv *env, jclass k, jint hook, jint g) { (void)env; (void)k; LIVE(); begin(hook, g < 0 ? 0 : g); }
 /* Each argument is typed on the wire, so one hook can send an int at one
  * site and a long at another (a stack value's type depends on the site). */
-static void JNICALL n_object(JNIEnv *env, jclass k, jobject o) { (void)k; SELF(); put8(&t->scratch, 'O'); put64(&t->scratch, object_tag(env, o)); }
+static void JNICALL n_object(JNIEnv *env, jclass k, jobject o) {
+    (void)k;
+    SELF();
+    uint64_t t0 = tagtime ? now_ns() : 0;
+    uint64_t tag = object_tag(env, o);
+    if (tagtime) { __atomic_fetch_add(&tag_ns, now_ns() - t0, __ATOMIC_RELAXED); __atomic_fetch_add(&tag_calls, 1, __ATOMIC_RELAXED); }
+    put8(&t->scratch, 'O');
+    put64(&t->scratch, tag);
+}
+static void JNICALL n_id(JNIEnv *env, jclass k, jobject o, jlong id) {
+    (void)k;
+    SELF();
+    uint64_t t0 = tagtime ? now_ns() : 0;
+    uint64_t v = id ? (uint64_t)id : assign_id(env, o);
+    if (tagtime) { __atomic_fetch_add(&tag_ns, now_ns() - t0, __ATOMIC_RELAXED); __atomic_fetch_add(&tag_calls, 1, __ATOMIC_RELAXED); }
+    put8(&t->scratch, 'O');
+    put64(&t->scratch, v);
+}
 static void JNICALL n_int(JNIEnv *env, jclass k, jint v) { (void)env; (void)k; SELF(); put8(&t->scratch, 'I'); put32(&t->scratch, (uint32_t)v); }
 static void JNICALL n_long(JNIEnv *env, jclass k, jlong v) { (void)env; (void)k; SELF(); put8(&t->scratch, 'J'); put64(&t->scratch, (uint64_t)v); }
 static void JNICALL n_float(JNIEnv *env, jclass k, jfloat v) { (void)env; (void)k; SELF(); put8(&t->scratch, 'F'); put(&t->scratch, &v, 4); }
@@ -593,6 +636,7 @@ static JNINativeMethod natives[] = {
     {"sendFloat", "(F)V", (void *)n_float},
     {"sendDouble", "(D)V", (void *)n_double},
     {"sendBoolean", "(Z)V", (void *)n_boolean},
+    {"sendId", "(Ljava/lang/Object;J)V", (void *)n_id},
     {"end", "()V", (void *)n_end},
 };
 
@@ -732,8 +776,23 @@ static void JNICALL on_vm_start(jvmtiEnv *je, JNIEnv *env) {
 }
 
 static void JNICALL on_vm_init(jvmtiEnv *je, JNIEnv *env, jthread thread) {
-    (void)je; (void)env; (void)thread;
+    (void)je; (void)thread;
     live = 1;
+    /* The events before this one are the primordial and start phases'. */
+    flush_all();
+    send_msg(MSG_VM_INIT, NULL, 0);
+    /* An in-process analysis class starts now, after VM init, as an
+     * in-process analysis does: it may declare static void vmInit(). */
+    if (inprocess && stub_class) {
+        jmethodID init = (*env)->GetStaticMethodID(env, stub_class, "vmInit", "()V");
+        if (init == NULL) {
+            /* Not declared: the lookup's NoSuchMethodError is no error here. */
+            (*env)->ExceptionClear(env);
+        } else {
+            (*env)->CallStaticVoidMethod(env, stub_class, init);
+            if ((*env)->ExceptionCheck(env)) { (*env)->ExceptionDescribe(env); (*env)->ExceptionClear(env); }
+        }
+    }
 }
 
 static void JNICALL on_vm_death(jvmtiEnv *je, JNIEnv *env) {
@@ -763,7 +822,8 @@ static void JNICALL on_vm_death(jvmtiEnv *je, JNIEnv *env) {
     pthread_join(sender, NULL);
     q_stop = 0;
     report_frees(1);
-    uint64_t stats[2] = {__atomic_load_n(&dropped, __ATOMIC_RELAXED), classes_offered};
+    uint64_t stats[4] = {__atomic_load_n(&dropped, __ATOMIC_RELAXED), classes_offered,
+                         __atomic_load_n(&tag_ns, __ATOMIC_RELAXED), __atomic_load_n(&tag_calls, __ATOMIC_RELAXED)};
     send_msg(MSG_STATS, stats, sizeof stats);
     send_msg(MSG_DEATH, NULL, 0);
     write_queue();
@@ -798,6 +858,7 @@ JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM *vm, char *options, void *reserved) {
         else if (!strcmp(kv, "analysis")) snprintf(ana, sizeof ana, "%s", v);
         else if (!strcmp(kv, "early")) early = atoi(v);
         else if (!strcmp(kv, "mode")) inprocess = !strcmp(v, "inprocess");
+        else if (!strcmp(kv, "tagtime")) tagtime = atoi(v);
         else { warn("unknown option %s", kv); free(opts); return JNI_ERR; }
     }
     free(opts);

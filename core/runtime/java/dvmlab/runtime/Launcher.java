@@ -70,6 +70,60 @@ public final class Launcher {
 
 
     public static void main(String[] args) throws Throwable {
+        // What goes wrong before the program's main runs is the launcher's
+        // to report: one line, as every dvmlab command reports its errors,
+        // and exit status 1. What the program throws is the program's.
+        Method m;
+        try {
+            m = prepare(args);
+        } catch (Throwable e) {
+            System.err.println("dvmlab run: " + describe(e));
+            System.exit(1);
+            return;
+        }
+        try {
+            m.invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A failure of the launcher's own work: what it was doing, and why it failed. */
+    static final class LaunchException extends Exception {
+        LaunchException(String what, Throwable why) {
+            super(what, why);
+        }
+    }
+
+    /** One line for a launch failure: "what: why", without a stack trace. */
+    static String describe(Throwable e) {
+        String what = null;
+        if (e instanceof LaunchException) {
+            what = e.getMessage();
+            e = e.getCause();
+        }
+        String why;
+        if (e instanceof java.net.ConnectException) {
+            why = "cannot connect: " + e.getMessage();
+        } else if (e instanceof java.net.UnknownHostException) {
+            why = "unknown host " + e.getMessage();
+        } else if (e instanceof java.net.SocketTimeoutException) {
+            why = "timed out: " + e.getMessage();
+        } else if (e instanceof ClassNotFoundException) {
+            why = "no class " + e.getMessage() + " at the URLs given";
+        } else if (e instanceof NoSuchMethodException) {
+            why = "no public static void main(String[]): " + e.getMessage();
+        } else if (e instanceof LinkageError) {
+            why = e.getClass().getName() + ": " + e.getMessage();
+        } else {
+            why = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        }
+        why = why.replaceFirst("^dvmlab launcher: ", "").replace('\n', ' ');
+        return what == null ? why : what + ": " + why;
+    }
+
+    /** Everything before the program's main: handshake, runtime, class path, main class. */
+    static Method prepare(String[] args) throws Exception {
         if (args.length < 2) {
             System.err.println("usage: dvmlab.runtime.Launcher URL[,URL...] MAINCLASS [ARGS...]");
             System.exit(2);
@@ -79,11 +133,12 @@ public final class Launcher {
         String[] specs = args[0].split(",");
         for (String spec : specs) {
             if (!spec.endsWith("/") && !spec.endsWith(".jar")) {
-                System.err.println("dvmlab launcher: URL must end in .jar or / (a directory of classes): " + spec);
-                System.exit(2);
+                throw new LaunchException(spec, new IOException("a URL must end in .jar or / (a directory of classes)"));
             }
         }
         String session = handshake(args[0]);
+        // The security manager and the monitor's batches, wherever they load, name the session.
+        System.setProperty("dvmlab.session", session);
         // The runtime's classes come from the proxy on demand, checked like
         // the application's; the launcher alone is local.
         ClassLoader parent = Launcher.class.getClassLoader();
@@ -109,7 +164,11 @@ public final class Launcher {
         for (String spec : specs) {
             URL u = new URL(null, spec, new SessionHandler(session));
             if (spec.endsWith(".jar")) {
-                jars.jarFile(spec); // refused or missing: say so now
+                try {
+                    jars.jarFile(spec); // refused or missing: say so now
+                } catch (IOException | SecurityException e) {
+                    throw new LaunchException(spec, e);
+                }
             } else {
                 dirs = true;
             }
@@ -122,16 +181,24 @@ public final class Launcher {
             loader = new URLClassLoader(path.toArray(new URL[0]), parent, factory);
         }
         Thread.currentThread().setContextClassLoader(loader);
-        Class<?> main = Class.forName(args[1], true, loader);
-        Method m = main.getMethod("main", String[].class);
-        if (!Modifier.isStatic(m.getModifiers())) {
-            throw new NoSuchMethodException(args[1] + ".main is not static");
-        }
+        // Initialised by the call to main, so that what its static
+        // initialiser throws is the program's, as under plain java.
+        Class<?> main;
         try {
-            m.invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
+            main = Class.forName(args[1], false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new LaunchException("main class " + args[1], new IOException("not found at " + args[0]));
         }
+        Method m;
+        try {
+            m = main.getMethod("main", String[].class);
+        } catch (NoSuchMethodException e) {
+            throw new LaunchException("main class " + args[1], new IOException("has no public main(String[])"));
+        }
+        if (!Modifier.isStatic(m.getModifiers())) {
+            throw new LaunchException("main class " + args[1], new IOException("main is not static"));
+        }
+        return m;
     }
 
     /**
@@ -176,6 +243,7 @@ public final class Launcher {
 
         private JarFile fetch(String spec) throws IOException {
             URLConnection c = open(new URL(spec), session);
+            checkStatus(c);
             byte[] jarBytes = readAll(c.getInputStream());
             if (key != null) {
                 String sig = c.getHeaderField(SIGNATURE_HEADER);
@@ -314,7 +382,7 @@ public final class Launcher {
      * proxy learns the application's URLs, where it looks for classes that
      * computing a rewritten method's frames needs.
      */
-    static String handshake(String path) {
+    static String handshake(String path) throws LaunchException {
         if (System.getProperty("http.proxyHost") == null) {
             return "";
         }
@@ -337,10 +405,40 @@ public final class Launcher {
                 }
                 return session;
             }
+        } catch (java.net.ConnectException | java.net.UnknownHostException e) {
+            // Nothing can be fetched through a proxy nobody answers at.
+            throw new LaunchException("proxy " + System.getProperty("http.proxyHost") + ":" + System.getProperty("http.proxyPort"), e);
         } catch (IOException | GeneralSecurityException e) {
             System.err.println("dvmlab launcher: no handshake with the proxy: " + e);
         }
         return "";
+    }
+
+    /**
+     * Turns an HTTP error into an IOException that says what the server
+     * said: the status and the first line of its body (the proxy and the
+     * origin explain their errors there).
+     */
+    static void checkStatus(URLConnection c) throws IOException {
+        if (!(c instanceof HttpURLConnection)) {
+            return;
+        }
+        HttpURLConnection h = (HttpURLConnection) c;
+        int code = h.getResponseCode();
+        if (code < 400) {
+            return;
+        }
+        String body = "";
+        InputStream err = h.getErrorStream();
+        if (err != null) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
+                String line = r.readLine();
+                if (line != null) {
+                    body = ": " + line.trim();
+                }
+            }
+        }
+        throw new IOException("HTTP " + code + " " + h.getResponseMessage() + body);
     }
 
     static boolean verify(byte[] data, int off, int len, byte[] sig) {

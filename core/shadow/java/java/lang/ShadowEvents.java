@@ -26,6 +26,13 @@ public final class ShadowEvents {
 
     public static native void sendBoolean(boolean v);
 
+    /**
+     * Sends o by the identity the instrumentation server's injected id
+     * field holds (id, read by the woven code), or, for 0, one the agent
+     * gives it now: no JVMTI tag is involved.
+     */
+    public static native void sendId(Object o, long id);
+
     public static native void end();
 
     /**

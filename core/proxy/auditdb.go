@@ -1,0 +1,558 @@
+package proxy
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/x509"
+	"database/sql"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The monitoring service's part of the audit database: method events,
+// append-only and hash-chained, with the chain's head signed by the
+// proxy's key at every checkpoint (one per stored batch), so that a stored
+// event altered, events deleted (the newest included) or the chain
+// recomputed after an edit are found by VerifyChain; and the profiler's
+// tables, which are counts, not evidence. The paper (§3.3) keeps audit logs
+// on a host the client cannot reach: a compromised client can stop new
+// events, not change old ones.
+const monitorSchema = `
+CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, session TEXT, thread INTEGER, seq INTEGER, kind TEXT,
+  method TEXT, time INTEGER, hash BLOB);
+CREATE INDEX IF NOT EXISTS events_session ON events(session);
+CREATE TABLE IF NOT EXISTS checkpoints (id INTEGER PRIMARY KEY, count INTEGER, head BLOB, time INTEGER, key TEXT, sig BLOB);
+CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TABLE IF NOT EXISTS loaded (session TEXT, class TEXT, method TEXT, PRIMARY KEY (session, class, method));
+CREATE TABLE IF NOT EXISTS edges (session TEXT, caller TEXT, callee TEXT, count INTEGER, PRIMARY KEY (session, caller, callee));
+CREATE TABLE IF NOT EXISTS firstuse (session TEXT, method TEXT, ord INTEGER, PRIMARY KEY (session, method));
+`
+
+// MethodEvent is one stored method event.
+type MethodEvent struct {
+	ID      int64
+	Session string
+	Thread  int64
+	Seq     int64  // the event's number in its thread
+	Kind    string // enter, exit, unwind
+	Method  string // pkg/Class.name(DESC)
+	Time    time.Time
+}
+
+// Edge is a caller->callee edge of the dynamic call graph with its count;
+// Caller "" is a thread's root.
+type Edge struct {
+	Caller, Callee string
+	Count          int64
+}
+
+// chain is the in-memory state of the hash chain: how many events are
+// stored and the hash of the last.
+type chain struct {
+	count int64
+	head  [32]byte
+}
+
+// initMonitor creates the monitoring tables and reads the chain's head.
+func (a *Audit) initMonitor() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.chain != nil {
+		return nil
+	}
+	if _, err := a.db.Exec(monitorSchema); err != nil {
+		return fmt.Errorf("audit database: monitoring tables: %w", err)
+	}
+	c := &chain{}
+	var h []byte
+	err := a.db.QueryRow("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").Scan(&c.count, &h)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return err
+	default:
+		copy(c.head[:], h)
+	}
+	a.chain = c
+	return nil
+}
+
+// eventHash is an event's link in the chain: the previous
+// head, then every stored field, each length-prefixed so that no two events
+// hash alike by moving bytes between fields.
+func eventHash(prev [32]byte, e *MethodEvent) [32]byte {
+	h := sha256.New()
+	h.Write(prev[:])
+	var b [8]byte
+	for _, v := range []int64{e.ID, e.Thread, e.Seq, e.Time.UnixMicro()} {
+		binary.BigEndian.PutUint64(b[:], uint64(v))
+		h.Write(b[:])
+	}
+	for _, s := range []string{e.Session, e.Kind, e.Method} {
+		binary.BigEndian.PutUint64(b[:], uint64(len(s)))
+		h.Write(b[:])
+		h.Write([]byte(s))
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+// checkpointMessage is what a checkpoint's signature covers.
+func checkpointMessage(count int64, head [32]byte, t int64) []byte {
+	return fmt.Appendf(nil, "dvmlab audit checkpoint\ncount %d\nhead %x\ntime %d\n", count, head, t)
+}
+
+// AppendEvents stores events in one transaction, chaining each to the one
+// before, and ends with a checkpoint signed by signer (nil: unsigned).
+// Their IDs and times are set here.
+func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
+	if err := a.initMonitor(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	tx, err := a.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Many rows per statement: a statement costs far more than a row.
+	const rowsPer = 128
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	c := *a.chain
+	now := time.Now()
+	args := make([]any, 0, 8*rowsPer)
+	for i := 0; i < len(evs); i += rowsPer {
+		chunk := evs[i:min(i+rowsPer, len(evs))]
+		args = args[:0]
+		for k := range chunk {
+			e := &chunk[k]
+			c.count++
+			e.ID, e.Time = c.count, now.Truncate(time.Microsecond)
+			c.head = eventHash(c.head, e)
+			args = append(args, e.ID, e.Session, e.Thread, e.Seq, e.Kind, e.Method, e.Time.UnixMicro(), bytes.Clone(c.head[:]))
+		}
+		st := stmts[len(chunk)]
+		if st == nil {
+			q := "INSERT INTO events (id, session, thread, seq, kind, method, time, hash) VALUES " +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
+			if st, err = tx.Prepare(q); err != nil {
+				return err
+			}
+			stmts[len(chunk)] = st
+		}
+		if _, err := st.Exec(args...); err != nil {
+			return err
+		}
+	}
+	key, sig := "", []byte(nil)
+	t := now.UnixMicro()
+	if signer != nil {
+		key = signer.PublicKey()
+		sig = ed25519.Sign(signer.priv, checkpointMessage(c.count, c.head, t))
+	}
+	if _, err := tx.Exec("INSERT INTO checkpoints (count, head, time, key, sig) VALUES (?, ?, ?, ?, ?)", c.count, c.head[:], t, key, sig); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	*a.chain = c
+	return nil
+}
+
+// AddProfile adds a batch's profile: methods of loaded classes, edge
+// counts, first uses (the first report of a method in a session keeps its
+// order).
+func (a *Audit) AddProfile(session string, loaded [][2]string, edges []Edge, first []string) error {
+	if err := a.initMonitor(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	tx, err := a.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, l := range loaded {
+		if _, err := tx.Exec("INSERT OR IGNORE INTO loaded (session, class, method) VALUES (?, ?, ?)", session, l[0], l[1]); err != nil {
+			return err
+		}
+	}
+	for _, e := range edges {
+		if _, err := tx.Exec(`INSERT INTO edges (session, caller, callee, count) VALUES (?, ?, ?, ?)
+			ON CONFLICT (session, caller, callee) DO UPDATE SET count = count + excluded.count`, session, e.Caller, e.Callee, e.Count); err != nil {
+			return err
+		}
+	}
+	for _, m := range first {
+		if _, err := tx.Exec(`INSERT OR IGNORE INTO firstuse (session, method, ord)
+			VALUES (?, ?, (SELECT count(*) FROM firstuse WHERE session = ?))`, session, m, session); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// EnsureSession records a session the proxy did not see shake hands (a
+// client run offline with a session of its own), so events never name a
+// session the trail lacks.
+func (a *Audit) EnsureSession(id, client string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, err := a.db.Exec(`INSERT INTO sessions (id, user, jvm, os, arch, client, started)
+		SELECT ?, '', '', '', '', ?, ? WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE id = ?)`, id, client, time.Now().UnixMicro(), id)
+	return err
+}
+
+// hasTable reports whether the database has the named table (a trail
+// written before the monitoring service has none of its tables).
+func (a *Audit) hasTable(name string) bool {
+	var n int
+	a.db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n)
+	return n == 1
+}
+
+// EventQuery selects method events; empty fields match everything.
+type EventQuery struct {
+	Session string
+	Method  string // a substring of pkg/Class.name(DESC)
+	Limit   int    // the newest Limit, 0 for all
+}
+
+// MethodEvents returns the events q selects, oldest first.
+func (a *Audit) MethodEvents(q EventQuery) ([]MethodEvent, error) {
+	if !a.hasTable("events") {
+		return nil, nil
+	}
+	where, args := eventWhere(q)
+	stmt := "SELECT id, session, thread, seq, kind, method, time FROM events" + where + " ORDER BY id"
+	if q.Limit > 0 {
+		stmt = "SELECT * FROM (SELECT id, session, thread, seq, kind, method, time FROM events" + where +
+			fmt.Sprintf(" ORDER BY id DESC LIMIT %d) ORDER BY id", q.Limit)
+	}
+	rows, err := a.db.Query(stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MethodEvent
+	for rows.Next() {
+		var e MethodEvent
+		var t int64
+		if err := rows.Scan(&e.ID, &e.Session, &e.Thread, &e.Seq, &e.Kind, &e.Method, &t); err != nil {
+			return nil, err
+		}
+		e.Time = time.UnixMicro(t)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func eventWhere(q EventQuery) (string, []any) {
+	var where []string
+	var args []any
+	if q.Session != "" {
+		where = append(where, "session = ?")
+		args = append(args, q.Session)
+	}
+	if q.Method != "" {
+		where = append(where, "instr(method, ?) > 0")
+		args = append(args, q.Method)
+	}
+	if len(where) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// MethodCount is how often a method was entered and left.
+type MethodCount struct {
+	Method              string
+	Enter, Exit, Unwind int64
+}
+
+// EventCounts counts the events q selects per method, by method name.
+func (a *Audit) EventCounts(q EventQuery) ([]MethodCount, error) {
+	if !a.hasTable("events") {
+		return nil, nil
+	}
+	where, args := eventWhere(q)
+	rows, err := a.db.Query(`SELECT method, sum(kind = 'enter'), sum(kind = 'exit'), sum(kind = 'unwind') FROM events`+where+
+		` GROUP BY method ORDER BY method`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MethodCount
+	for rows.Next() {
+		var c MethodCount
+		if err := rows.Scan(&c.Method, &c.Enter, &c.Exit, &c.Unwind); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Edges returns the call graph's edges of one session, or summed over all
+// sessions for "", by caller then callee.
+func (a *Audit) Edges(session string) ([]Edge, error) {
+	if !a.hasTable("edges") {
+		return nil, nil
+	}
+	stmt, args := "SELECT caller, callee, sum(count) FROM edges GROUP BY caller, callee ORDER BY caller, callee", []any(nil)
+	if session != "" {
+		stmt, args = "SELECT caller, callee, count FROM edges WHERE session = ? ORDER BY caller, callee", []any{session}
+	}
+	rows, err := a.db.Query(stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Edge
+	for rows.Next() {
+		var e Edge
+		if err := rows.Scan(&e.Caller, &e.Callee, &e.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// FirstUse lists a session's methods in the order the client first used
+// them (for "" the sessions' orders merged by first position).
+func (a *Audit) FirstUse(session string) ([]string, error) {
+	if !a.hasTable("firstuse") {
+		return nil, nil
+	}
+	stmt, args := "SELECT method FROM firstuse GROUP BY method ORDER BY min(ord), method", []any(nil)
+	if session != "" {
+		stmt, args = "SELECT method FROM firstuse WHERE session = ? ORDER BY ord", []any{session}
+	}
+	return a.strings(stmt, args...)
+}
+
+// Unused lists the methods of the classes a session ran code of that it
+// never ran (for "": the methods no session ran, of the classes any ran),
+// sorted; total is how many methods those classes have.
+func (a *Audit) Unused(session string) (unused []string, total int, err error) {
+	if !a.hasTable("loaded") {
+		return nil, 0, nil
+	}
+	ran := "SELECT method FROM firstuse UNION SELECT callee FROM edges UNION SELECT method FROM events WHERE kind = 'enter'"
+	loaded := "SELECT DISTINCT class || '.' || method AS m FROM loaded"
+	var args []any
+	if session != "" {
+		ran = "SELECT method FROM firstuse WHERE session = ?1 UNION SELECT callee FROM edges WHERE session = ?1 UNION SELECT method FROM events WHERE session = ?1 AND kind = 'enter'"
+		loaded += " WHERE session = ?1"
+		args = []any{session}
+	}
+	if !a.hasTable("events") {
+		ran = strings.ReplaceAll(ran, " UNION SELECT method FROM events WHERE kind = 'enter'", "")
+	}
+	if err := a.db.QueryRow("SELECT count(*) FROM ("+loaded+")", args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	unused, err = a.strings("SELECT m FROM ("+loaded+") WHERE m NOT IN ("+ran+") ORDER BY m", args...)
+	return unused, total, err
+}
+
+func (a *Audit) strings(stmt string, args ...any) ([]string, error) {
+	rows, err := a.db.Query(stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ChainReport is what VerifyChain found: how much it checked and every
+// fault, each naming the event or checkpoint and what is wrong with it.
+type ChainReport struct {
+	Events, Checkpoints int64
+	Faults              []string
+}
+
+// VerifyChain recomputes the hash chain over every stored event and checks
+// each checkpoint against it: a stored hash that is not its event's (an
+// event altered in place), a checkpoint whose head is not the chain's at
+// its count although every stored hash agrees (events edited and the chain
+// recomputed after them), a checkpoint counting more events than are
+// stored (the newest deleted), a gap in the numbering (events deleted from
+// the middle), and a checkpoint whose signature does not verify. pub is the
+// proxy's key; nil trusts the key each checkpoint names, which proves only
+// that someone with a key signed it.
+func (a *Audit) VerifyChain(pub ed25519.PublicKey) (*ChainReport, error) {
+	r := &ChainReport{}
+	if !a.hasTable("events") {
+		return r, nil
+	}
+	heads := map[int64][32]byte{}
+	cps, err := a.checkpoints()
+	if err != nil {
+		return nil, err
+	}
+	want := map[int64]bool{}
+	for _, c := range cps {
+		want[c.count] = true
+	}
+	rows, err := a.db.Query("SELECT id, session, thread, seq, kind, method, time, hash FROM events ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	var prev, stored [32]byte
+	for rows.Next() {
+		var e MethodEvent
+		var t int64
+		var h []byte
+		if err := rows.Scan(&e.ID, &e.Session, &e.Thread, &e.Seq, &e.Kind, &e.Method, &t, &h); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.Time = time.UnixMicro(t)
+		r.Events++
+		if e.ID != r.Events {
+			r.Faults = append(r.Faults, fmt.Sprintf("events %d to %d deleted (numbering jumps from %d to %d)", r.Events, e.ID-1, r.Events-1, e.ID))
+			r.Events = e.ID
+		}
+		// The chain as it should be, from the last stored hash on, so one
+		// altered event is one fault, not every event after it.
+		got := eventHash(stored, &e)
+		copy(stored[:], h)
+		if got != stored {
+			r.Faults = append(r.Faults, fmt.Sprintf("event %d altered: its stored hash is not that of its contents (session %s, thread %d, seq %d, %s %s)",
+				e.ID, e.Session, e.Thread, e.Seq, e.Kind, e.Method))
+		}
+		prev = stored
+		if want[e.ID] {
+			heads[e.ID] = prev
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for _, c := range cps {
+		r.Checkpoints++
+		if c.count > r.Events {
+			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d counts %d events, the trail holds %d: events %d to %d deleted",
+				c.id, c.count, r.Events, r.Events+1, c.count))
+			continue
+		}
+		switch h, ok := heads[c.count]; {
+		case !ok && c.count > 0:
+			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d: event %d, its head, is missing", c.id, c.count))
+		case ok && h != c.head:
+			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d: the chain's head at event %d is not the one signed: events up to %d changed and the chain recomputed after them",
+				c.id, c.count, c.count))
+		}
+		key := pub
+		if key == nil && c.key != "" {
+			der, err := base64.StdEncoding.DecodeString(c.key)
+			if err == nil {
+				if k, err := x509.ParsePKIXPublicKey(der); err == nil {
+					key, _ = k.(ed25519.PublicKey)
+				}
+			}
+		}
+		switch {
+		case len(c.sig) == 0:
+			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d (event %d) is not signed", c.id, c.count))
+		case key == nil:
+			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d (event %d): no key to check its signature", c.id, c.count))
+		case !ed25519.Verify(key, checkpointMessage(c.count, c.head, c.time), c.sig):
+			r.Faults = append(r.Faults, fmt.Sprintf("checkpoint %d (event %d, head %s…): the signature does not verify", c.id, c.count, hex.EncodeToString(c.head[:6])))
+		}
+	}
+	return r, nil
+}
+
+// Head is the newest checkpoint: how many events the chain held and its
+// head. Kept somewhere the trail's host cannot write (printed, mailed),
+// it finds what deleting the newest events together with their checkpoints
+// would hide: see VerifyHead.
+func (a *Audit) Head() (count int64, head [32]byte, err error) {
+	if !a.hasTable("checkpoints") {
+		return 0, head, nil
+	}
+	cps, err := a.checkpoints()
+	if err != nil || len(cps) == 0 {
+		return 0, head, err
+	}
+	c := cps[len(cps)-1]
+	return c.count, c.head, nil
+}
+
+// VerifyHead checks that the chain still holds count events whose head is
+// head, a Head recorded earlier; "" when it does, else what is wrong.
+func (a *Audit) VerifyHead(count int64, head [32]byte) (string, error) {
+	if !a.hasTable("events") {
+		return fmt.Sprintf("the trail holds no events; %d were recorded", count), nil
+	}
+	var h []byte
+	err := a.db.QueryRow("SELECT hash FROM events WHERE id = ?", count).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		var n int64
+		a.db.QueryRow("SELECT count(*) FROM events").Scan(&n)
+		return fmt.Sprintf("event %d, the recorded head, is gone: the trail holds %d events, events %d to %d deleted", count, n, n+1, count), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !bytes.Equal(h, head[:]) {
+		return fmt.Sprintf("the chain's head at event %d is not the one recorded: events up to %d changed", count, count), nil
+	}
+	return "", nil
+}
+
+type checkpoint struct {
+	id, count, time int64
+	head            [32]byte
+	key             string
+	sig             []byte
+}
+
+func (a *Audit) checkpoints() ([]checkpoint, error) {
+	rows, err := a.db.Query("SELECT id, count, head, time, key, sig FROM checkpoints ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []checkpoint
+	for rows.Next() {
+		var c checkpoint
+		var h []byte
+		if err := rows.Scan(&c.id, &c.count, &h, &c.time, &c.key, &c.sig); err != nil {
+			return nil, err
+		}
+		copy(c.head[:], h)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

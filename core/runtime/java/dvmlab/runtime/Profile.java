@@ -1,0 +1,243 @@
+package dvmlab.runtime;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The client half of the DVM's profiler (paper section 3.3): a dynamic call
+ * graph. The profile service inserts the same probes as the monitor service
+ * ({@link #enter}, {@link #exit}, {@link #unwind}), here feeding a shadow
+ * stack per thread that counts caller-to-callee edges; the first call of a
+ * thread has the caller -1, its root. Methods are numbered in the order the
+ * client first used them, which is the order the profile reports.
+ *
+ * A constructor's exception handler starts after its super() call, so an
+ * exception thrown before it leaves the constructor on the shadow stack;
+ * the next exit of a method below it pops it.
+ *
+ * Counts are kept per thread and shipped as deltas with the monitor's
+ * transport every quarter of a second and at exit.
+ */
+public final class Profile {
+    private static final ConcurrentHashMap<String, Integer> IDS = new ConcurrentHashMap<>();
+    private static final List<String> NAMES = new ArrayList<>();
+    /** Methods first used since the last batch. */
+    private static final ConcurrentLinkedQueue<Integer> FIRST = new ConcurrentLinkedQueue<>();
+
+    /** One thread's shadow stack and edge counts since its last batch. */
+    static final class State {
+        final Thread thread;
+        final IdentityHashMap<String, int[]> ids = new IdentityHashMap<>();
+        int[] stack = new int[64];
+        int depth;
+        // Open addressing, key (caller + 1) << 32 | (callee + 1), never 0, which marks a free slot.
+        long[] keys = new long[256];
+        long[] counts = new long[256];
+        int size;
+
+        State(Thread t) {
+            thread = t;
+        }
+
+        int id(String table, int i) {
+            int[] a = ids.get(table);
+            if (a == null) {
+                a = new int[Monitor.lines(table)];
+                java.util.Arrays.fill(a, -1);
+                ids.put(table, a);
+            }
+            int id = a[i];
+            if (id < 0) {
+                id = global(table, i);
+                a[i] = id;
+            }
+            return id;
+        }
+
+        synchronized void enter(String table, int i) {
+            int callee = id(table, i);
+            int caller = depth == 0 ? -1 : stack[depth - 1];
+            count(((long) (caller + 1) << 32) | (callee + 1));
+            if (depth == stack.length) {
+                stack = java.util.Arrays.copyOf(stack, depth * 2);
+            }
+            stack[depth++] = callee;
+        }
+
+        synchronized void exit(String table, int i) {
+            int id = id(table, i);
+            for (int d = depth - 1; d >= 0; d--) {
+                if (stack[d] == id) {
+                    depth = d;
+                    return;
+                }
+            }
+        }
+
+        private void count(long key) {
+            int mask = keys.length - 1;
+            int h = (int) (key ^ (key >>> 29)) * 0x9E3779B1;
+            for (int p = (h ^ (h >>> 16)) & mask; ; p = (p + 1) & mask) {
+                if (keys[p] == key) {
+                    counts[p]++;
+                    return;
+                }
+                if (keys[p] == 0) {
+                    keys[p] = key;
+                    counts[p] = 1;
+                    if (++size * 2 > keys.length) {
+                        grow();
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void grow() {
+            long[] ok = keys, oc = counts;
+            keys = new long[ok.length * 2];
+            counts = new long[ok.length * 2];
+            size = 0;
+            for (int p = 0; p < ok.length; p++) {
+                if (ok[p] != 0) {
+                    long c = oc[p];
+                    count(ok[p]);
+                    counts[find(ok[p])] = c;
+                }
+            }
+        }
+
+        private int find(long key) {
+            int mask = keys.length - 1;
+            int h = (int) (key ^ (key >>> 29)) * 0x9E3779B1;
+            for (int p = (h ^ (h >>> 16)) & mask; ; p = (p + 1) & mask) {
+                if (keys[p] == key) {
+                    return p;
+                }
+            }
+        }
+
+        /** Appends this thread's edges since the last batch and clears them; the ids they name go in used. */
+        synchronized int take(StringBuilder sb, java.util.BitSet used) {
+            int k = 0;
+            for (int p = 0; p < keys.length; p++) {
+                if (keys[p] == 0) {
+                    continue;
+                }
+                int caller = (int) (keys[p] >>> 32) - 1;
+                int callee = (int) keys[p] - 1;
+                sb.append("g ").append(caller).append(' ').append(callee).append(' ').append(counts[p]).append('\n');
+                if (caller >= 0) {
+                    used.set(caller);
+                }
+                used.set(callee);
+                keys[p] = 0;
+                k++;
+            }
+            size = 0;
+            return k;
+        }
+    }
+
+    private static final ThreadLocal<State> LOCAL = new ThreadLocal<State>() {
+        @Override
+        protected State initialValue() {
+            State s = new State(Thread.currentThread());
+            STATES.add(s);
+            return s;
+        }
+    };
+    private static final ConcurrentLinkedQueue<State> STATES = new ConcurrentLinkedQueue<>();
+    private static final ConcurrentHashMap<String, Boolean> TABLES = new ConcurrentHashMap<>();
+
+    static {
+        Transport.register(new Transport.Source() {
+            @Override
+            public void drain() {
+                ship();
+            }
+        });
+    }
+
+    private Profile() {}
+
+    /** The client-wide number of a method, given on its first use. */
+    static int global(String table, int i) {
+        String name = Monitor.method(table, i);
+        Integer id = IDS.get(name);
+        if (id != null) {
+            return id;
+        }
+        synchronized (NAMES) {
+            id = IDS.get(name);
+            if (id == null) {
+                id = NAMES.size();
+                NAMES.add(name);
+                IDS.put(name, id);
+                FIRST.add(id);
+                if (TABLES.putIfAbsent(table, Boolean.TRUE) == null) {
+                    PENDING_TABLES.add(table);
+                }
+            }
+            return id;
+        }
+    }
+
+    private static final ConcurrentLinkedQueue<String> PENDING_TABLES = new ConcurrentLinkedQueue<>();
+
+    /** One batch of everything counted since the last. */
+    static synchronized void ship() {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append(Transport.HEADER);
+        for (String t; (t = PENDING_TABLES.poll()) != null; ) {
+            if (Transport.announce(t)) {
+                Transport.classLine(sb, t);
+            }
+        }
+        sb.append("p\n");
+        StringBuilder body = new StringBuilder();
+        java.util.BitSet used = new java.util.BitSet();
+        int edges = 0;
+        for (Integer f; (f = FIRST.poll()) != null; ) {
+            body.append("f ").append(f).append('\n');
+            used.set(f);
+        }
+        for (Iterator<State> it = STATES.iterator(); it.hasNext(); ) {
+            State s = it.next();
+            boolean dead = !s.thread.isAlive();
+            edges += s.take(body, used);
+            if (dead) {
+                it.remove();
+            }
+        }
+        if (used.isEmpty()) {
+            return;
+        }
+        synchronized (NAMES) {
+            for (int i = used.nextSetBit(0); i >= 0; i = used.nextSetBit(i + 1)) {
+                sb.append("m ").append(i).append(' ').append(NAMES.get(i)).append('\n');
+            }
+        }
+        sb.append(body);
+        Transport.offer(sb.toString(), edges);
+    }
+
+    /** A profiled method was entered. */
+    public static void enter(String table, int index) {
+        LOCAL.get().enter(table, index);
+    }
+
+    /** A profiled method returns. */
+    public static void exit(String table, int index) {
+        LOCAL.get().exit(table, index);
+    }
+
+    /** An exception leaves a profiled method. */
+    public static void unwind(String table, int index) {
+        LOCAL.get().exit(table, index);
+    }
+}

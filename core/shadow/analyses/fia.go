@@ -1,0 +1,724 @@
+package analyses
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"dvmlab/core/bytecode"
+	"dvmlab/core/classfile"
+	"dvmlab/core/shadow"
+)
+
+// FIA is the field immutability analysis of Sewe et al., the case study of
+// the ShadowVM paper (GPCE'13 §7): every allocation, every field read and
+// write (instance and static), and the dynamic extent of every constructor
+// and static initializer, with per field a state machine:
+//
+//   - immutable: every write happened inside the dynamic extent of a
+//     constructor of the object written (for a static field, of its
+//     class's static initializer), on the thread running it; a field read
+//     but never written (it keeps the VM's implicit zero) is immutable;
+//   - stationary: some write happened outside, but on every object all of
+//     them came before the object's first read of the field;
+//   - mutable: on some object a write outside came after a read, the
+//     implicit zero included.
+//
+// Per allocation site it counts the objects, and those that had any field
+// written outside their constructors.
+type FIA struct {
+	Scope string
+
+	mu      sync.Mutex
+	fields  map[fieldKey]*fieldStat
+	sites   map[siteKey]*siteStat
+	threads map[uint64]*ctorStack
+	resolve map[*shadow.Field]fieldKey
+	decl    map[string]*classfile.Class // parsed for resolution; nil: not available
+	reg     *shadow.Registry
+	// perThread counts allocations by thread name and site, for matching
+	// objects across implementations (the paper's Table 4).
+	perThread map[threadSite]int64
+	// early counts allocations before VM init (Event.Live false).
+	early int64
+}
+
+// Verdict is a field's state.
+type Verdict int
+
+const (
+	Immutable Verdict = iota
+	Stationary
+	Mutable
+)
+
+func (v Verdict) String() string {
+	return [...]string{"immutable", "stationary", "mutable"}[v]
+}
+
+type fieldKey struct {
+	class, name string
+	static      bool
+}
+
+type fieldStat struct {
+	verdict                    Verdict
+	writes, ctorWrites, reads  int64
+	staticRead, staticOutWrite bool // the one "object" of a static field
+}
+
+type siteKey struct {
+	site  *shadow.Site
+	class string
+}
+
+type siteStat struct{ objects, mutated int64 }
+
+type threadSite struct {
+	thread string
+	site   string
+	early  bool // before VM init
+}
+
+// objState is an object's shadow state.
+type objState struct {
+	site    *siteStat
+	mutated bool
+	// per field: bit 0 read, bit 1 written outside the constructor
+	fields map[fieldKey]uint8
+}
+
+type frame struct {
+	method *shadow.Method
+	obj    *shadow.ShadowObject // nil until this is initialized
+	clinit bool
+}
+
+type ctorStack struct{ frames []frame }
+
+type fiaStateKey struct{}
+
+// Name implements shadow.Analysis.
+func (a *FIA) Name() string { return "fia" }
+
+// Hooks implements shadow.Analysis. Every hook is in ordering group 0, so
+// that under per-group ordering the analysis sees one total order, as
+// under global ordering. Scope restricts the field and allocation hooks;
+// constructor and static-initializer extents are observed everywhere.
+// Each hook names the method of java/lang/ShadowFIA that is its in-process
+// equivalent; the arguments marked InProcessOnly are what that one needs
+// and the analysis server has in its registry.
+func (a *FIA) Hooks() []*shadow.Hook {
+	h := func(name string, m shadow.Marker, scope string, handle func(*shadow.Event), args ...shadow.Arg) *shadow.Hook {
+		return &shadow.Hook{Name: name, Marker: m, Scope: scope, Args: args, GroupBy: shadow.GroupFixed, Handle: handle,
+			InProcess: shadow.SiteID, InProcessMethod: name}
+	}
+	obj := func(d int) shadow.Arg { return shadow.Arg{Kind: shadow.StackValue, Depth: d} }
+	field := shadow.Arg{Kind: shadow.FieldID}
+	fieldName := shadow.Arg{Kind: shadow.FieldNameID, InProcessOnly: true}
+	className := shadow.Arg{Kind: shadow.ClassNameID, InProcessOnly: true}
+	meth := shadow.Arg{Kind: shadow.MethodID}
+	this := shadow.Arg{Kind: shadow.Receiver}
+	ops := func(o ...bytecode.Opcode) []bytecode.Opcode { return o }
+	return []*shadow.Hook{
+		h("alloc", shadow.Marker{Kind: shadow.After, Ops: ops(bytecode.New, bytecode.Newarray, bytecode.Anewarray, bytecode.Multianewarray)},
+			a.Scope, a.onAlloc, obj(0), shadow.Arg{Kind: shadow.SiteID}),
+		h("getfield", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Getfield)}, a.Scope, a.onGetfield, obj(0), field, fieldName),
+		h("putfield", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Putfield)}, a.Scope, a.onPutfield, obj(1), field, fieldName),
+		h("getstatic", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Getstatic)}, a.Scope, a.onGetstatic, field),
+		h("putstatic", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Putstatic)}, a.Scope, a.onPutstatic, field, className),
+		h("initEnter", shadow.Marker{Kind: shadow.MethodEntry}, "*.<init>", a.onEnter, meth),
+		h("initialized", shadow.Marker{Kind: shadow.Initialized}, "*.<init>", a.onInitialized, this, meth),
+		h("initExit", shadow.Marker{Kind: shadow.MethodExit}, "*.<init>", a.onExit, this, meth),
+		h("clinitEnter", shadow.Marker{Kind: shadow.MethodEntry}, "*.<clinit>", a.onEnter, meth, className),
+		h("clinitExit", shadow.Marker{Kind: shadow.MethodExit}, "*.<clinit>", a.onClinitExit, meth, className),
+	}
+}
+
+func (a *FIA) onClinitExit(e *shadow.Event) {
+	m, _ := e.Args[0].(*shadow.Method)
+	if m == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	s := a.stack(e.Thread)
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		if f := s.frames[i]; f.clinit && f.method.Class == m.Class {
+			s.frames = s.frames[:i]
+			return
+		}
+	}
+}
+
+// InProcessClass implements shadow.InProcessAnalysis.
+func (a *FIA) InProcessClass() string { return "java/lang/ShadowFIA" }
+
+// Counts implements shadow.InProcessCounter: it reads the in-process
+// analysis's results (the layout ShadowFIA.dump documents) into the same
+// tables. Verdicts of field references that resolve to one field are
+// merged, the strongest winning.
+func (a *FIA) Counts(d []int64, reg *shadow.Registry) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	a.reg = reg
+	if len(d) < 4 || d[0] != 0x464941 {
+		return
+	}
+	k := 1
+	next := func() int64 {
+		if k >= len(d) {
+			return 0
+		}
+		k++
+		return d[k-1]
+	}
+	for n := next(); n > 0; n-- {
+		id, v, w, cw, r := next(), next(), next(), next(), next()
+		f := reg.Field(int(id))
+		if f == nil {
+			continue
+		}
+		// Static or not is not in the dump; a static's owner never
+		// declares an instance field of its name, so resolution agrees.
+		_, st := a.field(f, false)
+		if Verdict(v) > st.verdict && v <= int64(Mutable) {
+			st.verdict = Verdict(v)
+		}
+		st.writes += w
+		st.ctorWrites += cw
+		st.reads += r
+	}
+	for n := next(); n > 0; n-- {
+		id, objs, mut := next(), next(), next()
+		s := reg.Site(int(id))
+		if s == nil {
+			continue
+		}
+		key := siteKey{s, s.Operand}
+		st := a.sites[key]
+		if st == nil {
+			st = &siteStat{}
+			a.sites[key] = st
+		}
+		st.objects += objs
+		st.mutated += mut
+	}
+	for n := next(); n > 0; n-- {
+		id, c, l := next(), next(), next()
+		name := make([]rune, 0, l)
+		for ; l > 0; l-- {
+			name = append(name, rune(next()))
+		}
+		if s := reg.Site(int(id)); s != nil {
+			a.perThread[threadSite{thread: string(name), site: s.String()}] += c
+		}
+	}
+}
+
+func (a *FIA) init() {
+	if a.fields == nil {
+		a.fields = map[fieldKey]*fieldStat{}
+		a.sites = map[siteKey]*siteStat{}
+		a.threads = map[uint64]*ctorStack{}
+		a.resolve = map[*shadow.Field]fieldKey{}
+		a.decl = map[string]*classfile.Class{}
+		a.perThread = map[threadSite]int64{}
+	}
+}
+
+// Bind implements shadow.RegistryBinder: field references are resolved
+// against the classes the observed VM offered.
+func (a *FIA) Bind(reg *shadow.Registry) {
+	a.mu.Lock()
+	a.reg = reg
+	a.mu.Unlock()
+}
+
+func (a *FIA) stack(t *shadow.ShadowThread) *ctorStack {
+	s := a.threads[t.ID]
+	if s == nil {
+		s = &ctorStack{}
+		a.threads[t.ID] = s
+	}
+	return s
+}
+
+func (a *FIA) onEnter(e *shadow.Event) {
+	m, _ := e.Args[0].(*shadow.Method)
+	if m == nil || (m.Name != "<init>" && m.Name != "<clinit>") {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	s := a.stack(e.Thread)
+	s.frames = append(s.frames, frame{method: m, clinit: m.Name == "<clinit>"})
+}
+
+// onInitialized binds the innermost unbound frame of the constructor to
+// the object it initializes.
+func (a *FIA) onInitialized(e *shadow.Event) {
+	o, _ := e.Args[0].(*shadow.ShadowObject)
+	m, _ := e.Args[1].(*shadow.Method)
+	if o == nil || m == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	s := a.stack(e.Thread)
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		if f := &s.frames[i]; f.method == m && f.obj == nil && !f.clinit {
+			f.obj = o
+			return
+		}
+	}
+}
+
+// onExit pops the frame of the method exited, and any a constructor left
+// by throwing above it (constructors have no exit hook by exception).
+func (a *FIA) onExit(e *shadow.Event) {
+	o, _ := e.Args[0].(*shadow.ShadowObject)
+	m, _ := e.Args[1].(*shadow.Method)
+	if m == nil || (m.Name != "<init>" && m.Name != "<clinit>") {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	s := a.stack(e.Thread)
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		f := s.frames[i]
+		if f.method == m && (f.clinit || f.obj == nil || o == nil || f.obj == o) {
+			s.frames = s.frames[:i]
+			return
+		}
+	}
+}
+
+func (a *FIA) onAlloc(e *shadow.Event) {
+	o, _ := e.Args[0].(*shadow.ShadowObject)
+	site, _ := e.Args[1].(*shadow.Site)
+	if site == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	class := site.Operand
+	if o != nil && o.Class != nil {
+		class = o.Class.Name
+	}
+	k := siteKey{site, class}
+	st := a.sites[k]
+	if st == nil {
+		st = &siteStat{}
+		a.sites[k] = st
+	}
+	st.objects++
+	a.perThread[threadSite{e.Thread.Name, site.String(), !e.Live}]++
+	if !e.Live {
+		a.early++
+	}
+	if o == nil {
+		return
+	}
+	os := a.objState(o)
+	os.site = st
+	if os.mutated {
+		st.mutated++
+	}
+}
+
+func (a *FIA) objState(o *shadow.ShadowObject) *objState {
+	if s, ok := o.State(fiaStateKey{}).(*objState); ok {
+		return s
+	}
+	s := &objState{}
+	o.SetState(fiaStateKey{}, s)
+	return s
+}
+
+func (a *FIA) field(f *shadow.Field, static bool) (fieldKey, *fieldStat) {
+	k, ok := a.resolve[f]
+	if !ok {
+		k = fieldKey{class: a.declaring(f.Owner, f.Name, f.Desc, static, 0), name: f.Name, static: static}
+		a.resolve[f] = k
+	}
+	st := a.fields[k]
+	if st == nil {
+		st = &fieldStat{}
+		a.fields[k] = st
+	}
+	return k, st
+}
+
+// declaring resolves a field reference to the class that declares the
+// field (JVMS §5.4.3.2: the class itself, its superinterfaces, then its
+// superclass), from the classes the observed VM offered; the owner the
+// reference names when they are not at hand.
+func (a *FIA) declaring(owner, name, desc string, static bool, depth int) string {
+	if depth > 64 {
+		return owner
+	}
+	c := a.class(owner)
+	if c == nil {
+		return owner
+	}
+	for _, f := range c.Fields {
+		if c.MemberName(f) == name && c.MemberDesc(f) == desc {
+			return owner
+		}
+	}
+	for _, i := range c.InterfaceNames() {
+		if d := a.declaring(i, name, desc, static, depth+1); d != i || a.declares(i, name, desc) {
+			return d
+		}
+	}
+	if s := c.SuperName(); s != "" {
+		if d := a.declaring(s, name, desc, static, depth+1); d != s || a.declares(s, name, desc) {
+			return d
+		}
+	}
+	return owner
+}
+
+func (a *FIA) declares(class, name, desc string) bool {
+	c := a.class(class)
+	if c == nil {
+		return false
+	}
+	for _, f := range c.Fields {
+		if c.MemberName(f) == name && c.MemberDesc(f) == desc {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *FIA) class(name string) *classfile.Class {
+	if c, ok := a.decl[name]; ok {
+		return c
+	}
+	var c *classfile.Class
+	if a.reg != nil {
+		if b := a.reg.ClassBytesNamed(name); b != nil {
+			if p, err := classfile.Parse(b); err == nil {
+				c = p
+			}
+		}
+	}
+	a.decl[name] = c
+	return c
+}
+
+// inConstructor reports whether o is under construction on the thread.
+func (s *ctorStack) inConstructor(o *shadow.ShadowObject) bool {
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		if s.frames[i].obj == o {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *ctorStack) inInitializer(class string) bool {
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		if f := s.frames[i]; f.clinit && f.method.Class == class {
+			return true
+		}
+	}
+	return false
+}
+
+// uninitializedWrite reports whether a write whose object came as null
+// is one to this before super() (the only uninitialized object putfield
+// may write, JVMS §4.10.1.9 putfield): the innermost frame is an unbound
+// constructor of the field's class.
+func (s *ctorStack) uninitializedWrite(class string) bool {
+	if len(s.frames) == 0 {
+		return false
+	}
+	f := s.frames[len(s.frames)-1]
+	return !f.clinit && f.obj == nil && f.method.Class == class
+}
+
+func (a *FIA) onGetfield(e *shadow.Event) {
+	o, _ := e.Args[0].(*shadow.ShadowObject)
+	f, _ := e.Args[1].(*shadow.Field)
+	if f == nil || o == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	k, st := a.field(f, false)
+	st.reads++
+	os := a.objState(o)
+	if os.fields == nil {
+		os.fields = map[fieldKey]uint8{}
+	}
+	os.fields[k] |= 1
+}
+
+func (a *FIA) onPutfield(e *shadow.Event) {
+	o, _ := e.Args[0].(*shadow.ShadowObject)
+	f, _ := e.Args[1].(*shadow.Field)
+	if f == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	k, st := a.field(f, false)
+	s := a.stack(e.Thread)
+	if o == nil {
+		if s.uninitializedWrite(k.class) || s.uninitializedWrite(f.Owner) {
+			st.writes++
+			st.ctorWrites++
+		}
+		return // otherwise a null receiver: the write throws
+	}
+	st.writes++
+	if s.inConstructor(o) {
+		st.ctorWrites++
+		return
+	}
+	os := a.objState(o)
+	if os.fields == nil {
+		os.fields = map[fieldKey]uint8{}
+	}
+	if os.fields[k]&1 != 0 {
+		st.verdict = Mutable
+	} else if st.verdict < Stationary {
+		st.verdict = Stationary
+	}
+	os.fields[k] |= 2
+	if !os.mutated {
+		os.mutated = true
+		if os.site != nil {
+			os.site.mutated++
+		}
+	}
+}
+
+func (a *FIA) onGetstatic(e *shadow.Event) {
+	f, _ := e.Args[0].(*shadow.Field)
+	if f == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	_, st := a.field(f, true)
+	st.reads++
+	st.staticRead = true
+}
+
+func (a *FIA) onPutstatic(e *shadow.Event) {
+	f, _ := e.Args[0].(*shadow.Field)
+	if f == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	k, st := a.field(f, true)
+	st.writes++
+	if a.stack(e.Thread).inInitializer(k.class) {
+		st.ctorWrites++
+		return
+	}
+	if st.staticRead {
+		st.verdict = Mutable
+	} else if st.verdict < Stationary {
+		st.verdict = Stationary
+	}
+	st.staticOutWrite = true
+}
+
+// ObjectFree implements shadow.Analysis.
+func (a *FIA) ObjectFree(*shadow.ShadowObject) {}
+
+// ThreadEnd implements shadow.Analysis.
+func (a *FIA) ThreadEnd(t *shadow.ShadowThread) {
+	a.mu.Lock()
+	delete(a.threads, t.ID)
+	a.mu.Unlock()
+}
+
+// VMDeath implements shadow.Analysis.
+func (a *FIA) VMDeath() {}
+
+// FieldRow is one line of the per-field table.
+type FieldRow struct {
+	Class, Field             string
+	Verdict                  Verdict
+	Writes, CtorWrites, Read int64
+}
+
+// SiteRow is one line of the per-site table.
+type SiteRow struct {
+	Site, Class      string
+	Objects, Mutated int64
+}
+
+// Fields returns the per-field table, by class and field.
+func (a *FIA) Fields() []FieldRow {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	merged := map[[2]string]*FieldRow{}
+	for k, st := range a.fields {
+		key := [2]string{k.class, k.name}
+		r := merged[key]
+		if r == nil {
+			r = &FieldRow{Class: k.class, Field: k.name}
+			merged[key] = r
+		}
+		if st.verdict > r.Verdict {
+			r.Verdict = st.verdict
+		}
+		r.Writes += st.writes
+		r.CtorWrites += st.ctorWrites
+		r.Read += st.reads
+	}
+	out := make([]FieldRow, 0, len(merged))
+	for _, r := range merged {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Class != out[j].Class {
+			return out[i].Class < out[j].Class
+		}
+		return out[i].Field < out[j].Field
+	})
+	return out
+}
+
+// Sites returns the per-site table, by site and class.
+func (a *FIA) Sites() []SiteRow {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	merged := map[[2]string]*SiteRow{}
+	for k, st := range a.sites {
+		key := [2]string{k.site.String(), k.class}
+		r := merged[key]
+		if r == nil {
+			r = &SiteRow{Site: key[0], Class: key[1]}
+			merged[key] = r
+		}
+		r.Objects += st.objects
+		r.Mutated += st.mutated
+	}
+	out := make([]SiteRow, 0, len(merged))
+	for _, r := range merged {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Site != out[j].Site {
+			return out[i].Site < out[j].Site
+		}
+		return out[i].Class < out[j].Class
+	})
+	return out
+}
+
+// ThreadSiteCounts returns allocations by thread name and site (the key
+// is "thread\tsite").
+func (a *FIA) ThreadSiteCounts() map[string]int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make(map[string]int64, len(a.perThread))
+	for k, n := range a.perThread {
+		out[k.thread+"\t"+k.site] += n
+	}
+	return out
+}
+
+// EarlyThreadSiteCounts is ThreadSiteCounts for the allocations before VM
+// init alone.
+func (a *FIA) EarlyThreadSiteCounts() map[string]int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string]int64{}
+	for k, n := range a.perThread {
+		if k.early {
+			out[k.thread+"\t"+k.site] += n
+		}
+	}
+	return out
+}
+
+// EarlyAllocations is the number of allocations observed before VM init,
+// in the primordial and start phases (none in process).
+func (a *FIA) EarlyAllocations() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.early
+}
+
+// Allocations is the number of allocations observed.
+func (a *FIA) Allocations() int64 {
+	var n int64
+	for _, r := range a.Sites() {
+		n += r.Objects
+	}
+	return n
+}
+
+// WriteCSV implements shadow.CSVWriter: the per-field table
+// (class,field,verdict,writes,writes_in_constructor,reads).
+func (a *FIA) WriteCSV(w io.Writer, _ *shadow.Registry) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"class", "field", "verdict", "writes", "writes_in_constructor", "reads"})
+	for _, r := range a.Fields() {
+		cw.Write([]string{r.Class, r.Field, r.Verdict.String(), strconv.FormatInt(r.Writes, 10),
+			strconv.FormatInt(r.CtorWrites, 10), strconv.FormatInt(r.Read, 10)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteSitesCSV writes the per-site table
+// (site,class,objects,objects_with_mutated_fields).
+func (a *FIA) WriteSitesCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"site", "class", "objects", "objects_with_mutated_fields"})
+	for _, r := range a.Sites() {
+		cw.Write([]string{r.Site, r.Class, strconv.FormatInt(r.Objects, 10), strconv.FormatInt(r.Mutated, 10)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Verdicts returns "class.field" -> verdict for the fields of classes whose
+// names start with prefix.
+func (a *FIA) Verdicts(prefix string) map[string]Verdict {
+	out := map[string]Verdict{}
+	for _, r := range a.Fields() {
+		if strings.HasPrefix(r.Class, prefix) {
+			out[r.Class+"."+r.Field] = r.Verdict
+		}
+	}
+	return out
+}
+
+// ParseVerdict reads a verdict's name.
+func ParseVerdict(s string) (Verdict, error) {
+	switch s {
+	case "immutable":
+		return Immutable, nil
+	case "stationary":
+		return Stationary, nil
+	case "mutable":
+		return Mutable, nil
+	}
+	return 0, fmt.Errorf("unknown verdict %q", s)
+}

@@ -1,0 +1,439 @@
+package shadowexp
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"dvmlab/core/shadow"
+	"dvmlab/core/shadow/analyses"
+	"dvmlab/datasets"
+	"dvmlab/experiments"
+)
+
+// The ShadowVM paper's case study, the field immutability analysis (FIA),
+// in process (java/lang/ShadowFIA) and out of process (analyses.FIA):
+// Tables 2, 3, 4 and Table 5 in steady state. The paper ran ten DaCapo
+// runs per cell; these run fewer (the metadata and each table's runs
+// column say how many).
+func init() {
+	experiments.Register(&experiments.Experiment{Name: "table2", Title: "Table 2: garbage-collection perturbation under FIA",
+		Measure: "GC counts (young pauses; old: full pauses and concurrent cycles), allocated memory and final heap from -Xlog:gc and gc+heap+exit, -Xmx2g, uninstrumented / in-process FIA / ShadowVM FIA (per-thread), means over runs", Run: table2})
+	experiments.Register(&experiments.Experiment{Name: "table3", Title: "Table 3: allocations observed by FIA",
+		Measure: "allocations each FIA observes, mean and sample standard deviation over runs; ShadowVM's that in process cannot see counted apart: before VM init, in threads in-process never observed (daemon threads), and the rest at JDK-class sites", Run: table3})
+	experiments.Register(&experiments.Experiment{Name: "table4", Title: "Table 4: objects observed by only one FIA",
+		Measure: "objects one FIA observed and the other did not, matched by thread name, allocation site and per-site sequence number, beside the same count between two runs of one implementation (the noise floor); means over run pairs", Run: table4})
+	experiments.Register(&experiments.Experiment{Name: "table5s", Title: "Table 5 (steady state): FIA overhead, fifth iteration",
+		Measure: "each workload iterated five times in one JVM, the fifth iteration timed by the driver: uninstrumented, in-process FIA, ShadowVM FIA per-thread and global; overheads against in process", Run: table5s})
+}
+
+// fiaPrograms are the workloads of the FIA tables: JLex alone in quick
+// mode. Every field access of the JDK and the program is an event (jlex
+// 1.5 M, cup 2.1 M, xalan 4.9 M; lucene 57 M, 4.4 minutes a run out of
+// process), so the full form keeps to the three shortest on a shared
+// 2-core machine; DVMLAB_FIA_PROGRAMS (comma-separated) names others.
+func fiaPrograms(env *experiments.Env) []datasets.Program {
+	want := []string{"jlex", "cup", "xalan"}
+	if s := os.Getenv("DVMLAB_FIA_PROGRAMS"); s != "" && !env.Quick {
+		want = strings.Split(s, ",")
+	}
+	if env.Quick {
+		want = want[:1]
+	}
+	var out []datasets.Program
+	for _, name := range want {
+		p, ok := datasets.Lookup(name)
+		if !ok {
+			continue
+		}
+		if len(p.Missing()) > 0 {
+			env.Say("%s: not installed, skipped", p.Name)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// fiaRun is one run of a program, plain or under an FIA.
+type fiaRun struct {
+	elapsed time.Duration
+	stderr  string
+	fia     *analyses.FIA // nil for a plain run
+	res     *shadow.Result
+}
+
+func runFIA(ctx context.Context, p datasets.Program, m mode, work string, flags ...string) (*fiaRun, error) {
+	cfg := datasets.RunConfig{JVMFlags: append([]string{"-Xshare:off"}, flags...)}
+	if !m.shadow {
+		out, err := p.Run(ctx, cfg, work)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %v", p.Name, m.name, err)
+		}
+		return &fiaRun{elapsed: out.Elapsed, stderr: out.Stderr}, nil
+	}
+	cmd, done, err := p.Command(ctx, cfg, work)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	var out, errb bytes.Buffer
+	a := &analyses.FIA{}
+	res, err := shadow.Run(ctx, shadow.Config{Analysis: a, Ordering: m.ordering, InProcess: m.inProcess,
+		Java: append([]string{cmd.Path}, cmd.Args[1:]...), Dir: cmd.Dir, Env: cmd.Env, Stdin: cmd.Stdin, Stdout: &out, Stderr: &errb})
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %v", p.Name, m.name, err)
+	}
+	if res.ExitCode != 0 {
+		return nil, fmt.Errorf("%s %s: exit %d\n%s", p.Name, m.name, res.ExitCode, tail(errb.String()))
+	}
+	return &fiaRun{elapsed: res.Elapsed, stderr: errb.String(), fia: a, res: res}, nil
+}
+
+// gcStats is what a -Xlog:gc,gc+heap+exit log says of a run.
+type gcStats struct {
+	young, old    int
+	allocatedKB   float64
+	finalHeapKB   float64
+	usedAtExitKB  float64
+	lastAfterKB   float64
+	collectedKB   float64
+	sawHeapAtExit bool
+}
+
+var (
+	gcPause  = regexp.MustCompile(`Pause (Young|Full)[^\n]*? (\d+)([KMG])->(\d+)([KMG])\(`)
+	gcCycle  = regexp.MustCompile(`Concurrent (Mark|Undo) Cycle \d`)
+	heapExit = regexp.MustCompile(`heap\s+total (\d+)K, used (\d+)K`)
+)
+
+func kb(n, unit string) float64 {
+	v, _ := strconv.ParseFloat(n, 64)
+	switch unit {
+	case "M":
+		return v * 1024
+	case "G":
+		return v * 1024 * 1024
+	}
+	return v
+}
+
+// parseGC reads a GC log. Allocated memory is what the collections took
+// from the heap since the previous one, plus what was in use at exit
+// beyond what the last collection left (HotSpot's pause lines give sizes
+// in whole megabytes).
+func parseGC(text string) gcStats {
+	var g gcStats
+	var prevAfter float64
+	for _, line := range strings.Split(text, "\n") {
+		if m := gcPause.FindStringSubmatch(line); m != nil {
+			if m[1] == "Young" {
+				g.young++
+			} else {
+				g.old++
+			}
+			before, after := kb(m[2], m[3]), kb(m[4], m[5])
+			g.collectedKB += before - prevAfter
+			prevAfter = after
+			continue
+		}
+		if gcCycle.MatchString(line) && strings.HasSuffix(strings.TrimSpace(line), "ms") {
+			g.old++
+			continue
+		}
+		if m := heapExit.FindStringSubmatch(line); m != nil {
+			g.finalHeapKB = kb(m[1], "K")
+			g.usedAtExitKB = kb(m[2], "K")
+			g.sawHeapAtExit = true
+		}
+	}
+	g.lastAfterKB = prevAfter
+	g.allocatedKB = g.collectedKB + math.Max(0, g.usedAtExitKB-prevAfter)
+	return g
+}
+
+func fiaReps(env *experiments.Env, full int) int {
+	if env.Quick {
+		return 1
+	}
+	env.Warmup, env.Reps = 0, full
+	return full
+}
+
+func table2(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
+	t := experiments.Table{Name: "gc", Header: []string{"program", "mode", "runs", "gc_young", "gc_old",
+		"allocated_kb", "final_heap_kb"}}
+	reps := fiaReps(env, 3)
+	for _, p := range fiaPrograms(env) {
+		dir, err := os.MkdirTemp("", "dvmlab-table2-")
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range []mode{plain, inProcess, perThread} {
+			var young, old, alloc, heap float64
+			for i := 0; i < reps; i++ {
+				log := filepath.Join(dir, fmt.Sprintf("%s-%d.log", m.name, i))
+				env.Say("%s: %s run %d/%d", p.Name, m.name, i+1, reps)
+				if _, err := runFIA(ctx, p, m, filepath.Join(dir, "work"), "-Xmx2g", "-Xlog:gc,gc+heap+exit:file="+log); err != nil {
+					os.RemoveAll(dir)
+					return nil, err
+				}
+				data, err := os.ReadFile(log)
+				if err != nil {
+					os.RemoveAll(dir)
+					return nil, err
+				}
+				g := parseGC(string(data))
+				if !g.sawHeapAtExit {
+					os.RemoveAll(dir)
+					return nil, fmt.Errorf("%s %s: no heap summary at exit in the GC log", p.Name, m.name)
+				}
+				young += float64(g.young)
+				old += float64(g.old)
+				alloc += g.allocatedKB
+				heap += g.finalHeapKB
+			}
+			n := float64(reps)
+			t.Add(p.Name, m.name, reps, young/n, old/n, alloc/n, heap/n)
+		}
+		os.RemoveAll(dir)
+	}
+	return []experiments.Table{t, paperTable2()}, nil
+}
+
+// coverage is one FIA run's allocations: by thread and site, before VM
+// init by thread and site, in total.
+type coverage struct {
+	bySite map[string]int64 // "thread\tsite"
+	early  map[string]int64
+	total  int64
+}
+
+// mainThread names the thread that starts before VM init, which the agent
+// can only call "<bootstrap>", as in process it is called: "main" (the
+// few VM daemon threads started as early are never seen in process).
+func normalizeThreads(m map[string]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		if rest, ok := strings.CutPrefix(k, "<bootstrap>\t"); ok {
+			k = "main\t" + rest
+		}
+		out[k] += v
+	}
+	return out
+}
+
+func coverageOf(r *fiaRun) coverage {
+	c := coverage{bySite: normalizeThreads(r.fia.ThreadSiteCounts()), early: normalizeThreads(r.fia.EarlyThreadSiteCounts())}
+	for _, v := range c.bySite {
+		c.total += v
+	}
+	return c
+}
+
+// onlyIn counts the objects of a that b lacks, matched by thread, site and
+// per-site sequence: the k-th allocation at a site in a thread matches the
+// k-th in the other run, so per key the surplus is what only a saw.
+func onlyIn(a, b map[string]int64) int64 {
+	var n int64
+	for k, v := range a {
+		if d := v - b[k]; d > 0 {
+			n += d
+		}
+	}
+	return n
+}
+
+// coverageRuns runs each FIA reps times on p.
+func coverageRuns(ctx context.Context, env *experiments.Env, p datasets.Program, reps int) (in, sh []coverage, err error) {
+	dir, err := os.MkdirTemp("", "dvmlab-coverage-")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(dir)
+	for i := 0; i < reps; i++ {
+		for _, m := range []mode{inProcess, perThread} {
+			env.Say("%s: %s run %d/%d", p.Name, m.name, i+1, reps)
+			r, err := runFIA(ctx, p, m, filepath.Join(dir, "work"))
+			if err != nil {
+				return nil, nil, err
+			}
+			if m.inProcess {
+				in = append(in, coverageOf(r))
+			} else {
+				sh = append(sh, coverageOf(r))
+			}
+		}
+	}
+	return in, sh, nil
+}
+
+func meanSD(xs []float64) (mean, sd float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	for _, x := range xs {
+		sd += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(xs)-1))
+}
+
+func isJDKSite(site string) bool {
+	for _, p := range []string{"java/", "javax/", "jdk/", "sun/", "com/sun/"} {
+		if strings.HasPrefix(site, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func table3(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
+	t := experiments.Table{Name: "allocations", Header: []string{"program", "runs", "in_process_mean", "in_process_sd_pct",
+		"shadowvm_mean", "shadowvm_sd_pct", "shadowvm_before_vm_init", "shadowvm_unseen_threads", "shadowvm_jdk_sites_unmatched"}}
+	reps := fiaReps(env, 3)
+	for _, p := range fiaPrograms(env) {
+		in, sh, err := coverageRuns(ctx, env, p, reps)
+		if err != nil {
+			return nil, err
+		}
+		var inTot, shTot, early, unseen, jdk []float64
+		for i := range in {
+			inTot = append(inTot, float64(in[i].total))
+			shTot = append(shTot, float64(sh[i].total))
+			threads := map[string]bool{}
+			for k := range in[i].bySite {
+				threads[strings.SplitN(k, "\t", 2)[0]] = true
+			}
+			var e, u, j int64
+			for k, v := range sh[i].bySite {
+				th, site, _ := strings.Cut(k, "\t")
+				ev := sh[i].early[k]
+				e += ev
+				live := v - ev
+				if !threads[th] {
+					u += live
+					continue
+				}
+				if d := live - in[i].bySite[k]; d > 0 && isJDKSite(site) {
+					j += d
+				}
+			}
+			early = append(early, float64(e))
+			unseen = append(unseen, float64(u))
+			jdk = append(jdk, float64(j))
+		}
+		im, isd := meanSD(inTot)
+		sm, ssd := meanSD(shTot)
+		em, _ := meanSD(early)
+		um, _ := meanSD(unseen)
+		jm, _ := meanSD(jdk)
+		t.Add(p.Name, reps, im, 100*isd/im, sm, 100*ssd/sm, em, um, jm)
+	}
+	return []experiments.Table{t, paperTable3()}, nil
+}
+
+func table4(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
+	t := experiments.Table{Name: "unmatched", Header: []string{"program", "runs", "only_in_process", "only_in_process_pct",
+		"only_shadowvm", "only_shadowvm_pct", "noise_in_process", "noise_in_process_pct", "noise_shadowvm", "noise_shadowvm_pct"}}
+	reps := fiaReps(env, 3)
+	if reps < 2 {
+		reps = 2 // the noise floor needs two runs of each
+	}
+	for _, p := range fiaPrograms(env) {
+		in, sh, err := coverageRuns(ctx, env, p, reps)
+		if err != nil {
+			return nil, err
+		}
+		var oi, os_, ni, ns, ti, ts []float64
+		for i := range in {
+			oi = append(oi, float64(onlyIn(in[i].bySite, sh[i].bySite)))
+			os_ = append(os_, float64(onlyIn(sh[i].bySite, in[i].bySite)))
+			ti = append(ti, float64(in[i].total))
+			ts = append(ts, float64(sh[i].total))
+			if i+1 < len(in) {
+				// Both directions of one pair, halved: the noise of one run.
+				ni = append(ni, float64(onlyIn(in[i].bySite, in[i+1].bySite)+onlyIn(in[i+1].bySite, in[i].bySite))/2)
+				ns = append(ns, float64(onlyIn(sh[i].bySite, sh[i+1].bySite)+onlyIn(sh[i+1].bySite, sh[i].bySite))/2)
+			}
+		}
+		m := func(xs []float64) float64 { v, _ := meanSD(xs); return v }
+		t.Add(p.Name, reps, m(oi), 100*m(oi)/m(ti), m(os_), 100*m(os_)/m(ts), m(ni), 100*m(ni)/m(ti), m(ns), 100*m(ns)/m(ts))
+	}
+	return []experiments.Table{t, paperTable4()}, nil
+}
+
+var iterationLine = regexp.MustCompile(`dvmlab iteration (\d+): ([0-9.]+) ms`)
+
+// iterationTime is the time the driver reports for iteration n.
+func iterationTime(stderr string, n int) (time.Duration, error) {
+	for _, m := range iterationLine.FindAllStringSubmatch(stderr, -1) {
+		if k, _ := strconv.Atoi(m[1]); k == n {
+			ms, _ := strconv.ParseFloat(m[2], 64)
+			return time.Duration(ms * float64(time.Millisecond)), nil
+		}
+	}
+	return 0, fmt.Errorf("no iteration %d reported", n)
+}
+
+func table5s(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
+	t := experiments.Table{Name: "steady", Header: []string{"program", "runs", "iterations", "uninstrumented_ms", "in_process_ms",
+		"thread_ms", "thread_overhead", "global_ms", "global_overhead"}}
+	// Quick: two iterations, the second timed, and no global ordering, to
+	// stay within a minute; the full form times the fifth of five.
+	iterations := 5
+	modes := []mode{plain, inProcess, perThread, global}
+	if env.Quick {
+		iterations, modes = 2, modes[:3]
+	}
+	// Five iterations a run: one run per program in the full form.
+	reps := fiaReps(env, 1)
+	for _, base := range fiaPrograms(env) {
+		p := base.Iterated(iterations)
+		dir, err := os.MkdirTemp("", "dvmlab-table5s-")
+		if err != nil {
+			return nil, err
+		}
+		med := map[string]time.Duration{}
+		for _, m := range modes {
+			var times []time.Duration
+			for i := 0; i < reps; i++ {
+				env.Say("%s: %s run %d/%d", p.Name, m.name, i+1, reps)
+				r, err := runFIA(ctx, p, m, filepath.Join(dir, "work"))
+				if err != nil {
+					os.RemoveAll(dir)
+					return nil, err
+				}
+				d, err := iterationTime(r.stderr, iterations)
+				if err != nil {
+					os.RemoveAll(dir)
+					return nil, fmt.Errorf("%s %s: %v; stderr ends:\n%s", p.Name, m.name, err, tail(r.stderr))
+				}
+				times = append(times, d)
+			}
+			slices.Sort(times)
+			med[m.name] = times[len(times)/2]
+		}
+		os.RemoveAll(dir)
+		ratio := func(a, b string) float64 {
+			if med[a] == 0 || med[b] == 0 {
+				return 0
+			}
+			return float64(med[a]) / float64(med[b])
+		}
+		t.Add(base.Name, reps, iterations, med[plain.name], med[inProcess.name], med[perThread.name], ratio(perThread.name, inProcess.name),
+			med[global.name], ratio(global.name, inProcess.name))
+	}
+	return []experiments.Table{t, paperTable5()}, nil
+}

@@ -1,0 +1,1 @@
+public class Churn { public static void main(String[] a) { java.util.List<byte[]> keep = new java.util.ArrayList<>(); long s = 0; for (int i = 0; i < 400000; i++) { byte[] b = new byte[1024]; s += b.length; if (i % 50 == 0) keep.add(b); } System.gc(); System.out.println(s + " " + keep.size()); } }

@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"dvmlab/core/service/profile"
+	_ "dvmlab/experiments/monitor" // dvmlab experiment run monitor
+)
+
+func init() {
+	Register(&Command{
+		Name: "profile",
+		Usage: "profile edges [--db FILE] [--session ID] [--format csv|pprof|dot|folded] [-o FILE]" +
+			" | profile unused [--db FILE] [--session ID] | profile first [--db FILE] [--session ID]",
+		Summary: "the dynamic call graph the profile service collected: edges with counts, methods never run, first-use order",
+		Example: "dvmlab profile edges --format pprof -o calls.pb.gz && go tool pprof -top calls.pb.gz",
+		Run:     runProfile,
+	})
+}
+
+func runProfile(env *Env, args []string) error {
+	cmd := Lookup("profile")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usageError(cmd, "which: edges, unused or first")
+	}
+	sub := args[0]
+	fs := newFlags(env, cmd)
+	db := fs.String("db", DefaultAudit(), "the audit database the proxy writes")
+	session := fs.String("session", "", "one session; all sessions summed when empty")
+	format := fs.String("format", "csv", "edges: csv, pprof, dot or folded")
+	out := fs.String("o", "", "write to FILE instead of standard output")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return &ExitError{Code: 2}
+	}
+	if len(pos) != 0 {
+		return usageError(cmd, "unexpected %q", pos[0])
+	}
+	a, err := openTrail(*db)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	w := io.Writer(env.Stdout)
+	var f *os.File
+	if *out != "" {
+		if f, err = os.Create(*out); err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriter(w)
+	switch sub {
+	case "edges":
+		es, err := a.Edges(*session)
+		if err != nil {
+			return err
+		}
+		edges := make([]profile.Edge, len(es))
+		for i, e := range es {
+			edges[i] = profile.Edge{Caller: e.Caller, Callee: e.Callee, Count: e.Count}
+		}
+		if err := profile.Write(bw, *format, edges); err != nil {
+			return usageError(cmd, "%v", err)
+		}
+	case "unused":
+		unused, total, err := a.Unused(*session)
+		if err != nil {
+			return err
+		}
+		for _, m := range unused {
+			fmt.Fprintln(bw, m)
+		}
+		if total > 0 {
+			fmt.Fprintf(env.Stderr, "%d of %d methods of the classes that ran were never executed (%.1f%%)\n", len(unused), total,
+				100*float64(len(unused))/float64(total))
+		}
+	case "first":
+		ms, err := a.FirstUse(*session)
+		if err != nil {
+			return err
+		}
+		for i, m := range ms {
+			fmt.Fprintf(bw, "%d %s\n", i+1, m)
+		}
+	default:
+		return usageError(cmd, "unknown profile subcommand %q (edges, unused, first)", sub)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if f != nil {
+		return f.Close()
+	}
+	return nil
+}
