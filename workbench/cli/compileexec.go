@@ -10,6 +10,7 @@ import (
 
 	"dvmlab/core/classfile"
 	"dvmlab/core/native/exec"
+	_ "dvmlab/experiments/compiler" // registers the compiler experiment
 )
 
 func init() { compileExec = runCompileExec }

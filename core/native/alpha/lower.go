@@ -72,10 +72,31 @@ func Lower(f *ir.Func, cpu CPU) (text string, err error) {
 			panic(r)
 		}
 	}()
+	if err := alphaOnly(f); err != nil {
+		return "", fmt.Errorf("alpha: %s.%s%s: %v", f.Class, f.Name, f.Desc, err)
+	}
 	e := &emitter{f: f, cpu: cpu, sym: native.Symbol(f.Class, f.Name, f.Desc), comms: map[string]bool{}}
 	e.a = allocate(f)
 	e.lower()
 	return e.sb.String(), nil
+}
+
+// alphaOnly refuses what needs a JVM on the client: objects other than the
+// receiver, and fields of other classes, whose layout the Alpha runtime
+// does not know (it lays out the receiver's class only). Found on sunflow's
+// BoundingBox reading Point3.z: an undefined dvm_fo_ symbol at link.
+func alphaOnly(f *ir.Func) error {
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			switch {
+			case v.Type == ir.Object && !(v.Op == ir.OpParam && v.AuxInt == 0 && !f.Static) && v.Op != ir.OpPhi && v.Op != ir.OpCopy:
+				return fmt.Errorf("%s: an object other than the receiver needs the JVM", v.LongString())
+			case (v.Op == ir.OpGetField || v.Op == ir.OpPutField) && v.Sym.Owner != f.Class:
+				return fmt.Errorf("%s: a field of another class (the Alpha runtime lays out the receiver's only)", v.LongString())
+			}
+		}
+	}
+	return nil
 }
 
 type lowerError string

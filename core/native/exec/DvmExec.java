@@ -45,7 +45,19 @@ public final class DvmExec {
         }
         String cname = args[a], mname = args[a + 1], desc = args[a + 2];
         Class<?> cls = Class.forName(cname, false, DvmExec.class.getClassLoader());
-        Method m = find(cls, mname, desc);
+        // METHOD "*": static methods of one descriptor, the line's first token
+        // naming the one to call (many generated programs in one JVM).
+        boolean multi = mname.equals("*");
+        java.util.Map<String, Method> byName = new java.util.HashMap<>();
+        if (multi) {
+            for (Method x : cls.getDeclaredMethods()) {
+                if (Modifier.isStatic(x.getModifiers()) && x.equals(find(cls, x.getName(), desc))) {
+                    x.setAccessible(true);
+                    byName.put(x.getName(), x);
+                }
+            }
+        }
+        Method m = multi ? byName.values().stream().findFirst().orElse(null) : find(cls, mname, desc);
         if (m == null) {
             System.err.println("DvmExec: no method " + cname + "." + mname + desc);
             System.exit(2);
@@ -80,6 +92,10 @@ public final class DvmExec {
             if (line.isEmpty()) continue;
             String[] tok = line.trim().split(" +");
             int[] at = {1};
+            if (multi) {
+                m = byName.get(tok[0]);
+                tok = java.util.Arrays.copyOfRange(tok, 1, tok.length);
+            }
             long fseed = Long.parseLong(tok[0]);
             Object[] argv = new Object[ps.length];
             for (int i = 0; i < ps.length; i++) argv[i] = parse(ps[i], tok, at);

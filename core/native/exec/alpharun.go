@@ -62,18 +62,57 @@ func CompileClass(c *classfile.Class) (funcs []*ir.Func, left map[string]error) 
 // A function the back end refuses is reported in left and not included.
 func AlphaObject(ctx context.Context, funcs []*ir.Func, cpu alpha.CPU, obj string) (kept []*ir.Func, left map[string]error, err error) {
 	left = map[string]error{}
-	var parts []native.Part
+	texts := map[*ir.Func]string{}
+	var lowered []*ir.Func
 	for _, f := range funcs {
 		text, err := alpha.Lower(f, cpu)
 		if err != nil {
 			left[f.Name+f.Desc] = err
 			continue
 		}
-		parts = append(parts, native.Part{Class: f.Class, Method: f.Name, Desc: f.Desc, Asm: text})
-		kept = append(kept, f)
+		texts[f] = text
+		lowered = append(lowered, f)
+	}
+	kept = CloseCalls(lowered, left)
+	var parts []native.Part
+	for _, f := range kept {
+		parts = append(parts, native.Part{Class: f.Class, Method: f.Name, Desc: f.Desc, Asm: texts[f]})
 	}
 	j := native.JoinAsm("", parts)
 	return kept, left, alpha.Assemble(ctx, j.Text, cpu, obj, j)
+}
+
+// CloseCalls keeps the functions whose calls all reach kept functions: a
+// method that calls one left as bytecode stays bytecode too (compiled code
+// has no way into the interpreter on Alpha), until nothing changes. The
+// ones it drops go to left with the reason.
+func CloseCalls(funcs []*ir.Func, left map[string]error) []*ir.Func {
+	for {
+		have := map[string]bool{}
+		for _, f := range funcs {
+			have[f.Class+"."+f.Name+f.Desc] = true
+		}
+		var keep []*ir.Func
+		for _, f := range funcs {
+			var missing string
+			for _, b := range f.Blocks {
+				for _, v := range b.Values {
+					if v.Op == ir.OpCall && !have[v.Sym.Owner+"."+v.Sym.Name+v.Sym.Desc] {
+						missing = v.Sym.Name + v.Sym.Desc
+					}
+				}
+			}
+			if missing != "" {
+				left[f.Name+f.Desc] = fmt.Errorf("calls %s, which stays bytecode", missing)
+				continue
+			}
+			keep = append(keep, f)
+		}
+		if len(keep) == len(funcs) {
+			return keep
+		}
+		funcs = keep
+	}
 }
 
 // Alpha is the Alpha side of the harness: the class compiled for CPU,
@@ -93,6 +132,17 @@ type field struct {
 // Run runs m on the inputs, given the "pre" lines HotSpot's runner printed
 // for them (the fields' values going into each call).
 func (a Alpha) Run(ctx context.Context, m *Method, inputs, pres []string) ([]string, error) {
+	return a.run(ctx, m, inputs, pres, nil)
+}
+
+// RunMulti runs several static methods of one class that share m's
+// descriptor in one program: each input line starts with the name of the
+// method it calls, as DvmExec's METHOD "*" reads them.
+func (a Alpha) RunMulti(ctx context.Context, m *Method, names []string, inputs, pres []string) ([]string, error) {
+	return a.run(ctx, m, inputs, pres, names)
+}
+
+func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names []string) ([]string, error) {
 	if err := alpha.Available(); err != nil {
 		return nil, err
 	}
@@ -119,10 +169,23 @@ func (a Alpha) Run(ctx context.Context, m *Method, inputs, pres []string) ([]str
 		left[k] = v
 	}
 	var target *ir.Func
+	var multi []*ir.Func
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
 	for _, f := range kept {
-		if f.Name == m.Name && f.Desc == m.Desc {
+		if f.Desc == m.Desc && want[f.Name] && f.Static {
+			multi = append(multi, f)
+			target = f
+			delete(want, f.Name)
+		}
+		if names == nil && f.Name == m.Name && f.Desc == m.Desc {
 			target = f
 		}
+	}
+	for n := range want {
+		return nil, &LeftAsBytecode{Method: m.Class + "." + n + m.Desc, Reason: left[n+m.Desc]}
 	}
 	if target == nil {
 		reason := left[m.Name+m.Desc]
@@ -136,7 +199,7 @@ func (a Alpha) Run(ctx context.Context, m *Method, inputs, pres []string) ([]str
 		return nil, err
 	}
 	src := filepath.Join(dir, "harness.c")
-	if err := os.WriteFile(src, []byte(harnessC(c, m, target, fields)), 0o644); err != nil {
+	if err := os.WriteFile(src, []byte(harnessC(c, m, target, fields, multi)), 0o644); err != nil {
 		return nil, err
 	}
 	exe := filepath.Join(dir, "harness")
@@ -334,7 +397,10 @@ static void pfield(int e, const void *slot) {
 // harnessC writes the C harness for m: it reads an input line and a pre
 // line per call, sets the fields, calls the compiled function and prints the
 // outcome line as DvmExec does.
-func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field) string {
+//
+// With multi (static methods sharing m's descriptor), each input line starts
+// with the name of the method to call.
+func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi []*ir.Func) string {
 	var sb strings.Builder
 	sb.WriteString(harnessPrelude)
 	sym := native.Symbol(f.Class, f.Name, f.Desc)
@@ -362,8 +428,28 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field) string 
 		params = append(params, cType(descChar(p)))
 	}
 	fmt.Fprintf(&sb, "extern %s %s(%s);\n\n", rt, sym, strings.Join(params, ", "))
+	if multi != nil {
+		var names, syms []string
+		for _, g := range multi {
+			s := native.Symbol(g.Class, g.Name, g.Desc)
+			if g != f {
+				fmt.Fprintf(&sb, "extern %s %s(%s);\n", rt, s, strings.Join(params, ", "))
+			}
+			names = append(names, fmt.Sprintf("%q", g.Name))
+			syms = append(syms, s)
+		}
+		fmt.Fprintf(&sb, "static const char *fnames[] = {%s};\n", strings.Join(names, ", "))
+		fmt.Fprintf(&sb, "static %s (*const fns[])(%s) = {%s};\n\n", rt, strings.Join(params, ", "), strings.Join(syms, ", "))
+		sym = "fn"
+	}
 	sb.WriteString("int main(void) {\n\tsignal(SIGSEGV, dvm_fault);\n\tsignal(SIGBUS, dvm_fault);\n\tsignal(SIGILL, dvm_fault);\n\tsignal(SIGFPE, dvm_fault);\n")
-	sb.WriteString("\tfor (;;) {\n\t\trint_(); /* the receiver's seed, used by the JVM side */\n")
+	sb.WriteString("\tfor (;;) {\n")
+	if multi != nil {
+		fmt.Fprintf(&sb, "\t\t%s (*fn)(%s) = 0;\n\t\tconst char *nm = tok();\n", rt, strings.Join(params, ", "))
+		fmt.Fprintf(&sb, "\t\tfor (int k = 0; k < %d; k++) if (strcmp(nm, fnames[k]) == 0) fn = fns[k];\n", len(multi))
+		sb.WriteString("\t\tif (!fn) { fprintf(stderr, \"no compiled method %s\\n\", nm); return 3; }\n")
+	}
+	sb.WriteString("\t\trint_(); /* the receiver's seed, used by the JVM side */\n")
 	for i, p := range m.Sig.Params {
 		if p.Dims > 0 {
 			fmt.Fprintf(&sb, "\t\tvoid *volatile p%d = rarray('%c');\n", i, p.Elem)

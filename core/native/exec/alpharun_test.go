@@ -26,17 +26,19 @@ func TestOpsOnAlpha(t *testing.T) {
 		t.Fatal(err)
 	}
 	count := 400
-	// -short runs the regressions and a few methods that cover the ev4/ev67
-	// differences; the whole table takes a few minutes on two cores.
+	// By default the regressions and the methods where ev4 and ev67 code
+	// differ; DVMLAB_OPS=all runs the whole table (a few minutes on two
+	// cores: a JVM and two links per method).
 	quick := map[string]bool{"f2iSubnormal": true, "f2dSubnormal": true, "fremSubnormal": true, "f2d": true, "frem": true, "bytes": true, "chars": true,
 		"bools": true, "idiv": true, "fields": true, "callsMany": true, "swapLoop": true}
+	all := os.Getenv("DVMLAB_OPS") == "all"
 	if testing.Short() {
 		count = 100
 	}
 	ctx := context.Background()
 	for _, mm := range c.Methods {
 		name, desc := c.MemberName(mm), c.MemberDesc(mm)
-		if strings.HasPrefix(name, "<") || (testing.Short() && !quick[name]) {
+		if strings.HasPrefix(name, "<") || (!all && !quick[name]) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {

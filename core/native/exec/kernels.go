@@ -1,0 +1,126 @@
+package exec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+	"dvmlab/core/native/alpha"
+	"dvmlab/core/native/ir"
+)
+
+// Acceptance counts what the compiler takes of a library, for Alpha: the
+// front end, the passes and the Alpha back end all accept a method, or it
+// stays bytecode.
+type Acceptance struct {
+	Library                      string
+	Methods, Compiled            int            // methods with code, and those compiled whole
+	Bytecodes, CompiledBytecodes int            // bytes of code in them
+	Runnable                     []string       // compiled methods the harness can call: 'pkg.Class.method(DESC)'
+	Reasons                      map[string]int // why methods stayed bytecode, by first words
+}
+
+// Accept compiles every class of jar whose binary name starts with one of
+// prefixes (all classes when none) and counts.
+func Accept(jar string, prefixes ...string) (*Acceptance, error) {
+	src, err := classpath.Open(jar)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	a := &Acceptance{Library: jar, Reasons: map[string]int{}}
+	err = src.Walk(func(name string, data []byte) error {
+		bin := strings.ReplaceAll(strings.TrimSuffix(name, ".class"), "/", ".")
+		if len(prefixes) > 0 {
+			ok := false
+			for _, p := range prefixes {
+				ok = ok || strings.HasPrefix(bin, p)
+			}
+			if !ok {
+				return nil
+			}
+		}
+		c, err := classfile.Parse(data)
+		if err != nil {
+			return nil // not ours to judge here; the verifier's tests do
+		}
+		a.add(c)
+		return nil
+	})
+	sort.Strings(a.Runnable)
+	return a, err
+}
+
+func (a *Acceptance) add(c *classfile.Class) {
+	code := map[string]int{}
+	for _, m := range c.Methods {
+		if cd := m.Code(); cd != nil {
+			code[c.MemberName(m)+c.MemberDesc(m)] = len(cd.Code)
+			a.Methods++
+			a.Bytecodes += len(cd.Code)
+		}
+	}
+	funcs, left := CompileClass(c)
+	for k, err := range left {
+		if _, ok := code[k]; ok {
+			a.Reasons[reasonKey(err)]++
+		}
+	}
+	hasCtor := false
+	for _, m := range c.Methods {
+		if c.MemberName(m) == "<init>" && c.MemberDesc(m) == "()V" {
+			hasCtor = true
+		}
+	}
+	var lowered []*ir.Func
+	for _, f := range funcs {
+		if _, err := alpha.Lower(f, alpha.EV4); err != nil {
+			a.Reasons[reasonKey(err)]++
+			continue
+		}
+		lowered = append(lowered, f)
+	}
+	dropped := map[string]error{}
+	kept := CloseCalls(lowered, dropped)
+	for _, err := range dropped {
+		a.Reasons[reasonKey(err)]++
+	}
+	for _, f := range kept {
+		a.Compiled++
+		a.CompiledBytecodes += code[f.Name+f.Desc]
+		spec := strings.ReplaceAll(c.Name(), "/", ".") + "." + f.Name + f.Desc
+		if _, err := ParseMethod(spec); err == nil && (f.Static || hasCtor) && !c.Access.Has(classfile.AccAbstract) {
+			a.Runnable = append(a.Runnable, spec)
+		}
+	}
+}
+
+// reasonKey shortens a reason to its kind: the text after the method's name
+// and offset, up to the first detail.
+func reasonKey(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, ": "); i >= 0 {
+		s = s[i+2:]
+	}
+	for _, cut := range []string{" (", " of ", " %", ":"} {
+		if i := strings.Index(s, cut); i > 0 {
+			s = s[:i]
+		}
+	}
+	return s
+}
+
+func (a *Acceptance) String() string {
+	return fmt.Sprintf("%s: %d of %d methods (%.1f%%), %d of %d bytes of bytecode (%.1f%%), %d callable by the harness",
+		a.Library, a.Compiled, a.Methods, pct(a.Compiled, a.Methods), a.CompiledBytecodes, a.Bytecodes,
+		pct(a.CompiledBytecodes, a.Bytecodes), len(a.Runnable))
+}
+
+func pct(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
+}

@@ -1,0 +1,105 @@
+package exec
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"dvmlab/core/native/alpha"
+)
+
+// kernelLibs are the kernels of Debian libraries nobody here wrote: the
+// classes whose accepted methods the differential runs cover.
+var kernelLibs = []struct {
+	jar     string
+	classes []string
+}{
+	{"/usr/share/java/jzlib.jar", []string{"com.jcraft.jzlib.Adler32", "com.jcraft.jzlib.CRC32"}},
+	{"/usr/share/java/bcprov.jar", []string{"org.bouncycastle.crypto.digests.SHA256Digest", "org.bouncycastle.crypto.digests.SHA1Digest", "org.bouncycastle.crypto.digests.MD5Digest"}},
+	{"/usr/share/java/commons-math3.jar", []string{"org.apache.commons.math3.transform.FastFourierTransformer", "org.apache.commons.math3.util.FastMath"}},
+	{"/usr/share/java/lucene-core-4.10.4.jar", []string{"org.apache.lucene.codecs.compressing.LZ4", "org.apache.lucene.util.BitUtil", "org.apache.lucene.util.MathUtil"}},
+	{"/usr/share/java/sunflow.jar", []string{"org.sunflow.math."}},
+}
+
+// quickKernels run in every `go test`: the kernels the issue names.
+var quickKernels = map[string]bool{
+	"com.jcraft.jzlib.Adler32.update([BII)V":                       true,
+	"com.jcraft.jzlib.CRC32.update([BII)V":                         true,
+	"org.bouncycastle.crypto.digests.SHA256Digest.processBlock()V": true,
+	"org.apache.lucene.util.BitUtil.zigZagDecode(J)J":              true,
+	"org.sunflow.math.QMC.riVDC(II)D":                              true,
+}
+
+// TestKernelsOnAlpha runs the library kernels the Alpha back end compiles
+// under qemu-alpha as ev4 and ev67 against HotSpot. By default the kernels
+// in quickKernels on 100 inputs; DVMLAB_KERNELS=1 runs every accepted
+// method of kernelLibs' classes on 1,000 inputs (about half an hour), and
+// DVMLAB_KERNELS=jzlib,lucene those of the jars whose names contain one of
+// the words.
+func TestKernelsOnAlpha(t *testing.T) {
+	if err := alpha.Available(); err != nil {
+		t.Skip(err)
+	}
+	full := os.Getenv("DVMLAB_KERNELS") != ""
+	count := 100
+	if full {
+		count = 1000
+	}
+	ctx := context.Background()
+	total, differ := 0, 0
+	for _, lib := range kernelLibs {
+		if sel := os.Getenv("DVMLAB_KERNELS"); sel != "" && sel != "1" {
+			pick := false
+			for _, w := range strings.Split(sel, ",") {
+				pick = pick || strings.Contains(lib.jar, w)
+			}
+			if !pick {
+				continue
+			}
+		}
+		if _, err := os.Stat(lib.jar); err != nil {
+			t.Logf("%s missing (make deps)", lib.jar)
+			continue
+		}
+		acc, err := Accept(lib.jar, lib.classes...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s", acc)
+		for _, spec := range acc.Runnable {
+			if !full && !quickKernels[spec] {
+				continue
+			}
+			m, err := ParseMethod(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inputs := Inputs(m, 14, count)
+			lines, err := JVM{ClassPath: []string{lib.jar}, Pre: true}.Run(ctx, m, inputs)
+			if err != nil {
+				t.Errorf("%s: %v", spec, err)
+				continue
+			}
+			pres, want := make([]string, count), make([]string, count)
+			for i := range inputs {
+				pres[i], want[i] = lines[2*i], lines[2*i+1]
+			}
+			for _, cpu := range []alpha.CPU{alpha.EV4, alpha.EV67} {
+				got, err := Alpha{In: lib.jar, CPU: cpu}.Run(ctx, m, inputs, pres)
+				if err != nil {
+					t.Errorf("%s %s: %v", spec, cpu, err)
+					continue
+				}
+				r := Compare(inputs, want, got)
+				total += r.Inputs
+				differ += r.Differ
+				t.Logf("%s %s: %d agree, %d differ", cpu, spec, r.Agree, r.Differ)
+				if r.Differ > 0 {
+					t.Errorf("%s %s: %s", cpu, spec, strings.TrimSpace(r.String()))
+				}
+			}
+		}
+	}
+	t.Logf("kernels on Alpha: %d runs, %d differ", total, differ)
+}
