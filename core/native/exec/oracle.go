@@ -3,6 +3,7 @@ package exec
 import (
 	"bytes"
 	"context"
+	"dvmlab/core/classfile"
 	_ "embed"
 	"fmt"
 	"os"
@@ -73,7 +74,15 @@ func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	cp := strings.Join(append([]string{dir}, j.ClassPath...), string(os.PathListSeparator))
+	entries := []string{dir}
+	for _, e := range j.ClassPath {
+		root, err := classPathEntry(e)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, root)
+	}
+	cp := strings.Join(entries, string(os.PathListSeparator))
 	args := append([]string{"-Xshare:off"}, j.Options...)
 	args = append(args, "-cp", cp, "DvmExec")
 	if j.Pre {
@@ -99,4 +108,31 @@ func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, err
 		return nil, fmt.Errorf("exec: java DvmExec %s: %d lines for %d inputs: %s", m, len(lines), len(inputs), strings.TrimSpace(errb.String()))
 	}
 	return lines, nil
+}
+
+// classPathEntry is what a JVM's class path takes for IN: a jar or directory
+// as it is, and for a class file the directory its package hierarchy starts
+// in (a class file is no class path entry of its own).
+func classPathEntry(in string) (string, error) {
+	if !strings.HasSuffix(in, ".class") {
+		return in, nil
+	}
+	data, err := os.ReadFile(in)
+	if err != nil {
+		return "", err
+	}
+	c, err := classfile.Parse(data)
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", in, err)
+	}
+	abs, err := filepath.Abs(in)
+	if err != nil {
+		return "", err
+	}
+	name := c.Name()
+	root, ok := strings.CutSuffix(filepath.ToSlash(abs), "/"+name+".class")
+	if !ok {
+		return "", fmt.Errorf("%s holds class %s, so a JVM finds it only as %s.class under a class path directory: move it there or pass that directory", in, name, name)
+	}
+	return filepath.FromSlash(root), nil
 }
