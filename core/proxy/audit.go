@@ -2,7 +2,10 @@ package proxy
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -61,8 +64,18 @@ func OpenAudit(path string) (*Audit, error) {
 // ReadAudit opens an existing audit trail read-only, for tools that look at
 // a trail without the proxy: nothing is created or changed, and a file that
 // is not an audit trail is refused.
+//
+// A trail in WAL mode read with mode=ro still gets -wal and -shm files that
+// a read-only connection cannot checkpoint away, so a trail with no -wal
+// beside it (no proxy writing it, nothing left unmerged) is opened
+// immutable: SQLite then reads the file alone and creates nothing. With a
+// -wal present the proxy may be live, and mode=ro reads its recent writes.
 func ReadAudit(path string) (*Audit, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	q := "?mode=ro&_pragma=busy_timeout(5000)"
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		q = "?mode=ro&immutable=1"
+	}
+	db, err := sql.Open("sqlite", "file:"+path+q)
 	if err != nil {
 		return nil, err
 	}

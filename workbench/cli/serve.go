@@ -303,10 +303,7 @@ func runAudit(env *Env, args []string) error {
 	if len(pos) != 0 {
 		return usageError(cmd, "unexpected %q", pos[0])
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("no audit trail at %s: %w", *db, err)
-	}
-	a, err := proxy.OpenAudit(*db)
+	a, err := openTrail(*db)
 	if err != nil {
 		return err
 	}
