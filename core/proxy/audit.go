@@ -32,6 +32,7 @@ type Event struct {
 type Session struct {
 	ID, User, JVM, OS, Arch, Client string
 	Started                         time.Time
+	Dropped                         int64 // method events the client said it dropped (see Audit.NoteDropped)
 }
 
 // Audit is the proxy's audit trail in an embedded SQLite database.
@@ -165,7 +166,12 @@ func (a *Audit) Events(q Query) ([]Event, error) {
 
 // Sessions lists the recorded sessions, oldest first.
 func (a *Audit) Sessions() ([]Session, error) {
-	rows, err := a.db.Query("SELECT id, user, jvm, os, arch, client, started FROM sessions ORDER BY started")
+	q := "SELECT id, user, jvm, os, arch, client, started, 0 FROM sessions ORDER BY started"
+	if a.hasTable("dropped") {
+		q = `SELECT s.id, s.user, s.jvm, s.os, s.arch, s.client, s.started, coalesce(d.events, 0)
+			FROM sessions s LEFT JOIN dropped d ON d.session = s.id ORDER BY s.started`
+	}
+	rows, err := a.db.Query(q)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +180,7 @@ func (a *Audit) Sessions() ([]Session, error) {
 	for rows.Next() {
 		var s Session
 		var t int64
-		if err := rows.Scan(&s.ID, &s.User, &s.JVM, &s.OS, &s.Arch, &s.Client, &t); err != nil {
+		if err := rows.Scan(&s.ID, &s.User, &s.JVM, &s.OS, &s.Arch, &s.Client, &t, &s.Dropped); err != nil {
 			return nil, err
 		}
 		s.Started = time.UnixMicro(t)

@@ -34,6 +34,7 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON che
 CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 CREATE TABLE IF NOT EXISTS loaded (session TEXT, class TEXT, method TEXT, PRIMARY KEY (session, class, method));
 CREATE TABLE IF NOT EXISTS edges (session TEXT, caller TEXT, callee TEXT, count INTEGER, PRIMARY KEY (session, caller, callee));
+CREATE TABLE IF NOT EXISTS dropped (session TEXT PRIMARY KEY, events INTEGER);
 CREATE TABLE IF NOT EXISTS firstuse (session TEXT, method TEXT, ord INTEGER, PRIMARY KEY (session, method));
 `
 
@@ -218,6 +219,19 @@ func (a *Audit) EnsureSession(id, client string) error {
 	defer a.mu.Unlock()
 	_, err := a.db.Exec(`INSERT INTO sessions (id, user, jvm, os, arch, client, started)
 		SELECT ?, '', '', '', '', ?, ? WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE id = ?)`, id, client, time.Now().UnixMicro(), id)
+	return err
+}
+
+// NoteDropped records the count of events a session's client says it has
+// dropped so far; counts only grow, so the largest seen stands.
+func (a *Audit) NoteDropped(session string, n int64) error {
+	if err := a.initMonitor(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, err := a.db.Exec(`INSERT INTO dropped (session, events) VALUES (?, ?)
+		ON CONFLICT (session) DO UPDATE SET events = max(events, excluded.events)`, session, n)
 	return err
 }
 

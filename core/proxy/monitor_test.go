@@ -371,8 +371,13 @@ func TestMonitorServerDown(t *testing.T) {
 	if r.Err != nil || r.Stdout != callsOutput {
 		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", r.Err, r.Stdout, r.Stderr)
 	}
-	if n := strings.Count(r.Stderr, "dvmlab monitor"); n != 1 || !strings.Contains(r.Stderr, "unreachable") {
-		t.Errorf("want one warning, got %d:\n%s", n, r.Stderr)
+	// One warning when the server is found down, and the count of events
+	// dropped at exit.
+	if n := strings.Count(r.Stderr, "unreachable ("); n != 1 || strings.Count(r.Stderr, "dvmlab monitor") != 2 {
+		t.Errorf("want one warning and the count dropped, got %d warnings:\n%s", n, r.Stderr)
+	}
+	if n, ok := droppedLine(r.Stderr); !ok || n == 0 {
+		t.Errorf("no count of events dropped:\n%s", r.Stderr)
 	}
 	if took > 20*time.Second {
 		t.Errorf("the program took %v with the server down", took)

@@ -20,7 +20,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * the next exit of a method below it pops it.
  *
  * Counts are kept per thread and shipped as deltas with the monitor's
- * transport every quarter of a second and at exit.
+ * transport every quarter of a second and at exit. A delta lost would be
+ * lost for good, so profile batches have a queue of their own, sent before
+ * the monitor's events and kept, not dropped, while the server is slow or
+ * briefly unreachable.
  */
 public final class Profile {
     private static final ConcurrentHashMap<String, Integer> IDS = new ConcurrentHashMap<>();
@@ -223,7 +226,7 @@ public final class Profile {
             }
         }
         sb.append(body);
-        Transport.offer(sb.toString(), edges);
+        Transport.offerProfile(sb.toString(), edges);
     }
 
     /** A profiled method was entered. */
