@@ -42,6 +42,7 @@ type Batch struct {
 	Events  []MethodEvent // Session and Time are the server's to set
 	Edges   []Edge
 	First   []string // methods in the order the client first used them
+	Stacks  []Stack  // calling contexts, root first, and their entries
 	// Dropped is the client's count of events dropped so far (its d line),
 	// -1 when the batch has none.
 	Dropped int64
@@ -139,6 +140,25 @@ func ParseBatch(data []byte) (*Batch, error) {
 				return nil, bad("edge line %q names no method of the batch", rest)
 			}
 			b.Edges = append(b.Edges, e)
+		case "s":
+			f := strings.Fields(rest)
+			if section != "p" || len(f) < 2 {
+				return nil, bad("stack line %q: want COUNT and methods in a profile", rest)
+			}
+			n, err := strconv.ParseInt(f[0], 10, 64)
+			if err != nil || n <= 0 {
+				return nil, bad("stack line %q: count not a positive number", rest)
+			}
+			st := Stack{Count: n, Frames: make([]string, len(f)-1)}
+			for i, k := range f[1:] {
+				id, err := strconv.ParseInt(k, 10, 64)
+				m, ok := dict[id]
+				if err != nil || !ok {
+					return nil, bad("stack line %q names no method of the batch", rest)
+				}
+				st.Frames[i] = m
+			}
+			b.Stacks = append(b.Stacks, st)
 		case "d":
 			n, err := strconv.ParseInt(rest, 10, 64)
 			if err != nil || n < 0 {
@@ -302,6 +322,11 @@ func (m *MonitorServer) Receive(session, client string, data []byte) error {
 		}
 		if len(loaded)+len(b.Edges)+len(b.First) > 0 {
 			if err := a.AddProfile(session, loaded, b.Edges, b.First); err != nil {
+				return err
+			}
+		}
+		if len(b.Stacks) > 0 {
+			if err := a.AddStacks(session, b.Stacks); err != nil {
 				return err
 			}
 		}

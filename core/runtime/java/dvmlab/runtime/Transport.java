@@ -47,6 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * m K pkg/Class.name(DESC)
  * f K                             method K was first used (in the client's first-use order)
  * g CALLER CALLEE COUNT           calls since the last batch (CALLER -1: a thread's root)
+ * s COUNT K1 K2 ... KN            entries since the last batch of the calling context K1 (a root) ... KN
  * d N                             the client has dropped N events so far
  * </pre>
  */
