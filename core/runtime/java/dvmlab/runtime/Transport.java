@@ -55,14 +55,19 @@ final class Transport {
     static final String SESSION_PROPERTY = "dvmlab.session";
     static final String URL_PROPERTY = "dvmlab.monitor.url";
     static final String HEADER = "dvmlab-monitor 1\n";
-    private static final int QUEUE = 256;
+    /**
+     * Batches queued, at most: about a second of what a monitoring server
+     * stores, so that waiting for room, not the queue, absorbs a slow
+     * server, and what is queued at exit can be sent within SHUTDOWN_MS.
+     */
+    private static final int QUEUE = 8;
     private static final long PERIOD_MS = 250;
     private static final int CONNECT_TIMEOUT_MS = 2000;
     /** A server storing a large batch may take a while: slow is not down. */
     private static final int READ_TIMEOUT_MS = 30000;
     /** The longest a producing thread waits for room in a full queue. */
     private static final long BLOCK_MS = 10000;
-    private static final long SHUTDOWN_MS = 5000;
+    private static final long SHUTDOWN_MS = 10000;
 
     /** What produces batches: asked to ship what it holds, periodically and at exit. */
     interface Source {
