@@ -53,6 +53,9 @@ public final class Profile {
         int nodes;
         long[] nodeKeys = new long[128];
         int[] nodeAt = new int[128];
+        /** Nodes entered since the last batch, so a batch costs what changed, not the whole tree. */
+        int[] dirty = new int[64];
+        int dirtyN;
         // Open addressing, key (caller + 1) << 32 | (callee + 1), never 0, which marks a free slot.
         long[] keys = new long[256];
         long[] counts = new long[256];
@@ -83,7 +86,12 @@ public final class Profile {
             int caller = parent < 0 ? -1 : nodeMethod[parent];
             count(((long) (caller + 1) << 32) | (callee + 1));
             int node = node(parent, callee);
-            nodeCount[node]++;
+            if (nodeCount[node]++ == 0) {
+                if (dirtyN == dirty.length) {
+                    dirty = java.util.Arrays.copyOf(dirty, dirtyN * 2);
+                }
+                dirty[dirtyN++] = node;
+            }
             if (depth == stack.length) {
                 stack = java.util.Arrays.copyOf(stack, depth * 2);
             }
@@ -205,10 +213,8 @@ public final class Profile {
             size = 0;
             // Whole stacks, root first, of the paths entered since the last batch.
             int[] path = new int[16];
-            for (int n = 0; n < nodes; n++) {
-                if (nodeCount[n] == 0) {
-                    continue;
-                }
+            for (int d = 0; d < dirtyN; d++) {
+                int n = dirty[d];
                 int len = 0;
                 for (int q = n; q >= 0; q = nodeParent[q]) {
                     if (len == path.length) {
@@ -224,6 +230,7 @@ public final class Profile {
                 sb.append('\n');
                 nodeCount[n] = 0;
             }
+            dirtyN = 0;
             return k;
         }
     }

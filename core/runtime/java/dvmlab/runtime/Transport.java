@@ -171,9 +171,13 @@ final class Transport {
         signal();
     }
 
-    /** Whether the periodic drain may add monitor batches without waiting. */
+    /**
+     * Whether a drain may ship monitor buffers now: always, but on the
+     * sender thread only while the queue has room, since the sender waits
+     * for no room (the shutdown hook's drain must ship everything, waiting).
+     */
     static boolean roomToDrain() {
-        return QUEUE_.remainingCapacity() > 0;
+        return Thread.currentThread() != sender || QUEUE_.remainingCapacity() > 0;
     }
 
     private static void signal() {
