@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
 )
 
 // The ShadowVM paper's case study, the field immutability analysis: its
@@ -15,6 +17,54 @@ func init() {
 	renderers["table3"] = table3
 	renderers["table4"] = table4
 	renderers["table5s"] = table5s
+	renderers["table6"] = table6
+}
+
+// table6: time per object identified, by the JVMTI tag map and by the
+// injected id field, against the number of benchmark threads.
+func table6(dir string) (*plot.Plot, error) {
+	t, err := read(dir, "tagging", "workload", "threads", "mode", "tag_ns_per_object", "id_ns_per_object")
+	if err != nil {
+		return nil, err
+	}
+	p := plot.New()
+	p.Title.Text = "ShadowVM Table 6: identifying objects, tag map vs injected id field"
+	p.X.Label.Text = "benchmark threads"
+	p.Y.Label.Text = "ns per object sent"
+	k := 0
+	for _, w := range []string{"parallel", "sunflow"} {
+		for _, s := range []struct{ mode, col, label string }{{"tag-map", "tag_ns_per_object", "tag map"}, {"id-field", "id_ns_per_object", "id field"}} {
+			var pts plotter.XYs
+			for _, r := range t.Rows {
+				if t.str(r, "workload") != w || t.str(r, "mode") != s.mode {
+					continue
+				}
+				x, err := t.num(r, "threads")
+				if err != nil {
+					return nil, err
+				}
+				y, err := t.num(r, s.col)
+				if err != nil {
+					return nil, err
+				}
+				pts = append(pts, plotter.XY{X: x, Y: y})
+			}
+			if len(pts) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(pts)
+			if err != nil {
+				return nil, err
+			}
+			l.Color = plotutil.Color(k)
+			l.Dashes = plotutil.Dashes(k)
+			p.Add(l)
+			p.Legend.Add(w+": "+s.label, l)
+			k++
+		}
+	}
+	p.Legend.Top = true
+	return p, nil
 }
 
 // table2: memory allocated per run, uninstrumented, in process and under
@@ -29,6 +79,7 @@ func table2(dir string) (*plot.Plot, error) {
 	p.Y.Label.Text = "allocated (KB, mean over runs)"
 	err = groupedBars(p, t, "program", []string{"uninstrumented", "in-process", "shadowvm-thread"}, func(string) string { return "allocated_kb" })
 	p.Legend.Left = true
+	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }
 
@@ -45,6 +96,7 @@ func table3(dir string) (*plot.Plot, error) {
 	series := map[string]string{"in process": "in_process_mean", "ShadowVM": "shadowvm_mean", "ShadowVM before VM init": "shadowvm_before_vm_init"}
 	err = groupedBars(p, t, "program", []string{"in process", "ShadowVM", "ShadowVM before VM init"}, func(s string) string { return series[s] })
 	p.Legend.Left = true
+	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }
 
@@ -63,6 +115,7 @@ func table4(dir string) (*plot.Plot, error) {
 	err = groupedBars(p, t, "program", []string{"only in process", "only ShadowVM", "noise: in process", "noise: ShadowVM"},
 		func(s string) string { return series[s] })
 	p.Legend.Left = true
+	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }
 
@@ -80,5 +133,6 @@ func table5s(dir string) (*plot.Plot, error) {
 	err = groupedBars(p, t, "program", []string{"per-thread", "global ordering"}, func(s string) string { return series[s] })
 	p.Y.Max = math.Max(p.Y.Max, 1)
 	p.Legend.Left = true
+	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }

@@ -109,6 +109,11 @@ type scratch struct {
 	// updates in place; handlersOf the handler lists per instruction.
 	entry, work frame
 	handlersOf  [][]int
+	// localsMemo and stackMemo are the last frame's reference slots and
+	// their StackMapTable entries (see toVerification).
+	localsMemo, stackMemo []slotEntry
+	// worklist holds the block starts the flow is still to visit.
+	worklist []int
 	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo).
 	descs []descMemo
 	// a and d are frame computation's analyzer and domain, reused.
@@ -191,7 +196,7 @@ type analyzer struct {
 	// Frame computation's: the class version is below 50 (no frames), and
 	// the class's Class entries.
 	old     bool
-	classes *classIndex
+	classes **classIndex // the FrameComputer's, made on first use
 	// oneRef is the member reference decoded last.
 	oneRef refInfo
 }
@@ -274,12 +279,14 @@ func (a *analyzer) findBlocks() error {
 func (a *analyzer) initialFrame() (*frame, error) {
 	name, desc := a.c.MemberName(a.m), a.c.MemberDesc(a.m)
 	a.isInit = name == "<init>"
-	f := &frame{}
+	var f *frame
 	if a.s != nil {
 		// The slabs are reused method after method; the entry state is
 		// copied wherever it must outlive the next one.
 		f = &a.s.entry
 		f.locals, f.stack = f.locals[:0], f.stack[:0]
+	} else {
+		f = &frame{}
 	}
 	if !a.m.Access.Has(classfile.AccStatic) {
 		if a.isInit && a.c.Name() != "java/lang/Object" {
@@ -316,16 +323,10 @@ func (a *analyzer) initialFrame() (*frame, error) {
 // as it stands, and what reaches it is checked rather than merged, so each
 // instruction is visited once, in the state the table gives it.
 func (a *analyzer) flow(init *frame) error {
-	work := []int{0}
 	a.s.queued = resize(a.s.queued, len(a.insns))
+	a.s.worklist = append(a.s.worklist[:0], 0)
 	queued := a.s.queued
 	queued[0] = true
-	push := func(idx int, changed bool) {
-		if changed && !queued[idx] {
-			queued[idx] = true
-			work = append(work, idx)
-		}
-	}
 	if a.typecheck {
 		for i := range a.insns {
 			off := a.insns[i].Offset
@@ -335,7 +336,7 @@ func (a *analyzer) flow(init *frame) error {
 			}
 			if d != nil {
 				a.in[i] = a.copyFrame(d)
-				push(i, i > 0)
+				a.push(i, i > 0)
 			}
 		}
 		if a.in[0] != nil {
@@ -349,9 +350,10 @@ func (a *analyzer) flow(init *frame) error {
 		a.in[0] = init
 	}
 	cur := &a.s.work
-	for len(work) > 0 {
+	for len(a.s.worklist) > 0 {
+		work := a.s.worklist
 		i := work[len(work)-1]
-		work = work[:len(work)-1]
+		a.s.worklist = work[:len(work)-1]
 		queued[i] = false
 		cur.locals = append(cur.locals[:0], a.in[i].locals...)
 		cur.stack = append(cur.stack[:0], a.in[i].stack...)
@@ -375,14 +377,14 @@ func (a *analyzer) flow(init *frame) error {
 			if !(initCall && a.typecheck) {
 				for _, hi := range handlers {
 					if fresh || i == 0 || !a.covers(hi, i-1) {
-						if err := a.mergeHandler(hi, cur.locals, in.Offset, push); err != nil {
+						if err := a.mergeHandler(hi, cur.locals, in.Offset); err != nil {
 							return err
 						}
 					}
 				}
 			}
 			if a.subroutines && (in.Op == Jsr || in.Op == JsrW || in.Op == Ret) {
-				if err := a.subroutine(i, cur, push); err != nil {
+				if err := a.subroutine(i, cur); err != nil {
 					return err
 				}
 				break
@@ -394,22 +396,22 @@ func (a *analyzer) flow(init *frame) error {
 			fresh = localsChanged
 			if initCall || (localsChanged && !isStore(in.Op)) {
 				for _, hi := range handlers {
-					if err := a.mergeHandler(hi, cur.locals, in.Offset, push); err != nil {
+					if err := a.mergeHandler(hi, cur.locals, in.Offset); err != nil {
 						return err
 					}
 				}
 			}
 			switch {
 			case in.Op.IsBranchOp():
-				if err := a.mergeTarget(in.Offset, in.Target, cur, push); err != nil {
+				if err := a.mergeTarget(in.Offset, in.Target, cur); err != nil {
 					return err
 				}
 			case in.Switch != nil:
-				if err := a.mergeTarget(in.Offset, in.Switch.Default, cur, push); err != nil {
+				if err := a.mergeTarget(in.Offset, in.Switch.Default, cur); err != nil {
 					return err
 				}
 				for _, t := range in.Switch.Targets {
-					if err := a.mergeTarget(in.Offset, t, cur, push); err != nil {
+					if err := a.mergeTarget(in.Offset, t, cur); err != nil {
 						return err
 					}
 				}
@@ -426,12 +428,21 @@ func (a *analyzer) flow(init *frame) error {
 				if err != nil {
 					return err
 				}
-				push(i, changed)
+				a.push(i, changed)
 				break
 			}
 		}
 	}
 	return nil
+}
+
+// push queues instruction idx for the flow if its entry state changed and
+// it is not queued already.
+func (a *analyzer) push(idx int, changed bool) {
+	if changed && !a.s.queued[idx] {
+		a.s.queued[idx] = true
+		a.s.worklist = append(a.s.worklist, idx)
+	}
 }
 
 // callsInit reports whether an invokespecial calls an instance initializer.
@@ -447,7 +458,7 @@ func (a *analyzer) covers(hi, i int) bool {
 	return off >= int(h.StartPC) && off < int(h.EndPC)
 }
 
-func (a *analyzer) mergeTarget(from, target int, f *frame, push func(int, bool)) error {
+func (a *analyzer) mergeTarget(from, target int, f *frame) error {
 	idx, ok := a.at.lookup(target)
 	if !ok {
 		return a.fail(from, "branch target %d is not an instruction start", target)
@@ -459,7 +470,7 @@ func (a *analyzer) mergeTarget(from, target int, f *frame, push func(int, bool))
 	if err != nil {
 		return err
 	}
-	push(idx, changed)
+	a.push(idx, changed)
 	return nil
 }
 
@@ -470,7 +481,7 @@ func (a *analyzer) mustAt(off int) int {
 
 // mergeHandler merges locals, with the caught exception on the stack, into
 // handler hi's entry frame. See JVMS §4.10.1.6 (handlers).
-func (a *analyzer) mergeHandler(hi int, locals []VType, from int, push func(int, bool)) error {
+func (a *analyzer) mergeHandler(hi int, locals []VType, from int) error {
 	h := a.code.Handlers[hi]
 	idx, ok := a.at.lookup(int(h.HandlerPC))
 	if !ok {
@@ -493,7 +504,7 @@ func (a *analyzer) mergeHandler(hi int, locals []VType, from int, push func(int,
 	if err != nil {
 		return err
 	}
-	push(idx, changed)
+	a.push(idx, changed)
 	return nil
 }
 
@@ -634,7 +645,7 @@ type subState struct {
 }
 
 // subroutine executes jsr or ret at instruction i on state cur.
-func (a *analyzer) subroutine(i int, cur *frame, push func(int, bool)) error {
+func (a *analyzer) subroutine(i int, cur *frame) error {
 	in := &a.insns[i]
 	if a.sub == nil {
 		a.sub = &subState{writes: a.subroutineWrites(), callers: map[int][]int{}, ret: map[int]*frame{}, atJsr: map[int]*frame{}}
@@ -658,7 +669,7 @@ func (a *analyzer) subroutine(i int, cur *frame, push func(int, bool)) error {
 			return nil
 		}
 		for _, j := range s.callers[entry] {
-			if err := a.returnTo(i, entry, j, push); err != nil {
+			if err := a.returnTo(i, entry, j); err != nil {
 				return err
 			}
 		}
@@ -685,13 +696,13 @@ func (a *analyzer) subroutine(i int, cur *frame, push func(int, bool)) error {
 	if err != nil {
 		return err
 	}
-	push(entry, changed)
-	return a.returnTo(i, entry, i, push)
+	a.push(entry, changed)
+	return a.returnTo(i, entry, i)
 }
 
 // returnTo merges what ret leaves for the subroutine at entry into the
 // instruction after jsr j.
-func (a *analyzer) returnTo(from, entry, j int, push func(int, bool)) error {
+func (a *analyzer) returnTo(from, entry, j int) error {
 	s := a.sub
 	rs, jsr := s.ret[entry], s.atJsr[j]
 	if rs == nil || jsr == nil {
@@ -724,7 +735,7 @@ func (a *analyzer) returnTo(from, entry, j int, push func(int, bool)) error {
 	if err != nil {
 		return err
 	}
-	push(j+1, changed)
+	a.push(j+1, changed)
 	return nil
 }
 

@@ -66,13 +66,10 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	if code == nil {
 		return &FrameResult{}, nil
 	}
-	if fc.classes == nil && fc.c.Major >= 50 {
-		fc.classes = newClassIndex(&fc.c.Pool)
-	}
 	s := scratches.Get().(*scratch)
 	d, a := &s.d, &s.a
 	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
-	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: fc.classes, s: s, insns: s.insns, declared: fc.declared}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: &fc.classes, s: s, insns: s.insns, declared: fc.declared}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -435,7 +432,11 @@ func (a *analyzer) cutHandlers(start, end int) {
 // each in the most compact form JVMS §4.7.4 allows.
 func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	smt := &classfile.StackMapTable{}
-	pool := a.classes
+	if *a.classes == nil {
+		// Made for the first method with frames: many classes have none.
+		*a.classes = newClassIndex(&a.c.Pool)
+	}
+	pool := *a.classes
 	// Every frame's entries are carved from one growing slab; a slab that
 	// moves leaves the frames cut before it on the old array, which is fine.
 	frames := 0
@@ -446,7 +447,12 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	}
 	smt.Frames = make([]classfile.StackMapFrame, 0, frames)
 	slab := make([]classfile.VerificationType, 0, (frames+1)*(len(a.initLocals)+2))
-	slab, err := toVerification(slab, pool, a.initLocals, true)
+	// The memos remember the Class entries of the last frame's slots; a
+	// class's entries are not another's.
+	lm, sm := &a.s.localsMemo, &a.s.stackMemo
+	clear((*lm)[:cap(*lm)])
+	clear((*sm)[:cap(*sm)])
+	slab, err := toVerification(slab, pool, a.initLocals, true, lm)
 	if err != nil {
 		return nil, err
 	}
@@ -472,11 +478,11 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 		}
 		f := a.in[i]
 		start := len(slab)
-		if slab, err = toVerification(slab, pool, f.locals, true); err != nil {
+		if slab, err = toVerification(slab, pool, f.locals, true, lm); err != nil {
 			return nil, err
 		}
 		mid := len(slab)
-		if slab, err = toVerification(slab, pool, f.stack, false); err != nil {
+		if slab, err = toVerification(slab, pool, f.stack, false, sm); err != nil {
 			return nil, err
 		}
 		locals, stack := slab[start:mid:mid], slab[mid:len(slab):len(slab)]
@@ -559,7 +565,7 @@ type poolName struct{ utf8, class uint16 }
 // before names is built: most classes' frames (if any) name a handful of
 // types, and a scan that compares lengths first costs less than hashing
 // the whole pool.
-const linearMisses = 8
+const linearMisses = 16
 
 func newClassIndex(pool *classfile.ConstantPool) *classIndex { return &classIndex{pool: pool} }
 
@@ -620,14 +626,15 @@ func (x *classIndex) lookup(name string) (uint16, error) {
 			}
 		}
 		x.names = make(map[string]poolName, n+16)
-		// Backwards, so that of equal entries the first wins.
+		// Backwards, so that of equal entries the first wins; Utf8 entries
+		// first, so that most are stored without being looked up.
 		for i := len(es) - 1; i > 0; i-- {
-			switch e := &es[i]; e.Tag {
-			case classfile.TagUtf8:
-				p := x.names[e.Str]
-				p.utf8 = uint16(i)
-				x.names[e.Str] = p
-			case classfile.TagClass:
+			if e := &es[i]; e.Tag == classfile.TagUtf8 {
+				x.names[e.Str] = poolName{utf8: uint16(i)}
+			}
+		}
+		for i := len(es) - 1; i > 0; i-- {
+			if e := &es[i]; e.Tag == classfile.TagClass {
 				t := x.pool.Utf8(e.A)
 				p := x.names[t]
 				p.class = uint16(i)

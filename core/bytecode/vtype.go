@@ -561,13 +561,27 @@ func (m *Lattice) MayBeSuper(h, x string) bool {
 
 // toVerification turns slots into StackMapTable entries: a long or double is
 // one entry, its second slot is dropped, and trailing tops of locals are cut.
-// They are appended to out, which is returned.
-func toVerification(out []classfile.VerificationType, pool *classIndex, slots []VType, locals bool) ([]classfile.VerificationType, error) {
+// They are appended to out, which is returned. memo, when not nil, holds
+// the slots of the last call by position with their entries: a slot equal
+// to the one remembered takes the remembered entry, which saves finding
+// Class entries again for the locals that frame after frame of a method
+// share.
+func toVerification(out []classfile.VerificationType, pool *classIndex, slots []VType, locals bool, memo *[]slotEntry) ([]classfile.VerificationType, error) {
 	n := len(slots)
 	if locals {
 		for n > 0 && slots[n-1].Kind == KTop {
 			n--
 		}
+	}
+	var m []slotEntry
+	if memo != nil {
+		if cap(*memo) < n {
+			*memo = append((*memo)[:cap(*memo)], make([]slotEntry, n-cap(*memo))...)
+		}
+		if len(*memo) < n {
+			*memo = (*memo)[:n]
+		}
+		m = *memo
 	}
 	for i := 0; i < n; i++ {
 		v := slots[i]
@@ -592,11 +606,18 @@ func toVerification(out []classfile.VerificationType, pool *classIndex, slots []
 		case KUninit:
 			vt.Tag, vt.Data = classfile.VTUninitialized, uint16(v.Offset)
 		case KRef:
+			if m != nil && m[i].vt.Tag == classfile.VTObject && m[i].t.Name == v.Name {
+				vt = m[i].vt
+				break
+			}
 			idx, err := pool.AddClass(v.Name)
 			if err != nil {
 				return nil, err
 			}
 			vt.Tag, vt.Data = classfile.VTObject, idx
+			if m != nil {
+				m[i] = slotEntry{t: v, vt: vt}
+			}
 		case KLong2, KDouble2:
 			// A lone second half (its first half overwritten) is unusable.
 			vt.Tag = classfile.VTTop
@@ -604,4 +625,10 @@ func toVerification(out []classfile.VerificationType, pool *classIndex, slots []
 		out = append(out, vt)
 	}
 	return out, nil
+}
+
+// slotEntry is a reference slot and the StackMapTable entry it became.
+type slotEntry struct {
+	t  VType
+	vt classfile.VerificationType
 }

@@ -413,9 +413,10 @@ func (p *parser) constantPool() {
 			if r.err != nil {
 				break
 			}
-			if isPlainASCII(b) {
-				// Most names are plain ASCII: cut them from one copy of the
-				// input rather than allocating a string each.
+			if sameAsUTF8(b) {
+				// Most names are plain ASCII, and most other text is what
+				// UTF-8 reads it as: cut them from one copy of the input
+				// rather than allocating a string each.
 				if text == "" {
 					text = string(r.b)
 				}

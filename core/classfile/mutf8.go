@@ -1,19 +1,40 @@
 package classfile
 
 import (
+	"encoding/binary"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// isPlainASCII reports whether b is ASCII without NUL, whose modified UTF-8
-// encoding is the bytes themselves.
-func isPlainASCII(b []byte) bool {
-	for _, c := range b {
-		if c == 0 || c >= 0x80 {
-			return false
+// sameAsUTF8 reports whether b is modified UTF-8 in its canonical form that
+// reads the same as UTF-8: no NUL byte (modified UTF-8 writes NUL as two
+// bytes, which UTF-8 calls overlong), no four-byte form (modified UTF-8
+// writes characters beyond the BMP as surrogate pairs, which UTF-8 refuses),
+// nothing overlong and no surrogate. Such bytes are the Go string they
+// decode to, and encode back to themselves. See JVMS §4.4.7.
+func sameAsUTF8(b []byte) bool {
+	i := 0
+	// Eight bytes at a time while they are ASCII without NUL, as most are.
+	for ; i+8 <= len(b); i += 8 {
+		if !plainASCII8(binary.LittleEndian.Uint64(b[i:])) {
+			break
 		}
 	}
-	return true
+	ascii := true
+	for _, c := range b[i:] {
+		if c == 0 || c >= 0xF0 {
+			return false
+		}
+		ascii = ascii && c < 0x80
+	}
+	return ascii || utf8.Valid(b[i:])
+}
+
+// plainASCII8 reports whether the eight bytes of x are ASCII and none is
+// NUL: no high bit set, and no byte that subtracting one borrows from.
+func plainASCII8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return x&highs == 0 && (x-ones)&^x&highs == 0
 }
 
 // decodeMUTF8 decodes modified UTF-8 (JVMS §4.4.7) into a Go string.
@@ -21,9 +42,14 @@ func isPlainASCII(b []byte) bool {
 // it does not (malformed or non-canonical input, which the JVM accepts in some
 // places), the caller keeps the raw bytes for a byte-identical write.
 func decodeMUTF8(b []byte) (s string, canonical bool) {
-	if isPlainASCII(b) {
+	if sameAsUTF8(b) {
 		return string(b), true
 	}
+	return decodeMUTF8Runes(b)
+}
+
+// decodeMUTF8Runes is decodeMUTF8 character by character.
+func decodeMUTF8Runes(b []byte) (s string, canonical bool) {
 	runes := make([]rune, 0, len(b))
 	canonical = true
 	for i := 0; i < len(b); {
@@ -80,7 +106,16 @@ func combineSurrogates(rs []rune, canonical *bool) []rune {
 // appendMUTF8 appends s in modified UTF-8: NUL as two bytes and characters
 // beyond the BMP as a surrogate pair of three-byte forms. See JVMS §4.4.7.
 func appendMUTF8(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// The compiler loads the eight bytes as one word.
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if !plainASCII8(x) {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c == 0 || c >= 0x80 {
 			return appendMUTF8Slow(append(dst, s[:i]...), s[i:])
 		}

@@ -70,31 +70,40 @@ func (r *reader) need(n int, what string) bool {
 	return true
 }
 
+// short fails a read of n bytes there is no room for (unless an error is
+// pending) and returns 0.
+//
+//go:noinline
+func (r *reader) short(n int, what string) uint32 {
+	r.need(n, what)
+	return 0
+}
+
+// u1, u2 and u4 read big-endian numbers. Each is a fast path small enough
+// to be inlined where the bytes are there and no error is pending, and a
+// call to need otherwise.
 func (r *reader) u1(what string) uint8 {
-	if !r.need(1, what) {
-		return 0
+	if o := r.off; r.err == nil && uint(o) < uint(len(r.b)) {
+		r.off = o + 1
+		return r.b[o]
 	}
-	v := r.b[r.off]
-	r.off++
-	return v
+	return uint8(r.short(1, what))
 }
 
 func (r *reader) u2(what string) uint16 {
-	if !r.need(2, what) {
-		return 0
+	if o := r.off; r.err == nil && o >= 0 && o <= len(r.b)-2 {
+		r.off = o + 2
+		return uint16(r.b[o])<<8 | uint16(r.b[o+1])
 	}
-	v := binary.BigEndian.Uint16(r.b[r.off:])
-	r.off += 2
-	return v
+	return uint16(r.short(2, what))
 }
 
 func (r *reader) u4(what string) uint32 {
-	if !r.need(4, what) {
-		return 0
+	if o := r.off; r.err == nil && o >= 0 && o <= len(r.b)-4 {
+		r.off = o + 4
+		return binary.BigEndian.Uint32(r.b[o:])
 	}
-	v := binary.BigEndian.Uint32(r.b[r.off:])
-	r.off += 4
-	return v
+	return r.short(4, what)
 }
 
 func (r *reader) bytes(n int, what string) []byte {

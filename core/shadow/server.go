@@ -116,10 +116,10 @@ type AnalysisStats struct {
 	// instrumentation.
 	Offered int64
 	Death   bool // the VM death notification arrived
-	// IdentifyNanos is the time the agent spent giving objects their
-	// identities (JVMTI tags, or the injected id field), over Identified
-	// objects sent; measured only with Config.IdentifyTiming.
-	IdentifyNanos, Identified int64
+	// TagNanos is the time the agent spent identifying the Tagged objects
+	// it sent by JVMTI tags, IDNanos the IDs sent by the injected id field
+	// (Config.IDField); measured only with Config.IdentifyTiming.
+	TagNanos, Tagged, IDNanos, IDs int64
 	// EarlyEvents are the events committed before VM init (JVMTI
 	// VMInit): the primordial and start phases, which an in-process
 	// analysis that starts at VM init does not see.
@@ -344,9 +344,9 @@ func (s *session) message(kind byte, p []byte) error {
 		}
 		s.stats.Dropped = int64(le.Uint64(p))
 		s.stats.Offered = int64(le.Uint64(p[8:]))
-		if len(p) >= 32 {
-			s.stats.IdentifyNanos = int64(le.Uint64(p[16:]))
-			s.stats.Identified = int64(le.Uint64(p[24:]))
+		if len(p) >= 48 {
+			s.stats.TagNanos, s.stats.Tagged = int64(le.Uint64(p[16:])), int64(le.Uint64(p[24:]))
+			s.stats.IDNanos, s.stats.IDs = int64(le.Uint64(p[32:])), int64(le.Uint64(p[40:]))
 		}
 	case msgVMInit:
 		s.live = true

@@ -70,14 +70,16 @@ public final class SunflowWorkload {
         // Two threads on any machine: the picture is the same with one, and
         // a fixed count keeps the concurrency a rewritten renderer meets
         // the same everywhere.
-        api.parameter("threads", 2);
+        // -Ddvmlab.threads and -Ddvmlab.bucket change them for
+        // measurements of concurrency (the ShadowVM paper's Table 6).
+        api.parameter("threads", Integer.getInteger("dvmlab.threads", 2));
         api.parameter("resolutionX", width);
         api.parameter("resolutionY", height);
         api.parameter("aa.min", 0);
         api.parameter("aa.max", 1);
         api.parameter("filter", "gaussian");
         api.parameter("bucket.order", "hilbert");
-        api.parameter("bucket.size", 32);
+        api.parameter("bucket.size", Integer.getInteger("dvmlab.bucket", 32));
         api.parameter("depths.diffuse", 1);
         api.parameter("depths.reflection", 3);
         api.parameter("depths.refraction", 3);

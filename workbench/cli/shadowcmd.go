@@ -38,6 +38,7 @@ func runShadow(env *Env, args []string) error {
 	scope := fs.String("scope", "", "classes and methods to instrument, e.g. 'java/util/*,-java/util/concurrent/*' (default: everything)")
 	inProcess := fs.Bool("in-process", false, "analyse inside the observed VM instead (the in-process equivalent: counting, or fia's java/lang/ShadowFIA)")
 	noEarly := fs.Bool("no-early-hooks", false, "do not offer classes loaded in the primordial phase")
+	idField := fs.Bool("id-field", false, "identify objects of the program's classes by an injected id field instead of JVMTI tags")
 	sitesPath := fs.String("sites", "", "fia: write the per-allocation-site table here (site,class,objects,objects_with_mutated_fields)")
 	dash := -1
 	for i, a := range args {
@@ -78,7 +79,7 @@ func runShadow(env *Env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	cfg := shadow.Config{Analysis: an, Ordering: ord, InProcess: *inProcess, NoEarlyHooks: *noEarly,
+	cfg := shadow.Config{Analysis: an, Ordering: ord, InProcess: *inProcess, NoEarlyHooks: *noEarly, IDField: *idField,
 		Java: java, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
 	// The log is kept whole or not at all.
 	var logOut *stagedOutput

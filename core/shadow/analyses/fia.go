@@ -131,13 +131,19 @@ func (a *FIA) Hooks() []*shadow.Hook {
 		h("putfield", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Putfield)}, a.Scope, a.onPutfield, obj(1), field, fieldName),
 		h("getstatic", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Getstatic)}, a.Scope, a.onGetstatic, field),
 		h("putstatic", shadow.Marker{Kind: shadow.Before, Ops: ops(bytecode.Putstatic)}, a.Scope, a.onPutstatic, field, className),
-		h("initEnter", shadow.Marker{Kind: shadow.MethodEntry}, "*.<init>", a.onEnter, meth),
-		h("initialized", shadow.Marker{Kind: shadow.Initialized}, "*.<init>", a.onInitialized, this, meth),
-		h("initExit", shadow.Marker{Kind: shadow.MethodExit}, "*.<init>", a.onExit, this, meth),
+		h("initEnter", shadow.Marker{Kind: shadow.MethodEntry}, initScope, a.onEnter, meth),
+		h("initialized", shadow.Marker{Kind: shadow.Initialized}, initScope, a.onInitialized, this, meth),
+		h("initExit", shadow.Marker{Kind: shadow.MethodExit}, initScope, a.onExit, this, meth),
 		h("clinitEnter", shadow.Marker{Kind: shadow.MethodEntry}, "*.<clinit>", a.onEnter, meth, className),
 		h("clinitExit", shadow.Marker{Kind: shadow.MethodExit}, "*.<clinit>", a.onClinitExit, meth, className),
 	}
 }
+
+// initScope is every constructor but java.lang.Object's: Object declares
+// no field, and its constructor runs inside every other's extent, so its
+// three events per object would tell the analysis nothing (and would make
+// every object known by a JDK type).
+const initScope = "*.<init>,-java/lang/Object.<init>"
 
 func (a *FIA) onClinitExit(e *shadow.Event) {
 	m, _ := e.Args[0].(*shadow.Method)

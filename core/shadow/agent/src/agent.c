@@ -48,7 +48,7 @@
 #define MSG_FREE       'F' /* u64 tags... */
 #define MSG_THREAD_END 'E' /* u64 thread */
 #define MSG_COUNTS     'I' /* i64 counts... (in-process mode) */
-#define MSG_STATS      'X' /* u64 events dropped after VM death, u64 classes offered, u64 ns and u64 calls identifying objects */
+#define MSG_STATS      'X' /* u64 events dropped after VM death, u64 classes offered, u64 ns and u64 calls identifying objects by tag, then by id field */
 #define MSG_DEATH      'D'
 #define MSG_VM_INIT    'V' /* every event committed so far came before VM init */
 
@@ -72,7 +72,8 @@ static char stub_name[256];
 static jclass stub_class;
 static uint64_t classes_offered, dropped;
 static int tagtime;
-static uint64_t tag_ns, tag_calls; /* time spent identifying objects (tagtime=1) */
+static uint64_t tag_ns, tag_calls; /* time spent identifying objects by tags (tagtime=1) */
+static uint64_t id_ns, id_calls;   /* and by the injected id field */
 
 static void warn(const char *fmt, ...) {
     va_list ap;
@@ -589,7 +590,7 @@ static void JNICALL n_id(JNIEnv *env, jclass k, jobject o, jlong id) {
     SELF();
     uint64_t t0 = tagtime ? now_ns() : 0;
     uint64_t v = id ? (uint64_t)id : assign_id(env, o);
-    if (tagtime) { __atomic_fetch_add(&tag_ns, now_ns() - t0, __ATOMIC_RELAXED); __atomic_fetch_add(&tag_calls, 1, __ATOMIC_RELAXED); }
+    if (tagtime) { __atomic_fetch_add(&id_ns, now_ns() - t0, __ATOMIC_RELAXED); __atomic_fetch_add(&id_calls, 1, __ATOMIC_RELAXED); }
     put8(&t->scratch, 'O');
     put64(&t->scratch, v);
 }
@@ -822,8 +823,9 @@ static void JNICALL on_vm_death(jvmtiEnv *je, JNIEnv *env) {
     pthread_join(sender, NULL);
     q_stop = 0;
     report_frees(1);
-    uint64_t stats[4] = {__atomic_load_n(&dropped, __ATOMIC_RELAXED), classes_offered,
-                         __atomic_load_n(&tag_ns, __ATOMIC_RELAXED), __atomic_load_n(&tag_calls, __ATOMIC_RELAXED)};
+    uint64_t stats[6] = {__atomic_load_n(&dropped, __ATOMIC_RELAXED), classes_offered,
+                         __atomic_load_n(&tag_ns, __ATOMIC_RELAXED), __atomic_load_n(&tag_calls, __ATOMIC_RELAXED),
+                         __atomic_load_n(&id_ns, __ATOMIC_RELAXED), __atomic_load_n(&id_calls, __ATOMIC_RELAXED)};
     send_msg(MSG_STATS, stats, sizeof stats);
     send_msg(MSG_DEATH, NULL, 0);
     write_queue();
