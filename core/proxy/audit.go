@@ -2,7 +2,10 @@ package proxy
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +32,7 @@ type Event struct {
 type Session struct {
 	ID, User, JVM, OS, Arch, Client string
 	Started                         time.Time
+	Dropped                         int64 // method events the client said it dropped (see Audit.NoteDropped)
 }
 
 // Audit is the proxy's audit trail in an embedded SQLite database.
@@ -61,8 +65,18 @@ func OpenAudit(path string) (*Audit, error) {
 // ReadAudit opens an existing audit trail read-only, for tools that look at
 // a trail without the proxy: nothing is created or changed, and a file that
 // is not an audit trail is refused.
+//
+// A trail in WAL mode read with mode=ro still gets -wal and -shm files that
+// a read-only connection cannot checkpoint away, so a trail with no -wal
+// beside it (no proxy writing it, nothing left unmerged) is opened
+// immutable: SQLite then reads the file alone and creates nothing. With a
+// -wal present the proxy may be live, and mode=ro reads its recent writes.
 func ReadAudit(path string) (*Audit, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	q := "?mode=ro&_pragma=busy_timeout(5000)"
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		q = "?mode=ro&immutable=1"
+	}
+	db, err := sql.Open("sqlite", "file:"+path+q)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +166,12 @@ func (a *Audit) Events(q Query) ([]Event, error) {
 
 // Sessions lists the recorded sessions, oldest first.
 func (a *Audit) Sessions() ([]Session, error) {
-	rows, err := a.db.Query("SELECT id, user, jvm, os, arch, client, started FROM sessions ORDER BY started")
+	q := "SELECT id, user, jvm, os, arch, client, started, 0 FROM sessions ORDER BY started"
+	if a.hasTable("dropped") {
+		q = `SELECT s.id, s.user, s.jvm, s.os, s.arch, s.client, s.started, coalesce(d.events, 0)
+			FROM sessions s LEFT JOIN dropped d ON d.session = s.id ORDER BY s.started`
+	}
+	rows, err := a.db.Query(q)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +180,7 @@ func (a *Audit) Sessions() ([]Session, error) {
 	for rows.Next() {
 		var s Session
 		var t int64
-		if err := rows.Scan(&s.ID, &s.User, &s.JVM, &s.OS, &s.Arch, &s.Client, &t); err != nil {
+		if err := rows.Scan(&s.ID, &s.User, &s.JVM, &s.OS, &s.Arch, &s.Client, &t, &s.Dropped); err != nil {
 			return nil, err
 		}
 		s.Started = time.UnixMicro(t)

@@ -34,6 +34,8 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON che
 CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 CREATE TABLE IF NOT EXISTS loaded (session TEXT, class TEXT, method TEXT, PRIMARY KEY (session, class, method));
 CREATE TABLE IF NOT EXISTS edges (session TEXT, caller TEXT, callee TEXT, count INTEGER, PRIMARY KEY (session, caller, callee));
+CREATE TABLE IF NOT EXISTS dropped (session TEXT PRIMARY KEY, events INTEGER);
+CREATE TABLE IF NOT EXISTS stacks (session TEXT, stack TEXT, count INTEGER, PRIMARY KEY (session, stack));
 CREATE TABLE IF NOT EXISTS firstuse (session TEXT, method TEXT, ord INTEGER, PRIMARY KEY (session, method));
 `
 
@@ -53,6 +55,13 @@ type MethodEvent struct {
 type Edge struct {
 	Caller, Callee string
 	Count          int64
+}
+
+// Stack is a calling context the profiler counted: methods from a thread's
+// root to the method entered, and its entries there.
+type Stack struct {
+	Frames []string
+	Count  int64
 }
 
 // chain is the in-memory state of the hash chain: how many events are
@@ -218,6 +227,69 @@ func (a *Audit) EnsureSession(id, client string) error {
 	defer a.mu.Unlock()
 	_, err := a.db.Exec(`INSERT INTO sessions (id, user, jvm, os, arch, client, started)
 		SELECT ?, '', '', '', '', ?, ? WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE id = ?)`, id, client, time.Now().UnixMicro(), id)
+	return err
+}
+
+// AddStacks adds a batch's calling contexts to a session's counts; a
+// stack is stored as its frames, root first, one a line.
+func (a *Audit) AddStacks(session string, stacks []Stack) error {
+	if err := a.initMonitor(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	tx, err := a.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, s := range stacks {
+		if _, err := tx.Exec(`INSERT INTO stacks (session, stack, count) VALUES (?, ?, ?)
+			ON CONFLICT (session, stack) DO UPDATE SET count = count + excluded.count`, session, strings.Join(s.Frames, "\n"), s.Count); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Stacks returns the calling contexts of one session, or summed over all
+// sessions for "", in the order of their frames; ok is false for a trail
+// recorded before calling contexts were.
+func (a *Audit) Stacks(session string) (out []Stack, ok bool, err error) {
+	if !a.hasTable("stacks") {
+		return nil, false, nil
+	}
+	stmt, args := "SELECT stack, sum(count) FROM stacks GROUP BY stack ORDER BY stack", []any(nil)
+	if session != "" {
+		stmt, args = "SELECT stack, count FROM stacks WHERE session = ? ORDER BY stack", []any{session}
+	}
+	rows, err := a.db.Query(stmt, args...)
+	if err != nil {
+		return nil, true, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s Stack
+		var frames string
+		if err := rows.Scan(&frames, &s.Count); err != nil {
+			return nil, true, err
+		}
+		s.Frames = strings.Split(frames, "\n")
+		out = append(out, s)
+	}
+	return out, true, rows.Err()
+}
+
+// NoteDropped records the count of events a session's client says it has
+// dropped so far; counts only grow, so the largest seen stands.
+func (a *Audit) NoteDropped(session string, n int64) error {
+	if err := a.initMonitor(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, err := a.db.Exec(`INSERT INTO dropped (session, events) VALUES (?, ?)
+		ON CONFLICT (session) DO UPDATE SET events = max(events, excluded.events)`, session, n)
 	return err
 }
 

@@ -42,13 +42,17 @@ type Batch struct {
 	Events  []MethodEvent // Session and Time are the server's to set
 	Edges   []Edge
 	First   []string // methods in the order the client first used them
+	Stacks  []Stack  // calling contexts, root first, and their entries
+	// Dropped is the client's count of events dropped so far (its d line),
+	// -1 when the batch has none.
+	Dropped int64
 }
 
 var kindNames = map[string]string{"e": "enter", "x": "exit", "u": "unwind"}
 
 // ParseBatch decodes a batch; errors name the line and why.
 func ParseBatch(data []byte) (*Batch, error) {
-	b := &Batch{Classes: map[string][]string{}}
+	b := &Batch{Classes: map[string][]string{}, Dropped: -1}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), MaxBatchBytes)
 	line := 0
@@ -136,6 +140,31 @@ func ParseBatch(data []byte) (*Batch, error) {
 				return nil, bad("edge line %q names no method of the batch", rest)
 			}
 			b.Edges = append(b.Edges, e)
+		case "s":
+			f := strings.Fields(rest)
+			if section != "p" || len(f) < 2 {
+				return nil, bad("stack line %q: want COUNT and methods in a profile", rest)
+			}
+			n, err := strconv.ParseInt(f[0], 10, 64)
+			if err != nil || n <= 0 {
+				return nil, bad("stack line %q: count not a positive number", rest)
+			}
+			st := Stack{Count: n, Frames: make([]string, len(f)-1)}
+			for i, k := range f[1:] {
+				id, err := strconv.ParseInt(k, 10, 64)
+				m, ok := dict[id]
+				if err != nil || !ok {
+					return nil, bad("stack line %q names no method of the batch", rest)
+				}
+				st.Frames[i] = m
+			}
+			b.Stacks = append(b.Stacks, st)
+		case "d":
+			n, err := strconv.ParseInt(rest, 10, 64)
+			if err != nil || n < 0 {
+				return nil, bad("dropped line %q: want a count", rest)
+			}
+			b.Dropped = n
 		case "":
 		default:
 			return nil, bad("unknown record %q", tag)
@@ -216,6 +245,7 @@ type MonitorServer struct {
 type liveSession struct {
 	id, client             string
 	events, calls, batches int64
+	dropped                int64
 	first, last            time.Time
 	rate, callRate         rateWindow
 }
@@ -295,6 +325,16 @@ func (m *MonitorServer) Receive(session, client string, data []byte) error {
 				return err
 			}
 		}
+		if len(b.Stacks) > 0 {
+			if err := a.AddStacks(session, b.Stacks); err != nil {
+				return err
+			}
+		}
+		if b.Dropped > 0 {
+			if err := a.NoteDropped(session, b.Dropped); err != nil {
+				return err
+			}
+		}
 	}
 	m.observe(session, client, b)
 	return nil
@@ -319,6 +359,7 @@ func (m *MonitorServer) observe(session, client string, b *Batch) {
 	}
 	s.events += events
 	s.calls += calls
+	s.dropped = max(s.dropped, b.Dropped)
 	s.batches++
 	s.last = now
 	s.rate.add(now, events)
@@ -386,6 +427,7 @@ type ConsoleState struct {
 type SessionState struct {
 	ID, Client, User, JVM  string
 	Events, Calls, Batches int64
+	Dropped                int64 // events the client dropped, as it last said
 	Rate, CallRate         float64
 	First, Last            time.Time
 }
@@ -409,7 +451,7 @@ func (m *MonitorServer) Snapshot(hot int) ConsoleState {
 	st := ConsoleState{Time: now, Events: m.total, Rate: m.rate.perSecond(now), Calls: m.calls, CallRate: m.callRate.perSecond(now),
 		Batches: m.batches, Rejected: m.rejected}
 	for _, s := range m.sessions {
-		st.Sessions = append(st.Sessions, SessionState{ID: s.id, Client: s.client, Events: s.events, Calls: s.calls, Batches: s.batches,
+		st.Sessions = append(st.Sessions, SessionState{ID: s.id, Client: s.client, Events: s.events, Calls: s.calls, Batches: s.batches, Dropped: s.dropped,
 			Rate: s.rate.perSecond(now), CallRate: s.callRate.perSecond(now), First: s.first, Last: s.last})
 	}
 	for k, v := range m.hotEvents {
@@ -454,15 +496,15 @@ func (st ConsoleState) Render(w io.Writer) {
 		fmt.Fprintf(w, "  %d rejected", st.Rejected)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "\n%-16s  %-21s  %-10s  %-12s  %10s  %9s  %10s  %9s  %s\n", "SESSION", "CLIENT", "USER", "JVM", "EVENTS", "EVENTS/S",
-		"CALLS", "CALLS/S", "LAST")
+	fmt.Fprintf(w, "\n%-16s  %-21s  %-10s  %-12s  %10s  %10s  %9s  %10s  %9s  %s\n", "SESSION", "CLIENT", "USER", "JVM", "EVENTS", "DROPPED",
+		"EVENTS/S", "CALLS", "CALLS/S", "LAST")
 	for _, s := range st.Sessions {
 		jvm := s.JVM
 		if len(jvm) > 12 {
 			jvm = jvm[:12]
 		}
-		fmt.Fprintf(w, "%-16s  %-21s  %-10s  %-12s  %10d  %9.0f  %10d  %9.0f  %s\n", s.ID, s.Client, s.User, jvm, s.Events, s.Rate,
-			s.Calls, s.CallRate, s.Last.Format("15:04:05"))
+		fmt.Fprintf(w, "%-16s  %-21s  %-10s  %-12s  %10d  %10d  %9.0f  %10d  %9.0f  %s\n", s.ID, s.Client, s.User, jvm, s.Events, s.Dropped,
+			s.Rate, s.Calls, s.CallRate, s.Last.Format("15:04:05"))
 	}
 	fmt.Fprintf(w, "\n%10s  %s\n", "CALLS", "HOTTEST METHODS")
 	for _, h := range st.Hot {

@@ -255,25 +255,39 @@ func checkExports(t *testing.T, a *Audit, want map[[2]string]int64) {
 		got[[2]string{root(r[0]), r[1]}] += n
 	}
 	diffMaps(t, "csv edge", got, want)
-	// Folded stacks: caller;callee count, ';' in descriptors written ','.
+	// Folded stacks: whole calling contexts, root;...;leaf count, split on
+	// ';' as flame-graph tools split them; the last two frames of each are
+	// an edge, counted by the leaf's entries there.
+	ss, ok, err := a.Stacks("")
+	if err != nil || !ok {
+		t.Fatalf("stacks: %v %v", ok, err)
+	}
+	stacks := make([]dvmprofile.Stack, len(ss))
+	for i, s := range ss {
+		stacks[i] = dvmprofile.Stack{Frames: s.Frames, Count: s.Count}
+	}
 	buf.Reset()
-	dvmprofile.WriteFolded(&buf, edges)
+	dvmprofile.WriteFolded(&buf, stacks)
 	got = map[[2]string]int64{}
-	unfold := func(s string) string { return strings.ReplaceAll(s, ",", ";") }
+	deepest := 0
 	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
 		i := strings.LastIndexByte(line, ' ')
 		n, _ := strconv.ParseInt(line[i+1:], 10, 64)
-		stack := strings.Split(line[:i], ";")
-		switch len(stack) {
-		case 1:
-			got[[2]string{"", unfold(stack[0])}] += n
-		case 2:
-			got[[2]string{unfold(stack[0]), unfold(stack[1])}] += n
-		default:
-			t.Fatalf("folded line %q", line)
+		frames := strings.Split(line[:i], ";")
+		for j := range frames {
+			frames[j] = dvmprofile.UnfoldFrame(frames[j])
 		}
+		deepest = max(deepest, len(frames))
+		caller := ""
+		if len(frames) > 1 {
+			caller = frames[len(frames)-2]
+		}
+		got[[2]string{caller, frames[len(frames)-1]}] += n
 	}
 	diffMaps(t, "folded edge", got, want)
+	if deepest < 3 {
+		t.Errorf("folded stacks at most %d deep: caller;callee pairs, not calling contexts:\n%s", deepest, buf.String())
+	}
 	// DOT.
 	buf.Reset()
 	dvmprofile.WriteDOT(&buf, edges)
@@ -371,8 +385,13 @@ func TestMonitorServerDown(t *testing.T) {
 	if r.Err != nil || r.Stdout != callsOutput {
 		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", r.Err, r.Stdout, r.Stderr)
 	}
-	if n := strings.Count(r.Stderr, "dvmlab monitor"); n != 1 || !strings.Contains(r.Stderr, "unreachable") {
-		t.Errorf("want one warning, got %d:\n%s", n, r.Stderr)
+	// One warning when the server is found down, and the count of events
+	// dropped at exit.
+	if n := strings.Count(r.Stderr, "unreachable ("); n != 1 || strings.Count(r.Stderr, "dvmlab monitor") != 2 {
+		t.Errorf("want one warning and the count dropped, got %d warnings:\n%s", n, r.Stderr)
+	}
+	if n, ok := droppedLine(r.Stderr); !ok || n == 0 {
+		t.Errorf("no count of events dropped:\n%s", r.Stderr)
 	}
 	if took > 20*time.Second {
 		t.Errorf("the program took %v with the server down", took)

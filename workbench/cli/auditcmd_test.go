@@ -39,7 +39,7 @@ func monitorTrail(t *testing.T) (db, keyFile string) {
 		if err := proxy.EncodeEvents(&buf, 1, 0, classes, evs); err != nil {
 			t.Fatal(err)
 		}
-		buf.WriteString("p\nm 0 app/Main.main([Ljava/lang/String;)V\nm 1 app/Main.f(I)I\nf 0\nf 1\ng -1 0 1\ng 0 1 2\n")
+		buf.WriteString("p\nm 0 app/Main.main([Ljava/lang/String;)V\nm 1 app/Main.f(I)I\nf 0\nf 1\ng -1 0 1\ng 0 1 2\ns 1 0\ns 2 0 1\n")
 		if err := m.Receive(session, "127.0.0.1:1", buf.Bytes()); err != nil {
 			t.Fatal(err)
 		}
@@ -77,8 +77,21 @@ func TestAuditAndProfileCommands(t *testing.T) {
 		t.Errorf("profile edges: %d %q", code, out)
 	}
 	code, out, _ = run("profile", "edges", "--db", db, "--session", "s2", "--format", "folded")
-	if code != 0 || out != "app/Main.main([Ljava/lang/String,)V 1\napp/Main.main([Ljava/lang/String,)V;app/Main.f(I)I 2\n" {
+	if code != 0 || out != "app/Main.main([Ljava/lang/String%3B)V 1\napp/Main.main([Ljava/lang/String%3B)V;app/Main.f(I)I 2\n" {
 		t.Errorf("profile edges --format folded: %d %q", code, out)
+	}
+	// A trail from before calling contexts were kept: folded stacks cannot
+	// be made from its edges, and the command says so.
+	old := filepath.Join(t.TempDir(), "old.db")
+	data, _ := os.ReadFile(db)
+	os.WriteFile(old, data, 0o644)
+	odb, _ := sql.Open("sqlite", "file:"+old)
+	if _, err := odb.Exec("DROP TABLE stacks"); err != nil {
+		t.Fatal(err)
+	}
+	odb.Close()
+	if code, _, errOut := run("profile", "edges", "--db", old, "--format", "folded"); code != 1 || !strings.Contains(errOut, "no calling contexts") {
+		t.Errorf("folded from an old trail: %d %q", code, errOut)
 	}
 	for _, f := range []string{"dot", "pprof"} {
 		file := filepath.Join(t.TempDir(), "out."+f)
@@ -104,7 +117,7 @@ func TestAuditAndProfileCommands(t *testing.T) {
 		t.Fatalf("audit head: %q", head)
 	}
 	cut := filepath.Join(t.TempDir(), "cut.db")
-	data, _ := os.ReadFile(db)
+	data, _ = os.ReadFile(db)
 	os.WriteFile(cut, data, 0o644)
 	cdb, _ := sql.Open("sqlite", "file:"+cut)
 	for _, s := range []string{"DROP TRIGGER events_append_only_delete", "DROP TRIGGER checkpoints_append_only_delete",

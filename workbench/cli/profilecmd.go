@@ -65,7 +65,21 @@ func runProfile(env *Env, args []string) error {
 		for i, e := range es {
 			edges[i] = profile.Edge{Caller: e.Caller, Callee: e.Callee, Count: e.Count}
 		}
-		if err := profile.Write(bw, *format, edges); err != nil {
+		var stacks []profile.Stack
+		if *format == "folded" {
+			ss, ok, err := a.Stacks(*session)
+			if err != nil {
+				return err
+			}
+			if !ok && len(edges) > 0 {
+				return fmt.Errorf("%s: the trail has call edges but no calling contexts (recorded before the profiler kept them): "+
+					"folded stacks cannot be made from it; use --format csv, dot or pprof", *db)
+			}
+			for _, s := range ss {
+				stacks = append(stacks, profile.Stack{Frames: s.Frames, Count: s.Count})
+			}
+		}
+		if err := profile.Write(bw, *format, edges, stacks); err != nil {
 			return usageError(cmd, "%v", err)
 		}
 	case "unused":

@@ -303,10 +303,7 @@ func runAudit(env *Env, args []string) error {
 	if len(pos) != 0 {
 		return usageError(cmd, "unexpected %q", pos[0])
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("no audit trail at %s: %w", *db, err)
-	}
-	a, err := proxy.OpenAudit(*db)
+	a, err := openTrail(*db)
 	if err != nil {
 		return err
 	}
@@ -317,7 +314,11 @@ func runAudit(env *Env, args []string) error {
 			return err
 		}
 		for _, s := range ss {
-			fmt.Fprintf(env.Stdout, "%s  %s  %-8s JVM %s  %s/%s  from %s\n", s.Started.Format(time.RFC3339), s.ID, s.User, s.JVM, s.OS, s.Arch, s.Client)
+			fmt.Fprintf(env.Stdout, "%s  %s  %-8s JVM %s  %s/%s  from %s", s.Started.Format(time.RFC3339), s.ID, s.User, s.JVM, s.OS, s.Arch, s.Client)
+			if s.Dropped > 0 {
+				fmt.Fprintf(env.Stdout, "  %d events dropped", s.Dropped)
+			}
+			fmt.Fprintln(env.Stdout)
 		}
 		return nil
 	}

@@ -21,20 +21,28 @@ type Edge struct {
 	Count          int64
 }
 
+// Stack is a calling context: the methods from a thread's root (first) to
+// the method entered (last), and how often that method was entered there.
+type Stack struct {
+	Frames []string
+	Count  int64
+}
+
 // Formats are the export formats, by name.
 var Formats = []string{"csv", "pprof", "dot", "folded"}
 
-// Write exports edges in the named format.
-func Write(w io.Writer, format string, edges []Edge) error {
+// Write exports a profile in the named format: folded from its calling
+// contexts (stacks), every other format from its edges.
+func Write(w io.Writer, format string, edges []Edge, stacks []Stack) error {
 	switch format {
+	case "folded":
+		return WriteFolded(w, stacks)
 	case "csv":
 		return WriteCSV(w, edges)
 	case "pprof":
 		return WritePprof(w, edges)
 	case "dot":
 		return WriteDOT(w, edges)
-	case "folded":
-		return WriteFolded(w, edges)
 	}
 	return fmt.Errorf("unknown format %q (known: %s)", format, strings.Join(Formats, ", "))
 }
@@ -57,25 +65,44 @@ func WriteCSV(w io.Writer, edges []Edge) error {
 	return cw.Error()
 }
 
-// WriteFolded writes one line per edge in the folded-stack format of
-// flame-graph tools: "caller;callee count" (a thread's root methods alone).
-// Frames are separated by ';', so the ';' that ends a class type in a
-// descriptor is written ',' there.
-func WriteFolded(w io.Writer, edges []Edge) error {
-	fold := func(s string) string { return strings.ReplaceAll(s, ";", ",") }
-	for _, e := range edges {
-		var err error
-		if e.Caller == "" {
-			_, err = fmt.Fprintf(w, "%s %d\n", fold(e.Callee), e.Count)
-		} else {
-			_, err = fmt.Fprintf(w, "%s;%s %d\n", fold(e.Caller), fold(e.Callee), e.Count)
+// WriteFolded writes whole stacks in the folded format of flame-graph
+// tools (flamegraph.pl, inferno, speedscope): one calling context a line,
+// "root;...;leaf count", the count being the leaf's entries there, which
+// is its self weight in the flame graph.
+//
+// Frames are separated by ';', which a JVM name never holds (JVMS §4.2)
+// but a descriptor does, ending each class type (JVMS §4.3). Frames keep
+// their descriptors with '%' written %25 and ';' written %3B, as in URLs:
+// the tools take any other byte, and FoldedFrame's inverse, UnfoldFrame,
+// gives the method back.
+func WriteFolded(w io.Writer, stacks []Stack) error {
+	var sb strings.Builder
+	for _, s := range stacks {
+		sb.Reset()
+		for i, f := range s.Frames {
+			if i > 0 {
+				sb.WriteByte(';')
+			}
+			sb.WriteString(FoldedFrame(f))
 		}
-		if err != nil {
+		if _, err := fmt.Fprintf(w, "%s %d\n", sb.String(), s.Count); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+var (
+	frameEscaper   = strings.NewReplacer("%", "%25", ";", "%3B")
+	frameUnescaper = strings.NewReplacer("%25", "%", "%3B", ";")
+)
+
+// FoldedFrame is a method as a frame of a folded stack: '%' written %25,
+// ';' written %3B.
+func FoldedFrame(method string) string { return frameEscaper.Replace(method) }
+
+// UnfoldFrame is the method a folded stack's frame names.
+func UnfoldFrame(frame string) string { return frameUnescaper.Replace(frame) }
 
 // WriteDOT writes the call graph for Graphviz, edges labelled with counts.
 func WriteDOT(w io.Writer, edges []Edge) error {

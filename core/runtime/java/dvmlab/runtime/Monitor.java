@@ -15,8 +15,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * Events go into a buffer of the calling thread, numbered per thread; a
  * full buffer, and every buffer every quarter of a second, becomes a batch
- * that {@link Transport} sends to the proxy. A client killed with no
- * chance to run its shutdown hook loses what its buffers and queue held.
+ * that {@link Transport} sends to the proxy. A thread whose buffer fills
+ * while the queue is full waits for room, for a bounded time (see
+ * Transport.offer), so a slow server slows the program rather than losing
+ * its events. A client killed with no chance to run its shutdown hook
+ * loses what its buffers and queue held.
  */
 public final class Monitor {
     private static final int CAPACITY = 8192;
@@ -36,19 +39,41 @@ public final class Monitor {
             id = t.getId();
         }
 
-        synchronized void add(String table, int i, byte k) {
-            tables[n] = table;
-            index[n] = i;
-            kind[n] = k;
-            if (++n == CAPACITY) {
-                ship();
+        void add(String table, int i, byte k) {
+            String batch = null;
+            synchronized (this) {
+                tables[n] = table;
+                index[n] = i;
+                kind[n] = k;
+                if (++n == CAPACITY) {
+                    batch = take();
+                }
+            }
+            // Queued outside the lock: the queue may make this thread wait
+            // for room (Transport.offer), and the sender must not then wait
+            // on this buffer.
+            if (batch != null) {
+                Transport.offer(batch, CAPACITY);
             }
         }
 
-        /** Makes a batch of the events held, with the methods they name. */
-        synchronized void ship() {
+        /** Queues a batch of the events held, if any. */
+        void ship() {
+            String batch;
+            int k;
+            synchronized (this) {
+                k = n;
+                batch = take();
+            }
+            if (batch != null) {
+                Transport.offer(batch, k);
+            }
+        }
+
+        /** The batch of the events held, with the methods they name, or null; empties the buffer. */
+        private String take() {
             if (n == 0) {
-                return;
+                return null;
             }
             StringBuilder sb = new StringBuilder(16 * n + 256);
             sb.append(Transport.HEADER);
@@ -77,9 +102,9 @@ public final class Monitor {
             }
             sb.append("b ").append(id).append(' ').append(seq).append(' ').append(thread.getName().replace('\n', ' ')).append('\n');
             sb.append(dict).append(body);
-            Transport.offer(sb.toString(), n);
             seq += n;
             n = 0;
+            return sb.toString();
         }
     }
 
@@ -102,6 +127,11 @@ public final class Monitor {
                     // Asked before shipping: a thread that was dead then
                     // adds nothing after, so its buffer can go.
                     boolean dead = !b.thread.isAlive();
+                    if (!Transport.roomToDrain()) {
+                        // A full queue: the threads ship their own full
+                        // buffers, waiting for room; the rest waits too.
+                        return;
+                    }
                     b.ship();
                     if (dead) {
                         it.remove();

@@ -19,8 +19,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * exception thrown before it leaves the constructor on the shadow stack;
  * the next exit of a method below it pops it.
  *
+ * Each thread also keeps a calling-context tree: a node per distinct path
+ * of calls from the thread's root (method and parent node), counted per
+ * entry, so the profile has whole stacks, as flame graphs want, not only
+ * caller-callee pairs. The shadow stack holds nodes; a node's method is
+ * its last frame. Recursion makes a node per depth, as it makes a path.
+ *
  * Counts are kept per thread and shipped as deltas with the monitor's
- * transport every quarter of a second and at exit.
+ * transport every quarter of a second and at exit. A delta lost would be
+ * lost for good, so profile batches have a queue of their own, sent before
+ * the monitor's events and kept, not dropped, while the server is slow or
+ * briefly unreachable.
  */
 public final class Profile {
     private static final ConcurrentHashMap<String, Integer> IDS = new ConcurrentHashMap<>();
@@ -32,8 +41,21 @@ public final class Profile {
     static final class State {
         final Thread thread;
         final IdentityHashMap<String, int[]> ids = new IdentityHashMap<>();
+        /** Nodes of the calling-context tree on the current path. */
         int[] stack = new int[64];
         int depth;
+        // The calling-context tree: node k is method nodeMethod[k] called
+        // from node nodeParent[k] (-1: a root), entered nodeCount[k] times
+        // since the last batch; found by key (parent + 1) << 32 | (method + 1).
+        int[] nodeMethod = new int[64];
+        int[] nodeParent = new int[64];
+        long[] nodeCount = new long[64];
+        int nodes;
+        long[] nodeKeys = new long[128];
+        int[] nodeAt = new int[128];
+        /** Nodes entered since the last batch, so a batch costs what changed, not the whole tree. */
+        int[] dirty = new int[64];
+        int dirtyN;
         // Open addressing, key (caller + 1) << 32 | (callee + 1), never 0, which marks a free slot.
         long[] keys = new long[256];
         long[] counts = new long[256];
@@ -60,22 +82,72 @@ public final class Profile {
 
         synchronized void enter(String table, int i) {
             int callee = id(table, i);
-            int caller = depth == 0 ? -1 : stack[depth - 1];
+            int parent = depth == 0 ? -1 : stack[depth - 1];
+            int caller = parent < 0 ? -1 : nodeMethod[parent];
             count(((long) (caller + 1) << 32) | (callee + 1));
+            int node = node(parent, callee);
+            if (nodeCount[node]++ == 0) {
+                if (dirtyN == dirty.length) {
+                    dirty = java.util.Arrays.copyOf(dirty, dirtyN * 2);
+                }
+                dirty[dirtyN++] = node;
+            }
             if (depth == stack.length) {
                 stack = java.util.Arrays.copyOf(stack, depth * 2);
             }
-            stack[depth++] = callee;
+            stack[depth++] = node;
         }
 
         synchronized void exit(String table, int i) {
             int id = id(table, i);
             for (int d = depth - 1; d >= 0; d--) {
-                if (stack[d] == id) {
+                if (nodeMethod[stack[d]] == id) {
                     depth = d;
                     return;
                 }
             }
+        }
+
+        /** The tree's node for method called from node parent, made on first use. */
+        private int node(int parent, int method) {
+            long key = ((long) (parent + 1) << 32) | (method + 1);
+            int mask = nodeKeys.length - 1;
+            int h = (int) (key ^ (key >>> 29)) * 0x9E3779B1;
+            int p = (h ^ (h >>> 16)) & mask;
+            for (; nodeKeys[p] != 0; p = (p + 1) & mask) {
+                if (nodeKeys[p] == key) {
+                    return nodeAt[p];
+                }
+            }
+            if (nodes == nodeMethod.length) {
+                nodeMethod = java.util.Arrays.copyOf(nodeMethod, nodes * 2);
+                nodeParent = java.util.Arrays.copyOf(nodeParent, nodes * 2);
+                nodeCount = java.util.Arrays.copyOf(nodeCount, nodes * 2);
+            }
+            int k = nodes++;
+            nodeMethod[k] = method;
+            nodeParent[k] = parent;
+            nodeKeys[p] = key;
+            nodeAt[p] = k;
+            if (nodes * 2 > nodeKeys.length) {
+                long[] ok = nodeKeys;
+                int[] oa = nodeAt;
+                nodeKeys = new long[ok.length * 2];
+                nodeAt = new int[ok.length * 2];
+                int m = nodeKeys.length - 1;
+                for (int q = 0; q < ok.length; q++) {
+                    if (ok[q] != 0) {
+                        int g = (int) (ok[q] ^ (ok[q] >>> 29)) * 0x9E3779B1;
+                        int r = (g ^ (g >>> 16)) & m;
+                        while (nodeKeys[r] != 0) {
+                            r = (r + 1) & m;
+                        }
+                        nodeKeys[r] = ok[q];
+                        nodeAt[r] = oa[q];
+                    }
+                }
+            }
+            return k;
         }
 
         private void count(long key) {
@@ -139,6 +211,26 @@ public final class Profile {
                 k++;
             }
             size = 0;
+            // Whole stacks, root first, of the paths entered since the last batch.
+            int[] path = new int[16];
+            for (int d = 0; d < dirtyN; d++) {
+                int n = dirty[d];
+                int len = 0;
+                for (int q = n; q >= 0; q = nodeParent[q]) {
+                    if (len == path.length) {
+                        path = java.util.Arrays.copyOf(path, len * 2);
+                    }
+                    path[len++] = nodeMethod[q];
+                }
+                sb.append("s ").append(nodeCount[n]);
+                for (int j = len - 1; j >= 0; j--) {
+                    sb.append(' ').append(path[j]);
+                    used.set(path[j]);
+                }
+                sb.append('\n');
+                nodeCount[n] = 0;
+            }
+            dirtyN = 0;
             return k;
         }
     }
@@ -223,7 +315,7 @@ public final class Profile {
             }
         }
         sb.append(body);
-        Transport.offer(sb.toString(), edges);
+        Transport.offerProfile(sb.toString(), edges);
     }
 
     /** A profiled method was entered. */

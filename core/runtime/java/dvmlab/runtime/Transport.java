@@ -11,7 +11,9 @@ import java.security.PrivilegedAction;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,11 +25,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * session the launcher opened (system property dvmlab.session) in the
  * X-Dvmlab-Session header.
  *
- * The program never waits for the server: batches go to a bounded queue
- * that one daemon thread empties; a full queue drops the batch and counts
- * its events. A server that cannot be reached gets one warning on stderr
- * and the program runs on. A shutdown hook ships what the threads still
- * hold, for at most a few seconds.
+ * Batches go to a bounded queue that one daemon thread empties. A thread
+ * whose batch finds the queue full waits for room, at most BLOCK_MS, and
+ * only then drops the batch, counted: a slow server slows the program
+ * rather than losing most of its events. The profiler's batches, deltas
+ * that cannot be sent again, have a queue of their own that goes first and
+ * is kept while the server is unreachable. A server that cannot be reached
+ * gets one warning on stderr and the program runs on. Every batch carries
+ * the client's count of events dropped so far (a d line), and a shutdown
+ * hook ships what the threads still hold, for at most a few seconds, then
+ * that count once more, and prints it on stderr when it is not zero.
  *
  * Wire format, one batch per request, UTF-8 lines:
  * <pre>
@@ -40,16 +47,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * m K pkg/Class.name(DESC)
  * f K                             method K was first used (in the client's first-use order)
  * g CALLER CALLEE COUNT           calls since the last batch (CALLER -1: a thread's root)
+ * s COUNT K1 K2 ... KN            entries since the last batch of the calling context K1 (a root) ... KN
+ * d N                             the client has dropped N events so far
  * </pre>
  */
 final class Transport {
     static final String SESSION_PROPERTY = "dvmlab.session";
     static final String URL_PROPERTY = "dvmlab.monitor.url";
     static final String HEADER = "dvmlab-monitor 1\n";
-    private static final int QUEUE = 256;
+    /**
+     * Batches queued, at most: about a second of what a monitoring server
+     * stores, so that waiting for room, not the queue, absorbs a slow
+     * server, and what is queued at exit can be sent within SHUTDOWN_MS.
+     */
+    private static final int QUEUE = 8;
     private static final long PERIOD_MS = 250;
-    private static final int TIMEOUT_MS = 2000;
-    private static final long SHUTDOWN_MS = 5000;
+    private static final int CONNECT_TIMEOUT_MS = 2000;
+    /** A server storing a large batch may take a while: slow is not down. */
+    private static final int READ_TIMEOUT_MS = 30000;
+    /** The longest a producing thread waits for room in a full queue. */
+    private static final long BLOCK_MS = 10000;
+    private static final long SHUTDOWN_MS = 10000;
 
     /** What produces batches: asked to ship what it holds, periodically and at exit. */
     interface Source {
@@ -60,14 +78,20 @@ final class Transport {
     static final class Batch {
         final byte[] bytes;
         final int events;
+        final boolean profile;
+        /** Tried even while the server is taken for down: the final count. */
+        boolean last;
 
-        Batch(byte[] bytes, int events) {
+        Batch(byte[] bytes, int events, boolean profile) {
             this.bytes = bytes;
             this.events = events;
+            this.profile = profile;
         }
     }
 
     private static final ArrayBlockingQueue<Batch> QUEUE_ = new ArrayBlockingQueue<>(QUEUE);
+    private static final ConcurrentLinkedQueue<Batch> PROFILES = new ConcurrentLinkedQueue<>();
+    private static volatile Thread sender;
     private static final List<Source> SOURCES = new CopyOnWriteArrayList<>();
     private static final ConcurrentHashMap<String, Boolean> ANNOUNCED = new ConcurrentHashMap<>();
     static final AtomicLong DROPPED = new AtomicLong();
@@ -85,6 +109,7 @@ final class Transport {
                     Thread t = new Thread(new Sender(), "dvmlab-monitor");
                     t.setDaemon(true);
                     t.setContextClassLoader(null);
+                    sender = t;
                     t.start();
                     Thread h = new Thread(new Flush(), "dvmlab-monitor-flush");
                     h.setContextClassLoader(null);
@@ -113,12 +138,49 @@ final class Transport {
         sb.append("c ").append(table.replace('\n', '\t')).append('\n');
     }
 
-    /** Queues a batch holding events events; drops it, counted, when the queue is full. */
+    /**
+     * Queues a monitor batch holding events events. A full queue makes the
+     * calling thread wait for room, at most BLOCK_MS, then drops the batch,
+     * counted. The sender thread itself cannot wait on its own queue: it
+     * sends the batch there and then.
+     */
     static void offer(String batch, int events) {
-        if (!QUEUE_.offer(new Batch(batch.getBytes(StandardCharsets.UTF_8), events))) {
-            DROPPED.addAndGet(events);
-            return;
+        Batch b = new Batch(batch.getBytes(StandardCharsets.UTF_8), events, false);
+        if (Thread.currentThread() == sender) {
+            if (!QUEUE_.offer(b)) {
+                send(b);
+            }
+        } else {
+            try {
+                if (!QUEUE_.offer(b, BLOCK_MS, TimeUnit.MILLISECONDS)) {
+                    DROPPED.addAndGet(events);
+                    return;
+                }
+            } catch (InterruptedException e) {
+                DROPPED.addAndGet(events);
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
+        signal();
+    }
+
+    /** Queues a profile batch: never dropped for want of room. */
+    static void offerProfile(String batch, int edges) {
+        PROFILES.add(new Batch(batch.getBytes(StandardCharsets.UTF_8), edges, true));
+        signal();
+    }
+
+    /**
+     * Whether a drain may ship monitor buffers now: always, but on the
+     * sender thread only while the queue has room, since the sender waits
+     * for no room (the shutdown hook's drain must ship everything, waiting).
+     */
+    static boolean roomToDrain() {
+        return Thread.currentThread() != sender || QUEUE_.remainingCapacity() > 0;
+    }
+
+    private static void signal() {
         synchronized (SIGNAL) {
             SIGNAL.notify();
         }
@@ -135,13 +197,22 @@ final class Transport {
             long next = System.currentTimeMillis() + PERIOD_MS;
             for (;;) {
                 try {
-                    boolean sent;
+                    boolean sent = false;
                     synchronized (SEND) {
-                        Batch b = QUEUE_.peek();
-                        sent = b != null;
-                        if (sent) {
-                            send(b);
-                            QUEUE_.remove(b);
+                        Batch p = PROFILES.peek();
+                        if (p != null && System.currentTimeMillis() >= downUntil) {
+                            // Kept on failure, to be tried again.
+                            if (send(p)) {
+                                PROFILES.remove(p);
+                            }
+                            sent = true;
+                        } else {
+                            Batch b = QUEUE_.peek();
+                            if (b != null) {
+                                send(b);
+                                QUEUE_.remove(b);
+                                sent = true;
+                            }
                         }
                     }
                     if (!sent) {
@@ -180,6 +251,11 @@ final class Transport {
                     long end = System.currentTimeMillis() + SHUTDOWN_MS;
                     drainAll();
                     synchronized (SEND) {
+                        for (Batch b; (b = PROFILES.poll()) != null; ) {
+                            if (System.currentTimeMillis() <= end) {
+                                send(b);
+                            }
+                        }
                         for (Batch b; (b = QUEUE_.poll()) != null; ) {
                             if (System.currentTimeMillis() > end) {
                                 DROPPED.addAndGet(b.events);
@@ -187,10 +263,15 @@ final class Transport {
                                 send(b);
                             }
                         }
-                    }
-                    long lost = DROPPED.get();
-                    if (lost > 0 && !WARNED.get()) {
-                        System.err.println("dvmlab monitor: " + lost + " events dropped (the monitoring server did not keep up)");
+                        long lost = DROPPED.get();
+                        if (lost > 0) {
+                            // The final count, so the server has it even when the last batch went before the drops.
+                            Batch count = new Batch(HEADER.getBytes(StandardCharsets.UTF_8), 0, false);
+                            count.last = true;
+                            send(count);
+                            System.err.println("dvmlab monitor: " + lost + " events dropped ("
+                                    + (WARNED.get() ? "the monitoring server was unreachable" : "the monitoring server did not keep up") + ")");
+                        }
                     }
                     return null;
                 }
@@ -198,20 +279,28 @@ final class Transport {
         }
     }
 
-    /** Posts one batch; on failure drops it and warns once. Serialized, so batches arrive in order. */
-    static void send(Batch batch) {
+    /**
+     * Posts one batch, with the count of events dropped so far; on failure
+     * counts a monitor batch's events dropped, and warns once. Serialized,
+     * so batches arrive in order. True when the server took it.
+     */
+    static boolean send(Batch batch) {
         synchronized (SEND) {
             int n = batch.events;
-            byte[] b = batch.bytes;
-            if (System.currentTimeMillis() < downUntil) {
-                DROPPED.addAndGet(n);
-                return;
+            if (System.currentTimeMillis() < downUntil && !batch.last) {
+                if (!batch.profile) {
+                    DROPPED.addAndGet(n);
+                }
+                return false;
             }
+            byte[] d = ("d " + DROPPED.get() + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] b = java.util.Arrays.copyOf(batch.bytes, batch.bytes.length + d.length);
+            System.arraycopy(d, 0, b, batch.bytes.length, d.length);
             String target = System.getProperty(URL_PROPERTY, "http://dvmlab.proxy/monitor");
             try {
                 HttpURLConnection c = (HttpURLConnection) new URL(target).openConnection();
-                c.setConnectTimeout(TIMEOUT_MS);
-                c.setReadTimeout(TIMEOUT_MS);
+                c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+                c.setReadTimeout(READ_TIMEOUT_MS);
                 c.setDoOutput(true);
                 c.setRequestMethod("POST");
                 c.setFixedLengthStreamingMode(b.length);
@@ -235,8 +324,11 @@ final class Transport {
                     throw new IOException("HTTP " + code);
                 }
                 SENT.addAndGet(n);
+                return true;
             } catch (IOException | RuntimeException e) {
-                DROPPED.addAndGet(n);
+                if (!batch.profile) {
+                    DROPPED.addAndGet(n);
+                }
                 // Down: drop what comes for a while rather than wait on
                 // every batch; then try again.
                 downUntil = System.currentTimeMillis() + 1000;
@@ -244,6 +336,7 @@ final class Transport {
                     System.err.println("dvmlab monitor: monitoring server " + target + " unreachable (" + e
                             + "); events are dropped and counted, the program runs on");
                 }
+                return false;
             }
         }
     }
