@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -86,8 +87,8 @@ func (m *Model) policyPane(file string) tea.Cmd {
 	})
 }
 
-// consolePane fetches a proxy's monitoring console once and shows it; M
-// again refreshes it.
+// consolePane fetches a proxy's monitoring console and shows it; while it
+// is shown it is asked again every consoleEvery (liveConsole).
 func (m *Model) consolePane(addr string) tea.Cmd {
 	m.proxyAddr = addr // offered at the next M
 	return m.startPane(viewConsole, "asking the proxy at "+addr+" for its console…", func() (string, string, error) {
@@ -95,8 +96,70 @@ func (m *Model) consolePane(addr string) tea.Cmd {
 		if err != nil {
 			return "", "", err
 		}
-		return consoleText(st), "console of the proxy at " + addr + "; M again refreshes it (dvmlab console --proxy " + addr + " keeps it live)", nil
+		return consoleText(st), consoleStatus(addr), nil
 	})
+}
+
+func consoleStatus(addr string) string {
+	return fmt.Sprintf("console of the proxy at %s, live: refreshed every %v while shown (dvmlab console --proxy %s)", addr, consoleEvery, addr)
+}
+
+// consoleEvery is how often a shown console asks its proxy again, as
+// dvmlab console does by default.
+var consoleEvery = time.Second
+
+// consoleTick asks for the console of the proxy at addr again, if it is
+// still the view shown; consoleFresh brings the answer back.
+type consoleTick struct{ addr string }
+
+type consoleFresh struct {
+	addr string
+	text string
+	err  error
+}
+
+// liveConsole keeps the console view current: one request each
+// consoleEvery, off the UI's goroutine, until another view replaces it.
+func liveConsole(addr string) tea.Cmd {
+	return tea.Tick(consoleEvery, func(time.Time) tea.Msg { return consoleTick{addr} })
+}
+
+// consoleShown says whether the console of the proxy at addr is on the
+// right pane, so that a tick for another one (or after the view changed)
+// ends its refreshing.
+func (m *Model) consoleShown(addr string) bool {
+	return m.pane == viewConsole && m.proxyAddr == addr
+}
+
+func (m *Model) refreshConsole(t consoleTick) tea.Cmd {
+	if !m.consoleShown(t.addr) {
+		return nil
+	}
+	return func() tea.Msg {
+		st, err := proxy.FetchConsole(nil, t.addr, 10)
+		if err != nil {
+			return consoleFresh{addr: t.addr, err: err}
+		}
+		return consoleFresh{addr: t.addr, text: consoleText(st)}
+	}
+}
+
+// freshConsole shows a refreshed console where the reader has scrolled to;
+// a failed refresh keeps the last one and says so, and tries again.
+func (m *Model) freshConsole(f consoleFresh) tea.Cmd {
+	if !m.consoleShown(f.addr) {
+		return nil
+	}
+	if f.err != nil {
+		m.status = fmt.Sprintf("console: %v (showing the last answer; trying again)", f.err)
+		return liveConsole(f.addr)
+	}
+	m.lines = strings.Split(strings.TrimRight(f.text, "\n"), "\n")
+	if m.scroll >= len(m.lines) {
+		m.scroll = max(0, len(m.lines)-1)
+	}
+	m.status = consoleStatus(f.addr)
+	return liveConsole(f.addr)
 }
 
 // consoleText is the console as dvmlab console prints it.

@@ -333,6 +333,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case paneDone:
 		m.showPane(msg)
+		if msg.view == viewConsole && msg.err == nil {
+			return m, liveConsole(m.proxyAddr)
+		}
+	case consoleTick:
+		return m, m.refreshConsole(msg)
+	case consoleFresh:
+		return m, m.freshConsole(msg)
 	case simulateDone:
 		m.simulating = false
 		if msg.err != nil {
