@@ -69,7 +69,7 @@ func runExperiment(env *Env, args []string) error {
 	for i, n := range names {
 		t0 := time.Now()
 		fmt.Fprintf(env.Stderr, "[%d/%d] %s\n", i+1, len(names), n)
-		dir, err := experiments.RunAndWrite(ctx, n, *quick, *results, env.Stderr)
+		dir, err := runExperimentAtomic(ctx, n, *quick, *results, env.Stderr)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "dvmlab experiment: %v\n", err)
 			failed++
