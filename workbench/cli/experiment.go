@@ -15,11 +15,12 @@ import (
 
 func init() {
 	Register(&Command{
-		Name:    "experiment",
-		Usage:   "experiment list | run NAME|all [--quick] [--results DIR]",
-		Summary: "run the experiments behind the papers' figures and tables; each writes results/NAME/*.csv and metadata.json",
-		Example: "dvmlab experiment run fig10 --quick",
-		Run:     runExperiment,
+		Name:        "experiment",
+		Usage:       "experiment list | run NAME|all [--quick] [--results DIR]",
+		Summary:     "run the experiments behind the papers' figures and tables; each writes results/NAME/*.csv and metadata.json",
+		Example:     "dvmlab experiment run fig10 --quick",
+		Run:         runExperiment,
+		Subcommands: []string{"run"},
 	})
 }
 
