@@ -80,7 +80,9 @@ $DVM compare --services verify --runs 3 jlex 2>/dev/null
 
 step "Monolithic and distributed side by side, then models fed by a real run"
 $DVM compare --services coverage --runs 3 jlex 2>/dev/null
-$DVM simulate startup --links 28.8kbps,128kbps,1mbps,10mbps jlex 2>/dev/null | head -8
+# Into a file first: head closing the pipe early would kill dvmlab with SIGPIPE (pipefail).
+$DVM simulate startup --links 28.8kbps,128kbps,1mbps,10mbps jlex 2>/dev/null > "$work/startup.txt"
+head -8 "$work/startup.txt"
 $DVM simulate scaling --clients 1,100,10000,100000 --replicas 1,4 jlex 2>/dev/null
 
 step "ShadowVM: every allocation of a JLex run counted out of process, the JDK's own included"

@@ -22,7 +22,6 @@ import (
 // README.
 var readmeSkips = map[string]string{
 	"make test":                       "the command that runs this test",
-	"make demo":                       "scripts/demo.sh, a longer form of the tour this test runs; make demo runs it, and it checks its own results",
 	"dvmlab /usr/share/java/JLex.jar": "the terminal UI needs a terminal: workbench/tui's tmux test drives it",
 }
 
@@ -115,7 +114,7 @@ func untracked(t *testing.T, root string) map[string]bool {
 // another program on a shared machine may hold, are free ones.
 func TestReadmeRunsAsWritten(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the README's tour: a few minutes of JVMs")
+		t.Skip("runs the README's tour and make demo: a few minutes of JVMs")
 	}
 	for _, f := range []string{"/usr/share/java/JLex.jar", "/usr/share/java/cup.jar", "/usr/share/doc/jlex/examples/sample.lex"} {
 		if _, err := os.Stat(f); err != nil {

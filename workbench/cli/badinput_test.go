@@ -204,6 +204,57 @@ func TestHelpExitsZero(t *testing.T) {
 			}
 		}
 	}
+	// A command (or subcommand) that has flags lists them under --help:
+	// whichever refuses an unknown flag has a flag set to show.
+	for _, c := range cli.Commands() {
+		_, help, _ := runCLI(c.Name, "--help")
+		subs := c.Subcommands
+		if len(subs) == 0 {
+			subs = []string{""}
+		}
+		for _, s := range subs {
+			probe := []string{c.Name}
+			title := "\noptions:\n  -"
+			if s != "" {
+				first, _, _ := strings.Cut(s, "|")
+				probe = append(probe, first)
+				title = "\noptions of " + c.Name + " " + s + ":\n  -"
+			}
+			_, _, errOut := runCLI(append(probe, "--no-such-flag", "--", "x")...)
+			if strings.Contains(errOut, "flag provided but not defined") && !strings.Contains(help, title) {
+				t.Errorf("%s --help does not list the options of %q:\n%s", c.Name, probe, help)
+			}
+		}
+		// A command that wants a subcommand first: every word of its
+		// synopsis that takes flags after it must have its options shown.
+		if _, _, errOut := runCLI(c.Name, "--no-such-flag", "--", "x"); strings.Contains(errOut, "flag provided but not defined") {
+			continue
+		}
+		var words []string
+		toks := strings.Fields(c.Usage)
+		for i := 1; i < len(toks); i++ {
+			// The word after the command's name or after a "|" is a subcommand.
+			if toks[i-1] == c.Name || toks[i-1] == "|" {
+				words = append(words, strings.Split(toks[i], "|")...)
+			}
+		}
+		for _, w := range words {
+			if strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" || w == c.Name {
+				continue
+			}
+			_, _, errOut := runCLI(c.Name, w, "--no-such-flag", "--", "x")
+			if !strings.Contains(errOut, "flag provided but not defined") {
+				continue
+			}
+			shown := false
+			for _, s := range c.Subcommands {
+				shown = shown || (strings.Contains("|"+s+"|", "|"+w+"|") && strings.Contains(help, "\noptions of "+c.Name+" "+s+":\n  -"))
+			}
+			if !shown {
+				t.Errorf("%s --help does not list the options of %s", c.Name, w)
+			}
+		}
+	}
 	code, out, _ := runCLI("--version")
 	if code != 0 || !strings.HasPrefix(out, "dvmlab ") || !strings.Contains(out, "go1.") {
 		t.Errorf("--version: exit %d, %q", code, out)

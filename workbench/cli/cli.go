@@ -22,6 +22,9 @@ type Env struct {
 	// help makes newFlags answer -h with the options on Stdout: Run asks a
 	// command for its options this way, and the command does no work.
 	help bool
+	// helpTitle heads the options newFlags prints for help ("options" if
+	// empty).
+	helpTitle string
 }
 
 // Command is one dvmlab subcommand.
@@ -31,6 +34,11 @@ type Command struct {
 	Summary string
 	Example string
 	Run     func(env *Env, args []string) error
+	// Subcommands are those of a command that takes a subcommand first
+	// and whose flag sets differ; --help prints the options of each. An
+	// entry "a|b" names subcommands that share one flag set, asked as a;
+	// "" is the command without a subcommand.
+	Subcommands []string
 }
 
 // ExitError carries a non-zero exit status with an optional message.
@@ -110,7 +118,7 @@ func Run(env *Env, args []string) int {
 	if asksHelp(args[1:]) {
 		printHelp(env.Stdout, c)
 		// The options are the command's own flag set's: ask it for them.
-		runRecovered(c, &Env{Stdin: strings.NewReader(""), Stdout: env.Stdout, Stderr: io.Discard, help: true}, []string{"-h"})
+		printOptions(env.Stdout, c)
 		return 0
 	}
 	err := runRecovered(c, env, args[1:])
@@ -130,6 +138,26 @@ func Run(env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "dvmlab %s: %s\n", name, oneLine(err.Error()))
 	return 1
+}
+
+// printOptions prints a command's options, or each subcommand's, by asking
+// its flag sets (the command does no work when asked for help).
+func printOptions(w io.Writer, c *Command) {
+	help := func(title string, args ...string) {
+		runRecovered(c, &Env{Stdin: strings.NewReader(""), Stdout: w, Stderr: io.Discard, help: true, helpTitle: title}, append(args, "-h"))
+	}
+	if len(c.Subcommands) == 0 {
+		help("")
+		return
+	}
+	for _, s := range c.Subcommands {
+		if s == "" {
+			help("")
+			continue
+		}
+		first, _, _ := strings.Cut(s, "|")
+		help("options of "+c.Name+" "+s, first)
+	}
 }
 
 // runRecovered runs a command; a panic, which is a bug of ours whatever the
@@ -194,8 +222,12 @@ func newFlags(env *Env, c *Command) *flag.FlagSet {
 	fs.SetOutput(&flagErrors{w: env.Stderr, cmd: c})
 	fs.Usage = func() {}
 	if env.help {
+		title := env.helpTitle
+		if title == "" {
+			title = "options"
+		}
 		fs.Usage = func() {
-			fmt.Fprintln(env.Stdout, "\noptions:")
+			fmt.Fprintf(env.Stdout, "\n%s:\n", title)
 			fs.SetOutput(env.Stdout)
 			fs.PrintDefaults()
 		}

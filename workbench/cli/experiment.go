@@ -15,11 +15,12 @@ import (
 
 func init() {
 	Register(&Command{
-		Name:    "experiment",
-		Usage:   "experiment list | run NAME|all [--quick] [--results DIR]",
-		Summary: "run the experiments behind the papers' figures and tables; each writes results/NAME/*.csv and metadata.json",
-		Example: "dvmlab experiment run fig10 --quick",
-		Run:     runExperiment,
+		Name:        "experiment",
+		Usage:       "experiment list | run NAME|all [--quick] [--results DIR]",
+		Summary:     "run the experiments behind the papers' figures and tables; each writes results/NAME/*.csv and metadata.json",
+		Example:     "dvmlab experiment run fig10 --quick",
+		Run:         runExperiment,
+		Subcommands: []string{"run"},
 	})
 }
 
@@ -69,7 +70,7 @@ func runExperiment(env *Env, args []string) error {
 	for i, n := range names {
 		t0 := time.Now()
 		fmt.Fprintf(env.Stderr, "[%d/%d] %s\n", i+1, len(names), n)
-		dir, err := experiments.RunAndWrite(ctx, n, *quick, *results, env.Stderr)
+		dir, err := runExperimentAtomic(ctx, n, *quick, *results, env.Stderr)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "dvmlab experiment: %v\n", err)
 			failed++

@@ -14,8 +14,9 @@ func init() {
 		Usage: "notebook run [--update] [--full] FILE…",
 		Summary: "run Markdown notebooks: the REPL commands of each ```dvmlab block, in one session, their output compared with the ```output block after it " +
 			"(a line ending in (re) is a regular expression, in (glob) a glob with * and ?); a difference prints a diff and exits 1; --update rewrites the outputs",
-		Example: "dvmlab notebook run notebooks/*.md\ndvmlab notebook run --update notebooks/lab-stack-machine.md   # after a change that alters what it shows",
-		Run:     runNotebook,
+		Example:     "dvmlab notebook run notebooks/*.md\ndvmlab notebook run --update notebooks/lab-stack-machine.md   # after a change that alters what it shows",
+		Run:         runNotebook,
+		Subcommands: []string{"run"},
 	})
 }
 

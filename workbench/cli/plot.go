@@ -46,7 +46,7 @@ func runPlot(env *Env, args []string) error {
 			fmt.Fprint(env.Stdout, s)
 			continue
 		}
-		files, err := plots.Render(n, *results, *out)
+		files, err := renderAtomic(n, *results, *out)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "dvmlab plot: %v\n", err)
 			failed++

@@ -22,11 +22,12 @@ import (
 
 func init() {
 	Register(&Command{
-		Name:    "policy",
-		Usage:   "policy check [--jdk] FILE | policy example | policy reload [--proxy ADDR] | policy sites FILE IN [CLASS…]",
-		Summary: "the security policy (XML): validate and explain one, print a commented example, make a proxy reload its own, or list where its checks go in a program",
-		Example: "dvmlab policy example > site.xml && dvmlab policy check site.xml && dvmlab proxy --policy site.xml",
-		Run:     runPolicy,
+		Name:        "policy",
+		Usage:       "policy check [--jdk] FILE | policy example | policy reload [--proxy ADDR] | policy sites FILE IN [CLASS…]",
+		Summary:     "the security policy (XML): validate and explain one, print a commented example, make a proxy reload its own, or list where its checks go in a program",
+		Example:     "dvmlab policy example > site.xml && dvmlab policy check site.xml && dvmlab proxy --policy site.xml",
+		Run:         runPolicy,
+		Subcommands: []string{"check", "reload"},
 	})
 }
 

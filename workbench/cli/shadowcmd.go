@@ -20,8 +20,9 @@ func init() {
 			"       shadow replay [--ordering global|thread|group] [--csv FILE] LOG",
 		Summary: "run a Java program under a ShadowVM analysis (" + strings.Join(analyses.Names(), ", ") +
 			"): every class instrumented from the primordial phase on, events analysed out of process; --log records the events, replay analyses a recording again",
-		Example: "dvmlab shadow --analysis alloc --ordering thread --csv allocs.csv -- java -cp /usr/share/java/JLex.jar JLex.Main sample.lex",
-		Run:     runShadow,
+		Example:     "dvmlab shadow --analysis alloc --ordering thread --csv allocs.csv -- java -cp /usr/share/java/JLex.jar JLex.Main sample.lex",
+		Run:         runShadow,
+		Subcommands: []string{"", "replay"},
 	})
 }
 
@@ -46,6 +47,10 @@ func runShadow(env *Env, args []string) error {
 			dash = i
 			break
 		}
+	}
+	if dash < 0 && env.help {
+		// Asked for its options: there is no java command.
+		dash = len(args)
 	}
 	if dash < 0 {
 		return usageError(cmd, "put the java command after --")

@@ -22,8 +22,9 @@ func init() {
 		Usage: "simulate startup|scaling [flags] [--plot FILE] PROGRAM",
 		Summary: "model a real program's start-up over slow links (class by class and as jars), or the proxy's throughput for many clients " +
 			"and replicas, from a measured run of it",
-		Example: "dvmlab simulate scaling --services coverage --clients 1,100,10000,100000 --replicas 1,4 --plot scaling.png jlex",
-		Run:     runSimulate,
+		Example:     "dvmlab simulate scaling --services coverage --clients 1,100,10000,100000 --replicas 1,4 --plot scaling.png jlex",
+		Run:         runSimulate,
+		Subcommands: []string{"startup|scaling"},
 	})
 }
 
