@@ -10,36 +10,51 @@ import "dvmlab/core/classfile"
 // Merges the hierarchy cannot answer give java/lang/Object here: no frame is
 // written from these stacks.
 func Stacks(c *classfile.Class, m *classfile.Member, h Hierarchy, want func(Instruction) bool) (map[int][]VType, error) {
-	code := m.Code()
-	if code == nil {
+	if m.Code() == nil {
 		return nil, nil
 	}
+	out := map[int][]VType{}
+	err := eachState(c, m, h, func(in *Instruction, cur *frame) {
+		if want(*in) {
+			out[in.Offset] = append([]VType(nil), cur.stack...)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachState runs the lenient frame analysis over m and calls visit with the
+// type state before every reachable instruction, in code order; visit must
+// copy what it keeps of cur. Stacks and States are its two readers.
+func eachState(c *classfile.Class, m *classfile.Member, h Hierarchy, visit func(in *Instruction, cur *frame)) error {
+	code := m.Code()
 	d := &frameDomain{lat: NewLattice(h), lenient: true}
 	a := &analyzer{c: c, m: m, code: code, d: d, s: new(scratch), old: c.Major < 50, subroutines: c.Major < 50}
 	d.a = a
 	insns, err := Decode(code.Code)
 	if err != nil {
-		return nil, a.fail(0, "%v", err)
+		return a.fail(0, "%v", err)
 	}
 	a.insns = insns
 	a.at = offsetIndex(nil).reset(a.insns, len(code.Code))
 	init, err := a.initialFrame()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := a.findBlocks(); err != nil {
-		return nil, err
+		return err
 	}
 	n := len(a.insns)
 	a.in, a.reached = make([]*frame, n), make([]bool, n)
 	entry := a.copyFrame(init)
 	if err := a.flow(init); err != nil {
-		return nil, err
+		return err
 	}
 	if a.in[0] == nil {
 		a.in[0] = entry
 	}
-	out := map[int][]VType{}
 	cur := &frame{}
 	for b := 0; b < n; b++ {
 		if !a.block[b] || a.in[b] == nil {
@@ -52,18 +67,16 @@ func Stacks(c *classfile.Class, m *classfile.Member, h Hierarchy, want func(Inst
 			if i > b && a.block[i] {
 				break
 			}
-			if want(*in) {
-				out[in.Offset] = append([]VType(nil), cur.stack...)
-			}
+			visit(in, cur)
 			// jsr and ret are control flow, the analyzer's; after either a
 			// block starts.
 			if in.EndsBlock() || in.Op == Jsr || in.Op == JsrW {
 				break
 			}
 			if _, err := a.execute(i, cur); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
