@@ -24,9 +24,10 @@ func (m *Model) methodAt() string {
 	if m.pane != "" {
 		return m.nativeMethod
 	}
-	for i := min(m.scroll, len(m.lines)-1); i >= 0; i-- {
-		if isMethodHeader(m.lines[i]) {
-			decl := strings.TrimSpace(strings.TrimLeft(m.lines[i], "+-~ "))
+	p := m.right()
+	for i := min(p.scroll, len(p.lines)-1); i >= 0; i-- {
+		if isMethodHeader(p.lines[i]) {
+			decl := strings.TrimSpace(strings.TrimLeft(p.lines[i], "+-~ "))
 			name := decl[:strings.Index(decl, "(")]
 			if k := strings.LastIndexAny(name, " "); k >= 0 {
 				name = name[k+1:]
@@ -154,9 +155,10 @@ func (m *Model) freshConsole(f consoleFresh) tea.Cmd {
 		m.status = fmt.Sprintf("console: %v (showing the last answer; trying again)", f.err)
 		return liveConsole(f.addr)
 	}
-	m.lines = strings.Split(strings.TrimRight(f.text, "\n"), "\n")
-	if m.scroll >= len(m.lines) {
-		m.scroll = max(0, len(m.lines)-1)
+	p := &m.panel
+	p.lines = strings.Split(strings.TrimRight(f.text, "\n"), "\n")
+	if p.scroll >= len(p.lines) {
+		p.scroll = max(0, len(p.lines)-1)
 	}
 	m.status = consoleStatus(f.addr)
 	return liveConsole(f.addr)

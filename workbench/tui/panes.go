@@ -81,8 +81,8 @@ func (m *Model) showPlot() {
 			continue
 		}
 		m.plot = i + 1
-		m.lines = strings.Split(strings.TrimRight(s, "\n"), "\n")
-		m.scroll, m.showDiff = 0, false
+		m.panel.set(strings.Split(strings.TrimRight(s, "\n"), "\n"))
+		m.showDiff, m.pane = false, viewPlots
 		m.status = fmt.Sprintf("plot %s (%d of %d figures): P for the next; dvmlab plot %s draws it as PNG and SVG", names[i], i+1, len(names), names[i])
 		return
 	}

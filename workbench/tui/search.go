@@ -32,7 +32,7 @@ func (m *Model) answer() tea.Cmd {
 		return m.fiaPane(in)
 	case "find":
 		m.search = in
-		m.findFrom(m.scroll, 1)
+		m.findFrom(m.right().scroll, 1)
 	case "go to":
 		m.goTo(in)
 	}
@@ -46,19 +46,20 @@ func (m *Model) findNext(dir int) {
 		m.status = "nothing to find yet: f finds"
 		return
 	}
-	m.findFrom(m.scroll+dir, dir)
+	m.findFrom(m.right().scroll+dir, dir)
 }
 
 // findFrom searches the listing from line i on, case-insensitively,
 // wrapping around at either end.
 func (m *Model) findFrom(i, dir int) {
-	n := len(m.lines)
+	p := m.right()
+	n := len(p.lines)
 	if n == 0 {
 		return
 	}
 	want := strings.ToLower(m.search)
 	matches := 0
-	for _, l := range m.lines {
+	for _, l := range p.lines {
 		if strings.Contains(strings.ToLower(l), want) {
 			matches++
 		}
@@ -69,10 +70,10 @@ func (m *Model) findFrom(i, dir int) {
 	}
 	for k := 0; k < n; k++ {
 		j := ((i+dir*k)%n + n) % n
-		if strings.Contains(strings.ToLower(m.lines[j]), want) {
-			m.scroll = j
+		if strings.Contains(strings.ToLower(p.lines[j]), want) {
+			p.scroll = j
 			nth := 0
-			for _, l := range m.lines[:j+1] {
+			for _, l := range p.lines[:j+1] {
 				if strings.Contains(strings.ToLower(l), want) {
 					nth++
 				}
@@ -91,20 +92,21 @@ var offsetLine = regexp.MustCompile(`^[-+~ │┌└╶▶]*?\s(\d+): `)
 // with what was typed) or, given a number, to the instruction at that
 // offset in the method the listing is in.
 func (m *Model) goTo(target string) {
+	p := m.right()
 	if off, err := strconv.Atoi(target); err == nil {
 		start := 0
-		for i := min(m.scroll, len(m.lines)-1); i >= 0; i-- {
-			if isMethodHeader(m.lines[i]) {
+		for i := min(p.scroll, len(p.lines)-1); i >= 0; i-- {
+			if isMethodHeader(p.lines[i]) {
 				start = i
 				break
 			}
 		}
-		for i := start; i < len(m.lines); i++ {
-			if i > start && isMethodHeader(m.lines[i]) {
+		for i := start; i < len(p.lines); i++ {
+			if i > start && isMethodHeader(p.lines[i]) {
 				break
 			}
-			if g := offsetLine.FindStringSubmatch(m.lines[i]); g != nil && g[1] == target {
-				m.scroll = max(0, i-3)
+			if g := offsetLine.FindStringSubmatch(p.lines[i]); g != nil && g[1] == target {
+				p.scroll = max(0, i-3)
 				m.status = fmt.Sprintf("offset %d, line %d", off, i+1)
 				return
 			}
@@ -112,7 +114,7 @@ func (m *Model) goTo(target string) {
 		m.status = fmt.Sprintf("no instruction at offset %d in this method", off)
 		return
 	}
-	for i, l := range m.lines {
+	for i, l := range p.lines {
 		if !isMethodHeader(l) {
 			continue
 		}
@@ -122,7 +124,7 @@ func (m *Model) goTo(target string) {
 			name = name[k+1:]
 		}
 		if strings.HasPrefix(name, target) {
-			m.scroll = i
+			p.scroll = i
 			m.status = fmt.Sprintf("%s, line %d", decl, i+1)
 			return
 		}

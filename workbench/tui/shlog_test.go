@@ -33,7 +33,7 @@ func TestLoadShadowLogPane(t *testing.T) {
 	}
 	m := model(t)
 	v, fm := runModel(t, m, "trace run.shlog loaded", 60*time.Second, "L", "="+logPath, "enter")
-	text := strings.Join(fm.lines, "\n")
+	text := strings.Join(fm.right().lines, "\n")
 	for _, w := range []string{"loaded shadow log", "analysis alloc", "Hi.main([Ljava/lang/String;)V@", ",java/lang/Object,3000"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("no %q in the trace view:\n%s", w, text)

@@ -113,9 +113,9 @@ func TestEveryKeyInTmux(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "dvmlab/workbench/cmd/dvmlab").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	for _, target := range []struct{ name, args, ready string }{
-		{"JLex", bin + " /usr/share/java/JLex.jar", "26 of 26 classes"},
-		{"JDK", bin, "jdk "},
+	for _, target := range []struct{ name, args, ready, filter string }{
+		{"JLex", bin + " /usr/share/java/JLex.jar", "26 of 26 classes", "CSpec"},
+		{"JDK", bin, "jdk ", "Object"},
 	} {
 		t.Run(target.name, func(t *testing.T) {
 			sock := filepath.Join(t.TempDir(), "tmux.sock")
@@ -146,8 +146,8 @@ func TestEveryKeyInTmux(t *testing.T) {
 				}
 			}
 			waitFor(target.ready)
-			for _, group := range Keys.FullHelp() {
-				for _, b := range group {
+			for _, b := range AllKeys() {
+				{
 					k := b.Keys()[0]
 					if b.Help().Key == Keys.Quit.Help().Key {
 						continue
@@ -158,9 +158,9 @@ func TestEveryKeyInTmux(t *testing.T) {
 					tm("send-keys", "-t", "w", tmuxKey(k))
 					switch k {
 					case "/":
-						tm("send-keys", "-t", "w", "-l", "Object")
+						tm("send-keys", "-t", "w", "-l", target.filter)
 						tm("send-keys", "-t", "w", "Enter")
-						waitFor("filter: Object")
+						waitFor("filter: " + target.filter)
 					case "f":
 						waitFor("find: ")
 						tm("send-keys", "-t", "w", "-l", "return")

@@ -28,53 +28,77 @@ import (
 	"dvmlab/workbench/repl"
 )
 
-// KeyMap lists the bindings; the footer is made from it.
+// KeyMap lists the root model's bindings: the class tree's, the stepper's,
+// the prompts' and those that open the other views. With the keys of the
+// view on screen (ListingKeys, DiffKeys, PagerKeys) it makes the footer.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, NextMethod, PrevMethod, View, Filter, Step, Reset, Diff, Compare, Help, Quit key.Binding
-	Find, NextMatch, PrevMatch, Goto, Simulate, Plots                                                        key.Binding
-	LoadTrace, Native, Guards, Console, FIA, Command                                                         key.Binding
+	Up, Down, Filter, Step, Reset, Diff, Compare, Help, Quit key.Binding
+	Find, NextMatch, PrevMatch, Goto, Simulate, Plots        key.Binding
+	LoadTrace, Native, Guards, Console, FIA, Command         key.Binding
 }
 
 // Keys are the default bindings.
 var Keys = KeyMap{
-	Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous class")),
-	Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next class")),
-	PageUp:     key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "scroll code up")),
-	PageDown:   key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn/space", "scroll code down")),
-	NextMethod: key.NewBinding(key.WithKeys("n", "tab"), key.WithHelp("n/tab", "next method")),
-	PrevMethod: key.NewBinding(key.WithKeys("p", "shift+tab"), key.WithHelp("p", "previous method")),
-	View:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "code / constant pool and attributes")),
-	Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter classes")),
-	Step:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step pipeline")),
-	Reset:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart steps")),
-	Diff:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff last step")),
-	Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare monolithic and DVM runs")),
-	Find:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "find in the listing")),
-	NextMatch:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next match")),
-	PrevMatch:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous match")),
-	Goto:       key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a method, or an offset in this one")),
-	Simulate:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "simulate start-up and proxy scaling")),
-	Plots:      key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "next experiment's figure")),
-	LoadTrace:  key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load trace (.txt .db .shlog)")),
-	Native:     key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "native code (again: alpha)")),
-	Guards:     key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "policy checks")),
-	Console:    key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "proxy console")),
-	FIA:        key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "FIA verdicts")),
-	Command:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "run a REPL command (empty: list them)")),
-	Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-	Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous class")),
+	Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next class")),
+	Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter classes")),
+	Step:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step pipeline")),
+	Reset:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart steps")),
+	Diff:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff last step")),
+	Compare:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare monolithic and DVM runs")),
+	Find:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "find in the listing")),
+	NextMatch: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next match")),
+	PrevMatch: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous match")),
+	Goto:      key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a method, or an offset in this one")),
+	Simulate:  key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "simulate start-up and proxy scaling")),
+	Plots:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "next experiment's figure")),
+	LoadTrace: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load trace (.txt .db .shlog)")),
+	Native:    key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "native code (again: alpha)")),
+	Guards:    key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "policy checks")),
+	Console:   key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "proxy console")),
+	FIA:       key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "FIA verdicts")),
+	Command:   key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "run a REPL command (empty: list them)")),
+	Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+	Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
 
-// ShortHelp is the footer's list.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.NextMethod, k.Step, k.Diff, k.View, k.Filter, k.Help, k.Quit}
+// helpKeys is a child model's key map, as it feeds the help.
+type helpKeys interface {
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
 }
 
-// FullHelp is shown with ?.
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.NextMethod, k.PrevMethod}, {k.View, k.Filter, k.Step, k.Reset, k.Diff},
-		{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, {k.Compare, k.Simulate, k.Plots},
-		{k.LoadTrace, k.Native, k.Guards, k.Console, k.FIA}, {k.Command, k.Help, k.Quit}}
+// ShortHelp is the footer's list around the view's own keys (child): the
+// class tree's, the stepper's, and quitting.
+func (k KeyMap) ShortHelp(child helpKeys) []key.Binding {
+	b := append([]key.Binding{k.Up, k.Down}, PagerKeys.ShortHelp()...)
+	b = append(append(b, k.Step, k.Diff), child.ShortHelp()...)
+	return append(b, k.Filter, k.Help, k.Quit)
+}
+
+// FullHelp is shown with ?: the class tree's keys, the view's own (child),
+// then the root's.
+func (k KeyMap) FullHelp(child helpKeys) [][]key.Binding {
+	return append([][]key.Binding{{k.Up, k.Down, k.Filter}}, append(child.FullHelp(), []key.Binding{k.Step, k.Reset, k.Diff},
+		[]key.Binding{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, []key.Binding{k.Compare, k.Simulate, k.Plots},
+		[]key.Binding{k.LoadTrace, k.Native, k.Guards, k.Console, k.FIA}, []key.Binding{k.Command, k.Help, k.Quit})...)
+}
+
+// AllKeys is every binding of the TUI, the root's and each view's, once.
+func AllKeys() []key.Binding {
+	var all []key.Binding
+	seen := map[string]bool{}
+	for _, c := range []helpKeys{ListingKeys, DiffKeys, PagerKeys} {
+		for _, g := range Keys.FullHelp(c) {
+			for _, b := range g {
+				if !seen[b.Help().Key] {
+					seen[b.Help().Key] = true
+					all = append(all, b)
+				}
+			}
+		}
+	}
+	return all
 }
 
 var (
@@ -94,10 +118,14 @@ type Model struct {
 	classTree
 	pipeline *service.Pipeline
 
-	// The right pane's lines and scrolling are a child model; what fills
-	// them is the view on screen (views.go).
-	pager
-	status string
+	// The right pane is one child model at a time: the listing, the diff
+	// of the last step, or one of the other views (views.go), which are a
+	// pager of lines alone. The root routes keys to the one on screen and
+	// lays the panes out.
+	listing listingModel
+	diff    diffModel
+	panel   pager
+	status  string
 
 	// stepper state for the selected class
 	original []byte
@@ -105,7 +133,6 @@ type Model struct {
 	prev     []byte
 	cur      []byte
 	showDiff bool
-	verbose  bool // javap -v (constant pool, attributes) instead of annotated code
 	totals   service.Report
 
 	width, height int
@@ -188,6 +215,7 @@ func New(src classpath.Source, p *service.Pipeline) (*Model, error) {
 			m.program = &prog
 		}
 	}
+	m.listing.counts = m.withCoverage
 	m.applyFilter()
 	m.load()
 	return m, nil
@@ -198,49 +226,23 @@ func (m *Model) Init() tea.Cmd { return nil }
 
 // load shows the selected class and resets the stepper.
 func (m *Model) load() {
-	m.scroll, m.stage, m.showDiff, m.pane = 0, 0, false, ""
+	m.stage, m.showDiff, m.pane = 0, false, ""
 	name := m.selected()
 	if name == "" {
-		m.lines, m.status = []string{"(no classes match)"}, ""
+		m.listing.message("(no classes match)")
+		m.original, m.prev, m.cur, m.status = nil, nil, nil, ""
 		return
 	}
 	data, err := m.src.Find(name)
 	if err != nil {
-		m.lines, m.status = []string{"error: " + err.Error()}, ""
+		m.listing.message("error: " + err.Error())
+		m.original, m.prev, m.cur, m.status = nil, nil, nil, ""
 		return
 	}
 	m.original, m.prev, m.cur = data, data, data
 	m.totals = service.Report{}
-	m.lines = m.render(data)
+	m.listing.show(data, true)
 	m.status = fmt.Sprintf("%s: parsed, %d bytes; pipeline %s", classfile.BinaryName(name), len(data), m.pipeline)
-}
-
-// lines is the listing of a class, or the error in its place.
-func lines(data []byte) []string {
-	l, err := listing.Of(data, "")
-	if err != nil {
-		return []string{"error: " + err.Error()}
-	}
-	return l
-}
-
-// render is the right pane for a class outside diffs: the code with its
-// control flow drawn, or javap -v's constant pool and attributes.
-func (m *Model) render(data []byte) []string {
-	var l []string
-	var err error
-	if m.verbose {
-		l, err = listing.Verbose(data)
-	} else {
-		l, err = listing.Annotated(data, "")
-	}
-	if err != nil {
-		return []string{"error: " + err.Error()}
-	}
-	if !m.verbose && m.stage == 0 {
-		l = m.withCoverage(l, data)
-	}
-	return l
 }
 
 // isMethodHeader recognises javap's member declarations with a parameter
@@ -253,6 +255,10 @@ func isMethodHeader(l string) bool {
 
 // step advances the selected class one stage through the pipeline.
 func (m *Model) step() {
+	if m.original == nil {
+		m.status = "no class to step"
+		return
+	}
 	last := len(m.pipeline.Services) + 1
 	if m.stage >= last {
 		m.status = "already emitted; r restarts"
@@ -299,23 +305,65 @@ func (m *Model) step() {
 	m.refresh()
 }
 
+// refresh puts the listing of the class as far as it has been stepped on
+// screen, or the diff of the last step.
 func (m *Model) refresh() {
 	m.pane = ""
-	if !m.showDiff {
-		m.lines = m.render(m.cur)
-		return
+	switch {
+	case m.cur == nil:
+		m.showDiff = false
+	case m.showDiff:
+		m.diff.show(m.prev, m.cur)
+	default:
+		m.listing.show(m.cur, m.stage == 0)
 	}
-	d, err := listing.DiffClasses(m.prev, m.cur, "")
-	if err != nil {
-		d = []string{"error: " + err.Error()}
+}
+
+// rightPane is a child model of the right pane.
+type rightPane interface {
+	Update(tea.Msg) bool
+	View(h, w int) string
+	pg() *pager
+}
+
+func (p *pager) pg() *pager { return p }
+
+// child is the right pane's child model on screen.
+func (m *Model) child() rightPane {
+	switch m.current() {
+	case viewListing:
+		return &m.listing
+	case viewDiff:
+		return &m.diff
 	}
-	m.lines = d
-	// Bring the first change into view, with a little context above it.
-	for i, l := range m.lines {
-		if l != "" && l[0] != ' ' {
-			m.scroll = max(0, i-3)
-			break
-		}
+	return &m.panel
+}
+
+// right is the lines of the view on screen.
+func (m *Model) right() *pager { return m.child().pg() }
+
+// childKeys is the key map of the view on screen, for the help: the
+// listing's for the other views too, since v brings the listing back.
+func (m *Model) childKeys() helpKeys {
+	if m.current() == viewDiff {
+		return DiffKeys
+	}
+	return ListingKeys
+}
+
+// toChild gives a key the root does not take to the view on screen; one it
+// does not take either but the listing does (v) brings the listing back.
+func (m *Model) toChild(msg tea.KeyMsg) {
+	c := m.child()
+	c.pg().height = m.bodyHeight()
+	if !c.Update(msg) && m.current() != viewListing && key.Matches(msg, ListingKeys.View) && m.cur != nil {
+		m.pane, m.showDiff = "", false
+		m.listing.show(m.cur, m.stage == 0)
+		c = &m.listing
+		c.Update(msg)
+	}
+	if p := c.pg(); p.note != "" {
+		m.status, p.note = p.note, ""
 	}
 }
 
@@ -346,8 +394,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = "simulate: " + msg.err.Error()
 			break
 		}
-		m.lines = strings.Split(strings.TrimRight(msg.text, "\n"), "\n")
-		m.scroll, m.showDiff, m.pane = 0, false, viewRuns
+		m.panel.set(strings.Split(strings.TrimRight(msg.text, "\n"), "\n"))
+		m.showDiff, m.pane = false, viewRuns
 		m.status = "simulate done: dvmlab simulate startup|scaling --plot FILE draws these"
 	case compareDone:
 		m.comparing = false
@@ -355,8 +403,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = "compare: " + msg.err.Error()
 			break
 		}
-		m.lines = strings.Split(strings.TrimRight(msg.table, "\n"), "\n")
-		m.scroll, m.showDiff, m.pane = 0, false, viewRuns
+		m.panel.set(strings.Split(strings.TrimRight(msg.table, "\n"), "\n"))
+		m.showDiff, m.pane = false, viewRuns
 		m.status = "compare done: each mode once; dvmlab compare --runs N repeats them"
 	case tea.KeyMsg:
 		// Typed-ahead or pasted keys arrive as one message; take them one
@@ -405,10 +453,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.classTree.move(1) {
 				m.load()
 			}
-		case key.Matches(msg, Keys.PageDown):
-			m.pager.page(m.bodyHeight())
-		case key.Matches(msg, Keys.PageUp):
-			m.pager.page(-m.bodyHeight())
 		case key.Matches(msg, Keys.Filter):
 			m.editing = true
 		case key.Matches(msg, Keys.Step):
@@ -419,15 +463,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.spinning(m.startCompare())
 		case key.Matches(msg, Keys.Diff):
 			m.showDiff = !m.showDiff
-			m.refresh()
-		case key.Matches(msg, Keys.NextMethod):
-			m.jumpMethod(1)
-		case key.Matches(msg, Keys.PrevMethod):
-			m.jumpMethod(-1)
-		case key.Matches(msg, Keys.View):
-			m.verbose = !m.verbose
-			m.showDiff = false
-			m.scroll = 0
 			m.refresh()
 		case key.Matches(msg, Keys.Help):
 			m.fullHelp = !m.fullHelp
@@ -463,6 +498,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.prompt, m.input = "fia table", m.fiaTable
 		case key.Matches(msg, Keys.Command):
 			m.prompt, m.input = ":", ""
+		default:
+			m.toChild(msg)
 		}
 	}
 	return m, nil
@@ -474,7 +511,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) bodyHeight() int {
 	footer := 1
 	if m.fullHelp {
-		footer = len(Keys.FullHelp())
+		footer = len(Keys.FullHelp(m.childKeys()))
 	}
 	return max(3, m.height-4-footer)
 }
@@ -488,9 +525,8 @@ func (m *Model) View() string {
 	codeW := max(20, m.width-listW-4)
 
 	left := m.classTree.view(h, listW)
-	right := m.pager.view(h, codeW)
 	lp := paneStyle.Width(listW).Height(h).Render(strings.Join(left, "\n"))
-	rp := paneStyle.Width(codeW).Height(h).Render(strings.Join(right, "\n"))
+	rp := paneStyle.Width(codeW).Height(h).Render(m.child().View(h, codeW))
 	head := titleStyle.Render(fmt.Sprintf("dvmlab — %s — %d of %d classes — %s", m.src, len(m.shown), len(m.names), m.current()))
 	if m.editing || m.filter != "" {
 		head += "  filter: " + m.filter
@@ -515,9 +551,9 @@ func (m *Model) View() string {
 }
 
 func (m *Model) footer() string {
-	groups := [][]key.Binding{Keys.ShortHelp()}
+	groups := [][]key.Binding{Keys.ShortHelp(m.childKeys())}
 	if m.fullHelp {
-		groups = Keys.FullHelp()
+		groups = Keys.FullHelp(m.childKeys())
 	}
 	var lines []string
 	for _, g := range groups {

@@ -137,7 +137,7 @@ func TestStepping(t *testing.T) {
 func TestAnnotatedPane(t *testing.T) {
 	m := model(t)
 	keys(m, "/", "c", "a", "l", "l", "o", "c", "enter")
-	joined := strings.Join(m.lines, "\n")
+	joined := strings.Join(m.right().lines, "\n")
 	if !strings.Contains(joined, "▶") || !strings.Contains(joined, "from ") {
 		t.Errorf("no branch targets drawn in %s", m.selected())
 	}
@@ -202,24 +202,24 @@ func TestSearchAndJump(t *testing.T) {
 	m := model(t)
 	keys(m, "/", "C", "E", "m", "i", "t", "enter")
 	keys(m, "f", "i", "n", "v", "o", "k", "e", "v", "i", "r", "t", "u", "a", "l", "enter")
-	first := m.scroll
-	if !strings.Contains(m.lines[first], "invokevirtual") || !strings.Contains(m.status, "match 1 of ") {
-		t.Fatalf("find: line %d %q, status %q", first, m.lines[first], m.status)
+	first := m.right().scroll
+	if !strings.Contains(m.right().lines[first], "invokevirtual") || !strings.Contains(m.status, "match 1 of ") {
+		t.Fatalf("find: line %d %q, status %q", first, m.right().lines[first], m.status)
 	}
 	keys(m, "]")
-	if m.scroll <= first || !strings.Contains(m.lines[m.scroll], "invokevirtual") || !strings.Contains(m.status, "match 2 of ") {
-		t.Errorf("next match: line %d %q, %q", m.scroll, m.lines[m.scroll], m.status)
+	if m.right().scroll <= first || !strings.Contains(m.right().lines[m.right().scroll], "invokevirtual") || !strings.Contains(m.status, "match 2 of ") {
+		t.Errorf("next match: line %d %q, %q", m.right().scroll, m.right().lines[m.right().scroll], m.status)
 	}
 	keys(m, "[")
-	if m.scroll != first {
-		t.Errorf("previous match: line %d, want %d", m.scroll, first)
+	if m.right().scroll != first {
+		t.Errorf("previous match: line %d, want %d", m.right().scroll, first)
 	}
 	keys(m, "g", "e", "m", "i", "t", "_", "s", "t", "a", "t", "e", "s", "enter")
-	if !strings.Contains(m.lines[m.scroll], "emit_states(") {
-		t.Fatalf("go to emit_states: %q (%s)", m.lines[m.scroll], m.status)
+	if !strings.Contains(m.right().lines[m.right().scroll], "emit_states(") {
+		t.Fatalf("go to emit_states: %q (%s)", m.right().lines[m.right().scroll], m.status)
 	}
 	keys(m, "g", "1", "0", "enter")
-	got := m.lines[min(m.scroll+3, len(m.lines)-1)]
+	got := m.right().lines[min(m.right().scroll+3, len(m.right().lines)-1)]
 	if !regexp.MustCompile(`\s10: `).MatchString(got) || !strings.Contains(m.status, "offset 10") {
 		t.Errorf("go to offset 10: %q (%s)", got, m.status)
 	}
@@ -237,7 +237,7 @@ func TestCoverageOverlay(t *testing.T) {
 	m := model(t)
 	m.profile = listing.Profile{"JLex/CAccept": {0: 3, 2: 41}}
 	keys(m, "/", "C", "A", "c", "c", "e", "p", "t", "enter")
-	joined := strings.Join(m.lines, "\n")
+	joined := strings.Join(m.right().lines, "\n")
 	if !strings.Contains(joined, "       ×3              0: aload_0") || !strings.Contains(joined, "×41") || !strings.Contains(joined, "×0") {
 		t.Fatalf("no counts on CAccept:\n%s", joined)
 	}
@@ -259,7 +259,7 @@ func TestPlotPane(t *testing.T) {
 	os.MkdirAll(filepath.Join(m.results, "fig5"), 0o755)
 	os.WriteFile(filepath.Join(m.results, "fig5", "benchmarks.csv"), []byte("program,classes\njlex,26\ncup,78\n"), 0o644)
 	keys(m, "P")
-	joined := strings.Join(m.lines, "\n")
+	joined := strings.Join(m.right().lines, "\n")
 	if !strings.Contains(m.status, "plot fig5") || !strings.Contains(joined, "fig5/benchmarks") || !strings.Contains(joined, "█") {
 		t.Fatalf("plot pane: %s\n%s", m.status, joined)
 	}
@@ -278,7 +278,7 @@ func TestSimulatePane(t *testing.T) {
 		teatest.WithDuration(120*time.Second), teatest.WithCheckInterval(100*time.Millisecond))
 	tm.Quit()
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
-	joined := strings.Join(fm.lines, "\n")
+	joined := strings.Join(fm.right().lines, "\n")
 	for _, w := range []string{"predicted start-up", "28.8kbps", "proxy model", "replicas", "█"} {
 		if !strings.Contains(joined, w) {
 			t.Errorf("simulate pane lacks %q:\n%s", w, joined)

@@ -106,8 +106,8 @@ func (m *Model) showPane(d paneDone) {
 	m.pane = d.view
 	// Tabs (assembler text) are spaced out here, so that lines are cut
 	// to the pane's width as they will be drawn.
-	m.lines = strings.Split(strings.ReplaceAll(strings.TrimRight(d.text, "\n"), "\t", "    "), "\n")
-	m.scroll, m.showDiff = 0, false
+	m.panel.set(strings.Split(strings.ReplaceAll(strings.TrimRight(d.text, "\n"), "\t", "    "), "\n"))
+	m.showDiff = false
 	if d.err == nil {
 		m.status = d.status
 	}

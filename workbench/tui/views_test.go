@@ -58,7 +58,7 @@ func runModel(t *testing.T, m *Model, want string, timeout time.Duration, ks ...
 func TestNativePane(t *testing.T) {
 	m := model(t)
 	v, fm := runModel(t, m, "amd64 native code", 30*time.Second, "/", "=SparseBitSet", "enter", "g", "=size", "enter", "A")
-	if text := strings.Join(fm.lines, "\n"); !strings.Contains(v, "— native") || !strings.Contains(v, "Java_JLex_SparseBitSet_size__:") ||
+	if text := strings.Join(fm.right().lines, "\n"); !strings.Contains(v, "— native") || !strings.Contains(v, "Java_JLex_SparseBitSet_size__:") ||
 		!strings.Contains(text, "    ret") || !strings.Contains(text, "compiled\n\n# JLex/SparseBitSet.size()I\n") || strings.Contains(text, "Java_JLex_SparseBitSet_isValid") {
 		t.Fatalf("no amd64 code for SparseBitSet.size:\n%s", v)
 	}
@@ -66,7 +66,7 @@ func TestNativePane(t *testing.T) {
 
 	// A again, once the amd64 code is on the screen.
 	v, fm = runModel(t, fm, "alpha native code", 30*time.Second, "A")
-	if text := strings.Join(fm.lines, "\n"); !strings.Contains(text, ".ent Java_JLex_SparseBitSet_size__") || !strings.Contains(text, ".end Java_JLex_SparseBitSet_size__") ||
+	if text := strings.Join(fm.right().lines, "\n"); !strings.Contains(text, ".ent Java_JLex_SparseBitSet_size__") || !strings.Contains(text, ".end Java_JLex_SparseBitSet_size__") ||
 		strings.Contains(text, "isValid") {
 		t.Fatalf("no alpha code for SparseBitSet.size:\n%s", v)
 	}
@@ -84,7 +84,7 @@ func TestNativePane(t *testing.T) {
 func TestPolicyPane(t *testing.T) {
 	m := model(t)
 	v, fm := runModel(t, m, "checks of example.policy", 30*time.Second, "/", "=CLexGen", "enter", "G", "=testdata/example.policy", "enter")
-	if !strings.Contains(strings.Join(fm.lines, "\n"), "1595: invokespecial java/io/FileReader.<init>:(Ljava/lang/String;)V  <- file.open on file:arg0") {
+	if !strings.Contains(strings.Join(fm.right().lines, "\n"), "1595: invokespecial java/io/FileReader.<init>:(Ljava/lang/String;)V  <- file.open on file:arg0") {
 		t.Fatalf("no FileReader check in CLexGen:\n%s", v)
 	}
 	golden.RequireEqual(t, []byte(v))
@@ -166,7 +166,7 @@ func TestLoadTrace(t *testing.T) {
 	m = model(t)
 	v, fm := runModel(t, m, "trace audit.db loaded", 30*time.Second, "L", "="+db, "enter")
 	for _, w := range []string{"— trace", "loaded audit trail", "1 sessions, 3 classes", "C1.class", "replaced"} {
-		if !strings.Contains(v+strings.Join(fm.lines, "\n"), w) {
+		if !strings.Contains(v+strings.Join(fm.right().lines, "\n"), w) {
 			t.Fatalf("no %q after loading an audit trail:\n%s", w, v)
 		}
 	}
@@ -225,7 +225,7 @@ func TestEveryViewIsAREPLCommand(t *testing.T) {
 	// : follows the class on the left: asm without CLASS compiles it.
 	m := model(t)
 	_, fm := runModel(t, m, ":asm —", 30*time.Second, "/", "=SparseBitSet", "enter", ":", "=asm", "enter")
-	if text := strings.Join(fm.lines, "\n"); !strings.Contains(text, "# JLex.SparseBitSet, amd64:") {
+	if text := strings.Join(fm.right().lines, "\n"); !strings.Contains(text, "# JLex.SparseBitSet, amd64:") {
 		t.Fatalf(":asm on the selected class:\n%s", text)
 	}
 }
