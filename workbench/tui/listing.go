@@ -40,7 +40,7 @@ func (k ListingKeyMap) ShortHelp() []key.Binding { return []key.Binding{k.View} 
 
 // FullHelp is the listing's keys under ?.
 func (k ListingKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{append(k.PagerKeyMap.FullHelp()[0], k.View)}
+	return append(k.PagerKeyMap.FullHelp(), []key.Binding{k.View})
 }
 
 // show lists data, a class file; withCounts puts the coverage counts on it.

@@ -45,26 +45,34 @@ func (m *Model) startSimulate() tea.Cmd {
 		if err != nil {
 			return simulateDone{err: err}
 		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s: %d classes loaded, %v with everything local\n\n", p.Name, len(prof.Classes), prof.Local.Round(time.Millisecond))
-		latency := 50 * time.Millisecond
-		rows, err := simulate.Startup(prof, []string{"28.8kbps", "56kbps", "128kbps", "512kbps", "1mbps", "10mbps"}, latency, time.Millisecond)
-		if err != nil {
-			return simulateDone{err: err}
-		}
-		simulate.PrintStartup(&b, rows, latency)
 		times, err := simulate.ServiceTimes(p, prof, pl)
 		if err != nil {
 			return simulateDone{err: err}
 		}
-		srows, err := simulate.Scaling(times, len(prof.Classes), []int{1, 10, 100, 1000, 10000, 100000}, []int{1, 2, 4}, 2, 0, 0)
-		if err != nil {
-			return simulateDone{err: err}
-		}
-		b.WriteString("\n")
-		simulate.PrintScaling(&b, pl.String(), times, srows)
-		return simulateDone{text: b.String()}
+		text, err := simulateText(p.Name, prof, times, pl.String())
+		return simulateDone{text: text, err: err}
 	}
+}
+
+// simulateText is the simulate pane: the start-up model over links from a
+// modem's to a LAN's, and the proxy model over clients and replicas, fed
+// with a run's profile and the pipeline's measured service times.
+func simulateText(program string, prof *simulate.Profile, times []time.Duration, services string) (string, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d classes loaded, %v with everything local\n\n", program, len(prof.Classes), prof.Local.Round(time.Millisecond))
+	latency := 50 * time.Millisecond
+	rows, err := simulate.Startup(prof, []string{"28.8kbps", "56kbps", "128kbps", "512kbps", "1mbps", "10mbps"}, latency, time.Millisecond)
+	if err != nil {
+		return "", err
+	}
+	simulate.PrintStartup(&b, rows, latency)
+	srows, err := simulate.Scaling(times, len(prof.Classes), []int{1, 10, 100, 1000, 10000, 100000}, []int{1, 2, 4}, 2, 0, 0)
+	if err != nil {
+		return "", err
+	}
+	b.WriteString("\n")
+	simulate.PrintScaling(&b, services, times, srows)
+	return b.String(), nil
 }
 
 // showPlot shows the next experiment's figure as text.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -111,4 +112,28 @@ func (m *Model) showPane(d paneDone) {
 	if d.err == nil {
 		m.status = d.status
 	}
+}
+
+// replInTUI is, for each REPL command, the key that does in the TUI what
+// it does; Keys.Command (:) runs it as it is for those the TUI has no key
+// of its own for.
+var replInTUI = map[string]key.Binding{
+	"load":     Keys.LoadTrace, // the open classes are loaded; L loads traces
+	"shadow":   Keys.LoadTrace, // L on a .shlog replays it and shows the table
+	"trace":    Keys.LoadTrace, // L on an audit trail lists its rows
+	"classes":  Keys.Filter,
+	"show":     Keys.Down, // the class under the cursor is shown
+	"find":     Keys.Find,
+	"services": Keys.Command,
+	"pipeline": Keys.Command, // the TUI's is set with --services
+	"step":     Keys.Step,
+	"diff":     Keys.Diff,
+	"frames":   Keys.Command,
+	"help":     Keys.Help,
+	"tour":     Keys.Command,
+	"quit":     Keys.Quit,
+	"native":   Keys.Native,
+	"fia":      Keys.FIA,
+	"asm":      Keys.Native,
+	"guards":   Keys.Guards,
 }

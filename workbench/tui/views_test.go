@@ -211,7 +211,7 @@ func TestEveryViewIsAREPLCommand(t *testing.T) {
 	var out bytes.Buffer
 	s := repl.NewSession(&out, &out)
 	defer s.Close()
-	for _, v := range []view{viewListing, viewDiff, viewRuns, viewPlots, viewTrace, viewNative, viewPolicy, viewConsole, viewFIA, viewCommand} {
+	for _, v := range declaredViews(t) {
 		c, ok := replCommands[v]
 		if !ok {
 			t.Errorf("view %s has no REPL command", v)
