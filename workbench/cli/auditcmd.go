@@ -273,7 +273,7 @@ func runConsole(env *Env, args []string) error {
 	for {
 		st, err := proxy.FetchConsole(nil, *addr, *hot)
 		if err != nil {
-			return err
+			return proxyError(*addr, err)
 		}
 		if !*once {
 			fmt.Fprint(env.Stdout, "\x1b[H\x1b[2J") // home, clear: a live view on a terminal

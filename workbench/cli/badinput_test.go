@@ -114,6 +114,30 @@ func TestBadInputs(t *testing.T) {
 		{"run local path", []string{"run", jlex, "JLex.Main"}, "not a URL", false},
 		{"run not a jar", []string{"run", "http://127.0.0.1:1/app.zip", "Main"}, "must end in .jar or /", false},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`, false},
+		{"compile unknown arch", []string{"compile", "--arch", "vax", jlex, "-o", "{d}/out.jar"}, `no back end "vax"`, false},
+		{"compile no -o", []string{"compile", jlex}, "need -o OUT", false},
+		{"console proxy down", []string{"console", "--proxy", "127.0.0.1:1", "--once"}, "proxy 127.0.0.1:1: cannot connect (connection refused)", false},
+		{"notebook missing", []string{"notebook", "run", "{d}/none.md"}, "none.md: no such file or directory", false},
+		{"notebook not a notebook", []string{"notebook", "run", "{d}/notes.txt"}, "no ```dvmlab blocks: not a notebook", false},
+		{"plot unknown", []string{"plot", "nosuch", "--out", "{d}/plots"}, `no plot "nosuch"`, false},
+		{"plot no results", []string{"plot", "fig5", "--results", "{d}/empty", "--out", "{d}/plots/out"}, "no results for fig5", false},
+		{"policy missing", []string{"policy", "check", "{d}/none.xml"}, "none.xml: no such file or directory", false},
+		{"policy reload proxy down", []string{"policy", "reload", "--proxy", "127.0.0.1:1"}, "proxy 127.0.0.1:1: cannot connect", false},
+		{"profile unknown subcommand", []string{"profile", "nosuch", "--db", "{d}/none.db"}, `unknown profile subcommand "nosuch"`, false},
+		{"profile unknown format", []string{"profile", "edges", "--format", "gif", "-o", "{d}/calls.gif"}, `unknown format "gif"`, false},
+		{"profile no trail", []string{"profile", "edges", "--db", "{d}/none.db", "-o", "{d}/calls.csv"}, "no audit trail at {d}/none.db", false},
+		{"proxy bad listen", []string{"proxy", "--listen", "nonsense", "--audit", "{d}/audit.db", "--key", "{d}/proxy.key", "--cache", "{d}/cache"}, "missing port in address", false},
+		{"tui missing jar", []string{"tui", "{d}/no.jar"}, "no such file or directory", false},
+	}
+	// Every command has its bad input here.
+	tried := map[string]bool{}
+	for _, c := range cases {
+		tried[c.args[0]] = true
+	}
+	for _, c := range cli.Commands() {
+		if !tried[c.Name] {
+			t.Errorf("no bad input for %s in the table", c.Name)
+		}
 	}
 	if !testing.Short() {
 		// The launcher's failures, through a proxy and direct.

@@ -40,8 +40,14 @@ func runNotebook(env *Env, args []string) error {
 	for _, f := range files {
 		t0 := time.Now()
 		nb, err := notebook.ParseFile(f)
+		if err == nil && len(nb.Blocks) == 0 {
+			err = fmt.Errorf("%s: no ```dvmlab blocks: not a notebook", f)
+		}
+		if err != nil && len(files) == 1 {
+			return err
+		}
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "%v\n", err)
+			fmt.Fprintf(env.Stderr, "dvmlab notebook: %v\n", err)
 			broken++
 			continue
 		}
@@ -50,8 +56,11 @@ func runNotebook(env *Env, args []string) error {
 			opt.Progress = env.Stderr
 		}
 		res, err := notebook.Run(nb, opt)
+		if err != nil && len(files) == 1 {
+			return err
+		}
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "%v\n", err)
+			fmt.Fprintf(env.Stderr, "dvmlab notebook: %v\n", err)
 			broken++
 			continue
 		}

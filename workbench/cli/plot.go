@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"dvmlab/plots"
 )
@@ -33,12 +35,16 @@ func runPlot(env *Env, args []string) error {
 	names := pos
 	if pos[0] == "all" {
 		names = plots.Names()
+	} else if !slices.Contains(plots.Names(), pos[0]) {
+		return usageError(cmd, "no plot %q (have %s)", pos[0], strings.Join(plots.Names(), ", "))
 	}
 	failed := 0
 	for _, n := range names {
 		if *text {
 			s, err := plots.Terminal(n, *results, *width)
-			if err != nil {
+			if err != nil && len(names) == 1 {
+				return err
+			} else if err != nil {
 				fmt.Fprintf(env.Stderr, "dvmlab plot: %v\n", err)
 				failed++
 				continue
@@ -47,7 +53,9 @@ func runPlot(env *Env, args []string) error {
 			continue
 		}
 		files, err := renderAtomic(n, *results, *out)
-		if err != nil {
+		if err != nil && len(names) == 1 {
+			return err
+		} else if err != nil {
 			fmt.Fprintf(env.Stderr, "dvmlab plot: %v\n", err)
 			failed++
 			continue

@@ -130,7 +130,7 @@ func policyReload(env *Env, addr string) error {
 	c := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}, Timeout: 30 * time.Second}
 	resp, err := c.Get("http://" + proxy.HandshakeHost + "/security/reload")
 	if err != nil {
-		return err
+		return proxyError(addr, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)

@@ -2,9 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strings"
 
 	"dvmlab/core/service/profile"
@@ -41,21 +42,21 @@ func runProfile(env *Env, args []string) error {
 	if len(pos) != 0 {
 		return usageError(cmd, "unexpected %q", pos[0])
 	}
+	// What is asked for is checked before the trail is opened.
+	if !slices.Contains([]string{"edges", "unused", "first"}, sub) {
+		return usageError(cmd, "unknown profile subcommand %q (edges, unused, first)", sub)
+	}
+	if !slices.Contains(profile.Formats, *format) {
+		return usageError(cmd, "--format: unknown format %q (known: %s)", *format, strings.Join(profile.Formats, ", "))
+	}
 	a, err := openTrail(*db)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	w := io.Writer(env.Stdout)
-	var f *os.File
-	if *out != "" {
-		if f, err = os.Create(*out); err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
-	bw := bufio.NewWriter(w)
+	// The whole output is made before -o's file is written, at once.
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
 	switch sub {
 	case "edges":
 		es, err := a.Edges(*session)
@@ -109,8 +110,9 @@ func runProfile(env *Env, args []string) error {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	if f != nil {
-		return f.Close()
+	if *out != "" {
+		return writeOutput(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
 	}
-	return nil
+	_, err = env.Stdout.Write(buf.Bytes())
+	return err
 }

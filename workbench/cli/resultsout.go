@@ -38,10 +38,27 @@ func runExperimentAtomic(ctx context.Context, name string, quick bool, results s
 // renderAtomic draws figure name into a temporary directory beside outDir's
 // files and renames each file into outDir only when all of them were drawn,
 // so a figure that fails leaves the previous one untouched.
-func renderAtomic(name, results, outDir string) ([]string, error) {
+func renderAtomic(name, results, outDir string) (files []string, err error) {
+	// The directories made for the figures go again if none is drawn.
+	made := outDir
+	for {
+		parent := filepath.Dir(made)
+		if _, err := os.Stat(parent); err == nil || parent == made {
+			break
+		}
+		made = parent
+	}
+	if _, err := os.Stat(made); err == nil {
+		made = ""
+	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil && made != "" {
+			os.RemoveAll(made)
+		}
+	}()
 	tmp, err := os.MkdirTemp(outDir, "."+name+".tmp-")
 	if err != nil {
 		return nil, err
@@ -51,7 +68,6 @@ func renderAtomic(name, results, outDir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []string
 	for _, f := range drawn {
 		// The temporary directory is private; the figures are ordinary files.
 		if err := os.Chmod(f, 0o644); err != nil {

@@ -53,6 +53,12 @@ func serve(env *Env, what, addr string, h http.Handler) error {
 	if err != nil {
 		return err
 	}
+	return serveOn(env, what, l, h)
+}
+
+// serveOn is serve on a listener already open, for a server that listens
+// before it makes its state, so that a bad --listen leaves nothing behind.
+func serveOn(env *Env, what string, l net.Listener, h http.Handler) error {
 	fmt.Fprintf(env.Stderr, "%s listening on http://%s\n", what, l.Addr())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -123,15 +129,27 @@ func runProxy(env *Env, args []string) error {
 		}
 	}
 	p.RecomputeFrames = *frames
+	if p.Exclude, err = service.ParseClassPatterns(*exclude); err != nil {
+		return usageError(cmd, "--exclude: %v", err)
+	}
+	// Listen first: an address in use or malformed is refused before the
+	// key, the audit trail and the cache are made.
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	served := false
+	defer func() {
+		if !served {
+			l.Close()
+		}
+	}()
 	for _, f := range []string{*auditDB, *keyFile} {
 		if f != "off" {
 			if err := ensureParent(f); err != nil {
 				return err
 			}
 		}
-	}
-	if p.Exclude, err = service.ParseClassPatterns(*exclude); err != nil {
-		return usageError(cmd, "--exclude: %v", err)
 	}
 	jdk, err := classpath.OpenJDK("")
 	if err != nil {
@@ -169,7 +187,8 @@ func runProxy(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "proxy: audit trail in %s\n", *auditDB)
 	}
 	fmt.Fprintf(env.Stderr, "proxy: services %s, cache %s\n", px.Config, map[bool]string{true: dir, false: "off"}[dir != ""])
-	return serve(env, "proxy", *listen, px)
+	served = true
+	return serveOn(env, "proxy", l, px)
 }
 
 func runClient(env *Env, args []string) error {
