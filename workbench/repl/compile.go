@@ -107,6 +107,17 @@ func (s *Session) native(args []string) error {
 	if !found {
 		return fmt.Errorf("no method %s in %s", method, classfile.BinaryName(class))
 	}
+	// step now walks the method through the compiler's stages.
+	s.walk = nil
+	if stages, err := NativeStages(data, method); err == nil {
+		what := classfile.BinaryName(class) + "." + method
+		s.walk = &nativeWalk{what: what, stages: stages}
+		var names []string
+		for _, st := range stages {
+			names = append(names, st.Name)
+		}
+		fmt.Fprintf(s.Out, "(step walks %s through %s, one at a time)\n", what, strings.Join(names, ", "))
+	}
 	return nil
 }
 

@@ -54,6 +54,10 @@ type Session struct {
 	// diff take when given none.
 	current, currentMethod string
 
+	// walk is the method native showed last, which step walks through
+	// the compiler's passes until show or step CLASS takes up a class.
+	walk *nativeWalk
+
 	// coverage holds the loaded coverage profiles: class (internal name)
 	// -> block number -> executions; show overlays them on the listing.
 	coverage map[string]map[int]int64
@@ -99,7 +103,7 @@ func init() {
 		{"find", "find TEXT", "the lines of the current class's listing (or method's) that contain TEXT, with the method each is in", "find invokevirtual", (*Session).find},
 		{"services", "services", "list the static services a pipeline can run", "services", (*Session).services},
 		{"pipeline", "pipeline [SERVICE,…] [--frames keep|recompute]", "show or set the pipeline the stepper runs (none: parse and emit; the default: " + cli.DefaultPipeline + ", as in the TUI); --frames recompute recomputes frames in every method", "pipeline coverage --frames recompute", (*Session).setPipeline},
-		{"step", "step [CLASS]", "start stepping CLASS (or the current class) through the pipeline, or take the next step", "step JLex.CSpec", (*Session).step},
+		{"step", "step [CLASS]", "start stepping CLASS (or the current class) through the pipeline, or take the next step; after native CLASS.METHOD, the method's IR after the compiler's next pass, then its amd64 and alpha assembly", "step JLex.CSpec", (*Session).step},
 		{"diff", "diff [METHOD]", "the code before and after the last step, method by method and aligned by instruction (of the current method, if show chose one): removed lines start with -, added with +", "diff <init>", (*Session).diff},
 		{"frames", "frames CLASS[.METHOD]", "the types of the locals and the operand stack before every instruction of a method (JVMS §4.10.1), as the frame computer finds them", "frames JLex.CSpec.<init>", (*Session).showFrames},
 		{"help", "help [COMMAND]", "this list, or one command's usage and an example", "help step", (*Session).help},
@@ -287,6 +291,7 @@ func (s *Session) read(class string) (*classfile.Class, []byte, error) {
 }
 
 func (s *Session) show(args []string) error {
+	s.walk = nil
 	var flow, verbose bool
 	var rest []string
 	for _, a := range args {
@@ -421,6 +426,10 @@ func (s *Session) step(args []string) error {
 	if len(args) > 1 {
 		return errors.New("usage: step [CLASS]")
 	}
+	if len(args) == 0 && s.walk != nil {
+		return s.nativeStep()
+	}
+	s.walk = nil
 	// A class shown since the last step CLASS is the one to step.
 	if len(args) == 0 && s.current != "" && s.current != s.class {
 		args = []string{classfile.BinaryName(s.current)}
