@@ -184,6 +184,8 @@ func TestEveryKeyInTmux(t *testing.T) {
 						waitFor("coverage profile cov.txt")
 					case "A":
 						waitFor("native")
+					case "I":
+						waitFor("IR after | go to a method first | native passes: | still busy")
 					case "G":
 						waitFor("policy file: ")
 						tm("send-keys", "-t", "w", "-l", testdata(t, "example.policy"))

@@ -34,7 +34,7 @@ import (
 type KeyMap struct {
 	Up, Down, Filter, Step, Reset, Diff, Compare, Help, Quit key.Binding
 	Find, NextMatch, PrevMatch, Goto, Simulate, Plots        key.Binding
-	LoadTrace, Native, Guards, Console, FIA, Command         key.Binding
+	LoadTrace, Native, Passes, Guards, Console, FIA, Command key.Binding
 }
 
 // Keys are the default bindings.
@@ -54,6 +54,7 @@ var Keys = KeyMap{
 	Plots:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "next experiment's figure")),
 	LoadTrace: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load trace (.txt .db .shlog)")),
 	Native:    key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "native code (again: alpha)")),
+	Passes:    key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "IR after the next compiler pass, then amd64 and alpha")),
 	Guards:    key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "policy checks")),
 	Console:   key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "proxy console")),
 	FIA:       key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "FIA verdicts")),
@@ -81,7 +82,8 @@ func (k KeyMap) ShortHelp(child helpKeys) []key.Binding {
 func (k KeyMap) FullHelp(child helpKeys) [][]key.Binding {
 	return append([][]key.Binding{{k.Up, k.Down, k.Filter}}, append(child.FullHelp(), []key.Binding{k.Step, k.Reset, k.Diff},
 		[]key.Binding{k.Find, k.NextMatch, k.PrevMatch, k.Goto}, []key.Binding{k.Compare, k.Simulate, k.Plots},
-		[]key.Binding{k.LoadTrace, k.Native, k.Guards, k.Console, k.FIA}, []key.Binding{k.Command, k.Help, k.Quit})...)
+		[]key.Binding{k.Native, k.Passes},
+		[]key.Binding{k.LoadTrace, k.Guards, k.Console, k.FIA}, []key.Binding{k.Command, k.Help, k.Quit})...)
 }
 
 // AllKeys is every binding of the TUI, the root's and each view's, once.
@@ -165,6 +167,7 @@ type Model struct {
 
 	// The REPL session the : prompt and trace loading run in, and what
 	// the panes were last given, offered again at their prompts.
+	walk                                      *passWalk // the method I walks through the compiler
 	repl                                      *repl.Session
 	replClass, fiaLoaded                      string // the session's current class and loaded FIA table
 	replOut                                   *bytes.Buffer
@@ -384,6 +387,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.view == viewConsole && msg.err == nil {
 			return m, liveConsole(m.proxyAddr)
 		}
+	case walkDone:
+		m.walked(msg)
 	case consoleTick:
 		return m, m.refreshConsole(msg)
 	case consoleFresh:
@@ -487,6 +492,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.nativeArch, m.nativeClass = arch, m.selected()
 			return m, m.nativePane(arch)
+		case key.Matches(msg, Keys.Passes):
+			return m, m.nextPass()
 		case key.Matches(msg, Keys.Guards):
 			m.prompt, m.input = "policy file", m.policyFile
 		case key.Matches(msg, Keys.Console):

@@ -132,7 +132,7 @@ var replInTUI = map[string]key.Binding{
 	"help":     Keys.Help,
 	"tour":     Keys.Command,
 	"quit":     Keys.Quit,
-	"native":   Keys.Native,
+	"native":   Keys.Passes, // with step: I walks the passes
 	"fia":      Keys.FIA,
 	"asm":      Keys.Native,
 	"guards":   Keys.Guards,
