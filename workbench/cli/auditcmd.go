@@ -156,7 +156,7 @@ func runAuditVerify(env *Env, args []string) error {
 	fs := newFlags(env, cmd)
 	db := fs.String("db", DefaultAudit(), "the audit database the proxy writes")
 	keyFile := fs.String("key", defaultKey, "the proxy's key (its Ed25519 seed) or its public key (base64 X.509); off trusts the keys the checkpoints name")
-	headArg := fs.String("head", "", "COUNT:HEX, a head `audit head` printed earlier: the chain must still hold it")
+	headArg := fs.String("head", "", "COUNT:HEX, a head dvmlab audit head printed earlier: the chain must still hold it")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return &ExitError{Code: 2}

@@ -27,7 +27,7 @@ func runNotebook(env *Env, args []string) error {
 	}
 	fs := newFlags(env, cmd)
 	update := fs.Bool("update", false, "rewrite each output block (and figure links) with what its commands print now")
-	full := fs.Bool("full", false, "run the ```dvmlab full blocks too (long studies)")
+	full := fs.Bool("full", false, "also run the blocks fenced as dvmlab full (the long studies)")
 	verbose := fs.Bool("v", false, "name each block as it starts, on stderr")
 	files, err := parseInterspersed(fs, args[1:])
 	if err != nil {
