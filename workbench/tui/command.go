@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"os"
 
 	"dvmlab/core/classpath"
 	"dvmlab/core/service"
@@ -53,6 +55,13 @@ func runTUI(env *cli.Env, args []string) error {
 		return err
 	}
 	defer src.Close()
+	// Without a terminal there is nothing to draw on: say so, with what
+	// works without one, before the JDK is opened for frames.
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return errors.New("needs a terminal (no /dev/tty here); without one, dvmlab repl reads commands from standard input or -f FILE")
+	}
+	tty.Close()
 	jdk, err := classpath.OpenJDK("")
 	if err != nil {
 		return fmt.Errorf("the JDK is needed for frame computation: %w", err)
