@@ -89,12 +89,34 @@ func globOrSubstring(pat string) (sql string, match func(string) bool) {
 	return "", rx.MatchString
 }
 
+// methodMatcher is globOrSubstring that also takes classes written with
+// their binary names (JLex.Main.*, as javap and the REPL write them): a
+// pattern with dots and no slash is matched against the method with its
+// class's slashes as dots too.
+func methodMatcher(pat string) (sql string, match func(string) bool) {
+	sql, match = globOrSubstring(pat)
+	if strings.Contains(pat, "/") || !strings.Contains(pat, ".") {
+		return sql, match
+	}
+	inner := match
+	if inner == nil {
+		inner = func(m string) bool { return strings.Contains(m, pat) }
+	}
+	return "", func(m string) bool {
+		head := m
+		if i := strings.Index(m, "("); i >= 0 {
+			head = m[:i]
+		}
+		return inner(m) || inner(strings.ReplaceAll(head, "/", ".")+m[len(head):])
+	}
+}
+
 func runAuditEvents(env *Env, args []string) error {
 	cmd := Lookup("audit")
 	fs := newFlags(env, cmd)
 	db := fs.String("db", DefaultAudit(), "the audit database the proxy writes")
 	session := fs.String("session", "", "only this session")
-	method := fs.String("method", "", "only methods (pkg/Class.name(DESC)) containing this, or matching it if it has * or ?")
+	method := fs.String("method", "", "only methods (pkg/Class.name(DESC), or pkg.Class.name) containing this, or matching it if it has * or ?")
 	count := fs.Bool("count", false, "print entries, exits and exits by exception per method instead")
 	limit := fs.Int("limit", 0, "only the last N events")
 	pos, err := parseInterspersed(fs, args)
@@ -109,7 +131,7 @@ func runAuditEvents(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	sub, match := globOrSubstring(*method)
+	sub, match := methodMatcher(*method)
 	q := proxy.EventQuery{Session: *session, Method: sub}
 	if *count {
 		cs, err := a.EventCounts(q)

@@ -65,6 +65,13 @@ func TestAuditAndProfileCommands(t *testing.T) {
 	if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, "unwind app/Main.f(I)I") {
 		t.Errorf("audit events: %d %q", code, out)
 	}
+	// The class by its binary name, as javap and the README write it.
+	for _, pat := range []string{"app.Main.f*", "app.Main.f"} {
+		code, out, _ = run("audit", "events", "--db", db, "--session", "s1", "--method", pat)
+		if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, "unwind app/Main.f(I)I") {
+			t.Errorf("audit events --method %s: %d %q", pat, code, out)
+		}
+	}
 	code, out, _ = run("audit", "events", "--db", db, "--count")
 	if code != 0 || !strings.Contains(out, "         4          2          2  app/Main.f(I)I") {
 		t.Errorf("audit events --count: %d %q", code, out)
