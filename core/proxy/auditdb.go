@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS edges (session TEXT, caller TEXT, callee TEXT, count 
 CREATE TABLE IF NOT EXISTS dropped (session TEXT PRIMARY KEY, events INTEGER);
 CREATE TABLE IF NOT EXISTS stacks (session TEXT, stack TEXT, count INTEGER, PRIMARY KEY (session, stack));
 CREATE TABLE IF NOT EXISTS firstuse (session TEXT, method TEXT, ord INTEGER, PRIMARY KEY (session, method));
+CREATE TABLE IF NOT EXISTS blocks (session TEXT, method TEXT, block INTEGER, range TEXT, hit INTEGER, PRIMARY KEY (session, method, block));
 `
 
 // MethodEvent is one stored method event.
@@ -189,6 +190,31 @@ func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
 // counts, first uses (the first report of a method in a session keeps its
 // order).
 func (a *Audit) AddProfile(session string, loaded [][2]string, edges []Edge, first []string) error {
+	return a.inTx(func(tx *sql.Tx) error {
+		for _, l := range loaded {
+			if _, err := tx.Exec("INSERT OR IGNORE INTO loaded (session, class, method) VALUES (?, ?, ?)", session, l[0], l[1]); err != nil {
+				return err
+			}
+		}
+		for _, e := range edges {
+			if _, err := tx.Exec(`INSERT INTO edges (session, caller, callee, count) VALUES (?, ?, ?, ?)
+				ON CONFLICT (session, caller, callee) DO UPDATE SET count = count + excluded.count`, session, e.Caller, e.Callee, e.Count); err != nil {
+				return err
+			}
+		}
+		for _, m := range first {
+			if _, err := tx.Exec(`INSERT OR IGNORE INTO firstuse (session, method, ord)
+				VALUES (?, ?, (SELECT count(*) FROM firstuse WHERE session = ?))`, session, m, session); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// inTx runs f in one transaction on the monitoring tables, committed if
+// f returns nil.
+func (a *Audit) inTx(f func(tx *sql.Tx) error) error {
 	if err := a.initMonitor(); err != nil {
 		return err
 	}
@@ -199,22 +225,8 @@ func (a *Audit) AddProfile(session string, loaded [][2]string, edges []Edge, fir
 		return err
 	}
 	defer tx.Rollback()
-	for _, l := range loaded {
-		if _, err := tx.Exec("INSERT OR IGNORE INTO loaded (session, class, method) VALUES (?, ?, ?)", session, l[0], l[1]); err != nil {
-			return err
-		}
-	}
-	for _, e := range edges {
-		if _, err := tx.Exec(`INSERT INTO edges (session, caller, callee, count) VALUES (?, ?, ?, ?)
-			ON CONFLICT (session, caller, callee) DO UPDATE SET count = count + excluded.count`, session, e.Caller, e.Callee, e.Count); err != nil {
-			return err
-		}
-	}
-	for _, m := range first {
-		if _, err := tx.Exec(`INSERT OR IGNORE INTO firstuse (session, method, ord)
-			VALUES (?, ?, (SELECT count(*) FROM firstuse WHERE session = ?))`, session, m, session); err != nil {
-			return err
-		}
+	if err := f(tx); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -233,23 +245,75 @@ func (a *Audit) EnsureSession(id, client string) error {
 // AddStacks adds a batch's calling contexts to a session's counts; a
 // stack is stored as its frames, root first, one a line.
 func (a *Audit) AddStacks(session string, stacks []Stack) error {
-	if err := a.initMonitor(); err != nil {
-		return err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	tx, err := a.db.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, s := range stacks {
-		if _, err := tx.Exec(`INSERT INTO stacks (session, stack, count) VALUES (?, ?, ?)
-			ON CONFLICT (session, stack) DO UPDATE SET count = count + excluded.count`, session, strings.Join(s.Frames, "\n"), s.Count); err != nil {
-			return err
+	return a.inTx(func(tx *sql.Tx) error {
+		for _, s := range stacks {
+			if _, err := tx.Exec(`INSERT INTO stacks (session, stack, count) VALUES (?, ?, ?)
+				ON CONFLICT (session, stack) DO UPDATE SET count = count + excluded.count`, session, strings.Join(s.Frames, "\n"), s.Count); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+}
+
+// BlockReport is what a batch says of one method's basic blocks: their
+// ranges ("FIRST-LAST" offsets of the class as it came, in block order),
+// or the blocks (by number) first run since the client's last batch.
+type BlockReport struct {
+	Method string
+	Ranges []string
+	Hit    []int
+}
+
+// Block is a basic block of a method: its number in the method and its
+// range, "FIRST-LAST", the offsets of its first and last instruction.
+type Block struct {
+	Method string
+	Block  int
+	Range  string
+}
+
+// AddBlocks adds a batch's block reports to a session's: ranges name the
+// blocks, hits mark them run, in either order.
+func (a *Audit) AddBlocks(session string, reports []BlockReport) error {
+	return a.inTx(func(tx *sql.Tx) error {
+		for _, r := range reports {
+			for i, rg := range r.Ranges {
+				if _, err := tx.Exec(`INSERT INTO blocks (session, method, block, range, hit) VALUES (?, ?, ?, ?, 0)
+					ON CONFLICT (session, method, block) DO UPDATE SET range = excluded.range`, session, r.Method, i, rg); err != nil {
+					return err
+				}
+			}
+			for _, i := range r.Hit {
+				if _, err := tx.Exec(`INSERT INTO blocks (session, method, block, range, hit) VALUES (?, ?, ?, '', 1)
+					ON CONFLICT (session, method, block) DO UPDATE SET hit = 1`, session, r.Method, i); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// UnusedBlocks lists the basic blocks never run of the methods a session
+// ran (for "": the blocks no session ran, of the methods any ran), by
+// method and block; total is how many blocks those methods have.
+func (a *Audit) UnusedBlocks(session string) (unused []Block, total int, err error) {
+	if !a.hasTable("blocks") {
+		return nil, 0, nil
 	}
-	return tx.Commit()
+	where, args := "", []any(nil)
+	if session != "" {
+		where, args = " WHERE session = ?", []any{session}
+	}
+	if err := a.db.QueryRow("SELECT count(*) FROM (SELECT DISTINCT method, block FROM blocks"+where+")", args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	unused, err = scanRows(a, "SELECT method, block, max(range) FROM blocks"+where+
+		" GROUP BY method, block HAVING max(hit) = 0 ORDER BY method, block", args, func(r *sql.Rows, b *Block) error {
+		return r.Scan(&b.Method, &b.Block, &b.Range)
+	})
+	return unused, total, err
 }
 
 // Stacks returns the calling contexts of one session, or summed over all
@@ -263,21 +327,13 @@ func (a *Audit) Stacks(session string) (out []Stack, ok bool, err error) {
 	if session != "" {
 		stmt, args = "SELECT stack, count FROM stacks WHERE session = ? ORDER BY stack", []any{session}
 	}
-	rows, err := a.db.Query(stmt, args...)
-	if err != nil {
-		return nil, true, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var s Stack
+	out, err = scanRows(a, stmt, args, func(r *sql.Rows, s *Stack) error {
 		var frames string
-		if err := rows.Scan(&frames, &s.Count); err != nil {
-			return nil, true, err
-		}
+		err := r.Scan(&frames, &s.Count)
 		s.Frames = strings.Split(frames, "\n")
-		out = append(out, s)
-	}
-	return out, true, rows.Err()
+		return err
+	})
+	return out, true, err
 }
 
 // NoteDropped records the count of events a session's client says it has
@@ -319,22 +375,12 @@ func (a *Audit) MethodEvents(q EventQuery) ([]MethodEvent, error) {
 		stmt = "SELECT * FROM (SELECT id, session, thread, seq, kind, method, time FROM events" + where +
 			fmt.Sprintf(" ORDER BY id DESC LIMIT %d) ORDER BY id", q.Limit)
 	}
-	rows, err := a.db.Query(stmt, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MethodEvent
-	for rows.Next() {
-		var e MethodEvent
+	return scanRows(a, stmt, args, func(r *sql.Rows, e *MethodEvent) error {
 		var t int64
-		if err := rows.Scan(&e.ID, &e.Session, &e.Thread, &e.Seq, &e.Kind, &e.Method, &t); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&e.ID, &e.Session, &e.Thread, &e.Seq, &e.Kind, &e.Method, &t)
 		e.Time = time.UnixMicro(t)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 func eventWhere(q EventQuery) (string, []any) {
@@ -366,21 +412,10 @@ func (a *Audit) EventCounts(q EventQuery) ([]MethodCount, error) {
 		return nil, nil
 	}
 	where, args := eventWhere(q)
-	rows, err := a.db.Query(`SELECT method, sum(kind = 'enter'), sum(kind = 'exit'), sum(kind = 'unwind') FROM events`+where+
-		` GROUP BY method ORDER BY method`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MethodCount
-	for rows.Next() {
-		var c MethodCount
-		if err := rows.Scan(&c.Method, &c.Enter, &c.Exit, &c.Unwind); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanRows(a, `SELECT method, sum(kind = 'enter'), sum(kind = 'exit'), sum(kind = 'unwind') FROM events`+where+
+		` GROUP BY method ORDER BY method`, args, func(r *sql.Rows, c *MethodCount) error {
+		return r.Scan(&c.Method, &c.Enter, &c.Exit, &c.Unwind)
+	})
 }
 
 // Edges returns the call graph's edges of one session, or summed over all
@@ -393,20 +428,9 @@ func (a *Audit) Edges(session string) ([]Edge, error) {
 	if session != "" {
 		stmt, args = "SELECT caller, callee, count FROM edges WHERE session = ? ORDER BY caller, callee", []any{session}
 	}
-	rows, err := a.db.Query(stmt, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Edge
-	for rows.Next() {
-		var e Edge
-		if err := rows.Scan(&e.Caller, &e.Callee, &e.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanRows(a, stmt, args, func(r *sql.Rows, e *Edge) error {
+		return r.Scan(&e.Caller, &e.Callee, &e.Count)
+	})
 }
 
 // FirstUse lists a session's methods in the order the client first used
@@ -448,18 +472,23 @@ func (a *Audit) Unused(session string) (unused []string, total int, err error) {
 }
 
 func (a *Audit) strings(stmt string, args ...any) ([]string, error) {
+	return scanRows(a, stmt, args, func(r *sql.Rows, s *string) error { return r.Scan(s) })
+}
+
+// scanRows runs a query and reads each row it returns into a T with scan.
+func scanRows[T any](a *Audit, stmt string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
 	rows, err := a.db.Query(stmt, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var v T
+		if err := scan(rows, &v); err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -611,20 +640,10 @@ type checkpoint struct {
 }
 
 func (a *Audit) checkpoints() ([]checkpoint, error) {
-	rows, err := a.db.Query("SELECT id, count, head, time, key, sig FROM checkpoints ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []checkpoint
-	for rows.Next() {
-		var c checkpoint
+	return scanRows(a, "SELECT id, count, head, time, key, sig FROM checkpoints ORDER BY id", nil, func(r *sql.Rows, c *checkpoint) error {
 		var h []byte
-		if err := rows.Scan(&c.id, &c.count, &h, &c.time, &c.key, &c.sig); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&c.id, &c.count, &h, &c.time, &c.key, &c.sig)
 		copy(c.head[:], h)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return err
+	})
 }

@@ -3,7 +3,8 @@
 // with the monitor service, the profile service, both, and JaCoCo's agent
 // for coverage, side by side in one run under -Xverify:all with identical
 // output required; the fraction of the methods of the classes that ran
-// that never ran (the paper: 10-30% of downloaded code is never invoked);
+// that never ran (the paper: 10-30% of downloaded code is never invoked),
+// and of the basic blocks of the methods that ran, those that never ran;
 // and the events per second the monitoring server and its console sustain
 // from concurrent clients, a load generator speaking the monitor's wire
 // protocol standing in for JVMs.
@@ -134,7 +135,8 @@ func Run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error)
 	defer jdk.Close()
 
 	times := experiments.Table{Name: "overhead", Header: []string{"program", "mode", "median_ms", "vs_plain", "identical", "events_stored", "events_dropped", "calls_profiled"}}
-	unused := experiments.Table{Name: "unused", Header: []string{"program", "classes_ran", "methods", "never_run", "fraction"}}
+	unused := experiments.Table{Name: "unused", Header: []string{"program", "classes_ran", "methods", "never_run", "fraction",
+		"blocks", "blocks_never_run", "block_fraction"}}
 	for _, p := range progs {
 		if m := p.Missing(); len(m) > 0 {
 			env.Say("%s: skipped, needs %v", p.Name, m)
@@ -335,9 +337,19 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 	if total > 0 {
 		frac = float64(len(never)) / float64(total)
 	}
-	env.Say("%s: %d of %d methods of the %d classes that ran never ran (%.1f%%)", p.Name, len(never), total, len(classes), 100*frac)
+	// Blocks never run, of the methods that ran.
+	nb, btotal, err := srv.audit.UnusedBlocks(session)
+	if err != nil {
+		return nil, nil, err
+	}
+	bfrac := 0.0
+	if btotal > 0 {
+		bfrac = float64(len(nb)) / float64(btotal)
+	}
+	env.Say("%s: %d of %d methods of the %d classes that ran never ran (%.1f%%); %d of %d blocks of the methods that ran never ran (%.1f%%)",
+		p.Name, len(never), total, len(classes), 100*frac, len(nb), btotal, 100*bfrac)
 	t := experiments.Table{}
-	t.Add(p.Name, len(classes), total, len(never), frac)
+	t.Add(p.Name, len(classes), total, len(never), frac, btotal, len(nb), bfrac)
 	return rows, t.Rows[0], nil
 }
 
