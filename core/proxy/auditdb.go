@@ -126,16 +126,15 @@ func checkpointMessage(count int64, head [32]byte, t int64) []byte {
 // before, and ends with a checkpoint signed by signer (nil: unsigned).
 // Their IDs and times are set here.
 func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
-	if err := a.initMonitor(); err != nil {
-		return err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	tx, err := a.db.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+	var c chain
+	return a.inTx(func(tx *sql.Tx) error {
+		c = *a.chain
+		return appendEvents(tx, &c, evs, signer)
+	}, func() { *a.chain = c })
+}
+
+// appendEvents is AppendEvents in its transaction, advancing c.
+func appendEvents(tx *sql.Tx, c *chain, evs []MethodEvent, signer *Signer) error {
 	// Many rows per statement: a statement costs far more than a row.
 	const rowsPer = 128
 	stmts := map[int]*sql.Stmt{}
@@ -144,8 +143,8 @@ func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
 			st.Close()
 		}
 	}()
-	c := *a.chain
 	now := time.Now()
+	var err error
 	args := make([]any, 0, 8*rowsPer)
 	for i := 0; i < len(evs); i += rowsPer {
 		chunk := evs[i:min(i+rowsPer, len(evs))]
@@ -179,10 +178,6 @@ func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
 	if _, err := tx.Exec("INSERT INTO checkpoints (count, head, time, key, sig) VALUES (?, ?, ?, ?, ?)", c.count, c.head[:], t, key, sig); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	*a.chain = c
 	return nil
 }
 
@@ -213,8 +208,8 @@ func (a *Audit) AddProfile(session string, loaded [][2]string, edges []Edge, fir
 }
 
 // inTx runs f in one transaction on the monitoring tables, committed if
-// f returns nil.
-func (a *Audit) inTx(f func(tx *sql.Tx) error) error {
+// f returns nil; then, still holding the trail's lock, each of after.
+func (a *Audit) inTx(f func(tx *sql.Tx) error, after ...func()) error {
 	if err := a.initMonitor(); err != nil {
 		return err
 	}
@@ -228,7 +223,13 @@ func (a *Audit) inTx(f func(tx *sql.Tx) error) error {
 	if err := f(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for _, g := range after {
+		g()
+	}
+	return nil
 }
 
 // EnsureSession records a session the proxy did not see shake hands (a
@@ -384,15 +385,22 @@ func (a *Audit) MethodEvents(q EventQuery) ([]MethodEvent, error) {
 }
 
 func eventWhere(q EventQuery) (string, []any) {
+	return whereOf(cond{"session = ?", q.Session}, cond{"instr(method, ?) > 0", q.Method})
+}
+
+// cond is a condition of a WHERE clause and its one argument.
+type cond struct{ sql, arg string }
+
+// whereOf is " WHERE c1 AND c2…" of the conditions whose argument is not
+// empty (they select everything then), and their arguments; "" for none.
+func whereOf(conds ...cond) (string, []any) {
 	var where []string
 	var args []any
-	if q.Session != "" {
-		where = append(where, "session = ?")
-		args = append(args, q.Session)
-	}
-	if q.Method != "" {
-		where = append(where, "instr(method, ?) > 0")
-		args = append(args, q.Method)
+	for _, c := range conds {
+		if c.arg != "" {
+			where = append(where, c.sql)
+			args = append(args, c.arg)
+		}
 	}
 	if len(where) == 0 {
 		return "", nil
