@@ -18,7 +18,7 @@ func init() {
 		Name: "profile",
 		Usage: "profile edges [--db FILE] [--session ID] [--format csv|pprof|dot|folded] [-o FILE]" +
 			" | profile unused [--db FILE] [--session ID] [--blocks] | profile first [--db FILE] [--session ID]",
-		Summary:     "the dynamic call graph the profile service collected: edges with counts, methods never run, first-use order",
+		Summary:     "the dynamic call graph the profile service collected: edges with counts, methods (and with --blocks basic blocks) never run, first-use order",
 		Example:     "dvmlab profile edges --format pprof -o calls.pb.gz && go tool pprof -top calls.pb.gz",
 		Run:         runProfile,
 		Subcommands: []string{"edges|unused|first"},
