@@ -93,6 +93,33 @@ func init() {
 // Configs are the ways each program runs, in order.
 var Configs = []string{"plain", "monitor", "profile", "monitor+profile", "jacoco"}
 
+// configs are the Configs a run measures: all, or those DVMLAB_MONITOR_CONFIGS
+// names (comma-separated; plain and profile always, for the baseline and
+// the code never run). With the monitor every client waits for the server
+// to store each event, which for jython and sunflow (tens and hundreds of
+// millions of events) takes longer than a run may; "plain,profile" gives
+// the code never run of every program in minutes.
+func configs() ([]string, error) {
+	v := os.Getenv("DVMLAB_MONITOR_CONFIGS")
+	if v == "" {
+		return Configs, nil
+	}
+	want := map[string]bool{"plain": true, "profile": true}
+	for _, c := range strings.Split(v, ",") {
+		if !slices.Contains(Configs, c) {
+			return nil, fmt.Errorf("DVMLAB_MONITOR_CONFIGS: no configuration %q (%s)", c, strings.Join(Configs, ", "))
+		}
+		want[c] = true
+	}
+	var out []string
+	for _, c := range Configs {
+		if want[c] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // Run is the experiment.
 func Run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	progs := datasets.All()
@@ -228,7 +255,14 @@ func rewrite(p datasets.Program, services string, jdk classpath.Finder, dir stri
 func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Program, jdk classpath.Finder, rt string, srv *server,
 	work string, warm, reps int) ([][]string, []string, error) {
 	replace := map[string]map[string]string{}
-	for _, c := range Configs[1:4] {
+	cfgs, err := configs()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range cfgs {
+		if c == "plain" || c == "jacoco" {
+			continue
+		}
 		dir := filepath.Join(work, p.Name+"-"+strings.ReplaceAll(c, "+", "-"))
 		services := strings.ReplaceAll(c, "+", ",")
 		r, err := rewrite(p, services, jdk, dir)
@@ -246,7 +280,7 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 	dropped := map[string]int64{}
 	var want *datasets.Output
 	for rep := 0; rep < warm+reps; rep++ {
-		for _, c := range Configs {
+		for _, c := range cfgs {
 			session := fmt.Sprintf("%s-%s-%d", p.Name, c, rep)
 			cfg := datasets.RunConfig{JVMFlags: []string{"-Xverify:all"}, Timeout: 10 * time.Minute}
 			switch c {
@@ -292,7 +326,7 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 	}
 	plain := median(elapsed["plain"])
 	var rows [][]string
-	for _, c := range Configs {
+	for _, c := range cfgs {
 		m := median(elapsed[c])
 		events, calls := int64(0), int64(0)
 		if c != "plain" && c != "jacoco" {
