@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS edges (session TEXT, caller TEXT, callee TEXT, count 
 CREATE TABLE IF NOT EXISTS dropped (session TEXT PRIMARY KEY, events INTEGER);
 CREATE TABLE IF NOT EXISTS stacks (session TEXT, stack TEXT, count INTEGER, PRIMARY KEY (session, stack));
 CREATE TABLE IF NOT EXISTS firstuse (session TEXT, method TEXT, ord INTEGER, PRIMARY KEY (session, method));
-CREATE TABLE IF NOT EXISTS blocks (session TEXT, method TEXT, block INTEGER, range TEXT, hit INTEGER, PRIMARY KEY (session, method, block));
+CREATE TABLE IF NOT EXISTS blocks (session TEXT, method TEXT, ranges TEXT, hit TEXT, PRIMARY KEY (session, method));
 `
 
 // MethodEvent is one stored method event.
@@ -186,25 +186,42 @@ func appendEvents(tx *sql.Tx, c *chain, evs []MethodEvent, signer *Signer) error
 // order).
 func (a *Audit) AddProfile(session string, loaded [][2]string, edges []Edge, first []string) error {
 	return a.inTx(func(tx *sql.Tx) error {
-		for _, l := range loaded {
-			if _, err := tx.Exec("INSERT OR IGNORE INTO loaded (session, class, method) VALUES (?, ?, ?)", session, l[0], l[1]); err != nil {
-				return err
-			}
+		if err := execEach(tx, "INSERT OR IGNORE INTO loaded (session, class, method) VALUES (?, ?, ?)", len(loaded), func(i int) []any {
+			return []any{session, loaded[i][0], loaded[i][1]}
+		}); err != nil {
+			return err
 		}
-		for _, e := range edges {
-			if _, err := tx.Exec(`INSERT INTO edges (session, caller, callee, count) VALUES (?, ?, ?, ?)
-				ON CONFLICT (session, caller, callee) DO UPDATE SET count = count + excluded.count`, session, e.Caller, e.Callee, e.Count); err != nil {
-				return err
-			}
+		if err := execEach(tx, `INSERT INTO edges (session, caller, callee, count) VALUES (?, ?, ?, ?)
+			ON CONFLICT (session, caller, callee) DO UPDATE SET count = count + excluded.count`, len(edges), func(i int) []any {
+			return []any{session, edges[i].Caller, edges[i].Callee, edges[i].Count}
+		}); err != nil {
+			return err
 		}
-		for _, m := range first {
-			if _, err := tx.Exec(`INSERT OR IGNORE INTO firstuse (session, method, ord)
-				VALUES (?, ?, (SELECT count(*) FROM firstuse WHERE session = ?))`, session, m, session); err != nil {
-				return err
-			}
-		}
-		return nil
+		return execEach(tx, `INSERT OR IGNORE INTO firstuse (session, method, ord)
+			VALUES (?, ?, (SELECT count(*) FROM firstuse WHERE session = ?))`, len(first), func(i int) []any {
+			return []any{session, first[i], session}
+		})
 	})
+}
+
+// execEach runs one statement, prepared once, with each of n argument
+// lists: a batch of a large program has tens of thousands of rows, and
+// preparing a statement costs more than running it.
+func execEach(tx *sql.Tx, query string, n int, args func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	st, err := tx.Prepare(query)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i := 0; i < n; i++ {
+		if _, err := st.Exec(args(i)...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inTx runs f in one transaction on the monitoring tables, committed if
@@ -247,13 +264,10 @@ func (a *Audit) EnsureSession(id, client string) error {
 // stack is stored as its frames, root first, one a line.
 func (a *Audit) AddStacks(session string, stacks []Stack) error {
 	return a.inTx(func(tx *sql.Tx) error {
-		for _, s := range stacks {
-			if _, err := tx.Exec(`INSERT INTO stacks (session, stack, count) VALUES (?, ?, ?)
-				ON CONFLICT (session, stack) DO UPDATE SET count = count + excluded.count`, session, strings.Join(s.Frames, "\n"), s.Count); err != nil {
-				return err
-			}
-		}
-		return nil
+		return execEach(tx, `INSERT INTO stacks (session, stack, count) VALUES (?, ?, ?)
+			ON CONFLICT (session, stack) DO UPDATE SET count = count + excluded.count`, len(stacks), func(i int) []any {
+			return []any{session, strings.Join(stacks[i].Frames, "\n"), stacks[i].Count}
+		})
 	})
 }
 
@@ -277,22 +291,59 @@ type Block struct {
 // AddBlocks adds a batch's block reports to a session's: ranges name the
 // blocks, hits mark them run, in either order.
 func (a *Audit) AddBlocks(session string, reports []BlockReport) error {
-	return a.inTx(func(tx *sql.Tx) error {
-		for _, r := range reports {
-			for i, rg := range r.Ranges {
-				if _, err := tx.Exec(`INSERT INTO blocks (session, method, block, range, hit) VALUES (?, ?, ?, ?, 0)
-					ON CONFLICT (session, method, block) DO UPDATE SET range = excluded.range`, session, r.Method, i, rg); err != nil {
-					return err
-				}
+	// One row per method: its blocks' ranges, and a '0' or '1' per block
+	// for not run or run. A client's first report of a method names its
+	// blocks and those run so far, so most hits arrive with their ranges
+	// and the row is written once.
+	masks := map[string][]byte{}
+	var order []string
+	for _, r := range reports {
+		if r.Ranges != nil {
+			if _, ok := masks[r.Method]; !ok {
+				order = append(order, r.Method)
 			}
-			for _, i := range r.Hit {
-				if _, err := tx.Exec(`INSERT INTO blocks (session, method, block, range, hit) VALUES (?, ?, ?, '', 1)
-					ON CONFLICT (session, method, block) DO UPDATE SET hit = 1`, session, r.Method, i); err != nil {
-					return err
+			masks[r.Method] = bytes.Repeat([]byte{'0'}, len(r.Ranges))
+		}
+	}
+	ranges := map[string]string{}
+	for _, r := range reports {
+		if r.Ranges != nil {
+			ranges[r.Method] = strings.Join(r.Ranges, " ")
+		}
+	}
+	var later [][]any // hits of blocks named in an earlier batch
+	for _, r := range reports {
+		for _, i := range r.Hit {
+			if m := masks[r.Method]; i < len(m) {
+				m[i] = '1'
+			} else {
+				later = append(later, []any{i, session, r.Method})
+			}
+		}
+	}
+	return a.inTx(func(tx *sql.Tx) error {
+		named, err := tx.Prepare("INSERT OR IGNORE INTO blocks (session, method, ranges, hit) VALUES (?, ?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer named.Close()
+		for _, m := range order {
+			res, err := named.Exec(session, m, ranges[m], string(masks[m]))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				// Named before (a client that started again under the
+				// same session): its hits go onto the stored row.
+				for i, c := range masks[m] {
+					if c == '1' {
+						later = append(later, []any{i, session, m})
+					}
 				}
 			}
 		}
-		return nil
+		return execEach(tx, `UPDATE blocks SET hit = substr(hit, 1, ?1) || '1' || substr(hit, ?1 + 2)
+			WHERE session = ?2 AND method = ?3 AND length(hit) > ?1`, len(later), func(i int) []any { return later[i] })
 	})
 }
 
@@ -303,18 +354,33 @@ func (a *Audit) UnusedBlocks(session string) (unused []Block, total int, err err
 	if !a.hasTable("blocks") {
 		return nil, 0, nil
 	}
-	where, args := "", []any(nil)
-	if session != "" {
-		where, args = " WHERE session = ?", []any{session}
-	}
-	if err := a.db.QueryRow("SELECT count(*) FROM (SELECT DISTINCT method, block FROM blocks"+where+")", args...).Scan(&total); err != nil {
+	where, args := whereOf(cond{"session = ?", session})
+	type row struct{ method, ranges, hit string }
+	rows, err := scanRows(a, "SELECT method, ranges, hit FROM blocks"+where+" ORDER BY method", args, func(r *sql.Rows, v *row) error {
+		return r.Scan(&v.method, &v.ranges, &v.hit)
+	})
+	if err != nil {
 		return nil, 0, err
 	}
-	unused, err = scanRows(a, "SELECT method, block, max(range) FROM blocks"+where+
-		" GROUP BY method, block HAVING max(hit) = 0 ORDER BY method, block", args, func(r *sql.Rows, b *Block) error {
-		return r.Scan(&b.Method, &b.Block, &b.Range)
-	})
-	return unused, total, err
+	for k := 0; k < len(rows); {
+		// A method's rows, one per session: a block counts as run if
+		// any session ran it.
+		m := rows[k]
+		ran := []byte(m.hit)
+		for k++; k < len(rows) && rows[k].method == m.method; k++ {
+			for i := 0; i < len(ran) && i < len(rows[k].hit); i++ {
+				ran[i] = max(ran[i], rows[k].hit[i])
+			}
+		}
+		rs := strings.Fields(m.ranges)
+		total += len(rs)
+		for i, rg := range rs {
+			if i >= len(ran) || ran[i] != '1' {
+				unused = append(unused, Block{Method: m.method, Block: i, Range: rg})
+			}
+		}
+	}
+	return unused, total, nil
 }
 
 // Stacks returns the calling contexts of one session, or summed over all
