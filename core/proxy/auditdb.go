@@ -390,10 +390,8 @@ func (a *Audit) Stacks(session string) (out []Stack, ok bool, err error) {
 	if !a.hasTable("stacks") {
 		return nil, false, nil
 	}
-	stmt, args := "SELECT stack, sum(count) FROM stacks GROUP BY stack ORDER BY stack", []any(nil)
-	if session != "" {
-		stmt, args = "SELECT stack, count FROM stacks WHERE session = ? ORDER BY stack", []any{session}
-	}
+	stmt, args := bySession(session, "SELECT stack, sum(count) FROM stacks GROUP BY stack ORDER BY stack",
+		"SELECT stack, count FROM stacks WHERE session = ? ORDER BY stack")
 	out, err = scanRows(a, stmt, args, func(r *sql.Rows, s *Stack) error {
 		var frames string
 		err := r.Scan(&frames, &s.Count)
@@ -498,10 +496,8 @@ func (a *Audit) Edges(session string) ([]Edge, error) {
 	if !a.hasTable("edges") {
 		return nil, nil
 	}
-	stmt, args := "SELECT caller, callee, sum(count) FROM edges GROUP BY caller, callee ORDER BY caller, callee", []any(nil)
-	if session != "" {
-		stmt, args = "SELECT caller, callee, count FROM edges WHERE session = ? ORDER BY caller, callee", []any{session}
-	}
+	stmt, args := bySession(session, "SELECT caller, callee, sum(count) FROM edges GROUP BY caller, callee ORDER BY caller, callee",
+		"SELECT caller, callee, count FROM edges WHERE session = ? ORDER BY caller, callee")
 	return scanRows(a, stmt, args, func(r *sql.Rows, e *Edge) error {
 		return r.Scan(&e.Caller, &e.Callee, &e.Count)
 	})
@@ -513,10 +509,8 @@ func (a *Audit) FirstUse(session string) ([]string, error) {
 	if !a.hasTable("firstuse") {
 		return nil, nil
 	}
-	stmt, args := "SELECT method FROM firstuse GROUP BY method ORDER BY min(ord), method", []any(nil)
-	if session != "" {
-		stmt, args = "SELECT method FROM firstuse WHERE session = ? ORDER BY ord", []any{session}
-	}
+	stmt, args := bySession(session, "SELECT method FROM firstuse GROUP BY method ORDER BY min(ord), method",
+		"SELECT method FROM firstuse WHERE session = ? ORDER BY ord")
 	return a.strings(stmt, args...)
 }
 
@@ -543,6 +537,15 @@ func (a *Audit) Unused(session string) (unused []string, total int, err error) {
 	}
 	unused, err = a.strings("SELECT m FROM ("+loaded+") WHERE m NOT IN ("+ran+") ORDER BY m", args...)
 	return unused, total, err
+}
+
+// bySession is the query all for every session when session is "", else
+// one, whose one parameter is the session.
+func bySession(session, all, one string) (string, []any) {
+	if session == "" {
+		return all, nil
+	}
+	return one, []any{session}
 }
 
 func (a *Audit) strings(stmt string, args ...any) ([]string, error) {
