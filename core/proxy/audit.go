@@ -124,44 +124,17 @@ type Query struct {
 
 // Events returns the events matching q.
 func (a *Audit) Events(q Query) ([]Event, error) {
-	var where []string
-	var args []any
-	if q.Session != "" {
-		where = append(where, "session = ?")
-		args = append(args, q.Session)
-	}
-	if q.Outcome != "" {
-		where = append(where, "outcome = ?")
-		args = append(args, q.Outcome)
-	}
-	if q.URL != "" {
-		where = append(where, "instr(url, ?) > 0")
-		args = append(args, q.URL)
-	}
-	stmt := "SELECT time, session, client, url, kind, services, outcome, detail, bytes_in, bytes_out, elapsed_us FROM served"
-	if len(where) > 0 {
-		stmt += " WHERE " + strings.Join(where, " AND ")
-	}
-	stmt += " ORDER BY id"
+	where, args := whereOf(cond{"session = ?", q.Session}, cond{"outcome = ?", q.Outcome}, cond{"instr(url, ?) > 0", q.URL})
+	stmt := "SELECT time, session, client, url, kind, services, outcome, detail, bytes_in, bytes_out, elapsed_us FROM served" + where + " ORDER BY id"
 	if q.Limit > 0 {
 		stmt = "SELECT * FROM (" + strings.Replace(stmt, "ORDER BY id", "ORDER BY id DESC", 1) + fmt.Sprintf(" LIMIT %d) ORDER BY time", q.Limit)
 	}
-	rows, err := a.db.Query(stmt, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
+	return scanRows(a, stmt, args, func(r *sql.Rows, e *Event) error {
 		var t, us int64
-		if err := rows.Scan(&t, &e.Session, &e.Client, &e.URL, &e.Kind, &e.Services, &e.Outcome, &e.Detail, &e.BytesIn, &e.BytesOut, &us); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&t, &e.Session, &e.Client, &e.URL, &e.Kind, &e.Services, &e.Outcome, &e.Detail, &e.BytesIn, &e.BytesOut, &us)
 		e.Time, e.Elapsed = time.UnixMicro(t), time.Duration(us)*time.Microsecond
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // Sessions lists the recorded sessions, oldest first.
@@ -171,20 +144,10 @@ func (a *Audit) Sessions() ([]Session, error) {
 		q = `SELECT s.id, s.user, s.jvm, s.os, s.arch, s.client, s.started, coalesce(d.events, 0)
 			FROM sessions s LEFT JOIN dropped d ON d.session = s.id ORDER BY s.started`
 	}
-	rows, err := a.db.Query(q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Session
-	for rows.Next() {
-		var s Session
+	return scanRows(a, q, nil, func(r *sql.Rows, s *Session) error {
 		var t int64
-		if err := rows.Scan(&s.ID, &s.User, &s.JVM, &s.OS, &s.Arch, &s.Client, &t, &s.Dropped); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&s.ID, &s.User, &s.JVM, &s.OS, &s.Arch, &s.Client, &t, &s.Dropped)
 		s.Started = time.UnixMicro(t)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return err
+	})
 }

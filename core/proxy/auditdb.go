@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS edges (session TEXT, caller TEXT, callee TEXT, count 
 CREATE TABLE IF NOT EXISTS dropped (session TEXT PRIMARY KEY, events INTEGER);
 CREATE TABLE IF NOT EXISTS stacks (session TEXT, stack TEXT, count INTEGER, PRIMARY KEY (session, stack));
 CREATE TABLE IF NOT EXISTS firstuse (session TEXT, method TEXT, ord INTEGER, PRIMARY KEY (session, method));
+CREATE TABLE IF NOT EXISTS blocks (session TEXT, method TEXT, ranges TEXT, hit TEXT, PRIMARY KEY (session, method));
 `
 
 // MethodEvent is one stored method event.
@@ -125,16 +126,15 @@ func checkpointMessage(count int64, head [32]byte, t int64) []byte {
 // before, and ends with a checkpoint signed by signer (nil: unsigned).
 // Their IDs and times are set here.
 func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
-	if err := a.initMonitor(); err != nil {
-		return err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	tx, err := a.db.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+	var c chain
+	return a.inTx(func(tx *sql.Tx) error {
+		c = *a.chain
+		return appendEvents(tx, &c, evs, signer)
+	}, func() { *a.chain = c })
+}
+
+// appendEvents is AppendEvents in its transaction, advancing c.
+func appendEvents(tx *sql.Tx, c *chain, evs []MethodEvent, signer *Signer) error {
 	// Many rows per statement: a statement costs far more than a row.
 	const rowsPer = 128
 	stmts := map[int]*sql.Stmt{}
@@ -143,8 +143,8 @@ func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
 			st.Close()
 		}
 	}()
-	c := *a.chain
 	now := time.Now()
+	var err error
 	args := make([]any, 0, 8*rowsPer)
 	for i := 0; i < len(evs); i += rowsPer {
 		chunk := evs[i:min(i+rowsPer, len(evs))]
@@ -178,10 +178,6 @@ func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
 	if _, err := tx.Exec("INSERT INTO checkpoints (count, head, time, key, sig) VALUES (?, ?, ?, ?, ?)", c.count, c.head[:], t, key, sig); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	*a.chain = c
 	return nil
 }
 
@@ -189,6 +185,48 @@ func (a *Audit) AppendEvents(evs []MethodEvent, signer *Signer) error {
 // counts, first uses (the first report of a method in a session keeps its
 // order).
 func (a *Audit) AddProfile(session string, loaded [][2]string, edges []Edge, first []string) error {
+	return a.inTx(func(tx *sql.Tx) error {
+		if err := execEach(tx, "INSERT OR IGNORE INTO loaded (session, class, method) VALUES (?, ?, ?)", len(loaded), func(i int) []any {
+			return []any{session, loaded[i][0], loaded[i][1]}
+		}); err != nil {
+			return err
+		}
+		if err := execEach(tx, `INSERT INTO edges (session, caller, callee, count) VALUES (?, ?, ?, ?)
+			ON CONFLICT (session, caller, callee) DO UPDATE SET count = count + excluded.count`, len(edges), func(i int) []any {
+			return []any{session, edges[i].Caller, edges[i].Callee, edges[i].Count}
+		}); err != nil {
+			return err
+		}
+		return execEach(tx, `INSERT OR IGNORE INTO firstuse (session, method, ord)
+			VALUES (?, ?, (SELECT count(*) FROM firstuse WHERE session = ?))`, len(first), func(i int) []any {
+			return []any{session, first[i], session}
+		})
+	})
+}
+
+// execEach runs one statement, prepared once, with each of n argument
+// lists: a batch of a large program has tens of thousands of rows, and
+// preparing a statement costs more than running it.
+func execEach(tx *sql.Tx, query string, n int, args func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	st, err := tx.Prepare(query)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i := 0; i < n; i++ {
+		if _, err := st.Exec(args(i)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inTx runs f in one transaction on the monitoring tables, committed if
+// f returns nil; then, still holding the trail's lock, each of after.
+func (a *Audit) inTx(f func(tx *sql.Tx) error, after ...func()) error {
 	if err := a.initMonitor(); err != nil {
 		return err
 	}
@@ -199,24 +237,16 @@ func (a *Audit) AddProfile(session string, loaded [][2]string, edges []Edge, fir
 		return err
 	}
 	defer tx.Rollback()
-	for _, l := range loaded {
-		if _, err := tx.Exec("INSERT OR IGNORE INTO loaded (session, class, method) VALUES (?, ?, ?)", session, l[0], l[1]); err != nil {
-			return err
-		}
+	if err := f(tx); err != nil {
+		return err
 	}
-	for _, e := range edges {
-		if _, err := tx.Exec(`INSERT INTO edges (session, caller, callee, count) VALUES (?, ?, ?, ?)
-			ON CONFLICT (session, caller, callee) DO UPDATE SET count = count + excluded.count`, session, e.Caller, e.Callee, e.Count); err != nil {
-			return err
-		}
+	if err := tx.Commit(); err != nil {
+		return err
 	}
-	for _, m := range first {
-		if _, err := tx.Exec(`INSERT OR IGNORE INTO firstuse (session, method, ord)
-			VALUES (?, ?, (SELECT count(*) FROM firstuse WHERE session = ?))`, session, m, session); err != nil {
-			return err
-		}
+	for _, g := range after {
+		g()
 	}
-	return tx.Commit()
+	return nil
 }
 
 // EnsureSession records a session the proxy did not see shake hands (a
@@ -233,23 +263,124 @@ func (a *Audit) EnsureSession(id, client string) error {
 // AddStacks adds a batch's calling contexts to a session's counts; a
 // stack is stored as its frames, root first, one a line.
 func (a *Audit) AddStacks(session string, stacks []Stack) error {
-	if err := a.initMonitor(); err != nil {
-		return err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	tx, err := a.db.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, s := range stacks {
-		if _, err := tx.Exec(`INSERT INTO stacks (session, stack, count) VALUES (?, ?, ?)
-			ON CONFLICT (session, stack) DO UPDATE SET count = count + excluded.count`, session, strings.Join(s.Frames, "\n"), s.Count); err != nil {
-			return err
+	return a.inTx(func(tx *sql.Tx) error {
+		return execEach(tx, `INSERT INTO stacks (session, stack, count) VALUES (?, ?, ?)
+			ON CONFLICT (session, stack) DO UPDATE SET count = count + excluded.count`, len(stacks), func(i int) []any {
+			return []any{session, strings.Join(stacks[i].Frames, "\n"), stacks[i].Count}
+		})
+	})
+}
+
+// BlockReport is what a batch says of one method's basic blocks: their
+// ranges ("FIRST-LAST" offsets of the class as it came, in block order),
+// or the blocks (by number) first run since the client's last batch.
+type BlockReport struct {
+	Method string
+	Ranges []string
+	Hit    []int
+}
+
+// Block is a basic block of a method: its number in the method and its
+// range, "FIRST-LAST", the offsets of its first and last instruction.
+type Block struct {
+	Method string
+	Block  int
+	Range  string
+}
+
+// AddBlocks adds a batch's block reports to a session's: ranges name the
+// blocks, hits mark them run, in either order.
+func (a *Audit) AddBlocks(session string, reports []BlockReport) error {
+	// One row per method: its blocks' ranges, and a '0' or '1' per block
+	// for not run or run. A client's first report of a method names its
+	// blocks and those run so far, so most hits arrive with their ranges
+	// and the row is written once.
+	masks := map[string][]byte{}
+	var order []string
+	for _, r := range reports {
+		if r.Ranges != nil {
+			if _, ok := masks[r.Method]; !ok {
+				order = append(order, r.Method)
+			}
+			masks[r.Method] = bytes.Repeat([]byte{'0'}, len(r.Ranges))
 		}
 	}
-	return tx.Commit()
+	ranges := map[string]string{}
+	for _, r := range reports {
+		if r.Ranges != nil {
+			ranges[r.Method] = strings.Join(r.Ranges, " ")
+		}
+	}
+	var later [][]any // hits of blocks named in an earlier batch
+	for _, r := range reports {
+		for _, i := range r.Hit {
+			if m := masks[r.Method]; i < len(m) {
+				m[i] = '1'
+			} else {
+				later = append(later, []any{i, session, r.Method})
+			}
+		}
+	}
+	return a.inTx(func(tx *sql.Tx) error {
+		named, err := tx.Prepare("INSERT OR IGNORE INTO blocks (session, method, ranges, hit) VALUES (?, ?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer named.Close()
+		for _, m := range order {
+			res, err := named.Exec(session, m, ranges[m], string(masks[m]))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				// Named before (a client that started again under the
+				// same session): its hits go onto the stored row.
+				for i, c := range masks[m] {
+					if c == '1' {
+						later = append(later, []any{i, session, m})
+					}
+				}
+			}
+		}
+		return execEach(tx, `UPDATE blocks SET hit = substr(hit, 1, ?1) || '1' || substr(hit, ?1 + 2)
+			WHERE session = ?2 AND method = ?3 AND length(hit) > ?1`, len(later), func(i int) []any { return later[i] })
+	})
+}
+
+// UnusedBlocks lists the basic blocks never run of the methods a session
+// ran (for "": the blocks no session ran, of the methods any ran), by
+// method and block; total is how many blocks those methods have.
+func (a *Audit) UnusedBlocks(session string) (unused []Block, total int, err error) {
+	if !a.hasTable("blocks") {
+		return nil, 0, nil
+	}
+	where, args := whereOf(cond{"session = ?", session})
+	type row struct{ method, ranges, hit string }
+	rows, err := scanRows(a, "SELECT method, ranges, hit FROM blocks"+where+" ORDER BY method", args, func(r *sql.Rows, v *row) error {
+		return r.Scan(&v.method, &v.ranges, &v.hit)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	for k := 0; k < len(rows); {
+		// A method's rows, one per session: a block counts as run if
+		// any session ran it.
+		m := rows[k]
+		ran := []byte(m.hit)
+		for k++; k < len(rows) && rows[k].method == m.method; k++ {
+			for i := 0; i < len(ran) && i < len(rows[k].hit); i++ {
+				ran[i] = max(ran[i], rows[k].hit[i])
+			}
+		}
+		rs := strings.Fields(m.ranges)
+		total += len(rs)
+		for i, rg := range rs {
+			if i >= len(ran) || ran[i] != '1' {
+				unused = append(unused, Block{Method: m.method, Block: i, Range: rg})
+			}
+		}
+	}
+	return unused, total, nil
 }
 
 // Stacks returns the calling contexts of one session, or summed over all
@@ -259,25 +390,15 @@ func (a *Audit) Stacks(session string) (out []Stack, ok bool, err error) {
 	if !a.hasTable("stacks") {
 		return nil, false, nil
 	}
-	stmt, args := "SELECT stack, sum(count) FROM stacks GROUP BY stack ORDER BY stack", []any(nil)
-	if session != "" {
-		stmt, args = "SELECT stack, count FROM stacks WHERE session = ? ORDER BY stack", []any{session}
-	}
-	rows, err := a.db.Query(stmt, args...)
-	if err != nil {
-		return nil, true, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var s Stack
+	stmt, args := bySession(session, "SELECT stack, sum(count) FROM stacks GROUP BY stack ORDER BY stack",
+		"SELECT stack, count FROM stacks WHERE session = ? ORDER BY stack")
+	out, err = scanRows(a, stmt, args, func(r *sql.Rows, s *Stack) error {
 		var frames string
-		if err := rows.Scan(&frames, &s.Count); err != nil {
-			return nil, true, err
-		}
+		err := r.Scan(&frames, &s.Count)
 		s.Frames = strings.Split(frames, "\n")
-		out = append(out, s)
-	}
-	return out, true, rows.Err()
+		return err
+	})
+	return out, true, err
 }
 
 // NoteDropped records the count of events a session's client says it has
@@ -319,34 +440,31 @@ func (a *Audit) MethodEvents(q EventQuery) ([]MethodEvent, error) {
 		stmt = "SELECT * FROM (SELECT id, session, thread, seq, kind, method, time FROM events" + where +
 			fmt.Sprintf(" ORDER BY id DESC LIMIT %d) ORDER BY id", q.Limit)
 	}
-	rows, err := a.db.Query(stmt, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MethodEvent
-	for rows.Next() {
-		var e MethodEvent
+	return scanRows(a, stmt, args, func(r *sql.Rows, e *MethodEvent) error {
 		var t int64
-		if err := rows.Scan(&e.ID, &e.Session, &e.Thread, &e.Seq, &e.Kind, &e.Method, &t); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&e.ID, &e.Session, &e.Thread, &e.Seq, &e.Kind, &e.Method, &t)
 		e.Time = time.UnixMicro(t)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 func eventWhere(q EventQuery) (string, []any) {
+	return whereOf(cond{"session = ?", q.Session}, cond{"instr(method, ?) > 0", q.Method})
+}
+
+// cond is a condition of a WHERE clause and its one argument.
+type cond struct{ sql, arg string }
+
+// whereOf is " WHERE c1 AND c2…" of the conditions whose argument is not
+// empty (they select everything then), and their arguments; "" for none.
+func whereOf(conds ...cond) (string, []any) {
 	var where []string
 	var args []any
-	if q.Session != "" {
-		where = append(where, "session = ?")
-		args = append(args, q.Session)
-	}
-	if q.Method != "" {
-		where = append(where, "instr(method, ?) > 0")
-		args = append(args, q.Method)
+	for _, c := range conds {
+		if c.arg != "" {
+			where = append(where, c.sql)
+			args = append(args, c.arg)
+		}
 	}
 	if len(where) == 0 {
 		return "", nil
@@ -366,21 +484,10 @@ func (a *Audit) EventCounts(q EventQuery) ([]MethodCount, error) {
 		return nil, nil
 	}
 	where, args := eventWhere(q)
-	rows, err := a.db.Query(`SELECT method, sum(kind = 'enter'), sum(kind = 'exit'), sum(kind = 'unwind') FROM events`+where+
-		` GROUP BY method ORDER BY method`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MethodCount
-	for rows.Next() {
-		var c MethodCount
-		if err := rows.Scan(&c.Method, &c.Enter, &c.Exit, &c.Unwind); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanRows(a, `SELECT method, sum(kind = 'enter'), sum(kind = 'exit'), sum(kind = 'unwind') FROM events`+where+
+		` GROUP BY method ORDER BY method`, args, func(r *sql.Rows, c *MethodCount) error {
+		return r.Scan(&c.Method, &c.Enter, &c.Exit, &c.Unwind)
+	})
 }
 
 // Edges returns the call graph's edges of one session, or summed over all
@@ -389,24 +496,11 @@ func (a *Audit) Edges(session string) ([]Edge, error) {
 	if !a.hasTable("edges") {
 		return nil, nil
 	}
-	stmt, args := "SELECT caller, callee, sum(count) FROM edges GROUP BY caller, callee ORDER BY caller, callee", []any(nil)
-	if session != "" {
-		stmt, args = "SELECT caller, callee, count FROM edges WHERE session = ? ORDER BY caller, callee", []any{session}
-	}
-	rows, err := a.db.Query(stmt, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Edge
-	for rows.Next() {
-		var e Edge
-		if err := rows.Scan(&e.Caller, &e.Callee, &e.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	stmt, args := bySession(session, "SELECT caller, callee, sum(count) FROM edges GROUP BY caller, callee ORDER BY caller, callee",
+		"SELECT caller, callee, count FROM edges WHERE session = ? ORDER BY caller, callee")
+	return scanRows(a, stmt, args, func(r *sql.Rows, e *Edge) error {
+		return r.Scan(&e.Caller, &e.Callee, &e.Count)
+	})
 }
 
 // FirstUse lists a session's methods in the order the client first used
@@ -415,10 +509,8 @@ func (a *Audit) FirstUse(session string) ([]string, error) {
 	if !a.hasTable("firstuse") {
 		return nil, nil
 	}
-	stmt, args := "SELECT method FROM firstuse GROUP BY method ORDER BY min(ord), method", []any(nil)
-	if session != "" {
-		stmt, args = "SELECT method FROM firstuse WHERE session = ? ORDER BY ord", []any{session}
-	}
+	stmt, args := bySession(session, "SELECT method FROM firstuse GROUP BY method ORDER BY min(ord), method",
+		"SELECT method FROM firstuse WHERE session = ? ORDER BY ord")
 	return a.strings(stmt, args...)
 }
 
@@ -447,19 +539,33 @@ func (a *Audit) Unused(session string) (unused []string, total int, err error) {
 	return unused, total, err
 }
 
+// bySession is the query all for every session when session is "", else
+// one, whose one parameter is the session.
+func bySession(session, all, one string) (string, []any) {
+	if session == "" {
+		return all, nil
+	}
+	return one, []any{session}
+}
+
 func (a *Audit) strings(stmt string, args ...any) ([]string, error) {
+	return scanRows(a, stmt, args, func(r *sql.Rows, s *string) error { return r.Scan(s) })
+}
+
+// scanRows runs a query and reads each row it returns into a T with scan.
+func scanRows[T any](a *Audit, stmt string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
 	rows, err := a.db.Query(stmt, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var v T
+		if err := scan(rows, &v); err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -611,20 +717,10 @@ type checkpoint struct {
 }
 
 func (a *Audit) checkpoints() ([]checkpoint, error) {
-	rows, err := a.db.Query("SELECT id, count, head, time, key, sig FROM checkpoints ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []checkpoint
-	for rows.Next() {
-		var c checkpoint
+	return scanRows(a, "SELECT id, count, head, time, key, sig FROM checkpoints ORDER BY id", nil, func(r *sql.Rows, c *checkpoint) error {
 		var h []byte
-		if err := rows.Scan(&c.id, &c.count, &h, &c.time, &c.key, &c.sig); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&c.id, &c.count, &h, &c.time, &c.key, &c.sig)
 		copy(c.head[:], h)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return err
+	})
 }

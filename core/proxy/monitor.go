@@ -43,6 +43,10 @@ type Batch struct {
 	Edges   []Edge
 	First   []string // methods in the order the client first used them
 	Stacks  []Stack  // calling contexts, root first, and their entries
+	// Blocks are the basic blocks of methods that ran, by method: their
+	// ranges (once per method and session, r lines) and the blocks first
+	// run since the client's last batch (h lines).
+	Blocks []BlockReport
 	// Dropped is the client's count of events dropped so far (its d line),
 	// -1 when the batch has none.
 	Dropped int64
@@ -159,6 +163,29 @@ func ParseBatch(data []byte) (*Batch, error) {
 				st.Frames[i] = m
 			}
 			b.Stacks = append(b.Stacks, st)
+		case "r", "h":
+			f := strings.Fields(rest)
+			if section != "p" || len(f) < 2 {
+				return nil, bad("block line %q: want a method and blocks in a profile", rest)
+			}
+			id, err := strconv.ParseInt(f[0], 10, 64)
+			m, ok := dict[id]
+			if err != nil || !ok {
+				return nil, bad("block line %q names no method of the batch", rest)
+			}
+			r := BlockReport{Method: m}
+			if tag == "r" {
+				r.Ranges = f[1:]
+			} else {
+				for _, k := range f[1:] {
+					i, err := strconv.Atoi(k)
+					if err != nil || i < 0 {
+						return nil, bad("block line %q: block %q not a number", rest, k)
+					}
+					r.Hit = append(r.Hit, i)
+				}
+			}
+			b.Blocks = append(b.Blocks, r)
 		case "d":
 			n, err := strconv.ParseInt(rest, 10, 64)
 			if err != nil || n < 0 {
@@ -327,6 +354,11 @@ func (m *MonitorServer) Receive(session, client string, data []byte) error {
 		}
 		if len(b.Stacks) > 0 {
 			if err := a.AddStacks(session, b.Stacks); err != nil {
+				return err
+			}
+		}
+		if len(b.Blocks) > 0 {
+			if err := a.AddBlocks(session, b.Blocks); err != nil {
 				return err
 			}
 		}

@@ -640,6 +640,10 @@ func TestParseBatchErrors(t *testing.T) {
 		BatchHeader + "\np\nm 0 A.a()V\ng 0 0 -1\n": "not numbers",
 		BatchHeader + "\nz\n":                       "unknown record",
 		BatchHeader + "\nc \n":                      "without a class",
+		BatchHeader + "\np\nm 0 A.a()V\nh 1 0\n":    "names no method",
+		BatchHeader + "\np\nm 0 A.a()V\nh 0 x\n":    "not a number",
+		BatchHeader + "\np\nm 0 A.a()V\nr 0\n":      "want a method and blocks",
+		BatchHeader + "\nb 1 0 main\nr 0 0-1\n":     "want a method and blocks",
 	}
 	keys := make([]string, 0, len(cases))
 	for k := range cases {

@@ -26,6 +26,22 @@ type Service interface {
 	Apply(ctx *Context, c *classfile.Class) (Report, error)
 }
 
+// Preparer is a service with work to do on the class as it came, before
+// any service of the pipeline changes it: the profile's block probes, whose
+// blocks and offsets are the original class's. Its report is added to the
+// one of its Apply.
+type Preparer interface {
+	Prepare(ctx *Context, c *classfile.Class) (Report, error)
+}
+
+// prepared runs a Preparer's Prepare as a service, so that it hides the
+// methods its stage cannot transform as Apply does.
+type prepared struct{ Preparer }
+
+func (p prepared) Name() string { return "" }
+
+func (p prepared) Apply(ctx *Context, c *classfile.Class) (Report, error) { return p.Prepare(ctx, c) }
+
 // Context carries what a service may need beyond the class itself.
 type Context struct {
 	// Hierarchy answers superclass questions for frame computation.
@@ -294,17 +310,30 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 			}
 		}
 	}
+	pre := map[int]Report{}
+	for i, s := range p.Services {
+		pr, ok := s.(Preparer)
+		if !ok || (stages >= 0 && i >= stages) {
+			continue
+		}
+		var finCode classfile.CodeSnapshot
+		if fin != nil {
+			finCode = classfile.SaveCode(fin)
+		}
+		r, err := applyHiding(ctx, prepared{pr}, c, hiddenSet(skips[i]))
+		if err != nil {
+			return nil, i, c, err
+		}
+		if fin != nil && slices.Contains(c.Methods, fin) && !isEmptyCode(fin.Code()) {
+			finCode.Restore(fin)
+		}
+		pre[i] = r
+	}
 	for i, s := range p.Services {
 		if stages >= 0 && i >= stages {
 			break
 		}
-		var hidden map[string]bool
-		if len(skips[i]) > 0 {
-			hidden = map[string]bool{}
-			for k := range skips[i] {
-				hidden[k] = true
-			}
-		}
+		hidden := hiddenSet(skips[i])
 		// The empty finalize() is shown to the service, so that what it
 		// numbers (coverage's blocks) stays as in the original class, and
 		// put back as it was afterwards.
@@ -323,6 +352,10 @@ func (p *Pipeline) run(data []byte, stages int, skips map[int]map[string]string)
 		}
 		r.Service, r.Class = s.Name(), c.Name()
 		r.Elapsed = time.Since(t)
+		if pr, ok := pre[i]; ok {
+			r.Inserted += pr.Inserted
+			r.Notes = append(pr.Notes, r.Notes...)
+		}
 		for _, k := range sortedKeys(skips[i]) {
 			r.Skipped = append(r.Skipped, c.Name()+"."+k)
 			r.Notes = append(r.Notes, c.Name()+"."+k+" left as it was: "+skips[i][k])
@@ -492,6 +525,18 @@ func (p *Pipeline) blame(data []byte, skips map[int]map[string]string, failed in
 		}
 	}
 	return ""
+}
+
+// hiddenSet is the set of methods a stage's skips name, nil for none.
+func hiddenSet(skips map[string]string) map[string]bool {
+	if len(skips) == 0 {
+		return nil
+	}
+	hidden := map[string]bool{}
+	for k := range skips {
+		hidden[k] = true
+	}
+	return hidden
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -3,7 +3,8 @@
 // with the monitor service, the profile service, both, and JaCoCo's agent
 // for coverage, side by side in one run under -Xverify:all with identical
 // output required; the fraction of the methods of the classes that ran
-// that never ran (the paper: 10-30% of downloaded code is never invoked);
+// that never ran (the paper: 10-30% of downloaded code is never invoked),
+// and of the basic blocks of the methods that ran, those that never ran;
 // and the events per second the monitoring server and its console sustain
 // from concurrent clients, a load generator speaking the monitor's wire
 // protocol standing in for JVMs.
@@ -92,6 +93,33 @@ func init() {
 // Configs are the ways each program runs, in order.
 var Configs = []string{"plain", "monitor", "profile", "monitor+profile", "jacoco"}
 
+// configs are the Configs a run measures: all, or those DVMLAB_MONITOR_CONFIGS
+// names (comma-separated; plain and profile always, for the baseline and
+// the code never run). With the monitor every client waits for the server
+// to store each event, which for jython and sunflow (tens and hundreds of
+// millions of events) takes longer than a run may; "plain,profile" gives
+// the code never run of every program in minutes.
+func configs() ([]string, error) {
+	v := os.Getenv("DVMLAB_MONITOR_CONFIGS")
+	if v == "" {
+		return Configs, nil
+	}
+	want := map[string]bool{"plain": true, "profile": true}
+	for _, c := range strings.Split(v, ",") {
+		if !slices.Contains(Configs, c) {
+			return nil, fmt.Errorf("DVMLAB_MONITOR_CONFIGS: no configuration %q (%s)", c, strings.Join(Configs, ", "))
+		}
+		want[c] = true
+	}
+	var out []string
+	for _, c := range Configs {
+		if want[c] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // Run is the experiment.
 func Run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	progs := datasets.All()
@@ -134,7 +162,8 @@ func Run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error)
 	defer jdk.Close()
 
 	times := experiments.Table{Name: "overhead", Header: []string{"program", "mode", "median_ms", "vs_plain", "identical", "events_stored", "events_dropped", "calls_profiled"}}
-	unused := experiments.Table{Name: "unused", Header: []string{"program", "classes_ran", "methods", "never_run", "fraction"}}
+	unused := experiments.Table{Name: "unused", Header: []string{"program", "classes_ran", "methods", "never_run", "fraction",
+		"blocks", "blocks_never_run", "block_fraction"}}
 	for _, p := range progs {
 		if m := p.Missing(); len(m) > 0 {
 			env.Say("%s: skipped, needs %v", p.Name, m)
@@ -226,7 +255,14 @@ func rewrite(p datasets.Program, services string, jdk classpath.Finder, dir stri
 func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Program, jdk classpath.Finder, rt string, srv *server,
 	work string, warm, reps int) ([][]string, []string, error) {
 	replace := map[string]map[string]string{}
-	for _, c := range Configs[1:4] {
+	cfgs, err := configs()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range cfgs {
+		if c == "plain" || c == "jacoco" {
+			continue
+		}
 		dir := filepath.Join(work, p.Name+"-"+strings.ReplaceAll(c, "+", "-"))
 		services := strings.ReplaceAll(c, "+", ",")
 		r, err := rewrite(p, services, jdk, dir)
@@ -244,7 +280,7 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 	dropped := map[string]int64{}
 	var want *datasets.Output
 	for rep := 0; rep < warm+reps; rep++ {
-		for _, c := range Configs {
+		for _, c := range cfgs {
 			session := fmt.Sprintf("%s-%s-%d", p.Name, c, rep)
 			cfg := datasets.RunConfig{JVMFlags: []string{"-Xverify:all"}, Timeout: 10 * time.Minute}
 			switch c {
@@ -290,7 +326,7 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 	}
 	plain := median(elapsed["plain"])
 	var rows [][]string
-	for _, c := range Configs {
+	for _, c := range cfgs {
 		m := median(elapsed[c])
 		events, calls := int64(0), int64(0)
 		if c != "plain" && c != "jacoco" {
@@ -335,9 +371,19 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 	if total > 0 {
 		frac = float64(len(never)) / float64(total)
 	}
-	env.Say("%s: %d of %d methods of the %d classes that ran never ran (%.1f%%)", p.Name, len(never), total, len(classes), 100*frac)
+	// Blocks never run, of the methods that ran.
+	nb, btotal, err := srv.audit.UnusedBlocks(session)
+	if err != nil {
+		return nil, nil, err
+	}
+	bfrac := 0.0
+	if btotal > 0 {
+		bfrac = float64(len(nb)) / float64(btotal)
+	}
+	env.Say("%s: %d of %d methods of the %d classes that ran never ran (%.1f%%); %d of %d blocks of the methods that ran never ran (%.1f%%)",
+		p.Name, len(never), total, len(classes), 100*frac, len(nb), btotal, 100*bfrac)
 	t := experiments.Table{}
-	t.Add(p.Name, len(classes), total, len(never), frac)
+	t.Add(p.Name, len(classes), total, len(never), frac, btotal, len(nb), bfrac)
 	return rows, t.Rows[0], nil
 }
 

@@ -40,6 +40,9 @@ func monitorTrail(t *testing.T) (db, keyFile string) {
 			t.Fatal(err)
 		}
 		buf.WriteString("p\nm 0 app/Main.main([Ljava/lang/String;)V\nm 1 app/Main.f(I)I\nf 0\nf 1\ng -1 0 1\ng 0 1 2\ns 1 0\ns 2 0 1\n")
+		// Blocks: main's one ran; f's first ran in both sessions, its last in s1 only.
+		buf.WriteString("r 0 0-5\nh 0 0\nr 1 0-3 4-9 10-12\n")
+		buf.WriteString(map[string]string{"s1": "h 1 2 0\n", "s2": "h 1 0\n"}[session])
 		if err := m.Receive(session, "127.0.0.1:1", buf.Bytes()); err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +53,7 @@ func monitorTrail(t *testing.T) (db, keyFile string) {
 // TestAuditAndProfileCommands runs the command-line contract over a trail:
 // audit (served), audit sessions, events and their counts, verify (intact,
 // then with an event altered: exit 1, the event named), profile edges in
-// each format and profile unused.
+// each format and profile unused, its methods and (--blocks) blocks.
 func TestAuditAndProfileCommands(t *testing.T) {
 	db, key := monitorTrail(t)
 	for _, args := range [][]string{{"audit", "--db", db}, {"audit", "served", "--db", db}} {
@@ -112,6 +115,14 @@ func TestAuditAndProfileCommands(t *testing.T) {
 	code, out, errOut := run("profile", "unused", "--db", db, "--session", "s1")
 	if code != 0 || out != "app/Main.g()V\n" || !strings.Contains(errOut, "1 of 3 methods") {
 		t.Errorf("profile unused: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = run("profile", "unused", "--db", db, "--session", "s2", "--blocks")
+	if code != 0 || out != "app/Main.f(I)I @4-9\napp/Main.f(I)I @10-12\napp/Main.g()V\n" || !strings.Contains(errOut, "2 of 4 basic blocks") {
+		t.Errorf("profile unused --blocks: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = run("profile", "unused", "--db", db, "--blocks")
+	if code != 0 || out != "app/Main.f(I)I @4-9\napp/Main.g()V\n" || !strings.Contains(errOut, "1 of 4 basic blocks") {
+		t.Errorf("profile unused --blocks, all sessions: %d %q %q", code, out, errOut)
 	}
 	if code, _, errOut := run("profile", "edges", "--db", db, "--format", "svg"); code != 2 || !strings.Contains(errOut, "unknown format") {
 		t.Errorf("bad format: %d %q", code, errOut)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"dvmlab/core/proxy"
 	"dvmlab/core/service/profile"
 	_ "dvmlab/experiments/monitor" // dvmlab experiment run monitor
 )
@@ -16,8 +17,8 @@ func init() {
 	Register(&Command{
 		Name: "profile",
 		Usage: "profile edges [--db FILE] [--session ID] [--format csv|pprof|dot|folded] [-o FILE]" +
-			" | profile unused [--db FILE] [--session ID] | profile first [--db FILE] [--session ID]",
-		Summary:     "the dynamic call graph the profile service collected: edges with counts, methods never run, first-use order",
+			" | profile unused [--db FILE] [--session ID] [--blocks] | profile first [--db FILE] [--session ID]",
+		Summary:     "the dynamic call graph the profile service collected: edges with counts, methods (and with --blocks basic blocks) never run, first-use order",
 		Example:     "dvmlab profile edges --format pprof -o calls.pb.gz && go tool pprof -top calls.pb.gz",
 		Run:         runProfile,
 		Subcommands: []string{"edges|unused|first"},
@@ -35,6 +36,7 @@ func runProfile(env *Env, args []string) error {
 	session := fs.String("session", "", "one session; all sessions summed when empty")
 	format := fs.String("format", "csv", "edges: csv, pprof, dot or folded")
 	out := fs.String("o", "", "write to FILE instead of standard output")
+	blocks := fs.Bool("blocks", false, "unused: also the basic blocks never run of the methods that ran, as METHOD @FIRST-LAST (offsets of the class as served)")
 	pos, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		return &ExitError{Code: 2}
@@ -89,12 +91,33 @@ func runProfile(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, m := range unused {
+		lines := unused
+		var ublocks []proxy.Block
+		var btotal int
+		if *blocks {
+			if ublocks, btotal, err = a.UnusedBlocks(*session); err != nil {
+				return err
+			}
+			for _, b := range ublocks {
+				lines = append(lines, b.Method+" @"+b.Range)
+			}
+			// A method's blocks follow it, in block order, not by text.
+			slices.SortStableFunc(lines, func(x, y string) int {
+				mx, _, _ := strings.Cut(x, " ")
+				my, _, _ := strings.Cut(y, " ")
+				return strings.Compare(mx, my)
+			})
+		}
+		for _, m := range lines {
 			fmt.Fprintln(bw, m)
 		}
 		if total > 0 {
 			fmt.Fprintf(env.Stderr, "%d of %d methods of the classes that ran were never executed (%.1f%%)\n", len(unused), total,
 				100*float64(len(unused))/float64(total))
+		}
+		if btotal > 0 {
+			fmt.Fprintf(env.Stderr, "%d of %d basic blocks of the methods that ran were never executed (%.1f%%)\n", len(ublocks), btotal,
+				100*float64(len(ublocks))/float64(btotal))
 		}
 	case "first":
 		ms, err := a.FirstUse(*session)

@@ -37,6 +37,7 @@ type Block struct {
 	ID     int
 	Method string // name + descriptor
 	Offset int
+	Last   int // the offset of the block's last instruction
 }
 
 // Blocks lists the probe sites of a class in numbering order; it is what the
@@ -56,8 +57,20 @@ func Blocks(c *classfile.Class) ([]Block, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s%s: %w", c.MemberName(m), c.MemberDesc(m), err)
 		}
-		for _, off := range starts {
-			out = append(out, Block{ID: len(out), Method: c.MemberName(m) + c.MemberDesc(m), Offset: off})
+		next := 0
+		for i, off := range starts {
+			end := len(code.Code)
+			if i+1 < len(starts) {
+				end = starts[i+1]
+			}
+			last := off
+			for next < len(insns) && insns[next].Offset < end {
+				if insns[next].Offset >= off {
+					last = insns[next].Offset
+				}
+				next++
+			}
+			out = append(out, Block{ID: len(out), Method: c.MemberName(m) + c.MemberDesc(m), Offset: off, Last: last})
 		}
 	}
 	return out, nil

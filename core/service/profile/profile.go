@@ -2,9 +2,12 @@
 // applications to call the client runtime's dvmlab.runtime.Profile at
 // method entry and exit, which keeps a shadow stack per thread and counts
 // caller->callee edges, the first use of each method, and the methods of
-// every class that ran. The counts reach the proxy's monitoring server in
-// batches; from them it builds the dynamic call graph across sessions and
-// clients and the code never executed.
+// every class that ran; and, before any service changes the class, a
+// store into an array of flags at the start of every basic block (see
+// Prepare), so that the blocks never run of the methods that ran are known
+// too. The counts reach the proxy's monitoring server in batches; from
+// them it builds the dynamic call graph across sessions and clients and
+// the code never executed, by method and by block.
 package profile
 
 import (

@@ -306,6 +306,7 @@ public final class Profile {
                 it.remove();
             }
         }
+        takeBlocks(body, used);
         if (used.isEmpty()) {
             return;
         }
@@ -316,6 +317,93 @@ public final class Profile {
         }
         sb.append(body);
         Transport.offerProfile(sb.toString(), edges);
+    }
+
+    /**
+     * A profiled method's blocks, as the profile service inserts them: at
+     * entry the method asks for its array of flags once, and each of its
+     * basic blocks stores true in its element, so a block costs a store,
+     * not a call. ranges names the blocks, "FIRST-LAST" offsets of the
+     * class as it came, one per element.
+     */
+    static final class Blocks {
+        final String table;
+        final int index;
+        final String ranges;
+        final boolean[] hit;
+        final boolean[] sent;
+        boolean announced;
+
+        Blocks(String table, int index, String ranges, int n) {
+            this.table = table;
+            this.index = index;
+            this.ranges = ranges;
+            hit = new boolean[n];
+            sent = new boolean[n];
+        }
+    }
+
+    /** Per method table, the block flags of its methods by index. */
+    private static final ConcurrentHashMap<String, Blocks[]> BLOCKS = new ConcurrentHashMap<>();
+    private static final ConcurrentLinkedQueue<Blocks> BLOCK_LIST = new ConcurrentLinkedQueue<>();
+
+    /** The block flags of method index of table, made on its first call. */
+    public static boolean[] blocks(String table, int index, String ranges) {
+        Blocks[] t = BLOCKS.get(table);
+        if (t != null) {
+            Blocks b = t[index];
+            if (b != null) {
+                return b.hit;
+            }
+        }
+        return newBlocks(table, index, ranges);
+    }
+
+    private static synchronized boolean[] newBlocks(String table, int index, String ranges) {
+        Blocks[] t = BLOCKS.get(table);
+        if (t == null) {
+            t = new Blocks[Monitor.lines(table)];
+            BLOCKS.put(table, t);
+        }
+        if (t[index] == null) {
+            int n = ranges.isEmpty() ? 0 : 1;
+            for (int i = ranges.indexOf(' '); i >= 0; i = ranges.indexOf(' ', i + 1)) {
+                n++;
+            }
+            Blocks b = new Blocks(table, index, ranges, n);
+            BLOCK_LIST.add(b);
+            t[index] = b;
+        }
+        return t[index].hit;
+    }
+
+    /**
+     * Appends the blocks first run since the last batch: "r ID RANGES" the
+     * first time a method's blocks are reported, then "h ID BLOCK…".
+     */
+    private static void takeBlocks(StringBuilder sb, java.util.BitSet used) {
+        for (Blocks b : BLOCK_LIST) {
+            int id = -1;
+            for (int i = 0; i < b.hit.length; i++) {
+                if (!b.hit[i] || b.sent[i]) {
+                    continue;
+                }
+                if (id < 0) {
+                    id = global(b.table, b.index);
+                    used.set(id);
+                    if (!b.announced) {
+                        sb.append("r ").append(id).append(' ').append(b.ranges).append('\n');
+                        b.announced = true;
+                    }
+                    sb.append("h ").append(id);
+                }
+                b.sent[i] = true;
+                sb.append(' ').append(i);
+            }
+            if (id >= 0) {
+                sb.append('\n');
+            }
+        }
     }
 
     /** A profiled method was entered. */

@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * f K                             method K was first used (in the client's first-use order)
  * g CALLER CALLEE COUNT           calls since the last batch (CALLER -1: a thread's root)
  * s COUNT K1 K2 ... KN            entries since the last batch of the calling context K1 (a root) ... KN
+ * r K FIRST-LAST ...             method K's basic blocks, offsets of the class as served (once per method)
+ * h K B1 B2 ...                   blocks B1, B2 ... of method K (numbered from 0) first run since the last batch
  * d N                             the client has dropped N events so far
  * </pre>
  */
