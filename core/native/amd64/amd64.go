@@ -129,6 +129,8 @@ type gen struct {
 	pinOrder []*pin
 	fields   map[string]int // field key -> cache number
 	strings  map[string]int // string literal -> cache number
+
+	homeState // deferred field stores (deferred.go)
 }
 
 func (g *gen) ins(format string, a ...any) { fmt.Fprintf(&g.out, "\t"+format+"\n", a...) }

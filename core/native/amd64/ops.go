@@ -146,6 +146,10 @@ func (g *gen) value(v *ir.Value) {
 		g.ins("jz %s", g.pendingLabel())
 		g.stg(v, rAX)
 	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField:
+		if isDeferred(v) {
+			g.deferredStore(v)
+			return
+		}
 		g.field(v)
 	case ir.OpCall:
 		g.call(v)
