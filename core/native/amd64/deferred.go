@@ -107,12 +107,12 @@ func (g *gen) writeBack() {
 		return
 	}
 	done := g.label()
-	g.ins("mov rax, QWORD PTR [rbp-%d]", g.maskSlot)
-	g.ins("test rax, rax")
+	g.ins("mov r11, QWORD PTR [rbp-%d]", g.maskSlot)
+	g.ins("test r11, r11")
 	g.ins("jz %s", done)
 	// Cleared first: a field lookup that fails leaves through the pending
 	// exit, which comes here again and must find nothing left to do.
-	g.ins("mov QWORD PTR [rbp-%d], rax", g.todoSlot)
+	g.ins("mov QWORD PTR [rbp-%d], r11", g.todoSlot)
 	g.ins("mov QWORD PTR [rbp-%d], 0", g.maskSlot)
 	g.ins("sub rsp, 16")
 	g.ins("mov QWORD PTR [rsp], rax")
