@@ -54,7 +54,11 @@ func PromoteFields(f *ir.Func) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			switch v.Op {
-			case ir.OpCall, ir.OpInvoke, ir.OpNew, ir.OpNewObjArray, ir.OpCheckCast, ir.OpInstanceOf:
+			case ir.OpInvoke:
+				if !Intrinsic(v) {
+					return
+				}
+			case ir.OpCall, ir.OpNew, ir.OpNewObjArray, ir.OpCheckCast, ir.OpInstanceOf:
 				return
 			case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField:
 				s := v.Sym
@@ -174,6 +178,28 @@ func isInitial(v *ir.Value, initial []*ir.Value) bool {
 		if x == v {
 			return true
 		}
+	}
+	return false
+}
+
+// Intrinsic reports whether v is a call of a java.lang.Math or StrictMath
+// method that a back end computes itself, exactly as the JDK specifies it,
+// without the JVM: floor and ceil (IEEE roundToIntegral toward -inf and
+// +inf, NaN, infinities and signed zeros kept: Math.floor's javadoc), sqrt
+// (IEEE correctly rounded, as Math.sqrt requires) and abs of a double or
+// float (the sign bit cleared). Such a call observes no field and holds no
+// reference, so it neither stops PromoteFields nor pinning; an upcall into
+// the JVM costs hundreds of nanoseconds (README, compiler speed).
+func Intrinsic(v *ir.Value) bool {
+	if v.Op != ir.OpInvoke || v.AuxInt != ir.InvokeStatic || v.Sym == nil {
+		return false
+	}
+	if v.Sym.Owner != "java/lang/Math" && v.Sym.Owner != "java/lang/StrictMath" {
+		return false
+	}
+	switch v.Sym.Name + v.Sym.Desc {
+	case "floor(D)D", "ceil(D)D", "sqrt(D)D", "abs(D)D", "abs(F)F":
+		return true
 	}
 	return false
 }

@@ -82,7 +82,8 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 	calls := isCall
 	if pins != nil {
 		calls = func(v *ir.Value) bool { // fmod, and the field reads before the pinning
-			return v.Op == ir.OpRem && v.Type.IsFloat() || v.Op == ir.OpGetField || v.Op == ir.OpGetStatic
+			return v.Op == ir.OpRem && v.Type.IsFloat() || v.Op == ir.OpGetField || v.Op == ir.OpGetStatic ||
+				native.Intrinsic(v) && intrinsicCalls(v) // libm
 		}
 	}
 	g.deletes = deletions(f)

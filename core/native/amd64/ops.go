@@ -155,6 +155,10 @@ func (g *gen) value(v *ir.Value) {
 		g.call(v)
 	case ir.OpNew, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpInvoke,
 		ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
+		if native.Intrinsic(v) {
+			g.intrinsic(v)
+			return
+		}
 		g.object(v)
 	default:
 		panic(fmt.Sprintf("amd64: no selection for %s", v.LongString()))

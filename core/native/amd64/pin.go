@@ -3,6 +3,7 @@ package amd64
 import (
 	"fmt"
 
+	"dvmlab/core/native"
 	"dvmlab/core/native/ir"
 )
 
@@ -52,7 +53,11 @@ func pinnable(f *ir.Func) []*ir.Value {
 				if !isDeferred(v) {
 					return nil
 				}
-			case ir.OpCall, ir.OpInvoke, ir.OpNew, ir.OpNewArray, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore,
+			case ir.OpInvoke:
+				if !native.Intrinsic(v) {
+					return nil
+				}
+			case ir.OpCall, ir.OpNew, ir.OpNewArray, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore,
 				ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
 				return nil
 			}

@@ -3,6 +3,7 @@ package amd64
 import (
 	"sort"
 
+	"dvmlab/core/native"
 	"dvmlab/core/native/ir"
 )
 
@@ -60,6 +61,9 @@ type alloc struct {
 func isCall(v *ir.Value) bool {
 	if isDeferred(v) {
 		return false // a store to the frame (deferred.go)
+	}
+	if native.Intrinsic(v) {
+		return intrinsicCalls(v)
 	}
 	switch v.Op {
 	case ir.OpArrayLen, ir.OpArrayLoad, ir.OpArrayStore, ir.OpNewArray,

@@ -59,4 +59,13 @@ public class Promote {
         }
         return acc;
     }
+
+    // Math methods computed in place (native.Intrinsic), on the harness's
+    // edge values: NaN, infinities, -0.0, subnormals, MIN and MAX.
+    public static double floorOf(double x) { return Math.floor(x); }
+    public static double ceilOf(double x) { return Math.ceil(x); }
+    public static double sqrtOf(double x) { return Math.sqrt(x); }
+    public static double absOf(double x) { return Math.abs(x); }
+    public static float absOfF(float x) { return Math.abs(x); }
+    public static double strict(double x) { return StrictMath.floor(x) + StrictMath.sqrt(x); }
 }
