@@ -73,6 +73,9 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if why := native.UpcallBound(f); why != "" {
+		return "", fmt.Errorf("%s", why)
+	}
 	native.SplitCriticalEdges(f)
 	if err := native.Check(f); err != nil {
 		return "", err
