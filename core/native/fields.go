@@ -40,7 +40,7 @@ func HoistFieldReads(f *ir.Func) {
 		case ir.OpGetStatic:
 			return s.Final || !written[key(s)] && !calls
 		case ir.OpGetField:
-			return v.Args[0] == receiver && receiver != nil && (s.Final || !written[key(s)] && !calls)
+			return receiver != nil && uncopied(v.Args[0]) == receiver && (s.Final || !written[key(s)] && !calls)
 		}
 		return false
 	}
@@ -53,7 +53,11 @@ func HoistFieldReads(f *ir.Func) {
 			if (v.Op == ir.OpGetStatic || v.Op == ir.OpGetField) && stable(v) {
 				h := hoisted[key(v.Sym)]
 				if h == nil {
-					h = entry.NewValue(v.Op, v.Type, v.Pos, v.Args...)
+					var args []*ir.Value
+					if v.Op == ir.OpGetField {
+						args = []*ir.Value{receiver}
+					}
+					h = entry.NewValue(v.Op, v.Type, v.Pos, args...)
 					h.Sym, h.Elem, h.Class = v.Sym, v.Elem, v.Class
 					hoisted[key(v.Sym)] = h
 				}
@@ -70,3 +74,13 @@ func HoistFieldReads(f *ir.Func) {
 }
 
 func key(s *ir.Sym) ir.Sym { return ir.Sym{Owner: s.Owner, Name: s.Name, Desc: s.Desc} }
+
+// uncopied is the value v copies, through any chain of copies: before
+// copy propagation the receiver a field access names is often a copy of
+// the parameter (aload_0; dup).
+func uncopied(v *ir.Value) *ir.Value {
+	for v.Op == ir.OpCopy {
+		v = v.Args[0]
+	}
+	return v
+}

@@ -134,8 +134,21 @@ func TestHoistFieldReads(t *testing.T) {
 				}
 			}
 		}
-		if k.inEntry && (reads != 1 || entry != 1) || !k.inEntry && entry != 0 {
+		// bumps writes counter, which PromoteFields then reads once at the
+		// entry as well, and the stores are deferred.
+		if k.inEntry && (reads != 1 || entry != 1) || !k.inEntry && (reads != 1 || entry != 1 || !allDeferred(f)) {
 			t.Errorf("%s: %d static reads, %d at the entry:\n%s", k.name, reads, entry, f)
 		}
 	}
+}
+
+func allDeferred(f *ir.Func) bool {
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if (v.Op == ir.OpPutStatic || v.Op == ir.OpPutField) && v.AuxInt != Deferred {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -22,8 +22,9 @@ type Pass struct {
 // Passes is the optimisation pipeline, in order.
 var Passes = []Pass{
 	{Name: "inline", Doc: "small static methods of the class (at most MaxInlineBytes of bytecode) copied into their callers", RunCallees: Inline},
-	{Name: "fieldhoist", Doc: "fields of the class that cannot change during the call read once at its entry", Run: HoistFieldReads},
 	{Name: "copyprop", Doc: "copy propagation: uses of copies and of phis whose operands are all one value use that value", Run: CopyProp},
+	{Name: "fieldhoist", Doc: "fields of the class that cannot change during the call read once at its entry", Run: HoistFieldReads},
+	{Name: "fieldpromote", Doc: "int, long, float and double fields the method writes kept in values: read once at entry, stores deferred to the exits (methods that call nothing)", Run: PromoteFields},
 	{Name: "constfold", Doc: "constant folding with Java's exact semantics (JLS §15, JVMS §6.5); constant branches become jumps", Run: ConstFold},
 	{Name: "copyprop2", Doc: "copy propagation again, over what folding left", Run: CopyProp},
 	{Name: "dce", Doc: "dead code: unused values without effects, unreachable blocks", Run: DeadCode},

@@ -84,7 +84,11 @@ func run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	if os.Getenv("DVMLAB_COMPILER_KEEP") != "" {
+		env.Say("keeping the driver and the compiled classes in %s", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
 	// The driver, compiled against the original jars.
 	src := filepath.Join(dir, "CompilerBench.java")
 	if err := os.WriteFile(src, benchSource, 0o644); err != nil {
@@ -165,10 +169,11 @@ func run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error)
 	ratios := experiments.Table{Name: "ratios", Header: []string{"kernel", "config", "steady_vs_c2", "first_vs_c2"}}
 	steady := map[string]map[string]float64{}
 	first := map[string]map[string]float64{}
-	for _, k := range Kernels {
+	kernels, configs := selected(Kernels, "DVMLAB_COMPILER_KERNELS"), selectedConfigs()
+	for _, k := range kernels {
 		steady[k], first[k] = map[string]float64{}, map[string]float64{}
 		var check string
-		for _, c := range Configs {
+		for _, c := range configs {
 			n := steadyReps
 			if strings.HasPrefix(c.Name, "xint") {
 				n = 3 // the interpreter takes seconds a repetition
@@ -199,21 +204,61 @@ func run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error)
 		}
 	}
 	geo := map[string]float64{}
-	for _, c := range Configs {
+	for _, c := range configs {
 		sum := 0.0
-		for _, k := range Kernels {
+		for _, k := range kernels {
 			r := steady[k]["c2"] / steady[k][c.Name]
 			ratios.Add(k, c.Name, r, first[k]["c2"]/first[k][c.Name])
 			sum += math.Log(r)
 		}
-		geo[c.Name] = math.Exp(sum / float64(len(Kernels)))
+		geo[c.Name] = math.Exp(sum / float64(len(kernels)))
 		ratios.Add("geomean", c.Name, geo[c.Name], "")
 	}
 	// The JNI call cost: zigzag is 100,000 calls of a method of a few
 	// instructions, so native minus C2 (which inlines it) is the crossing.
 	jni := experiments.Table{Name: "jni", Header: []string{"calls", "native_ms", "c2_ms", "ns_per_call"}}
-	jni.Add(100000, steady["zigzag"]["native"], steady["zigzag"]["c2"], (steady["zigzag"]["native"]-steady["zigzag"]["c2"])*1e6/100000)
+	if _, ok := steady["zigzag"]["native"]; ok {
+		jni.Add(100000, steady["zigzag"]["native"], steady["zigzag"]["c2"], (steady["zigzag"]["native"]-steady["zigzag"]["c2"])*1e6/100000)
+	}
 	return []experiments.Table{times, ratios, jni}, nil
+}
+
+// selected is all, or the names in the comma-separated environment
+// variable env (a focused run while working on one kernel).
+func selected(all []string, env string) []string {
+	v := os.Getenv(env)
+	if v == "" {
+		return all
+	}
+	var out []string
+	for _, n := range all {
+		for _, w := range strings.Split(v, ",") {
+			if w == n {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// selectedConfigs is Configs, or those DVMLAB_COMPILER_CONFIGS names; c2
+// always, since every ratio is to it.
+func selectedConfigs() []Config {
+	var names []string
+	for _, c := range Configs {
+		names = append(names, c.Name)
+	}
+	keep := map[string]bool{"c2": true}
+	for _, n := range selected(names, "DVMLAB_COMPILER_CONFIGS") {
+		keep[n] = true
+	}
+	var out []Config
+	for _, c := range Configs {
+		if keep[c.Name] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // runOnce starts one JVM on kernel k and returns the first call and the

@@ -73,6 +73,9 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if why := native.UpcallBound(f); why != "" {
+		return "", fmt.Errorf("%s", why)
+	}
 	native.SplitCriticalEdges(f)
 	if err := native.Check(f); err != nil {
 		return "", err
@@ -82,7 +85,8 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 	calls := isCall
 	if pins != nil {
 		calls = func(v *ir.Value) bool { // fmod, and the field reads before the pinning
-			return v.Op == ir.OpRem && v.Type.IsFloat() || v.Op == ir.OpGetField || v.Op == ir.OpGetStatic
+			return v.Op == ir.OpRem && v.Type.IsFloat() || v.Op == ir.OpGetField || v.Op == ir.OpGetStatic ||
+				native.Intrinsic(v) && intrinsicCalls(v) // libm
 		}
 	}
 	g.deletes = deletions(f)
@@ -129,6 +133,8 @@ type gen struct {
 	pinOrder []*pin
 	fields   map[string]int // field key -> cache number
 	strings  map[string]int // string literal -> cache number
+
+	homeState // deferred field stores (deferred.go)
 }
 
 func (g *gen) ins(format string, a ...any) { fmt.Fprintf(&g.out, "\t"+format+"\n", a...) }

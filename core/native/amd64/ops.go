@@ -146,11 +146,19 @@ func (g *gen) value(v *ir.Value) {
 		g.ins("jz %s", g.pendingLabel())
 		g.stg(v, rAX)
 	case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField:
+		if isDeferred(v) {
+			g.deferredStore(v)
+			return
+		}
 		g.field(v)
 	case ir.OpCall:
 		g.call(v)
 	case ir.OpNew, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore, ir.OpInvoke,
 		ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
+		if native.Intrinsic(v) {
+			g.intrinsic(v)
+			return
+		}
 		g.object(v)
 	default:
 		panic(fmt.Sprintf("amd64: no selection for %s", v.LongString()))

@@ -3,6 +3,7 @@ package amd64
 import (
 	"fmt"
 
+	"dvmlab/core/native"
 	"dvmlab/core/native/ir"
 )
 
@@ -48,8 +49,16 @@ func pinnable(f *ir.Func) []*ir.Value {
 				if b != entry {
 					return nil
 				}
-			case ir.OpCall, ir.OpInvoke, ir.OpNew, ir.OpNewArray, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore,
-				ir.OpPutField, ir.OpPutStatic, ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
+			case ir.OpPutField, ir.OpPutStatic:
+				if !isDeferred(v) {
+					return nil
+				}
+			case ir.OpInvoke:
+				if !native.Intrinsic(v) {
+					return nil
+				}
+			case ir.OpCall, ir.OpNew, ir.OpNewArray, ir.OpNewObjArray, ir.OpObjArrayLoad, ir.OpObjArrayStore,
+				ir.OpCheckCast, ir.OpInstanceOf, ir.OpString:
 				return nil
 			}
 		}
@@ -57,8 +66,12 @@ func pinnable(f *ir.Func) []*ir.Value {
 	return params
 }
 
-// pinSlots lays the pins out in the frame from offset first.
+// pinSlots lays the pins out in the frame from offset first, after the
+// homes of deferred fields (deferred.go), which it counts as spill slots.
 func (g *gen) pinSlots(params []*ir.Value, first int) {
+	n := g.homeSlots(first)
+	g.a.slots += n
+	first += 8 * n
 	g.pins = map[*ir.Value]*pin{}
 	for _, p := range params {
 		pn := &pin{param: p, handle: first, length: first + 8, addr: first + 16}
@@ -74,6 +87,7 @@ func (g *gen) clearPins() {
 	for _, pn := range g.pinOrder {
 		g.ins("mov QWORD PTR [rbp-%d], 0", pn.addr)
 	}
+	g.clearHomes()
 }
 
 // pinAll reads the lengths, then pins every non-null array.
@@ -107,8 +121,14 @@ func (g *gen) pinAll() {
 
 // releaseAll releases every pinned array (mode 0: HotSpot pins rather
 // than copies, and 0 would copy back a copy) and forgets it, so that a
-// second release on the way out does nothing. It keeps rax and xmm0.
+// second release on the way out does nothing; then, outside the critical
+// region, it writes the deferred fields back. It keeps rax and xmm0.
 func (g *gen) releaseAll() {
+	g.releasePins()
+	g.writeBack()
+}
+
+func (g *gen) releasePins() {
 	if len(g.pinOrder) == 0 {
 		return
 	}

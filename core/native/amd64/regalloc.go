@@ -3,6 +3,7 @@ package amd64
 import (
 	"sort"
 
+	"dvmlab/core/native"
 	"dvmlab/core/native/ir"
 )
 
@@ -58,6 +59,12 @@ type alloc struct {
 // isCall reports whether v's code calls out (a JNI function, fmod, or a
 // compiled method), so caller-saved registers do not survive it.
 func isCall(v *ir.Value) bool {
+	if isDeferred(v) {
+		return false // a store to the frame (deferred.go)
+	}
+	if native.Intrinsic(v) {
+		return intrinsicCalls(v)
+	}
 	switch v.Op {
 	case ir.OpArrayLen, ir.OpArrayLoad, ir.OpArrayStore, ir.OpNewArray,
 		ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField, ir.OpCall,
