@@ -236,11 +236,9 @@ func (p *parser) members(kind string, loc location) []*Member {
 	out := make([]*Member, n)
 	ms := make([]Member, n)
 	if loc == locMethod {
-		// Most methods have a Code attribute, and in it a line table and
-		// often a stack map: room for as many as there are methods.
+		// Most methods have a Code attribute: room for as many as there
+		// are methods.
 		p.sl.codes = make([]Code, 0, n)
-		p.sl.lnts = make([]LineNumberTable, 0, n)
-		p.sl.smts = make([]StackMapTable, 0, n)
 	}
 	p.what = kind
 	for i := range out {

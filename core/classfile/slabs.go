@@ -7,15 +7,14 @@ package classfile
 // table, a local table and a stack map of its own, each a handful of
 // entries).
 type slabs struct {
-	vts    []VerificationType
-	lines  []LineNumber
-	vars   []LocalVariable
-	attrs  []Attribute
-	codes  []Code
-	lnts   []LineNumberTable
-	lvts   []LocalVariableTable
-	smts   []StackMapTable
-	frames []StackMapFrame
+	vts   []VerificationType
+	lines []LineNumber
+	vars  []LocalVariable
+	attrs []Attribute
+	codes []Code
+	lnts  []LineNumberTable
+	lvts  []LocalVariableTable
+	smts  []StackMapTable
 }
 
 // carve returns n zeroed elements cut from *slab, starting a new chunk when

@@ -66,7 +66,7 @@ func (p *parser) stackMapTable() *StackMapTable {
 	r := &p.r
 	n := r.count(1, "number_of_entries")
 	a := one(&p.sl.smts)
-	a.Frames = carve(&p.sl.frames, n)
+	a.Frames = make([]StackMapFrame, n)
 	for i := range a.Frames {
 		f := &a.Frames[i]
 		f.Type = r.u1("frame_type")
