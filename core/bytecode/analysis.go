@@ -197,6 +197,7 @@ type analyzer struct {
 	// the class's Class entries.
 	old     bool
 	classes **classIndex // the FrameComputer's, made on first use
+	out     *outSlabs    // the FrameComputer's, for the results
 	// oneRef is the member reference decoded last.
 	oneRef refInfo
 }

@@ -46,7 +46,37 @@ type FrameComputer struct {
 	// hints gives the method's original frames, by offset in the code to
 	// compute, for the next Compute; nil: the code's own StackMapTable.
 	hints func() map[int]*frame
+	// sl holds what the methods' results are cut from.
+	sl outSlabs
 }
+
+// outSlabs are the arrays the results of one class's methods are cut from:
+// the StackMapTables (JVMS §4.7.4) and FrameResults of its methods live as
+// long as the class, and one allocation per chunk costs far less than one
+// per method and table.
+type outSlabs struct {
+	vts     []classfile.VerificationType
+	frames  []classfile.StackMapFrame
+	smts    []classfile.StackMapTable
+	results []FrameResult
+}
+
+// carve returns n zeroed elements cut from *slab, starting a new chunk when
+// the current one is short. The result is capped at n, so that appending to
+// it reallocates rather than running into its neighbour.
+func carve[T any](slab *[]T, n int) []T {
+	s := *slab
+	if cap(s)-len(s) < n {
+		c := min(max(2*cap(s), 8), 512)
+		s = make([]T, 0, max(n, c))
+	}
+	out := s[len(s) : len(s)+n : len(s)+n]
+	*slab = s[:len(s)+n]
+	return out
+}
+
+// one returns a pointer to one zeroed element cut from *slab.
+func one[T any](slab *[]T) *T { return &carve(slab, 1)[0] }
 
 // NewFrameComputer prepares frame computation for class c.
 //
@@ -57,7 +87,10 @@ type FrameComputer struct {
 // Compute fails with a *MissingClassesError: a guessed type would give
 // frames HotSpot may reject.
 func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
-	return &FrameComputer{c: c, lat: NewLattice(h)}
+	fc := &FrameComputer{c: c, lat: NewLattice(h)}
+	// A result for each method, as most callers compute them all.
+	fc.sl.results = make([]FrameResult, 0, len(c.Methods))
+	return fc
 }
 
 // Compute is ComputeFrames for one method of the computer's class.
@@ -69,7 +102,7 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	s := scratches.Get().(*scratch)
 	d, a := &s.d, &s.a
 	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
-	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: &fc.classes, s: s, insns: s.insns, declared: fc.declared}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: &fc.classes, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -198,7 +231,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 	if len(d.unsettled) > 0 {
 		return nil, &MissingClassesError{Class: a.c.Name(), Method: a.scope(), Names: slices.Sorted(maps.Keys(d.unsettled))}
 	}
-	res := &FrameResult{}
+	res := one(&a.out.results)
 	if !a.old {
 		dead, err := a.neutralizeDeadCode()
 		if err != nil {
@@ -257,7 +290,8 @@ func (a *analyzer) runStraight(init *frame) (*FrameResult, error) {
 	a.setMaxLocals()
 	// One block has no frames; a table left over from before would be wrong.
 	a.dropStackMapTable()
-	res := &FrameResult{MaxStack: a.maxStack, MaxLocals: a.maxLocals}
+	res := one(&a.out.results)
+	res.MaxStack, res.MaxLocals = a.maxStack, a.maxLocals
 	return res, nil
 }
 
@@ -431,7 +465,8 @@ func (a *analyzer) cutHandlers(start, end int) {
 // stackMapTable emits a frame at every reached block start but the first,
 // each in the most compact form JVMS §4.7.4 allows.
 func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
-	smt := &classfile.StackMapTable{}
+	out := a.out
+	smt := one(&out.smts)
 	if *a.classes == nil {
 		// Made for the first method with frames: many classes have none.
 		*a.classes = newClassIndex(&a.c.Pool)
@@ -445,8 +480,22 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 			frames++
 		}
 	}
-	smt.Frames = make([]classfile.StackMapFrame, 0, frames)
-	slab := make([]classfile.VerificationType, 0, (frames+1)*(len(a.initLocals)+2))
+	smt.Frames = carve(&out.frames, frames)[:0]
+	// The slab is the rest of the class's chunk, at least the size most
+	// tables need; what the table leaves unused goes back to the chunk.
+	if need := (frames + 1) * (len(a.initLocals) + 2); cap(out.vts)-len(out.vts) < need {
+		out.vts = make([]classfile.VerificationType, 0, max(need, 256))
+	}
+	base := len(out.vts)
+	slab := out.vts[base:base:cap(out.vts)]
+	defer func() {
+		if cap(slab) == cap(out.vts)-base && (cap(slab) == 0 || &slab[:1][0] == &out.vts[base : base+1][0]) {
+			out.vts = out.vts[:base+len(slab)]
+		} else {
+			// The slab moved on: frames cut before keep the chunk's tail.
+			out.vts = out.vts[:cap(out.vts)]
+		}
+	}()
 	// The memos remember the Class entries of the last frame's slots; a
 	// class's entries are not another's.
 	lm, sm := &a.s.localsMemo, &a.s.stackMemo

@@ -219,7 +219,7 @@ func (p *parser) attributes(loc location) []Attribute {
 	if r.err != nil || n == 0 {
 		return nil
 	}
-	out := make([]Attribute, 0, n)
+	out := carve(&p.sl.attrs, n)[:0]
 	saved := p.attr
 	defer func() { p.attr = saved }()
 	for i := 0; i < n; i++ {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unsafe"
 )
 
 // Tag identifies the kind of a constant-pool entry. See JVMS §4.4, Table 4.4-B.
@@ -134,6 +135,31 @@ type ConstantPool struct {
 	// back byte-identical. Such entries are rare: a map beside the entries
 	// keeps every Constant 24 bytes smaller than a field in each would.
 	raw map[uint16][]byte
+	// text is the class file the reader cut Utf8 texts from, and starts
+	// marks the offsets in it where such a text begins: a text still
+	// standing where it was cut is written back as the bytes it was read
+	// from, without encoding it again.
+	text   string
+	starts []uint64
+}
+
+// parsed returns the length and bytes s was read from, when s is a Utf8
+// text the reader cut from the class file, unchanged since (at the offset
+// and length of an entry that reads the same in UTF-8 and modified UTF-8,
+// JVMS §4.4.7); "" otherwise.
+func (p *ConstantPool) parsed(s string) string {
+	if len(s) == 0 || len(p.text) == 0 {
+		return ""
+	}
+	d := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(p.text)))
+	if d < 2 || d >= uintptr(len(p.text)) {
+		return ""
+	}
+	off := int(d)
+	if p.starts[off>>6]&(1<<(off&63)) == 0 || int(p.text[off-2])<<8|int(p.text[off-1]) != len(s) {
+		return ""
+	}
+	return p.text[off-2 : off+len(s)]
 }
 
 // rawUtf8 is the original encoding of Utf8 entry i, if it had one other than
@@ -399,6 +425,7 @@ func (p *parser) constantPool() {
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
 	var text string // the input as a string, made on first use
+	var starts []uint64
 	var raw map[uint16][]byte
 	p.what = "constant pool"
 	for i := 1; i < n && r.err == nil; i++ {
@@ -419,8 +446,10 @@ func (p *parser) constantPool() {
 				// rather than allocating a string each.
 				if text == "" {
 					text = string(r.b)
+					starts = make([]uint64, (len(r.b)+63)/64)
 				}
 				c.Str = text[start : start+l]
+				starts[start>>6] |= 1 << (start & 63)
 				break
 			}
 			var canonical bool
@@ -454,6 +483,7 @@ func (p *parser) constantPool() {
 	}
 	p.c.Pool.Entries = e
 	p.c.Pool.raw = raw
+	p.c.Pool.text, p.c.Pool.starts = text, starts
 	if r.err == nil {
 		p.checkPool()
 	}
@@ -530,6 +560,10 @@ func (w *writer) pool() {
 		w.u1(uint8(c.Tag))
 		switch c.Tag {
 		case TagUtf8:
+			if b := w.c.Pool.parsed(c.Str); b != "" {
+				w.b = append(w.b, b...)
+				continue
+			}
 			if w.c.Pool.raw != nil {
 				if b := w.c.Pool.rawUtf8(i); b != nil {
 					w.u2(uint16(len(b)))

@@ -159,6 +159,7 @@ type parser struct {
 	idx    int    // member index
 	attr   string // attribute being read
 	static bool   // the field being read is static (the JVM reads ConstantValue only then)
+	sl     slabs
 }
 
 func (p *parser) class() *Class {
@@ -234,6 +235,11 @@ func (p *parser) members(kind string, loc location) []*Member {
 	}
 	out := make([]*Member, n)
 	ms := make([]Member, n)
+	if loc == locMethod {
+		// Most methods have a Code attribute: room for as many as there
+		// are methods.
+		p.sl.codes = make([]Code, 0, n)
+	}
 	p.what = kind
 	for i := range out {
 		p.idx = i

@@ -65,7 +65,8 @@ type VerificationType struct {
 func (p *parser) stackMapTable() *StackMapTable {
 	r := &p.r
 	n := r.count(1, "number_of_entries")
-	a := &StackMapTable{Frames: make([]StackMapFrame, n)}
+	a := one(&p.sl.smts)
+	a.Frames = make([]StackMapFrame, n)
 	for i := range a.Frames {
 		f := &a.Frames[i]
 		f.Type = r.u1("frame_type")
@@ -103,7 +104,7 @@ func (p *parser) verificationTypes(n int) []VerificationType {
 	if n == 0 || r.err != nil {
 		return nil
 	}
-	out := make([]VerificationType, n)
+	out := carve(&p.sl.vts, n)
 	for i := range out {
 		v := &out[i]
 		v.Tag = r.u1("verification_type_info tag")
