@@ -117,6 +117,7 @@ func Translate(c *classfile.Class, m *classfile.Member) (f *ir.Func, err error) 
 		panic(unsup(off, format, a...))
 	}
 	b.build(md, int(code.MaxLocals))
+	b.npeMessages()
 	return f, nil
 }
 
@@ -240,6 +241,27 @@ func (b *builder) build(md *classfile.MethodDescriptor, maxLocals int) {
 		b.block(o, endOf[o])
 	}
 	b.dropBadPhis()
+}
+
+// npeMessages gives every null check the message HotSpot's
+// NullPointerException would carry at its offset.
+func (b *builder) npeMessages() {
+	var offs []int
+	for _, blk := range b.f.Blocks {
+		for _, v := range blk.Values {
+			if v.Op == ir.OpNullCheck && v.Pos >= 0 {
+				offs = append(offs, v.Pos)
+			}
+		}
+	}
+	msgs := NPEMessages(b.class, b.m, b.insns, offs)
+	for _, blk := range b.f.Blocks {
+		for _, v := range blk.Values {
+			if v.Op == ir.OpNullCheck {
+				v.Msg = msgs[v.Pos]
+			}
+		}
+	}
 }
 
 // dropBadPhis removes the phis that merge values of different types (the
@@ -766,6 +788,7 @@ func (b *builder) block(o, last int) {
 			if !x.Type.IsRef() {
 				b.unsup(off, "athrow of a %s", x.Type)
 			}
+			b.val(ir.OpNullCheck, ir.Void, off, x) // athrow of null throws NullPointerException (JVMS §6.5.athrow)
 			b.cur.Kind = ir.Throw
 			b.cur.Controls = []*ir.Value{x}
 			return

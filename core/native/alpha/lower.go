@@ -18,7 +18,9 @@ import (
 //     the rest in 8-byte slots at the caller's 0($30); the result in $0 or $f0.
 //   - An array reference points at its length (a 64-bit word, read as an
 //     int) followed at ArrayData by the elements, naturally aligned; null is 0.
-//   - A failing check calls dvm_throw(kind) with a Kind below; it records the
+//   - A failing check calls dvm_throw(kind, a, b, msg) with a Kind below and
+//     what the exception's message is made of (the index and the length, the
+//     negative size, the NullPointerException's text or 0); it records the
 //     exception and does not return (the harness longjmps), so a compiled
 //     caller needs no test after a call.
 //   - newarray calls dvm_newarray(elem, n), elem the element's descriptor
@@ -118,6 +120,7 @@ type emitter struct {
 	divides                                      bool
 	comms                                        map[string]bool
 	tramps                                       []func()
+	npes                                         map[string]string // NullPointerException message -> stub label
 }
 
 func (e *emitter) ins(format string, a ...any) {
@@ -238,6 +241,7 @@ func (e *emitter) lower() {
 		e.ins("lda $16,%d($31)", k)
 		e.call("dvm_throw")
 	}
+	e.npeStubs()
 	if e.divides {
 		e.sb.WriteString("\t.align 3\n" + divRem(".L"+e.sym+"_divrem"))
 	}
@@ -491,17 +495,18 @@ func (e *emitter) value(v *ir.Value) {
 	case ir.OpCmpl, ir.OpCmpg:
 		e.fcompare(v)
 	case ir.OpNullCheck:
-		e.ins("beq $%d,%s", e.isrc(v.Args[0], 23), e.throwLabel(v.Op))
+		e.ins("beq $%d,%s", e.isrc(v.Args[0], 23), e.npeLabel(v.Msg))
 	case ir.OpDivZeroCheck:
 		e.ins("beq $%d,%s", e.isrc(v.Args[0], 23), e.throwLabel(v.Op))
 	case ir.OpNegSizeCheck:
-		e.ins("blt $%d,%s", e.isrc(v.Args[0], 23), e.throwLabel(v.Op))
+		r := e.isrc(v.Args[0], 23)
+		e.ins("blt $%d,%s", r, e.throwWith(v.Op, fmt.Sprintf("$%d", r), ""))
 	case ir.OpBoundsCheck:
 		// One unsigned compare: a negative index is a huge unsigned one.
 		ir_ := e.isrc(v.Args[0], 23)
 		lo := e.iopnd(v.Args[1], 24)
 		e.ins("cmpult $%d,%s,$28", ir_, lo)
-		e.ins("beq $28,%s", e.throwLabel(v.Op))
+		e.ins("beq $28,%s", e.throwWith(v.Op, fmt.Sprintf("$%d", ir_), lo))
 	case ir.OpArrayLen:
 		ar := e.isrc(v.Args[0], 23)
 		d := e.idst(v)

@@ -110,20 +110,20 @@ func (g *gen) value(v *ir.Value) {
 	case ir.OpNullCheck:
 		g.ldg(rAX, v.Args[0])
 		g.ins("test rax, rax")
-		g.ins("jz %s", g.throwStub(ir.Throws(v.Op)))
+		g.ins("jz %s", g.throwStub(ir.Throws(v.Op), v.Msg))
 	case ir.OpBoundsCheck:
 		// One unsigned compare covers index < 0 and index >= length.
 		g.ldg(rAX, v.Args[0])
 		g.ins("cmp eax, %s", g.operand(v.Args[1]))
-		g.ins("jae %s", g.throwStub(ir.Throws(v.Op)))
+		g.ins("jae %s", g.boundsFailure(v.Args[1]))
 	case ir.OpDivZeroCheck:
 		g.ldg(rAX, v.Args[0])
 		g.ins("test %s, %s", accName(v.Args[0].Type), accName(v.Args[0].Type))
-		g.ins("jz %s", g.throwStub(ir.Throws(v.Op)))
+		g.ins("jz %s", g.throwStub(ir.Throws(v.Op), "/ by zero"))
 	case ir.OpNegSizeCheck:
 		g.ldg(rAX, v.Args[0])
 		g.ins("test eax, eax")
-		g.ins("js %s", g.throwStub(ir.Throws(v.Op)))
+		g.ins("js %s", g.throwStub(ir.Throws(v.Op), msgSize)) // the size in eax
 	case ir.OpArrayLen:
 		if pn := g.pins[v.Args[0]]; pn != nil {
 			g.ins("mov eax, DWORD PTR [rbp-%d]", pn.length)
@@ -542,7 +542,7 @@ func (g *gen) terminator(b *ir.Block, next *ir.Block) {
 		}
 	case ir.Throw:
 		x := b.Controls[0]
-		npe := g.throwStub("java/lang/NullPointerException")
+		npe := g.throwStub("java/lang/NullPointerException", "")
 		if x.Op == ir.OpConst {
 			g.ins("jmp %s", npe)
 			return
@@ -736,7 +736,7 @@ func (g *gen) object(v *ir.Value) {
 		g.jni(jniIsInstanceOf)
 		if v.Op == ir.OpCheckCast {
 			g.ins("test al, al")
-			g.ins("jz %s", g.throwStub("java/lang/ClassCastException"))
+			g.ins("jz %s", g.throwStub("java/lang/ClassCastException", ""))
 			fmt.Fprintf(&g.out, "%s:\n", null)
 			g.ldg(rAX, v.Args[0])
 			g.stg(v, rAX)

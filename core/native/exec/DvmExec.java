@@ -24,7 +24,8 @@ import java.util.Random;
  * methods), then one token group per parameter. Tokens: integers in decimal,
  * floats and doubles as hexadecimal IEEE bits, an array as "null" or "#n"
  * followed by n elements. An output line: "ret TOKEN", "ret void" or "exc
- * CLASS" (internal name), then " aI ARRAY" for each array parameter I after
+ * CLASS" (internal name, then ": MESSAGE" when there is one), then " aI
+ * ARRAY" for each array parameter I after
  * the call, " f.NAME TOKEN" for the receiver's fields and " s.NAME TOKEN" for
  * the class's static fields. With --pre a line "pre ..." before each call gives
  * the fields' values going in, for a runner that has no JVM to make them.
@@ -134,6 +135,7 @@ public final class DvmExec {
                 else token(m.getReturnType(), r);
             } catch (InvocationTargetException e) {
                 out.append("exc ").append(e.getCause().getClass().getName().replace('.', '/'));
+                message(e.getCause());
             } catch (ExceptionInInitializerError e) {
                 out.append("exc java/lang/ExceptionInInitializerError");
             } catch (OutOfMemoryError e) {
@@ -149,6 +151,15 @@ public final class DvmExec {
             stdout.println(out);
         }
         stdout.flush();
+    }
+
+    /** The exception's message after the class, ": " and the text with
+     *  backslashes and line ends escaped; nothing for a null message. */
+    static void message(Throwable t) {
+        String m = t.getMessage();
+        // An OutOfMemoryError's text tells the heap, not the code.
+        if (m == null || t instanceof OutOfMemoryError) return;
+        out.append(": ").append(m.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r"));
     }
 
     static boolean printable(Class<?> t) {

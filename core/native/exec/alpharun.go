@@ -289,7 +289,32 @@ static volatile long dvm_exc;
 static const char *dvm_names[] = {"", "java/lang/NullPointerException", "java/lang/ArrayIndexOutOfBoundsException",
 	"java/lang/ArithmeticException", "java/lang/NegativeArraySizeException", "java/lang/OutOfMemoryError"};
 
-void dvm_throw(long kind) { dvm_exc = kind; siglongjmp(dvm_jb, 1); }
+static long dvm_a, dvm_b;
+static const char *dvm_msg;
+void dvm_throw(long kind, long a, long b, const char *msg) {
+	dvm_exc = kind; dvm_a = a; dvm_b = b; dvm_msg = msg;
+	siglongjmp(dvm_jb, 1);
+}
+
+/* The exception's message as DvmExec prints it, HotSpot's text: ": " and
+   the message with backslashes and line ends escaped, nothing when null. */
+static void dvm_message(void) {
+	switch (dvm_exc) {
+	case 1:
+		if (!dvm_msg) return;
+		printf(": ");
+		for (const char *p = dvm_msg; *p; p++) {
+			if (*p == '\\') printf("\\\\");
+			else if (*p == '\n') printf("\\n");
+			else if (*p == '\r') printf("\\r");
+			else putchar(*p);
+		}
+		return;
+	case 2: printf(": Index %d out of bounds for length %d", (int)dvm_a, (int)dvm_b); return;
+	case 3: printf(": / by zero"); return;
+	case 4: printf(": %d", (int)dvm_a); return;
+	}
+}
 static void dvm_fault(int sig) { dvm_exc = 100 + sig; siglongjmp(dvm_jb, 1); }
 
 static long esize(int e) {
@@ -304,7 +329,7 @@ static long esize(int e) {
 /* The heap is the JVM side's: an array beyond 64 MB is an OutOfMemoryError
    there (the runs use a small heap), so it is one here too. */
 void *dvm_newarray(long elem, long n) {
-	if (n * esize((int)elem) > (64l << 20)) dvm_throw(5);
+	if (n * esize((int)elem) > (64l << 20)) dvm_throw(5, 0, 0, 0);
 	int64_t *a = calloc(1, 16 + n * esize((int)elem));
 	a[0] = n;
 	return a;
@@ -491,7 +516,7 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 	default:
 		fmt.Fprintf(&sb, "\t\t\t%s r = %s;\n\t\t\tprintf(\"ret \");\n\t\t\tpscalar('%c', &r);\n", cType(ret.Elem), call, ret.Elem)
 	}
-	sb.WriteString("\t\t} else if (dvm_exc < 100) {\n\t\t\tprintf(\"exc %s\", dvm_names[dvm_exc]);\n")
+	sb.WriteString("\t\t} else if (dvm_exc < 100) {\n\t\t\tprintf(\"exc %s\", dvm_names[dvm_exc]);\n\t\t\tdvm_message();\n")
 	sb.WriteString("\t\t} else {\n\t\t\tprintf(\"exc signal%ld\", dvm_exc - 100);\n\t\t}\n")
 	for i, p := range m.Sig.Params {
 		if p.Dims > 0 {

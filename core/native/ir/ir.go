@@ -267,7 +267,10 @@ type Value struct {
 	Class  string // for Object values: the static type's descriptor (Ljava/lang/String; or [[D), "" if unknown
 	Block  *Block
 	Pos    int // the bytecode offset it came from, -1 if none
-	Uses   int // number of uses, kept by Func.CountUses
+	// Msg is an OpNullCheck's exception message: the text HotSpot's helpful
+	// NullPointerException gives at Pos (JEP 358), "" for none.
+	Msg  string
+	Uses int // number of uses, kept by Func.CountUses
 }
 
 // IsConst reports whether v is a constant.

@@ -130,7 +130,7 @@ public class Arith {
 
     static void show(String name, java.util.concurrent.Callable<Object> c) {
         String r;
-        try { r = String.valueOf(c.call()); } catch (Throwable t) { r = t.getClass().getName(); }
+        try { r = String.valueOf(c.call()); } catch (Throwable t) { r = t.getClass().getName() + ": " + t.getMessage(); }
         System.out.println(name + " = " + r);
     }
 
@@ -139,7 +139,43 @@ public class Arith {
     static void ff(String n, F2 f) { for (float a : FLOATS) for (float b : FLOATS) show(n + "(" + a + "," + b + ")", () -> f.f(a, b)); }
     static void dd(String n, D2 f) { for (double a : DOUBLES) for (double b : DOUBLES) show(n + "(" + a + "," + b + ")", () -> f.f(a, b)); }
 
+    // The messages of the exceptions checks throw: HotSpot's, with JEP 358's
+    // helpful NullPointerException text computed from the bytecode.
+    static int[] sarr;
+    Arith next;
+    int[] farr;
+    static int npeParam(int[] a) { return a[1]; }
+    static int npeLocal(int[] a, boolean c) { int[] x = c ? a : null; return x.length; }
+    static int npeStatic() { return sarr[0]; }
+    static int npeChain(Arith o) { return o.next.farr[2]; }
+    static void npePut(Arith o) { o.next.farr = null; }
+    static long npe2D(long[][] a, int i) { return a[i][0]; }
+    static void npeStore(byte[] b, int i) { b[i] = 1; }
+    static String npeCall(Object o) { return o.toString(); }
+    static int[] arr0() { return null; }
+    static int npeRet() { return arr0().length; }
+    static void npeThrow(RuntimeException e) { throw e; }
+    static int npeSipush(int[][] a) { return a[300][1]; }
+    int npeThis() { return next.farr.length; }
+    static int aioobe(int[] a, int i) { return a[i]; }
+    static int[] nase(int n) { return new int[n]; }
+
     public static void main(String[] args) {
+        show("npeParam", () -> npeParam(null));
+        show("npeLocal", () -> npeLocal(null, false));
+        show("npeStatic", () -> npeStatic());
+        show("npeChain", () -> npeChain(new Arith()));
+        show("npeChainNull", () -> npeChain(null));
+        show("npePut", () -> { npePut(new Arith()); return 0; });
+        show("npe2D", () -> npe2D(new long[3][], 2));
+        show("npeStore", () -> { npeStore(null, 0); return 0; });
+        show("npeCall", () -> npeCall(null));
+        show("npeRet", () -> npeRet());
+        show("npeThrow", () -> { npeThrow(null); return 0; });
+        show("npeSipush", () -> npeSipush(new int[301][]));
+        show("npeThis", () -> new Arith().npeThis());
+        for (int i : new int[]{-1, 3, Integer.MIN_VALUE, Integer.MAX_VALUE}) { int ii = i; show("aioobe" + i, () -> aioobe(new int[3], ii)); }
+        for (int n : new int[]{-1, Integer.MIN_VALUE, -1234567}) { int nn = n; show("nase" + n, () -> nase(nn)); }
         ii("iadd", Arith::iadd); ii("isub", Arith::isub); ii("imul", Arith::imul); ii("idiv", Arith::idiv);
         ii("irem", Arith::irem); ii("ishl", Arith::ishl); ii("ishr", Arith::ishr); ii("iushr", Arith::iushr);
         ii("ibits", Arith::ibits); ii("ineg", (a, b) -> ineg(a));
