@@ -243,6 +243,19 @@ func (b *builder) build(md *classfile.MethodDescriptor, maxLocals int) {
 	b.dropBadPhis()
 }
 
+// helpersAllowed checks that the class can take the static methods through
+// which compiled code reaches classes without initialising them (see
+// ClassHelper): ldc of a class needs version 49 (JVMS §4.4.1), a static
+// method in an interface version 52 (JVMS §4.6).
+func (b *builder) helpersAllowed(off int, op bytecode.Opcode) {
+	switch {
+	case b.class.Major < 49:
+		b.unsup(off, "%s in a class file of version %d (its class helper needs ldc of a class, version 49)", op, b.class.Major)
+	case b.class.Access.Has(classfile.AccInterface) && b.class.Major < 52:
+		b.unsup(off, "%s in an interface of version %d (its class helper needs a static interface method, version 52)", op, b.class.Major)
+	}
+}
+
 // npeMessages gives every null check the message HotSpot's
 // NullPointerException would carry at its offset.
 func (b *builder) npeMessages() {
@@ -737,6 +750,7 @@ func (b *builder) block(o, last int) {
 			b.val(ir.OpBoundsCheck, ir.Void, off, idx, l)
 			b.val(ir.OpObjArrayStore, ir.Void, off, arr, idx, x)
 		case op == bytecode.Anewarray:
+			b.helpersAllowed(off, op)
 			n := b.popT(off, ir.Int)
 			name := b.class.Pool.ClassName(uint16(in.Index))
 			if name == "" {
@@ -760,6 +774,7 @@ func (b *builder) block(o, last int) {
 			v.Sym, v.Class = &ir.Sym{Owner: name}, "L"+name+";"
 			b.push(v)
 		case op == bytecode.Checkcast || op == bytecode.Instanceof:
+			b.helpersAllowed(off, op)
 			x := b.pop(off)
 			name := b.class.Pool.ClassName(uint16(in.Index))
 			if !x.Type.IsRef() || name == "" {

@@ -432,6 +432,10 @@ func (s *Service) Apply(ctx *service.Context, c *classfile.Class) (service.Repor
 	if s.opt.Location != nil {
 		loc = s.opt.Location(res.Library)
 	}
+	if err := addHelpers(c, res.Funcs); err != nil {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("cannot add the class helpers: %v; the class stays bytecode", err))
+		return rep, nil
+	}
 	if err := loadInClinit(ctx, c, loc); err != nil {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("cannot load the library from <clinit>: %v; the class stays bytecode", err))
 		return rep, nil

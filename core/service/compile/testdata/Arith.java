@@ -160,7 +160,20 @@ public class Arith {
     static int aioobe(int[] a, int i) { return a[i]; }
     static int[] nase(int n) { return new int[n]; }
 
+    // checkcast, instanceof and anewarray resolve a class but do not
+    // initialise it (JVMS §5.5): Lazy's initializer prints only at new.
+    static class Lazy { static { System.out.println("Lazy initialised"); } }
+    static boolean isLazy(Object o) { return o instanceof Lazy; }
+    static Object castLazy(Object o) { return (Lazy) o; }
+    static int lazies(int n) { return new Lazy[n].length; }
+    static Object newLazy() { return new Lazy() != null; }
+
     public static void main(String[] args) {
+        show("lazyInstanceOf", () -> isLazy("x"));
+        show("lazyCastNull", () -> castLazy(null));
+        show("lazyCastFails", () -> castLazy("x"));
+        show("lazyArray", () -> lazies(2));
+        show("lazyNew", () -> newLazy());
         show("npeParam", () -> npeParam(null));
         show("npeLocal", () -> npeLocal(null, false));
         show("npeStatic", () -> npeStatic());

@@ -1,0 +1,80 @@
+package native
+
+import (
+	"fmt"
+	"hash/fnv"
+	"sort"
+
+	"dvmlab/core/native/ir"
+)
+
+// Compiled code reaches some classes through small static methods the
+// compile service adds to the rewritten class, in bytecode, rather than
+// through JNI's FindClass:
+//
+//   - FindClass initialises the class it finds, where checkcast, instanceof
+//     and anewarray only resolve it (JVMS §5.5 lists what initialises a
+//     class); `ldc C; areturn` resolves C without initialising it (JVMS
+//     §6.5.ldc), so the class helper gives the class as the bytecode sees it.
+//   - anewarray calls the array helper, `iload_0; anewarray C; areturn`:
+//     JNI's NewObjectArray initialises the element class.
+//   - A failing checkcast calls the cast helper, `aload_0; checkcast C;
+//     areturn`, so that the ClassCastException is HotSpot's own, message
+//     and all (it names both classes with their modules and loaders).
+//
+// Each helper's name is derived from the class's name, so the back end and
+// the service agree on it without passing tables.
+
+// ClassHelperDesc and CastHelperDesc are the helpers' descriptors.
+const (
+	ClassHelperDesc = "()Ljava/lang/Class;"
+	CastHelperDesc  = "(Ljava/lang/Object;)Ljava/lang/Object;"
+	ArrayHelperDesc = "(I)Ljava/lang/Object;"
+)
+
+func helperHash(class string) string {
+	h := fnv.New64a()
+	h.Write([]byte(class))
+	return fmt.Sprintf("%016x", h.Sum64())
+}
+
+// ClassHelper is the name of the method that returns class (an internal
+// name or an array descriptor) without initialising it.
+func ClassHelper(class string) string { return "dvmlab$class$" + helperHash(class) }
+
+// CastHelper is the name of the method that casts its argument to class.
+func CastHelper(class string) string { return "dvmlab$cast$" + helperHash(class) }
+
+// ArrayHelper is the name of the method that makes an array of class.
+func ArrayHelper(class string) string { return "dvmlab$array$" + helperHash(class) }
+
+// HelperNeeds are the classes the compiled functions reach through
+// helpers: those needing a class helper, a cast helper and an array
+// helper, each sorted.
+func HelperNeeds(funcs []*ir.Func) (classes, casts, arrays []string) {
+	cl, ca, ar := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, f := range funcs {
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				switch v.Op {
+				case ir.OpCheckCast:
+					cl[v.Sym.Owner] = true
+					ca[v.Sym.Owner] = true
+				case ir.OpInstanceOf:
+					cl[v.Sym.Owner] = true
+				case ir.OpNewObjArray:
+					ar[v.Sym.Owner] = true
+				}
+			}
+		}
+	}
+	keys := func(m map[string]bool) []string {
+		out := make([]string, 0, len(m))
+		for k := range m {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	return keys(cl), keys(ca), keys(ar)
+}
