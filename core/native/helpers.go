@@ -18,6 +18,9 @@ import (
 //     §6.5.ldc), so the class helper gives the class as the bytecode sees it.
 //   - anewarray calls the array helper, `iload_0; anewarray C; areturn`:
 //     JNI's NewObjectArray initialises the element class.
+//   - When JNI's SetObjectArrayElement refuses a value, the store helper
+//     `aload_0; iload_1; aload_2; aastore; return` stores it again, for
+//     HotSpot's ArrayStoreException and message rather than JNI's.
 //   - A failing checkcast calls the cast helper, `aload_0; checkcast C;
 //     areturn`, so that the ClassCastException is HotSpot's own, message
 //     and all (it names both classes with their modules and loaders).
@@ -30,6 +33,8 @@ const (
 	ClassHelperDesc = "()Ljava/lang/Class;"
 	CastHelperDesc  = "(Ljava/lang/Object;)Ljava/lang/Object;"
 	ArrayHelperDesc = "(I)Ljava/lang/Object;"
+	StoreHelper     = "dvmlab$aastore"
+	StoreHelperDesc = "([Ljava/lang/Object;ILjava/lang/Object;)V"
 )
 
 func helperHash(class string) string {
@@ -50,8 +55,8 @@ func ArrayHelper(class string) string { return "dvmlab$array$" + helperHash(clas
 
 // HelperNeeds are the classes the compiled functions reach through
 // helpers: those needing a class helper, a cast helper and an array
-// helper, each sorted.
-func HelperNeeds(funcs []*ir.Func) (classes, casts, arrays []string) {
+// helper, each sorted, and whether they store into arrays of references.
+func HelperNeeds(funcs []*ir.Func) (classes, casts, arrays []string, store bool) {
 	cl, ca, ar := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, f := range funcs {
 		for _, b := range f.Blocks {
@@ -64,6 +69,8 @@ func HelperNeeds(funcs []*ir.Func) (classes, casts, arrays []string) {
 					cl[v.Sym.Owner] = true
 				case ir.OpNewObjArray:
 					ar[v.Sym.Owner] = true
+				case ir.OpObjArrayStore:
+					store = true
 				}
 			}
 		}
@@ -76,5 +83,5 @@ func HelperNeeds(funcs []*ir.Func) (classes, casts, arrays []string) {
 		sort.Strings(out)
 		return out
 	}
-	return keys(cl), keys(ca), keys(ar)
+	return keys(cl), keys(ca), keys(ar), store
 }

@@ -30,7 +30,8 @@ func TestJNIIndices(t *testing.T) {
 		"GetFieldID": jniGetFieldID, "GetObjectField": jniGetField, "SetObjectField": jniSetField,
 		"GetStaticFieldID": jniGetStaticFieldID, "GetStaticObjectField": jniGetStaticField, "SetStaticObjectField": jniSetStaticField,
 		"GetArrayLength": jniGetArrayLength, "NewBooleanArray": jniNewArray, "GetBooleanArrayRegion": jniGetArrayRegion,
-		"SetBooleanArrayRegion": jniSetArrayRegion, "ExceptionCheck": jniExceptionCheck,
+		"SetBooleanArrayRegion": jniSetArrayRegion, "ExceptionCheck": jniExceptionCheck, "ExceptionClear": jniExceptionClear,
+		"CallStaticObjectMethodA": jniCallStaticMethodA, "CallStaticVoidMethodA": jniCallStaticMethodA + 3*9, "SetObjectArrayElement": jniSetObjectArrayElement,
 		"GetDoubleField": jniGetField + 1 + elemIndex('D'), "NewDoubleArray": jniNewArray + elemIndex('D'),
 		"GetDoubleArrayRegion": jniGetArrayRegion + elemIndex('D'), "SetStaticDoubleField": jniSetStaticField + 1 + elemIndex('D')}
 	var src strings.Builder

@@ -7,6 +7,9 @@ import (
 	"dvmlab/core/native/ir"
 )
 
+// jniExceptionClear is ExceptionClear's index in the JNI function table.
+const jniExceptionClear = 17
+
 // classRef leaves in rax a global reference to class (an internal name or
 // an array descriptor), obtained once through the class helper the compile
 // service adds (native.ClassHelper): resolved, not initialised, as
@@ -73,4 +76,34 @@ func (g *gen) newObjArray(v *ir.Value) {
 	g.exceptionCheck() // OutOfMemoryError
 	g.ins("mov rax, QWORD PTR [rbp-%d]", frameScratch)
 	g.stg(v, rAX)
+}
+
+// objArrayStore is aastore through SetObjectArrayElement (index and null
+// already checked). A value of the wrong class makes JNI throw an
+// ArrayStoreException with JNI's own message; that one is cleared and the
+// store made again by the class's aastore helper (native.StoreHelper),
+// whose aastore throws HotSpot's (JVMS §6.5.aastore).
+func (g *gen) objArrayStore(v *ir.Value) {
+	g.ldg(rSI, v.Args[0])
+	g.ldg(rDX, v.Args[1])
+	g.ldg(rCX, v.Args[2])
+	g.jni(jniSetObjectArrayElement)
+	g.jni(jniExceptionCheck)
+	ok := g.label()
+	g.ins("test al, al")
+	g.ins("jz %s", ok)
+	g.jni(jniExceptionClear)
+	cls, id := g.lookup(lookStaticMethod, &ir.Sym{Owner: g.f.Class, Name: native.StoreHelper, Desc: native.StoreHelperDesc})
+	g.ins("sub rsp, 32") // three jvalue arguments, rsp kept 16-byte aligned
+	for i, a := range v.Args {
+		g.ldg(rAX, a)
+		g.ins("mov QWORD PTR [rsp+%d], rax", 8*i)
+	}
+	g.ins("mov rsi, QWORD PTR %s", cls)
+	g.ins("mov rdx, QWORD PTR %s", id)
+	g.ins("mov rcx, rsp")
+	g.jni(jniCallStaticMethodA + 3*9) // CallStaticVoidMethodA
+	g.exceptionCheck()
+	g.ins("jmp %s", g.pendingLabel()) // the exit resets rsp
+	fmt.Fprintf(&g.out, "%s:\n", ok)
 }

@@ -709,12 +709,7 @@ func (g *gen) object(v *ir.Value) {
 		g.jni(jniGetObjectArrayElement)
 		g.stg(v, rAX)
 	case ir.OpObjArrayStore:
-		// SetObjectArrayElement throws ArrayStoreException itself.
-		g.ldg(rSI, v.Args[0])
-		g.ldg(rDX, v.Args[1])
-		g.ldg(rCX, v.Args[2])
-		g.jni(jniSetObjectArrayElement)
-		g.exceptionCheck()
+		g.objArrayStore(v)
 	case ir.OpInvoke:
 		g.invoke(v)
 	case ir.OpCheckCast, ir.OpInstanceOf:

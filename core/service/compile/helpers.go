@@ -11,12 +11,12 @@ import (
 // through (native.ClassHelper, native.CastHelper): `ldc C; areturn`, which
 // resolves C without initialising it (JVMS §5.5, §6.5.ldc), and `aload_0;
 // checkcast C; areturn`, whose failure is HotSpot's ClassCastException, and
-// `iload_0; anewarray C; areturn`.
+// `iload_0; anewarray C; areturn`, and the aastore helper.
 // They are synthetic and private; in an interface, public (the front end
 // compiles these instructions in interfaces of version 52 on, where static
 // methods may be public).
 func addHelpers(c *classfile.Class, funcs []*ir.Func) error {
-	classes, casts, arrays := native.HelperNeeds(funcs)
+	classes, casts, arrays, store := native.HelperNeeds(funcs)
 	access := classfile.AccPrivate | classfile.AccStatic | classfile.AccSynthetic
 	if c.Access.Has(classfile.AccInterface) {
 		access = classfile.AccPublic | classfile.AccStatic | classfile.AccSynthetic
@@ -34,7 +34,7 @@ func addHelpers(c *classfile.Class, funcs []*ir.Func) error {
 			return err
 		}
 		c.Methods = append(c.Methods, &classfile.Member{Access: access, NameIndex: ni, DescIndex: di,
-			Attributes: []classfile.Attribute{&classfile.Code{MaxStack: 1, MaxLocals: maxLocals, Code: code}}})
+			Attributes: []classfile.Attribute{&classfile.Code{MaxStack: maxLocals + 1, MaxLocals: maxLocals, Code: code}}})
 		return nil
 	}
 	for _, cl := range classes {
@@ -54,6 +54,12 @@ func addHelpers(c *classfile.Class, funcs []*ir.Func) error {
 		}
 		code := []byte{byte(bytecode.Aload0), byte(bytecode.Checkcast), byte(k >> 8), byte(k), byte(bytecode.Areturn)}
 		if err := add(native.CastHelper(cl), native.CastHelperDesc, 1, code); err != nil {
+			return err
+		}
+	}
+	if store {
+		code := []byte{byte(bytecode.Aload0), byte(bytecode.Iload1), byte(bytecode.Aload2), byte(bytecode.Aastore), byte(bytecode.Return)}
+		if err := add(native.StoreHelper, native.StoreHelperDesc, 3, code); err != nil {
 			return err
 		}
 	}

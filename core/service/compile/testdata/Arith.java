@@ -167,6 +167,7 @@ public class Arith {
     static Object castLazy(Object o) { return (Lazy) o; }
     static int lazies(int n) { return new Lazy[n].length; }
     static Object newLazy() { return new Lazy() != null; }
+    static Object storeInto(Object[] a, Object x) { a[0] = x; return a[0]; }
 
     public static void main(String[] args) {
         show("lazyInstanceOf", () -> isLazy("x"));
@@ -174,6 +175,9 @@ public class Arith {
         show("lazyCastFails", () -> castLazy("x"));
         show("lazyArray", () -> lazies(2));
         show("lazyNew", () -> newLazy());
+        show("storeInto", () -> storeInto(new Integer[1], 7));
+        show("storeIntoWrong", () -> storeInto(new String[1], 7));
+        show("storeIntoWrong2D", () -> storeInto(new int[1][], new long[0]));
         show("npeParam", () -> npeParam(null));
         show("npeLocal", () -> npeLocal(null, false));
         show("npeStatic", () -> npeStatic());
