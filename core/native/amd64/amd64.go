@@ -309,6 +309,7 @@ func (g *gen) emit() {
 	g.ins("mov r15, rdi")
 	g.params()
 	g.clearPins()
+	g.stackCheck()
 	for i, b := range f.Blocks {
 		fmt.Fprintf(&g.out, "%s:\n", g.blockLabel(b))
 		for _, v := range b.Values {

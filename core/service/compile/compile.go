@@ -388,7 +388,8 @@ func (s *Service) build(j *native.Joined, lib string) error {
 	}
 	so := filepath.Join(tmp, lib)
 	var stderr bytes.Buffer
-	cmd := exec.Command("ld", "-shared", "-o", so, obj, "-lm") // libm: fmod and fmodf for frem and drem
+	// libm: fmod and fmodf for frem and drem; libc: the thread's stack bounds
+	cmd := exec.Command("ld", "-shared", "-o", so, obj, "-lm", "-lc")
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		return &native.AsmError{Tool: "ld", Msg: strings.TrimSpace(stderr.String() + " " + err.Error())}

@@ -168,6 +168,9 @@ public class Arith {
     static int lazies(int n) { return new Lazy[n].length; }
     static Object newLazy() { return new Lazy() != null; }
     static Object storeInto(Object[] a, Object x) { a[0] = x; return a[0]; }
+    // Compiled code calls compiled code directly: a deep recursion must end
+    // in StackOverflowError, as in HotSpot, not in a crash.
+    static int down(int n) { return n == 0 ? 0 : 1 + down(n - 1); }
 
     public static void main(String[] args) {
         show("lazyInstanceOf", () -> isLazy("x"));
@@ -176,6 +179,9 @@ public class Arith {
         show("lazyArray", () -> lazies(2));
         show("lazyNew", () -> newLazy());
         show("storeInto", () -> storeInto(new Integer[1], 7));
+        show("down", () -> down(2000));
+        show("downForever", () -> down(-1));
+        show("downAgain", () -> down(3000));
         show("storeIntoWrong", () -> storeInto(new String[1], 7));
         show("storeIntoWrong2D", () -> storeInto(new int[1][], new long[0]));
         show("npeParam", () -> npeParam(null));
