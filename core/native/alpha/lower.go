@@ -23,6 +23,10 @@ import (
 //     negative size, the NullPointerException's text or 0); it records the
 //     exception and does not return (the harness longjmps), so a compiled
 //     caller needs no test after a call.
+//   - The prologue compares the stack pointer with the runtime's quadword
+//     dvm_stack_limit and throws StackOverflowError (kind 6) below it:
+//     compiled code calls compiled code directly, and a deep recursion must
+//     end as it does in the JVM (JVMS §2.5.2), not in a fault.
 //   - newarray calls dvm_newarray(elem, n), elem the element's descriptor
 //     character; it returns a zeroed array.
 //   - frem and drem call the C library's fmod: fmod is exact, as JVMS §6.5.drem
@@ -42,6 +46,8 @@ var Kinds = map[string]int{
 	"java/lang/ArrayIndexOutOfBoundsException": 2,
 	"java/lang/ArithmeticException":            3,
 	"java/lang/NegativeArraySizeException":     4,
+	// 5: OutOfMemoryError, from the runtime's dvm_newarray
+	"java/lang/StackOverflowError": 6,
 }
 
 type backend struct{}
@@ -116,7 +122,7 @@ type emitter struct {
 	label                                        int
 	consts                                       []string // rodata lines
 	nconst                                       int
-	throws                                       [5]bool
+	throws                                       [7]bool
 	divides                                      bool
 	comms                                        map[string]bool
 	tramps                                       []func()
@@ -194,6 +200,7 @@ func (e *emitter) lower() {
 		off += 8
 	}
 	e.sb.WriteString("\t.prologue 1\n")
+	e.stackCheck()
 
 	// Parameters from where the convention puts them.
 	var moves []move
@@ -233,7 +240,7 @@ func (e *emitter) lower() {
 	for _, t := range e.tramps {
 		t()
 	}
-	for k := 1; k <= 4; k++ {
+	for k := 1; k < len(e.throws); k++ {
 		if !e.throws[k] {
 			continue
 		}

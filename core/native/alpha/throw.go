@@ -72,3 +72,14 @@ func asciz(s string) string {
 	}
 	return sb.String()
 }
+
+// stackCheck is the prologue's test of the stack pointer against the
+// runtime's dvm_stack_limit.
+func (e *emitter) stackCheck() {
+	e.ins("ldq $28,dvm_stack_limit($29) !literal")
+	e.ins("ldq $28,0($28)")
+	e.ins("cmpult $30,$28,$28")
+	k := Kinds["java/lang/StackOverflowError"]
+	e.throws[k] = true
+	e.ins("bne $28,.L%s_throw%d", e.sym, k)
+}

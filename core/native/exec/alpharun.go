@@ -287,7 +287,12 @@ const harnessPrelude = `#include <stdio.h>
 static sigjmp_buf dvm_jb;
 static volatile long dvm_exc;
 static const char *dvm_names[] = {"", "java/lang/NullPointerException", "java/lang/ArrayIndexOutOfBoundsException",
-	"java/lang/ArithmeticException", "java/lang/NegativeArraySizeException", "java/lang/OutOfMemoryError"};
+	"java/lang/ArithmeticException", "java/lang/NegativeArraySizeException", "java/lang/OutOfMemoryError",
+	"java/lang/StackOverflowError"};
+
+/* Compiled code throws StackOverflowError when the stack pointer drops
+   below this: 6 MB under main's frame, of qemu's 8 MB stack. */
+long dvm_stack_limit;
 
 static long dvm_a, dvm_b;
 static const char *dvm_msg;
@@ -467,7 +472,7 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 		fmt.Fprintf(&sb, "static %s (*const fns[])(%s) = {%s};\n\n", rt, strings.Join(params, ", "), strings.Join(syms, ", "))
 		sym = "fn"
 	}
-	sb.WriteString("int main(void) {\n\tsignal(SIGSEGV, dvm_fault);\n\tsignal(SIGBUS, dvm_fault);\n\tsignal(SIGILL, dvm_fault);\n\tsignal(SIGFPE, dvm_fault);\n")
+	sb.WriteString("int main(void) {\n\t{ char here; dvm_stack_limit = (long)&here - (6l << 20); }\n\tsignal(SIGSEGV, dvm_fault);\n\tsignal(SIGBUS, dvm_fault);\n\tsignal(SIGILL, dvm_fault);\n\tsignal(SIGFPE, dvm_fault);\n")
 	sb.WriteString("\tfor (;;) {\n")
 	if multi != nil {
 		fmt.Fprintf(&sb, "\t\t%s (*fn)(%s) = 0;\n\t\tconst char *nm = tok();\n", rt, strings.Join(params, ", "))

@@ -30,7 +30,7 @@ func TestOpsOnAlpha(t *testing.T) {
 	// differ; DVMLAB_OPS=all runs the whole table (a few minutes on two
 	// cores: a JVM and two links per method).
 	quick := map[string]bool{"f2iSubnormal": true, "f2dSubnormal": true, "fremSubnormal": true, "f2d": true, "frem": true, "bytes": true, "chars": true,
-		"bools": true, "idiv": true, "messages": true, "fields": true, "callsMany": true, "swapLoop": true}
+		"bools": true, "idiv": true, "messages": true, "recursion": true, "fields": true, "callsMany": true, "swapLoop": true}
 	all := os.Getenv("DVMLAB_OPS") == "all"
 	if testing.Short() {
 		count = 100
