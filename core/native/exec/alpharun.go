@@ -349,45 +349,87 @@ static const char *tok(void) {
 static int64_t rint_(void) { return strtoll(tok(), 0, 10); }
 static uint64_t rhex(void) { return strtoull(tok(), 0, 16); }
 
-static void rscalar(int e, void *p) {
+/* A scalar from token text t. */
+static void sscan(int e, void *p, const char *t) {
 	switch (e) {
-	case 'Z': *(uint8_t *)p = rint_(); break;
-	case 'B': *(int8_t *)p = rint_(); break;
-	case 'C': *(uint16_t *)p = rint_(); break;
-	case 'S': *(int16_t *)p = rint_(); break;
-	case 'I': *(int32_t *)p = rint_(); break;
-	case 'J': *(int64_t *)p = rint_(); break;
-	case 'F': { uint32_t b = rhex(); memcpy(p, &b, 4); break; }
-	case 'D': { uint64_t b = rhex(); memcpy(p, &b, 8); break; }
+	case 'Z': *(uint8_t *)p = strtoll(t, 0, 10); break;
+	case 'B': *(int8_t *)p = strtoll(t, 0, 10); break;
+	case 'C': *(uint16_t *)p = strtoll(t, 0, 10); break;
+	case 'S': *(int16_t *)p = strtoll(t, 0, 10); break;
+	case 'I': *(int32_t *)p = strtoll(t, 0, 10); break;
+	case 'J': *(int64_t *)p = strtoll(t, 0, 10); break;
+	case 'F': { uint32_t b = strtoull(t, 0, 16); memcpy(p, &b, 4); break; }
+	case 'D': { uint64_t b = strtoull(t, 0, 16); memcpy(p, &b, 8); break; }
 	}
 }
 
+static void rscalar(int e, void *p) { sscan(e, p, tok()); }
+
+/* An array: "null" or "#n" and its elements, a run of k equal ones as "E*k". */
 static void *rarray(int e) {
 	const char *t = tok();
 	if (strcmp(t, "null") == 0) return 0;
 	long n = strtol(t + 1, 0, 10);
 	int64_t *a = dvm_newarray(e, n);
-	for (long i = 0; i < n; i++) rscalar(e, (char *)(a + 1) + i * esize(e));
+	long sz = esize(e);
+	for (long i = 0; i < n; ) {
+		t = tok();
+		const char *star = strchr(t, '*');
+		long k = star ? strtol(star + 1, 0, 10) : 1;
+		char x[16];
+		sscan(e, x, t);
+		for (long j = 0; j < k && i < n; j++, i++) memcpy((char *)(a + 1) + i * sz, x, sz);
+	}
 	return a;
 }
 
-static void pscalar(int e, const void *p) {
+/* A scalar's token text into buf (NaNs canonical, as Float.equals has it). */
+static void sprint(int e, const void *p, char *buf) {
 	switch (e) {
-	case 'Z': printf("%d", *(const uint8_t *)p & 1); break;
-	case 'B': printf("%d", *(const int8_t *)p); break;
-	case 'C': printf("%d", *(const uint16_t *)p); break;
-	case 'S': printf("%d", *(const int16_t *)p); break;
-	case 'I': printf("%d", *(const int32_t *)p); break;
-	case 'J': printf("%lld", (long long)*(const int64_t *)p); break;
-	case 'F': { float f; uint32_t b; memcpy(&f, p, 4); memcpy(&b, p, 4); if (f != f) b = 0x7fc00000u; printf("%08x", b); break; }
-	case 'D': { double d; uint64_t b; memcpy(&d, p, 8); memcpy(&b, p, 8); if (d != d) b = 0x7ff8000000000000ull; printf("%016llx", (unsigned long long)b); break; }
+	case 'Z': sprintf(buf, "%d", *(const uint8_t *)p & 1); break;
+	case 'B': sprintf(buf, "%d", *(const int8_t *)p); break;
+	case 'C': sprintf(buf, "%d", *(const uint16_t *)p); break;
+	case 'S': sprintf(buf, "%d", *(const int16_t *)p); break;
+	case 'I': sprintf(buf, "%d", *(const int32_t *)p); break;
+	case 'J': sprintf(buf, "%lld", (long long)*(const int64_t *)p); break;
+	case 'F': { float f; uint32_t b; memcpy(&f, p, 4); memcpy(&b, p, 4); if (f != f) b = 0x7fc00000u; sprintf(buf, "%08x", b); break; }
+	case 'D': { double d; uint64_t b; memcpy(&d, p, 8); memcpy(&b, p, 8); if (d != d) b = 0x7ff8000000000000ull; sprintf(buf, "%016llx", (unsigned long long)b); break; }
 	}
 }
 
+static void pscalar(int e, const void *p) {
+	char buf[32];
+	sprint(e, p, buf);
+	fputs(buf, stdout);
+}
+
+/* An array as DvmExec prints it, runs of equal elements as "E*k". */
 static void parray(int e, const int64_t *a) {
 	if (!a) { printf("null"); return; }
 	printf("#%lld", (long long)a[0]);
-	for (long i = 0; i < a[0]; i++) { putchar(' '); pscalar(e, (const char *)(a + 1) + i * esize(e)); }
+	/* Elements compare by their bits, NaNs made canonical first, so that
+	   equal bits are equal tokens; only a run's end is formatted. */
+	long sz = esize(e), run = 0;
+	uint64_t prev = 0, cur = 0;
+	for (long i = 0; i <= a[0]; i++) {
+		if (i < a[0]) {
+			const char *p = (const char *)(a + 1) + i * sz;
+			cur = 0;
+			memcpy(&cur, p, sz);
+			if (e == 'F') { float f; memcpy(&f, p, 4); if (f != f) cur = 0x7fc00000u; }
+			if (e == 'D') { double d; memcpy(&d, p, 8); if (d != d) cur = 0x7ff8000000000000ull; }
+			if (e == 'Z') cur &= 1;
+			if (run > 0 && cur == prev) { run++; continue; }
+		}
+		if (run > 0) {
+			char buf[32];
+			sprint(e, &prev, buf);
+			printf(" %s", buf);
+			if (run > 1) printf("*%ld", run);
+		}
+		prev = cur;
+		run = 1;
+	}
 }
 
 /* A field's slot: an int-like value in its first 4 bytes (as an int32),
