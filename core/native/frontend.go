@@ -568,6 +568,11 @@ func (b *builder) block(o, last int) {
 				v := b.val(ir.OpString, ir.Object, off)
 				v.Sym, v.Class = &ir.Sym{Owner: "java/lang/String", Name: b.class.Pool.Utf8(k.A)}, "Ljava/lang/String;"
 				b.push(v)
+			case classfile.TagClass:
+				b.helpersAllowed(off, op)
+				v := b.val(ir.OpString, ir.Object, off)
+				v.Sym, v.Class = &ir.Sym{Owner: "java/lang/Class", Name: b.class.Pool.ClassName(uint16(in.Index))}, "Ljava/lang/Class;"
+				b.push(v)
 			default:
 				b.unsup(off, "ldc of a %s constant", k.Tag)
 			}

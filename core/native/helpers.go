@@ -13,8 +13,9 @@ import (
 // through JNI's FindClass:
 //
 //   - FindClass initialises the class it finds, where checkcast, instanceof
-//     and anewarray only resolve it (JVMS §5.5 lists what initialises a
-//     class); `ldc C; areturn` resolves C without initialising it (JVMS
+//     and anewarray only resolve it, and ldc of a class gives it
+//     uninitialised (JVMS §5.5 lists what initialises a class); `ldc C;
+//     areturn` resolves C without initialising it (JVMS
 //     §6.5.ldc), so the class helper gives the class as the bytecode sees it.
 //   - anewarray calls the array helper, `iload_0; anewarray C; areturn`:
 //     JNI's NewObjectArray initialises the element class.
@@ -67,6 +68,10 @@ func HelperNeeds(funcs []*ir.Func) (classes, casts, arrays []string, store bool)
 					ca[v.Sym.Owner] = true
 				case ir.OpInstanceOf:
 					cl[v.Sym.Owner] = true
+				case ir.OpString:
+					if v.Sym.Owner == "java/lang/Class" {
+						cl[v.Sym.Name] = true
+					}
 				case ir.OpNewObjArray:
 					ar[v.Sym.Owner] = true
 				case ir.OpObjArrayStore:

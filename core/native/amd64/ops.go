@@ -746,6 +746,11 @@ func (g *gen) object(v *ir.Value) {
 // literals are the same object), made on first use and kept as a global
 // reference in the library's data.
 func (g *gen) stringConst(v *ir.Value) {
+	if v.Sym.Owner == "java/lang/Class" {
+		g.classRef(v.Sym.Name) // a global reference too
+		g.stg(v, rAX)
+		return
+	}
 	k := g.strings[v.Sym.Name]
 	if k == 0 {
 		k = len(g.strings) + 1

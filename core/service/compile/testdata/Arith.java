@@ -167,6 +167,7 @@ public class Arith {
     static Object castLazy(Object o) { return (Lazy) o; }
     static int lazies(int n) { return new Lazy[n].length; }
     static Object newLazy() { return new Lazy() != null; }
+    static String lazyName() { return Lazy.class.getName(); }
     static Object storeInto(Object[] a, Object x) { a[0] = x; return a[0]; }
     // Compiled code calls compiled code directly: a deep recursion must end
     // in StackOverflowError, as in HotSpot, not in a crash.
@@ -177,6 +178,7 @@ public class Arith {
         show("lazyCastNull", () -> castLazy(null));
         show("lazyCastFails", () -> castLazy("x"));
         show("lazyArray", () -> lazies(2));
+        show("lazyName", () -> lazyName());
         show("lazyNew", () -> newLazy());
         show("storeInto", () -> storeInto(new Integer[1], 7));
         show("down", () -> down(2000));
