@@ -243,6 +243,30 @@ func (b *builder) build(md *classfile.MethodDescriptor, maxLocals int) {
 	b.dropBadPhis()
 }
 
+// multiNewArray makes multianewarray a static call of the class's
+// multianewarray helper (see MultiHelper), which runs the instruction itself
+// in bytecode: its dimensions checked, and its exceptions thrown, by the JVM
+// (JVMS §6.5.multianewarray).
+func (b *builder) multiNewArray(in *bytecode.Instruction) {
+	off := in.Offset
+	b.helpersAllowed(off, in.Op)
+	name := b.class.Pool.ClassName(uint16(in.Index))
+	ft, err := classfile.ParseFieldType(name)
+	if name == "" || err != nil || in.Const < 1 || in.Const > ft.Dims {
+		b.unsup(off, "multianewarray of %q with %d dimensions", name, in.Const)
+	}
+	args := make([]*ir.Value, in.Const)
+	for k := in.Const - 1; k >= 0; k-- {
+		args[k] = b.popT(off, ir.Int)
+	}
+	t, _, _ := refType(ft)
+	v := b.val(ir.OpInvoke, t, off, args...)
+	v.AuxInt = ir.InvokeStatic
+	v.Sym = &ir.Sym{Owner: b.class.Name(), Name: MultiHelper(name, in.Const), Desc: MultiHelperDesc(in.Const)}
+	typed(v, ft)
+	b.push(v)
+}
+
 // helpersAllowed checks that the class can take the static methods through
 // which compiled code reaches classes without initialising them (see
 // ClassHelper): ldc of a class needs version 49 (JVMS §4.4.1), a static
@@ -770,6 +794,8 @@ func (b *builder) block(o, last int) {
 				v.Class = "[L" + name + ";"
 			}
 			b.push(v)
+		case op == bytecode.Multianewarray:
+			b.multiNewArray(in)
 		case op == bytecode.New:
 			name := b.class.Pool.ClassName(uint16(in.Index))
 			if name == "" {

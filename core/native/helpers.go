@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
+	"strings"
 
 	"dvmlab/core/native/ir"
 )
@@ -22,6 +23,8 @@ import (
 //   - When JNI's SetObjectArrayElement refuses a value, the store helper
 //     `aload_0; iload_1; aload_2; aastore; return` stores it again, for
 //     HotSpot's ArrayStoreException and message rather than JNI's.
+//   - multianewarray calls the multianewarray helper, `iload_0 … iload_n-1;
+//     multianewarray C n; areturn`.
 //   - A failing checkcast calls the cast helper, `aload_0; checkcast C;
 //     areturn`, so that the ClassCastException is HotSpot's own, message
 //     and all (it names both classes with their modules and loaders).
@@ -53,6 +56,51 @@ func CastHelper(class string) string { return "dvmlab$cast$" + helperHash(class)
 
 // ArrayHelper is the name of the method that makes an array of class.
 func ArrayHelper(class string) string { return "dvmlab$array$" + helperHash(class) }
+
+// MultiHelper is the name of the method that runs multianewarray of class
+// (an array descriptor) with dims dimensions; MultiHelperDesc its
+// descriptor. Compiled code calls it as any static method.
+func MultiHelper(class string, dims int) string {
+	return "dvmlab$multi$" + helperHash(fmt.Sprint(class, "/", dims))
+}
+
+func MultiHelperDesc(dims int) string {
+	return "(" + strings.Repeat("I", dims) + ")Ljava/lang/Object;"
+}
+
+// MultiNeed is one multianewarray helper: the array class and the
+// dimensions it makes.
+type MultiNeed struct {
+	Class string
+	Dims  int
+}
+
+// MultiNeeds are the multianewarray helpers the functions call.
+func MultiNeeds(funcs []*ir.Func) []MultiNeed {
+	seen := map[MultiNeed]bool{}
+	var out []MultiNeed
+	for _, f := range funcs {
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				if v.Op != ir.OpInvoke || v.AuxInt != ir.InvokeStatic || v.Sym.Owner != f.Class || v.Class == "" {
+					continue
+				}
+				n := MultiNeed{v.Class, len(v.Args)}
+				if v.Sym.Name == MultiHelper(n.Class, n.Dims) && !seen[n] {
+					seen[n] = true
+					out = append(out, n)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Class != out[j].Class {
+			return out[i].Class < out[j].Class
+		}
+		return out[i].Dims < out[j].Dims
+	})
+	return out
+}
 
 // HelperNeeds are the classes the compiled functions reach through
 // helpers: those needing a class helper, a cast helper and an array

@@ -63,6 +63,21 @@ func addHelpers(c *classfile.Class, funcs []*ir.Func) error {
 			return err
 		}
 	}
+	for _, mn := range native.MultiNeeds(funcs) {
+		k, err := c.Pool.AddClass(mn.Class)
+		if err != nil {
+			return err
+		}
+		var code []byte
+		for i := 0; i < mn.Dims; i++ {
+			code = append(code, byte(bytecode.Iload), byte(i))
+		}
+		code = append(code, byte(bytecode.Multianewarray), byte(k>>8), byte(k), byte(mn.Dims), byte(bytecode.Areturn))
+		m := native.MultiHelper(mn.Class, mn.Dims)
+		if err := add(m, native.MultiHelperDesc(mn.Dims), uint16(mn.Dims), code); err != nil {
+			return err
+		}
+	}
 	for _, cl := range arrays {
 		k, err := c.Pool.AddClass(cl)
 		if err != nil {

@@ -168,6 +168,8 @@ public class Arith {
     static int lazies(int n) { return new Lazy[n].length; }
     static Object newLazy() { return new Lazy() != null; }
     static String lazyName() { return Lazy.class.getName(); }
+    static int[][] grid(int a, int b) { return new int[a][b]; }
+    static int cube(int n) { long[][][] c = new long[n][n][]; return c.length + c[n - 1].length; }
     static Object storeInto(Object[] a, Object x) { a[0] = x; return a[0]; }
     // Compiled code calls compiled code directly: a deep recursion must end
     // in StackOverflowError, as in HotSpot, not in a crash.
@@ -179,6 +181,11 @@ public class Arith {
         show("lazyCastFails", () -> castLazy("x"));
         show("lazyArray", () -> lazies(2));
         show("lazyName", () -> lazyName());
+        show("grid", () -> grid(2, 3).length + " " + grid(2, 3)[1].length + " " + grid(0, -1).length);
+        show("gridNeg", () -> grid(2, -1));
+        show("gridNeg0", () -> grid(-5, 1));
+        show("cube", () -> cube(3));
+        show("cube0", () -> cube(0));
         show("lazyNew", () -> newLazy());
         show("storeInto", () -> storeInto(new Integer[1], 7));
         show("down", () -> down(2000));
