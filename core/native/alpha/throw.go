@@ -16,10 +16,12 @@ func (e *emitter) throwWith(op ir.Op, a, b string) string {
 	stub := e.throwLabel(op)
 	e.tramps = append(e.tramps, func() {
 		e.putLabel(l)
-		e.ins("bis $31,%s,$17", a)
+		// Through $28: a or b may live in $17 or $18 themselves.
+		e.ins("bis $31,%s,$28", a)
 		if b != "" {
 			e.ins("bis $31,%s,$18", b)
 		}
+		e.ins("bis $31,$28,$17")
 		e.ins("br %s", stub)
 	})
 	return l
