@@ -75,7 +75,6 @@ public class Ops {
     static int f2iSubnormal(float x) { return (int) (x * Float.MIN_VALUE); }
     /** The exceptions' messages: the index and length, the negative size, JEP 358's text. */
     static int messages(int[] a, int i, byte[] b) { return a[i & 7] + new int[i % 3].length + b.length + b[a.length]; }
-    static int deep(int n) { return n <= 0 ? n : 1 + deep(n - 1); }
-    /** Deep recursion between compiled methods: StackOverflowError, as in HotSpot, below a depth both take. */
-    static int recursion(int n) { return n < 0 ? deep(Integer.MAX_VALUE) : deep(n & 1023); }
+    /** Recursion of compiled code: endless below 0 (StackOverflowError, as in HotSpot), else at most 1023 deep (both take it). */
+    static int recursion(int n) { return n < 0 ? 1 + recursion(n) : (n & 1023) == 0 ? 0 : 1 + recursion((n & 1023) - 1); }
 }
