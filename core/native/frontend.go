@@ -117,6 +117,7 @@ func Translate(c *classfile.Class, m *classfile.Member) (f *ir.Func, err error) 
 		panic(unsup(off, format, a...))
 	}
 	b.build(md, int(code.MaxLocals))
+	b.npeMessages()
 	return f, nil
 }
 
@@ -240,6 +241,64 @@ func (b *builder) build(md *classfile.MethodDescriptor, maxLocals int) {
 		b.block(o, endOf[o])
 	}
 	b.dropBadPhis()
+}
+
+// multiNewArray makes multianewarray a static call of the class's
+// multianewarray helper (see MultiHelper), which runs the instruction itself
+// in bytecode: its dimensions checked, and its exceptions thrown, by the JVM
+// (JVMS §6.5.multianewarray).
+func (b *builder) multiNewArray(in *bytecode.Instruction) {
+	off := in.Offset
+	b.helpersAllowed(off, in.Op)
+	name := b.class.Pool.ClassName(uint16(in.Index))
+	ft, err := classfile.ParseFieldType(name)
+	if name == "" || err != nil || in.Const < 1 || in.Const > ft.Dims {
+		b.unsup(off, "multianewarray of %q with %d dimensions", name, in.Const)
+	}
+	args := make([]*ir.Value, in.Const)
+	for k := in.Const - 1; k >= 0; k-- {
+		args[k] = b.popT(off, ir.Int)
+	}
+	t, _, _ := refType(ft)
+	v := b.val(ir.OpInvoke, t, off, args...)
+	v.AuxInt = ir.InvokeStatic
+	v.Sym = &ir.Sym{Owner: b.class.Name(), Name: MultiHelper(name, in.Const), Desc: MultiHelperDesc(in.Const)}
+	typed(v, ft)
+	b.push(v)
+}
+
+// helpersAllowed checks that the class can take the static methods through
+// which compiled code reaches classes without initialising them (see
+// ClassHelper): ldc of a class needs version 49 (JVMS §4.4.1), a static
+// method in an interface version 52 (JVMS §4.6).
+func (b *builder) helpersAllowed(off int, op bytecode.Opcode) {
+	switch {
+	case b.class.Major < 49:
+		b.unsup(off, "%s in a class file of version %d (its class helper needs ldc of a class, version 49)", op, b.class.Major)
+	case b.class.Access.Has(classfile.AccInterface) && b.class.Major < 52:
+		b.unsup(off, "%s in an interface of version %d (its class helper needs a static interface method, version 52)", op, b.class.Major)
+	}
+}
+
+// npeMessages gives every null check the message HotSpot's
+// NullPointerException would carry at its offset.
+func (b *builder) npeMessages() {
+	var offs []int
+	for _, blk := range b.f.Blocks {
+		for _, v := range blk.Values {
+			if v.Op == ir.OpNullCheck && v.Pos >= 0 {
+				offs = append(offs, v.Pos)
+			}
+		}
+	}
+	msgs := NPEMessages(b.class, b.m, b.insns, offs)
+	for _, blk := range b.f.Blocks {
+		for _, v := range blk.Values {
+			if v.Op == ir.OpNullCheck {
+				v.Msg = msgs[v.Pos]
+			}
+		}
+	}
 }
 
 // dropBadPhis removes the phis that merge values of different types (the
@@ -533,6 +592,11 @@ func (b *builder) block(o, last int) {
 				v := b.val(ir.OpString, ir.Object, off)
 				v.Sym, v.Class = &ir.Sym{Owner: "java/lang/String", Name: b.class.Pool.Utf8(k.A)}, "Ljava/lang/String;"
 				b.push(v)
+			case classfile.TagClass:
+				b.helpersAllowed(off, op)
+				v := b.val(ir.OpString, ir.Object, off)
+				v.Sym, v.Class = &ir.Sym{Owner: "java/lang/Class", Name: b.class.Pool.ClassName(uint16(in.Index))}, "Ljava/lang/Class;"
+				b.push(v)
 			default:
 				b.unsup(off, "ldc of a %s constant", k.Tag)
 			}
@@ -715,6 +779,7 @@ func (b *builder) block(o, last int) {
 			b.val(ir.OpBoundsCheck, ir.Void, off, idx, l)
 			b.val(ir.OpObjArrayStore, ir.Void, off, arr, idx, x)
 		case op == bytecode.Anewarray:
+			b.helpersAllowed(off, op)
 			n := b.popT(off, ir.Int)
 			name := b.class.Pool.ClassName(uint16(in.Index))
 			if name == "" {
@@ -729,6 +794,8 @@ func (b *builder) block(o, last int) {
 				v.Class = "[L" + name + ";"
 			}
 			b.push(v)
+		case op == bytecode.Multianewarray:
+			b.multiNewArray(in)
 		case op == bytecode.New:
 			name := b.class.Pool.ClassName(uint16(in.Index))
 			if name == "" {
@@ -738,6 +805,7 @@ func (b *builder) block(o, last int) {
 			v.Sym, v.Class = &ir.Sym{Owner: name}, "L"+name+";"
 			b.push(v)
 		case op == bytecode.Checkcast || op == bytecode.Instanceof:
+			b.helpersAllowed(off, op)
 			x := b.pop(off)
 			name := b.class.Pool.ClassName(uint16(in.Index))
 			if !x.Type.IsRef() || name == "" {
@@ -766,6 +834,7 @@ func (b *builder) block(o, last int) {
 			if !x.Type.IsRef() {
 				b.unsup(off, "athrow of a %s", x.Type)
 			}
+			b.val(ir.OpNullCheck, ir.Void, off, x) // athrow of null throws NullPointerException (JVMS §6.5.athrow)
 			b.cur.Kind = ir.Throw
 			b.cur.Controls = []*ir.Value{x}
 			return

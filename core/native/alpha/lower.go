@@ -18,9 +18,15 @@ import (
 //     the rest in 8-byte slots at the caller's 0($30); the result in $0 or $f0.
 //   - An array reference points at its length (a 64-bit word, read as an
 //     int) followed at ArrayData by the elements, naturally aligned; null is 0.
-//   - A failing check calls dvm_throw(kind) with a Kind below; it records the
+//   - A failing check calls dvm_throw(kind, a, b, msg) with a Kind below and
+//     what the exception's message is made of (the index and the length, the
+//     negative size, the NullPointerException's text or 0); it records the
 //     exception and does not return (the harness longjmps), so a compiled
 //     caller needs no test after a call.
+//   - The prologue compares the stack pointer with the runtime's quadword
+//     dvm_stack_limit and throws StackOverflowError (kind 6) below it:
+//     compiled code calls compiled code directly, and a deep recursion must
+//     end as it does in the JVM (JVMS §2.5.2), not in a fault.
 //   - newarray calls dvm_newarray(elem, n), elem the element's descriptor
 //     character; it returns a zeroed array.
 //   - frem and drem call the C library's fmod: fmod is exact, as JVMS §6.5.drem
@@ -40,6 +46,8 @@ var Kinds = map[string]int{
 	"java/lang/ArrayIndexOutOfBoundsException": 2,
 	"java/lang/ArithmeticException":            3,
 	"java/lang/NegativeArraySizeException":     4,
+	// 5: OutOfMemoryError, from the runtime's dvm_newarray
+	"java/lang/StackOverflowError": 6,
 }
 
 type backend struct{}
@@ -114,10 +122,11 @@ type emitter struct {
 	label                                        int
 	consts                                       []string // rodata lines
 	nconst                                       int
-	throws                                       [5]bool
+	throws                                       [7]bool
 	divides                                      bool
 	comms                                        map[string]bool
 	tramps                                       []func()
+	npes                                         map[string]string // NullPointerException message -> stub label
 }
 
 func (e *emitter) ins(format string, a ...any) {
@@ -191,6 +200,7 @@ func (e *emitter) lower() {
 		off += 8
 	}
 	e.sb.WriteString("\t.prologue 1\n")
+	e.stackCheck()
 
 	// Parameters from where the convention puts them.
 	var moves []move
@@ -230,7 +240,7 @@ func (e *emitter) lower() {
 	for _, t := range e.tramps {
 		t()
 	}
-	for k := 1; k <= 4; k++ {
+	for k := 1; k < len(e.throws); k++ {
 		if !e.throws[k] {
 			continue
 		}
@@ -238,6 +248,7 @@ func (e *emitter) lower() {
 		e.ins("lda $16,%d($31)", k)
 		e.call("dvm_throw")
 	}
+	e.npeStubs()
 	if e.divides {
 		e.sb.WriteString("\t.align 3\n" + divRem(".L"+e.sym+"_divrem"))
 	}
@@ -491,17 +502,18 @@ func (e *emitter) value(v *ir.Value) {
 	case ir.OpCmpl, ir.OpCmpg:
 		e.fcompare(v)
 	case ir.OpNullCheck:
-		e.ins("beq $%d,%s", e.isrc(v.Args[0], 23), e.throwLabel(v.Op))
+		e.ins("beq $%d,%s", e.isrc(v.Args[0], 23), e.npeLabel(v.Msg))
 	case ir.OpDivZeroCheck:
 		e.ins("beq $%d,%s", e.isrc(v.Args[0], 23), e.throwLabel(v.Op))
 	case ir.OpNegSizeCheck:
-		e.ins("blt $%d,%s", e.isrc(v.Args[0], 23), e.throwLabel(v.Op))
+		r := e.isrc(v.Args[0], 23)
+		e.ins("blt $%d,%s", r, e.throwWith(v.Op, fmt.Sprintf("$%d", r), ""))
 	case ir.OpBoundsCheck:
 		// One unsigned compare: a negative index is a huge unsigned one.
 		ir_ := e.isrc(v.Args[0], 23)
 		lo := e.iopnd(v.Args[1], 24)
 		e.ins("cmpult $%d,%s,$28", ir_, lo)
-		e.ins("beq $28,%s", e.throwLabel(v.Op))
+		e.ins("beq $28,%s", e.throwWith(v.Op, fmt.Sprintf("$%d", ir_), lo))
 	case ir.OpArrayLen:
 		ar := e.isrc(v.Args[0], 23)
 		d := e.idst(v)

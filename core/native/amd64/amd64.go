@@ -127,7 +127,8 @@ type gen struct {
 	out      strings.Builder
 	data     strings.Builder
 	labels   int
-	throws   map[string]string // exception class -> stub label
+	throws   map[throwKey]string // exception and message -> stub label
+	cold     strings.Builder     // out-of-line code after the function's exit: the checks' failure paths
 	pins     map[*ir.Value]*pin
 	deletes  map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
 	pinOrder []*pin
@@ -294,7 +295,7 @@ func (g *gen) frameSize() int {
 
 func (g *gen) emit() {
 	f := g.f
-	g.throws = map[string]string{}
+	g.throws = map[throwKey]string{}
 	g.fields = map[string]int{}
 	g.strings = map[string]int{}
 	fmt.Fprintf(&g.out, "# %s.%s%s\n", f.Class, f.Name, f.Desc)
@@ -314,6 +315,7 @@ func (g *gen) emit() {
 	g.ins("mov r15, rdi")
 	g.params()
 	g.clearPins()
+	g.stackCheck()
 	for i, b := range f.Blocks {
 		fmt.Fprintf(&g.out, "%s:\n", g.blockLabel(b))
 		for _, v := range b.Values {
@@ -345,6 +347,7 @@ func (g *gen) emit() {
 	g.ins("pop rbx")
 	g.ins("pop rbp")
 	g.ins("ret")
+	g.out.WriteString(g.cold.String())
 	g.throwStubs()
 	g.ins(".size %s, .-%s", g.sym, g.sym)
 	g.out.WriteString(g.data.String())
@@ -443,47 +446,6 @@ func (g *gen) jni(idx int) {
 	g.ins("mov rdi, r15")
 	g.ins("mov rax, QWORD PTR [r15]")
 	g.ins("call QWORD PTR [rax+%d]", 8*idx)
-}
-
-// throwStub returns the label of the code that throws cls (JNI ThrowNew)
-// and returns, made once per function.
-func (g *gen) throwStub(cls string) string {
-	if l, ok := g.throws[cls]; ok {
-		return l
-	}
-	l := fmt.Sprintf(".L%s_throw%d", g.sym, len(g.throws))
-	g.throws[cls] = l
-	return l
-}
-
-func (g *gen) throwStubs() {
-	// Sorted for a stable output.
-	names := make([]string, 0, len(g.throws))
-	for c := range g.throws {
-		names = append(names, c)
-	}
-	sortStrings(names)
-	for _, cls := range names {
-		l := g.throws[cls]
-		fmt.Fprintf(&g.out, "%s:\n", l)
-		g.releaseAll() // ThrowNew may not run inside a critical region
-		g.ins("lea rsi, [rip+%s_name]", l)
-		g.jni(jniFindClass)
-		g.ins("test rax, rax")
-		g.ins("jz %s", g.pendingLabel())
-		g.ins("mov rsi, rax")
-		if cls == "java/lang/ArithmeticException" {
-			g.ins("lea rdx, [rip+%s_msg]", l)
-		} else {
-			g.ins("xor edx, edx")
-		}
-		g.jni(jniThrowNew)
-		g.ins("jmp %s", g.pendingLabel())
-		fmt.Fprintf(&g.data, "\t.section .rodata\n%s_name:\n\t.asciz \"%s\"\n", l, cls)
-		if cls == "java/lang/ArithmeticException" {
-			fmt.Fprintf(&g.data, "%s_msg:\n\t.asciz \"/ by zero\"\n", l)
-		}
-	}
 }
 
 func sortStrings(s []string) {

@@ -30,7 +30,8 @@ func TestJNIIndices(t *testing.T) {
 		"GetFieldID": jniGetFieldID, "GetObjectField": jniGetField, "SetObjectField": jniSetField,
 		"GetStaticFieldID": jniGetStaticFieldID, "GetStaticObjectField": jniGetStaticField, "SetStaticObjectField": jniSetStaticField,
 		"GetArrayLength": jniGetArrayLength, "NewBooleanArray": jniNewArray, "GetBooleanArrayRegion": jniGetArrayRegion,
-		"SetBooleanArrayRegion": jniSetArrayRegion, "ExceptionCheck": jniExceptionCheck,
+		"SetBooleanArrayRegion": jniSetArrayRegion, "ExceptionCheck": jniExceptionCheck, "ExceptionClear": jniExceptionClear,
+		"CallStaticObjectMethodA": jniCallStaticMethodA, "CallStaticVoidMethodA": jniCallStaticMethodA + 3*9, "SetObjectArrayElement": jniSetObjectArrayElement,
 		"GetDoubleField": jniGetField + 1 + elemIndex('D'), "NewDoubleArray": jniNewArray + elemIndex('D'),
 		"GetDoubleArrayRegion": jniGetArrayRegion + elemIndex('D'), "SetStaticDoubleField": jniSetStaticField + 1 + elemIndex('D')}
 	var src strings.Builder
@@ -112,28 +113,60 @@ func TestObjdumpAgrees(t *testing.T) {
 	if err := (Backend{}).Assemble(j.Text, obj, native.Options{}); err != nil {
 		t.Fatal(err)
 	}
+	// objdump shows .text, then each other code section (the COMDAT stack
+	// routine's) in the order they were made.
 	var ours []string
+	other := map[string][]string{}
+	var otherOrder []string
 	section := ".text"
+	defined, skipping := map[string]bool{}, false // .ifndef SYM … .endif: the first copy only
 	for _, l := range strings.Split(j.Text, "\n") {
 		f := strings.Fields(l)
 		if len(f) == 0 || strings.HasSuffix(f[0], ":") || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		switch {
+		case f[0] == ".ifndef":
+			skipping = defined[f[1]]
+			defined[f[1]] = true
+			continue
+		case f[0] == ".endif":
+			skipping = false
+			continue
+		case skipping:
 			continue
 		}
 		switch f[0] {
 		case ".text":
 			section = ".text"
 			continue
-		case ".section", ".bss", ".data":
+		case ".section":
+			section = strings.TrimSuffix(f[1], ",")
+			if strings.HasPrefix(section, ".text.") {
+				if _, ok := other[section]; !ok {
+					otherOrder = append(otherOrder, section)
+					other[section] = nil
+				}
+			}
+			continue
+		case ".bss", ".data":
 			section = f[0]
 			continue
 		}
-		if section == ".text" && !strings.HasPrefix(f[0], ".") {
+		if strings.HasPrefix(section, ".text") && !strings.HasPrefix(f[0], ".") {
 			op := f[0]
 			if a, ok := aliases[op]; ok {
 				op = a
 			}
-			ours = append(ours, op)
+			if section == ".text" {
+				ours = append(ours, op)
+			} else {
+				other[section] = append(other[section], op)
+			}
 		}
+	}
+	for _, sec := range otherOrder {
+		ours = append(ours, other[sec]...)
 	}
 	out, err := exec.Command("objdump", "-d", "-M", "intel", "--no-show-raw-insn", obj).Output()
 	if err != nil {

@@ -110,20 +110,20 @@ func (g *gen) value(v *ir.Value) {
 	case ir.OpNullCheck:
 		g.ldg(rAX, v.Args[0])
 		g.ins("test rax, rax")
-		g.ins("jz %s", g.throwStub(ir.Throws(v.Op)))
+		g.ins("jz %s", g.throwStub(ir.Throws(v.Op), v.Msg))
 	case ir.OpBoundsCheck:
 		// One unsigned compare covers index < 0 and index >= length.
 		g.ldg(rAX, v.Args[0])
 		g.ins("cmp eax, %s", g.operand(v.Args[1]))
-		g.ins("jae %s", g.throwStub(ir.Throws(v.Op)))
+		g.ins("jae %s", g.boundsFailure(v.Args[1]))
 	case ir.OpDivZeroCheck:
 		g.ldg(rAX, v.Args[0])
 		g.ins("test %s, %s", accName(v.Args[0].Type), accName(v.Args[0].Type))
-		g.ins("jz %s", g.throwStub(ir.Throws(v.Op)))
+		g.ins("jz %s", g.throwStub(ir.Throws(v.Op), "/ by zero"))
 	case ir.OpNegSizeCheck:
 		g.ldg(rAX, v.Args[0])
 		g.ins("test eax, eax")
-		g.ins("js %s", g.throwStub(ir.Throws(v.Op)))
+		g.ins("js %s", g.throwStub(ir.Throws(v.Op), msgSize)) // the size in eax
 	case ir.OpArrayLen:
 		if pn := g.pins[v.Args[0]]; pn != nil {
 			g.ins("mov eax, DWORD PTR [rbp-%d]", pn.length)
@@ -550,7 +550,7 @@ func (g *gen) terminator(b *ir.Block, next *ir.Block) {
 		}
 	case ir.Throw:
 		x := b.Controls[0]
-		npe := g.throwStub("java/lang/NullPointerException")
+		npe := g.throwStub("java/lang/NullPointerException", "")
 		if x.Op == ir.OpConst {
 			g.ins("jmp %s", npe)
 			return
@@ -710,26 +710,14 @@ func (g *gen) object(v *ir.Value) {
 		g.ins("jz %s", g.pendingLabel())
 		g.stg(v, rAX)
 	case ir.OpNewObjArray:
-		g.lookup(lookClass, v.Sym)
-		g.ins("mov rdx, rax")
-		g.ldg(rSI, v.Args[0])
-		g.ins("xor ecx, ecx")
-		g.jni(jniNewObjectArray)
-		g.ins("test rax, rax")
-		g.ins("jz %s", g.pendingLabel())
-		g.stg(v, rAX)
+		g.newObjArray(v)
 	case ir.OpObjArrayLoad:
 		g.ldg(rSI, v.Args[0])
 		g.ldg(rDX, v.Args[1])
 		g.jni(jniGetObjectArrayElement)
 		g.stg(v, rAX)
 	case ir.OpObjArrayStore:
-		// SetObjectArrayElement throws ArrayStoreException itself.
-		g.ldg(rSI, v.Args[0])
-		g.ldg(rDX, v.Args[1])
-		g.ldg(rCX, v.Args[2])
-		g.jni(jniSetObjectArrayElement)
-		g.exceptionCheck()
+		g.objArrayStore(v)
 	case ir.OpInvoke:
 		g.invoke(v)
 	case ir.OpCheckCast, ir.OpInstanceOf:
@@ -738,13 +726,14 @@ func (g *gen) object(v *ir.Value) {
 		g.ldg(rAX, v.Args[0])
 		g.ins("test rax, rax")
 		g.ins("jz %s", null)
-		g.lookup(lookClass, v.Sym)
+		g.classRef(v.Sym.Owner)
 		g.ins("mov rdx, rax")
 		g.ldg(rSI, v.Args[0])
 		g.jni(jniIsInstanceOf)
 		if v.Op == ir.OpCheckCast {
 			g.ins("test al, al")
-			g.ins("jz %s", g.throwStub("java/lang/ClassCastException"))
+			g.ins("jnz %s", null)
+			g.castFailure(v)
 			fmt.Fprintf(&g.out, "%s:\n", null)
 			g.ldg(rAX, v.Args[0])
 			g.stg(v, rAX)
@@ -765,6 +754,11 @@ func (g *gen) object(v *ir.Value) {
 // literals are the same object), made on first use and kept as a global
 // reference in the library's data.
 func (g *gen) stringConst(v *ir.Value) {
+	if v.Sym.Owner == "java/lang/Class" {
+		g.classRef(v.Sym.Name) // a global reference too
+		g.stg(v, rAX)
+		return
+	}
 	k := g.strings[v.Sym.Name]
 	if k == 0 {
 		k = len(g.strings) + 1

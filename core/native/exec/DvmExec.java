@@ -23,8 +23,9 @@ import java.util.Random;
  * An input line: a seed for the receiver's fields (ignored by static
  * methods), then one token group per parameter. Tokens: integers in decimal,
  * floats and doubles as hexadecimal IEEE bits, an array as "null" or "#n"
- * followed by n elements. An output line: "ret TOKEN", "ret void" or "exc
- * CLASS" (internal name), then " aI ARRAY" for each array parameter I after
+ * followed by n elements, a run of k equal ones written once as "E*k". An output line: "ret TOKEN", "ret void" or "exc
+ * CLASS" (internal name, then ": MESSAGE" when there is one), then " aI
+ * ARRAY" for each array parameter I after
  * the call, " f.NAME TOKEN" for the receiver's fields and " s.NAME TOKEN" for
  * the class's static fields. With --pre a line "pre ..." before each call gives
  * the fields' values going in, for a runner that has no JVM to make them.
@@ -134,6 +135,7 @@ public final class DvmExec {
                 else token(m.getReturnType(), r);
             } catch (InvocationTargetException e) {
                 out.append("exc ").append(e.getCause().getClass().getName().replace('.', '/'));
+                message(e.getCause());
             } catch (ExceptionInInitializerError e) {
                 out.append("exc java/lang/ExceptionInInitializerError");
             } catch (OutOfMemoryError e) {
@@ -149,6 +151,15 @@ public final class DvmExec {
             stdout.println(out);
         }
         stdout.flush();
+    }
+
+    /** The exception's message after the class, ": " and the text with
+     *  backslashes and line ends escaped; nothing for a null message. */
+    static void message(Throwable t) {
+        String m = t.getMessage();
+        // An OutOfMemoryError's text tells the heap, not the code.
+        if (m == null || t instanceof OutOfMemoryError) return;
+        out.append(": ").append(m.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r"));
     }
 
     static boolean printable(Class<?> t) {
@@ -200,7 +211,16 @@ public final class DvmExec {
             int n = Integer.parseInt(s.substring(1));
             Class<?> e = t.getComponentType();
             Object arr = Array.newInstance(e, n);
-            for (int i = 0; i < n; i++) Array.set(arr, i, scalar(e, tok[at[0]++]));
+            for (int i = 0; i < n; ) {
+                String x = tok[at[0]++];
+                int star = x.indexOf('*'), k = 1;
+                if (star >= 0) {
+                    k = Integer.parseInt(x.substring(star + 1));
+                    x = x.substring(0, star);
+                }
+                Object v = scalar(e, x);
+                for (int j = 0; j < k && i < n; j++) Array.set(arr, i++, v);
+            }
             return arr;
         }
         return scalar(t, s);
@@ -226,9 +246,25 @@ public final class DvmExec {
             }
             int n = Array.getLength(v);
             out.append('#').append(n);
-            for (int i = 0; i < n; i++) {
-                out.append(' ');
-                token(t.getComponentType(), Array.get(v, i));
+            // A run of equal elements is one token, ELEMENT*COUNT: a class's
+            // big tables (a 64K-entry hash chain) stay short lines.
+            // Boxed equals is token equality: Float.equals and Double.equals
+            // compare the canonical bits the tokens show.
+            Object prev = null;
+            int run = 0;
+            for (int i = 0; i <= n; i++) {
+                Object cur = i < n ? Array.get(v, i) : null;
+                if (run > 0 && cur != null && cur.equals(prev)) {
+                    run++;
+                    continue;
+                }
+                if (run > 0) {
+                    out.append(' ');
+                    token(t.getComponentType(), prev);
+                    if (run > 1) out.append('*').append(run);
+                }
+                prev = cur;
+                run = 1;
             }
             return;
         }

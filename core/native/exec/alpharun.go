@@ -287,9 +287,39 @@ const harnessPrelude = `#include <stdio.h>
 static sigjmp_buf dvm_jb;
 static volatile long dvm_exc;
 static const char *dvm_names[] = {"", "java/lang/NullPointerException", "java/lang/ArrayIndexOutOfBoundsException",
-	"java/lang/ArithmeticException", "java/lang/NegativeArraySizeException", "java/lang/OutOfMemoryError"};
+	"java/lang/ArithmeticException", "java/lang/NegativeArraySizeException", "java/lang/OutOfMemoryError",
+	"java/lang/StackOverflowError"};
 
-void dvm_throw(long kind) { dvm_exc = kind; siglongjmp(dvm_jb, 1); }
+/* Compiled code throws StackOverflowError when the stack pointer drops
+   below this: 6 MB under main's frame, of qemu's 8 MB stack. */
+long dvm_stack_limit;
+
+static long dvm_a, dvm_b;
+static const char *dvm_msg;
+void dvm_throw(long kind, long a, long b, const char *msg) {
+	dvm_exc = kind; dvm_a = a; dvm_b = b; dvm_msg = msg;
+	siglongjmp(dvm_jb, 1);
+}
+
+/* The exception's message as DvmExec prints it, HotSpot's text: ": " and
+   the message with backslashes and line ends escaped, nothing when null. */
+static void dvm_message(void) {
+	switch (dvm_exc) {
+	case 1:
+		if (!dvm_msg) return;
+		printf(": ");
+		for (const char *p = dvm_msg; *p; p++) {
+			if (*p == '\\') printf("\\\\");
+			else if (*p == '\n') printf("\\n");
+			else if (*p == '\r') printf("\\r");
+			else putchar(*p);
+		}
+		return;
+	case 2: printf(": Index %d out of bounds for length %d", (int)dvm_a, (int)dvm_b); return;
+	case 3: printf(": / by zero"); return;
+	case 4: printf(": %d", (int)dvm_a); return;
+	}
+}
 static void dvm_fault(int sig) { dvm_exc = 100 + sig; siglongjmp(dvm_jb, 1); }
 
 static long esize(int e) {
@@ -304,7 +334,7 @@ static long esize(int e) {
 /* The heap is the JVM side's: an array beyond 64 MB is an OutOfMemoryError
    there (the runs use a small heap), so it is one here too. */
 void *dvm_newarray(long elem, long n) {
-	if (n * esize((int)elem) > (64l << 20)) dvm_throw(5);
+	if (n * esize((int)elem) > (64l << 20)) dvm_throw(5, 0, 0, 0);
 	int64_t *a = calloc(1, 16 + n * esize((int)elem));
 	a[0] = n;
 	return a;
@@ -319,45 +349,87 @@ static const char *tok(void) {
 static int64_t rint_(void) { return strtoll(tok(), 0, 10); }
 static uint64_t rhex(void) { return strtoull(tok(), 0, 16); }
 
-static void rscalar(int e, void *p) {
+/* A scalar from token text t. */
+static void sscan(int e, void *p, const char *t) {
 	switch (e) {
-	case 'Z': *(uint8_t *)p = rint_(); break;
-	case 'B': *(int8_t *)p = rint_(); break;
-	case 'C': *(uint16_t *)p = rint_(); break;
-	case 'S': *(int16_t *)p = rint_(); break;
-	case 'I': *(int32_t *)p = rint_(); break;
-	case 'J': *(int64_t *)p = rint_(); break;
-	case 'F': { uint32_t b = rhex(); memcpy(p, &b, 4); break; }
-	case 'D': { uint64_t b = rhex(); memcpy(p, &b, 8); break; }
+	case 'Z': *(uint8_t *)p = strtoll(t, 0, 10); break;
+	case 'B': *(int8_t *)p = strtoll(t, 0, 10); break;
+	case 'C': *(uint16_t *)p = strtoll(t, 0, 10); break;
+	case 'S': *(int16_t *)p = strtoll(t, 0, 10); break;
+	case 'I': *(int32_t *)p = strtoll(t, 0, 10); break;
+	case 'J': *(int64_t *)p = strtoll(t, 0, 10); break;
+	case 'F': { uint32_t b = strtoull(t, 0, 16); memcpy(p, &b, 4); break; }
+	case 'D': { uint64_t b = strtoull(t, 0, 16); memcpy(p, &b, 8); break; }
 	}
 }
 
+static void rscalar(int e, void *p) { sscan(e, p, tok()); }
+
+/* An array: "null" or "#n" and its elements, a run of k equal ones as "E*k". */
 static void *rarray(int e) {
 	const char *t = tok();
 	if (strcmp(t, "null") == 0) return 0;
 	long n = strtol(t + 1, 0, 10);
 	int64_t *a = dvm_newarray(e, n);
-	for (long i = 0; i < n; i++) rscalar(e, (char *)(a + 1) + i * esize(e));
+	long sz = esize(e);
+	for (long i = 0; i < n; ) {
+		t = tok();
+		const char *star = strchr(t, '*');
+		long k = star ? strtol(star + 1, 0, 10) : 1;
+		char x[16];
+		sscan(e, x, t);
+		for (long j = 0; j < k && i < n; j++, i++) memcpy((char *)(a + 1) + i * sz, x, sz);
+	}
 	return a;
 }
 
-static void pscalar(int e, const void *p) {
+/* A scalar's token text into buf (NaNs canonical, as Float.equals has it). */
+static void sprint(int e, const void *p, char *buf) {
 	switch (e) {
-	case 'Z': printf("%d", *(const uint8_t *)p & 1); break;
-	case 'B': printf("%d", *(const int8_t *)p); break;
-	case 'C': printf("%d", *(const uint16_t *)p); break;
-	case 'S': printf("%d", *(const int16_t *)p); break;
-	case 'I': printf("%d", *(const int32_t *)p); break;
-	case 'J': printf("%lld", (long long)*(const int64_t *)p); break;
-	case 'F': { float f; uint32_t b; memcpy(&f, p, 4); memcpy(&b, p, 4); if (f != f) b = 0x7fc00000u; printf("%08x", b); break; }
-	case 'D': { double d; uint64_t b; memcpy(&d, p, 8); memcpy(&b, p, 8); if (d != d) b = 0x7ff8000000000000ull; printf("%016llx", (unsigned long long)b); break; }
+	case 'Z': sprintf(buf, "%d", *(const uint8_t *)p & 1); break;
+	case 'B': sprintf(buf, "%d", *(const int8_t *)p); break;
+	case 'C': sprintf(buf, "%d", *(const uint16_t *)p); break;
+	case 'S': sprintf(buf, "%d", *(const int16_t *)p); break;
+	case 'I': sprintf(buf, "%d", *(const int32_t *)p); break;
+	case 'J': sprintf(buf, "%lld", (long long)*(const int64_t *)p); break;
+	case 'F': { float f; uint32_t b; memcpy(&f, p, 4); memcpy(&b, p, 4); if (f != f) b = 0x7fc00000u; sprintf(buf, "%08x", b); break; }
+	case 'D': { double d; uint64_t b; memcpy(&d, p, 8); memcpy(&b, p, 8); if (d != d) b = 0x7ff8000000000000ull; sprintf(buf, "%016llx", (unsigned long long)b); break; }
 	}
 }
 
+static void pscalar(int e, const void *p) {
+	char buf[32];
+	sprint(e, p, buf);
+	fputs(buf, stdout);
+}
+
+/* An array as DvmExec prints it, runs of equal elements as "E*k". */
 static void parray(int e, const int64_t *a) {
 	if (!a) { printf("null"); return; }
 	printf("#%lld", (long long)a[0]);
-	for (long i = 0; i < a[0]; i++) { putchar(' '); pscalar(e, (const char *)(a + 1) + i * esize(e)); }
+	/* Elements compare by their bits, NaNs made canonical first, so that
+	   equal bits are equal tokens; only a run's end is formatted. */
+	long sz = esize(e), run = 0;
+	uint64_t prev = 0, cur = 0;
+	for (long i = 0; i <= a[0]; i++) {
+		if (i < a[0]) {
+			const char *p = (const char *)(a + 1) + i * sz;
+			cur = 0;
+			memcpy(&cur, p, sz);
+			if (e == 'F') { float f; memcpy(&f, p, 4); if (f != f) cur = 0x7fc00000u; }
+			if (e == 'D') { double d; memcpy(&d, p, 8); if (d != d) cur = 0x7ff8000000000000ull; }
+			if (e == 'Z') cur &= 1;
+			if (run > 0 && cur == prev) { run++; continue; }
+		}
+		if (run > 0) {
+			char buf[32];
+			sprint(e, &prev, buf);
+			printf(" %s", buf);
+			if (run > 1) printf("*%ld", run);
+		}
+		prev = cur;
+		run = 1;
+	}
 }
 
 /* A field's slot: an int-like value in its first 4 bytes (as an int32),
@@ -442,7 +514,7 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 		fmt.Fprintf(&sb, "static %s (*const fns[])(%s) = {%s};\n\n", rt, strings.Join(params, ", "), strings.Join(syms, ", "))
 		sym = "fn"
 	}
-	sb.WriteString("int main(void) {\n\tsignal(SIGSEGV, dvm_fault);\n\tsignal(SIGBUS, dvm_fault);\n\tsignal(SIGILL, dvm_fault);\n\tsignal(SIGFPE, dvm_fault);\n")
+	sb.WriteString("int main(void) {\n\t{ char here; dvm_stack_limit = (long)&here - (6l << 20); }\n\tsignal(SIGSEGV, dvm_fault);\n\tsignal(SIGBUS, dvm_fault);\n\tsignal(SIGILL, dvm_fault);\n\tsignal(SIGFPE, dvm_fault);\n")
 	sb.WriteString("\tfor (;;) {\n")
 	if multi != nil {
 		fmt.Fprintf(&sb, "\t\t%s (*fn)(%s) = 0;\n\t\tconst char *nm = tok();\n", rt, strings.Join(params, ", "))
@@ -491,7 +563,7 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 	default:
 		fmt.Fprintf(&sb, "\t\t\t%s r = %s;\n\t\t\tprintf(\"ret \");\n\t\t\tpscalar('%c', &r);\n", cType(ret.Elem), call, ret.Elem)
 	}
-	sb.WriteString("\t\t} else if (dvm_exc < 100) {\n\t\t\tprintf(\"exc %s\", dvm_names[dvm_exc]);\n")
+	sb.WriteString("\t\t} else if (dvm_exc < 100) {\n\t\t\tprintf(\"exc %s\", dvm_names[dvm_exc]);\n\t\t\tdvm_message();\n")
 	sb.WriteString("\t\t} else {\n\t\t\tprintf(\"exc signal%ld\", dvm_exc - 100);\n\t\t}\n")
 	for i, p := range m.Sig.Params {
 		if p.Dims > 0 {

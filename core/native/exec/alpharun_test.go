@@ -30,7 +30,7 @@ func TestOpsOnAlpha(t *testing.T) {
 	// differ; DVMLAB_OPS=all runs the whole table (a few minutes on two
 	// cores: a JVM and two links per method).
 	quick := map[string]bool{"f2iSubnormal": true, "f2dSubnormal": true, "fremSubnormal": true, "f2d": true, "frem": true, "bytes": true, "chars": true,
-		"bools": true, "idiv": true, "fields": true, "callsMany": true, "swapLoop": true}
+		"bools": true, "idiv": true, "messages": true, "recursion": true, "fields": true, "callsMany": true, "swapLoop": true}
 	all := os.Getenv("DVMLAB_OPS") == "all"
 	if testing.Short() {
 		count = 100
@@ -54,6 +54,13 @@ func TestOpsOnAlpha(t *testing.T) {
 			pres, want := make([]string, count), make([]string, count)
 			for i := range inputs {
 				pres[i], want[i] = lines[2*i], lines[2*i+1]
+			}
+			if name == "messages" { // the inputs must reach each kind of message
+				for _, m := range []string{"exc java/lang/NullPointerException: Cannot ", "exc java/lang/ArrayIndexOutOfBoundsException: Index ", "exc java/lang/NegativeArraySizeException: -"} {
+					if !strings.Contains(strings.Join(want, "\n"), m) {
+						t.Errorf("no input gives %q", m)
+					}
+				}
 			}
 			for _, cpu := range []alpha.CPU{alpha.EV4, alpha.EV67} {
 				got, err := Alpha{In: dir, CPU: cpu}.Run(ctx, m, inputs, pres)

@@ -46,7 +46,7 @@ func TestOracleAsGo(t *testing.T) {
 		f := strings.Fields(line)
 		a, _ := strconv.ParseInt(f[1], 10, 32)
 		b, _ := strconv.ParseInt(f[2], 10, 32)
-		want := "exc java/lang/ArithmeticException"
+		want := "exc java/lang/ArithmeticException: / by zero"
 		if b != 0 {
 			want = fmt.Sprintf("ret %d", int32(a)/int32(b))
 		}
@@ -74,13 +74,26 @@ func TestOracleAsGo(t *testing.T) {
 	}
 
 	m, _ = ParseMethod("t.Small.fill([II)V")
-	got, err = jvm.Run(ctx, m, []string{"0 #3 9 9 9 5", "0 null 1", "0 #0 4"})
+	got, err = jvm.Run(ctx, m, []string{"0 #3 9 9 9 5", "0 null 1", "0 #0 4", "0 #5 3*4 1 5"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"ret void a0 #3 5 6 7", "exc java/lang/NullPointerException a0 null", "ret void a0 #0"}
+	want := []string{"ret void a0 #3 5 6 7",
+		`exc java/lang/NullPointerException: Cannot read the array length because "<parameter1>" is null a0 null`,
+		"ret void a0 #0", "ret void a0 #5 5 6 7 8 9"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("fill: %q, want %q", got, want)
+	}
+
+	// Runs of equal elements print as one token, ELEMENT*COUNT.
+	m, _ = ParseMethod("t.Small.same([II)V")
+	got, err = jvm.Run(ctx, m, []string{"0 #5 1 2 3 4 5 7", "0 #2 1 2 7", "0 #3 1 1 1 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"ret void a0 #5 7*4 5", "ret void a0 #2 7 2", "ret void a0 #3 1*3"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("same: %q, want %q", got, want)
 	}
 
 	m, _ = ParseMethod("t.Small.add(I)V")

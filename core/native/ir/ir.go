@@ -143,7 +143,7 @@ const (
 	OpNewObjArray // anewarray: Args[0] a checked size; Sym.Owner the element class or array descriptor
 	OpCheckCast   // Args[0] a reference, and the result: the same reference; throws ClassCastException unless null or an instance of Sym.Owner
 	OpInstanceOf  // Args[0] a reference; 1 if non-null and an instance of Sym.Owner, else 0
-	OpString      // the interned String whose contents are Sym.Name (ldc of a String constant)
+	OpString      // ldc of a String or Class constant: Sym.Owner java/lang/String and the interned String whose contents are Sym.Name, or Sym.Owner java/lang/Class and the class Sym.Name (resolved, not initialised)
 )
 
 // Invoke kinds, in OpInvoke's AuxInt (JVMS §6.5.invokestatic and the others).
@@ -267,7 +267,10 @@ type Value struct {
 	Class  string // for Object values: the static type's descriptor (Ljava/lang/String; or [[D), "" if unknown
 	Block  *Block
 	Pos    int // the bytecode offset it came from, -1 if none
-	Uses   int // number of uses, kept by Func.CountUses
+	// Msg is an OpNullCheck's exception message: the text HotSpot's helpful
+	// NullPointerException gives at Pos (JEP 358), "" for none.
+	Msg  string
+	Uses int // number of uses, kept by Func.CountUses
 }
 
 // IsConst reports whether v is a constant.

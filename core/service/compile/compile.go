@@ -388,7 +388,8 @@ func (s *Service) build(j *native.Joined, lib string) error {
 	}
 	so := filepath.Join(tmp, lib)
 	var stderr bytes.Buffer
-	cmd := exec.Command("ld", "-shared", "-o", so, obj, "-lm") // libm: fmod and fmodf for frem and drem
+	// libm: fmod and fmodf for frem and drem; libc: the thread's stack bounds
+	cmd := exec.Command("ld", "-shared", "-o", so, obj, "-lm", "-lc")
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		return &native.AsmError{Tool: "ld", Msg: strings.TrimSpace(stderr.String() + " " + err.Error())}
@@ -431,6 +432,10 @@ func (s *Service) Apply(ctx *service.Context, c *classfile.Class) (service.Repor
 	loc := filepath.Join(s.opt.Dir, res.Library)
 	if s.opt.Location != nil {
 		loc = s.opt.Location(res.Library)
+	}
+	if err := addHelpers(c, res.Funcs); err != nil {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("cannot add the class helpers: %v; the class stays bytecode", err))
+		return rep, nil
 	}
 	if err := loadInClinit(ctx, c, loc); err != nil {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("cannot load the library from <clinit>: %v; the class stays bytecode", err))

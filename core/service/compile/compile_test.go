@@ -32,11 +32,13 @@ func javaTool(t *testing.T, name string) string {
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
-// compileJava compiles testdata/NAME.java into a fresh directory.
-func compileJava(t *testing.T, name string) string {
+// compileJava compiles testdata/NAME.java into a fresh directory, with
+// javac's extra options.
+func compileJava(t *testing.T, name string, extra ...string) string {
 	t.Helper()
 	dir := t.TempDir()
-	out, err := exec.Command(javaTool(t, "javac"), "--release", "17", "-d", dir, filepath.Join("testdata", name+".java")).CombinedOutput()
+	args := append([]string{"--release", "17", "-d", dir}, extra...)
+	out, err := exec.Command(javaTool(t, "javac"), append(args, filepath.Join("testdata", name+".java"))...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("javac: %v\n%s", err, out)
 	}
@@ -100,8 +102,19 @@ func compileDir(t *testing.T, dir string) (string, *Service, []service.Report) {
 // TestArithAgainstHotSpot runs the edge cases of testdata/Arith.java as
 // bytecode and compiled, under -Xverify:all and -Xcheck:jni: the outputs
 // must be the same line for line.
-func TestArithAgainstHotSpot(t *testing.T) {
-	dir := compileJava(t, "Arith")
+func TestArithAgainstHotSpot(t *testing.T) { arithAgainstHotSpot(t) }
+
+// TestArithWithDebugInfo does the same with javac -g: the helpful
+// NullPointerException messages name locals from the LocalVariableTable.
+func TestArithWithDebugInfo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the same run with javac -g")
+	}
+	arithAgainstHotSpot(t, "-g")
+}
+
+func arithAgainstHotSpot(t *testing.T, javacOpts ...string) {
+	dir := compileJava(t, "Arith", javacOpts...)
 	want := runJava(t, dir, "Arith")
 	out, svc, reps := compileDir(t, dir)
 	for _, r := range reps {

@@ -73,4 +73,8 @@ public class Ops {
     static float fremSubnormal(float x, float y) { return (x * 1e-40f) % y; }
     /** f2i of the smallest subnormal: cvttq without software completion raised SIGFPE. */
     static int f2iSubnormal(float x) { return (int) (x * Float.MIN_VALUE); }
+    /** The exceptions' messages: the index and length, the negative size, JEP 358's text. */
+    static int messages(int[] a, int i, byte[] b) { return a[i & 7] + new int[i % 3].length + b.length + b[a.length]; }
+    /** Recursion of compiled code: endless below 0 (StackOverflowError, as in HotSpot), else at most 1023 deep (both take it). */
+    static int recursion(int n) { return n < 0 ? 1 + recursion(n) : (n & 1023) == 0 ? 0 : 1 + recursion((n & 1023) - 1); }
 }

@@ -12,5 +12,7 @@ public class Small {
         for (int i = 0; i < a.length; i++) a[i] = v + i;
     }
 
+    public static void same(int[] a, int v) { java.util.Arrays.fill(a, 0, a.length - 1, v); }
+
     public void add(int x) { acc += x; total -= x; }
 }

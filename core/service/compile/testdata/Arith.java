@@ -130,7 +130,7 @@ public class Arith {
 
     static void show(String name, java.util.concurrent.Callable<Object> c) {
         String r;
-        try { r = String.valueOf(c.call()); } catch (Throwable t) { r = t.getClass().getName(); }
+        try { r = String.valueOf(c.call()); } catch (Throwable t) { r = t.getClass().getName() + ": " + t.getMessage(); }
         System.out.println(name + " = " + r);
     }
 
@@ -139,7 +139,75 @@ public class Arith {
     static void ff(String n, F2 f) { for (float a : FLOATS) for (float b : FLOATS) show(n + "(" + a + "," + b + ")", () -> f.f(a, b)); }
     static void dd(String n, D2 f) { for (double a : DOUBLES) for (double b : DOUBLES) show(n + "(" + a + "," + b + ")", () -> f.f(a, b)); }
 
+    // The messages of the exceptions checks throw: HotSpot's, with JEP 358's
+    // helpful NullPointerException text computed from the bytecode.
+    static int[] sarr;
+    Arith next;
+    int[] farr;
+    static int npeParam(int[] a) { return a[1]; }
+    static int npeLocal(int[] a, boolean c) { int[] x = c ? a : null; return x.length; }
+    static int npeStatic() { return sarr[0]; }
+    static int npeChain(Arith o) { return o.next.farr[2]; }
+    static void npePut(Arith o) { o.next.farr = null; }
+    static long npe2D(long[][] a, int i) { return a[i][0]; }
+    static void npeStore(byte[] b, int i) { b[i] = 1; }
+    static String npeCall(Object o) { return o.toString(); }
+    static int[] arr0() { return null; }
+    static int npeRet() { return arr0().length; }
+    static void npeThrow(RuntimeException e) { throw e; }
+    static int npeSipush(int[][] a) { return a[300][1]; }
+    int npeThis() { return next.farr.length; }
+    static int aioobe(int[] a, int i) { return a[i]; }
+    static int[] nase(int n) { return new int[n]; }
+
+    // checkcast, instanceof and anewarray resolve a class but do not
+    // initialise it (JVMS §5.5): Lazy's initializer prints only at new.
+    static class Lazy { static { System.out.println("Lazy initialised"); } }
+    static boolean isLazy(Object o) { return o instanceof Lazy; }
+    static Object castLazy(Object o) { return (Lazy) o; }
+    static int lazies(int n) { return new Lazy[n].length; }
+    static Object newLazy() { return new Lazy() != null; }
+    static String lazyName() { return Lazy.class.getName(); }
+    static int[][] grid(int a, int b) { return new int[a][b]; }
+    static int cube(int n) { long[][][] c = new long[n][n][]; return c.length + c[n - 1].length; }
+    static Object storeInto(Object[] a, Object x) { a[0] = x; return a[0]; }
+    // Compiled code calls compiled code directly: a deep recursion must end
+    // in StackOverflowError, as in HotSpot, not in a crash.
+    static int down(int n) { return n == 0 ? 0 : 1 + down(n - 1); }
+
     public static void main(String[] args) {
+        show("lazyInstanceOf", () -> isLazy("x"));
+        show("lazyCastNull", () -> castLazy(null));
+        show("lazyCastFails", () -> castLazy("x"));
+        show("lazyArray", () -> lazies(2));
+        show("lazyName", () -> lazyName());
+        show("grid", () -> grid(2, 3).length + " " + grid(2, 3)[1].length + " " + grid(0, -1).length);
+        show("gridNeg", () -> grid(2, -1));
+        show("gridNeg0", () -> grid(-5, 1));
+        show("cube", () -> cube(3));
+        show("cube0", () -> cube(0));
+        show("lazyNew", () -> newLazy());
+        show("storeInto", () -> storeInto(new Integer[1], 7));
+        show("down", () -> down(2000));
+        show("downForever", () -> down(-1));
+        show("downAgain", () -> down(3000));
+        show("storeIntoWrong", () -> storeInto(new String[1], 7));
+        show("storeIntoWrong2D", () -> storeInto(new int[1][], new long[0]));
+        show("npeParam", () -> npeParam(null));
+        show("npeLocal", () -> npeLocal(null, false));
+        show("npeStatic", () -> npeStatic());
+        show("npeChain", () -> npeChain(new Arith()));
+        show("npeChainNull", () -> npeChain(null));
+        show("npePut", () -> { npePut(new Arith()); return 0; });
+        show("npe2D", () -> npe2D(new long[3][], 2));
+        show("npeStore", () -> { npeStore(null, 0); return 0; });
+        show("npeCall", () -> npeCall(null));
+        show("npeRet", () -> npeRet());
+        show("npeThrow", () -> { npeThrow(null); return 0; });
+        show("npeSipush", () -> npeSipush(new int[301][]));
+        show("npeThis", () -> new Arith().npeThis());
+        for (int i : new int[]{-1, 3, Integer.MIN_VALUE, Integer.MAX_VALUE}) { int ii = i; show("aioobe" + i, () -> aioobe(new int[3], ii)); }
+        for (int n : new int[]{-1, Integer.MIN_VALUE, -1234567}) { int nn = n; show("nase" + n, () -> nase(nn)); }
         ii("iadd", Arith::iadd); ii("isub", Arith::isub); ii("imul", Arith::imul); ii("idiv", Arith::idiv);
         ii("irem", Arith::irem); ii("ishl", Arith::ishl); ii("ishr", Arith::ishr); ii("iushr", Arith::iushr);
         ii("ibits", Arith::ibits); ii("ineg", (a, b) -> ineg(a));
