@@ -7,9 +7,6 @@ import (
 	"dvmlab/core/native/ir"
 )
 
-// jniExceptionClear is ExceptionClear's index in the JNI function table.
-const jniExceptionClear = 17
-
 // classRef leaves in rax a global reference to class (an internal name or
 // an array descriptor), obtained once through the class helper the compile
 // service adds (native.ClassHelper): resolved, not initialised, as
