@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"dvmlab/core/shadow"
@@ -36,12 +37,13 @@ func init() {
 }
 
 // fiaPrograms are the workloads of the FIA tables: JLex alone in quick
-// mode. Every field access of the JDK and the program is an event (jlex
-// 1.5 M, cup 2.1 M, xalan 4.9 M; lucene 57 M, 4.4 minutes a run out of
-// process), so the full form keeps to the three shortest on a shared
-// 2-core machine; DVMLAB_FIA_PROGRAMS (comma-separated) names others.
+// mode, the five of the paper's programs dvmlab has in the full form.
+// Every field access of the JDK and the program is an event (jlex 1.5 M,
+// cup 2.1 M, xalan 4.9 M; lucene 57 M, 4-6 minutes a run out of process
+// on a shared 2-core machine), so DVMLAB_FIA_PROGRAMS (comma-separated)
+// narrows the full form to some of them, e.g. to run each in its own job.
 func fiaPrograms(env *experiments.Env) []datasets.Program {
-	want := []string{"jlex", "cup", "xalan"}
+	want := []string{"jlex", "cup", "xalan", "lucene", "sunflow"}
 	if s := os.Getenv("DVMLAB_FIA_PROGRAMS"); s != "" && !env.Quick {
 		want = strings.Split(s, ",")
 	}
@@ -160,6 +162,10 @@ func parseGC(text string) gcStats {
 	return g
 }
 
+// fiaRuns is the paper's number of runs per cell, that of the full forms
+// of Tables 2, 3 and 4.
+const fiaRuns = 10
+
 func fiaReps(env *experiments.Env, full int) int {
 	if env.Quick {
 		return 1
@@ -171,7 +177,7 @@ func fiaReps(env *experiments.Env, full int) int {
 func table2(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	t := experiments.Table{Name: "gc", Header: []string{"program", "mode", "runs", "gc_young", "gc_old",
 		"allocated_kb", "final_heap_kb"}}
-	reps := fiaReps(env, 3)
+	reps := fiaReps(env, fiaRuns)
 	for _, p := range fiaPrograms(env) {
 		dir, err := os.MkdirTemp("", "dvmlab-table2-")
 		if err != nil {
@@ -252,8 +258,31 @@ func onlyIn(a, b map[string]int64) int64 {
 	return n
 }
 
+// coverageMemo keeps the coverage runs of one process: Tables 3 and 4
+// are two views of the same runs, so running both in one process (the
+// REPL, or experiment run all) runs the FIAs once.
+var coverageMemo = struct {
+	sync.Mutex
+	runs map[string][2][]coverage
+}{runs: map[string][2][]coverage{}}
+
 // coverageRuns runs each FIA reps times on p.
 func coverageRuns(ctx context.Context, env *experiments.Env, p datasets.Program, reps int) (in, sh []coverage, err error) {
+	key := fmt.Sprintf("%s/%d", p.Name, reps)
+	coverageMemo.Lock()
+	defer coverageMemo.Unlock()
+	if r, ok := coverageMemo.runs[key]; ok {
+		env.Say("%s: the %d coverage runs of each FIA already made in this process", p.Name, reps)
+		return r[0], r[1], nil
+	}
+	in, sh, err = runCoverage(ctx, env, p, reps)
+	if err == nil {
+		coverageMemo.runs[key] = [2][]coverage{in, sh}
+	}
+	return in, sh, err
+}
+
+func runCoverage(ctx context.Context, env *experiments.Env, p datasets.Program, reps int) (in, sh []coverage, err error) {
 	dir, err := os.MkdirTemp("", "dvmlab-coverage-")
 	if err != nil {
 		return nil, nil, err
@@ -302,7 +331,7 @@ func isJDKSite(site string) bool {
 func table3(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	t := experiments.Table{Name: "allocations", Header: []string{"program", "runs", "in_process_mean", "in_process_sd_pct",
 		"shadowvm_mean", "shadowvm_sd_pct", "shadowvm_before_vm_init", "shadowvm_unseen_threads", "shadowvm_jdk_sites_unmatched"}}
-	reps := fiaReps(env, 3)
+	reps := fiaReps(env, fiaRuns)
 	for _, p := range fiaPrograms(env) {
 		in, sh, err := coverageRuns(ctx, env, p, reps)
 		if err != nil {
@@ -347,7 +376,7 @@ func table3(ctx context.Context, env *experiments.Env) ([]experiments.Table, err
 func table4(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	t := experiments.Table{Name: "unmatched", Header: []string{"program", "runs", "only_in_process", "only_in_process_pct",
 		"only_shadowvm", "only_shadowvm_pct", "noise_in_process", "noise_in_process_pct", "noise_shadowvm", "noise_shadowvm_pct"}}
-	reps := fiaReps(env, 3)
+	reps := fiaReps(env, fiaRuns)
 	if reps < 2 {
 		reps = 2 // the noise floor needs two runs of each
 	}
