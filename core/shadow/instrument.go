@@ -135,9 +135,11 @@ const IDField = "$dvmlab$id"
 // hook sends an object the instruction itself dereferences (the object
 // after new, the receiver of getfield and putfield, this): the agent then
 // tags none of them (the ShadowVM paper's Table 6 measures concurrent
-// tagging; HotSpot's tag map is one locked table). Such objects get no
-// free notifications, which come from the tag map; an object also sent
-// through a JDK type elsewhere is tagged there too, under another id.
+// tagging; HotSpot's tag map is one locked table). The agent knows such
+// an object by its field wherever it is sent, through a JDK type too, so
+// it has one id. Such objects get no free notifications, which come from
+// the tag map. Object.clone copies the field, so a clone of an identified
+// object shares its id.
 func (in *Instrumenter) UseIDField() { in.idField = true }
 
 // isJDKName says whether a class name is the JDK's, by package: those
