@@ -23,17 +23,24 @@ import (
 // The ShadowVM paper's case study, the field immutability analysis (FIA),
 // in process (java/lang/ShadowFIA) and out of process (analyses.FIA):
 // Tables 2, 3, 4 and Table 5 in steady state. The paper ran ten DaCapo
-// runs per cell; these run fewer (the metadata and each table's runs
-// column say how many).
+// runs per cell, as the full forms of Tables 2, 3 and 4 do (the metadata
+// and each table's runs column say how many).
 func init() {
-	experiments.Register(&experiments.Experiment{Name: "table2", Title: "Table 2: garbage-collection perturbation under FIA",
-		Measure: "GC counts (young pauses; old: full pauses and concurrent cycles), allocated memory and final heap from -Xlog:gc and gc+heap+exit, -Xmx2g, uninstrumented / in-process FIA / ShadowVM FIA (per-thread), means over runs", Run: table2})
-	experiments.Register(&experiments.Experiment{Name: "table3", Title: "Table 3: allocations observed by FIA",
-		Measure: "allocations each FIA observes, mean and sample standard deviation over runs; ShadowVM's that in process cannot see counted apart: before VM init, in threads in-process never observed (daemon threads), and the rest at JDK-class sites", Run: table3})
-	experiments.Register(&experiments.Experiment{Name: "table4", Title: "Table 4: objects observed by only one FIA",
-		Measure: "objects one FIA observed and the other did not, matched by thread name, allocation site and per-site sequence number, beside the same count between two runs of one implementation (the noise floor); means over run pairs", Run: table4})
-	experiments.Register(&experiments.Experiment{Name: "table5s", Title: "Table 5 (steady state): FIA overhead, fifth iteration",
-		Measure: "each workload iterated five times in one JVM, the fifth iteration timed by the driver: uninstrumented, in-process FIA, ShadowVM FIA per-thread and global; overheads against in process", Run: table5s})
+	experiments.Register(
+		fiaTable("table2", "Table 2: garbage-collection perturbation under FIA", table2,
+			"GC counts (young pauses; old: full pauses and concurrent cycles), allocated memory and final heap from -Xlog:gc and gc+heap+exit, -Xmx2g, uninstrumented / in-process FIA / ShadowVM FIA (per-thread), means over runs"),
+		fiaTable("table3", "Table 3: allocations observed by FIA", table3,
+			"allocations each FIA observes, mean and sample standard deviation over runs; ShadowVM's that in process cannot see counted apart: before VM init, in threads in-process never observed (daemon threads), and the rest at JDK-class sites"),
+		fiaTable("table4", "Table 4: objects observed by only one FIA", table4,
+			"objects one FIA observed and the other did not, matched by thread name, allocation site and per-site sequence number, beside the same count between two runs of one implementation (the noise floor); means over run pairs"),
+		fiaTable("table5s", "Table 5 (steady state): FIA overhead, fifth iteration", table5s,
+			"each workload iterated five times in one JVM, the fifth iteration timed by the driver: uninstrumented, in-process FIA, ShadowVM FIA per-thread and global; overheads against in process"),
+	)
+}
+
+// fiaTable is one of the experiments of the FIA case study.
+func fiaTable(name, title string, run func(context.Context, *experiments.Env) ([]experiments.Table, error), measure string) *experiments.Experiment {
+	return &experiments.Experiment{Name: name, Title: title, Measure: measure, Run: run}
 }
 
 // fiaPrograms are the workloads of the FIA tables: JLex alone in quick
