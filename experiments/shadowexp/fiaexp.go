@@ -452,8 +452,12 @@ func table5s(ctx context.Context, env *experiments.Env) ([]experiments.Table, er
 	if env.Quick {
 		iterations, modes = 2, modes[:3]
 	}
-	// Five iterations a run: one run per program in the full form.
-	reps := fiaReps(env, 1)
+	// Five iterations a run, three runs per cell in the full form, the
+	// median kept: one iteration of one run is at the mercy of a shared
+	// machine and of where the in-process FIA's GC pauses fall (cup's
+	// in-process fifth iteration took 10.3 s in one run, 3.0 and 4.6 s in
+	// two others).
+	reps := fiaReps(env, 3)
 	for _, base := range fiaPrograms(env) {
 		p := base.Iterated(iterations)
 		dir, err := os.MkdirTemp("", "dvmlab-table5s-")
