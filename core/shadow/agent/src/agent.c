@@ -720,6 +720,18 @@ static void JNICALL n_id(JNIEnv *env, jclass k, jobject o, jlong id) {
     put8(&t->scratch, 'O');
     put64(&t->scratch, v);
 }
+/* n_cloned clears the id Object.clone copied from original into copy (the
+ * result of a super.clone() in original's code), before copy can escape. */
+static void JNICALL n_cloned(JNIEnv *env, jclass k, jobject copy, jobject original) {
+    (void)k;
+    if (!idfield || vm_dead || !copy || !original || (*env)->IsSameObject(env, copy, original)) return;
+    jclass ck = (*env)->GetObjectClass(env, copy);
+    jfieldID f = id_field_of(env, ck, class_id(env, ck));
+    (*env)->DeleteLocalRef(env, ck);
+    if (!f) return;
+    jlong id = (*env)->GetLongField(env, copy, f);
+    if (id && id == (*env)->GetLongField(env, original, f)) (*env)->SetLongField(env, copy, f, 0);
+}
 static void JNICALL n_int(JNIEnv *env, jclass k, jint v) { (void)env; (void)k; SELF(); put8(&t->scratch, 'I'); put32(&t->scratch, (uint32_t)v); }
 static void JNICALL n_long(JNIEnv *env, jclass k, jlong v) { (void)env; (void)k; SELF(); put8(&t->scratch, 'J'); put64(&t->scratch, (uint64_t)v); }
 static void JNICALL n_float(JNIEnv *env, jclass k, jfloat v) { (void)env; (void)k; SELF(); put8(&t->scratch, 'F'); put(&t->scratch, &v, 4); }
@@ -764,6 +776,7 @@ static JNINativeMethod natives[] = {
     {"sendDouble", "(D)V", (void *)n_double},
     {"sendBoolean", "(Z)V", (void *)n_boolean},
     {"sendId", "(Ljava/lang/Object;J)V", (void *)n_id},
+    {"cloned", "(Ljava/lang/Object;Ljava/lang/Object;)V", (void *)n_cloned},
     {"end", "()V", (void *)n_end},
 };
 

@@ -14,7 +14,7 @@ import java.util.concurrent.CyclicBarrier;
  * (Unsafe.allocateInstance, as deserialization and reflection do), so no
  * hook identifies them before they escape: the threads identify each
  * first, all at once. The second half are made by new and passed through
- * java.util collections. Usage: Identity OBJECTS THREADS.
+ * java.util collections, then cloned. Usage: Identity OBJECTS THREADS.
  */
 public class Identity {
     static class Item extends ArrayList<Object> {
@@ -67,11 +67,16 @@ public class Identity {
             byItem.put(it, i); // hashCode: AbstractList's code reads them
             queue.add(it);
         }
-        long sum = 0;
+        long sum = 0, copies = 0;
         for (Item it; (it = queue.poll()) != null;) {
             it.n = byItem.get(it);
             sum += it.n + (Integer) it.get(0);
+            // ArrayList.clone's super.clone() copies every field, the
+            // injected id field too; the copy is another object.
+            Item copy = (Item) it.clone();
+            copy.n++;
+            copies += copy.n - it.n;
         }
-        System.out.println("done " + reads + " " + empty + " " + sum);
+        System.out.println("done " + reads + " " + empty + " " + sum + " " + copies);
     }
 }
