@@ -284,37 +284,43 @@ func onlyIn(a, b map[string]int64) int64 {
 // the JIT alone: they measure the perturbation of the real VM).
 var exactBytecode = []string{"-XX:+UnlockDiagnosticVMOptions", "-XX:DisableIntrinsic=_allocateUninitializedArray,_copyOf,_copyOfRange,_Reference_get"}
 
-// coverageMemo keeps the coverage runs of one process: Tables 3 and 4
-// are two views of the same runs, so running both in one process (the
-// REPL, or experiment run all) runs the FIAs once.
+// coverageMemo keeps the coverage runs of one process, by program: Tables
+// 3 and 4 are two views of the same runs, so running both in one process
+// (the REPL, or experiment run all) runs the FIAs once.
 var coverageMemo = struct {
 	sync.Mutex
 	runs map[string][2][]coverage
 }{runs: map[string][2][]coverage{}}
 
-// coverageRuns runs each FIA reps times on p.
+// coverageRuns returns reps runs of each FIA on p: those made before in
+// this process, and as many more as are missing (experiment run all
+// --quick: Table 3's one pair, then Table 4's second, four runs, not six).
 func coverageRuns(ctx context.Context, env *experiments.Env, p datasets.Program, reps int) (in, sh []coverage, err error) {
-	key := fmt.Sprintf("%s/%d", p.Name, reps)
 	coverageMemo.Lock()
 	defer coverageMemo.Unlock()
-	if r, ok := coverageMemo.runs[key]; ok {
-		env.Say("%s: the %d coverage runs of each FIA already made in this process", p.Name, reps)
-		return r[0], r[1], nil
+	r := coverageMemo.runs[p.Name]
+	if have := len(r[0]); have > 0 {
+		env.Say("%s: %d coverage runs of each FIA already made in this process", p.Name, min(have, reps))
 	}
-	in, sh, err = runCoverage(ctx, env, p, reps)
-	if err == nil {
-		coverageMemo.runs[key] = [2][]coverage{in, sh}
+	if more := reps - len(r[0]); more > 0 {
+		in, sh, err := runCoverage(ctx, env, p, len(r[0]), reps)
+		if err != nil {
+			return nil, nil, err
+		}
+		r = [2][]coverage{append(r[0], in...), append(r[1], sh...)}
+		coverageMemo.runs[p.Name] = r
 	}
-	return in, sh, err
+	return r[0][:reps], r[1][:reps], nil
 }
 
-func runCoverage(ctx context.Context, env *experiments.Env, p datasets.Program, reps int) (in, sh []coverage, err error) {
+// runCoverage makes runs from+1 to reps of each FIA on p.
+func runCoverage(ctx context.Context, env *experiments.Env, p datasets.Program, from, reps int) (in, sh []coverage, err error) {
 	dir, err := os.MkdirTemp("", "dvmlab-coverage-")
 	if err != nil {
 		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
-	for i := 0; i < reps; i++ {
+	for i := from; i < reps; i++ {
 		for _, m := range []mode{inProcess, perThread} {
 			env.Say("%s: %s run %d/%d", p.Name, m.name, i+1, reps)
 			r, err := runFIA(ctx, p, m, filepath.Join(dir, "work"), exactBytecode...)
@@ -402,10 +408,7 @@ func table3(ctx context.Context, env *experiments.Env) ([]experiments.Table, err
 func table4(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	t := experiments.Table{Name: "unmatched", Header: []string{"program", "runs", "only_in_process", "only_in_process_pct",
 		"only_shadowvm", "only_shadowvm_pct", "noise_in_process", "noise_in_process_pct", "noise_shadowvm", "noise_shadowvm_pct"}}
-	reps := fiaReps(env, fiaRuns)
-	if reps < 2 {
-		reps = 2 // the noise floor needs two runs of each
-	}
+	reps := max(2, fiaReps(env, fiaRuns)) // the noise floor needs two runs of each
 	for _, p := range fiaPrograms(env) {
 		in, sh, err := coverageRuns(ctx, env, p, reps)
 		if err != nil {
