@@ -79,11 +79,13 @@ var (
 	registry = map[string]*Experiment{}
 )
 
-// Register makes an experiment available by name.
-func Register(e *Experiment) {
+// Register makes experiments available by name.
+func Register(es ...*Experiment) {
 	mu.Lock()
 	defer mu.Unlock()
-	registry[e.Name] = e
+	for _, e := range es {
+		registry[e.Name] = e
+	}
 }
 
 // List returns the experiments sorted by name.

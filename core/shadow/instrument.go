@@ -135,9 +135,11 @@ const IDField = "$dvmlab$id"
 // hook sends an object the instruction itself dereferences (the object
 // after new, the receiver of getfield and putfield, this): the agent then
 // tags none of them (the ShadowVM paper's Table 6 measures concurrent
-// tagging; HotSpot's tag map is one locked table). Such objects get no
-// free notifications, which come from the tag map; an object also sent
-// through a JDK type elsewhere is tagged there too, under another id.
+// tagging; HotSpot's tag map is one locked table). The agent knows such
+// an object by its field wherever it is sent, through a JDK type too, so
+// it has one id. Such objects get no free notifications, which come from
+// the tag map. Object.clone copies the field, so every super.clone() is
+// followed by a call that has the agent clear the copy's (resetClones).
 func (in *Instrumenter) UseIDField() { in.idField = true }
 
 // isJDKName says whether a class name is the JDK's, by package: those
@@ -373,7 +375,8 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 			needStacks = true // after new pairs new with its constructor call; super() is found by its receiver
 		}
 	}
-	if len(hooks) == 0 {
+	idClones := w.in.idField && !w.in.inProcess && !m.Access.Has(classfile.AccStatic)
+	if len(hooks) == 0 && !idClones {
 		return 0, nil
 	}
 	if name == "finalize" && desc == "()V" && len(code.Code) == 1 && bytecode.Opcode(code.Code[0]) == bytecode.Return {
@@ -387,6 +390,11 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	idClones = idClones && superClones(insns, &c.Pool) && !storesThis(insns)
+	if len(hooks) == 0 && !idClones {
+		return 0, nil
+	}
+	needStacks = needStacks || idClones
 	var stacks map[int][]bytecode.VType
 	if needStacks {
 		stacks, err = bytecode.Stacks(c, m, w.in.hier, func(bytecode.Instruction) bool { return true })
@@ -545,6 +553,13 @@ func (w *weaver) method(m *classfile.Member) (int, error) {
 				}
 			}
 		}
+	}
+	if idClones {
+		k, err := w.resetClones(insns, stacks, next, ed)
+		if err != nil {
+			return n, err
+		}
+		n += k
 	}
 	if n == 0 {
 		return 0, nil
@@ -979,6 +994,47 @@ func (w *weaver) sendID(class string) ([]*bytecode.Insn, error) {
 		return nil, err
 	}
 	return []*bytecode.Insn{{Op: bytecode.Dup}, {Op: bytecode.Getfield, Index: int(f)}, {Op: bytecode.Invokestatic, Index: int(m)}}, nil
+}
+
+// resetClones follows every super.clone() of a method whose local 0 is
+// this with a call telling the agent the result is a copy of this:
+// Object.clone copies IDField, so the copy would share this's id (JLS
+// §15.12.4.4: super.clone() reaches Object.clone unless a superclass
+// overrides it; the agent clears the id only if the two match).
+func (w *weaver) resetClones(insns []bytecode.Instruction, stacks map[int][]bytecode.VType, next map[int]int, ed *bytecode.Editor) (int, error) {
+	p := &w.c.Pool
+	n := 0
+	for _, in := range insns {
+		if !isSuperClone(in, p) {
+			continue
+		}
+		if _, ok := stacks[next[in.Offset]]; !ok {
+			continue // no reachable successor
+		}
+		m, err := p.AddMethodref(EventsClass, "cloned", "(Ljava/lang/Object;Ljava/lang/Object;)V")
+		if err != nil {
+			return n, err
+		}
+		code := []*bytecode.Insn{{Op: bytecode.Dup}, {Op: bytecode.Aload0}, {Op: bytecode.Invokestatic, Index: int(m)}}
+		if err := ed.InsertAfter(in.Offset, code...); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func isSuperClone(in bytecode.Instruction, p *classfile.ConstantPool) bool {
+	if in.Op != bytecode.Invokespecial {
+		return false
+	}
+	_, name, desc := p.MemberRef(uint16(in.Index))
+	return name == "clone" && desc == "()Ljava/lang/Object;"
+}
+
+// superClones says whether the code calls super.clone().
+func superClones(insns []bytecode.Instruction, p *classfile.ConstantPool) bool {
+	return slices.ContainsFunc(insns, func(in bytecode.Instruction) bool { return isSuperClone(in, p) })
 }
 
 func dropNops(code []*bytecode.Insn) []*bytecode.Insn {

@@ -217,6 +217,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.IdentifyTiming {
 		opts += ",tagtime=1"
 	}
+	if cfg.IDField && !cfg.InProcess {
+		opts += ",idfield=1"
+	}
 	// Binding natives of a java.base class from an agent makes JDK 17 log
 	// a warning per method on the program's standard output; that one log
 	// tag is turned off so the program's output stays its own.

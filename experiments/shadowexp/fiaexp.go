@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"dvmlab/core/shadow"
@@ -22,26 +23,34 @@ import (
 // The ShadowVM paper's case study, the field immutability analysis (FIA),
 // in process (java/lang/ShadowFIA) and out of process (analyses.FIA):
 // Tables 2, 3, 4 and Table 5 in steady state. The paper ran ten DaCapo
-// runs per cell; these run fewer (the metadata and each table's runs
-// column say how many).
+// runs per cell, as the full forms of Tables 2, 3 and 4 do (the metadata
+// and each table's runs column say how many).
 func init() {
-	experiments.Register(&experiments.Experiment{Name: "table2", Title: "Table 2: garbage-collection perturbation under FIA",
-		Measure: "GC counts (young pauses; old: full pauses and concurrent cycles), allocated memory and final heap from -Xlog:gc and gc+heap+exit, -Xmx2g, uninstrumented / in-process FIA / ShadowVM FIA (per-thread), means over runs", Run: table2})
-	experiments.Register(&experiments.Experiment{Name: "table3", Title: "Table 3: allocations observed by FIA",
-		Measure: "allocations each FIA observes, mean and sample standard deviation over runs; ShadowVM's that in process cannot see counted apart: before VM init, in threads in-process never observed (daemon threads), and the rest at JDK-class sites", Run: table3})
-	experiments.Register(&experiments.Experiment{Name: "table4", Title: "Table 4: objects observed by only one FIA",
-		Measure: "objects one FIA observed and the other did not, matched by thread name, allocation site and per-site sequence number, beside the same count between two runs of one implementation (the noise floor); means over run pairs", Run: table4})
-	experiments.Register(&experiments.Experiment{Name: "table5s", Title: "Table 5 (steady state): FIA overhead, fifth iteration",
-		Measure: "each workload iterated five times in one JVM, the fifth iteration timed by the driver: uninstrumented, in-process FIA, ShadowVM FIA per-thread and global; overheads against in process", Run: table5s})
+	experiments.Register(
+		fiaTable("table2", "Table 2: garbage-collection perturbation under FIA", table2,
+			"GC counts (young pauses; old: full pauses and concurrent cycles), allocated memory and final heap from -Xlog:gc and gc+heap+exit, -Xmx2g, uninstrumented / in-process FIA / ShadowVM FIA (per-thread), means over runs"),
+		fiaTable("table3", "Table 3: allocations observed by FIA", table3,
+			"allocations each FIA observes, mean and sample standard deviation over runs; ShadowVM's that in process cannot see counted apart: before VM init, in threads in-process never observed (daemon threads), and the rest at JDK-class sites"),
+		fiaTable("table4", "Table 4: objects observed by only one FIA", table4,
+			"objects one FIA observed and the other did not, matched by thread name, allocation site and per-site sequence number, beside the same count between two runs of one implementation (the noise floor); means over run pairs"),
+		fiaTable("table5s", "Table 5 (steady state): FIA overhead, fifth iteration", table5s,
+			"each workload iterated five times in one JVM, the fifth iteration timed by the driver: uninstrumented, in-process FIA, ShadowVM FIA per-thread and global; overheads against in process"),
+	)
+}
+
+// fiaTable is one of the experiments of the FIA case study.
+func fiaTable(name, title string, run func(context.Context, *experiments.Env) ([]experiments.Table, error), measure string) *experiments.Experiment {
+	return &experiments.Experiment{Name: name, Title: title, Measure: measure, Run: run}
 }
 
 // fiaPrograms are the workloads of the FIA tables: JLex alone in quick
-// mode. Every field access of the JDK and the program is an event (jlex
-// 1.5 M, cup 2.1 M, xalan 4.9 M; lucene 57 M, 4.4 minutes a run out of
-// process), so the full form keeps to the three shortest on a shared
-// 2-core machine; DVMLAB_FIA_PROGRAMS (comma-separated) names others.
+// mode, the five of the paper's programs dvmlab has in the full form.
+// Every field access of the JDK and the program is an event (jlex 1.5 M,
+// cup 2.1 M, xalan 4.9 M; lucene 57 M, 4-6 minutes a run out of process
+// on a shared 2-core machine), so DVMLAB_FIA_PROGRAMS (comma-separated)
+// narrows the full form to some of them, e.g. to run each in its own job.
 func fiaPrograms(env *experiments.Env) []datasets.Program {
-	want := []string{"jlex", "cup", "xalan"}
+	want := []string{"jlex", "cup", "xalan", "lucene", "sunflow"}
 	if s := os.Getenv("DVMLAB_FIA_PROGRAMS"); s != "" && !env.Quick {
 		want = strings.Split(s, ",")
 	}
@@ -160,9 +169,17 @@ func parseGC(text string) gcStats {
 	return g
 }
 
+// fiaRuns is the paper's number of runs per cell, that of the full forms
+// of Tables 2, 3 and 4; DVMLAB_FIA_RUNS overrides it (a lucene or sunflow
+// ShadowVM run takes 4-6 minutes on a shared 2-core machine).
+const fiaRuns = 10
+
 func fiaReps(env *experiments.Env, full int) int {
 	if env.Quick {
 		return 1
+	}
+	if n, err := strconv.Atoi(os.Getenv("DVMLAB_FIA_RUNS")); err == nil && n > 0 && full == fiaRuns {
+		full = n
 	}
 	env.Warmup, env.Reps = 0, full
 	return full
@@ -171,7 +188,7 @@ func fiaReps(env *experiments.Env, full int) int {
 func table2(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	t := experiments.Table{Name: "gc", Header: []string{"program", "mode", "runs", "gc_young", "gc_old",
 		"allocated_kb", "final_heap_kb"}}
-	reps := fiaReps(env, 3)
+	reps := fiaReps(env, fiaRuns)
 	for _, p := range fiaPrograms(env) {
 		dir, err := os.MkdirTemp("", "dvmlab-table2-")
 		if err != nil {
@@ -252,17 +269,61 @@ func onlyIn(a, b map[string]int64) int64 {
 	return n
 }
 
-// coverageRuns runs each FIA reps times on p.
+// exactBytecode are the JVM flags of the coverage runs: HotSpot's
+// intrinsics whose Java fallbacks hold an instruction FIA observes. Once
+// the JIT compiles a caller with the intrinsic, the allocation (new byte[]
+// in Unsafe.allocateUninitializedArray0, new Object[] in Arrays.copyOf
+// and copyOfRange) or field read (Reference.get's referent) happens
+// without its bytecode, so neither FIA sees it, and how many each misses
+// depends on when the JIT gets there, which differs in process and out of
+// process: xalan's 368 objects "seen only in process" were 368 string
+// concatenation buffers (StringConcatHelper's allocateUninitializedArray)
+// that ShadowVM's run had compiled away; with that intrinsic off 7 remain, the
+// noise floor. Tables 3 and 4 compare what each implementation can see,
+// so both run every such instruction as bytecode (Tables 2 and 5 leave
+// the JIT alone: they measure the perturbation of the real VM).
+var exactBytecode = []string{"-XX:+UnlockDiagnosticVMOptions", "-XX:DisableIntrinsic=_allocateUninitializedArray,_copyOf,_copyOfRange,_Reference_get"}
+
+// coverageMemo keeps the coverage runs of one process, by program: Tables
+// 3 and 4 are two views of the same runs, so running both in one process
+// (the REPL, or experiment run all) runs the FIAs once.
+var coverageMemo = struct {
+	sync.Mutex
+	runs map[string][2][]coverage
+}{runs: map[string][2][]coverage{}}
+
+// coverageRuns returns reps runs of each FIA on p: those made before in
+// this process, and as many more as are missing (experiment run all
+// --quick: Table 3's one pair, then Table 4's second, four runs, not six).
 func coverageRuns(ctx context.Context, env *experiments.Env, p datasets.Program, reps int) (in, sh []coverage, err error) {
+	coverageMemo.Lock()
+	defer coverageMemo.Unlock()
+	r := coverageMemo.runs[p.Name]
+	if have := len(r[0]); have > 0 {
+		env.Say("%s: %d coverage runs of each FIA already made in this process", p.Name, min(have, reps))
+	}
+	if more := reps - len(r[0]); more > 0 {
+		in, sh, err := runCoverage(ctx, env, p, len(r[0]), reps)
+		if err != nil {
+			return nil, nil, err
+		}
+		r = [2][]coverage{append(r[0], in...), append(r[1], sh...)}
+		coverageMemo.runs[p.Name] = r
+	}
+	return r[0][:reps], r[1][:reps], nil
+}
+
+// runCoverage makes runs from+1 to reps of each FIA on p.
+func runCoverage(ctx context.Context, env *experiments.Env, p datasets.Program, from, reps int) (in, sh []coverage, err error) {
 	dir, err := os.MkdirTemp("", "dvmlab-coverage-")
 	if err != nil {
 		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
-	for i := 0; i < reps; i++ {
+	for i := from; i < reps; i++ {
 		for _, m := range []mode{inProcess, perThread} {
 			env.Say("%s: %s run %d/%d", p.Name, m.name, i+1, reps)
-			r, err := runFIA(ctx, p, m, filepath.Join(dir, "work"))
+			r, err := runFIA(ctx, p, m, filepath.Join(dir, "work"), exactBytecode...)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -302,7 +363,7 @@ func isJDKSite(site string) bool {
 func table3(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	t := experiments.Table{Name: "allocations", Header: []string{"program", "runs", "in_process_mean", "in_process_sd_pct",
 		"shadowvm_mean", "shadowvm_sd_pct", "shadowvm_before_vm_init", "shadowvm_unseen_threads", "shadowvm_jdk_sites_unmatched"}}
-	reps := fiaReps(env, 3)
+	reps := fiaReps(env, fiaRuns)
 	for _, p := range fiaPrograms(env) {
 		in, sh, err := coverageRuns(ctx, env, p, reps)
 		if err != nil {
@@ -347,10 +408,7 @@ func table3(ctx context.Context, env *experiments.Env) ([]experiments.Table, err
 func table4(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	t := experiments.Table{Name: "unmatched", Header: []string{"program", "runs", "only_in_process", "only_in_process_pct",
 		"only_shadowvm", "only_shadowvm_pct", "noise_in_process", "noise_in_process_pct", "noise_shadowvm", "noise_shadowvm_pct"}}
-	reps := fiaReps(env, 3)
-	if reps < 2 {
-		reps = 2 // the noise floor needs two runs of each
-	}
+	reps := max(2, fiaReps(env, fiaRuns)) // the noise floor needs two runs of each
 	for _, p := range fiaPrograms(env) {
 		in, sh, err := coverageRuns(ctx, env, p, reps)
 		if err != nil {
@@ -397,8 +455,12 @@ func table5s(ctx context.Context, env *experiments.Env) ([]experiments.Table, er
 	if env.Quick {
 		iterations, modes = 2, modes[:3]
 	}
-	// Five iterations a run: one run per program in the full form.
-	reps := fiaReps(env, 1)
+	// Five iterations a run, three runs per cell in the full form, the
+	// median kept: one iteration of one run is at the mercy of a shared
+	// machine and of where the in-process FIA's GC pauses fall (cup's
+	// in-process fifth iteration took 10.3 s in one run, 3.0 and 4.6 s in
+	// two others).
+	reps := fiaReps(env, 3)
 	for _, base := range fiaPrograms(env) {
 		p := base.Iterated(iterations)
 		dir, err := os.MkdirTemp("", "dvmlab-table5s-")

@@ -24,8 +24,8 @@ import (
 // injects (shadow.Config.IDField), which no lock guards, against the tag
 // map, on sunflow rendering in N threads.
 func init() {
-	experiments.Register(&experiments.Experiment{Name: "table6", Title: "Table 6: concurrent tagging",
-		Measure: "a synthetic workload (Parallel.java: fixed work split over N threads) and, with DVMLAB_TABLE6_SUNFLOW=1, sunflow (64x48, 8-pixel buckets) in 1, 2, 4, 8 threads under the ShadowVM FIA (per-thread ordering), objects identified by JVMTI tags vs by an injected id field, beside the in-process FIA: run time and time per identified object; on 2 cores, 4 and 8 threads measure contention, not scaling", Run: table6})
+	experiments.Register(fiaTable("table6", "Table 6: concurrent tagging", table6,
+		"a synthetic workload (Parallel.java: fixed work split over N threads) and, with DVMLAB_TABLE6_SUNFLOW=1, sunflow (64x48, 8-pixel buckets) in 1, 2, 4, 8 threads under the ShadowVM FIA (per-thread ordering), objects identified by JVMTI tags vs by an injected id field, beside the in-process FIA: run time and time per identified object; on 2 cores, 4 and 8 threads measure contention, not scaling"))
 }
 
 //go:embed testdata/Parallel.java

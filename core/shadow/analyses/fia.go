@@ -150,10 +150,8 @@ func (a *FIA) onClinitExit(e *shadow.Event) {
 	if m == nil {
 		return
 	}
-	a.mu.Lock()
+	s := a.begin(e)
 	defer a.mu.Unlock()
-	a.init()
-	s := a.stack(e.Thread)
 	for i := len(s.frames) - 1; i >= 0; i-- {
 		if f := s.frames[i]; f.clinit && f.method.Class == m.Class {
 			s.frames = s.frames[:i]
@@ -256,15 +254,21 @@ func (a *FIA) stack(t *shadow.ShadowThread) *ctorStack {
 	return s
 }
 
+// begin locks the analysis for an event, for the caller to unlock, and
+// returns the constructor stack of the event's thread.
+func (a *FIA) begin(e *shadow.Event) *ctorStack {
+	a.mu.Lock()
+	a.init()
+	return a.stack(e.Thread)
+}
+
 func (a *FIA) onEnter(e *shadow.Event) {
 	m, _ := e.Args[0].(*shadow.Method)
 	if m == nil || (m.Name != "<init>" && m.Name != "<clinit>") {
 		return
 	}
-	a.mu.Lock()
+	s := a.begin(e)
 	defer a.mu.Unlock()
-	a.init()
-	s := a.stack(e.Thread)
 	s.frames = append(s.frames, frame{method: m, clinit: m.Name == "<clinit>"})
 }
 
@@ -276,10 +280,8 @@ func (a *FIA) onInitialized(e *shadow.Event) {
 	if o == nil || m == nil {
 		return
 	}
-	a.mu.Lock()
+	s := a.begin(e)
 	defer a.mu.Unlock()
-	a.init()
-	s := a.stack(e.Thread)
 	for i := len(s.frames) - 1; i >= 0; i-- {
 		if f := &s.frames[i]; f.method == m && f.obj == nil && !f.clinit {
 			f.obj = o
@@ -296,10 +298,8 @@ func (a *FIA) onExit(e *shadow.Event) {
 	if m == nil || (m.Name != "<init>" && m.Name != "<clinit>") {
 		return
 	}
-	a.mu.Lock()
+	s := a.begin(e)
 	defer a.mu.Unlock()
-	a.init()
-	s := a.stack(e.Thread)
 	for i := len(s.frames) - 1; i >= 0; i-- {
 		f := s.frames[i]
 		if f.method == m && (f.clinit || f.obj == nil || o == nil || f.obj == o) {
@@ -456,34 +456,52 @@ func (s *ctorStack) uninitializedWrite(class string) bool {
 	return !f.clinit && f.obj == nil && f.method.Class == class
 }
 
-func (a *FIA) onGetfield(e *shadow.Event) {
-	o, _ := e.Args[0].(*shadow.ShadowObject)
-	f, _ := e.Args[1].(*shadow.Field)
-	if f == nil || o == nil {
-		return
+// access begins the event of a field access: the field argument i of e
+// names, resolved to its declaring class and with its statistics, the
+// analysis locked for the caller to unlock; f nil (nothing locked) if e
+// names no field.
+func (a *FIA) access(e *shadow.Event, i int, static bool) (f *shadow.Field, k fieldKey, st *fieldStat) {
+	f, _ = e.Args[i].(*shadow.Field)
+	if f == nil {
+		return nil, k, nil
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	a.init()
-	k, st := a.field(f, false)
-	st.reads++
+	k, st = a.field(f, static)
+	return f, k, st
+}
+
+// fieldBits returns o's per-field bits (1 read, 2 written outside its
+// constructors).
+func (a *FIA) fieldBits(o *shadow.ShadowObject) *objState {
 	os := a.objState(o)
 	if os.fields == nil {
 		os.fields = map[fieldKey]uint8{}
 	}
-	os.fields[k] |= 1
+	return os
+}
+
+func (a *FIA) onGetfield(e *shadow.Event) {
+	o, _ := e.Args[0].(*shadow.ShadowObject)
+	if o == nil {
+		return
+	}
+	f, k, st := a.access(e, 1, false)
+	if f == nil {
+		return
+	}
+	defer a.mu.Unlock()
+	st.reads++
+	a.fieldBits(o).fields[k] |= 1
 }
 
 func (a *FIA) onPutfield(e *shadow.Event) {
 	o, _ := e.Args[0].(*shadow.ShadowObject)
-	f, _ := e.Args[1].(*shadow.Field)
+	f, k, st := a.access(e, 1, false)
 	if f == nil {
 		return
 	}
-	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.init()
-	k, st := a.field(f, false)
 	s := a.stack(e.Thread)
 	if o == nil {
 		if s.uninitializedWrite(k.class) || s.uninitializedWrite(f.Owner) {
@@ -497,10 +515,7 @@ func (a *FIA) onPutfield(e *shadow.Event) {
 		st.ctorWrites++
 		return
 	}
-	os := a.objState(o)
-	if os.fields == nil {
-		os.fields = map[fieldKey]uint8{}
-	}
+	os := a.fieldBits(o)
 	if os.fields[k]&1 != 0 {
 		st.verdict = Mutable
 	} else if st.verdict < Stationary {
@@ -516,27 +531,21 @@ func (a *FIA) onPutfield(e *shadow.Event) {
 }
 
 func (a *FIA) onGetstatic(e *shadow.Event) {
-	f, _ := e.Args[0].(*shadow.Field)
+	f, _, st := a.access(e, 0, true)
 	if f == nil {
 		return
 	}
-	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.init()
-	_, st := a.field(f, true)
 	st.reads++
 	st.staticRead = true
 }
 
 func (a *FIA) onPutstatic(e *shadow.Event) {
-	f, _ := e.Args[0].(*shadow.Field)
+	f, k, st := a.access(e, 0, true)
 	if f == nil {
 		return
 	}
-	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.init()
-	k, st := a.field(f, true)
 	st.writes++
 	if a.stack(e.Thread).inInitializer(k.class) {
 		st.ctorWrites++
@@ -595,16 +604,26 @@ func (a *FIA) Fields() []FieldRow {
 		r.CtorWrites += st.ctorWrites
 		r.Read += st.reads
 	}
-	out := make([]FieldRow, 0, len(merged))
-	for _, r := range merged {
-		out = append(out, *r)
+	return sortedRows(merged)
+}
+
+// sortedRows returns the rows of a table merged by a two-string key, in
+// the keys' order.
+func sortedRows[R any](merged map[[2]string]*R) []R {
+	keys := make([][2]string, 0, len(merged))
+	for k := range merged {
+		keys = append(keys, k)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Class != out[j].Class {
-			return out[i].Class < out[j].Class
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i][0] != keys[j][0] {
+			return keys[i][0] < keys[j][0]
 		}
-		return out[i].Field < out[j].Field
+		return keys[i][1] < keys[j][1]
 	})
+	out := make([]R, len(keys))
+	for i, k := range keys {
+		out[i] = *merged[k]
+	}
 	return out
 }
 
@@ -623,17 +642,7 @@ func (a *FIA) Sites() []SiteRow {
 		r.Objects += st.objects
 		r.Mutated += st.mutated
 	}
-	out := make([]SiteRow, 0, len(merged))
-	for _, r := range merged {
-		out = append(out, *r)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Site != out[j].Site {
-			return out[i].Site < out[j].Site
-		}
-		return out[i].Class < out[j].Class
-	})
-	return out
+	return sortedRows(merged)
 }
 
 // ThreadSiteCounts returns allocations by thread name and site (the key

@@ -13,6 +13,8 @@
  *                       only instruments and reports the counts at death
  *   early=0             do not ask for early class hooks (to measure them)
  *   tagtime=1           time object identification (tag map or id field)
+ *   idfield=1           classes may carry the injected id field: objects of
+ *                       those are known by it on every path, never by tag
  *
  * The wire format is defined once, in core/shadow/wire.go; the constants
  * below must agree with it.
@@ -390,7 +392,7 @@ static uint64_t next_seq = 1;
 static uint32_t next_class = 1;
 static uint32_t class_class;           /* the class id of java/lang/Class */
 
-static uint64_t object_tag(JNIEnv *env, jobject o);
+static uint64_t object_tag(JNIEnv *env, jobject o, int *by_field);
 
 static void describe_class(JNIEnv *env, jclass k, uint32_t id) {
     char *sig = NULL;
@@ -398,7 +400,7 @@ static void describe_class(JNIEnv *env, jclass k, uint32_t id) {
     uint64_t loaderTag = 0;
     if ((*jvmti)->GetClassSignature(jvmti, k, &sig, NULL) != JVMTI_ERROR_NONE) sig = NULL;
     if ((*jvmti)->GetClassLoader(jvmti, k, &loader) == JVMTI_ERROR_NONE && loader) {
-        loaderTag = object_tag(env, loader);
+        loaderTag = object_tag(env, loader, NULL);
         (*env)->DeleteLocalRef(env, loader);
     }
     bytes b = {0};
@@ -445,16 +447,137 @@ static void describe_string(JNIEnv *env, jstring s, uint64_t tag) {
 
 static jclass string_class;
 
-/* object_tag gives o its identity, tagging it on first use only: tagging
- * is slow and fixes the identity hash, so objects no event sends are never
+/* ------------------------------------------------------------- id field */
+
+/* With idfield=1 the instrumentation server has injected ID_FIELD into the
+ * topmost non-JDK class of every hierarchy. An object of such a class has
+ * one identity, stored in that field, whichever path identifies it: the
+ * woven code reading the field (sendId) or a hook sending it through a JDK
+ * type (sendObject, e.g. ArrayList's code on an application subclass); the
+ * tag map serves only classes without the field. */
+#define ID_FIELD "$dvmlab$id"
+#define ID_CHUNK_BITS 12
+#define ID_CHUNKS (1u << (CLASS_BITS - ID_CHUNK_BITS))
+#define ID_STRIPES 256
+
+static int idfield;
+
+/* What a class id's class says of ID_FIELD, once per class. */
+typedef struct {
+    jfieldID fid;  /* the field, set before state */
+    int state;     /* 0: not looked up yet, 1: declared (fid), 2: absent */
+} idclass;
+
+static idclass *id_chunks[ID_CHUNKS]; /* by class id; chunks never freed */
+static pthread_mutex_t id_locks[ID_STRIPES];
+
+static idclass *id_entry(uint32_t cid) {
+    idclass **slot = &id_chunks[cid >> ID_CHUNK_BITS];
+    idclass *c = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (!c) {
+        idclass *fresh = calloc(1u << ID_CHUNK_BITS, sizeof *fresh);
+        if (!fresh) return NULL;
+        idclass *expected = NULL;
+        if (__atomic_compare_exchange_n(slot, &expected, fresh, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) c = fresh;
+        else { free(fresh); c = expected; }
+    }
+    return &c[cid & ((1u << ID_CHUNK_BITS) - 1)];
+}
+
+/* declares_id says whether class c itself declares ID_FIELD, by JVMTI
+ * (JNI's GetFieldID would throw NoSuchFieldError, running Java code, that
+ * is woven code, inside a native that is composing an event). */
+static int declares_id(jclass c) {
+    jint n = 0;
+    jfieldID *fs = NULL;
+    if ((*jvmti)->GetClassFields(jvmti, c, &n, &fs) != JVMTI_ERROR_NONE) return 0;
+    int found = 0;
+    for (jint i = 0; i < n && !found; i++) {
+        char *name = NULL, *sig = NULL;
+        if ((*jvmti)->GetFieldName(jvmti, c, fs[i], &name, &sig, NULL) != JVMTI_ERROR_NONE) continue;
+        found = name && sig && !strcmp(name, ID_FIELD) && !strcmp(sig, "J");
+        if (name) (*jvmti)->Deallocate(jvmti, (unsigned char *)name);
+        if (sig) (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)fs);
+    return found;
+}
+
+/* id_field_of returns ID_FIELD of class k (class id cid), inherited or
+ * declared, or NULL: looked up once per class. Two threads may look one
+ * class up at once; both find the same answer. */
+static jfieldID id_field_of(JNIEnv *env, jclass k, uint32_t cid) {
+    if (!idfield) return NULL;
+    idclass *e = id_entry(cid);
+    if (!e) return NULL;
+    int state = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
+    if (state) return state == 1 ? e->fid : NULL;
+    jfieldID f = NULL;
+    jclass c = (*env)->NewLocalRef(env, k);
+    while (c && !f) {
+        if (declares_id(c)) f = (*env)->GetFieldID(env, c, ID_FIELD, "J");
+        jclass up = f ? NULL : (*env)->GetSuperclass(env, c);
+        (*env)->DeleteLocalRef(env, c);
+        c = up;
+    }
+    if (c) (*env)->DeleteLocalRef(env, c);
+    if ((*env)->ExceptionCheck(env)) { (*env)->ExceptionClear(env); f = NULL; }
+    e->fid = f;
+    __atomic_store_n(&e->state, f ? 1 : 2, __ATOMIC_RELEASE);
+    return f;
+}
+
+/* field_id returns the identity stored in o's ID_FIELD f, giving it one if
+ * it has none. The woven code reads the field without the agent, and only
+ * the agent writes it, so assigning under a lock that every assignment
+ * of the object takes makes it atomic: the first thread stores, every
+ * other reads what it stored. The lock is striped by class id (an object
+ * never changes class), so threads identifying objects of different
+ * classes do not wait for each other. */
+static uint64_t field_id(JNIEnv *env, jobject o, jfieldID f, uint32_t cid) {
+    jlong v = (*env)->GetLongField(env, o, f);
+    if (v) return (uint64_t)v;
+    pthread_mutex_t *l = &id_locks[cid % ID_STRIPES];
+    pthread_mutex_lock(l);
+    v = (*env)->GetLongField(env, o, f);
+    if (!v) {
+        v = (jlong)((__atomic_fetch_add(&next_seq, 1, __ATOMIC_RELAXED) << CLASS_BITS) | cid);
+        (*env)->SetLongField(env, o, f, v);
+    }
+    pthread_mutex_unlock(l);
+    return (uint64_t)v;
+}
+
+/* object_tag gives o its identity: by its id field if its class has one
+ * (*by_field set), else by tag, tagging it on first use only: tagging is
+ * slow and fixes the identity hash, so objects no event sends are never
  * tagged. */
-static uint64_t object_tag(JNIEnv *env, jobject o) {
+static uint64_t object_tag(JNIEnv *env, jobject o, int *by_field) {
     if (!o) return 0;
     jlong t = 0;
+    jclass k = NULL;
+    uint32_t cid = 0;
+    if (idfield) {
+        /* The class first: an object of a class with the id field is never
+         * tagged, so it has one identity. */
+        k = (*env)->GetObjectClass(env, o);
+        cid = class_id(env, k);
+        jfieldID f = id_field_of(env, k, cid);
+        if (f) {
+            (*env)->DeleteLocalRef(env, k);
+            if (by_field) *by_field = 1;
+            return field_id(env, o, f, cid);
+        }
+    }
     (*jvmti)->GetTag(jvmti, o, &t);
-    if (t) return (uint64_t)t;
-    jclass k = (*env)->GetObjectClass(env, o);
-    uint32_t cid = class_id(env, k);
+    if (t) {
+        if (k) (*env)->DeleteLocalRef(env, k);
+        return (uint64_t)t;
+    }
+    if (!k) {
+        k = (*env)->GetObjectClass(env, o);
+        cid = class_id(env, k);
+    }
     if (!class_class) {
         jclass kk = (*env)->GetObjectClass(env, k);
         class_class = class_id(env, kk);
@@ -553,20 +676,18 @@ static uint64_t now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* assign_id gives an object of a class with the injected id field its
- * identity: the same layout as a tag (sequence, class id), stored in the
- * field. Two threads racing on one fresh object may both assign; the last
- * store wins and the other's events carry an id the object then lacks. */
+/* assign_id identifies an object the woven code found without an id in
+ * its id field: one its constructor did not identify (allocated by
+ * reflection, Unsafe, deserialization or clone's copy of a fresh object),
+ * which several threads may now identify at once. */
 static uint64_t assign_id(JNIEnv *env, jobject o) {
     if (!o) return 0;
     jclass k = (*env)->GetObjectClass(env, o);
     uint32_t cid = class_id(env, k);
-    uint64_t id = (__atomic_fetch_add(&next_seq, 1, __ATOMIC_RELAXED) << CLASS_BITS) | cid;
-    jfieldID f = (*env)->GetFieldID(env, k, "$dvmlab$id", "J");
-    if (f) (*env)->SetLongField(env, o, f, (jlong)id);
-    else (*env)->ExceptionClear(env);
+    jfieldID f = id_field_of(env, k, cid);
     (*env)->DeleteLocalRef(env, k);
-    return id;
+    if (!f) return object_tag(env, o, NULL); /* cannot be: the class was woven with the field */
+    return field_id(env, o, f, cid);
 }
 
 #define LIVE() if (vm_dead || ana_dead) { if (vm_dead) __atomic_fetch_add(&dropped, 1, __ATOMIC_RELAXED); return; }
@@ -580,8 +701,13 @@ static void JNICALL n_object(JNIEnv *env, jclass k, jobject o) {
     (void)k;
     SELF();
     uint64_t t0 = tagtime ? now_ns() : 0;
-    uint64_t tag = object_tag(env, o);
-    if (tagtime) { __atomic_fetch_add(&tag_ns, now_ns() - t0, __ATOMIC_RELAXED); __atomic_fetch_add(&tag_calls, 1, __ATOMIC_RELAXED); }
+    int by_field = 0;
+    uint64_t tag = object_tag(env, o, &by_field);
+    if (tagtime && o) {
+        uint64_t *ns = by_field ? &id_ns : &tag_ns, *calls = by_field ? &id_calls : &tag_calls;
+        __atomic_fetch_add(ns, now_ns() - t0, __ATOMIC_RELAXED);
+        __atomic_fetch_add(calls, 1, __ATOMIC_RELAXED);
+    }
     put8(&t->scratch, 'O');
     put64(&t->scratch, tag);
 }
@@ -593,6 +719,18 @@ static void JNICALL n_id(JNIEnv *env, jclass k, jobject o, jlong id) {
     if (tagtime) { __atomic_fetch_add(&id_ns, now_ns() - t0, __ATOMIC_RELAXED); __atomic_fetch_add(&id_calls, 1, __ATOMIC_RELAXED); }
     put8(&t->scratch, 'O');
     put64(&t->scratch, v);
+}
+/* n_cloned clears the id Object.clone copied from original into copy (the
+ * result of a super.clone() in original's code), before copy can escape. */
+static void JNICALL n_cloned(JNIEnv *env, jclass k, jobject copy, jobject original) {
+    (void)k;
+    if (!idfield || vm_dead || !copy || !original || (*env)->IsSameObject(env, copy, original)) return;
+    jclass ck = (*env)->GetObjectClass(env, copy);
+    jfieldID f = id_field_of(env, ck, class_id(env, ck));
+    (*env)->DeleteLocalRef(env, ck);
+    if (!f) return;
+    jlong id = (*env)->GetLongField(env, copy, f);
+    if (id && id == (*env)->GetLongField(env, original, f)) (*env)->SetLongField(env, copy, f, 0);
 }
 static void JNICALL n_int(JNIEnv *env, jclass k, jint v) { (void)env; (void)k; SELF(); put8(&t->scratch, 'I'); put32(&t->scratch, (uint32_t)v); }
 static void JNICALL n_long(JNIEnv *env, jclass k, jlong v) { (void)env; (void)k; SELF(); put8(&t->scratch, 'J'); put64(&t->scratch, (uint64_t)v); }
@@ -638,6 +776,7 @@ static JNINativeMethod natives[] = {
     {"sendDouble", "(D)V", (void *)n_double},
     {"sendBoolean", "(Z)V", (void *)n_boolean},
     {"sendId", "(Ljava/lang/Object;J)V", (void *)n_id},
+    {"cloned", "(Ljava/lang/Object;Ljava/lang/Object;)V", (void *)n_cloned},
     {"end", "()V", (void *)n_end},
 };
 
@@ -688,7 +827,7 @@ static int offer_class(JNIEnv *env, jobject loader, const char *name, jint len, 
     /* Loaders are named by tag, which needs JNI: in the primordial phase
      * only the boot loader exists anyway. */
     uint64_t loaderTag = 0;
-    if (loader && started) loaderTag = object_tag(env, loader);
+    if (loader && started) loaderTag = object_tag(env, loader, NULL);
     uint16_t n = name ? (uint16_t)strlen(name) : 0;
     bytes req = {0};
     put8(&req, REQ_CLASS);
@@ -861,6 +1000,7 @@ JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM *vm, char *options, void *reserved) {
         else if (!strcmp(kv, "early")) early = atoi(v);
         else if (!strcmp(kv, "mode")) inprocess = !strcmp(v, "inprocess");
         else if (!strcmp(kv, "tagtime")) tagtime = atoi(v);
+        else if (!strcmp(kv, "idfield")) idfield = atoi(v);
         else { warn("unknown option %s", kv); free(opts); return JNI_ERR; }
     }
     free(opts);
@@ -872,6 +1012,7 @@ JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM *vm, char *options, void *reserved) {
     pthread_mutexattr_init(&ma);
     pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&tag_lock, &ma);
+    for (int i = 0; i < ID_STRIPES; i++) pthread_mutex_init(&id_locks[i], NULL);
 
     if ((*vm)->GetEnv(vm, (void **)&jvmti, JVMTI_VERSION_11) != JNI_OK) { warn("no JVMTI 11"); return JNI_ERR; }
     jvmtiCapabilities caps;

@@ -36,6 +36,13 @@ public final class ShadowEvents {
     public static native void end();
 
     /**
+     * Tells the agent that copy is what original's super.clone() returned:
+     * Object.clone copied original's id field into it, which the agent
+     * clears, so that the copy gets an identity of its own.
+     */
+    public static native void cloned(Object copy, Object original);
+
+    /**
      * Offers the bytes of a hidden class about to be defined by a lookup on
      * lookup to the instrumentation server, and returns what to define: the
      * agent binds this, since the JVM never passes hidden classes to the

@@ -250,7 +250,37 @@ public final class ShadowFIA {
 
     // ---------------------------------------------------------------- hooks
 
-    public static void alloc(Object o, int site) {
+    // The events, as event() dispatches them.
+    private static final int ALLOC = 0, GETFIELD = 1, PUTFIELD = 2, GETSTATIC = 3, PUTSTATIC = 4, INIT_ENTER = 5,
+            INITIALIZED = 6, INIT_EXIT = 7, CLINIT_ENTER = 8, CLINIT_EXIT = 9;
+
+    public static void alloc(Object o, int site) { event(ALLOC, o, site, 0); }
+
+    public static void getfield(Object o, int f, int nameId) { if (o != null) event(GETFIELD, o, f, nameId); }
+
+    public static void putfield(Object o, int f, int nameId) { event(PUTFIELD, o, f, nameId); }
+
+    public static void getstatic(int f) { event(GETSTATIC, null, f, 0); }
+
+    public static void putstatic(int f, int owner) { event(PUTSTATIC, null, f, owner); }
+
+    public static void initEnter(int method) { event(INIT_ENTER, null, method, 0); }
+
+    public static void initialized(Object self, int method) { if (self != null) event(INITIALIZED, self, method, 0); }
+
+    public static void initExit(Object self, int method) { event(INIT_EXIT, self, method, 0); }
+
+    public static void clinitEnter(int method, int owner) { event(CLINIT_ENTER, null, method, owner); }
+
+    public static void clinitExit(int method, int owner) { event(CLINIT_EXIT, null, method, owner); }
+
+    /**
+     * event runs one event under the analysis's lock, unless it is the
+     * analysis's own (busy: the lock's holder is inside the analysis) or
+     * a daemon thread's. A failure stops the analysis rather than the
+     * program.
+     */
+    private static void event(int kind, Object o, int a, int b) {
         if (!live) return;
         synchronized (lock) {
             if (busy || !live) return;
@@ -258,13 +288,18 @@ public final class ShadowFIA {
             try {
                 ShadowFIA t = thread();
                 if (t != null) {
-                    site(site);
-                    siteObjects[site]++;
-                    countThreadSite(((long) t.nameIndex << 32) | site);
-                    if (o != null) {
-                        int[] s = state(o);
-                        s[0] = site + 1;
-                        if (s[1] != 0) siteMutated[site]++;
+                    switch (kind) {
+                        case ALLOC: onAlloc(t, o, a); break;
+                        case GETFIELD: onGetfield(o, a, b); break;
+                        case PUTFIELD: t.onPutfield(o, a, b); break;
+                        case GETSTATIC: onGetstatic(a); break;
+                        case PUTSTATIC: t.onPutstatic(a, b); break;
+                        case INIT_ENTER: t.push(false, a); break;
+                        case INITIALIZED: t.bind(o, a); break;
+                        case INIT_EXIT: t.popInit(o, a); break;
+                        case CLINIT_ENTER: t.push(true, b); break;
+                        case CLINIT_EXIT: t.popClinit(b); break;
+                        default: throw new IllegalArgumentException("event " + kind);
                     }
                 }
             } catch (Throwable e) {
@@ -274,203 +309,99 @@ public final class ShadowFIA {
         }
     }
 
-    public static void getfield(Object o, int f, int nameId) {
-        if (!live || o == null) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                if (thread() != null) {
-                    field(f);
-                    reads[f]++;
-                    orBits(o, state(o), nameId, 1);
-                }
-            } catch (Throwable e) {
-                fail(e);
-            }
-            busy = false;
+    private static void onAlloc(ShadowFIA t, Object o, int site) {
+        site(site);
+        siteObjects[site]++;
+        countThreadSite(((long) t.nameIndex << 32) | site);
+        if (o != null) {
+            int[] s = state(o);
+            s[0] = site + 1;
+            if (s[1] != 0) siteMutated[site]++;
         }
     }
 
-    public static void putfield(Object o, int f, int nameId) {
-        if (!live) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                ShadowFIA t = thread();
-                if (t != null) {
-                    field(f);
-                    if (o == null) {
-                        // this before super(): the innermost frame is an unbound constructor
-                        if (t.depth > 0 && !t.clinit[t.depth - 1] && t.obj[t.depth - 1] == null) {
-                            writes[f]++;
-                            ctorWrites[f]++;
-                        }
-                    } else if (t.constructing(o)) {
-                        writes[f]++;
-                        ctorWrites[f]++;
-                    } else {
-                        writes[f]++;
-                        int[] s = state(o);
-                        int old = orBits(o, s, nameId, 2);
-                        s = state(o);
-                        if ((old & 1) != 0) verdict[f] = 2;
-                        else if (verdict[f] < 1) verdict[f] = 1;
-                        if (s[1] == 0) {
-                            s[1] = 1;
-                            if (s[0] > 0) siteMutated[s[0] - 1]++;
-                        }
-                    }
-                }
-            } catch (Throwable e) {
-                fail(e);
+    private static void onGetfield(Object o, int f, int nameId) {
+        field(f);
+        reads[f]++;
+        orBits(o, state(o), nameId, 1);
+    }
+
+    private void onPutfield(Object o, int f, int nameId) {
+        field(f);
+        if (o == null) {
+            // this before super(): the innermost frame is an unbound constructor
+            if (depth > 0 && !clinit[depth - 1] && obj[depth - 1] == null) {
+                writes[f]++;
+                ctorWrites[f]++;
             }
-            busy = false;
+        } else if (constructing(o)) {
+            writes[f]++;
+            ctorWrites[f]++;
+        } else {
+            writes[f]++;
+            int[] s = state(o);
+            int old = orBits(o, s, nameId, 2);
+            s = state(o);
+            if ((old & 1) != 0) verdict[f] = 2;
+            else if (verdict[f] < 1) verdict[f] = 1;
+            if (s[1] == 0) {
+                s[1] = 1;
+                if (s[0] > 0) siteMutated[s[0] - 1]++;
+            }
         }
     }
 
-    public static void getstatic(int f) {
-        if (!live) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                if (thread() != null) {
-                    field(f);
-                    reads[f]++;
-                    staticRead[f] = true;
-                }
-            } catch (Throwable e) {
-                fail(e);
-            }
-            busy = false;
+    private static void onGetstatic(int f) {
+        field(f);
+        reads[f]++;
+        staticRead[f] = true;
+    }
+
+    private void onPutstatic(int f, int owner) {
+        field(f);
+        writes[f]++;
+        boolean inInit = false;
+        for (int i = depth - 1; i >= 0 && !inInit; i--) inInit = clinit[i] && id[i] == owner;
+        if (inInit) {
+            ctorWrites[f]++;
+        } else if (staticRead[f]) {
+            verdict[f] = 2;
+        } else if (verdict[f] < 1) {
+            verdict[f] = 1;
         }
     }
 
-    public static void putstatic(int f, int owner) {
-        if (!live) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                ShadowFIA t = thread();
-                if (t != null) {
-                    field(f);
-                    writes[f]++;
-                    boolean inInit = false;
-                    for (int i = t.depth - 1; i >= 0 && !inInit; i--) inInit = t.clinit[i] && t.id[i] == owner;
-                    if (inInit) {
-                        ctorWrites[f]++;
-                    } else if (staticRead[f]) {
-                        verdict[f] = 2;
-                    } else if (verdict[f] < 1) {
-                        verdict[f] = 1;
-                    }
-                }
-            } catch (Throwable e) {
-                fail(e);
+    /** bind gives the innermost unbound frame of constructor method its object. */
+    private void bind(Object self, int method) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (!clinit[i] && id[i] == method && obj[i] == null) {
+                obj[i] = self;
+                return;
             }
-            busy = false;
         }
     }
 
-    public static void initEnter(int method) {
-        if (!live) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                ShadowFIA t = thread();
-                if (t != null) t.push(false, method);
-            } catch (Throwable e) {
-                fail(e);
+    private void popInit(Object self, int method) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (!clinit[i] && id[i] == method && (obj[i] == null || self == null || obj[i] == self)) {
+                popTo(i);
+                return;
             }
-            busy = false;
         }
     }
 
-    public static void initialized(Object self, int method) {
-        if (!live || self == null) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                ShadowFIA t = thread();
-                if (t != null) {
-                    for (int i = t.depth - 1; i >= 0; i--) {
-                        if (!t.clinit[i] && t.id[i] == method && t.obj[i] == null) {
-                            t.obj[i] = self;
-                            break;
-                        }
-                    }
-                }
-            } catch (Throwable e) {
-                fail(e);
+    private void popClinit(int owner) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (clinit[i] && id[i] == owner) {
+                popTo(i);
+                return;
             }
-            busy = false;
         }
     }
 
-    public static void initExit(Object self, int method) {
-        if (!live) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                ShadowFIA t = thread();
-                if (t != null) {
-                    for (int i = t.depth - 1; i >= 0; i--) {
-                        if (!t.clinit[i] && t.id[i] == method && (t.obj[i] == null || self == null || t.obj[i] == self)) {
-                            for (int j = i; j < t.depth; j++) t.obj[j] = null;
-                            t.depth = i;
-                            break;
-                        }
-                    }
-                }
-            } catch (Throwable e) {
-                fail(e);
-            }
-            busy = false;
-        }
-    }
-
-    public static void clinitEnter(int method, int owner) {
-        if (!live) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                ShadowFIA t = thread();
-                if (t != null) t.push(true, owner);
-            } catch (Throwable e) {
-                fail(e);
-            }
-            busy = false;
-        }
-    }
-
-    public static void clinitExit(int method, int owner) {
-        if (!live) return;
-        synchronized (lock) {
-            if (busy || !live) return;
-            busy = true;
-            try {
-                ShadowFIA t = thread();
-                if (t != null) {
-                    for (int i = t.depth - 1; i >= 0; i--) {
-                        if (t.clinit[i] && t.id[i] == owner) {
-                            for (int j = i; j < t.depth; j++) t.obj[j] = null;
-                            t.depth = i;
-                            break;
-                        }
-                    }
-                }
-            } catch (Throwable e) {
-                fail(e);
-            }
-            busy = false;
-        }
+    private void popTo(int i) {
+        for (int j = i; j < depth; j++) obj[j] = null;
+        depth = i;
     }
 
     private static void countThreadSite(long key) {
