@@ -51,3 +51,10 @@ func UpcallBound(f *ir.Func) string {
 	}
 	return ""
 }
+
+// Declined is a back end's refusal of a method it could compile but should
+// not (UpcallBound's reasons): the method stays bytecode as a decision of
+// cost, not as a failure of the compiler.
+type Declined struct{ Why string }
+
+func (d *Declined) Error() string { return d.Why }

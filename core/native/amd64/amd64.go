@@ -74,7 +74,7 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 		return "", err
 	}
 	if why := native.UpcallBound(f); why != "" {
-		return "", fmt.Errorf("%s", why)
+		return "", &native.Declined{Why: why}
 	}
 	native.SplitCriticalEdges(f)
 	if err := native.Check(f); err != nil {

@@ -283,6 +283,12 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 			continue
 		}
 		text, err := lower(be, f, native.Options{CPU: s.opt.CPU})
+		var declined *native.Declined
+		if errors.As(err, &declined) {
+			res.Skipped[methodKey(c, m)] = "declined: " + declined.Why
+			delete(funcs, k)
+			continue
+		}
 		if err != nil {
 			res.Skipped[methodKey(c, m)] = "back end: " + err.Error()
 			delete(funcs, k)
