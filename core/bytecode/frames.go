@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"dvmlab/core/classfile"
+	"dvmlab/internal/slab"
 )
 
 // FrameResult tells what recomputation found beyond the frames themselves.
@@ -60,23 +61,6 @@ type outSlabs struct {
 	smts    []classfile.StackMapTable
 	results []FrameResult
 }
-
-// carve returns n zeroed elements cut from *slab, starting a new chunk when
-// the current one is short. The result is capped at n, so that appending to
-// it reallocates rather than running into its neighbour.
-func carve[T any](slab *[]T, n int) []T {
-	s := *slab
-	if cap(s)-len(s) < n {
-		c := min(max(2*cap(s), 8), 512)
-		s = make([]T, 0, max(n, c))
-	}
-	out := s[len(s) : len(s)+n : len(s)+n]
-	*slab = s[:len(s)+n]
-	return out
-}
-
-// one returns a pointer to one zeroed element cut from *slab.
-func one[T any](slab *[]T) *T { return &carve(slab, 1)[0] }
 
 // NewFrameComputer prepares frame computation for class c.
 //
@@ -231,7 +215,7 @@ func (a *analyzer) run() (*FrameResult, error) {
 	if len(d.unsettled) > 0 {
 		return nil, &MissingClassesError{Class: a.c.Name(), Method: a.scope(), Names: slices.Sorted(maps.Keys(d.unsettled))}
 	}
-	res := one(&a.out.results)
+	res := slab.One(&a.out.results)
 	if !a.old {
 		dead, err := a.neutralizeDeadCode()
 		if err != nil {
@@ -290,7 +274,7 @@ func (a *analyzer) runStraight(init *frame) (*FrameResult, error) {
 	a.setMaxLocals()
 	// One block has no frames; a table left over from before would be wrong.
 	a.dropStackMapTable()
-	res := one(&a.out.results)
+	res := slab.One(&a.out.results)
 	res.MaxStack, res.MaxLocals = a.maxStack, a.maxLocals
 	return res, nil
 }
@@ -466,7 +450,7 @@ func (a *analyzer) cutHandlers(start, end int) {
 // each in the most compact form JVMS §4.7.4 allows.
 func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	out := a.out
-	smt := one(&out.smts)
+	smt := slab.One(&out.smts)
 	if *a.classes == nil {
 		// Made for the first method with frames: many classes have none.
 		*a.classes = newClassIndex(&a.c.Pool)
@@ -480,7 +464,7 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 			frames++
 		}
 	}
-	smt.Frames = carve(&out.frames, frames)[:0]
+	smt.Frames = slab.Carve(&out.frames, frames)[:0]
 	// The slab is the rest of the class's chunk, at least the size most
 	// tables need; what the table leaves unused goes back to the chunk.
 	if need := (frames + 1) * (len(a.initLocals) + 2); cap(out.vts)-len(out.vts) < need {

@@ -3,6 +3,8 @@ package classfile
 import (
 	"encoding/binary"
 	"fmt"
+
+	"dvmlab/internal/slab"
 )
 
 // Attribute is one attribute_info. The set of kinds is sealed: every attribute
@@ -219,7 +221,7 @@ func (p *parser) attributes(loc location) []Attribute {
 	if r.err != nil || n == 0 {
 		return nil
 	}
-	out := carve(&p.sl.attrs, n)[:0]
+	out := slab.Carve(&p.sl.attrs, n)[:0]
 	saved := p.attr
 	defer func() { p.attr = saved }()
 	for i := 0; i < n; i++ {

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+
+	"dvmlab/internal/slab"
 )
 
 // Code: a method's bytecode. See JVMS §4.7.3.
@@ -27,7 +29,7 @@ type ExceptionHandler struct {
 // code reads a Code attribute and the attributes inside it. See JVMS §4.7.3.
 func (p *parser) code() *Code {
 	r := &p.r
-	a := one(&p.sl.codes)
+	a := slab.One(&p.sl.codes)
 	a.MaxStack = r.u2("max_stack")
 	a.MaxLocals = r.u2("max_locals")
 	n := r.u4("code_length")
@@ -84,8 +86,8 @@ type LineNumber struct{ StartPC, Line uint16 }
 func (p *parser) lineNumberTable() *LineNumberTable {
 	r := &p.r
 	n := r.count(4, "line_number_table_length")
-	a := one(&p.sl.lnts)
-	a.Lines = carve(&p.sl.lines, n)
+	a := slab.One(&p.sl.lnts)
+	a.Lines = slab.Carve(&p.sl.lines, n)
 	for i := range a.Lines {
 		a.Lines[i].StartPC = r.u2("start_pc")
 		a.Lines[i].Line = r.u2("line_number")
@@ -129,8 +131,8 @@ type LocalVariable struct {
 func (p *parser) localVariableTable(types bool) *LocalVariableTable {
 	r := &p.r
 	n := r.count(10, "local_variable_table_length")
-	a := one(&p.sl.lvts)
-	a.Types, a.Vars = types, carve(&p.sl.vars, n)
+	a := slab.One(&p.sl.lvts)
+	a.Types, a.Vars = types, slab.Carve(&p.sl.vars, n)
 	for i := range a.Vars {
 		v := &a.Vars[i]
 		v.StartPC = r.u2("start_pc")

@@ -3,6 +3,8 @@ package classfile
 import (
 	"encoding/binary"
 	"fmt"
+
+	"dvmlab/internal/slab"
 )
 
 // StackMapTable: verification frames. See JVMS §4.7.4.
@@ -65,7 +67,7 @@ type VerificationType struct {
 func (p *parser) stackMapTable() *StackMapTable {
 	r := &p.r
 	n := r.count(1, "number_of_entries")
-	a := one(&p.sl.smts)
+	a := slab.One(&p.sl.smts)
 	a.Frames = make([]StackMapFrame, n)
 	for i := range a.Frames {
 		f := &a.Frames[i]
@@ -104,7 +106,7 @@ func (p *parser) verificationTypes(n int) []VerificationType {
 	if n == 0 || r.err != nil {
 		return nil
 	}
-	out := carve(&p.sl.vts, n)
+	out := slab.Carve(&p.sl.vts, n)
 	for i := range out {
 		v := &out[i]
 		v.Tag = r.u1("verification_type_info tag")
