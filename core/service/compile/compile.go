@@ -251,7 +251,7 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		}
 	}
 	// A call of a method that stays bytecode goes through JNI instead.
-	for _, f := range funcs {
+	viaJNI := func(f *ir.Func) {
 		for _, b := range f.Blocks {
 			for _, v := range b.Values {
 				if _, ok := funcs[symKey(v.Sym)]; v.Op == ir.OpCall && !ok {
@@ -259,6 +259,9 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 				}
 			}
 		}
+	}
+	for _, f := range funcs {
+		viaJNI(f)
 	}
 	// Small static methods that compile are inlined into their callers.
 	callees := func(caller *ir.Func, sym *ir.Sym) *ir.Func {
@@ -269,7 +272,14 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 			return nil
 		}
 		g, err := native.Translate(c, m)
-		if err != nil || native.Optimize(g, nil) != nil {
+		if err != nil {
+			return nil
+		}
+		// The inlined body's calls of methods that stay bytecode go through
+		// JNI as in the callee itself; left direct, they would make drop
+		// discard the caller.
+		viaJNI(g)
+		if native.Optimize(g, nil) != nil {
 			return nil
 		}
 		// A callee that reads or writes array elements stays a call: on its
