@@ -44,7 +44,33 @@ type Backend interface {
 // Options are what a back end may vary by.
 type Options struct {
 	CPU string // e.g. "ev4" or "ev67" for alpha; "" for the default
+	// Upcalls is what a back end does with a method UpcallBound finds
+	// slower compiled than as bytecode: UpcallsDecline ("" too) leaves it
+	// bytecode (Declined), UpcallsKeep compiles it anyway, as a
+	// differential test must to reach every method the compiler can do.
+	Upcalls string
 }
+
+// The values of Options.Upcalls.
+const (
+	UpcallsDecline = "decline"
+	UpcallsKeep    = "keep"
+)
+
+// ParseUpcalls checks a setting of Options.Upcalls; "" is UpcallsDecline.
+func ParseUpcalls(s string) (string, error) {
+	switch s {
+	case "", UpcallsDecline:
+		return UpcallsDecline, nil
+	case UpcallsKeep:
+		return UpcallsKeep, nil
+	}
+	return "", fmt.Errorf("upcalls: %q is neither %s nor %s", s, UpcallsDecline, UpcallsKeep)
+}
+
+// DeclinesUpcalls reports whether a back end should decline the methods
+// UpcallBound names.
+func (o Options) DeclinesUpcalls() bool { return o.Upcalls != UpcallsKeep }
 
 var (
 	backendsMu sync.RWMutex

@@ -24,7 +24,7 @@ var compileExec func(env *Env, args []string) error
 func init() {
 	Register(&Command{
 		Name:    "compile",
-		Usage:   "compile --arch amd64|alpha [--cpu ev4|ev67] [--emit ir|asm|obj] [--only CLASS[.METHOD]] IN [-o OUT]  |  compile --arch A [--cpu C] --exec 'pkg.Class.method(DESC)' --seed N --count K IN",
+		Usage:   "compile --arch amd64|alpha [--cpu ev4|ev67] [--upcalls decline|keep] [--emit ir|asm|obj] [--only CLASS[.METHOD]] IN [-o OUT]  |  compile --arch A [--cpu C] [--upcalls keep|decline] --exec 'pkg.Class.method(DESC)' --seed N --count K IN",
 		Summary: "the network compiler: methods to native code (amd64: rewritten classes plus the library; --emit shows each stage)",
 		Example: "dvmlab compile --arch amd64 --emit ir --only com.jcraft.jzlib.Adler32.update /usr/share/java/jzlib.jar",
 		Run:     runCompile,
@@ -44,6 +44,7 @@ func runCompile(env *Env, args []string) error {
 	fs := newFlags(env, cmd)
 	arch := fs.String("arch", "amd64", "target architecture: "+strings.Join(native.Arches(), ", "))
 	cpu := fs.String("cpu", "", "target CPU (alpha: ev4 without byte/word instructions, ev67 with them)")
+	upcalls := fs.String("upcalls", native.UpcallsDecline, "decline: leave as bytecode the methods a JNI upcall would make slower compiled (one in a loop, or in a method without loops); keep: compile them too")
 	emit := fs.String("emit", "", "ir: the IR after the front end and each pass; asm: assembler text; obj: one object file per class")
 	only := fs.String("only", "", "only classes (and methods) whose name starts with this, e.g. a.b.C or a.b.C.method")
 	out := fs.String("o", "", "output: a class file, directory or jar like IN (libraries beside it); for --emit, a file or directory (default: standard output)")
@@ -61,6 +62,9 @@ func runCompile(env *Env, args []string) error {
 	if cpus := be.CPUs(); *cpu != "" && !contains(cpus, *cpu) {
 		return usageError(cmd, "--cpu: %s takes %s, not %q", *arch, strings.Join(cpus, ", "), *cpu)
 	}
+	if _, err := native.ParseUpcalls(*upcalls); err != nil {
+		return usageError(cmd, "--upcalls takes decline or keep, not %q", *upcalls)
+	}
 	if *emit == "" && *arch != "amd64" {
 		*emit = "obj" // only amd64 clients run in a JVM we can bind to
 	}
@@ -69,9 +73,9 @@ func runCompile(env *Env, args []string) error {
 		if *out == "" {
 			return usageError(cmd, "need -o OUT")
 		}
-		return compileRewrite(env, pos[0], *out, *arch, *cpu, *only)
+		return compileRewrite(env, pos[0], *out, *arch, *cpu, *upcalls, *only)
 	case "ir", "asm", "obj":
-		return compileEmit(env, pos[0], *out, *arch, *cpu, *emit, *only)
+		return compileEmit(env, pos[0], *out, *arch, *cpu, *upcalls, *emit, *only)
 	}
 	return usageError(cmd, "--emit takes ir, asm or obj, not %q", *emit)
 }
@@ -88,14 +92,14 @@ func contains(list []string, s string) bool {
 // compileRewrite writes IN's classes with compiled methods made native, and
 // the libraries they load beside OUT (their absolute paths are in the
 // classes, so OUT runs where it was written).
-func compileRewrite(env *Env, in, out, arch, cpu, only string) error {
+func compileRewrite(env *Env, in, out, arch, cpu, upcalls, only string) error {
 	libDir := out
 	if st, err := os.Stat(in); err != nil {
 		return err
 	} else if !st.IsDir() {
 		libDir = filepath.Dir(out)
 	}
-	svc, err := compile.New(compile.Options{Arch: arch, CPU: cpu, Dir: libDir})
+	svc, err := compile.New(compile.Options{Arch: arch, CPU: cpu, Upcalls: upcalls, Dir: libDir})
 	if err != nil {
 		return err
 	}
@@ -129,13 +133,22 @@ func compileRewrite(env *Env, in, out, arch, cpu, only string) error {
 		}
 	}
 	cs := svc.Stats()
-	fmt.Fprintf(env.Stderr, "compiled %d of %d methods (%d of %d bytes of code) for %s; %d libraries built, %d found built, in %s; %v (%.0f bytecodes/ms)\n",
+	fmt.Fprintf(env.Stderr, "compiled %d of %d methods (%d of %d bytes of code) for %s; %d libraries built, %d found built, in %s; %v (%.0f bytecodes/ms)%s\n",
 		cs.Compiled, cs.Methods, cs.CompiledBC, cs.Bytecodes, arch, cs.Libraries, cs.Cached, svc.Dir(),
-		time.Since(t0).Round(time.Millisecond), throughput(cs))
+		time.Since(t0).Round(time.Millisecond), throughput(cs), declinedNote(cs.Declined))
 	if st.Failed > 0 {
 		return &ExitError{Code: 1}
 	}
 	return nil
+}
+
+// declinedNote ends the summary line with the methods left as bytecode
+// for cost, which --upcalls keep would compile.
+func declinedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d declined for cost (--upcalls keep compiles them)", n)
 }
 
 func throughput(cs compile.Stats) float64 {
@@ -147,7 +160,7 @@ func throughput(cs compile.Stats) float64 {
 }
 
 // compileEmit prints or writes one stage's output for each class of IN.
-func compileEmit(env *Env, in, out, arch, cpu, emit, only string) error {
+func compileEmit(env *Env, in, out, arch, cpu, upcalls, emit, only string) error {
 	src, err := classpath.Open(in)
 	if err != nil {
 		return err
@@ -171,7 +184,7 @@ func compileEmit(env *Env, in, out, arch, cpu, emit, only string) error {
 		}
 	}
 	onlyClass, onlyMethod := splitOnly(only)
-	opt := compile.Options{Arch: arch, CPU: cpu, NoBuild: true, Dir: os.TempDir()}
+	opt := compile.Options{Arch: arch, CPU: cpu, Upcalls: upcalls, NoBuild: true, Dir: os.TempDir()}
 	if emit == "ir" {
 		opt.Trace = func(method, pass string, f *ir.Func) {
 			if onlyMethod != "" && !strings.Contains(method, "."+onlyMethod+"(") {
@@ -201,6 +214,7 @@ func compileEmit(env *Env, in, out, arch, cpu, emit, only string) error {
 		total.Elapsed += time.Since(t0)
 		total.Methods += res.Methods
 		total.Bytecodes += res.Bytecodes
+		total.Declined += res.Declined
 		for _, f := range res.Funcs {
 			total.Compiled++
 			total.CompiledBC += f.Bytecodes
@@ -243,8 +257,8 @@ func compileEmit(env *Env, in, out, arch, cpu, emit, only string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "compiled %d of %d methods (%d of %d bytes of code) for %s in %v (%.0f bytecodes/ms)\n",
-		total.Compiled, total.Methods, total.CompiledBC, total.Bytecodes, arch, total.Elapsed.Round(time.Millisecond), throughput(total))
+	fmt.Fprintf(env.Stderr, "compiled %d of %d methods (%d of %d bytes of code) for %s in %v (%.0f bytecodes/ms)%s\n",
+		total.Compiled, total.Methods, total.CompiledBC, total.Bytecodes, arch, total.Elapsed.Round(time.Millisecond), throughput(total), declinedNote(total.Declined))
 	if failed {
 		return &ExitError{Code: 1}
 	}

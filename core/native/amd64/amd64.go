@@ -73,7 +73,7 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if why := native.UpcallBound(f); why != "" {
+	if why := native.UpcallBound(f); why != "" && opt.DeclinesUpcalls() {
 		return "", &native.Declined{Why: why}
 	}
 	native.SplitCriticalEdges(f)

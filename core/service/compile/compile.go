@@ -49,6 +49,10 @@ import (
 type Options struct {
 	Arch string // a registered back end; "" is amd64
 	CPU  string
+	// Upcalls is native.Options.Upcalls: "decline" ("" too) leaves as
+	// bytecode the methods whose JNI upcalls would make them slower
+	// compiled; "keep" compiles them.
+	Upcalls string
 	// Dir holds the built libraries, one per class, named by the hash of
 	// their assembler text, so a library is built once and then found.
 	Dir string
@@ -74,6 +78,7 @@ type Service struct {
 // Stats count the work over every class the service saw.
 type Stats struct {
 	Methods, Compiled     int           // methods with code; compiled to native
+	Declined              int           // left as bytecode for cost (Result.Declined)
 	Bytecodes, CompiledBC int           // their bytes of code
 	Libraries, Cached     int           // libraries built; found already built
 	Elapsed               time.Duration // in the service, assembling and linking included
@@ -88,6 +93,11 @@ func New(opt Options) (*Service, error) {
 	if native.Lookup(opt.Arch) == nil {
 		return nil, fmt.Errorf("compile: no back end for %q (have %s)", opt.Arch, strings.Join(native.Arches(), ", "))
 	}
+	up, err := native.ParseUpcalls(opt.Upcalls)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %v", err)
+	}
+	opt.Upcalls = up
 	if opt.Dir == "" {
 		base, err := os.UserCacheDir()
 		if err != nil {
@@ -121,8 +131,10 @@ func init() {
 				opt.CPU = v
 			case "dir":
 				opt.Dir = v
+			case "upcalls":
+				opt.Upcalls = v
 			default:
-				return nil, fmt.Errorf("compile: unknown setting %q (arch:A;cpu:C;dir:D)", k)
+				return nil, fmt.Errorf("compile: unknown setting %q (arch:A;cpu:C;dir:D;upcalls:decline|keep)", k)
 			}
 		}
 		return New(opt)
@@ -151,7 +163,11 @@ type Result struct {
 	Library            string            // the library's file name in Dir, "" if nothing compiled
 	Skipped            map[string]string // method key -> reason
 	Methods, Bytecodes int               // methods with code and their bytes
-	joined             *native.Joined
+	// Declined counts the methods left as bytecode for cost: those the back
+	// end declined (native.Declined) and those dropped for calling one.
+	// With Options.Upcalls "keep" they compile.
+	Declined int
+	joined   *native.Joined
 }
 
 // Object assembles the class's text into the object file obj; an
@@ -235,7 +251,7 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		}
 	}
 	// A call of a method that stays bytecode goes through JNI instead.
-	for _, f := range funcs {
+	viaJNI := func(f *ir.Func) {
 		for _, b := range f.Blocks {
 			for _, v := range b.Values {
 				if _, ok := funcs[symKey(v.Sym)]; v.Op == ir.OpCall && !ok {
@@ -243,6 +259,9 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 				}
 			}
 		}
+	}
+	for _, f := range funcs {
+		viaJNI(f)
 	}
 	// Small static methods that compile are inlined into their callers.
 	callees := func(caller *ir.Func, sym *ir.Sym) *ir.Func {
@@ -253,7 +272,14 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 			return nil
 		}
 		g, err := native.Translate(c, m)
-		if err != nil || native.Optimize(g, nil) != nil {
+		if err != nil {
+			return nil
+		}
+		// The inlined body's calls of methods that stay bytecode go through
+		// JNI as in the callee itself; left direct, they would make drop
+		// discard the caller.
+		viaJNI(g)
+		if native.Optimize(g, nil) != nil {
 			return nil
 		}
 		// A callee that reads or writes array elements stays a call: on its
@@ -282,10 +308,10 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 			delete(funcs, k)
 			continue
 		}
-		text, err := lower(be, f, native.Options{CPU: s.opt.CPU})
+		text, err := lower(be, f, native.Options{CPU: s.opt.CPU, Upcalls: s.opt.Upcalls})
 		var declined *native.Declined
 		if errors.As(err, &declined) {
-			res.Skipped[methodKey(c, m)] = "declined: " + declined.Why
+			res.Skipped[methodKey(c, m)] = declinedPrefix + declined.Why
 			delete(funcs, k)
 			continue
 		}
@@ -297,6 +323,11 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		parts[k] = native.Part{Class: c.Name(), Method: f.Name, Desc: f.Desc, Asm: text}
 	}
 	drop()
+	for _, why := range res.Skipped {
+		if strings.HasPrefix(why, declinedPrefix) || strings.Contains(why, "("+declinedPrefix) {
+			res.Declined++
+		}
+	}
 	var ps []native.Part
 	for _, k := range sortedKeys(funcs) {
 		ps = append(ps, parts[k])
@@ -307,6 +338,8 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 	}
 	j := native.JoinAsm(header(s.opt.Arch), ps)
 	res.Asm = j.Text
+	// Upcalls need not be in the key: it changes which methods are in the
+	// text, and the library is a function of the text.
 	sum := sha256.Sum256([]byte(s.opt.Arch + "\x00" + s.opt.CPU + "\x00" + j.Text))
 	res.Library = "libdvm-" + hex.EncodeToString(sum[:10]) + ".so"
 	res.joined = j
@@ -318,6 +351,9 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 	}
 	return res, nil
 }
+
+// declinedPrefix starts the reason of a method the back end declined.
+const declinedPrefix = "declined: "
 
 func symKey(s *ir.Sym) string {
 	if s == nil {
@@ -421,6 +457,7 @@ func (s *Service) Apply(ctx *service.Context, c *classfile.Class) (service.Repor
 		s.mu.Lock()
 		s.st.Methods += res.Methods
 		s.st.Bytecodes += res.Bytecodes
+		s.st.Declined += res.Declined
 		s.st.Elapsed += time.Since(t0)
 		s.mu.Unlock()
 	}()
