@@ -12,7 +12,8 @@ func init() { renderers["monitor"] = monitorPlot }
 // monitorPlot draws each program's run time with the monitor service, the
 // profile service, both, and JaCoCo's agent, relative to the plain run:
 // four bars a program, narrower than groupedBars draws them, so that nine
-// programs fit.
+// programs fit. A run stopped at the experiment's per-run limit
+// (stopped_at_limit) is a lower bound: its bar is labelled ">=".
 func monitorPlot(dir string) (*plot.Plot, error) {
 	t, err := read(dir, "overhead", "program", "mode", "vs_plain")
 	if err != nil {
@@ -31,8 +32,10 @@ func monitorPlot(dir string) (*plot.Plot, error) {
 		}
 	}
 	w := vg.Points(9)
+	_, hasStopped := t.col["stopped_at_limit"]
 	for k, s := range series {
 		vals := make(plotter.Values, len(programs))
+		var bounds plotter.XYLabels
 		for _, r := range t.Rows {
 			if t.str(r, "mode") != s {
 				continue
@@ -41,7 +44,12 @@ func monitorPlot(dir string) (*plot.Plot, error) {
 			if err != nil {
 				return nil, err
 			}
-			vals[idx[t.str(r, "program")]-1] = v
+			i := idx[t.str(r, "program")] - 1
+			vals[i] = v
+			if hasStopped && t.str(r, "stopped_at_limit") == "true" {
+				bounds.XYs = append(bounds.XYs, plotter.XY{X: float64(i), Y: v})
+				bounds.Labels = append(bounds.Labels, ">=")
+			}
 		}
 		b, err := plotter.NewBarChart(vals, w)
 		if err != nil {
@@ -51,6 +59,17 @@ func monitorPlot(dir string) (*plot.Plot, error) {
 		b.Offset = (vg.Length(k) - vg.Length(len(series)-1)/2) * w
 		p.Add(b)
 		p.Legend.Add(s, b)
+		if len(bounds.XYs) > 0 {
+			l, err := plotter.NewLabels(bounds)
+			if err != nil {
+				return nil, err
+			}
+			for i := range l.TextStyle {
+				l.TextStyle[i].XAlign = -0.5
+				l.Offset.X = b.Offset
+			}
+			p.Add(l)
+		}
 	}
 	p.NominalX(programs...)
 	p.Legend.Top, p.Legend.Left = true, true

@@ -11,6 +11,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -35,7 +37,9 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON che
 CREATE TABLE IF NOT EXISTS loaded (session TEXT, class TEXT, method TEXT, PRIMARY KEY (session, class, method));
 CREATE TABLE IF NOT EXISTS edges (session TEXT, caller TEXT, callee TEXT, count INTEGER, PRIMARY KEY (session, caller, callee));
 CREATE TABLE IF NOT EXISTS dropped (session TEXT PRIMARY KEY, events INTEGER);
-CREATE TABLE IF NOT EXISTS stacks (session TEXT, stack TEXT, count INTEGER, PRIMARY KEY (session, stack));
+CREATE TABLE IF NOT EXISTS frames (id INTEGER PRIMARY KEY, method TEXT UNIQUE);
+CREATE TABLE IF NOT EXISTS contexts (id INTEGER PRIMARY KEY, session TEXT, parent INTEGER, frame INTEGER, count INTEGER);
+CREATE UNIQUE INDEX IF NOT EXISTS contexts_path ON contexts(session, parent, frame);
 CREATE TABLE IF NOT EXISTS firstuse (session TEXT, method TEXT, ord INTEGER, PRIMARY KEY (session, method));
 CREATE TABLE IF NOT EXISTS blocks (session TEXT, method TEXT, ranges TEXT, hit TEXT, PRIMARY KEY (session, method));
 `
@@ -260,15 +264,120 @@ func (a *Audit) EnsureSession(id, client string) error {
 	return err
 }
 
-// AddStacks adds a batch's calling contexts to a session's counts; a
-// stack is stored as its frames, root first, one a line.
+// AddStacks adds a batch's calling contexts to a session's counts. They
+// are stored as the session's calling-context tree: a row per distinct
+// path (its parent path, its last frame, its count), frames named by
+// number, so a context of depth d costs one row, not d names; a trail
+// that kept every context as its frames' text grew with the square of
+// the recursion's depth (hundreds of megabytes for one ray tracer's run).
+// The batch's paths are merged into a tree first, so a prefix they share
+// is looked up once.
 func (a *Audit) AddStacks(session string, stacks []Stack) error {
+	type key struct {
+		parent int // index in nodes, -1 for a root
+		frame  string
+	}
+	type node struct {
+		key
+		count int64
+	}
+	var nodes []node
+	at := map[key]int{}
+	for _, s := range stacks {
+		parent := -1
+		for _, f := range s.Frames {
+			k := key{parent, f}
+			i, ok := at[k]
+			if !ok {
+				i = len(nodes)
+				nodes = append(nodes, node{key: k})
+				at[k] = i
+			}
+			parent = i
+		}
+		if parent >= 0 {
+			nodes[parent].count += s.Count
+		}
+	}
 	return a.inTx(func(tx *sql.Tx) error {
-		return execEach(tx, `INSERT INTO stacks (session, stack, count) VALUES (?, ?, ?)
-			ON CONFLICT (session, stack) DO UPDATE SET count = count + excluded.count`, len(stacks), func(i int) []any {
-			return []any{session, strings.Join(stacks[i].Frames, "\n"), stacks[i].Count}
-		})
+		frameID, err := frameIDs(tx, nodes, func(n node) string { return n.frame })
+		if err != nil {
+			return err
+		}
+		find, err := tx.Prepare("SELECT id FROM contexts WHERE session = ? AND parent = ? AND frame = ?")
+		if err != nil {
+			return err
+		}
+		defer find.Close()
+		add, err := tx.Prepare("INSERT INTO contexts (session, parent, frame, count) VALUES (?, ?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer add.Close()
+		count, err := tx.Prepare("UPDATE contexts SET count = count + ? WHERE id = ?")
+		if err != nil {
+			return err
+		}
+		defer count.Close()
+		// Parents come before their children in nodes, so each parent's
+		// row is known when its children are looked up.
+		ids := make([]int64, len(nodes))
+		for i, n := range nodes {
+			parent := int64(0)
+			if n.parent >= 0 {
+				parent = ids[n.parent]
+			}
+			f := frameID[n.frame]
+			err := find.QueryRow(session, parent, f).Scan(&ids[i])
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				r, err := add.Exec(session, parent, f, n.count)
+				if err != nil {
+					return err
+				}
+				if ids[i], err = r.LastInsertId(); err != nil {
+					return err
+				}
+			case err != nil:
+				return err
+			case n.count != 0:
+				if _, err := count.Exec(n.count, ids[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
+}
+
+// frameIDs numbers the methods the nodes name, adding those the trail
+// has not named before.
+func frameIDs[T any](tx *sql.Tx, nodes []T, name func(T) string) (map[string]int64, error) {
+	ids := map[string]int64{}
+	for _, n := range nodes {
+		ids[name(n)] = 0
+	}
+	add, err := tx.Prepare("INSERT INTO frames (method) VALUES (?) ON CONFLICT (method) DO NOTHING")
+	if err != nil {
+		return nil, err
+	}
+	defer add.Close()
+	find, err := tx.Prepare("SELECT id FROM frames WHERE method = ?")
+	if err != nil {
+		return nil, err
+	}
+	defer find.Close()
+	for m := range ids {
+		if _, err := add.Exec(m); err != nil {
+			return nil, err
+		}
+		var id int64
+		if err := find.QueryRow(m).Scan(&id); err != nil {
+			return nil, err
+		}
+		ids[m] = id
+	}
+	return ids, nil
 }
 
 // BlockReport is what a batch says of one method's basic blocks: their
@@ -385,20 +494,64 @@ func (a *Audit) UnusedBlocks(session string) (unused []Block, total int, err err
 
 // Stacks returns the calling contexts of one session, or summed over all
 // sessions for "", in the order of their frames; ok is false for a trail
-// recorded before calling contexts were.
+// recorded before calling contexts were. A trail that stored contexts as
+// their frames' text (table stacks) is read too.
 func (a *Audit) Stacks(session string) (out []Stack, ok bool, err error) {
-	if !a.hasTable("stacks") {
+	old, tree := a.hasTable("stacks"), a.hasTable("contexts")
+	if !old && !tree {
 		return nil, false, nil
 	}
-	stmt, args := bySession(session, "SELECT stack, sum(count) FROM stacks GROUP BY stack ORDER BY stack",
-		"SELECT stack, count FROM stacks WHERE session = ? ORDER BY stack")
-	out, err = scanRows(a, stmt, args, func(r *sql.Rows, s *Stack) error {
-		var frames string
-		err := r.Scan(&frames, &s.Count)
-		s.Frames = strings.Split(frames, "\n")
-		return err
-	})
-	return out, true, err
+	sum := map[string]int64{}
+	if old {
+		stmt, args := bySession(session, "SELECT stack, count FROM stacks", "SELECT stack, count FROM stacks WHERE session = ?")
+		type row struct {
+			stack string
+			count int64
+		}
+		rows, err := scanRows(a, stmt, args, func(r *sql.Rows, s *row) error { return r.Scan(&s.stack, &s.count) })
+		if err != nil {
+			return nil, true, err
+		}
+		for _, r := range rows {
+			sum[r.stack] += r.count
+		}
+	}
+	if tree {
+		type row struct {
+			id, parent int64
+			method     string
+			count      int64
+		}
+		stmt, args := bySession(session,
+			"SELECT c.id, c.parent, f.method, c.count FROM contexts c JOIN frames f ON f.id = c.frame",
+			"SELECT c.id, c.parent, f.method, c.count FROM contexts c JOIN frames f ON f.id = c.frame WHERE c.session = ?")
+		rows, err := scanRows(a, stmt, args, func(r *sql.Rows, s *row) error { return r.Scan(&s.id, &s.parent, &s.method, &s.count) })
+		if err != nil {
+			return nil, true, err
+		}
+		byID := make(map[int64]*row, len(rows))
+		for i := range rows {
+			byID[rows[i].id] = &rows[i]
+		}
+		var frames []string
+		for _, r := range rows {
+			if r.count == 0 {
+				continue // a path stored only as the prefix of another
+			}
+			frames = frames[:0]
+			for n := &r; n != nil; n = byID[n.parent] {
+				frames = append(frames, n.method)
+			}
+			slices.Reverse(frames)
+			sum[strings.Join(frames, "\n")] += r.count
+		}
+	}
+	keys := slices.Sorted(maps.Keys(sum))
+	out = make([]Stack, len(keys))
+	for i, k := range keys {
+		out[i] = Stack{Frames: strings.Split(k, "\n"), Count: sum[k]}
+	}
+	return out, true, nil
 }
 
 // NoteDropped records the count of events a session's client says it has

@@ -96,9 +96,9 @@ var Configs = []string{"plain", "monitor", "profile", "monitor+profile", "jacoco
 // configs are the Configs a run measures: all, or those DVMLAB_MONITOR_CONFIGS
 // names (comma-separated; plain and profile always, for the baseline and
 // the code never run). With the monitor every client waits for the server
-// to store each event, which for jython and sunflow (tens and hundreds of
-// millions of events) takes longer than a run may; "plain,profile" gives
-// the code never run of every program in minutes.
+// to store each event, so jython and sunflow (tens and hundreds of
+// millions of events) reach the run limit (runLimit); "plain,profile"
+// gives the code never run of every program in minutes.
 func configs() ([]string, error) {
 	v := os.Getenv("DVMLAB_MONITOR_CONFIGS")
 	if v == "" {
@@ -161,15 +161,20 @@ func Run(ctx context.Context, env *experiments.Env) ([]experiments.Table, error)
 	}
 	defer jdk.Close()
 
-	times := experiments.Table{Name: "overhead", Header: []string{"program", "mode", "median_ms", "vs_plain", "identical", "events_stored", "events_dropped", "calls_profiled"}}
+	limit, err := runLimit()
+	if err != nil {
+		return nil, err
+	}
+	env.Say("each run stopped at %v (DVMLAB_MONITOR_LIMIT)", limit)
+	times := experiments.Table{Name: "overhead", Header: []string{"program", "mode", "median_ms", "vs_plain", "identical", "events_stored", "events_dropped", "calls_profiled", "stopped_at_limit"}}
 	unused := experiments.Table{Name: "unused", Header: []string{"program", "classes_ran", "methods", "never_run", "fraction",
-		"blocks", "blocks_never_run", "block_fraction"}}
+		"blocks", "blocks_never_run", "block_fraction", "profile_stopped_at_limit"}}
 	for _, p := range progs {
 		if m := p.Missing(); len(m) > 0 {
 			env.Say("%s: skipped, needs %v", p.Name, m)
 			continue
 		}
-		rows, u, err := measureProgram(ctx, env, p, jdk, rt, srv, work, warm, reps)
+		rows, u, err := measureProgram(ctx, env, p, jdk, rt, srv, work, warm, reps, limit)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Name, err)
 		}
@@ -253,7 +258,7 @@ func rewrite(p datasets.Program, services string, jdk classpath.Finder, dir stri
 }
 
 func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Program, jdk classpath.Finder, rt string, srv *server,
-	work string, warm, reps int) ([][]string, []string, error) {
+	work string, warm, reps int, limit time.Duration) ([][]string, []string, error) {
 	replace := map[string]map[string]string{}
 	cfgs, err := configs()
 	if err != nil {
@@ -278,11 +283,14 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 	elapsed := map[string][]time.Duration{}
 	identical := map[string]bool{}
 	dropped := map[string]int64{}
+	// A configuration any of whose runs reached the limit: its time is a
+	// lower bound, its events those stored by then.
+	stopped := map[string]bool{}
 	var want *datasets.Output
 	for rep := 0; rep < warm+reps; rep++ {
 		for _, c := range cfgs {
 			session := fmt.Sprintf("%s-%s-%d", p.Name, c, rep)
-			cfg := datasets.RunConfig{JVMFlags: []string{"-Xverify:all"}, Timeout: 10 * time.Minute}
+			cfg := datasets.RunConfig{JVMFlags: []string{"-Xverify:all"}}
 			switch c {
 			case "plain":
 			case "jacoco":
@@ -295,11 +303,19 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return nil, nil, err
 			}
-			out, err := p.Run(ctx, cfg, dir)
+			out, stop, err := runLimited(ctx, p, cfg, dir, limit)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", c, err)
 			}
 			os.RemoveAll(dir)
+			if stop {
+				stopped[c] = true
+				if rep >= warm {
+					elapsed[c] = append(elapsed[c], limit)
+				}
+				env.Say("%s %s rep %d: stopped at the limit, %v", p.Name, c, rep, limit)
+				continue
+			}
 			if err := p.Check(out); err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", c, err)
 			}
@@ -346,8 +362,12 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 				calls += e.Count
 			}
 		}
+		same := "n/a" // no run completed: nothing to compare
+		if v, ok := identical[c]; ok {
+			same = strconv.FormatBool(v)
+		}
 		t := experiments.Table{}
-		t.Add(p.Name, c, m, float64(m)/float64(plain), identical[c], events, dropped[c]/int64(warm+reps), calls)
+		t.Add(p.Name, c, m, float64(m)/float64(plain), same, events, dropped[c]/int64(warm+reps), calls, stopped[c])
 		rows = append(rows, t.Rows[0])
 	}
 	// Methods never run: the profile of the first counted run.
@@ -383,7 +403,7 @@ func measureProgram(ctx context.Context, env *experiments.Env, p datasets.Progra
 	env.Say("%s: %d of %d methods of the %d classes that ran never ran (%.1f%%); %d of %d blocks of the methods that ran never ran (%.1f%%)",
 		p.Name, len(never), total, len(classes), 100*frac, len(nb), btotal, 100*bfrac)
 	t := experiments.Table{}
-	t.Add(p.Name, len(classes), total, len(never), frac, btotal, len(nb), bfrac)
+	t.Add(p.Name, len(classes), total, len(never), frac, btotal, len(nb), bfrac, stopped["profile"])
 	return rows, t.Rows[0], nil
 }
 

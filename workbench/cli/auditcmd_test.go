@@ -96,7 +96,7 @@ func TestAuditAndProfileCommands(t *testing.T) {
 	data, _ := os.ReadFile(db)
 	os.WriteFile(old, data, 0o644)
 	odb, _ := sql.Open("sqlite", "file:"+old)
-	if _, err := odb.Exec("DROP TABLE stacks"); err != nil {
+	if _, err := odb.Exec("DROP TABLE contexts"); err != nil {
 		t.Fatal(err)
 	}
 	odb.Close()
