@@ -19,7 +19,7 @@ func runCompileCLI(args ...string) (code int, stdout, stderr string) {
 // and agrees with HotSpot on 200 seeded inputs.
 func TestCompileUpcalls(t *testing.T) {
 	dir := t.TempDir()
-	src, err := filepath.Abs(filepath.Join("testdata", "upcalls", "UpcallInLoop.java"))
+	src, err := filepath.Abs(filepath.Join("..", "..", "core", "service", "compile", "testdata", "UpcallInLoop.java"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,14 +44,7 @@ func (g *gen) classRef(class string) {
 // calling the class's cast helper (native.CastHelper), whose checkcast
 // fails the same way with HotSpot's own message, and leaves.
 func (g *gen) castFailure(v *ir.Value) {
-	cls, id := g.lookup(lookStaticMethod, &ir.Sym{Owner: g.f.Class, Name: native.CastHelper(v.Sym.Owner), Desc: native.CastHelperDesc})
-	g.ins("sub rsp, 16") // the jvalue argument, rsp kept 16-byte aligned
-	g.ldg(rAX, v.Args[0])
-	g.ins("mov QWORD PTR [rsp], rax")
-	g.ins("mov rsi, QWORD PTR %s", cls)
-	g.ins("mov rdx, QWORD PTR %s", id)
-	g.ins("mov rcx, rsp")
-	g.jni(jniCallStaticMethodA)
+	g.callHelper(native.CastHelper(v.Sym.Owner), native.CastHelperDesc, v.Args[0])
 	g.exceptionCheck()                // the exception the helper threw is pending
 	g.ins("jmp %s", g.pendingLabel()) // the exit resets rsp
 }
@@ -60,14 +53,7 @@ func (g *gen) castFailure(v *ir.Value) {
 // (native.ArrayHelper): JNI's NewObjectArray would initialise the element
 // class, anewarray does not (JVMS §6.5.anewarray).
 func (g *gen) newObjArray(v *ir.Value) {
-	cls, id := g.lookup(lookStaticMethod, &ir.Sym{Owner: g.f.Class, Name: native.ArrayHelper(v.Sym.Owner), Desc: native.ArrayHelperDesc})
-	g.ins("sub rsp, 16") // the jvalue argument, rsp kept 16-byte aligned
-	g.ldg(rAX, v.Args[0])
-	g.ins("mov QWORD PTR [rsp], rax")
-	g.ins("mov rsi, QWORD PTR %s", cls)
-	g.ins("mov rdx, QWORD PTR %s", id)
-	g.ins("mov rcx, rsp")
-	g.jni(jniCallStaticMethodA)
+	g.callHelper(native.ArrayHelper(v.Sym.Owner), native.ArrayHelperDesc, v.Args[0])
 	g.ins("add rsp, 16")
 	g.ins("mov QWORD PTR [rbp-%d], rax", frameScratch)
 	g.exceptionCheck() // OutOfMemoryError
@@ -103,4 +89,19 @@ func (g *gen) objArrayStore(v *ir.Value) {
 	g.exceptionCheck()
 	g.ins("jmp %s", g.pendingLabel()) // the exit resets rsp
 	fmt.Fprintf(&g.out, "%s:\n", ok)
+}
+
+// callHelper calls the static helper name:desc that the compile service
+// adds to the method's own class, with arg as its one jvalue argument, and
+// leaves rsp 16 bytes below where it was (the caller pops it, or its exit
+// resets rsp); the result is in rax.
+func (g *gen) callHelper(name, desc string, arg *ir.Value) {
+	cls, id := g.lookup(lookStaticMethod, &ir.Sym{Owner: g.f.Class, Name: name, Desc: desc})
+	g.ins("sub rsp, 16") // the jvalue argument, rsp kept 16-byte aligned
+	g.ldg(rAX, arg)
+	g.ins("mov QWORD PTR [rsp], rax")
+	g.ins("mov rsi, QWORD PTR %s", cls)
+	g.ins("mov rdx, QWORD PTR %s", id)
+	g.ins("mov rcx, rsp")
+	g.jni(jniCallStaticMethodA)
 }
