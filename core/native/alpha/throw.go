@@ -3,8 +3,8 @@ package alpha
 import (
 	"fmt"
 	"sort"
-	"strings"
 
+	"dvmlab/core/native"
 	"dvmlab/core/native/ir"
 )
 
@@ -54,25 +54,12 @@ func (e *emitter) npeStubs() {
 		if m == "" {
 			e.ins("mov $31,$19")
 		} else {
-			c := e.constant(fmt.Sprintf("\t.asciz \"%s\"\n\t.align 3\n", asciz(m)))
+			c := e.constant(fmt.Sprintf("\t.asciz \"%s\"\n\t.align 3\n", native.Asciz(m)))
 			e.ins("ldah $19,%s($29) !gprelhigh", c)
 			e.ins("lda $19,%s($19) !gprellow", c)
 		}
 		e.call("dvm_throw")
 	}
-}
-
-// asciz escapes s for a GNU as string.
-func asciz(s string) string {
-	var sb strings.Builder
-	for _, c := range []byte(s) {
-		if c == '"' || c == '\\' || c < 32 || c > 126 {
-			fmt.Fprintf(&sb, "\\%03o", c)
-		} else {
-			sb.WriteByte(c)
-		}
-	}
-	return sb.String()
 }
 
 // stackCheck is the prologue's test of the stack pointer against the

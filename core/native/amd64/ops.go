@@ -653,7 +653,7 @@ func (g *gen) lookup(kind int, sym *ir.Sym) (cls, id string) {
 		g.fields[key] = k
 		fmt.Fprintf(&g.data, "\t.bss\n\t.p2align 3\n.L%s_id%d:\n\t.zero 8\n.L%s_cls%d:\n\t.zero 8\n", g.sym, k, g.sym, k)
 		fmt.Fprintf(&g.data, "\t.section .rodata\n.L%s_owner%d:\n\t.asciz \"%s\"\n.L%s_name%d:\n\t.asciz \"%s\"\n.L%s_desc%d:\n\t.asciz \"%s\"\n",
-			g.sym, k, asciz(sym.Owner), g.sym, k, asciz(sym.Name), g.sym, k, asciz(sym.Desc))
+			g.sym, k, native.Asciz(sym.Owner), g.sym, k, native.Asciz(sym.Name), g.sym, k, native.Asciz(sym.Desc))
 	}
 	id = fmt.Sprintf("[rip+.L%s_id%d]", g.sym, k)
 	cls = fmt.Sprintf("[rip+.L%s_cls%d]", g.sym, k)
@@ -683,19 +683,6 @@ func (g *gen) lookup(kind int, sym *ir.Sym) (cls, id string) {
 	}
 	fmt.Fprintf(&g.out, "%s:\n", have)
 	return cls, id
-}
-
-// asciz escapes a modified-UTF-8 name for the assembler's .asciz.
-func asciz(s string) string {
-	var sb strings.Builder
-	for _, c := range []byte(s) {
-		if c == '"' || c == '\\' || c < 32 || c > 126 {
-			fmt.Fprintf(&sb, "\\%03o", c)
-		} else {
-			sb.WriteByte(c)
-		}
-	}
-	return sb.String()
 }
 
 // object selects the instructions of the operations on objects, all
@@ -764,7 +751,7 @@ func (g *gen) stringConst(v *ir.Value) {
 		k = len(g.strings) + 1
 		g.strings[v.Sym.Name] = k
 		fmt.Fprintf(&g.data, "\t.bss\n\t.p2align 3\n.L%s_str%d:\n\t.zero 8\n", g.sym, k)
-		fmt.Fprintf(&g.data, "\t.section .rodata\n.L%s_strtext%d:\n\t.asciz \"%s\"\n", g.sym, k, asciz(string(mutf8(v.Sym.Name))))
+		fmt.Fprintf(&g.data, "\t.section .rodata\n.L%s_strtext%d:\n\t.asciz \"%s\"\n", g.sym, k, native.Asciz(string(mutf8(v.Sym.Name))))
 	}
 	have := g.label()
 	g.ins("mov rax, QWORD PTR [rip+.L%s_str%d]", g.sym, k)

@@ -3,6 +3,7 @@ package amd64
 import (
 	"fmt"
 
+	"dvmlab/core/native"
 	"dvmlab/core/native/ir"
 )
 
@@ -102,7 +103,7 @@ func (g *gen) throwStubs() {
 			g.ins("mov rbx, rdi")
 		default:
 			g.ins("lea rbx, [rip+%s_msg]", l)
-			fmt.Fprintf(&g.data, "\t.section .rodata\n%s_msg:\n\t.asciz \"%s\"\n", l, asciz(k.msg))
+			fmt.Fprintf(&g.data, "\t.section .rodata\n%s_msg:\n\t.asciz \"%s\"\n", l, native.Asciz(k.msg))
 		}
 		// rbx holds the message: the exit restores it from the stack.
 		g.ins("lea rsi, [rip+%s_name]", l)
@@ -123,7 +124,7 @@ func (g *gen) throwStubs() {
 // copyBefore copies the text s (a literal in the data) to just before rdi
 // and leaves rdi at its start.
 func (g *gen) copyBefore(label, s string) {
-	fmt.Fprintf(&g.data, "\t.section .rodata\n%s:\n\t.ascii \"%s\"\n", label, asciz(s))
+	fmt.Fprintf(&g.data, "\t.section .rodata\n%s:\n\t.ascii \"%s\"\n", label, native.Asciz(s))
 	g.ins("sub rdi, %d", len(s))
 	g.ins("mov rdx, rdi")
 	g.ins("lea rsi, [rip+%s]", label)
