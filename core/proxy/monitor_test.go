@@ -24,9 +24,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"dvmlab/core/classpath"
 	"dvmlab/core/runtime"
-	"dvmlab/core/service"
 	_ "dvmlab/core/service/monitor"
 	dvmprofile "dvmlab/core/service/profile"
 	"dvmlab/internal/jvmtest"
@@ -356,21 +354,7 @@ func checkExports(t *testing.T, a *Audit, want map[[2]string]int64) {
 // what it prints, says once on stderr that events are dropped, and exits
 // promptly.
 func TestMonitorServerDown(t *testing.T) {
-	dir := monitorSite(t, "Calls.java")
-	p, err := service.Parse("monitor,profile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	jdk, err := classpath.OpenJDK("")
-	if err != nil {
-		t.Skip(err)
-	}
-	defer jdk.Close()
-	p.Classpath = []classpath.Finder{jdk}
-	out := t.TempDir()
-	if _, err := p.RewritePath(dir, out, nil); err != nil {
-		t.Fatal(err)
-	}
+	out := rewritten(t, monitorSite(t, "Calls.java"), "monitor,profile")
 	// A port nobody listens on.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
