@@ -90,8 +90,19 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 		}
 	}
 	g.deletes = deletions(f)
-	g.a = allocate(f, firstSpill, calls, pins != nil, g.deletes) // pinning calls out after the parameters arrive
-	g.pinSlots(pins, firstSpill+8*g.a.slots)
+	var edges edgeCalls
+	if pins == nil {
+		if g.stretch = findStretches(f, g.deletes); g.stretch != nil {
+			edges = g.stretch.edgeCalls()
+			calls = func(v *ir.Value) bool { return isCall(v) && !g.stretch.inStretch(v) }
+		}
+	}
+	g.a = allocate(f, firstSpill, calls, pins != nil, g.deletes, edges) // pinning calls out after the parameters arrive
+	if g.stretch != nil {
+		g.stretchSlots(firstSpill + 8*g.a.slots)
+	} else {
+		g.pinSlots(pins, firstSpill+8*g.a.slots)
+	}
 	g.emit()
 	return g.out.String(), nil
 }
@@ -132,6 +143,7 @@ type gen struct {
 	pins     map[*ir.Value]*pin
 	deletes  map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
 	pinOrder []*pin
+	stretch  *stretches // pins of loops that make no JNI call, in a method that makes some (stretch.go)
 	fields   map[string]int // field key -> cache number
 	strings  map[string]int // string literal -> cache number
 
@@ -318,13 +330,29 @@ func (g *gen) emit() {
 	g.stackCheck()
 	for i, b := range f.Blocks {
 		fmt.Fprintf(&g.out, "%s:\n", g.blockLabel(b))
+		if s := g.stretch; s != nil {
+			if s.releaseStart[b] {
+				g.releasePins()
+			}
+			g.pins = nil
+			if st := s.of[b]; st != nil {
+				g.pins = st.pins
+			}
+		}
 		for _, v := range b.Values {
 			if v.Op != ir.OpPhi {
 				g.value(v)
 				g.deleteRefs(v)
 			}
 		}
-		if i == 0 {
+		if s := g.stretch; s != nil {
+			if s.releaseEnd[b] {
+				g.releasePins()
+			}
+			if st := s.pinAtEnd[b]; st != nil {
+				g.pinSet(st.order, st.length)
+			}
+		} else if i == 0 {
 			g.pinAll()
 		}
 		var next *ir.Block

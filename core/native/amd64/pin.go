@@ -91,12 +91,20 @@ func (g *gen) clearPins() {
 }
 
 // pinAll reads the lengths, then pins every non-null array.
-func (g *gen) pinAll() {
-	for _, pn := range g.pinOrder {
+func (g *gen) pinAll() { g.pinSet(g.pinOrder, nil) }
+
+// pinSet pins the arrays of pins that are not null, after reading the
+// lengths of those length names (all when nil): GetArrayLength may not be
+// called inside the critical region.
+func (g *gen) pinSet(pins []*pin, length map[*ir.Value]bool) {
+	for _, pn := range pins {
 		g.ldg(rAX, pn.param)
 		g.ins("mov QWORD PTR [rbp-%d], rax", pn.handle)
 	}
-	for _, pn := range g.pinOrder {
+	for _, pn := range pins {
+		if length != nil && !length[pn.param] {
+			continue
+		}
 		skip := g.label()
 		g.ins("mov rsi, QWORD PTR [rbp-%d]", pn.handle)
 		g.ins("test rsi, rsi")
@@ -105,7 +113,7 @@ func (g *gen) pinAll() {
 		g.ins("mov DWORD PTR [rbp-%d], eax", pn.length)
 		fmt.Fprintf(&g.out, "%s:\n", skip)
 	}
-	for _, pn := range g.pinOrder {
+	for _, pn := range pins {
 		skip := g.label()
 		g.ins("mov rsi, QWORD PTR [rbp-%d]", pn.handle)
 		g.ins("test rsi, rsi")

@@ -103,12 +103,19 @@ type interval struct {
 // ranges by data flow over the blocks, and assigns locations by linear scan
 // (Poletto and Sarkar, "Linear Scan Register Allocation", TOPLAS 1999): an
 // interval that must be spilled keeps its slot for its whole life.
-func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCalls bool, callsAfter map[*ir.Value][]*ir.Value) *alloc {
+// edgeCalls are the blocks that call out at their start or at their end,
+// before the phi moves: the pins and releases of stretches (stretch.go).
+type edgeCalls struct{ start, end map[*ir.Block]bool }
+
+func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCalls bool, callsAfter map[*ir.Value][]*ir.Value, edges edgeCalls) *alloc {
 	a := &alloc{locs: map[*ir.Value]loc{}, pos: map[*ir.Value]int{}, bstart: map[*ir.Block]int{}, bend: map[*ir.Block]int{}}
 	p := 0
 	var calls, late []int
 	for _, b := range f.Blocks {
 		a.bstart[b] = p
+		if edges.start[b] {
+			calls = append(calls, p+1)
+		}
 		p += 2
 		for _, v := range b.Values {
 			if v.Op == ir.OpPhi {
@@ -128,6 +135,9 @@ func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCa
 			p += 2
 		}
 		a.bend[b] = p
+		if edges.end[b] {
+			calls = append(calls, p-1)
+		}
 		if sameObjectCall(b) || prologueCalls && b == f.Blocks[0] {
 			calls = append(calls, p)
 		}
