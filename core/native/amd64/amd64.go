@@ -143,7 +143,7 @@ type gen struct {
 	pins     map[*ir.Value]*pin
 	deletes  map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
 	pinOrder []*pin
-	stretch  *stretches // pins of loops that make no JNI call, in a method that makes some (stretch.go)
+	stretch  *stretches     // pins of loops that make no JNI call, in a method that makes some (stretch.go)
 	fields   map[string]int // field key -> cache number
 	strings  map[string]int // string literal -> cache number
 
