@@ -94,3 +94,50 @@ func inlineCall(f *ir.Func, v *ir.Value, g *ir.Func) {
 	}
 	replaceUses(f, repl)
 }
+
+// MaxInlineLeafBytes is the largest callee Inline copies when it is a
+// leaf: no loop and no call but of intrinsics. Compiled on its own, each
+// call of it costs an ExceptionCheck (a JNI call) and keeps the caller's
+// arrays from being pinned across it; sunflow's PerlinScalar.grad (39 to
+// 51 bytes) is called eight to sixteen times a noise value.
+const MaxInlineLeafBytes = 64
+
+// Inlinable reports whether g, a callee's optimised IR of size bytes of
+// bytecode, is worth copying into its callers: small (MaxInlineBytes), or
+// a leaf of at most MaxInlineLeafBytes. A callee that reads or writes the
+// elements of arrays it is passed or reads from fields stays a call: on
+// its own it may pin them, inlined into a caller that calls out it could
+// not. Elements of rows it loads from a reference array need a JNI call
+// each either way.
+func Inlinable(g *ir.Func, size int) bool {
+	if size > MaxInlineLeafBytes {
+		return false
+	}
+	leaf := true
+	idx := map[*ir.Block]int{}
+	for i, b := range g.Blocks {
+		idx[b] = i
+	}
+	for i, b := range g.Blocks {
+		for _, s := range b.Succs {
+			if idx[s] <= i {
+				leaf = false // a back edge, in reverse post-order
+			}
+		}
+		for _, v := range b.Values {
+			switch v.Op {
+			case ir.OpCall:
+				leaf = false
+			case ir.OpInvoke:
+				if !Intrinsic(v) {
+					leaf = false
+				}
+			case ir.OpArrayLoad, ir.OpArrayStore:
+				if v.Args[0].Op != ir.OpObjArrayLoad {
+					return false
+				}
+			}
+		}
+	}
+	return size <= MaxInlineBytes || leaf
+}

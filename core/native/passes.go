@@ -27,6 +27,7 @@ var Passes = []Pass{
 	{Name: "fieldpromote", Doc: "int, long, float and double fields the method writes kept in values: read once at entry, stores deferred to the exits (methods that call nothing)", Run: PromoteFields},
 	{Name: "constfold", Doc: "constant folding with Java's exact semantics (JLS §15, JVMS §6.5); constant branches become jumps", Run: ConstFold},
 	{Name: "copyprop2", Doc: "copy propagation again, over what folding left", Run: CopyProp},
+	{Name: "rows", Doc: "an aaload of the same array and index as an earlier one in the block, with no aastore or call between, reuses it", Run: ReuseRows},
 	{Name: "dce", Doc: "dead code: unused values without effects, unreachable blocks", Run: DeadCode},
 	{Name: "hoist", Doc: "null checks and array lengths at the top of a loop, on values from before it, move before the loop", Run: HoistHeaderChecks},
 	{Name: "checkelim", Doc: "null checks and array lengths a dominating one already did", Run: CheckElim},

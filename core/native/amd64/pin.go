@@ -16,10 +16,34 @@ import (
 // read before the first pin, since GetArrayLength may not be called inside
 // the critical region, and every exit (return, a failed check before it
 // throws, a failed pin) releases what was pinned.
+//
+// Two names of one array share one pin: under -Xcheck:jni (and with
+// collectors that do not pin) GetPrimitiveArrayCritical hands out a copy,
+// and two copies of one array would not see each other's stores. The
+// handles are compared with IsSameObject before the first pin (it may not
+// be called inside the region); the second name takes the first's address
+// and a null handle, so it is released once.
 type pin struct {
 	param                *ir.Value
-	handle, length, addr int // frame offsets below rbp
+	elem                 byte // the element's descriptor, 0 when only the length is read
+	handle, length, addr int  // frame offsets below rbp; the alias mark is the high half of the length slot
 }
+
+// elemOf is the element type f reads or writes array a with, 0 if none.
+func elemOf(f *ir.Func, a *ir.Value) byte {
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if (v.Op == ir.OpArrayLoad || v.Op == ir.OpArrayStore) && v.Args[0] == a {
+				return byte(v.AuxInt)
+			}
+		}
+	}
+	return 0
+}
+
+// mayAlias reports whether two pinned arrays may be one: not when their
+// element types differ.
+func mayAlias(p, q *pin) bool { return p.elem == 0 || q.elem == 0 || p.elem == q.elem }
 
 // pinnable returns the arrays to pin, or nil when f does anything else
 // that needs the JVM: the arrays are parameters, or fields read once in the
@@ -74,7 +98,7 @@ func (g *gen) pinSlots(params []*ir.Value, first int) {
 	first += 8 * n
 	g.pins = map[*ir.Value]*pin{}
 	for _, p := range params {
-		pn := &pin{param: p, handle: first, length: first + 8, addr: first + 16}
+		pn := &pin{param: p, elem: elemOf(g.f, p), handle: first, length: first + 8, addr: first + 16}
 		first += 24
 		g.pins[p] = pn
 		g.pinOrder = append(g.pinOrder, pn)
@@ -113,8 +137,39 @@ func (g *gen) pinSet(pins []*pin, length map[*ir.Value]bool) {
 		g.ins("mov DWORD PTR [rbp-%d], eax", pn.length)
 		fmt.Fprintf(&g.out, "%s:\n", skip)
 	}
-	for _, pn := range pins {
+	for j, pn := range pins {
+		g.ins("mov DWORD PTR [rbp-%d], 0", pn.length-4)
+		for i, q := range pins[:j] {
+			if !mayAlias(q, pn) {
+				continue
+			}
+			skip := g.label()
+			g.ins("cmp DWORD PTR [rbp-%d], 0", pn.length-4)
+			g.ins("jne %s", skip)
+			g.ins("mov rsi, QWORD PTR [rbp-%d]", q.handle)
+			g.ins("mov rdx, QWORD PTR [rbp-%d]", pn.handle)
+			g.jni(jniIsSameObject)
+			g.ins("test al, al")
+			g.ins("jz %s", skip)
+			g.ins("mov DWORD PTR [rbp-%d], %d", pn.length-4, i+1)
+			fmt.Fprintf(&g.out, "%s:\n", skip)
+		}
+	}
+	for j, pn := range pins {
 		skip := g.label()
+		for i, q := range pins[:j] {
+			if !mayAlias(q, pn) {
+				continue
+			}
+			other := g.label()
+			g.ins("cmp DWORD PTR [rbp-%d], %d", pn.length-4, i+1)
+			g.ins("jne %s", other)
+			g.ins("mov rax, QWORD PTR [rbp-%d]", q.addr)
+			g.ins("mov QWORD PTR [rbp-%d], rax", pn.addr)
+			g.ins("mov QWORD PTR [rbp-%d], 0", pn.handle)
+			g.ins("jmp %s", skip)
+			fmt.Fprintf(&g.out, "%s:\n", other)
+		}
 		g.ins("mov rsi, QWORD PTR [rbp-%d]", pn.handle)
 		g.ins("test rsi, rsi")
 		g.ins("jz %s", skip)
@@ -148,10 +203,12 @@ func (g *gen) releasePins() {
 		g.ins("mov rdx, QWORD PTR [rbp-%d]", pn.addr)
 		g.ins("test rdx, rdx")
 		g.ins("jz %s", skip)
+		g.ins("mov QWORD PTR [rbp-%d], 0", pn.addr)
 		g.ins("mov rsi, QWORD PTR [rbp-%d]", pn.handle)
+		g.ins("test rsi, rsi")
+		g.ins("jz %s", skip) // another name's pin
 		g.ins("xor ecx, ecx")
 		g.jni(jniReleasePrimitiveArrayCritical)
-		g.ins("mov QWORD PTR [rbp-%d], 0", pn.addr)
 		fmt.Fprintf(&g.out, "%s:\n", skip)
 	}
 	g.ins("mov rax, QWORD PTR [rsp]")

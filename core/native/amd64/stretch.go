@@ -209,6 +209,7 @@ func (g *gen) stretchSlots(first int) {
 	first += 8 * n
 	for _, st := range g.stretch.list {
 		for _, pn := range st.order {
+			pn.elem = elemOf(g.f, pn.param)
 			pn.handle, pn.length, pn.addr = first, first+8, first+16
 			first += 24
 			g.pinOrder = append(g.pinOrder, pn)

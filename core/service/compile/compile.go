@@ -268,7 +268,7 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		k := sym.Name + sym.Desc
 		m := members[k]
 		if _, ok := funcs[k]; !ok || sym.Owner != c.Name() || m == nil || !m.Access.Has(classfile.AccStatic) ||
-			len(m.Code().Code) > native.MaxInlineBytes || (sym.Name == caller.Name && sym.Desc == caller.Desc) {
+			len(m.Code().Code) > native.MaxInlineLeafBytes || (sym.Name == caller.Name && sym.Desc == caller.Desc) {
 			return nil
 		}
 		g, err := native.Translate(c, m)
@@ -282,15 +282,8 @@ func (s *Service) Compile(c *classfile.Class) (*Result, error) {
 		if native.Optimize(g, nil) != nil {
 			return nil
 		}
-		// A callee that reads or writes array elements stays a call: on its
-		// own it may pin its arrays, inlined into a caller that calls out it
-		// could not.
-		for _, b := range g.Blocks {
-			for _, v := range b.Values {
-				if v.Op == ir.OpArrayLoad || v.Op == ir.OpArrayStore {
-					return nil
-				}
-			}
+		if !native.Inlinable(g, len(m.Code().Code)) {
+			return nil
 		}
 		return g
 	}
