@@ -32,7 +32,7 @@ func TestJNIIndices(t *testing.T) {
 		"GetArrayLength": jniGetArrayLength, "NewBooleanArray": jniNewArray, "GetBooleanArrayRegion": jniGetArrayRegion,
 		"SetBooleanArrayRegion": jniSetArrayRegion, "ExceptionCheck": jniExceptionCheck, "ExceptionClear": jniExceptionClear,
 		"CallStaticObjectMethodA": jniCallStaticMethodA, "CallStaticVoidMethodA": jniCallStaticMethodA + 3*9, "SetObjectArrayElement": jniSetObjectArrayElement,
-		"GetDoubleField": jniGetField + 1 + elemIndex('D'), "NewDoubleArray": jniNewArray + elemIndex('D'),
+		"GetDoubleField": jniGetField + 1 + elemIndex('D'), "GetObjectClass": jniGetObjectClass, "NewDoubleArray": jniNewArray + elemIndex('D'),
 		"GetDoubleArrayRegion": jniGetArrayRegion + elemIndex('D'), "SetStaticDoubleField": jniSetStaticField + 1 + elemIndex('D')}
 	var src strings.Builder
 	src.WriteString("#include <jni.h>\n#include <stddef.h>\n#include <stdio.h>\nint main(void) {\n")

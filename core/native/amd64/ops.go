@@ -809,15 +809,20 @@ func (g *gen) exceptionCheck() {
 }
 
 // invoke calls a method through JNI's Call<Type>MethodA family: static,
-// virtual (and interface: the method ID of an interface method dispatches
-// like invokeinterface) or, for invokespecial, nonvirtual. The arguments go
+// virtual (and interface, with the method ID of the receiver's class:
+// iface.go) or, for invokespecial, nonvirtual. The arguments go
 // in a jvalue array on the stack.
 func (g *gen) invoke(v *ir.Value) {
 	kind := lookMethod
 	if v.AuxInt == ir.InvokeStatic {
 		kind = lookStaticMethod
 	}
-	cls, _ := g.lookup(kind, v.Sym)
+	var cls string
+	if v.AuxInt == ir.InvokeInterface {
+		g.interfaceMethod(v) // iface.go
+	} else {
+		cls, _ = g.lookup(kind, v.Sym)
+	}
 	g.ins("mov r9, rax") // the method ID, until the call
 	args := v.Args
 	if v.AuxInt != ir.InvokeStatic {
