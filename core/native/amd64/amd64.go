@@ -97,12 +97,26 @@ func (Backend) Lower(f *ir.Func, opt native.Options) (string, error) {
 			calls = func(v *ir.Value) bool { return isCall(v) && !g.stretch.inStretch(v) }
 		}
 	}
+	if pins == nil {
+		g.bufferList = findBuffers(f, g.stretch)
+		edges.uses = map[*ir.Value][]*ir.Value{}
+		for _, bf := range g.bufferList {
+			for _, b := range f.Blocks {
+				for _, v := range b.Values {
+					if l := lengthOf(v); v.Op == ir.OpArrayLoad && v.Args[0] == bf.array && l != nil {
+						edges.uses[v] = append(edges.uses[v], l)
+					}
+				}
+			}
+		}
+	}
 	g.a = allocate(f, firstSpill, calls, pins != nil, g.deletes, edges) // pinning calls out after the parameters arrive
 	if g.stretch != nil {
 		g.stretchSlots(firstSpill + 8*g.a.slots)
 	} else {
 		g.pinSlots(pins, firstSpill+8*g.a.slots)
 	}
+	g.bufferSlots(firstSpill + 8*g.a.slots + 24*len(g.pinOrder))
 	g.emit()
 	return g.out.String(), nil
 }
@@ -131,21 +145,23 @@ func (Backend) Assemble(asm, obj string, opt native.Options) error {
 }
 
 type gen struct {
-	f        *ir.Func
-	md       *classfile.MethodDescriptor
-	sym      string
-	a        *alloc
-	out      strings.Builder
-	data     strings.Builder
-	labels   int
-	throws   map[throwKey]string // exception and message -> stub label
-	cold     strings.Builder     // out-of-line code after the function's exit: the checks' failure paths
-	pins     map[*ir.Value]*pin
-	deletes  map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
-	pinOrder []*pin
-	stretch  *stretches     // pins of loops that make no JNI call, in a method that makes some (stretch.go)
-	fields   map[string]int // field key -> cache number
-	strings  map[string]int // string literal -> cache number
+	f          *ir.Func
+	md         *classfile.MethodDescriptor
+	sym        string
+	a          *alloc
+	out        strings.Builder
+	data       strings.Builder
+	labels     int
+	throws     map[throwKey]string // exception and message -> stub label
+	cold       strings.Builder     // out-of-line code after the function's exit: the checks' failure paths
+	pins       map[*ir.Value]*pin
+	deletes    map[*ir.Value][]*ir.Value // instruction -> local references to delete after it
+	pinOrder   []*pin
+	stretch    *stretches            // pins of loops that make no JNI call, in a method that makes some (stretch.go)
+	buffers    map[*ir.Value]*buffer // arrays read from a copy in the frame (buffer.go)
+	bufferList []*buffer
+	fields     map[string]int // field key -> cache number
+	strings    map[string]int // string literal -> cache number
 
 	homeState // deferred field stores (deferred.go)
 }
@@ -327,6 +343,7 @@ func (g *gen) emit() {
 	g.ins("mov r15, rdi")
 	g.params()
 	g.clearPins()
+	g.dropBuffers()
 	g.stackCheck()
 	for i, b := range f.Blocks {
 		fmt.Fprintf(&g.out, "%s:\n", g.blockLabel(b))
@@ -340,9 +357,19 @@ func (g *gen) emit() {
 			}
 		}
 		for _, v := range b.Values {
-			if v.Op != ir.OpPhi {
-				g.value(v)
-				g.deleteRefs(v)
+			if v.Op == ir.OpPhi {
+				if bf := g.buffers[v]; bf != nil {
+					g.ins("mov DWORD PTR [rbp-%d], 0", bf.state) // a new array
+				}
+				continue
+			}
+			g.value(v)
+			g.deleteRefs(v)
+			if bf := g.buffers[v]; bf != nil {
+				g.ins("mov DWORD PTR [rbp-%d], 0", bf.state)
+			}
+			if dropsBuffers(v) {
+				g.dropBuffers()
 			}
 		}
 		if s := g.stretch; s != nil {

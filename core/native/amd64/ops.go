@@ -138,6 +138,10 @@ func (g *gen) value(v *ir.Value) {
 			g.pinnedAccess(v, pn)
 			return
 		}
+		if bf := g.buffers[v.Args[0]]; bf != nil && v.Op == ir.OpArrayLoad {
+			g.bufferedLoad(v, bf)
+			return
+		}
 		g.arrayAccess(v)
 	case ir.OpNewArray:
 		g.ldg(rSI, v.Args[0])

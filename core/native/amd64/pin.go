@@ -248,6 +248,12 @@ func (g *gen) pinnedAccess(v *ir.Value, pn *pin) {
 		return
 	}
 	g.ins("mov rax, QWORD PTR [rbp-%d]", pn.addr)
+	g.loadAt(v, e)
+}
+
+// loadAt reads element rdx of element type e at address rax into v.
+func (g *gen) loadAt(v *ir.Value, e byte) {
+	at := fmt.Sprintf("[rax+rdx*%d]", scale[e])
 	switch e {
 	case 'Z':
 		g.ins("movzx eax, BYTE PTR %s", at)

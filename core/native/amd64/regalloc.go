@@ -105,7 +105,12 @@ type interval struct {
 // interval that must be spilled keeps its slot for its whole life.
 // edgeCalls are the blocks that call out at their start or at their end,
 // before the phi moves: the pins and releases of stretches (stretch.go).
-type edgeCalls struct{ start, end map[*ir.Block]bool }
+// uses are operands read by a value's code beyond its own (the length a
+// buffered read fills its buffer with, buffer.go), in the value's block.
+type edgeCalls struct {
+	start, end map[*ir.Block]bool
+	uses       map[*ir.Value][]*ir.Value
+}
 
 func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCalls bool, callsAfter map[*ir.Value][]*ir.Value, edges edgeCalls) *alloc {
 	a := &alloc{locs: map[*ir.Value]loc{}, pos: map[*ir.Value]int{}, bstart: map[*ir.Block]int{}, bend: map[*ir.Block]int{}}
@@ -234,6 +239,9 @@ func allocate(f *ir.Func, firstSlot int, isCall func(*ir.Value) bool, prologueCa
 				continue
 			}
 			for _, x := range v.Args {
+				extend(x, a.pos[v])
+			}
+			for _, x := range edges.uses[v] {
 				extend(x, a.pos[v])
 			}
 		}
