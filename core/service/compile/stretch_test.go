@@ -13,8 +13,8 @@ import (
 // compiled, under -Xverify:all and -Xcheck:jni (which reports a JNI call
 // inside a critical region, and a region left unreleased): the outputs must
 // be the same line for line. The code must have the shape the test is
-// about: the loops of methods that call out pin their arrays, and the
-// inlined leaf reads its row once.
+// about: the loops of methods that call out pin their arrays, the inlined
+// leaf reads its row once, and arrays read twice are read from a buffer.
 func TestStretchAgainstHotSpot(t *testing.T) {
 	dir := compileJava(t, "Stretch")
 	want := runJava(t, dir, "Stretch")
@@ -60,6 +60,19 @@ func TestStretchAgainstHotSpot(t *testing.T) {
 			t.Errorf("%s did not compile: %v", m, res.Skipped)
 		} else if calls(m, critical) == 0 {
 			t.Errorf("%s pins nothing", m)
+		}
+	}
+	// A buffer's fill passes the frame buffer, not the one-element scratch
+	// slot at [rbp-48], to the region call.
+	for _, m := range []string{"bufCall", "bufVolatile", "rowsLoop", "bufPhi", "noise", "dots"} {
+		fills := 0
+		for _, l := range strings.Split(asm[m], "\n") {
+			if strings.Contains(l, "lea r8, [rbp-") && !strings.Contains(l, "[rbp-48]") {
+				fills++
+			}
+		}
+		if fills == 0 {
+			t.Errorf("%s reads no array through a buffer", m)
 		}
 	}
 	if n := calls("noise", element); n != 3 || strings.Contains(asm["noise"], "grad") {

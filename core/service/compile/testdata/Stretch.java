@@ -152,6 +152,42 @@ public class Stretch {
         return a + t[0][0] * 2;
     }
 
+    // Read buffers: an array read twice is copied once; a call that
+    // writes it, a volatile read, a new row in a loop, a phi of two arrays
+    // and an array longer than the buffer must all read what HotSpot reads.
+    static void bump(int[] a) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] += 100;
+        }
+    }
+
+    static int bufCall(int[] a) {
+        int x = a[0] + a[1];
+        bump(a);
+        return x * 1000 + a[0] + a[1];
+    }
+
+    static int bufVolatile(int[] a, int i) {
+        int x = a[i] + a[0];
+        x += vol;
+        return x + a[i] * 3;
+    }
+
+    static float rowsLoop(float[][] t) {
+        float s = 0;
+        for (int i = 0; i < t.length; i++) {
+            float[] r = t[i];
+            s = s * 2 + r[0] * r[r.length - 1];
+            mix(new int[] {i}, 1);
+        }
+        return s;
+    }
+
+    static int bufPhi(int[] x, int[] y, boolean c, int i) {
+        int[] a = c ? x : y;
+        return a[i] * 7 + a[0] + mix(x, 1);
+    }
+
     interface Run {
         Object run();
     }
@@ -210,6 +246,19 @@ public class Stretch {
             show("rowStore " + n, () -> rowStore(new float[][] {{n}, {n + 10}}));
             show("rowCall " + n, () -> rowCall(new float[][] {{n}, {n + 10}}));
         }
+        int[] big = new int[1000];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = i * i;
+        }
+        show("bufCall", () -> bufCall(new int[] {3, 4}));
+        show("bufCall short", () -> bufCall(new int[] {3}));
+        show("bufVolatile", () -> bufVolatile(new int[] {5, 6, 7}, 2));
+        show("bufVolatile big", () -> bufVolatile(big, 999));
+        show("bufVolatile out", () -> bufVolatile(big, 1000));
+        show("rowsLoop", () -> rowsLoop(new float[][] {{1, 2}, {3, 4, 5}, {6}, {7, 8}}));
+        show("rowsLoop null row", () -> rowsLoop(new float[][] {{1, 2}, null}));
+        show("bufPhi x", () -> bufPhi(new int[] {1, 2, 3}, big, true, 2));
+        show("bufPhi y", () -> bufPhi(new int[] {1, 2, 3}, big, false, 998));
         show("stages null", () -> stages(null, new double[1], new int[1], 1));
         show("search null", () -> search(null, 1));
         show("noise short", () -> noise(new int[3], 2.5f, 1, 1));
