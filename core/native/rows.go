@@ -4,7 +4,8 @@ import "dvmlab/core/native/ir"
 
 // ReuseRows replaces an aaload (JVMS §6.5.aaload) by an earlier one of the
 // same array and index in the same block when nothing in between can store
-// into a reference array: no aastore and no call. Re-reading a non-volatile
+// into a reference array or synchronize: no aastore, no call, no volatile
+// field, nothing that may initialize another class. Re-reading a non-volatile
 // array element with no write and no synchronization in between may see
 // the first read's value (JLS §17.4, as HoistFieldReads relies on), and in
 // native code each read is a JNI GetObjectArrayElement plus the local
@@ -41,10 +42,19 @@ func ReuseRows(f *ir.Func) {
 					continue
 				}
 				seen[k] = v
-			case ir.OpObjArrayStore, ir.OpCall:
+			case ir.OpObjArrayStore, ir.OpCall, ir.OpNew:
 				seen = map[key]*ir.Value{}
 			case ir.OpInvoke:
 				if !Intrinsic(v) {
+					seen = map[key]*ir.Value{}
+				}
+			case ir.OpGetStatic, ir.OpPutStatic:
+				// Another class's static initializer may run (JVMS §5.5).
+				if v.Sym.Volatile || v.Sym.Owner != f.Class {
+					seen = map[key]*ir.Value{}
+				}
+			case ir.OpGetField, ir.OpPutField:
+				if v.Sym.Volatile {
 					seen = map[key]*ir.Value{}
 				}
 			}

@@ -368,7 +368,7 @@ func (g *gen) emit() {
 			if bf := g.buffers[v]; bf != nil {
 				g.ins("mov DWORD PTR [rbp-%d], 0", bf.state)
 			}
-			if dropsBuffers(v) {
+			if dropsBuffers(v, f.Class) {
 				g.dropBuffers()
 			}
 		}

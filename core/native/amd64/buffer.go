@@ -16,8 +16,9 @@ import (
 // a non-volatile element may see an earlier value when no write of it and
 // no synchronization lies in between (JLS §17.4, as native.HoistFieldReads
 // relies on): the method writes no array of the element type (so no other
-// name of the array either), and the buffer is dropped at every call and
-// at every volatile field access, which may write it or synchronize, and
+// name of the array either), and the buffer is dropped at every call, at
+// every volatile field access and class initialization, which may write it
+// or synchronize (dropsBuffers), and
 // when the array's name takes a new value (a row read in a loop). An array
 // longer than the buffer is read element by element as before.
 type buffer struct {
@@ -92,14 +93,19 @@ func (g *gen) dropBuffers() {
 	}
 }
 
-// dropsBuffers reports whether v may write an array or synchronize.
-func dropsBuffers(v *ir.Value) bool {
+// dropsBuffers reports whether v may write an array or synchronize: a
+// call, a volatile field, and what may initialize another class (JVMS
+// §5.5: its static initializer runs, under the class's initialization
+// lock): new, and a static field of another class.
+func dropsBuffers(v *ir.Value, class string) bool {
 	switch v.Op {
-	case ir.OpCall:
+	case ir.OpCall, ir.OpNew:
 		return true
 	case ir.OpInvoke:
 		return !native.Intrinsic(v)
-	case ir.OpGetField, ir.OpGetStatic, ir.OpPutField, ir.OpPutStatic:
+	case ir.OpGetStatic, ir.OpPutStatic:
+		return v.Sym.Volatile || v.Sym.Owner != class
+	case ir.OpGetField, ir.OpPutField:
 		return v.Sym.Volatile
 	}
 	return false

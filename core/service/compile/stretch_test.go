@@ -64,7 +64,7 @@ func TestStretchAgainstHotSpot(t *testing.T) {
 	}
 	// A buffer's fill passes the frame buffer, not the one-element scratch
 	// slot at [rbp-48], to the region call.
-	for _, m := range []string{"bufCall", "bufVolatile", "rowsLoop", "bufPhi", "noise", "dots"} {
+	for _, m := range []string{"bufInit", "bufCall", "bufVolatile", "rowsLoop", "bufPhi", "noise", "dots"} {
 		fills := 0
 		for _, l := range strings.Split(asm[m], "\n") {
 			if strings.Contains(l, "lea r8, [rbp-") && !strings.Contains(l, "[rbp-48]") {

@@ -188,6 +188,26 @@ public class Stretch {
         return a[i] * 7 + a[0] + mix(x, 1);
     }
 
+    // A static field of another class may run its initializer, which here
+    // writes the array read before and after (bufferAcrossClassInit: the
+    // buffer kept the old a[0], 403 for HotSpot's 452).
+    static final int[] shared = {1, 2};
+
+    static int poke() {
+        shared[0] = 50;
+        return 1;
+    }
+
+    static class Late {
+        static int x = poke();
+    }
+
+    static int bufInit(int[] a) {
+        int s = a[0] + a[1];
+        s += Late.x;
+        return s * 100 + a[0] + a[1];
+    }
+
     interface Run {
         Object run();
     }
@@ -250,6 +270,7 @@ public class Stretch {
         for (int i = 0; i < big.length; i++) {
             big[i] = i * i;
         }
+        show("bufInit", () -> bufInit(shared));
         show("bufCall", () -> bufCall(new int[] {3, 4}));
         show("bufCall short", () -> bufCall(new int[] {3}));
         show("bufVolatile", () -> bufVolatile(new int[] {5, 6, 7}, 2));
