@@ -136,6 +136,13 @@ type Metadata struct {
 // RunAndWrite runs the named experiment and writes its tables and metadata
 // under resultsDir/NAME, replacing what an earlier run wrote there.
 func RunAndWrite(ctx context.Context, name string, quick bool, resultsDir string, progress io.Writer) (string, error) {
+	return RunAndWriteKeeping(ctx, name, quick, resultsDir, resultsDir, progress)
+}
+
+// RunAndWriteKeeping is RunAndWrite with the runs an experiment keeps to
+// resume (Env.Results) under keepDir rather than resultsDir: a caller that
+// writes into a temporary directory and swaps it in keeps them in place.
+func RunAndWriteKeeping(ctx context.Context, name string, quick bool, resultsDir, keepDir string, progress io.Writer) (string, error) {
 	e, ok := Lookup(name)
 	if !ok {
 		var names []string
@@ -147,7 +154,7 @@ func RunAndWrite(ctx context.Context, name string, quick bool, resultsDir string
 	if progress == nil {
 		progress = io.Discard
 	}
-	env := &Env{Quick: quick, Warmup: 3, Reps: 5, Progress: progress, Results: resultsDir}
+	env := &Env{Quick: quick, Warmup: 3, Reps: 5, Progress: progress, Results: keepDir}
 	if quick {
 		env.Warmup, env.Reps = 0, 1
 	}

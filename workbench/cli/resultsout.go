@@ -23,7 +23,9 @@ func runExperimentAtomic(ctx context.Context, name string, quick bool, results s
 		return "", err
 	}
 	defer os.RemoveAll(root)
-	dir, err := experiments.RunAndWrite(ctx, name, quick, root, progress)
+	// Runs an experiment keeps to resume stay in results, not in root,
+	// which goes with a failed or interrupted run.
+	dir, err := experiments.RunAndWriteKeeping(ctx, name, quick, root, results, progress)
 	if err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -22,6 +23,20 @@ func init() {
 			bad := experiments.Table{Name: "b", Header: []string{"x"}}
 			bad.Add(math.NaN())
 			return []experiments.Table{good, bad}, nil
+		},
+	})
+	experiments.Register(&experiments.Experiment{
+		Name: "zz-keeps-runs", Title: "test", Measure: "test",
+		Run: func(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
+			if env.Results == "" {
+				return nil, errors.New("no directory to keep runs in")
+			}
+			dir := filepath.Join(env.Results, "zz-runs")
+			os.MkdirAll(dir, 0o755)
+			if err := os.WriteFile(filepath.Join(dir, "run-0"), []byte("kept\n"), 0o644); err != nil {
+				return nil, err
+			}
+			return nil, errors.New("interrupted after one run")
 		},
 	})
 	experiments.Register(&experiments.Experiment{
@@ -82,5 +97,21 @@ func TestResultsAtomic(t *testing.T) {
 		if strings.Contains(f, ".tmp-") {
 			t.Errorf("left behind: %s", f)
 		}
+	}
+}
+
+// TestKeptRunsOutliveAFailedRun: the runs an experiment keeps to resume
+// (Env.Results) go to the results directory itself, not to the temporary
+// one a failed run's output goes away with.
+func TestKeptRunsOutliveAFailedRun(t *testing.T) {
+	results := filepath.Join(t.TempDir(), "results")
+	if code, _, errOut := runCLI("experiment", "run", "zz-keeps-runs", "--results", results); code == 0 || !strings.Contains(errOut, "interrupted") {
+		t.Fatalf("exit %d, %q", code, errOut)
+	}
+	if b, err := os.ReadFile(filepath.Join(results, "zz-runs", "run-0")); err != nil || string(b) != "kept\n" {
+		t.Errorf("kept run: %q, %v", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(results, "zz-keeps-runs")); !os.IsNotExist(err) {
+		t.Errorf("a failed run left results/zz-keeps-runs: %v", err)
 	}
 }
