@@ -109,13 +109,17 @@ type scratch struct {
 	// updates in place; handlersOf the handler lists per instruction.
 	entry, work frame
 	handlersOf  [][]int
+	// caught is the state a handler is entered with (see mergeHandler).
+	caught frame
 	// localsMemo and stackMemo are the last frame's reference slots and
 	// their StackMapTable entries (see toVerification).
 	localsMemo, stackMemo []slotEntry
 	// worklist holds the block starts the flow is still to visit.
 	worklist []int
-	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo).
+	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo),
+	// cp what the constants instructions name were read as (see cpMemo).
 	descs []descMemo
+	cp    []cpMemo
 	// a and d are frame computation's analyzer and domain, reused.
 	a analyzer
 	d frameDomain
@@ -178,7 +182,6 @@ type analyzer struct {
 	reached []bool
 	// handlersOf[i] lists the exception handlers covering instruction i.
 	handlersOf [][]int
-	scratch    frame
 	// maxStack and maxLocals are computed by a lenient analysis, limits to
 	// a strict one.
 	maxStack, maxLocals int
@@ -200,6 +203,9 @@ type analyzer struct {
 	out     *outSlabs    // the FrameComputer's, for the results
 	// oneRef is the member reference decoded last.
 	oneRef refInfo
+	// gen identifies the FrameComputer (and so the class) in the scratch's
+	// memo of constants; 0: no memo.
+	gen uint64
 }
 
 func (a *analyzer) fail(off int, format string, args ...any) error {
@@ -499,9 +505,10 @@ func (a *analyzer) mergeHandler(hi int, locals []VType, from int) error {
 		return a.fail(from, "handler %d has no stack map frame", h.HandlerPC)
 	}
 	a.noteStack(1)
-	a.scratch.locals = locals
-	a.scratch.stack = append(a.scratch.stack[:0], ht)
-	changed, err := a.mergeInto(idx, &a.scratch, from)
+	st := &a.s.caught
+	st.locals = locals
+	st.stack = append(st.stack[:0], ht)
+	changed, err := a.mergeInto(idx, st, from)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"sync/atomic"
 
 	"dvmlab/core/classfile"
 	"dvmlab/internal/slab"
@@ -49,7 +50,13 @@ type FrameComputer struct {
 	hints func() map[int]*frame
 	// sl holds what the methods' results are cut from.
 	sl outSlabs
+	// gen tells this computer's entries in a scratch's memo of constants
+	// from those another left (see cpMemo).
+	gen uint64
 }
+
+// computers numbers the FrameComputers made, for their gen.
+var computers atomic.Uint64
 
 // outSlabs are the arrays the results of one class's methods are cut from:
 // the StackMapTables (JVMS §4.7.4) and FrameResults of its methods live as
@@ -71,7 +78,7 @@ type outSlabs struct {
 // Compute fails with a *MissingClassesError: a guessed type would give
 // frames HotSpot may reject.
 func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
-	fc := &FrameComputer{c: c, lat: NewLattice(h)}
+	fc := &FrameComputer{c: c, lat: NewLattice(h), gen: computers.Add(1)}
 	// A result for each method, as most callers compute them all.
 	fc.sl.results = make([]FrameResult, 0, len(c.Methods))
 	return fc
@@ -86,7 +93,7 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	s := scratches.Get().(*scratch)
 	d, a := &s.d, &s.a
 	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
-	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: &fc.classes, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: &fc.classes, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl, gen: fc.gen}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -122,8 +129,13 @@ func (d *frameDomain) Refers(Reference)               {}
 
 func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	t, ok, err := d.lat.Merge(x, y)
+	if err == nil {
+		// Most joins: asked before errors.As, whose target would escape
+		// and cost an allocation per join.
+		return t, ok, nil
+	}
 	var u *UnknownClassError
-	if err == nil || !errors.As(err, &u) {
+	if !errors.As(err, &u) {
 		return t, ok, err
 	}
 	h, found := d.hint(at)

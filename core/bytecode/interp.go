@@ -296,7 +296,7 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		x.push(ref(newarrayType(in.Index)))
 	case Anewarray:
 		x.pop(vInt)
-		x.push(ref(arrayOf(pool.ClassName(uint16(in.Index)))))
+		x.push(ref(a.arrayType(in.Index)))
 	case Arraylength:
 		arr := x.popRef()
 		if x.strict && x.err == nil && arr.Kind == KRef && elementType(arr.Name).Kind == KTop {
@@ -812,11 +812,88 @@ type refInfo struct {
 // ref decodes the constant an instruction names into the analyzer's one
 // refInfo, good until the next call.
 func (a *analyzer) ref(in *Instruction) *refInfo {
+	field := in.Op == Getstatic || in.Op == Putstatic || in.Op == Getfield || in.Op == Putfield
+	kind := memoMethod
+	if field {
+		kind = memoField
+	}
+	m := a.cpMemo(in.Index, kind)
+	if m != nil && m.gen == a.gen {
+		return &m.r
+	}
+	r := a.decodeRef(in, field)
+	if m != nil && r.err == nil {
+		*m = cpMemo{gen: a.gen, kind: kind, r: *r}
+	}
+	return r
+}
+
+// cpMemo kinds: what the constant an instruction names was read as.
+const (
+	memoField uint8 = iota + 1
+	memoMethod
+	memoArray
+)
+
+// cpMemo is what the machine read from the constant at one pool index, for
+// one class: a member reference (or call site) as a refInfo, or the array
+// type anewarray makes of a Class entry. Frame computation meets the same
+// few constants at every call and field access of a class; remembering
+// them by index spares the pool's entries, the descriptor and its text.
+type cpMemo struct {
+	gen  uint64 // the FrameComputer's; 0 marks an empty entry
+	kind uint8
+	r    refInfo
+	arr  string
+}
+
+// cpMemo returns the memo entry for pool index i as read by kind: the
+// class's own entry if it has one (gen equal to the analyzer's), else a
+// slot to fill, or nil where there is no memo (strict analyses and
+// one-off ones, whose gen is 0).
+func (a *analyzer) cpMemo(i int, kind uint8) *cpMemo {
+	if a.gen == 0 || i <= 0 || i > 0xffff {
+		return nil
+	}
+	s := a.s
+	if i >= len(s.cp) {
+		n := max(len(a.c.Pool.Entries), i+1)
+		if cap(s.cp) >= n {
+			s.cp = s.cp[:n]
+		} else {
+			s.cp = append(s.cp[:cap(s.cp)], make([]cpMemo, n-cap(s.cp))...)
+		}
+	}
+	m := &s.cp[i]
+	if m.gen == a.gen && m.kind != kind {
+		// The same index read as another kind (only bad code does that):
+		// not remembered.
+		return nil
+	}
+	return m
+}
+
+// arrayType is the array type whose component is the class pool index i
+// names (anewarray's result).
+func (a *analyzer) arrayType(i int) string {
+	m := a.cpMemo(i, memoArray)
+	if m != nil && m.gen == a.gen {
+		return m.arr
+	}
+	t := arrayOf(a.c.Pool.ClassName(uint16(i)))
+	if m != nil {
+		*m = cpMemo{gen: a.gen, kind: memoArray, arr: t}
+	}
+	return t
+}
+
+// decodeRef decodes the constant an instruction names into the analyzer's
+// one refInfo, good until the next call.
+func (a *analyzer) decodeRef(in *Instruction, field bool) *refInfo {
 	a.oneRef = refInfo{}
 	r := &a.oneRef
 	pool := &a.c.Pool
 	c := pool.Get(uint16(in.Index))
-	field := false
 	var nt uint16
 	switch in.Op {
 	case Invokedynamic:
@@ -828,7 +905,6 @@ func (a *analyzer) ref(in *Instruction) *refInfo {
 	default:
 		// Any member reference, as ConstantPool.MemberRef reads them: a
 		// field instruction naming a method fails on its descriptor.
-		field = in.Op == Getstatic || in.Op == Putstatic || in.Op == Getfield || in.Op == Putfield
 		if c != nil && (c.Tag == classfile.TagFieldref || c.Tag == classfile.TagMethodref || c.Tag == classfile.TagInterfaceMethodref) {
 			r.owner, nt = pool.ClassName(c.A), c.B
 			r.iface = !field && c.Tag == classfile.TagInterfaceMethodref
