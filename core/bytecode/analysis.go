@@ -114,6 +114,9 @@ type scratch struct {
 	// localsMemo and stackMemo are the last frame's reference slots and
 	// their StackMapTable entries (see toVerification).
 	localsMemo, stackMemo []slotEntry
+	// prevVT and restVT are the last frame's locals as entries and the
+	// entries a frame's locals add to what it shares with the last.
+	prevVT, restVT []classfile.VerificationType
 	// worklist holds the block starts the flow is still to visit.
 	worklist []int
 	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo),

@@ -497,11 +497,15 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	lm, sm := &a.s.localsMemo, &a.s.stackMemo
 	clear((*lm)[:cap(*lm)])
 	clear((*sm)[:cap(*sm)])
-	slab, err := toVerification(slab, pool, a.initLocals, true, lm)
+	// Each frame's locals are compared with the last frame's as types, slot
+	// by slot: only the slots after what they share are turned into
+	// entries, and most frames (same, same_locals_1, chop) store none.
+	// prev holds the last frame's locals, prevVT their entries.
+	prev := a.initLocals[:localsEnd(a.initLocals)]
+	prevVT, err := toVerification(a.s.prevVT[:0], pool, prev, 0, lm)
 	if err != nil {
 		return nil, err
 	}
-	prevLocals := slab
 	// Offset 0 needs an explicit frame only when something jumps there: the
 	// implicit initial frame covers the method's entry alone.
 	targeted0 := false
@@ -522,64 +526,55 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 			continue
 		}
 		f := a.in[i]
+		locals := f.locals[:localsEnd(f.locals)]
+		p, q := sharedLocals(prev, locals)
+		rest, err := toVerification(a.s.restVT[:0], pool, locals, p, lm)
+		if err != nil {
+			return nil, err
+		}
+		a.s.restVT = rest
+		// Slots of other types can still give the same entries (top for a
+		// return address, a lone half of a long).
+		for len(rest) > 0 && q < len(prevVT) && rest[0] == prevVT[q] {
+			rest, q = rest[1:], q+1
+		}
 		start := len(slab)
-		if slab, err = toVerification(slab, pool, f.locals, true, lm); err != nil {
+		if slab, err = toVerification(slab, pool, f.stack, 0, sm); err != nil {
 			return nil, err
 		}
-		mid := len(slab)
-		if slab, err = toVerification(slab, pool, f.stack, false, sm); err != nil {
-			return nil, err
-		}
-		locals, stack := slab[start:mid:mid], slab[mid:len(slab):len(slab)]
+		stack := slab[start:len(slab):len(slab)]
 		off := a.insns[i].Offset
-		delta := off - prevOff - 1
-		fr := compress(uint16(delta), prevLocals, locals, stack)
+		delta := uint16(off - prevOff - 1)
+		same := len(rest) == 0 && q == len(prevVT)
+		var fr classfile.StackMapFrame
+		// The smallest form of JVMS §4.7.4 that says it.
+		switch {
+		case same && len(stack) == 0 && delta <= classfile.FrameSameMax:
+			fr = classfile.StackMapFrame{Type: uint8(delta), OffsetDelta: delta}
+		case same && len(stack) == 0:
+			fr = classfile.StackMapFrame{Type: classfile.FrameSameExt, OffsetDelta: delta}
+		case same && len(stack) == 1 && delta <= classfile.FrameSameLocals1Max-64:
+			fr = classfile.StackMapFrame{Type: uint8(64 + delta), OffsetDelta: delta, Stack: stack}
+		case same && len(stack) == 1:
+			fr = classfile.StackMapFrame{Type: classfile.FrameSameLocals1Ext, OffsetDelta: delta, Stack: stack}
+		case len(stack) == 0 && len(rest) == 0 && len(prevVT)-q <= 3:
+			fr = classfile.StackMapFrame{Type: uint8(251 - (len(prevVT) - q)), OffsetDelta: delta}
+			prevVT = prevVT[:q]
+		case len(stack) == 0 && q == len(prevVT) && len(rest) <= 3:
+			slab = append(slab, rest...)
+			fr = classfile.StackMapFrame{Type: uint8(251 + len(rest)), OffsetDelta: delta, Locals: slab[start:len(slab):len(slab)]}
+			prevVT = append(prevVT, rest...)
+		default:
+			prevVT = append(prevVT[:q], rest...)
+			l := len(slab)
+			slab = append(slab, prevVT...)
+			fr = classfile.StackMapFrame{Type: classfile.FrameFull, OffsetDelta: delta, Locals: slab[l:len(slab):len(slab)], Stack: stack}
+		}
 		smt.Frames = append(smt.Frames, fr)
-		switch t := fr.Type; {
-		case t <= classfile.FrameSameMax || t == classfile.FrameSameExt:
-			// The locals equal the previous ones and nothing is kept.
-			slab = slab[:start]
-		case t >= classfile.FrameChopMin && t <= classfile.FrameChopMax:
-			prevLocals = prevLocals[:len(locals)]
-			slab = slab[:start]
-		case t >= classfile.FrameAppendMin:
-			prevLocals = locals
-		}
-		prevOff = off
+		prev, prevOff = locals, off
 	}
+	a.s.prevVT = prevVT
 	return smt, nil
-}
-
-// compress picks the smallest frame form. See JVMS §4.7.4.
-func compress(delta uint16, prev, locals, stack []classfile.VerificationType) classfile.StackMapFrame {
-	same := func(a, b []classfile.VerificationType) bool {
-		if len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if a[i] != b[i] {
-				return false
-			}
-		}
-		return true
-	}
-	switch {
-	case len(stack) == 0 && same(prev, locals):
-		if delta <= classfile.FrameSameMax {
-			return classfile.StackMapFrame{Type: uint8(delta), OffsetDelta: delta}
-		}
-		return classfile.StackMapFrame{Type: classfile.FrameSameExt, OffsetDelta: delta}
-	case len(stack) == 1 && same(prev, locals):
-		if delta <= classfile.FrameSameLocals1Max-64 {
-			return classfile.StackMapFrame{Type: uint8(64 + delta), OffsetDelta: delta, Stack: stack}
-		}
-		return classfile.StackMapFrame{Type: classfile.FrameSameLocals1Ext, OffsetDelta: delta, Stack: stack}
-	case len(stack) == 0 && len(locals) < len(prev) && len(prev)-len(locals) <= 3 && same(prev[:len(locals)], locals):
-		return classfile.StackMapFrame{Type: uint8(251 - (len(prev) - len(locals))), OffsetDelta: delta}
-	case len(stack) == 0 && len(locals) > len(prev) && len(locals)-len(prev) <= 3 && same(locals[:len(prev)], prev):
-		return classfile.StackMapFrame{Type: uint8(251 + (len(locals) - len(prev))), OffsetDelta: delta, Locals: locals[len(prev):]}
-	}
-	return classfile.StackMapFrame{Type: classfile.FrameFull, OffsetDelta: delta, Locals: locals, Stack: stack}
 }
 
 // classIndex finds or adds Class entries for frame types. Looking among the
