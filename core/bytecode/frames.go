@@ -274,12 +274,18 @@ func (a *analyzer) straightLine() bool {
 	return a.insns[last].EndsBlock()
 }
 
-// runStraight executes a straight-line method once, from its entry frame to
-// its end, for max_stack and max_locals.
+// runStraight finds max_stack and max_locals of a straight-line method by
+// its stack effects, or, where those do not tell, by executing it once from
+// its entry frame to its end.
 func (a *analyzer) runStraight(init *frame) (*FrameResult, error) {
-	for i := range a.insns {
-		if _, err := a.execute(i, init); err != nil {
-			return nil, err
+	if ms, ml, ok := a.maxStraight(len(init.locals)); ok {
+		a.maxStack, a.maxLocals = ms, ml
+	} else {
+		// The machine says what is wrong, or finds what the sums cannot.
+		for i := range a.insns {
+			if _, err := a.execute(i, init); err != nil {
+				return nil, err
+			}
 		}
 	}
 	a.code.MaxStack = uint16(a.maxStack)
