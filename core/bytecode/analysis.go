@@ -123,6 +123,9 @@ type scratch struct {
 	// cp what the constants instructions name were read as (see cpMemo).
 	descs []descMemo
 	cp    []cpMemo
+	// descText remembers descriptors by their text, across classes: most
+	// calls and field accesses of a class name descriptors others did.
+	descText map[string]descMemo
 	// a and d are frame computation's analyzer and domain, reused.
 	a analyzer
 	d frameDomain

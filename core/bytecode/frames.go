@@ -202,6 +202,9 @@ func (a *analyzer) run() (*FrameResult, error) {
 	// Old classes get no frames, so no merged type reaches the output.
 	d := a.d.(*frameDomain)
 	d.lenient = d.lenient || a.old
+	if a.straightLine() {
+		return a.runStraight()
+	}
 	a.s.at = a.s.at.reset(a.insns, len(a.code.Code))
 	a.at = a.s.at
 	init, err := a.initialFrame()
@@ -209,9 +212,6 @@ func (a *analyzer) run() (*FrameResult, error) {
 		return nil, err
 	}
 	a.maxLocals = len(init.locals)
-	if a.straightLine() {
-		return a.runStraight(init)
-	}
 	if err := a.findBlocks(); err != nil {
 		return nil, err
 	}
@@ -275,13 +275,27 @@ func (a *analyzer) straightLine() bool {
 }
 
 // runStraight finds max_stack and max_locals of a straight-line method by
-// its stack effects, or, where those do not tell, by executing it once from
-// its entry frame to its end.
-func (a *analyzer) runStraight(init *frame) (*FrameResult, error) {
-	if ms, ml, ok := a.maxStraight(len(init.locals)); ok {
-		a.maxStack, a.maxLocals = ms, ml
-	} else {
+// its stack effects, which need only the number of locals the parameters
+// take, or, where those do not tell, by executing it once from its entry
+// frame to its end.
+func (a *analyzer) runStraight() (*FrameResult, error) {
+	params, _, err := ArgSlots(a.c.MemberDesc(a.m))
+	if !a.m.Access.Has(classfile.AccStatic) {
+		params++
+	}
+	ok := false
+	if err == nil {
+		a.maxStack, a.maxLocals, ok = a.maxStraight(params)
+	}
+	if !ok {
 		// The machine says what is wrong, or finds what the sums cannot.
+		a.s.at = a.s.at.reset(a.insns, len(a.code.Code))
+		a.at = a.s.at
+		init, err := a.initialFrame()
+		if err != nil {
+			return nil, err
+		}
+		a.maxStack, a.maxLocals = 0, len(init.locals)
 		for i := range a.insns {
 			if _, err := a.execute(i, init); err != nil {
 				return nil, err

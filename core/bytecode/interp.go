@@ -2,6 +2,7 @@ package bytecode
 
 import (
 	"fmt"
+	"strings"
 
 	"dvmlab/core/classfile"
 )
@@ -918,16 +919,44 @@ func (a *analyzer) decodeRef(in *Instruction, field bool) *refInfo {
 		r.t, r.slots = m.t, int(m.slots)
 		return r
 	}
-	if field {
-		r.t, r.err = FieldType(r.desc)
+	// Another class's read of the same text, else the text itself.
+	s := a.s
+	if m, ok := s.descText[r.desc]; ok && m.field == field && a.gen != 0 {
+		r.t, r.slots = m.t, int(m.slots)
 	} else {
-		r.slots, r.t, r.err = ArgSlots(r.desc)
+		if field {
+			r.t, r.err = FieldType(r.desc)
+		} else {
+			r.slots, r.t, r.err = ArgSlots(r.desc)
+		}
+		if r.err == nil && a.gen != 0 {
+			if s.descText == nil || len(s.descText) >= maxDescText {
+				// Bounded: a long-lived scratch meets any number of
+				// descriptors; the common ones come back at once.
+				clear(s.descText)
+				if s.descText == nil {
+					s.descText = make(map[string]descMemo, 1024)
+				}
+			}
+			// A copy of the text, so the class's bytes are not kept alive.
+			d := strings.Clone(r.desc)
+			t := r.t
+			if n := len(t.Name); t.Kind == KRef && strings.HasSuffix(d, t.Name) {
+				t.Name = d[len(d)-n:] // an array type
+			} else if t.Kind == KRef && len(d) > n && d[len(d)-1-n:len(d)-1] == t.Name {
+				t.Name = d[len(d)-1-n : len(d)-1] // a class type, before its ';'
+			}
+			s.descText[d] = descMemo{field: field, t: t, slots: int32(r.slots)}
+		}
 	}
-	if r.err == nil && a.s.descs != nil && descIdx != 0 {
-		a.s.descs[descIdx] = descMemo{desc: r.desc, field: field, t: r.t, slots: int32(r.slots)}
+	if r.err == nil && s.descs != nil && descIdx != 0 {
+		s.descs[descIdx] = descMemo{desc: r.desc, field: field, t: r.t, slots: int32(r.slots)}
 	}
 	return r
 }
+
+// maxDescText bounds the descriptors a scratch remembers by text.
+const maxDescText = 1 << 15
 
 // descMemo is a descriptor read before: a field's type, or a method's
 // argument slots and return type. Frame computation meets the same few
