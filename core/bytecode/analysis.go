@@ -109,8 +109,13 @@ type scratch struct {
 	// updates in place; handlersOf the handler lists per instruction.
 	entry, work frame
 	handlersOf  [][]int
+	// handlerCount and handlerList are what handlersOf's lists are cut
+	// from (see findBlocks).
+	handlerCount, handlerList []int
 	// caught is the state a handler is entered with (see mergeHandler).
 	caught frame
+	// classes finds the Class entries of frame types (see classIndex).
+	classes classIndex
 	// localsMemo and stackMemo are the last frame's reference slots and
 	// their StackMapTable entries (see toVerification).
 	localsMemo, stackMemo []slotEntry
@@ -202,11 +207,9 @@ type analyzer struct {
 	// when typecheck, checks that the state is assignable to it.
 	declared  map[int]*frame
 	typecheck bool
-	// Frame computation's: the class version is below 50 (no frames), and
-	// the class's Class entries.
-	old     bool
-	classes **classIndex // the FrameComputer's, made on first use
-	out     *outSlabs    // the FrameComputer's, for the results
+	// Frame computation's: the class version is below 50 (no frames).
+	old bool
+	out *outSlabs // the FrameComputer's, for the results
 	// oneRef is the member reference decoded last.
 	oneRef refInfo
 	// gen identifies the FrameComputer (and so the class) in the scratch's
@@ -266,24 +269,40 @@ func (a *analyzer) findBlocks() error {
 	if len(a.code.Handlers) == 0 {
 		return nil
 	}
-	hs := a.s.handlersOf
-	if cap(hs) < len(a.insns) {
-		hs = make([][]int, len(a.insns))
-	}
-	hs = hs[:len(a.insns)]
-	for i := range hs {
-		hs[i] = hs[i][:0]
-	}
-	a.s.handlersOf, a.handlersOf = hs, hs
-	for hi, h := range a.code.Handlers {
+	// Each instruction's list is cut from one array: counted per
+	// instruction, then filled handler by handler, so each lists its
+	// handlers in table order.
+	n := len(a.insns)
+	s := a.s
+	s.handlerCount = resize(s.handlerCount, n+1)
+	count := s.handlerCount
+	for _, h := range a.code.Handlers {
 		i, ok := a.at.lookup(int(h.StartPC))
 		if !ok {
 			return a.fail(int(h.StartPC), "exception range start %d is not an instruction start", h.StartPC)
 		}
-		for ; i < len(a.insns) && a.insns[i].Offset < int(h.EndPC); i++ {
-			a.handlersOf[i] = append(a.handlersOf[i], hi)
+		for ; i < n && a.insns[i].Offset < int(h.EndPC); i++ {
+			count[i+1]++
 		}
 	}
+	for i := 1; i <= n; i++ {
+		count[i] += count[i-1]
+	}
+	s.handlerList = resize(s.handlerList, count[n])
+	if cap(s.handlersOf) < n {
+		s.handlersOf = make([][]int, n)
+	}
+	hs := s.handlersOf[:n]
+	for i := range hs {
+		hs[i] = s.handlerList[count[i]:count[i]:count[i+1]]
+	}
+	for hi, h := range a.code.Handlers {
+		i, _ := a.at.lookup(int(h.StartPC))
+		for ; i < n && a.insns[i].Offset < int(h.EndPC); i++ {
+			hs[i] = append(hs[i], hi)
+		}
+	}
+	a.handlersOf = hs
 	return nil
 }
 

@@ -39,9 +39,8 @@ func ComputeFrames(c *classfile.Class, m *classfile.Member, h Hierarchy) (*Frame
 // FrameComputer computes frames for the methods of one class, sharing what
 // it learns of the hierarchy and the class's Class entries between them.
 type FrameComputer struct {
-	c       *classfile.Class
-	lat     *Lattice
-	classes *classIndex
+	c   *classfile.Class
+	lat *Lattice
 	// declared are frames to take as they are, by offset, for the next
 	// Compute (see Editor.KeepFrames).
 	declared map[int]*frame
@@ -78,7 +77,14 @@ type outSlabs struct {
 // Compute fails with a *MissingClassesError: a guessed type would give
 // frames HotSpot may reject.
 func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
-	fc := &FrameComputer{c: c, lat: NewLattice(h), gen: computers.Add(1)}
+	// One allocation for the computer and its lattice: a class's frames
+	// are often computed and dropped in a few microseconds.
+	both := &struct {
+		fc  FrameComputer
+		lat Lattice
+	}{lat: Lattice{h: h}}
+	fc := &both.fc
+	*fc = FrameComputer{c: c, lat: &both.lat, gen: computers.Add(1)}
 	// A result for each method, as most callers compute them all.
 	fc.sl.results = make([]FrameResult, 0, len(c.Methods))
 	return fc
@@ -93,7 +99,7 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	s := scratches.Get().(*scratch)
 	d, a := &s.d, &s.a
 	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
-	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: &fc.classes, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl, gen: fc.gen}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl, gen: fc.gen}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -483,11 +489,13 @@ func (a *analyzer) cutHandlers(start, end int) {
 func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	out := a.out
 	smt := slab.One(&out.smts)
-	if *a.classes == nil {
-		// Made for the first method with frames: many classes have none.
-		*a.classes = newClassIndex(&a.c.Pool)
+	// The scratch's index serves one class at a time: the methods of a
+	// class usually run one after another on one scratch, and a class's
+	// first method with frames resets it.
+	pool := &a.s.classes
+	if pool.gen != a.gen || pool.pool != &a.c.Pool {
+		pool.reset(&a.c.Pool, a.gen)
 	}
-	pool := *a.classes
 	// Every frame's entries are carved from one growing slab; a slab that
 	// moves leaves the frames cut before it on the old array, which is fine.
 	frames := 0
@@ -611,10 +619,16 @@ type classIndex struct {
 	// recent remembers the last names by a hash of their length and two
 	// bytes: frame after frame repeats the same few types, and comparing a
 	// string beats hashing it.
-	recent [64]struct {
-		name string
-		idx  uint16
-	}
+	recent [64]recentName
+	// gen is the FrameComputer's the index serves (see cpMemo); indexed
+	// tells whether names holds the pool's names.
+	gen     uint64
+	indexed bool
+}
+
+type recentName struct {
+	name string
+	idx  uint16
 }
 
 // poolName is where a text is in the pool: its Utf8 entry and the Class
@@ -627,7 +641,14 @@ type poolName struct{ utf8, class uint16 }
 // the whole pool.
 const linearMisses = 16
 
-func newClassIndex(pool *classfile.ConstantPool) *classIndex { return &classIndex{pool: pool} }
+// reset empties x for pool, of the FrameComputer gen.
+func (x *classIndex) reset(pool *classfile.ConstantPool, gen uint64) {
+	// The map is sized for the last class's pool: emptying it costs as much
+	// as making one for the next.
+	x.names = nil
+	x.pool, x.gen, x.misses, x.indexed = pool, gen, 0, false
+	x.recent = [64]recentName{}
+}
 
 func (x *classIndex) AddClass(name string) (uint16, error) {
 	h := len(name)
@@ -640,7 +661,7 @@ func (x *classIndex) AddClass(name string) (uint16, error) {
 	}
 	var i uint16
 	var err error
-	if x.names == nil && x.misses < linearMisses {
+	if !x.indexed && x.misses < linearMisses {
 		x.misses++
 		i, err = x.scan(name)
 	} else {
@@ -677,7 +698,8 @@ func (x *classIndex) scan(name string) (uint16, error) {
 
 // lookup finds or adds the Class entry for name through names.
 func (x *classIndex) lookup(name string) (uint16, error) {
-	if x.names == nil {
+	if !x.indexed {
+		x.indexed = true
 		es := x.pool.Entries
 		n := 0
 		for i := range es {
