@@ -613,13 +613,17 @@ type classIndex struct {
 	// names holds, by text, every Utf8 entry and the Class entry naming
 	// it, once more than a few names were searched for.
 	names map[string]poolName
-	// misses counts the names the recent ones did not have: the first few
-	// are searched for in the pool, after that names is built.
+	// misses counts the names no Class entry had: the first few are
+	// searched for in the pool, after that names is built.
 	misses int
 	// recent remembers the last names by a hash of their length and two
 	// bytes: frame after frame repeats the same few types, and comparing a
 	// string beats hashing it.
 	recent [64]recentName
+	// list holds the indices of the pool's first listed entries that are
+	// Class entries, in order.
+	list   []uint16
+	listed int
 	// gen is the FrameComputer's the index serves (see cpMemo); indexed
 	// tells whether names holds the pool's names.
 	gen     uint64
@@ -647,6 +651,7 @@ func (x *classIndex) reset(pool *classfile.ConstantPool, gen uint64) {
 	// as making one for the next.
 	x.names = nil
 	x.pool, x.gen, x.misses, x.indexed = pool, gen, 0, false
+	x.list, x.listed = x.list[:0], 0
 	x.recent = [64]recentName{}
 }
 
@@ -661,11 +666,10 @@ func (x *classIndex) AddClass(name string) (uint16, error) {
 	}
 	var i uint16
 	var err error
-	if !x.indexed && x.misses < linearMisses {
-		x.misses++
-		i, err = x.scan(name)
-	} else {
+	if x.indexed {
 		i, err = x.lookup(name)
+	} else {
+		i, err = x.scan(name)
 	}
 	if err != nil {
 		return 0, err
@@ -674,23 +678,34 @@ func (x *classIndex) AddClass(name string) (uint16, error) {
 	return i, nil
 }
 
-// scan finds or adds the Class entry for name by scanning the pool.
+// scan finds the Class entry for name among the pool's Class entries, a
+// few in most classes; where there is none it adds one, naming the first
+// Utf8 entry of that text if there is one, which takes a scan of the whole
+// pool: after linearMisses of those, names is built instead.
 func (x *classIndex) scan(name string) (uint16, error) {
 	es := x.pool.Entries
+	// The list covers the pool as it is now, entries added since included.
+	for i := x.listed; i < len(es); i++ {
+		if es[i].Tag == classfile.TagClass && i > 0 {
+			x.list = append(x.list, uint16(i))
+		}
+	}
+	x.listed = max(x.listed, len(es))
+	for _, i := range x.list {
+		if a := int(es[i].A); a < len(es) {
+			if t := &es[a]; len(t.Str) == len(name) && t.Tag == classfile.TagUtf8 && t.Str == name {
+				return i, nil
+			}
+		}
+	}
+	if x.misses++; x.misses > linearMisses {
+		return x.lookup(name)
+	}
 	var u uint16
 	for i := 1; i < len(es); i++ {
-		e := &es[i]
-		switch e.Tag {
-		case classfile.TagClass:
-			if int(e.A) < len(es) {
-				if t := &es[e.A]; len(t.Str) == len(name) && t.Tag == classfile.TagUtf8 && t.Str == name {
-					return uint16(i), nil
-				}
-			}
-		case classfile.TagUtf8:
-			if u == 0 && len(e.Str) == len(name) && e.Str == name {
-				u = uint16(i)
-			}
+		if e := &es[i]; len(e.Str) == len(name) && e.Tag == classfile.TagUtf8 && e.Str == name {
+			u = uint16(i)
+			break
 		}
 	}
 	return x.add(name, u)
