@@ -119,6 +119,8 @@ type scratch struct {
 	// localsMemo and stackMemo are the last frame's reference slots and
 	// their StackMapTable entries (see toVerification).
 	localsMemo, stackMemo []slotEntry
+	// need marks the offsets that get a frame (see stackMapTable).
+	need []bool
 	// prevVT and restVT are the last frame's locals as entries and the
 	// entries a frame's locals add to what it shares with the last.
 	prevVT, restVT []classfile.VerificationType

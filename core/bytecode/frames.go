@@ -496,19 +496,59 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	if pool.gen != a.gen || pool.pool != &a.c.Pool {
 		pool.reset(&a.c.Pool, a.gen)
 	}
+	// A frame goes where the type checker cannot carry the state over from
+	// the instruction before (JVMS §4.10.1): at branch targets, handlers and
+	// after an instruction that does not fall through, and where a frame
+	// was declared to stand. A block that only a conditional branch falls
+	// into starts with the state the branch leaves, which the checker
+	// computes itself: javac and ASM give it no frame, nor do we. need is
+	// by offset: dead code removed, the instructions are not those the
+	// offset index was made for.
+	need := resize(a.s.need, len(a.code.Code)+1)
+	a.s.need = need
+	mark := func(off int) {
+		if off >= 0 && off < len(need) {
+			need[off] = true
+		}
+	}
+	for k := range a.insns {
+		in := &a.insns[k]
+		if in.Op.IsBranchOp() {
+			mark(in.Target)
+		} else if in.Switch != nil {
+			mark(in.Switch.Default)
+			for _, t := range in.Switch.Targets {
+				mark(t)
+			}
+		}
+	}
+	for _, h := range a.code.Handlers {
+		mark(int(h.HandlerPC))
+	}
+	// Offset 0 needs an explicit frame only when something jumps there: the
+	// implicit initial frame covers the method's entry alone.
+	targeted0 := need[0]
+	for off := range a.declared {
+		mark(off)
+	}
+	for k := 1; k < len(a.insns); k++ {
+		if a.insns[k-1].EndsBlock() {
+			need[a.insns[k].Offset] = true
+		}
+	}
 	// Every frame's entries are carved from one growing slab; a slab that
 	// moves leaves the frames cut before it on the old array, which is fine.
 	frames := 0
 	for i := range a.insns {
-		if a.block[i] && a.in[i] != nil {
+		if a.block[i] && a.in[i] != nil && need[a.insns[i].Offset] {
 			frames++
 		}
 	}
 	smt.Frames = slab.Carve(&out.frames, frames)[:0]
 	// The slab is the rest of the class's chunk, at least the size most
 	// tables need; what the table leaves unused goes back to the chunk.
-	if need := (frames + 1) * (len(a.initLocals) + 2); cap(out.vts)-len(out.vts) < need {
-		out.vts = make([]classfile.VerificationType, 0, max(need, 256))
+	if room := (frames + 1) * (len(a.initLocals) + 2); cap(out.vts)-len(out.vts) < room {
+		out.vts = make([]classfile.VerificationType, 0, max(room, 256))
 	}
 	base := len(out.vts)
 	slab := out.vts[base:base:cap(out.vts)]
@@ -534,23 +574,9 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Offset 0 needs an explicit frame only when something jumps there: the
-	// implicit initial frame covers the method's entry alone.
-	targeted0 := false
-	for k := range a.insns {
-		in := &a.insns[k]
-		if in.Op.IsBranchOp() {
-			targeted0 = targeted0 || in.Target == 0
-		} else if in.Switch != nil {
-			targeted0 = targeted0 || in.Switch.Default == 0 || slices.Contains(in.Switch.Targets, 0)
-		}
-	}
-	for _, h := range a.code.Handlers {
-		targeted0 = targeted0 || h.HandlerPC == 0
-	}
 	prevOff := -1
 	for i := range a.insns {
-		if !a.block[i] || a.in[i] == nil || (i == 0 && !targeted0) {
+		if !a.block[i] || a.in[i] == nil || !need[a.insns[i].Offset] || (i == 0 && !targeted0) {
 			continue
 		}
 		f := a.in[i]
