@@ -109,13 +109,30 @@ type scratch struct {
 	// updates in place; handlersOf the handler lists per instruction.
 	entry, work frame
 	handlersOf  [][]int
+	// handlerCount and handlerList are what handlersOf's lists are cut
+	// from (see findBlocks).
+	handlerCount, handlerList []int
+	// caught is the state a handler is entered with (see mergeHandler).
+	caught frame
+	// classes finds the Class entries of frame types (see classIndex).
+	classes classIndex
 	// localsMemo and stackMemo are the last frame's reference slots and
 	// their StackMapTable entries (see toVerification).
 	localsMemo, stackMemo []slotEntry
+	// need marks the offsets that get a frame (see stackMapTable).
+	need []bool
+	// prevVT and restVT are the last frame's locals as entries and the
+	// entries a frame's locals add to what it shares with the last.
+	prevVT, restVT []classfile.VerificationType
 	// worklist holds the block starts the flow is still to visit.
 	worklist []int
-	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo).
+	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo),
+	// cp what the constants instructions name were read as (see cpMemo).
 	descs []descMemo
+	cp    []cpMemo
+	// descText remembers descriptors by their text, across classes: most
+	// calls and field accesses of a class name descriptors others did.
+	descText map[string]descMemo
 	// a and d are frame computation's analyzer and domain, reused.
 	a analyzer
 	d frameDomain
@@ -178,7 +195,6 @@ type analyzer struct {
 	reached []bool
 	// handlersOf[i] lists the exception handlers covering instruction i.
 	handlersOf [][]int
-	scratch    frame
 	// maxStack and maxLocals are computed by a lenient analysis, limits to
 	// a strict one.
 	maxStack, maxLocals int
@@ -193,13 +209,14 @@ type analyzer struct {
 	// when typecheck, checks that the state is assignable to it.
 	declared  map[int]*frame
 	typecheck bool
-	// Frame computation's: the class version is below 50 (no frames), and
-	// the class's Class entries.
-	old     bool
-	classes **classIndex // the FrameComputer's, made on first use
-	out     *outSlabs    // the FrameComputer's, for the results
+	// Frame computation's: the class version is below 50 (no frames).
+	old bool
+	out *outSlabs // the FrameComputer's, for the results
 	// oneRef is the member reference decoded last.
 	oneRef refInfo
+	// gen identifies the FrameComputer (and so the class) in the scratch's
+	// memo of constants; 0: no memo.
+	gen uint64
 }
 
 func (a *analyzer) fail(off int, format string, args ...any) error {
@@ -254,24 +271,40 @@ func (a *analyzer) findBlocks() error {
 	if len(a.code.Handlers) == 0 {
 		return nil
 	}
-	hs := a.s.handlersOf
-	if cap(hs) < len(a.insns) {
-		hs = make([][]int, len(a.insns))
-	}
-	hs = hs[:len(a.insns)]
-	for i := range hs {
-		hs[i] = hs[i][:0]
-	}
-	a.s.handlersOf, a.handlersOf = hs, hs
-	for hi, h := range a.code.Handlers {
+	// Each instruction's list is cut from one array: counted per
+	// instruction, then filled handler by handler, so each lists its
+	// handlers in table order.
+	n := len(a.insns)
+	s := a.s
+	s.handlerCount = resize(s.handlerCount, n+1)
+	count := s.handlerCount
+	for _, h := range a.code.Handlers {
 		i, ok := a.at.lookup(int(h.StartPC))
 		if !ok {
 			return a.fail(int(h.StartPC), "exception range start %d is not an instruction start", h.StartPC)
 		}
-		for ; i < len(a.insns) && a.insns[i].Offset < int(h.EndPC); i++ {
-			a.handlersOf[i] = append(a.handlersOf[i], hi)
+		for ; i < n && a.insns[i].Offset < int(h.EndPC); i++ {
+			count[i+1]++
 		}
 	}
+	for i := 1; i <= n; i++ {
+		count[i] += count[i-1]
+	}
+	s.handlerList = resize(s.handlerList, count[n])
+	if cap(s.handlersOf) < n {
+		s.handlersOf = make([][]int, n)
+	}
+	hs := s.handlersOf[:n]
+	for i := range hs {
+		hs[i] = s.handlerList[count[i]:count[i]:count[i+1]]
+	}
+	for hi, h := range a.code.Handlers {
+		i, _ := a.at.lookup(int(h.StartPC))
+		for ; i < n && a.insns[i].Offset < int(h.EndPC); i++ {
+			hs[i] = append(hs[i], hi)
+		}
+	}
+	a.handlersOf = hs
 	return nil
 }
 
@@ -499,9 +532,10 @@ func (a *analyzer) mergeHandler(hi int, locals []VType, from int) error {
 		return a.fail(from, "handler %d has no stack map frame", h.HandlerPC)
 	}
 	a.noteStack(1)
-	a.scratch.locals = locals
-	a.scratch.stack = append(a.scratch.stack[:0], ht)
-	changed, err := a.mergeInto(idx, &a.scratch, from)
+	st := &a.s.caught
+	st.locals = locals
+	st.stack = append(st.stack[:0], ht)
+	changed, err := a.mergeInto(idx, st, from)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"sync/atomic"
 
 	"dvmlab/core/classfile"
 	"dvmlab/internal/slab"
@@ -38,9 +39,8 @@ func ComputeFrames(c *classfile.Class, m *classfile.Member, h Hierarchy) (*Frame
 // FrameComputer computes frames for the methods of one class, sharing what
 // it learns of the hierarchy and the class's Class entries between them.
 type FrameComputer struct {
-	c       *classfile.Class
-	lat     *Lattice
-	classes *classIndex
+	c   *classfile.Class
+	lat *Lattice
 	// declared are frames to take as they are, by offset, for the next
 	// Compute (see Editor.KeepFrames).
 	declared map[int]*frame
@@ -49,7 +49,13 @@ type FrameComputer struct {
 	hints func() map[int]*frame
 	// sl holds what the methods' results are cut from.
 	sl outSlabs
+	// gen tells this computer's entries in a scratch's memo of constants
+	// from those another left (see cpMemo).
+	gen uint64
 }
+
+// computers numbers the FrameComputers made, for their gen.
+var computers atomic.Uint64
 
 // outSlabs are the arrays the results of one class's methods are cut from:
 // the StackMapTables (JVMS §4.7.4) and FrameResults of its methods live as
@@ -71,7 +77,14 @@ type outSlabs struct {
 // Compute fails with a *MissingClassesError: a guessed type would give
 // frames HotSpot may reject.
 func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
-	fc := &FrameComputer{c: c, lat: NewLattice(h)}
+	// One allocation for the computer and its lattice: a class's frames
+	// are often computed and dropped in a few microseconds.
+	both := &struct {
+		fc  FrameComputer
+		lat Lattice
+	}{lat: Lattice{h: h}}
+	fc := &both.fc
+	*fc = FrameComputer{c: c, lat: &both.lat, gen: computers.Add(1)}
 	// A result for each method, as most callers compute them all.
 	fc.sl.results = make([]FrameResult, 0, len(c.Methods))
 	return fc
@@ -86,7 +99,7 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	s := scratches.Get().(*scratch)
 	d, a := &s.d, &s.a
 	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
-	*a = analyzer{c: fc.c, m: m, code: code, d: d, classes: &fc.classes, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl, gen: fc.gen}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -122,8 +135,13 @@ func (d *frameDomain) Refers(Reference)               {}
 
 func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	t, ok, err := d.lat.Merge(x, y)
+	if err == nil {
+		// Most joins: asked before errors.As, whose target would escape
+		// and cost an allocation per join.
+		return t, ok, nil
+	}
 	var u *UnknownClassError
-	if err == nil || !errors.As(err, &u) {
+	if !errors.As(err, &u) {
 		return t, ok, err
 	}
 	h, found := d.hint(at)
@@ -190,6 +208,9 @@ func (a *analyzer) run() (*FrameResult, error) {
 	// Old classes get no frames, so no merged type reaches the output.
 	d := a.d.(*frameDomain)
 	d.lenient = d.lenient || a.old
+	if a.straightLine() {
+		return a.runStraight()
+	}
 	a.s.at = a.s.at.reset(a.insns, len(a.code.Code))
 	a.at = a.s.at
 	init, err := a.initialFrame()
@@ -197,9 +218,6 @@ func (a *analyzer) run() (*FrameResult, error) {
 		return nil, err
 	}
 	a.maxLocals = len(init.locals)
-	if a.straightLine() {
-		return a.runStraight(init)
-	}
 	if err := a.findBlocks(); err != nil {
 		return nil, err
 	}
@@ -262,12 +280,32 @@ func (a *analyzer) straightLine() bool {
 	return a.insns[last].EndsBlock()
 }
 
-// runStraight executes a straight-line method once, from its entry frame to
-// its end, for max_stack and max_locals.
-func (a *analyzer) runStraight(init *frame) (*FrameResult, error) {
-	for i := range a.insns {
-		if _, err := a.execute(i, init); err != nil {
+// runStraight finds max_stack and max_locals of a straight-line method by
+// its stack effects, which need only the number of locals the parameters
+// take, or, where those do not tell, by executing it once from its entry
+// frame to its end.
+func (a *analyzer) runStraight() (*FrameResult, error) {
+	params, _, err := ArgSlots(a.c.MemberDesc(a.m))
+	if !a.m.Access.Has(classfile.AccStatic) {
+		params++
+	}
+	ok := false
+	if err == nil {
+		a.maxStack, a.maxLocals, ok = a.maxStraight(params)
+	}
+	if !ok {
+		// The machine says what is wrong, or finds what the sums cannot.
+		a.s.at = a.s.at.reset(a.insns, len(a.code.Code))
+		a.at = a.s.at
+		init, err := a.initialFrame()
+		if err != nil {
 			return nil, err
+		}
+		a.maxStack, a.maxLocals = 0, len(init.locals)
+		for i := range a.insns {
+			if _, err := a.execute(i, init); err != nil {
+				return nil, err
+			}
 		}
 	}
 	a.code.MaxStack = uint16(a.maxStack)
@@ -451,24 +489,66 @@ func (a *analyzer) cutHandlers(start, end int) {
 func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	out := a.out
 	smt := slab.One(&out.smts)
-	if *a.classes == nil {
-		// Made for the first method with frames: many classes have none.
-		*a.classes = newClassIndex(&a.c.Pool)
+	// The scratch's index serves one class at a time: the methods of a
+	// class usually run one after another on one scratch, and a class's
+	// first method with frames resets it.
+	pool := &a.s.classes
+	if pool.gen != a.gen || pool.pool != &a.c.Pool {
+		pool.reset(&a.c.Pool, a.gen)
 	}
-	pool := *a.classes
+	// A frame goes where the type checker cannot carry the state over from
+	// the instruction before (JVMS §4.10.1): at branch targets, handlers and
+	// after an instruction that does not fall through, and where a frame
+	// was declared to stand. A block that only a conditional branch falls
+	// into starts with the state the branch leaves, which the checker
+	// computes itself: javac and ASM give it no frame, nor do we. need is
+	// by offset: dead code removed, the instructions are not those the
+	// offset index was made for.
+	need := resize(a.s.need, len(a.code.Code)+1)
+	a.s.need = need
+	mark := func(off int) {
+		if off >= 0 && off < len(need) {
+			need[off] = true
+		}
+	}
+	for k := range a.insns {
+		in := &a.insns[k]
+		if in.Op.IsBranchOp() {
+			mark(in.Target)
+		} else if in.Switch != nil {
+			mark(in.Switch.Default)
+			for _, t := range in.Switch.Targets {
+				mark(t)
+			}
+		}
+	}
+	for _, h := range a.code.Handlers {
+		mark(int(h.HandlerPC))
+	}
+	// Offset 0 needs an explicit frame only when something jumps there: the
+	// implicit initial frame covers the method's entry alone.
+	targeted0 := need[0]
+	for off := range a.declared {
+		mark(off)
+	}
+	for k := 1; k < len(a.insns); k++ {
+		if a.insns[k-1].EndsBlock() {
+			need[a.insns[k].Offset] = true
+		}
+	}
 	// Every frame's entries are carved from one growing slab; a slab that
 	// moves leaves the frames cut before it on the old array, which is fine.
 	frames := 0
 	for i := range a.insns {
-		if a.block[i] && a.in[i] != nil {
+		if a.block[i] && a.in[i] != nil && need[a.insns[i].Offset] {
 			frames++
 		}
 	}
 	smt.Frames = slab.Carve(&out.frames, frames)[:0]
 	// The slab is the rest of the class's chunk, at least the size most
 	// tables need; what the table leaves unused goes back to the chunk.
-	if need := (frames + 1) * (len(a.initLocals) + 2); cap(out.vts)-len(out.vts) < need {
-		out.vts = make([]classfile.VerificationType, 0, max(need, 256))
+	if room := (frames + 1) * (len(a.initLocals) + 2); cap(out.vts)-len(out.vts) < room {
+		out.vts = make([]classfile.VerificationType, 0, max(room, 256))
 	}
 	base := len(out.vts)
 	slab := out.vts[base:base:cap(out.vts)]
@@ -485,89 +565,70 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	lm, sm := &a.s.localsMemo, &a.s.stackMemo
 	clear((*lm)[:cap(*lm)])
 	clear((*sm)[:cap(*sm)])
-	slab, err := toVerification(slab, pool, a.initLocals, true, lm)
+	// Each frame's locals are compared with the last frame's as types, slot
+	// by slot: only the slots after what they share are turned into
+	// entries, and most frames (same, same_locals_1, chop) store none.
+	// prev holds the last frame's locals, prevVT their entries.
+	prev := a.initLocals[:localsEnd(a.initLocals)]
+	prevVT, err := toVerification(a.s.prevVT[:0], pool, prev, 0, lm)
 	if err != nil {
 		return nil, err
 	}
-	prevLocals := slab
-	// Offset 0 needs an explicit frame only when something jumps there: the
-	// implicit initial frame covers the method's entry alone.
-	targeted0 := false
-	for k := range a.insns {
-		in := &a.insns[k]
-		if in.Op.IsBranchOp() {
-			targeted0 = targeted0 || in.Target == 0
-		} else if in.Switch != nil {
-			targeted0 = targeted0 || in.Switch.Default == 0 || slices.Contains(in.Switch.Targets, 0)
-		}
-	}
-	for _, h := range a.code.Handlers {
-		targeted0 = targeted0 || h.HandlerPC == 0
-	}
 	prevOff := -1
 	for i := range a.insns {
-		if !a.block[i] || a.in[i] == nil || (i == 0 && !targeted0) {
+		if !a.block[i] || a.in[i] == nil || !need[a.insns[i].Offset] || (i == 0 && !targeted0) {
 			continue
 		}
 		f := a.in[i]
+		locals := f.locals[:localsEnd(f.locals)]
+		p, q := sharedLocals(prev, locals)
+		rest, err := toVerification(a.s.restVT[:0], pool, locals, p, lm)
+		if err != nil {
+			return nil, err
+		}
+		a.s.restVT = rest
+		// Slots of other types can still give the same entries (top for a
+		// return address, a lone half of a long).
+		for len(rest) > 0 && q < len(prevVT) && rest[0] == prevVT[q] {
+			rest, q = rest[1:], q+1
+		}
 		start := len(slab)
-		if slab, err = toVerification(slab, pool, f.locals, true, lm); err != nil {
+		if slab, err = toVerification(slab, pool, f.stack, 0, sm); err != nil {
 			return nil, err
 		}
-		mid := len(slab)
-		if slab, err = toVerification(slab, pool, f.stack, false, sm); err != nil {
-			return nil, err
-		}
-		locals, stack := slab[start:mid:mid], slab[mid:len(slab):len(slab)]
+		stack := slab[start:len(slab):len(slab)]
 		off := a.insns[i].Offset
-		delta := off - prevOff - 1
-		fr := compress(uint16(delta), prevLocals, locals, stack)
+		delta := uint16(off - prevOff - 1)
+		same := len(rest) == 0 && q == len(prevVT)
+		var fr classfile.StackMapFrame
+		// The smallest form of JVMS §4.7.4 that says it.
+		switch {
+		case same && len(stack) == 0 && delta <= classfile.FrameSameMax:
+			fr = classfile.StackMapFrame{Type: uint8(delta), OffsetDelta: delta}
+		case same && len(stack) == 0:
+			fr = classfile.StackMapFrame{Type: classfile.FrameSameExt, OffsetDelta: delta}
+		case same && len(stack) == 1 && delta <= classfile.FrameSameLocals1Max-64:
+			fr = classfile.StackMapFrame{Type: uint8(64 + delta), OffsetDelta: delta, Stack: stack}
+		case same && len(stack) == 1:
+			fr = classfile.StackMapFrame{Type: classfile.FrameSameLocals1Ext, OffsetDelta: delta, Stack: stack}
+		case len(stack) == 0 && len(rest) == 0 && len(prevVT)-q <= 3:
+			fr = classfile.StackMapFrame{Type: uint8(251 - (len(prevVT) - q)), OffsetDelta: delta}
+			prevVT = prevVT[:q]
+		case len(stack) == 0 && q == len(prevVT) && len(rest) <= 3:
+			slab = append(slab, rest...)
+			fr = classfile.StackMapFrame{Type: uint8(251 + len(rest)), OffsetDelta: delta, Locals: slab[start:len(slab):len(slab)]}
+			prevVT = append(prevVT, rest...)
+		default:
+			prevVT = append(prevVT[:q], rest...)
+			l := len(slab)
+			slab = append(slab, prevVT...)
+			fr = classfile.StackMapFrame{Type: classfile.FrameFull, OffsetDelta: delta, Locals: slab[l:len(slab):len(slab)], Stack: stack}
+		}
 		smt.Frames = append(smt.Frames, fr)
-		switch t := fr.Type; {
-		case t <= classfile.FrameSameMax || t == classfile.FrameSameExt:
-			// The locals equal the previous ones and nothing is kept.
-			slab = slab[:start]
-		case t >= classfile.FrameChopMin && t <= classfile.FrameChopMax:
-			prevLocals = prevLocals[:len(locals)]
-			slab = slab[:start]
-		case t >= classfile.FrameAppendMin:
-			prevLocals = locals
-		}
-		prevOff = off
+		prev, prevOff = locals, off
 	}
+	a.s.prevVT = prevVT
 	return smt, nil
-}
-
-// compress picks the smallest frame form. See JVMS §4.7.4.
-func compress(delta uint16, prev, locals, stack []classfile.VerificationType) classfile.StackMapFrame {
-	same := func(a, b []classfile.VerificationType) bool {
-		if len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if a[i] != b[i] {
-				return false
-			}
-		}
-		return true
-	}
-	switch {
-	case len(stack) == 0 && same(prev, locals):
-		if delta <= classfile.FrameSameMax {
-			return classfile.StackMapFrame{Type: uint8(delta), OffsetDelta: delta}
-		}
-		return classfile.StackMapFrame{Type: classfile.FrameSameExt, OffsetDelta: delta}
-	case len(stack) == 1 && same(prev, locals):
-		if delta <= classfile.FrameSameLocals1Max-64 {
-			return classfile.StackMapFrame{Type: uint8(64 + delta), OffsetDelta: delta, Stack: stack}
-		}
-		return classfile.StackMapFrame{Type: classfile.FrameSameLocals1Ext, OffsetDelta: delta, Stack: stack}
-	case len(stack) == 0 && len(locals) < len(prev) && len(prev)-len(locals) <= 3 && same(prev[:len(locals)], locals):
-		return classfile.StackMapFrame{Type: uint8(251 - (len(prev) - len(locals))), OffsetDelta: delta}
-	case len(stack) == 0 && len(locals) > len(prev) && len(locals)-len(prev) <= 3 && same(locals[:len(prev)], prev):
-		return classfile.StackMapFrame{Type: uint8(251 + (len(locals) - len(prev))), OffsetDelta: delta, Locals: locals[len(prev):]}
-	}
-	return classfile.StackMapFrame{Type: classfile.FrameFull, OffsetDelta: delta, Locals: locals, Stack: stack}
 }
 
 // classIndex finds or adds Class entries for frame types. Looking among the
@@ -578,16 +639,26 @@ type classIndex struct {
 	// names holds, by text, every Utf8 entry and the Class entry naming
 	// it, once more than a few names were searched for.
 	names map[string]poolName
-	// misses counts the names the recent ones did not have: the first few
-	// are searched for in the pool, after that names is built.
+	// misses counts the names no Class entry had: the first few are
+	// searched for in the pool, after that names is built.
 	misses int
 	// recent remembers the last names by a hash of their length and two
 	// bytes: frame after frame repeats the same few types, and comparing a
 	// string beats hashing it.
-	recent [64]struct {
-		name string
-		idx  uint16
-	}
+	recent [64]recentName
+	// list holds the indices of the pool's first listed entries that are
+	// Class entries, in order.
+	list   []uint16
+	listed int
+	// gen is the FrameComputer's the index serves (see cpMemo); indexed
+	// tells whether names holds the pool's names.
+	gen     uint64
+	indexed bool
+}
+
+type recentName struct {
+	name string
+	idx  uint16
 }
 
 // poolName is where a text is in the pool: its Utf8 entry and the Class
@@ -600,7 +671,15 @@ type poolName struct{ utf8, class uint16 }
 // the whole pool.
 const linearMisses = 16
 
-func newClassIndex(pool *classfile.ConstantPool) *classIndex { return &classIndex{pool: pool} }
+// reset empties x for pool, of the FrameComputer gen.
+func (x *classIndex) reset(pool *classfile.ConstantPool, gen uint64) {
+	// The map is sized for the last class's pool: emptying it costs as much
+	// as making one for the next.
+	x.names = nil
+	x.pool, x.gen, x.misses, x.indexed = pool, gen, 0, false
+	x.list, x.listed = x.list[:0], 0
+	x.recent = [64]recentName{}
+}
 
 func (x *classIndex) AddClass(name string) (uint16, error) {
 	h := len(name)
@@ -613,11 +692,10 @@ func (x *classIndex) AddClass(name string) (uint16, error) {
 	}
 	var i uint16
 	var err error
-	if x.names == nil && x.misses < linearMisses {
-		x.misses++
-		i, err = x.scan(name)
-	} else {
+	if x.indexed {
 		i, err = x.lookup(name)
+	} else {
+		i, err = x.scan(name)
 	}
 	if err != nil {
 		return 0, err
@@ -626,23 +704,34 @@ func (x *classIndex) AddClass(name string) (uint16, error) {
 	return i, nil
 }
 
-// scan finds or adds the Class entry for name by scanning the pool.
+// scan finds the Class entry for name among the pool's Class entries, a
+// few in most classes; where there is none it adds one, naming the first
+// Utf8 entry of that text if there is one, which takes a scan of the whole
+// pool: after linearMisses of those, names is built instead.
 func (x *classIndex) scan(name string) (uint16, error) {
 	es := x.pool.Entries
+	// The list covers the pool as it is now, entries added since included.
+	for i := x.listed; i < len(es); i++ {
+		if es[i].Tag == classfile.TagClass && i > 0 {
+			x.list = append(x.list, uint16(i))
+		}
+	}
+	x.listed = max(x.listed, len(es))
+	for _, i := range x.list {
+		if a := int(es[i].A); a < len(es) {
+			if t := &es[a]; len(t.Str) == len(name) && t.Tag == classfile.TagUtf8 && t.Str == name {
+				return i, nil
+			}
+		}
+	}
+	if x.misses++; x.misses > linearMisses {
+		return x.lookup(name)
+	}
 	var u uint16
 	for i := 1; i < len(es); i++ {
-		e := &es[i]
-		switch e.Tag {
-		case classfile.TagClass:
-			if int(e.A) < len(es) {
-				if t := &es[e.A]; len(t.Str) == len(name) && t.Tag == classfile.TagUtf8 && t.Str == name {
-					return uint16(i), nil
-				}
-			}
-		case classfile.TagUtf8:
-			if u == 0 && len(e.Str) == len(name) && e.Str == name {
-				u = uint16(i)
-			}
+		if e := &es[i]; len(e.Str) == len(name) && e.Tag == classfile.TagUtf8 && e.Str == name {
+			u = uint16(i)
+			break
 		}
 	}
 	return x.add(name, u)
@@ -650,7 +739,8 @@ func (x *classIndex) scan(name string) (uint16, error) {
 
 // lookup finds or adds the Class entry for name through names.
 func (x *classIndex) lookup(name string) (uint16, error) {
-	if x.names == nil {
+	if !x.indexed {
+		x.indexed = true
 		es := x.pool.Entries
 		n := 0
 		for i := range es {

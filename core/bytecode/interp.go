@@ -2,6 +2,7 @@ package bytecode
 
 import (
 	"fmt"
+	"strings"
 
 	"dvmlab/core/classfile"
 )
@@ -296,7 +297,7 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		x.push(ref(newarrayType(in.Index)))
 	case Anewarray:
 		x.pop(vInt)
-		x.push(ref(arrayOf(pool.ClassName(uint16(in.Index)))))
+		x.push(ref(a.arrayType(in.Index)))
 	case Arraylength:
 		arr := x.popRef()
 		if x.strict && x.err == nil && arr.Kind == KRef && elementType(arr.Name).Kind == KTop {
@@ -812,11 +813,88 @@ type refInfo struct {
 // ref decodes the constant an instruction names into the analyzer's one
 // refInfo, good until the next call.
 func (a *analyzer) ref(in *Instruction) *refInfo {
+	field := in.Op == Getstatic || in.Op == Putstatic || in.Op == Getfield || in.Op == Putfield
+	kind := memoMethod
+	if field {
+		kind = memoField
+	}
+	m := a.cpMemo(in.Index, kind)
+	if m != nil && m.gen == a.gen {
+		return &m.r
+	}
+	r := a.decodeRef(in, field)
+	if m != nil && r.err == nil {
+		*m = cpMemo{gen: a.gen, kind: kind, r: *r}
+	}
+	return r
+}
+
+// cpMemo kinds: what the constant an instruction names was read as.
+const (
+	memoField uint8 = iota + 1
+	memoMethod
+	memoArray
+)
+
+// cpMemo is what the machine read from the constant at one pool index, for
+// one class: a member reference (or call site) as a refInfo, or the array
+// type anewarray makes of a Class entry. Frame computation meets the same
+// few constants at every call and field access of a class; remembering
+// them by index spares the pool's entries, the descriptor and its text.
+type cpMemo struct {
+	gen  uint64 // the FrameComputer's; 0 marks an empty entry
+	kind uint8
+	r    refInfo
+	arr  string
+}
+
+// cpMemo returns the memo entry for pool index i as read by kind: the
+// class's own entry if it has one (gen equal to the analyzer's), else a
+// slot to fill, or nil where there is no memo (strict analyses and
+// one-off ones, whose gen is 0).
+func (a *analyzer) cpMemo(i int, kind uint8) *cpMemo {
+	if a.gen == 0 || i <= 0 || i > 0xffff {
+		return nil
+	}
+	s := a.s
+	if i >= len(s.cp) {
+		n := max(len(a.c.Pool.Entries), i+1)
+		if cap(s.cp) >= n {
+			s.cp = s.cp[:n]
+		} else {
+			s.cp = append(s.cp[:cap(s.cp)], make([]cpMemo, n-cap(s.cp))...)
+		}
+	}
+	m := &s.cp[i]
+	if m.gen == a.gen && m.kind != kind {
+		// The same index read as another kind (only bad code does that):
+		// not remembered.
+		return nil
+	}
+	return m
+}
+
+// arrayType is the array type whose component is the class pool index i
+// names (anewarray's result).
+func (a *analyzer) arrayType(i int) string {
+	m := a.cpMemo(i, memoArray)
+	if m != nil && m.gen == a.gen {
+		return m.arr
+	}
+	t := arrayOf(a.c.Pool.ClassName(uint16(i)))
+	if m != nil {
+		*m = cpMemo{gen: a.gen, kind: memoArray, arr: t}
+	}
+	return t
+}
+
+// decodeRef decodes the constant an instruction names into the analyzer's
+// one refInfo, good until the next call.
+func (a *analyzer) decodeRef(in *Instruction, field bool) *refInfo {
 	a.oneRef = refInfo{}
 	r := &a.oneRef
 	pool := &a.c.Pool
 	c := pool.Get(uint16(in.Index))
-	field := false
 	var nt uint16
 	switch in.Op {
 	case Invokedynamic:
@@ -828,7 +906,6 @@ func (a *analyzer) ref(in *Instruction) *refInfo {
 	default:
 		// Any member reference, as ConstantPool.MemberRef reads them: a
 		// field instruction naming a method fails on its descriptor.
-		field = in.Op == Getstatic || in.Op == Putstatic || in.Op == Getfield || in.Op == Putfield
 		if c != nil && (c.Tag == classfile.TagFieldref || c.Tag == classfile.TagMethodref || c.Tag == classfile.TagInterfaceMethodref) {
 			r.owner, nt = pool.ClassName(c.A), c.B
 			r.iface = !field && c.Tag == classfile.TagInterfaceMethodref
@@ -842,16 +919,44 @@ func (a *analyzer) ref(in *Instruction) *refInfo {
 		r.t, r.slots = m.t, int(m.slots)
 		return r
 	}
-	if field {
-		r.t, r.err = FieldType(r.desc)
+	// Another class's read of the same text, else the text itself.
+	s := a.s
+	if m, ok := s.descText[r.desc]; ok && m.field == field && a.gen != 0 {
+		r.t, r.slots = m.t, int(m.slots)
 	} else {
-		r.slots, r.t, r.err = ArgSlots(r.desc)
+		if field {
+			r.t, r.err = FieldType(r.desc)
+		} else {
+			r.slots, r.t, r.err = ArgSlots(r.desc)
+		}
+		if r.err == nil && a.gen != 0 {
+			if s.descText == nil || len(s.descText) >= maxDescText {
+				// Bounded: a long-lived scratch meets any number of
+				// descriptors; the common ones come back at once.
+				clear(s.descText)
+				if s.descText == nil {
+					s.descText = make(map[string]descMemo, 1024)
+				}
+			}
+			// A copy of the text, so the class's bytes are not kept alive.
+			d := strings.Clone(r.desc)
+			t := r.t
+			if n := len(t.Name); t.Kind == KRef && strings.HasSuffix(d, t.Name) {
+				t.Name = d[len(d)-n:] // an array type
+			} else if t.Kind == KRef && len(d) > n && d[len(d)-1-n:len(d)-1] == t.Name {
+				t.Name = d[len(d)-1-n : len(d)-1] // a class type, before its ';'
+			}
+			s.descText[d] = descMemo{field: field, t: t, slots: int32(r.slots)}
+		}
 	}
-	if r.err == nil && a.s.descs != nil && descIdx != 0 {
-		a.s.descs[descIdx] = descMemo{desc: r.desc, field: field, t: r.t, slots: int32(r.slots)}
+	if r.err == nil && s.descs != nil && descIdx != 0 {
+		s.descs[descIdx] = descMemo{desc: r.desc, field: field, t: r.t, slots: int32(r.slots)}
 	}
 	return r
 }
+
+// maxDescText bounds the descriptors a scratch remembers by text.
+const maxDescText = 1 << 15
 
 // descMemo is a descriptor read before: a field's type, or a method's
 // argument slots and return type. Frame computation meets the same few

@@ -559,20 +559,25 @@ func (m *Lattice) MayBeSuper(h, x string) bool {
 	return true
 }
 
-// toVerification turns slots into StackMapTable entries: a long or double is
-// one entry, its second slot is dropped, and trailing tops of locals are cut.
-// They are appended to out, which is returned. memo, when not nil, holds
-// the slots of the last call by position with their entries: a slot equal
-// to the one remembered takes the remembered entry, which saves finding
-// Class entries again for the locals that frame after frame of a method
-// share.
-func toVerification(out []classfile.VerificationType, pool *classIndex, slots []VType, locals bool, memo *[]slotEntry) ([]classfile.VerificationType, error) {
+// localsEnd is how many of a frame's locals its StackMapTable entry lists:
+// trailing tops are cut (JVMS §4.7.4: they are implied).
+func localsEnd(slots []VType) int {
 	n := len(slots)
-	if locals {
-		for n > 0 && slots[n-1].Kind == KTop {
-			n--
-		}
+	for n > 0 && slots[n-1].Kind == KTop {
+		n--
 	}
+	return n
+}
+
+// toVerification turns slots[from:] into StackMapTable entries: a long or
+// double is one entry, its second slot is dropped. from must start an
+// entry. They are appended to out, which is returned. memo, when not nil,
+// holds the slots of the last call by position with their entries: a slot
+// equal to the one remembered takes the remembered entry, which saves
+// finding Class entries again for the locals that frame after frame of a
+// method share.
+func toVerification(out []classfile.VerificationType, pool *classIndex, slots []VType, from int, memo *[]slotEntry) ([]classfile.VerificationType, error) {
+	n := len(slots)
 	var m []slotEntry
 	if memo != nil {
 		if cap(*memo) < n {
@@ -583,7 +588,7 @@ func toVerification(out []classfile.VerificationType, pool *classIndex, slots []
 		}
 		m = *memo
 	}
-	for i := 0; i < n; i++ {
+	for i := from; i < n; i++ {
 		v := slots[i]
 		var vt classfile.VerificationType
 		switch v.Kind {
@@ -625,6 +630,25 @@ func toVerification(out []classfile.VerificationType, pool *classIndex, slots []
 		out = append(out, vt)
 	}
 	return out, nil
+}
+
+// sharedLocals is how many leading slots, p, and StackMapTable entries, q,
+// two frames' locals have in common as types; p never splits a long or
+// double, so the entries of cur[:p] are those of prev[:p].
+func sharedLocals(prev, cur []VType) (p, q int) {
+	n := min(len(prev), len(cur))
+	for p < n {
+		w := 1
+		if k := cur[p].Kind; k == KLong || k == KDouble {
+			w = 2
+		}
+		if p+w > n || cur[p] != prev[p] || (w == 2 && cur[p+1] != prev[p+1]) {
+			break
+		}
+		p += w
+		q++
+	}
+	return p, q
 }
 
 // slotEntry is a reference slot and the StackMapTable entry it became.
