@@ -113,30 +113,42 @@ func (c *ShadowClass) File() (*classfile.Class, error) {
 }
 
 // ShadowObject is an observed object, by its never-reused 64-bit id.
+//
+// A run names millions of objects and the server keeps each until the
+// agent reports it freed, so the state is kept inline: the first key an
+// analysis uses (usually its only one) costs two words, not a map.
 type ShadowObject struct {
 	ID    uint64
 	Class *ShadowClass
 
-	mu    sync.Mutex
-	state map[any]any
-	str   *string
+	mu         sync.Mutex
+	key0, val0 any
+	more       map[any]any // keys after the first
+	str        *string
 }
 
 // State returns the object's shadow state under key.
 func (o *ShadowObject) State(key any) any {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.state[key]
+	if key != nil && o.key0 == key {
+		return o.val0
+	}
+	return o.more[key]
 }
 
 // SetState sets the object's shadow state under key.
 func (o *ShadowObject) SetState(key, v any) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.state == nil {
-		o.state = map[any]any{}
+	if key != nil && (o.key0 == nil || o.key0 == key) {
+		o.key0, o.val0 = key, v
+		return
 	}
-	o.state[key] = v
+	if o.more == nil {
+		o.more = map[any]any{}
+	}
+	o.more[key] = v
 }
 
 // StringValue is a ShadowString's value: the agent sends it when a String is

@@ -33,16 +33,23 @@ import (
 type FIA struct {
 	Scope string
 
-	mu      sync.Mutex
-	fields  map[fieldKey]*fieldStat
-	sites   map[siteKey]*siteStat
-	threads map[uint64]*ctorStack
-	resolve map[*shadow.Field]fieldKey
-	decl    map[string]*classfile.Class // parsed for resolution; nil: not available
-	reg     *shadow.Registry
-	// perThread counts allocations by thread name and site, for matching
-	// objects across implementations (the paper's Table 4).
+	mu sync.Mutex
+	// fields numbers each declared field once; stats are by that number,
+	// so per-object state holds small integers, not names.
+	fields map[fieldKey]int32
+	stats  []*fieldStat
+	// resolved maps a field reference's registry id to its field's number
+	// plus one (0: not resolved yet).
+	resolved []int32
+	sites    map[siteKey]*siteStat
+	threads  map[uint64]*ctorStack
+	decl     map[string]*classfile.Class // parsed for resolution; nil: not available
+	reg      *shadow.Registry
+	// perThread counts allocations by thread and site, for matching
+	// objects across implementations (the paper's Table 4); named are the
+	// in-process analysis's, whose threads come as names.
 	perThread map[threadSite]int64
+	named     map[namedThreadSite]int64
 	// early counts allocations before VM init (Event.Live false).
 	early int64
 }
@@ -66,30 +73,77 @@ type fieldKey struct {
 }
 
 type fieldStat struct {
+	key                        fieldKey
 	verdict                    Verdict
 	writes, ctorWrites, reads  int64
 	staticRead, staticOutWrite bool // the one "object" of a static field
 }
 
+// siteKey is a site and the class of the objects made there: cls, or
+// the class the instruction names where the object's class is unknown.
 type siteKey struct {
-	site  *shadow.Site
-	class string
+	site *shadow.Site
+	cls  *shadow.ShadowClass
+}
+
+func (k siteKey) class() string {
+	if k.cls != nil {
+		return k.cls.Name
+	}
+	return k.site.Operand
 }
 
 type siteStat struct{ objects, mutated int64 }
 
+// threadSite is kept by pointers, whose hashing costs nothing; the
+// tables merge them by thread name and site name.
 type threadSite struct {
-	thread string
-	site   string
+	thread *shadow.ShadowThread
+	site   *shadow.Site
 	early  bool // before VM init
 }
 
-// objState is an object's shadow state.
+type namedThreadSite struct {
+	thread string
+	site   *shadow.Site
+}
+
+// objState is an object's shadow state. A run keeps it for every object
+// alive in the observed VM, so it is small: the fields the object had
+// read or written outside its constructors, by number, searched in order
+// (an object rarely has more than a few).
 type objState struct {
 	site    *siteStat
+	fields  []fieldBits
 	mutated bool
-	// per field: bit 0 read, bit 1 written outside the constructor
-	fields map[fieldKey]uint8
+}
+
+// fieldBits is one field's bits on one object: 1 read, 2 written outside
+// the object's constructors.
+type fieldBits struct {
+	field int32
+	bits  uint8
+}
+
+// bits returns the bits of field number f.
+func (s *objState) bits(f int32) uint8 {
+	for _, b := range s.fields {
+		if b.field == f {
+			return b.bits
+		}
+	}
+	return 0
+}
+
+// set adds bits to field number f's.
+func (s *objState) set(f int32, bits uint8) {
+	for i := range s.fields {
+		if s.fields[i].field == f {
+			s.fields[i].bits |= bits
+			return
+		}
+	}
+	s.fields = append(s.fields, fieldBits{f, bits})
 }
 
 type frame struct {
@@ -205,7 +259,7 @@ func (a *FIA) Counts(d []int64, reg *shadow.Registry) {
 		if s == nil {
 			continue
 		}
-		key := siteKey{s, s.Operand}
+		key := siteKey{site: s}
 		st := a.sites[key]
 		if st == nil {
 			st = &siteStat{}
@@ -221,19 +275,19 @@ func (a *FIA) Counts(d []int64, reg *shadow.Registry) {
 			name = append(name, rune(next()))
 		}
 		if s := reg.Site(int(id)); s != nil {
-			a.perThread[threadSite{thread: string(name), site: s.String()}] += c
+			a.named[namedThreadSite{thread: string(name), site: s}] += c
 		}
 	}
 }
 
 func (a *FIA) init() {
 	if a.fields == nil {
-		a.fields = map[fieldKey]*fieldStat{}
+		a.fields = map[fieldKey]int32{}
 		a.sites = map[siteKey]*siteStat{}
 		a.threads = map[uint64]*ctorStack{}
-		a.resolve = map[*shadow.Field]fieldKey{}
 		a.decl = map[string]*classfile.Class{}
 		a.perThread = map[threadSite]int64{}
+		a.named = map[namedThreadSite]int64{}
 	}
 }
 
@@ -318,18 +372,17 @@ func (a *FIA) onAlloc(e *shadow.Event) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.init()
-	class := site.Operand
-	if o != nil && o.Class != nil {
-		class = o.Class.Name
+	k := siteKey{site: site}
+	if o != nil {
+		k.cls = o.Class
 	}
-	k := siteKey{site, class}
 	st := a.sites[k]
 	if st == nil {
 		st = &siteStat{}
 		a.sites[k] = st
 	}
 	st.objects++
-	a.perThread[threadSite{e.Thread.Name, site.String(), !e.Live}]++
+	a.perThread[threadSite{e.Thread, site, !e.Live}]++
 	if !e.Live {
 		a.early++
 	}
@@ -352,18 +405,28 @@ func (a *FIA) objState(o *shadow.ShadowObject) *objState {
 	return s
 }
 
-func (a *FIA) field(f *shadow.Field, static bool) (fieldKey, *fieldStat) {
-	k, ok := a.resolve[f]
+// field returns the number and statistics of the field a reference
+// resolves to; the first access to a reference resolves it for good.
+func (a *FIA) field(f *shadow.Field, static bool) (int32, *fieldStat) {
+	if f.ID >= 0 && f.ID < len(a.resolved) {
+		if n := a.resolved[f.ID]; n > 0 {
+			return n - 1, a.stats[n-1]
+		}
+	}
+	k := fieldKey{class: a.declaring(f.Owner, f.Name, f.Desc, static, 0), name: f.Name, static: static}
+	n, ok := a.fields[k]
 	if !ok {
-		k = fieldKey{class: a.declaring(f.Owner, f.Name, f.Desc, static, 0), name: f.Name, static: static}
-		a.resolve[f] = k
+		n = int32(len(a.stats))
+		a.fields[k] = n
+		a.stats = append(a.stats, &fieldStat{key: k})
 	}
-	st := a.fields[k]
-	if st == nil {
-		st = &fieldStat{}
-		a.fields[k] = st
+	if f.ID >= 0 {
+		for f.ID >= len(a.resolved) {
+			a.resolved = append(a.resolved, 0)
+		}
+		a.resolved[f.ID] = n + 1
 	}
-	return k, st
+	return n, a.stats[n]
 }
 
 // declaring resolves a field reference to the class that declares the
@@ -460,25 +523,15 @@ func (s *ctorStack) uninitializedWrite(class string) bool {
 // names, resolved to its declaring class and with its statistics, the
 // analysis locked for the caller to unlock; f nil (nothing locked) if e
 // names no field.
-func (a *FIA) access(e *shadow.Event, i int, static bool) (f *shadow.Field, k fieldKey, st *fieldStat) {
+func (a *FIA) access(e *shadow.Event, i int, static bool) (f *shadow.Field, n int32, st *fieldStat) {
 	f, _ = e.Args[i].(*shadow.Field)
 	if f == nil {
-		return nil, k, nil
+		return nil, 0, nil
 	}
 	a.mu.Lock()
 	a.init()
-	k, st = a.field(f, static)
-	return f, k, st
-}
-
-// fieldBits returns o's per-field bits (1 read, 2 written outside its
-// constructors).
-func (a *FIA) fieldBits(o *shadow.ShadowObject) *objState {
-	os := a.objState(o)
-	if os.fields == nil {
-		os.fields = map[fieldKey]uint8{}
-	}
-	return os
+	n, st = a.field(f, static)
+	return f, n, st
 }
 
 func (a *FIA) onGetfield(e *shadow.Event) {
@@ -486,25 +539,25 @@ func (a *FIA) onGetfield(e *shadow.Event) {
 	if o == nil {
 		return
 	}
-	f, k, st := a.access(e, 1, false)
+	f, n, st := a.access(e, 1, false)
 	if f == nil {
 		return
 	}
 	defer a.mu.Unlock()
 	st.reads++
-	a.fieldBits(o).fields[k] |= 1
+	a.objState(o).set(n, 1)
 }
 
 func (a *FIA) onPutfield(e *shadow.Event) {
 	o, _ := e.Args[0].(*shadow.ShadowObject)
-	f, k, st := a.access(e, 1, false)
+	f, n, st := a.access(e, 1, false)
 	if f == nil {
 		return
 	}
 	defer a.mu.Unlock()
 	s := a.stack(e.Thread)
 	if o == nil {
-		if s.uninitializedWrite(k.class) || s.uninitializedWrite(f.Owner) {
+		if s.uninitializedWrite(st.key.class) || s.uninitializedWrite(f.Owner) {
 			st.writes++
 			st.ctorWrites++
 		}
@@ -515,13 +568,13 @@ func (a *FIA) onPutfield(e *shadow.Event) {
 		st.ctorWrites++
 		return
 	}
-	os := a.fieldBits(o)
-	if os.fields[k]&1 != 0 {
+	os := a.objState(o)
+	if os.bits(n)&1 != 0 {
 		st.verdict = Mutable
 	} else if st.verdict < Stationary {
 		st.verdict = Stationary
 	}
-	os.fields[k] |= 2
+	os.set(n, 2)
 	if !os.mutated {
 		os.mutated = true
 		if os.site != nil {
@@ -541,13 +594,13 @@ func (a *FIA) onGetstatic(e *shadow.Event) {
 }
 
 func (a *FIA) onPutstatic(e *shadow.Event) {
-	f, k, st := a.access(e, 0, true)
+	f, _, st := a.access(e, 0, true)
 	if f == nil {
 		return
 	}
 	defer a.mu.Unlock()
 	st.writes++
-	if a.stack(e.Thread).inInitializer(k.class) {
+	if a.stack(e.Thread).inInitializer(st.key.class) {
 		st.ctorWrites++
 		return
 	}
@@ -590,7 +643,8 @@ func (a *FIA) Fields() []FieldRow {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	merged := map[[2]string]*FieldRow{}
-	for k, st := range a.fields {
+	for _, st := range a.stats {
+		k := st.key
 		key := [2]string{k.class, k.name}
 		r := merged[key]
 		if r == nil {
@@ -633,7 +687,7 @@ func (a *FIA) Sites() []SiteRow {
 	defer a.mu.Unlock()
 	merged := map[[2]string]*SiteRow{}
 	for k, st := range a.sites {
-		key := [2]string{k.site.String(), k.class}
+		key := [2]string{k.site.String(), k.class()}
 		r := merged[key]
 		if r == nil {
 			r = &SiteRow{Site: key[0], Class: key[1]}
@@ -650,9 +704,12 @@ func (a *FIA) Sites() []SiteRow {
 func (a *FIA) ThreadSiteCounts() map[string]int64 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := make(map[string]int64, len(a.perThread))
+	out := make(map[string]int64, len(a.perThread)+len(a.named))
 	for k, n := range a.perThread {
-		out[k.thread+"\t"+k.site] += n
+		out[k.thread.Name+"\t"+k.site.String()] += n
+	}
+	for k, n := range a.named {
+		out[k.thread+"\t"+k.site.String()] += n
 	}
 	return out
 }
@@ -665,7 +722,7 @@ func (a *FIA) EarlyThreadSiteCounts() map[string]int64 {
 	out := map[string]int64{}
 	for k, n := range a.perThread {
 		if k.early {
-			out[k.thread+"\t"+k.site] += n
+			out[k.thread.Name+"\t"+k.site.String()] += n
 		}
 	}
 	return out
