@@ -70,7 +70,8 @@ type Event struct {
 	// start phases.
 	Live bool
 
-	args [4]any // Args' storage for the usual few: one allocation per event
+	args  [4]any // Args' storage for the usual few
+	nargs int
 }
 
 // ShadowThread is an observed thread.
