@@ -116,16 +116,22 @@ func (c *ShadowClass) File() (*classfile.Class, error) {
 // ShadowObject is an observed object, by its never-reused 64-bit id.
 //
 // A run names millions of objects and the server keeps each until the
-// agent reports it freed, so the state is kept inline: the first key an
-// analysis uses (usually its only one) costs two words, not a map.
+// agent reports it freed, so it is small (64 bytes): the state the first
+// analysis key names (usually the only one) is kept inline, the rest
+// (more keys, a string's value) beside.
 type ShadowObject struct {
 	ID    uint64
 	Class *ShadowClass
 
 	mu         sync.Mutex
 	key0, val0 any
-	more       map[any]any // keys after the first
-	str        *string
+	ext        *objectExt
+}
+
+// objectExt is what few objects have.
+type objectExt struct {
+	more map[any]any // state under keys after the first
+	str  *string
 }
 
 // State returns the object's shadow state under key.
@@ -135,7 +141,10 @@ func (o *ShadowObject) State(key any) any {
 	if key != nil && o.key0 == key {
 		return o.val0
 	}
-	return o.more[key]
+	if o.ext == nil {
+		return nil
+	}
+	return o.ext.more[key]
 }
 
 // SetState sets the object's shadow state under key.
@@ -146,10 +155,13 @@ func (o *ShadowObject) SetState(key, v any) {
 		o.key0, o.val0 = key, v
 		return
 	}
-	if o.more == nil {
-		o.more = map[any]any{}
+	if o.ext == nil {
+		o.ext = &objectExt{}
 	}
-	o.more[key] = v
+	if o.ext.more == nil {
+		o.ext.more = map[any]any{}
+	}
+	o.ext.more[key] = v
 }
 
 // StringValue is a ShadowString's value: the agent sends it when a String is
@@ -157,10 +169,20 @@ func (o *ShadowObject) SetState(key, v any) {
 func (o *ShadowObject) StringValue() (string, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.str == nil {
+	if o.ext == nil || o.ext.str == nil {
 		return "", false
 	}
-	return *o.str, true
+	return *o.ext.str, true
+}
+
+// setString records a ShadowString's value.
+func (o *ShadowObject) setString(v string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ext == nil {
+		o.ext = &objectExt{}
+	}
+	o.ext.str = &v
 }
 
 func (o *ShadowObject) String() string {

@@ -294,10 +294,9 @@ func (s *session) message(kind byte, p []byte) error {
 			return short()
 		}
 		v := string(p[12 : 12+n])
-		o := s.object(le.Uint64(p))
-		o.mu.Lock()
-		o.str = &v
-		o.mu.Unlock()
+		if o := s.object(le.Uint64(p)); o != nil {
+			o.setString(v)
+		}
 	case msgThread:
 		if len(p) < 10 {
 			return short()

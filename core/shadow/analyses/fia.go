@@ -109,27 +109,36 @@ type namedThreadSite struct {
 }
 
 // objState is an object's shadow state. A run keeps it for every object
-// alive in the observed VM, so it is small: the fields the object had
-// read or written outside its constructors, by number, searched in order
-// (an object rarely has more than a few).
+// alive in the observed VM, so it is small (48 bytes): the bits of the
+// first four fields the object had read or written outside its
+// constructors inline, those of any more beside, each as the field's
+// number shifted left by two and its bits (1 read, 2 written outside
+// the object's constructors), searched in order: an object rarely has
+// more than a few.
 type objState struct {
 	site    *siteStat
-	fields  []fieldBits
+	inline  [4]uint32
+	more    *[]uint32
+	n       uint8 // inline entries used
 	mutated bool
 }
 
-// fieldBits is one field's bits on one object: 1 read, 2 written outside
-// the object's constructors.
-type fieldBits struct {
-	field int32
-	bits  uint8
-}
+// maxFields bounds the field numbers an entry holds; a run numbers the
+// fields its classes declare, some thousands.
+const maxFields = 1 << 30
 
 // bits returns the bits of field number f.
 func (s *objState) bits(f int32) uint8 {
-	for _, b := range s.fields {
-		if b.field == f {
-			return b.bits
+	for _, e := range s.inline[:s.n] {
+		if int32(e>>2) == f {
+			return uint8(e & 3)
+		}
+	}
+	if s.more != nil {
+		for _, e := range *s.more {
+			if int32(e>>2) == f {
+				return uint8(e & 3)
+			}
 		}
 	}
 	return 0
@@ -137,13 +146,28 @@ func (s *objState) bits(f int32) uint8 {
 
 // set adds bits to field number f's.
 func (s *objState) set(f int32, bits uint8) {
-	for i := range s.fields {
-		if s.fields[i].field == f {
-			s.fields[i].bits |= bits
+	for i := range s.inline[:s.n] {
+		if int32(s.inline[i]>>2) == f {
+			s.inline[i] |= uint32(bits)
 			return
 		}
 	}
-	s.fields = append(s.fields, fieldBits{f, bits})
+	e := uint32(f)<<2 | uint32(bits)
+	if int(s.n) < len(s.inline) {
+		s.inline[s.n] = e
+		s.n++
+		return
+	}
+	if s.more == nil {
+		s.more = new([]uint32)
+	}
+	for i, m := range *s.more {
+		if int32(m>>2) == f {
+			(*s.more)[i] |= uint32(bits)
+			return
+		}
+	}
+	*s.more = append(*s.more, e)
 }
 
 type frame struct {
@@ -416,6 +440,9 @@ func (a *FIA) field(f *shadow.Field, static bool) (int32, *fieldStat) {
 	k := fieldKey{class: a.declaring(f.Owner, f.Name, f.Desc, static, 0), name: f.Name, static: static}
 	n, ok := a.fields[k]
 	if !ok {
+		if len(a.stats) >= maxFields {
+			panic(fmt.Sprintf("fia: more than %d fields", maxFields))
+		}
 		n = int32(len(a.stats))
 		a.fields[k] = n
 		a.stats = append(a.stats, &fieldStat{key: k})
