@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"dvmlab/core/classfile"
 )
@@ -237,10 +238,18 @@ type Registry struct {
 	methods []*Method
 	sites   []*Site
 	fields  []*Field
-	fieldAt map[Field]*Field
-	names   map[string]int
-	bytes   map[classKey][]byte
-	offered int
+	// The analysis server looks an id up for nearly every event, while
+	// the instrumentation server adds entries: lookups read the lists
+	// as last published, without the lock (entries below a published
+	// length never change).
+	classView  view[*StaticClass]
+	methodView view[*Method]
+	siteView   view[*Site]
+	fieldView  view[*Field]
+	fieldAt    map[Field]*Field
+	names      map[string]int
+	bytes      map[classKey][]byte
+	offered    int
 }
 
 type classKey struct {
@@ -258,6 +267,7 @@ func (r *Registry) addClass(name string) *StaticClass {
 	defer r.mu.Unlock()
 	c := &StaticClass{ID: len(r.classes), Name: name}
 	r.classes = append(r.classes, c)
+	r.classView.publish(r.classes)
 	return c
 }
 
@@ -266,6 +276,7 @@ func (r *Registry) addMethod(class, name, desc string) *Method {
 	defer r.mu.Unlock()
 	m := &Method{ID: len(r.methods), Class: class, Name: name, Desc: desc}
 	r.methods = append(r.methods, m)
+	r.methodView.publish(r.methods)
 	return m
 }
 
@@ -274,6 +285,7 @@ func (r *Registry) addSite(m *Method, off int, op, operand string) *Site {
 	defer r.mu.Unlock()
 	s := &Site{ID: len(r.sites), Method: m, Offset: off, Op: op, Operand: operand}
 	r.sites = append(r.sites, s)
+	r.siteView.publish(r.sites)
 	return s
 }
 
@@ -286,6 +298,7 @@ func (r *Registry) field(owner, name, desc string) *Field {
 	}
 	f := &Field{ID: len(r.fields), Owner: owner, Name: name, Desc: desc}
 	r.fields = append(r.fields, f)
+	r.fieldView.publish(r.fields)
 	r.fieldAt[k] = f
 	return f
 }
@@ -342,42 +355,22 @@ func (r *Registry) OfferedNames() []string {
 
 // Site returns the site with id, or nil.
 func (r *Registry) Site(id int) *Site {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if id < 0 || id >= len(r.sites) {
-		return nil
-	}
-	return r.sites[id]
+	return r.siteView.at(id)
 }
 
 // Method returns the method with id, or nil.
 func (r *Registry) Method(id int) *Method {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if id < 0 || id >= len(r.methods) {
-		return nil
-	}
-	return r.methods[id]
+	return r.methodView.at(id)
 }
 
 // Class returns the instrumented class with id, or nil.
 func (r *Registry) Class(id int) *StaticClass {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if id < 0 || id >= len(r.classes) {
-		return nil
-	}
-	return r.classes[id]
+	return r.classView.at(id)
 }
 
 // Field returns the field with id, or nil.
 func (r *Registry) Field(id int) *Field {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if id < 0 || id >= len(r.fields) {
-		return nil
-	}
-	return r.fields[id]
+	return r.fieldView.at(id)
 }
 
 // Sites returns every site so far, in id order.
@@ -410,4 +403,21 @@ func (r *Registry) ClassBytesNamed(name string) []byte {
 		}
 	}
 	return nil
+}
+
+// view is a list as its writer last published it, for readers that take
+// no lock: the writer appends under its own lock and publishes the new
+// length; what lies below a published length is never written again.
+type view[T any] struct{ p atomic.Pointer[[]T] }
+
+func (v *view[T]) publish(s []T) { v.p.Store(&s) }
+
+// at returns element i, the zero value if there is none.
+func (v *view[T]) at(i int) T {
+	var zero T
+	s := v.p.Load()
+	if s == nil || i < 0 || i >= len(*s) {
+		return zero
+	}
+	return (*s)[i]
 }
