@@ -43,8 +43,12 @@ type FIA struct {
 	resolved []int32
 	sites    map[siteKey]*siteStat
 	threads  map[uint64]*ctorStack
-	decl     map[string]*classfile.Class // parsed for resolution; nil: not available
-	reg      *shadow.Registry
+	// lastStack is the constructor stack of thread lastThread, the one
+	// of the previous event: events come in runs of one thread's.
+	lastStack  *ctorStack
+	lastThread uint64
+	decl       map[string]*classfile.Class // parsed for resolution; nil: not available
+	reg        *shadow.Registry
 	// perThread counts allocations by thread and site, for matching
 	// objects across implementations (the paper's Table 4); named are the
 	// in-process analysis's, whose threads come as names.
@@ -324,11 +328,15 @@ func (a *FIA) Bind(reg *shadow.Registry) {
 }
 
 func (a *FIA) stack(t *shadow.ShadowThread) *ctorStack {
+	if a.lastStack != nil && a.lastThread == t.ID {
+		return a.lastStack
+	}
 	s := a.threads[t.ID]
 	if s == nil {
 		s = &ctorStack{}
 		a.threads[t.ID] = s
 	}
+	a.lastStack, a.lastThread = s, t.ID
 	return s
 }
 
@@ -646,6 +654,9 @@ func (a *FIA) ObjectFree(*shadow.ShadowObject) {}
 func (a *FIA) ThreadEnd(t *shadow.ShadowThread) {
 	a.mu.Lock()
 	delete(a.threads, t.ID)
+	if a.lastThread == t.ID {
+		a.lastStack = nil
+	}
 	a.mu.Unlock()
 }
 
