@@ -43,6 +43,10 @@ type Env struct {
 	Warmup, Reps int
 	// Progress gets a line per step; never nil.
 	Progress io.Writer
+	// Results is the results directory the tables go to (their parent:
+	// results, not results/NAME); an experiment whose runs take hours may
+	// keep its finished runs below it to resume later. "" keeps nothing.
+	Results string
 }
 
 // Say writes a progress line.
@@ -143,7 +147,7 @@ func RunAndWrite(ctx context.Context, name string, quick bool, resultsDir string
 	if progress == nil {
 		progress = io.Discard
 	}
-	env := &Env{Quick: quick, Warmup: 3, Reps: 5, Progress: progress}
+	env := &Env{Quick: quick, Warmup: 3, Reps: 5, Progress: progress, Results: resultsDir}
 	if quick {
 		env.Warmup, env.Reps = 0, 1
 	}
@@ -250,12 +254,21 @@ func describeMachine(md *Metadata) {
 	if out, err := exec.Command(java, "-version").CombinedOutput(); err == nil {
 		md.JVM = strings.Join(strings.Fields(strings.Split(string(out), "\n")[1]), " ")
 	}
-	if out, err := exec.Command("git", "rev-parse", "HEAD").Output(); err == nil {
-		md.Revision = strings.TrimSpace(string(out))
-		if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
-			md.Revision += "+modified"
-		}
+	md.Revision = Revision()
+}
+
+// Revision is the git commit of the working tree, with "+modified" when
+// tracked files differ from it; "" outside a git checkout.
+func Revision() string {
+	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		return ""
 	}
+	rev := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		rev += "+modified"
+	}
+	return rev
 }
 
 // Stats are a measurement's counted repetitions.

@@ -3,6 +3,7 @@ package shadowexp
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -43,14 +44,19 @@ func fiaTable(name, title string, run func(context.Context, *experiments.Env) ([
 	return &experiments.Experiment{Name: name, Title: title, Measure: measure, Run: run}
 }
 
-// fiaPrograms are the workloads of the FIA tables: JLex alone in quick
-// mode, the five of the paper's programs dvmlab has in the full form.
-// Every field access of the JDK and the program is an event (jlex 1.5 M,
-// cup 2.1 M, xalan 4.9 M; lucene 57 M, 4-6 minutes a run out of process
-// on a shared 2-core machine), so DVMLAB_FIA_PROGRAMS (comma-separated)
-// narrows the full form to some of them, e.g. to run each in its own job.
+// fiaAll are the five of the paper's programs dvmlab has, in the order of
+// the tables' rows.
+var fiaAll = []string{"jlex", "cup", "xalan", "lucene", "sunflow"}
+
+// fiaPrograms are the workloads to run now: JLex alone in quick mode, the
+// five of fiaAll in the full form. Every field access of the JDK and the
+// program is an event (jlex 1.5 M, cup 2.1 M, xalan 4.9 M; lucene 57 M,
+// 4-6 minutes a run out of process on a shared 2-core machine), so
+// DVMLAB_FIA_PROGRAMS (comma-separated) narrows the full form to some of
+// them, e.g. to run each in its own job; the tables still show the runs
+// kept of the others (runstore.go).
 func fiaPrograms(env *experiments.Env) []datasets.Program {
-	want := []string{"jlex", "cup", "xalan", "lucene", "sunflow"}
+	want := fiaAll
 	if s := os.Getenv("DVMLAB_FIA_PROGRAMS"); s != "" && !env.Quick {
 		want = strings.Split(s, ",")
 	}
@@ -70,6 +76,42 @@ func fiaPrograms(env *experiments.Env) []datasets.Program {
 		out = append(out, p)
 	}
 	return out
+}
+
+// tableRow is a program of a table: run is false when its row comes from
+// kept runs alone.
+type tableRow struct {
+	name string
+	prog datasets.Program
+	run  bool
+}
+
+// tablePrograms are a table's rows: the programs to run now and those
+// with runs kept in store, in fiaAll's order.
+func tablePrograms(env *experiments.Env, store runStore) []tableRow {
+	now := map[string]datasets.Program{}
+	for _, p := range fiaPrograms(env) {
+		now[p.Name] = p
+	}
+	kept := map[string]bool{}
+	for _, n := range store.programs(fiaAll) {
+		kept[n] = true
+	}
+	var rows []tableRow
+	for _, n := range fiaAll {
+		if p, ok := now[n]; ok {
+			rows = append(rows, tableRow{name: n, prog: p, run: true})
+			delete(now, n)
+		} else if kept[n] {
+			rows = append(rows, tableRow{name: n})
+		}
+	}
+	for _, p := range fiaPrograms(env) { // named in DVMLAB_FIA_PROGRAMS, not in fiaAll
+		if _, ok := now[p.Name]; ok {
+			rows = append(rows, tableRow{name: p.Name, prog: p, run: true})
+		}
+	}
+	return rows
 }
 
 // fiaRun is one run of a program, plain or under an FIA.
@@ -185,45 +227,80 @@ func fiaReps(env *experiments.Env, full int) int {
 	return full
 }
 
+// gcRun is what Table 2 keeps of a run.
+type gcRun struct {
+	Young, Old               int
+	AllocatedKB, FinalHeapKB float64
+}
+
 func table2(ctx context.Context, env *experiments.Env) ([]experiments.Table, error) {
 	t := experiments.Table{Name: "gc", Header: []string{"program", "mode", "runs", "gc_young", "gc_old",
 		"allocated_kb", "final_heap_kb"}}
 	reps := fiaReps(env, fiaRuns)
-	for _, p := range fiaPrograms(env) {
-		dir, err := os.MkdirTemp("", "dvmlab-table2-")
-		if err != nil {
-			return nil, err
-		}
+	store := storeFor(env, "gc")
+	for _, row := range tablePrograms(env, store) {
 		for _, m := range []mode{plain, inProcess, perThread} {
-			var young, old, alloc, heap float64
-			for i := 0; i < reps; i++ {
-				log := filepath.Join(dir, fmt.Sprintf("%s-%d.log", m.name, i))
-				env.Say("%s: %s run %d/%d", p.Name, m.name, i+1, reps)
-				if _, err := runFIA(ctx, p, m, filepath.Join(dir, "work"), "-Xmx2g", "-Xlog:gc,gc+heap+exit:file="+log); err != nil {
-					os.RemoveAll(dir)
-					return nil, err
-				}
-				data, err := os.ReadFile(log)
-				if err != nil {
-					os.RemoveAll(dir)
-					return nil, err
-				}
-				g := parseGC(string(data))
-				if !g.sawHeapAtExit {
-					os.RemoveAll(dir)
-					return nil, fmt.Errorf("%s %s: no heap summary at exit in the GC log", p.Name, m.name)
-				}
-				young += float64(g.young)
-				old += float64(g.old)
-				alloc += g.allocatedKB
-				heap += g.finalHeapKB
+			var runs []gcRun
+			have, err := store.load(row.name, m.name, reps, func(raw json.RawMessage) error {
+				var g gcRun
+				err := json.Unmarshal(raw, &g)
+				runs = append(runs, g)
+				return err
+			})
+			if err != nil {
+				return nil, err
 			}
-			n := float64(reps)
-			t.Add(p.Name, m.name, reps, young/n, old/n, alloc/n, heap/n)
+			if have > 0 {
+				env.Say("%s: %s: %d of %d runs kept from before", row.name, m.name, have, reps)
+			}
+			for i := have; i < reps && row.run; i++ {
+				env.Say("%s: %s run %d/%d", row.name, m.name, i+1, reps)
+				g, err := gcRunOf(ctx, row.prog, m)
+				if err != nil {
+					return nil, err
+				}
+				if err := store.save(row.name, m.name, i, g); err != nil {
+					return nil, err
+				}
+				runs = append(runs, g)
+			}
+			if len(runs) == 0 {
+				continue
+			}
+			var young, old, alloc, heap float64
+			for _, g := range runs {
+				young += float64(g.Young)
+				old += float64(g.Old)
+				alloc += g.AllocatedKB
+				heap += g.FinalHeapKB
+			}
+			n := float64(len(runs))
+			t.Add(row.name, m.name, len(runs), young/n, old/n, alloc/n, heap/n)
 		}
-		os.RemoveAll(dir)
 	}
 	return []experiments.Table{t, paperTable2()}, nil
+}
+
+// gcRunOf makes one run of p in mode m with a GC log and reads it.
+func gcRunOf(ctx context.Context, p datasets.Program, m mode) (gcRun, error) {
+	dir, err := os.MkdirTemp("", "dvmlab-table2-")
+	if err != nil {
+		return gcRun{}, err
+	}
+	defer os.RemoveAll(dir)
+	log := filepath.Join(dir, "gc.log")
+	if _, err := runFIA(ctx, p, m, filepath.Join(dir, "work"), "-Xmx2g", "-Xlog:gc,gc+heap+exit:file="+log); err != nil {
+		return gcRun{}, err
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		return gcRun{}, err
+	}
+	g := parseGC(string(data))
+	if !g.sawHeapAtExit {
+		return gcRun{}, fmt.Errorf("%s %s: no heap summary at exit in the GC log", p.Name, m.name)
+	}
+	return gcRun{Young: g.young, Old: g.old, AllocatedKB: g.allocatedKB, FinalHeapKB: g.finalHeapKB}, nil
 }
 
 // coverage is one FIA run's allocations: by thread and site, before VM
@@ -292,47 +369,82 @@ var coverageMemo = struct {
 	runs map[string][2][]coverage
 }{runs: map[string][2][]coverage{}}
 
-// coverageRuns returns reps runs of each FIA on p: those made before in
-// this process, and as many more as are missing (experiment run all
-// --quick: Table 3's one pair, then Table 4's second, four runs, not six).
-func coverageRuns(ctx context.Context, env *experiments.Env, p datasets.Program, reps int) (in, sh []coverage, err error) {
+// keptCoverage is what a coverage run keeps (runstore.go).
+type keptCoverage struct {
+	BySite, Early map[string]int64
+	Total         int64
+}
+
+// coverageRuns returns up to reps runs of each FIA on row's program: those
+// made before in this process or kept in the store, and, when the row is
+// run now, as many more as are missing (experiment run all --quick: Table
+// 3's one pair, then Table 4's second, four runs, not six).
+func coverageRuns(ctx context.Context, env *experiments.Env, row tableRow, reps int) (in, sh []coverage, err error) {
 	coverageMemo.Lock()
 	defer coverageMemo.Unlock()
-	r := coverageMemo.runs[p.Name]
+	store := storeFor(env, "coverage")
+	r := coverageMemo.runs[row.name]
 	if have := len(r[0]); have > 0 {
-		env.Say("%s: %d coverage runs of each FIA already made in this process", p.Name, min(have, reps))
+		env.Say("%s: %d coverage runs of each FIA already made in this process", row.name, min(have, reps))
+	} else {
+		for k, m := range []mode{inProcess, perThread} {
+			if _, err := store.load(row.name, m.name, reps, func(raw json.RawMessage) error {
+				var c keptCoverage
+				err := json.Unmarshal(raw, &c)
+				r[k] = append(r[k], coverage{bySite: c.BySite, early: c.Early, total: c.Total})
+				return err
+			}); err != nil {
+				return nil, nil, err
+			}
+		}
+		n := min(len(r[0]), len(r[1])) // runs are made in pairs
+		r = [2][]coverage{r[0][:n], r[1][:n]}
+		if n > 0 {
+			env.Say("%s: %d of %d coverage runs of each FIA kept from before", row.name, n, reps)
+		}
+		coverageMemo.runs[row.name] = r
 	}
-	if more := reps - len(r[0]); more > 0 {
-		in, sh, err := runCoverage(ctx, env, p, len(r[0]), reps)
+	if more := reps - len(r[0]); more > 0 && row.run {
+		in, sh, err := runCoverage(ctx, env, store, row.prog, len(r[0]), reps, func(in, sh []coverage) {
+			coverageMemo.runs[row.name] = [2][]coverage{append(r[0], in...), append(r[1], sh...)}
+		})
 		if err != nil {
 			return nil, nil, err
 		}
 		r = [2][]coverage{append(r[0], in...), append(r[1], sh...)}
-		coverageMemo.runs[p.Name] = r
+		coverageMemo.runs[row.name] = r
 	}
-	return r[0][:reps], r[1][:reps], nil
+	n := min(reps, len(r[0]))
+	return r[0][:n], r[1][:n], nil
 }
 
-// runCoverage makes runs from+1 to reps of each FIA on p.
-func runCoverage(ctx context.Context, env *experiments.Env, p datasets.Program, from, reps int) (in, sh []coverage, err error) {
+// runCoverage makes runs from+1 to reps of each FIA on p, keeping each
+// pair in store as it is made and telling made about it, so that an error
+// in a later run loses none of the earlier ones.
+func runCoverage(ctx context.Context, env *experiments.Env, store runStore, p datasets.Program, from, reps int, made func(in, sh []coverage)) (in, sh []coverage, err error) {
 	dir, err := os.MkdirTemp("", "dvmlab-coverage-")
 	if err != nil {
 		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
 	for i := from; i < reps; i++ {
-		for _, m := range []mode{inProcess, perThread} {
+		var pair [2]coverage
+		for k, m := range []mode{inProcess, perThread} {
 			env.Say("%s: %s run %d/%d", p.Name, m.name, i+1, reps)
 			r, err := runFIA(ctx, p, m, filepath.Join(dir, "work"), exactBytecode...)
 			if err != nil {
-				return nil, nil, err
+				return in, sh, err
 			}
-			if m.inProcess {
-				in = append(in, coverageOf(r))
-			} else {
-				sh = append(sh, coverageOf(r))
+			pair[k] = coverageOf(r)
+		}
+		for k, m := range []mode{inProcess, perThread} {
+			c := pair[k]
+			if err := store.save(p.Name, m.name, i, keptCoverage{BySite: c.bySite, Early: c.early, Total: c.total}); err != nil {
+				return in, sh, err
 			}
 		}
+		in, sh = append(in, pair[0]), append(sh, pair[1])
+		made(in, sh)
 	}
 	return in, sh, nil
 }
@@ -364,10 +476,13 @@ func table3(ctx context.Context, env *experiments.Env) ([]experiments.Table, err
 	t := experiments.Table{Name: "allocations", Header: []string{"program", "runs", "in_process_mean", "in_process_sd_pct",
 		"shadowvm_mean", "shadowvm_sd_pct", "shadowvm_before_vm_init", "shadowvm_unseen_threads", "shadowvm_jdk_sites_unmatched"}}
 	reps := fiaReps(env, fiaRuns)
-	for _, p := range fiaPrograms(env) {
-		in, sh, err := coverageRuns(ctx, env, p, reps)
+	for _, row := range tablePrograms(env, storeFor(env, "coverage")) {
+		in, sh, err := coverageRuns(ctx, env, row, reps)
 		if err != nil {
 			return nil, err
+		}
+		if len(in) == 0 {
+			continue
 		}
 		var inTot, shTot, early, unseen, jdk []float64
 		for i := range in {
@@ -400,7 +515,7 @@ func table3(ctx context.Context, env *experiments.Env) ([]experiments.Table, err
 		em, _ := meanSD(early)
 		um, _ := meanSD(unseen)
 		jm, _ := meanSD(jdk)
-		t.Add(p.Name, reps, im, 100*isd/im, sm, 100*ssd/sm, em, um, jm)
+		t.Add(row.name, len(in), im, 100*isd/im, sm, 100*ssd/sm, em, um, jm)
 	}
 	return []experiments.Table{t, paperTable3()}, nil
 }
@@ -409,10 +524,14 @@ func table4(ctx context.Context, env *experiments.Env) ([]experiments.Table, err
 	t := experiments.Table{Name: "unmatched", Header: []string{"program", "runs", "only_in_process", "only_in_process_pct",
 		"only_shadowvm", "only_shadowvm_pct", "noise_in_process", "noise_in_process_pct", "noise_shadowvm", "noise_shadowvm_pct"}}
 	reps := max(2, fiaReps(env, fiaRuns)) // the noise floor needs two runs of each
-	for _, p := range fiaPrograms(env) {
-		in, sh, err := coverageRuns(ctx, env, p, reps)
+	for _, row := range tablePrograms(env, storeFor(env, "coverage")) {
+		in, sh, err := coverageRuns(ctx, env, row, reps)
 		if err != nil {
 			return nil, err
+		}
+		if len(in) < 2 {
+			env.Say("%s: %d coverage runs of each FIA, the noise floor needs two: no row", row.name, len(in))
+			continue
 		}
 		var oi, os_, ni, ns, ti, ts []float64
 		for i := range in {
@@ -427,7 +546,7 @@ func table4(ctx context.Context, env *experiments.Env) ([]experiments.Table, err
 			}
 		}
 		m := func(xs []float64) float64 { v, _ := meanSD(xs); return v }
-		t.Add(p.Name, reps, m(oi), 100*m(oi)/m(ti), m(os_), 100*m(os_)/m(ts), m(ni), 100*m(ni)/m(ti), m(ns), 100*m(ns)/m(ts))
+		t.Add(row.name, len(in), m(oi), 100*m(oi)/m(ti), m(os_), 100*m(os_)/m(ts), m(ni), 100*m(ni)/m(ti), m(ns), 100*m(ns)/m(ts))
 	}
 	return []experiments.Table{t, paperTable4()}, nil
 }
