@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"dvmlab/core/classfile"
 )
@@ -70,7 +71,8 @@ type Event struct {
 	// start phases.
 	Live bool
 
-	args [4]any // Args' storage for the usual few: one allocation per event
+	args  [4]any // Args' storage for the usual few
+	nargs int
 }
 
 // ShadowThread is an observed thread.
@@ -113,30 +115,54 @@ func (c *ShadowClass) File() (*classfile.Class, error) {
 }
 
 // ShadowObject is an observed object, by its never-reused 64-bit id.
+//
+// A run names millions of objects and the server keeps each until the
+// agent reports it freed, so it is small (64 bytes): the state the first
+// analysis key names (usually the only one) is kept inline, the rest
+// (more keys, a string's value) beside.
 type ShadowObject struct {
 	ID    uint64
 	Class *ShadowClass
 
-	mu    sync.Mutex
-	state map[any]any
-	str   *string
+	mu         sync.Mutex
+	key0, val0 any
+	ext        *objectExt
+}
+
+// objectExt is what few objects have.
+type objectExt struct {
+	more map[any]any // state under keys after the first
+	str  *string
 }
 
 // State returns the object's shadow state under key.
 func (o *ShadowObject) State(key any) any {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.state[key]
+	if key != nil && o.key0 == key {
+		return o.val0
+	}
+	if o.ext == nil {
+		return nil
+	}
+	return o.ext.more[key]
 }
 
 // SetState sets the object's shadow state under key.
 func (o *ShadowObject) SetState(key, v any) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.state == nil {
-		o.state = map[any]any{}
+	if key != nil && (o.key0 == nil || o.key0 == key) {
+		o.key0, o.val0 = key, v
+		return
 	}
-	o.state[key] = v
+	if o.ext == nil {
+		o.ext = &objectExt{}
+	}
+	if o.ext.more == nil {
+		o.ext.more = map[any]any{}
+	}
+	o.ext.more[key] = v
 }
 
 // StringValue is a ShadowString's value: the agent sends it when a String is
@@ -144,10 +170,20 @@ func (o *ShadowObject) SetState(key, v any) {
 func (o *ShadowObject) StringValue() (string, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.str == nil {
+	if o.ext == nil || o.ext.str == nil {
 		return "", false
 	}
-	return *o.str, true
+	return *o.ext.str, true
+}
+
+// setString records a ShadowString's value.
+func (o *ShadowObject) setString(v string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ext == nil {
+		o.ext = &objectExt{}
+	}
+	o.ext.str = &v
 }
 
 func (o *ShadowObject) String() string {
@@ -202,10 +238,18 @@ type Registry struct {
 	methods []*Method
 	sites   []*Site
 	fields  []*Field
-	fieldAt map[Field]*Field
-	names   map[string]int
-	bytes   map[classKey][]byte
-	offered int
+	// The analysis server looks an id up for nearly every event, while
+	// the instrumentation server adds entries: lookups read the lists
+	// as last published, without the lock (entries below a published
+	// length never change).
+	classView  view[*StaticClass]
+	methodView view[*Method]
+	siteView   view[*Site]
+	fieldView  view[*Field]
+	fieldAt    map[Field]*Field
+	names      map[string]int
+	bytes      map[classKey][]byte
+	offered    int
 }
 
 type classKey struct {
@@ -223,6 +267,7 @@ func (r *Registry) addClass(name string) *StaticClass {
 	defer r.mu.Unlock()
 	c := &StaticClass{ID: len(r.classes), Name: name}
 	r.classes = append(r.classes, c)
+	r.classView.publish(r.classes)
 	return c
 }
 
@@ -231,6 +276,7 @@ func (r *Registry) addMethod(class, name, desc string) *Method {
 	defer r.mu.Unlock()
 	m := &Method{ID: len(r.methods), Class: class, Name: name, Desc: desc}
 	r.methods = append(r.methods, m)
+	r.methodView.publish(r.methods)
 	return m
 }
 
@@ -239,6 +285,7 @@ func (r *Registry) addSite(m *Method, off int, op, operand string) *Site {
 	defer r.mu.Unlock()
 	s := &Site{ID: len(r.sites), Method: m, Offset: off, Op: op, Operand: operand}
 	r.sites = append(r.sites, s)
+	r.siteView.publish(r.sites)
 	return s
 }
 
@@ -251,6 +298,7 @@ func (r *Registry) field(owner, name, desc string) *Field {
 	}
 	f := &Field{ID: len(r.fields), Owner: owner, Name: name, Desc: desc}
 	r.fields = append(r.fields, f)
+	r.fieldView.publish(r.fields)
 	r.fieldAt[k] = f
 	return f
 }
@@ -307,42 +355,22 @@ func (r *Registry) OfferedNames() []string {
 
 // Site returns the site with id, or nil.
 func (r *Registry) Site(id int) *Site {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if id < 0 || id >= len(r.sites) {
-		return nil
-	}
-	return r.sites[id]
+	return r.siteView.at(id)
 }
 
 // Method returns the method with id, or nil.
 func (r *Registry) Method(id int) *Method {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if id < 0 || id >= len(r.methods) {
-		return nil
-	}
-	return r.methods[id]
+	return r.methodView.at(id)
 }
 
 // Class returns the instrumented class with id, or nil.
 func (r *Registry) Class(id int) *StaticClass {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if id < 0 || id >= len(r.classes) {
-		return nil
-	}
-	return r.classes[id]
+	return r.classView.at(id)
 }
 
 // Field returns the field with id, or nil.
 func (r *Registry) Field(id int) *Field {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if id < 0 || id >= len(r.fields) {
-		return nil
-	}
-	return r.fields[id]
+	return r.fieldView.at(id)
 }
 
 // Sites returns every site so far, in id order.
@@ -375,4 +403,21 @@ func (r *Registry) ClassBytesNamed(name string) []byte {
 		}
 	}
 	return nil
+}
+
+// view is a list as its writer last published it, for readers that take
+// no lock: the writer appends under its own lock and publishes the new
+// length; what lies below a published length is never written again.
+type view[T any] struct{ p atomic.Pointer[[]T] }
+
+func (v *view[T]) publish(s []T) { v.p.Store(&s) }
+
+// at returns element i, the zero value if there is none.
+func (v *view[T]) at(i int) T {
+	var zero T
+	s := v.p.Load()
+	if s == nil || i < 0 || i >= len(*s) {
+		return zero
+	}
+	return (*s)[i]
 }

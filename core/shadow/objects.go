@@ -7,6 +7,10 @@ package shadow
 type objectTable struct {
 	pages   map[uint64]*objectPage
 	classes map[uint64]*ShadowObject // class objects: their tags carry no sequence
+	// last is the page found last, and lastNo its number: consecutive
+	// events mostly name objects made about the same time.
+	last   *objectPage
+	lastNo uint64
 }
 
 const pageBits = 14
@@ -25,11 +29,23 @@ func (t *objectTable) get(tag uint64) *ShadowObject {
 		return t.classes[tag]
 	}
 	seq := tag >> classBits
-	p := t.pages[seq>>pageBits]
+	p := t.page(seq >> pageBits)
 	if p == nil {
 		return nil
 	}
 	return p.slot[seq&(1<<pageBits-1)]
+}
+
+// page returns page number no, nil if it has no objects.
+func (t *objectTable) page(no uint64) *objectPage {
+	if t.last != nil && t.lastNo == no {
+		return t.last
+	}
+	p := t.pages[no]
+	if p != nil {
+		t.last, t.lastNo = p, no
+	}
+	return p
 }
 
 func (t *objectTable) put(tag uint64, o *ShadowObject) {
@@ -38,7 +54,7 @@ func (t *objectTable) put(tag uint64, o *ShadowObject) {
 		return
 	}
 	seq := tag >> classBits
-	p := t.pages[seq>>pageBits]
+	p := t.page(seq >> pageBits)
 	if p == nil {
 		p = &objectPage{}
 		t.pages[seq>>pageBits] = p
@@ -57,7 +73,7 @@ func (t *objectTable) remove(tag uint64) *ShadowObject {
 		return o
 	}
 	seq := tag >> classBits
-	p := t.pages[seq>>pageBits]
+	p := t.page(seq >> pageBits)
 	if p == nil {
 		return nil
 	}
@@ -69,6 +85,9 @@ func (t *objectTable) remove(tag uint64) *ShadowObject {
 			// A page may empty before its last sequence numbers are used
 			// (objects tagged later on it); it is made again then.
 			delete(t.pages, seq>>pageBits)
+			if t.last == p {
+				t.last = nil
+			}
 		}
 	}
 	return o

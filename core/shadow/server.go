@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -174,6 +175,9 @@ func (s *session) serve(conn io.Reader) error {
 	le := binary.LittleEndian
 	defer s.d.close()
 	var head [5]byte
+	// One buffer for every payload: nothing keeps a message's bytes
+	// once it is handled (names and values are copied out of it).
+	var buf []byte
 	for {
 		if _, err := io.ReadFull(r, head[:]); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -187,7 +191,10 @@ func (s *session) serve(conn io.Reader) error {
 			s.death()
 			return &protocolError{fmt.Sprintf("message %q of %d bytes", head[0], n)}
 		}
-		p := make([]byte, n)
+		if int(n) > cap(buf) {
+			buf = make([]byte, n)
+		}
+		p := buf[:n]
 		if _, err := io.ReadFull(r, p); err != nil {
 			s.death()
 			return fmt.Errorf("analysis connection: %w", err)
@@ -287,10 +294,9 @@ func (s *session) message(kind byte, p []byte) error {
 			return short()
 		}
 		v := string(p[12 : 12+n])
-		o := s.object(le.Uint64(p))
-		o.mu.Lock()
-		o.str = &v
-		o.mu.Unlock()
+		if o := s.object(le.Uint64(p)); o != nil {
+			o.setString(v)
+		}
 	case msgThread:
 		if len(p) < 10 {
 			return short()
@@ -382,6 +388,20 @@ func (s *session) object(tag uint64) *ShadowObject {
 // thread, as in group buffers) and hands them to the dispatcher.
 func (s *session) events(p []byte, t *ShadowThread, group int64) error {
 	le := binary.LittleEndian
+	if len(p) > 0 && (t != nil || s.ordering != PerThread) {
+		// Every event of the buffer goes to one queue: its batch grows
+		// once, to the buffer's count.
+		var th *ShadowThread
+		if t == nil {
+			th = s.threads[le.Uint64(p)]
+		}
+		if th != nil || t != nil {
+			if th == nil {
+				th = t
+			}
+			s.d.reserve(th, group, countEvents(p, t == nil))
+		}
+	}
 	for len(p) > 0 {
 		th := t
 		if th == nil {
@@ -403,11 +423,12 @@ func (s *session) events(p []byte, t *ShadowThread, group int64) error {
 			return &protocolError{fmt.Sprintf("event of unknown hook %d", hid)}
 		}
 		h := s.hooks[hid]
-		ev := &Event{Hook: h, Thread: th, Live: s.live}
+		ev := s.d.add(th, group)
+		ev.Hook, ev.Thread, ev.Live = h, th, s.live
 		if !s.live {
 			s.stats.EarlyEvents++
 		}
-		ev.Args = ev.args[:0]
+		args := ev.args[:0]
 		for {
 			if len(p) == 0 {
 				return &protocolError{"event not terminated"}
@@ -426,7 +447,7 @@ func (s *session) events(p []byte, t *ShadowThread, group int64) error {
 			case 'O':
 				v = s.object(le.Uint64(p))
 			case 'I':
-				v = int32(le.Uint32(p))
+				v = s.int32Arg(h, len(args), int32(le.Uint32(p)))
 			case 'J':
 				v = int64(le.Uint64(p))
 			case 'F':
@@ -437,27 +458,70 @@ func (s *session) events(p []byte, t *ShadowThread, group int64) error {
 				v = p[0] != 0
 			}
 			p = p[size:]
-			if i := len(ev.Args); i < len(h.Args) {
-				if id, ok := v.(int32); ok {
-					switch h.Args[i].Kind {
-					case SiteID:
-						v = s.reg.Site(int(id))
-					case MethodID:
-						v = s.reg.Method(int(id))
-					case ClassID:
-						v = s.reg.Class(int(id))
-					case FieldID:
-						v = s.reg.Field(int(id))
-					}
-				}
-			}
-			ev.Args = append(ev.Args, v)
+			args = append(args, v)
+		}
+		// Args is set where the event rests for good (dispatcher.flush):
+		// the batch it is in may still move as it grows.
+		ev.nargs = len(args)
+		if len(args) > len(ev.args) {
+			ev.Args = args
 		}
 		s.stats.Events++
-		s.d.event(ev, group)
 	}
 	s.d.flush()
 	return nil
+}
+
+// countEvents counts the events of a buffer, up to the first malformed one
+// (events reports it); withThread: each begins with its thread's id.
+func countEvents(p []byte, withThread bool) int {
+	n := 0
+	for {
+		if withThread {
+			if len(p) < 8 {
+				return n
+			}
+			p = p[8:]
+		}
+		if len(p) < 4 {
+			return n
+		}
+		p = p[4:]
+		for {
+			if len(p) == 0 {
+				return n
+			}
+			typ := p[0]
+			p = p[1:]
+			if typ == 0 {
+				break
+			}
+			size := argSize(typ)
+			if size == 0 || len(p) < size {
+				return n
+			}
+			p = p[size:]
+		}
+		n++
+	}
+}
+
+// int32Arg is an int argument of hook h at index i: the registry's entry
+// for an id, else the int itself.
+func (s *session) int32Arg(h *Hook, i int, id int32) any {
+	if i < len(h.Args) {
+		switch h.Args[i].Kind {
+		case SiteID:
+			return s.reg.Site(int(id))
+		case MethodID:
+			return s.reg.Method(int(id))
+		case ClassID:
+			return s.reg.Class(int(id))
+		case FieldID:
+			return s.reg.Field(int(id))
+		}
+	}
+	return id
 }
 
 // argSize is the wire size of an argument of type typ, 0 if unknown.
@@ -477,8 +541,12 @@ func argSize(typ byte) int {
 type dispatcher struct {
 	s       *session
 	queues  map[uint64]chan []item
-	pending map[uint64][]item
-	wg      sync.WaitGroup
+	pending map[uint64]*[]item
+	// last and lastWork are the queue the previous event went to and its
+	// pending work: a buffer's events usually all go to one.
+	last     uint64
+	lastWork *[]item
+	wg       sync.WaitGroup
 	// retired are the done channels of queues closed at their thread's
 	// end whose dispatchers may still be running; barriers wait for them.
 	done    map[uint64]chan struct{}
@@ -486,7 +554,7 @@ type dispatcher struct {
 }
 
 func newDispatcher(s *session) *dispatcher {
-	return &dispatcher{s: s, queues: map[uint64]chan []item{}, pending: map[uint64][]item{}, done: map[uint64]chan struct{}{}}
+	return &dispatcher{s: s, queues: map[uint64]chan []item{}, pending: map[uint64]*[]item{}, done: map[uint64]chan struct{}{}}
 }
 
 // key picks the queue of an event.
@@ -503,19 +571,45 @@ func (d *dispatcher) key(t *ShadowThread, group int64) uint64 {
 	return 0
 }
 
-func (d *dispatcher) event(ev *Event, group int64) {
-	k := d.key(ev.Thread, group)
-	d.pending[k] = append(d.pending[k], item{ev: ev})
+// add returns a new event at the end of its queue's pending work, for the
+// caller to fill. Events are kept by value in the batches the queues
+// receive: one allocation per batch, not per event.
+func (d *dispatcher) add(t *ShadowThread, group int64) *Event {
+	k := d.key(t, group)
+	w := d.lastWork
+	if w == nil || k != d.last {
+		w = d.pending[k]
+		if w == nil {
+			w = new([]item)
+			d.pending[k] = w
+		}
+		d.last, d.lastWork = k, w
+	}
+	*w = append(*w, item{})
+	return &(*w)[len(*w)-1].ev
+}
+
+// reserve makes room for n more events in the pending work of the queue
+// of thread t and group.
+func (d *dispatcher) reserve(t *ShadowThread, group int64, n int) {
+	k := d.key(t, group)
+	w := d.pending[k]
+	if w == nil {
+		w = new([]item)
+		d.pending[k] = w
+	}
+	*w = slices.Grow(*w, n)
+	d.last, d.lastWork = k, w
 }
 
 // item is one piece of a dispatcher's work: an event for its hook's
 // Handle, or a function (a lifecycle notification, a barrier).
 type item struct {
-	ev *Event
+	ev Event
 	fn func()
 }
 
-func (d *dispatcher) run(it item) {
+func (d *dispatcher) run(it *item) {
 	if it.fn != nil {
 		it.fn()
 		return
@@ -526,16 +620,26 @@ func (d *dispatcher) run(it item) {
 			d.s.panicked(it.ev.Hook.Name, r)
 		}
 	}()
-	it.ev.Hook.Handle(it.ev)
+	it.ev.Hook.Handle(&it.ev)
 }
 
 // flush hands the pending work to the queues, starting a dispatcher for
 // each queue on first use.
 func (d *dispatcher) flush() {
-	for k, work := range d.pending {
+	d.lastWork = nil
+	for k, w := range d.pending {
+		work := *w
+		for i := range work {
+			if ev := &work[i].ev; ev.nargs <= len(ev.args) && ev.Hook != nil {
+				ev.Args = ev.args[:ev.nargs]
+			}
+		}
 		q := d.queues[k]
 		if q == nil {
-			q = make(chan []item, 256)
+			// A batch is a buffer of the agent's, some thousands of
+			// events: a few in flight keep the analysis busy, and bound
+			// the memory of a server whose analysis is behind.
+			q = make(chan []item, 16)
 			d.queues[k] = q
 			done := make(chan struct{})
 			d.done[k] = done
@@ -544,8 +648,8 @@ func (d *dispatcher) flush() {
 				defer d.wg.Done()
 				defer close(done)
 				for batch := range q {
-					for _, it := range batch {
-						d.run(it)
+					for i := range batch {
+						d.run(&batch[i])
 					}
 				}
 			}()

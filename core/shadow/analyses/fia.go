@@ -33,16 +33,27 @@ import (
 type FIA struct {
 	Scope string
 
-	mu      sync.Mutex
-	fields  map[fieldKey]*fieldStat
-	sites   map[siteKey]*siteStat
-	threads map[uint64]*ctorStack
-	resolve map[*shadow.Field]fieldKey
-	decl    map[string]*classfile.Class // parsed for resolution; nil: not available
-	reg     *shadow.Registry
-	// perThread counts allocations by thread name and site, for matching
-	// objects across implementations (the paper's Table 4).
+	mu sync.Mutex
+	// fields numbers each declared field once; stats are by that number,
+	// so per-object state holds small integers, not names.
+	fields map[fieldKey]int32
+	stats  []*fieldStat
+	// resolved maps a field reference's registry id to its field's number
+	// plus one (0: not resolved yet).
+	resolved []int32
+	sites    map[siteKey]*siteStat
+	threads  map[uint64]*ctorStack
+	// lastStack is the constructor stack of thread lastThread, the one
+	// of the previous event: events come in runs of one thread's.
+	lastStack  *ctorStack
+	lastThread uint64
+	decl       map[string]*classfile.Class // parsed for resolution; nil: not available
+	reg        *shadow.Registry
+	// perThread counts allocations by thread and site, for matching
+	// objects across implementations (the paper's Table 4); named are the
+	// in-process analysis's, whose threads come as names.
 	perThread map[threadSite]int64
+	named     map[namedThreadSite]int64
 	// early counts allocations before VM init (Event.Live false).
 	early int64
 }
@@ -66,30 +77,101 @@ type fieldKey struct {
 }
 
 type fieldStat struct {
+	key                        fieldKey
 	verdict                    Verdict
 	writes, ctorWrites, reads  int64
 	staticRead, staticOutWrite bool // the one "object" of a static field
 }
 
+// siteKey is a site and the class of the objects made there: cls, or
+// the class the instruction names where the object's class is unknown.
 type siteKey struct {
-	site  *shadow.Site
-	class string
+	site *shadow.Site
+	cls  *shadow.ShadowClass
+}
+
+func (k siteKey) class() string {
+	if k.cls != nil {
+		return k.cls.Name
+	}
+	return k.site.Operand
 }
 
 type siteStat struct{ objects, mutated int64 }
 
+// threadSite is kept by pointers, whose hashing costs nothing; the
+// tables merge them by thread name and site name.
 type threadSite struct {
-	thread string
-	site   string
+	thread *shadow.ShadowThread
+	site   *shadow.Site
 	early  bool // before VM init
 }
 
-// objState is an object's shadow state.
+type namedThreadSite struct {
+	thread string
+	site   *shadow.Site
+}
+
+// objState is an object's shadow state. A run keeps it for every object
+// alive in the observed VM, so it is small (48 bytes): the bits of the
+// first four fields the object had read or written outside its
+// constructors inline, those of any more beside, each as the field's
+// number shifted left by two and its bits (1 read, 2 written outside
+// the object's constructors), searched in order: an object rarely has
+// more than a few.
 type objState struct {
 	site    *siteStat
+	inline  [4]uint32
+	more    *[]uint32
+	n       uint8 // inline entries used
 	mutated bool
-	// per field: bit 0 read, bit 1 written outside the constructor
-	fields map[fieldKey]uint8
+}
+
+// maxFields bounds the field numbers an entry holds; a run numbers the
+// fields its classes declare, some thousands.
+const maxFields = 1 << 30
+
+// bits returns the bits of field number f.
+func (s *objState) bits(f int32) uint8 {
+	for _, e := range s.inline[:s.n] {
+		if int32(e>>2) == f {
+			return uint8(e & 3)
+		}
+	}
+	if s.more != nil {
+		for _, e := range *s.more {
+			if int32(e>>2) == f {
+				return uint8(e & 3)
+			}
+		}
+	}
+	return 0
+}
+
+// set adds bits to field number f's.
+func (s *objState) set(f int32, bits uint8) {
+	for i := range s.inline[:s.n] {
+		if int32(s.inline[i]>>2) == f {
+			s.inline[i] |= uint32(bits)
+			return
+		}
+	}
+	e := uint32(f)<<2 | uint32(bits)
+	if int(s.n) < len(s.inline) {
+		s.inline[s.n] = e
+		s.n++
+		return
+	}
+	if s.more == nil {
+		s.more = new([]uint32)
+	}
+	for i, m := range *s.more {
+		if int32(m>>2) == f {
+			(*s.more)[i] |= uint32(bits)
+			return
+		}
+	}
+	*s.more = append(*s.more, e)
 }
 
 type frame struct {
@@ -205,7 +287,7 @@ func (a *FIA) Counts(d []int64, reg *shadow.Registry) {
 		if s == nil {
 			continue
 		}
-		key := siteKey{s, s.Operand}
+		key := siteKey{site: s}
 		st := a.sites[key]
 		if st == nil {
 			st = &siteStat{}
@@ -221,19 +303,19 @@ func (a *FIA) Counts(d []int64, reg *shadow.Registry) {
 			name = append(name, rune(next()))
 		}
 		if s := reg.Site(int(id)); s != nil {
-			a.perThread[threadSite{thread: string(name), site: s.String()}] += c
+			a.named[namedThreadSite{thread: string(name), site: s}] += c
 		}
 	}
 }
 
 func (a *FIA) init() {
 	if a.fields == nil {
-		a.fields = map[fieldKey]*fieldStat{}
+		a.fields = map[fieldKey]int32{}
 		a.sites = map[siteKey]*siteStat{}
 		a.threads = map[uint64]*ctorStack{}
-		a.resolve = map[*shadow.Field]fieldKey{}
 		a.decl = map[string]*classfile.Class{}
 		a.perThread = map[threadSite]int64{}
+		a.named = map[namedThreadSite]int64{}
 	}
 }
 
@@ -246,11 +328,15 @@ func (a *FIA) Bind(reg *shadow.Registry) {
 }
 
 func (a *FIA) stack(t *shadow.ShadowThread) *ctorStack {
+	if a.lastStack != nil && a.lastThread == t.ID {
+		return a.lastStack
+	}
 	s := a.threads[t.ID]
 	if s == nil {
 		s = &ctorStack{}
 		a.threads[t.ID] = s
 	}
+	a.lastStack, a.lastThread = s, t.ID
 	return s
 }
 
@@ -318,18 +404,17 @@ func (a *FIA) onAlloc(e *shadow.Event) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.init()
-	class := site.Operand
-	if o != nil && o.Class != nil {
-		class = o.Class.Name
+	k := siteKey{site: site}
+	if o != nil {
+		k.cls = o.Class
 	}
-	k := siteKey{site, class}
 	st := a.sites[k]
 	if st == nil {
 		st = &siteStat{}
 		a.sites[k] = st
 	}
 	st.objects++
-	a.perThread[threadSite{e.Thread.Name, site.String(), !e.Live}]++
+	a.perThread[threadSite{e.Thread, site, !e.Live}]++
 	if !e.Live {
 		a.early++
 	}
@@ -352,18 +437,31 @@ func (a *FIA) objState(o *shadow.ShadowObject) *objState {
 	return s
 }
 
-func (a *FIA) field(f *shadow.Field, static bool) (fieldKey, *fieldStat) {
-	k, ok := a.resolve[f]
+// field returns the number and statistics of the field a reference
+// resolves to; the first access to a reference resolves it for good.
+func (a *FIA) field(f *shadow.Field, static bool) (int32, *fieldStat) {
+	if f.ID >= 0 && f.ID < len(a.resolved) {
+		if n := a.resolved[f.ID]; n > 0 {
+			return n - 1, a.stats[n-1]
+		}
+	}
+	k := fieldKey{class: a.declaring(f.Owner, f.Name, f.Desc, static, 0), name: f.Name, static: static}
+	n, ok := a.fields[k]
 	if !ok {
-		k = fieldKey{class: a.declaring(f.Owner, f.Name, f.Desc, static, 0), name: f.Name, static: static}
-		a.resolve[f] = k
+		if len(a.stats) >= maxFields {
+			panic(fmt.Sprintf("fia: more than %d fields", maxFields))
+		}
+		n = int32(len(a.stats))
+		a.fields[k] = n
+		a.stats = append(a.stats, &fieldStat{key: k})
 	}
-	st := a.fields[k]
-	if st == nil {
-		st = &fieldStat{}
-		a.fields[k] = st
+	if f.ID >= 0 {
+		for f.ID >= len(a.resolved) {
+			a.resolved = append(a.resolved, 0)
+		}
+		a.resolved[f.ID] = n + 1
 	}
-	return k, st
+	return n, a.stats[n]
 }
 
 // declaring resolves a field reference to the class that declares the
@@ -460,25 +558,15 @@ func (s *ctorStack) uninitializedWrite(class string) bool {
 // names, resolved to its declaring class and with its statistics, the
 // analysis locked for the caller to unlock; f nil (nothing locked) if e
 // names no field.
-func (a *FIA) access(e *shadow.Event, i int, static bool) (f *shadow.Field, k fieldKey, st *fieldStat) {
+func (a *FIA) access(e *shadow.Event, i int, static bool) (f *shadow.Field, n int32, st *fieldStat) {
 	f, _ = e.Args[i].(*shadow.Field)
 	if f == nil {
-		return nil, k, nil
+		return nil, 0, nil
 	}
 	a.mu.Lock()
 	a.init()
-	k, st = a.field(f, static)
-	return f, k, st
-}
-
-// fieldBits returns o's per-field bits (1 read, 2 written outside its
-// constructors).
-func (a *FIA) fieldBits(o *shadow.ShadowObject) *objState {
-	os := a.objState(o)
-	if os.fields == nil {
-		os.fields = map[fieldKey]uint8{}
-	}
-	return os
+	n, st = a.field(f, static)
+	return f, n, st
 }
 
 func (a *FIA) onGetfield(e *shadow.Event) {
@@ -486,25 +574,25 @@ func (a *FIA) onGetfield(e *shadow.Event) {
 	if o == nil {
 		return
 	}
-	f, k, st := a.access(e, 1, false)
+	f, n, st := a.access(e, 1, false)
 	if f == nil {
 		return
 	}
 	defer a.mu.Unlock()
 	st.reads++
-	a.fieldBits(o).fields[k] |= 1
+	a.objState(o).set(n, 1)
 }
 
 func (a *FIA) onPutfield(e *shadow.Event) {
 	o, _ := e.Args[0].(*shadow.ShadowObject)
-	f, k, st := a.access(e, 1, false)
+	f, n, st := a.access(e, 1, false)
 	if f == nil {
 		return
 	}
 	defer a.mu.Unlock()
 	s := a.stack(e.Thread)
 	if o == nil {
-		if s.uninitializedWrite(k.class) || s.uninitializedWrite(f.Owner) {
+		if s.uninitializedWrite(st.key.class) || s.uninitializedWrite(f.Owner) {
 			st.writes++
 			st.ctorWrites++
 		}
@@ -515,13 +603,13 @@ func (a *FIA) onPutfield(e *shadow.Event) {
 		st.ctorWrites++
 		return
 	}
-	os := a.fieldBits(o)
-	if os.fields[k]&1 != 0 {
+	os := a.objState(o)
+	if os.bits(n)&1 != 0 {
 		st.verdict = Mutable
 	} else if st.verdict < Stationary {
 		st.verdict = Stationary
 	}
-	os.fields[k] |= 2
+	os.set(n, 2)
 	if !os.mutated {
 		os.mutated = true
 		if os.site != nil {
@@ -541,13 +629,13 @@ func (a *FIA) onGetstatic(e *shadow.Event) {
 }
 
 func (a *FIA) onPutstatic(e *shadow.Event) {
-	f, k, st := a.access(e, 0, true)
+	f, _, st := a.access(e, 0, true)
 	if f == nil {
 		return
 	}
 	defer a.mu.Unlock()
 	st.writes++
-	if a.stack(e.Thread).inInitializer(k.class) {
+	if a.stack(e.Thread).inInitializer(st.key.class) {
 		st.ctorWrites++
 		return
 	}
@@ -566,6 +654,9 @@ func (a *FIA) ObjectFree(*shadow.ShadowObject) {}
 func (a *FIA) ThreadEnd(t *shadow.ShadowThread) {
 	a.mu.Lock()
 	delete(a.threads, t.ID)
+	if a.lastThread == t.ID {
+		a.lastStack = nil
+	}
 	a.mu.Unlock()
 }
 
@@ -590,7 +681,8 @@ func (a *FIA) Fields() []FieldRow {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	merged := map[[2]string]*FieldRow{}
-	for k, st := range a.fields {
+	for _, st := range a.stats {
+		k := st.key
 		key := [2]string{k.class, k.name}
 		r := merged[key]
 		if r == nil {
@@ -633,7 +725,7 @@ func (a *FIA) Sites() []SiteRow {
 	defer a.mu.Unlock()
 	merged := map[[2]string]*SiteRow{}
 	for k, st := range a.sites {
-		key := [2]string{k.site.String(), k.class}
+		key := [2]string{k.site.String(), k.class()}
 		r := merged[key]
 		if r == nil {
 			r = &SiteRow{Site: key[0], Class: key[1]}
@@ -650,9 +742,12 @@ func (a *FIA) Sites() []SiteRow {
 func (a *FIA) ThreadSiteCounts() map[string]int64 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := make(map[string]int64, len(a.perThread))
+	out := make(map[string]int64, len(a.perThread)+len(a.named))
 	for k, n := range a.perThread {
-		out[k.thread+"\t"+k.site] += n
+		out[k.thread.Name+"\t"+k.site.String()] += n
+	}
+	for k, n := range a.named {
+		out[k.thread+"\t"+k.site.String()] += n
 	}
 	return out
 }
@@ -665,7 +760,7 @@ func (a *FIA) EarlyThreadSiteCounts() map[string]int64 {
 	out := map[string]int64{}
 	for k, n := range a.perThread {
 		if k.early {
-			out[k.thread+"\t"+k.site] += n
+			out[k.thread.Name+"\t"+k.site.String()] += n
 		}
 	}
 	return out
