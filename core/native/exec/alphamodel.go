@@ -20,6 +20,12 @@ type world struct {
 	in    classpath.Source
 	jdk   classpath.Source
 	cache map[string]*classfile.Class
+	funcs map[string]compiled // methods of other classes compiled for a closure, by OWNER.NAME+DESC
+}
+
+type compiled struct {
+	f   *ir.Func
+	err error
 }
 
 var (
@@ -34,7 +40,7 @@ func openWorld(in string) (*world, error) {
 		return nil, err
 	}
 	jdkOnce.Do(func() { jdkSrc, jdkErr = classpath.OpenJDK("") })
-	return &world{in: src, jdk: jdkSrc, cache: map[string]*classfile.Class{}}, nil
+	return &world{in: src, jdk: jdkSrc, cache: map[string]*classfile.Class{}, funcs: map[string]compiled{}}, nil
 }
 
 func (w *world) Close() error { return w.in.Close() }
@@ -266,19 +272,21 @@ func (w *world) closure(c *classfile.Class) (funcs []*ir.Func, left map[string]e
 					continue
 				}
 				done[key] = true
-				k := w.class(v.Sym.Owner)
-				var err error
-				var g *ir.Func
-				if m := k.Method(v.Sym.Name, v.Sym.Desc); m != nil {
-					g, err = w.compileFunc(k, m)
-				} else {
-					err = fmt.Errorf("no method %s", key)
+				cf, ok := w.funcs[key]
+				if !ok {
+					cf.err = fmt.Errorf("no method %s", key)
+					if k := w.class(v.Sym.Owner); k != nil {
+						if m := k.Method(v.Sym.Name, v.Sym.Desc); m != nil {
+							cf.f, cf.err = w.compileFunc(k, m)
+						}
+					}
+					w.funcs[key] = cf
 				}
-				if err != nil {
-					left[key] = err
+				if cf.err != nil {
+					left[key] = cf.err
 					continue
 				}
-				queue = append(queue, g)
+				queue = append(queue, cf.f)
 			}
 		}
 	}
