@@ -139,3 +139,67 @@ func TestObjectsOnAlpha(t *testing.T) {
 		})
 	}
 }
+
+// TestAlphaRefusals: what the Alpha runtime's objects cannot do leaves the
+// method as bytecode with the reason, naming class, method and offset,
+// never a panic.
+func TestAlphaRefusals(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(Java(), "bin", "javac")); err != nil {
+		t.Skip("no JDK")
+	}
+	dir := compileJava(t, "testdata/objects/Objects.java", "testdata/objects/Refused.java")
+	w, err := openWorld(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	c, err := LoadClass(dir, "t.Refused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	funcs, _ := w.closure(c)
+	why := map[string]string{}
+	for _, f := range funcs {
+		if _, err := alpha.Lower(f, alpha.EV4); err != nil {
+			why[f.Name] = err.Error()
+		}
+	}
+	for name, want := range map[string]string{
+		"name":    "at offset 1: v", // invokevirtual Enum.name()
+		"kind":    "needs the JVM",
+		"put":     "ArrayStoreException",
+		"rethrow": "athrow of",
+	} {
+		got := why[name]
+		t.Logf("%s: %s", name, got)
+		if !strings.Contains(got, "t/Refused."+name) || !strings.Contains(got, "offset") || !strings.Contains(got, want) {
+			t.Errorf("%s: %q; want a refusal naming t/Refused.%s, the offset and %q", name, got, name, want)
+		}
+	}
+}
+
+// TestUnmessagedCompare: an exception the Alpha runtime threw for a
+// constructor it cannot run agrees with HotSpot's by class alone; the rest
+// of the line is compared as ever.
+func TestUnmessagedCompare(t *testing.T) {
+	got := "exc a/B" + Unmessaged + " a0 #1 0"
+	for _, c := range []struct {
+		want  string
+		agree bool
+	}{
+		{"exc a/B: got 3, want 2 a0 #1 0", true},
+		{"exc a/B a0 #1 0", true},
+		{"exc a/C: got 3 a0 #1 0", false},
+		{"exc a/BB: x a0 #1 0", false},
+		{"exc a/B: x a0 #1 1", false},
+		{"ret void a0 #1 0", false},
+	} {
+		r := Compare([]string{"in"}, []string{c.want}, []string{got})
+		if (r.Agree == 1) != c.agree {
+			t.Errorf("%q against %q: agree %v, want %v", got, c.want, r.Agree == 1, c.agree)
+		}
+	}
+	if r := Compare([]string{"in"}, []string{"exc a/B: m"}, []string{"exc a/B: n"}); r.Differ != 1 {
+		t.Errorf("other exceptions' messages must still be compared")
+	}
+}
