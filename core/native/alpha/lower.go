@@ -103,8 +103,11 @@ func alphaOnly(f *ir.Func) error {
 			}
 		}
 		if b.Kind == ir.Throw && origin(b.Controls[0]).Op != ir.OpNew {
-			x := b.Controls[0]
-			return fmt.Errorf("at offset %d: athrow of %s: the Alpha runtime throws only exceptions made where they are thrown", x.Pos, x.LongString())
+			x, pos := b.Controls[0], b.Controls[0].Pos
+			if n := len(b.Values); n > 0 {
+				pos = b.Values[n-1].Pos // athrow's own null check
+			}
+			return fmt.Errorf("at offset %d: athrow of %s: the Alpha runtime throws only exceptions made where they are thrown", pos, x.LongString())
 		}
 	}
 	return nil
