@@ -401,9 +401,9 @@ void *dvm_newarray(long elem, long n) {
 	return a;
 }
 
-static char tokbuf[256];
+static char tokbuf[1024];
 static const char *tok(void) {
-	if (scanf("%255s", tokbuf) != 1) exit(0);
+	if (scanf("%1023s", tokbuf) != 1) exit(0);
 	return tokbuf;
 }
 
@@ -769,7 +769,7 @@ static void *robj(void) {
 		fprintf(stderr, "harness: no object of token %s\n", t);
 		exit(3);
 	}
-	char cls[128];
+	char cls[1024];
 	snprintf(cls, sizeof cls, "%.*s", (int)(colon - t - 2), t + 2);
 	return dvm_enum(cls, strtol(colon + 1, 0, 10));
 }
