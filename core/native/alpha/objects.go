@@ -82,7 +82,7 @@ func objectOK(f *ir.Func, v *ir.Value) error {
 	}
 	switch v.Op {
 	case ir.OpGetField, ir.OpPutField:
-		if v.Sym.Owner == f.Class && v.Type != ir.Object && !(v.Op == ir.OpPutField && v.Args[1].Type == ir.Object) {
+		if v.Sym.Owner == f.Class && v.Type != ir.Object && !(v.Op == ir.OpPutField && v.Args[1].Type == ir.Object) && isReceiver(f, v.Args[0], map[*ir.Value]bool{}) {
 			return nil
 		}
 		if v.Op == ir.OpGetField && *v.Sym == EnumOrdinal {
@@ -90,6 +90,9 @@ func objectOK(f *ir.Func, v *ir.Value) error {
 		}
 		if v.Type == ir.Object || v.Op == ir.OpPutField && v.Args[1].Type == ir.Object {
 			return at("an object other than the receiver needs the JVM (the Alpha runtime gives values to none in fields)")
+		}
+		if v.Sym.Owner == f.Class {
+			return at("a field of an object other than the receiver (the Alpha runtime lays out and gives values to the receiver's only)")
 		}
 		return at("a field of another class (the Alpha runtime gives values to the receiver's own fields only)")
 	case ir.OpInvoke:
@@ -141,6 +144,33 @@ func storeOK(v *ir.Value, at func(string, ...any) error) error {
 		return nil
 	}
 	return at("an aastore that may throw ArrayStoreException needs the JVM (the Alpha runtime's arrays carry no element type)")
+}
+
+// isReceiver reports whether v is an instance method's receiver, through
+// copies and the phis the front end puts at each block's entry. Found on
+// commons-math3's FastMath$Split.access$000(Split), a static accessor
+// reading a field of its parameter: accepted as a field of its own class,
+// it left dvm_fo_…Split_full undefined and the link of the whole closure
+// failed.
+func isReceiver(f *ir.Func, v *ir.Value, seen map[*ir.Value]bool) bool {
+	if seen[v] {
+		return true
+	}
+	seen[v] = true
+	switch v.Op {
+	case ir.OpParam:
+		return !f.Static && v.AuxInt == 0
+	case ir.OpCopy:
+		return isReceiver(f, v.Args[0], seen)
+	case ir.OpPhi:
+		for _, a := range v.Args {
+			if !isReceiver(f, a, seen) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // origin looks through copies.

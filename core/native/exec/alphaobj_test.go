@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -201,5 +202,24 @@ func TestUnmessagedCompare(t *testing.T) {
 	}
 	if r := Compare([]string{"in"}, []string{"exc a/B: m"}, []string{"exc a/B: n"}); r.Differ != 1 {
 		t.Errorf("other exceptions' messages must still be compared")
+	}
+}
+
+// TestFieldOfParamOnAlpha: a static method reading a field of its own
+// class's object parameter stays bytecode, with the reason, and the rest
+// of its class links and runs (testdata/objects/FieldOfParam.java).
+func TestFieldOfParamOnAlpha(t *testing.T) {
+	if err := alpha.Available(); err != nil {
+		t.Skip(err)
+	}
+	if _, err := os.Stat(filepath.Join(Java(), "bin", "javac")); err != nil {
+		t.Skip("no JDK")
+	}
+	dir := compileJava(t, "testdata/objects/FieldOfParam.java")
+	runOnAlpha(t, dir, "t.FieldOfParam.twice(D)D", 50)
+	_, err := Alpha{In: dir, CPU: alpha.EV4}.Run(context.Background(), &Method{Class: "t.FieldOfParam", Name: "full", Desc: "(Lt/FieldOfParam;)D"}, nil, nil)
+	var left *LeftAsBytecode
+	if !errors.As(err, &left) || !strings.Contains(err.Error(), "offset 1") || !strings.Contains(err.Error(), "other than the receiver") {
+		t.Errorf("full: %v; want it left as bytecode, naming offset 1 and the receiver", err)
 	}
 }
