@@ -217,7 +217,11 @@ func TestFieldOfParamOnAlpha(t *testing.T) {
 	}
 	dir := compileJava(t, "testdata/objects/FieldOfParam.java")
 	runOnAlpha(t, dir, "t.FieldOfParam.twice(D)D", 50)
-	_, err := Alpha{In: dir, CPU: alpha.EV4}.Run(context.Background(), &Method{Class: "t.FieldOfParam", Name: "full", Desc: "(Lt/FieldOfParam;)D"}, nil, nil)
+	m, err := ParseMethod("t.FieldOfParam.full(Lt/FieldOfParam;)D")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Alpha{In: dir, CPU: alpha.EV4}.Run(context.Background(), m, nil, nil)
 	var left *LeftAsBytecode
 	if !errors.As(err, &left) || !strings.Contains(err.Error(), "offset 1") || !strings.Contains(err.Error(), "other than the receiver") {
 		t.Errorf("full: %v; want it left as bytecode, naming offset 1 and the receiver", err)
