@@ -48,6 +48,7 @@ var Kinds = map[string]int{
 	"java/lang/NegativeArraySizeException":     4,
 	// 5: OutOfMemoryError, from the runtime's dvm_newarray
 	"java/lang/StackOverflowError": 6,
+	// 7 (KindObject): an exception object of compiled code's own making
 }
 
 type backend struct{}
@@ -89,19 +90,24 @@ func Lower(f *ir.Func, cpu CPU) (text string, err error) {
 	return e.sb.String(), nil
 }
 
-// alphaOnly refuses what needs a JVM on the client: objects other than the
-// receiver, and fields of other classes, whose layout the Alpha runtime
-// does not know (it lays out the receiver's class only). Found on sunflow's
-// BoundingBox reading Point3.z: an undefined dvm_fo_ symbol at link.
+// alphaOnly refuses what needs a JVM on the client (objects.go says what
+// the Alpha runtime's objects are): objects it cannot make or give values
+// to, fields of other classes whose values it does not hold (found on
+// sunflow's BoundingBox reading Point3.z: an undefined dvm_fo_ symbol at
+// link), calls it cannot make.
 func alphaOnly(f *ir.Func) error {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			switch {
-			case v.Type == ir.Object && !(v.Op == ir.OpParam && v.AuxInt == 0 && !f.Static) && v.Op != ir.OpPhi && v.Op != ir.OpCopy:
-				return fmt.Errorf("%s: an object other than the receiver needs the JVM", v.LongString())
-			case (v.Op == ir.OpGetField || v.Op == ir.OpPutField) && v.Sym.Owner != f.Class:
-				return fmt.Errorf("%s: a field of another class (the Alpha runtime lays out the receiver's only)", v.LongString())
+			if err := objectOK(f, v); err != nil {
+				return err
 			}
+		}
+		if b.Kind == ir.Throw && origin(b.Controls[0]).Op != ir.OpNew {
+			x, pos := b.Controls[0], b.Controls[0].Pos
+			if n := len(b.Values); n > 0 {
+				pos = b.Values[n-1].Pos // athrow's own null check
+			}
+			return fmt.Errorf("at offset %d: athrow of %s: the Alpha runtime throws only exceptions made where they are thrown", pos, x.LongString())
 		}
 	}
 	return nil
@@ -535,6 +541,20 @@ func (e *emitter) value(v *ir.Value) {
 		e.field(v)
 	case ir.OpCall:
 		e.callMethod(v)
+	case ir.OpNew:
+		e.newObject(v)
+	case ir.OpInvoke:
+		e.runtimeCall(v)
+	case ir.OpObjArrayLoad, ir.OpObjArrayStore:
+		e.objArray(v)
+	case ir.OpNewObjArray:
+		nr := e.isrc(v.Args[0], 23)
+		e.ins("mov $%d,$17", nr)
+		e.ins("lda $16,%d($31)", 'L')
+		e.call("dvm_newarray")
+		d := e.idst(v)
+		e.ins("mov $0,$%d", d)
+		e.idone(v, d)
 	default:
 		fail("no Alpha code for %s", v.LongString())
 	}
@@ -950,7 +970,7 @@ func (e *emitter) field(v *ir.Value) {
 			e.fdone(v, d)
 		default:
 			d := e.idst(v)
-			if c == 'J' || c == '[' {
+			if c == 'J' || c == '[' || c == 'L' {
 				e.ins("ldq $%d,0($28)", d)
 			} else {
 				e.ins("ldl $%d,0($28)", d)
@@ -962,7 +982,7 @@ func (e *emitter) field(v *ir.Value) {
 	switch c {
 	case 'F', 'D':
 		e.ins("%s $f%d,0($28)", map[byte]string{'F': "sts", 'D': "stt"}[c], xr)
-	case 'J', '[':
+	case 'J', '[', 'L':
 		e.ins("stq $%d,0($28)", xr)
 	default:
 		// The value a field of a narrow type keeps (JVMS §6.5.putfield:
@@ -1072,6 +1092,8 @@ func (e *emitter) terminate(b, next *ir.Block) {
 		}
 		e.ins("lda $30,%d($30)", e.frame)
 		e.ins("ret $31,($26),1")
+	case ir.Throw:
+		e.throwObject(b)
 	case ir.If:
 		if len(b.Succs) != 2 || len(b.Controls) != 2 {
 			fail("block b%d: if with %d successors, %d controls", b.ID, len(b.Succs), len(b.Controls))

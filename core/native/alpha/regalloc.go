@@ -70,7 +70,7 @@ type allocation struct {
 // caller-saved register).
 func isCall(v *ir.Value) bool {
 	switch v.Op {
-	case ir.OpCall, ir.OpNewArray:
+	case ir.OpCall, ir.OpNewArray, ir.OpNewObjArray, ir.OpNew, ir.OpInvoke:
 		return true
 	case ir.OpRem:
 		return v.Type.IsFloat()

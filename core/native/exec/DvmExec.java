@@ -18,17 +18,23 @@ import java.util.Random;
  * methods native, its library loaded by its own static initializer) it is the
  * amd64 run.
  *
- * Usage: java DvmExec [--pre] CLASS METHOD DESC < inputs
+ * Usage: java DvmExec [--pre [--statics OWNER.NAME:DESC,...]] CLASS METHOD DESC < inputs
  *
  * An input line: a seed for the receiver's fields (ignored by static
  * methods), then one token group per parameter. Tokens: integers in decimal,
  * floats and doubles as hexadecimal IEEE bits, an array as "null" or "#n"
- * followed by n elements, a run of k equal ones written once as "E*k". An output line: "ret TOKEN", "ret void" or "exc
+ * followed by n elements, a run of k equal ones written once as "E*k" (an
+ * array of arrays: its n rows, each an array token, no runs), an enum
+ * constant as "E:CLASS:ORDINAL" (CLASS its internal name) or "null". An
+ * output line: "ret TOKEN", "ret void" or "exc
  * CLASS" (internal name, then ": MESSAGE" when there is one), then " aI
  * ARRAY" for each array parameter I after
  * the call, " f.NAME TOKEN" for the receiver's fields and " s.NAME TOKEN" for
  * the class's static fields. With --pre a line "pre ..." before each call gives
- * the fields' values going in, for a runner that has no JVM to make them.
+ * the fields' values going in, for a runner that has no JVM to make them,
+ * and with --statics also " g.OWNER.NAME TOKEN" for each static field
+ * named, of any class (its class initialized first): the snapshot of the
+ * statics compiled code reads, for the Alpha runtime.
  */
 public final class DvmExec {
     private static final StringBuilder out = new StringBuilder();
@@ -40,8 +46,20 @@ public final class DvmExec {
             pre = true;
             a++;
         }
+        List<Field> snap = new ArrayList<>();
+        List<String> snapNames = new ArrayList<>();
+        if (args.length > a + 1 && args[a].equals("--statics")) {
+            for (String s : args[a + 1].split(",")) {
+                String name = s.substring(0, s.indexOf(':'));
+                int dot = name.lastIndexOf('.');
+                Class<?> owner = Class.forName(name.substring(0, dot).replace('/', '.'), false, DvmExec.class.getClassLoader());
+                snap.add(staticField(owner, name.substring(dot + 1)));
+                snapNames.add(name);
+            }
+            a += 2;
+        }
         if (args.length - a != 3) {
-            System.err.println("usage: DvmExec [--pre] CLASS METHOD DESC");
+            System.err.println("usage: DvmExec [--pre [--statics OWNER.NAME:DESC,...]] CLASS METHOD DESC");
             System.exit(2);
         }
         String cname = args[a], mname = args[a + 1], desc = args[a + 2];
@@ -125,6 +143,10 @@ public final class DvmExec {
                 }
                 out.append("pre");
                 fields(recv, inst, stat);
+                for (int i = 0; i < snap.size(); i++) {
+                    out.append(" g.").append(snapNames.get(i)).append(' ');
+                    token(snap.get(i).getType(), snap.get(i).get(null));
+                }
                 stdout.println(out);
                 out.setLength(0);
             }
@@ -179,6 +201,20 @@ public final class DvmExec {
         }
     }
 
+    /** The static field NAME as OWNER's getstatic resolves it (JVMS
+     *  §5.4.3.2, superclasses), accessible. */
+    static Field staticField(Class<?> owner, String name) throws NoSuchFieldException {
+        for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name) && Modifier.isStatic(f.getModifiers())) {
+                    f.setAccessible(true);
+                    return f;
+                }
+            }
+        }
+        throw new NoSuchFieldException(owner.getName() + "." + name);
+    }
+
     static Method find(Class<?> cls, String name, String desc) {
         for (Method m : cls.getDeclaredMethods()) {
             if (!m.getName().equals(name)) continue;
@@ -206,11 +242,19 @@ public final class DvmExec {
 
     static Object parse(Class<?> t, String[] tok, int[] at) {
         String s = tok[at[0]++];
+        if (t.isEnum()) {
+            if (s.equals("null")) return null;
+            return t.getEnumConstants()[Integer.parseInt(s.substring(s.lastIndexOf(':') + 1))];
+        }
         if (t.isArray()) {
             if (s.equals("null")) return null;
             int n = Integer.parseInt(s.substring(1));
             Class<?> e = t.getComponentType();
             Object arr = Array.newInstance(e, n);
+            if (e.isArray()) {
+                for (int i = 0; i < n; i++) Array.set(arr, i, parse(e, tok, at));
+                return arr;
+            }
             for (int i = 0; i < n; ) {
                 String x = tok[at[0]++];
                 int star = x.indexOf('*'), k = 1;
@@ -246,6 +290,13 @@ public final class DvmExec {
             }
             int n = Array.getLength(v);
             out.append('#').append(n);
+            if (t.getComponentType().isArray()) {
+                for (int i = 0; i < n; i++) {
+                    out.append(' ');
+                    token(t.getComponentType(), Array.get(v, i));
+                }
+                return;
+            }
             // A run of equal elements is one token, ELEMENT*COUNT: a class's
             // big tables (a 64K-entry hash chain) stay short lines.
             // Boxed equals is token equality: Float.equals and Double.equals
@@ -266,6 +317,14 @@ public final class DvmExec {
                 prev = cur;
                 run = 1;
             }
+            return;
+        }
+        if (!t.isPrimitive()) {
+            if (v == null) out.append("null");
+            else if (v instanceof Enum) {
+                Enum<?> e = (Enum<?>) v;
+                out.append("E:").append(e.getDeclaringClass().getName().replace('.', '/')).append(':').append(e.ordinal());
+            } else out.append("O:").append(v.getClass().getName().replace('.', '/'));
             return;
         }
         if (t == float.class) out.append(String.format("%08x", Float.floatToIntBits((Float) v)));

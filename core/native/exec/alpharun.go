@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"dvmlab/core/classfile"
@@ -62,6 +63,13 @@ func CompileClass(c *classfile.Class) (funcs []*ir.Func, left map[string]error) 
 // A function the back end refuses is reported in left and not included.
 func AlphaObject(ctx context.Context, funcs []*ir.Func, cpu alpha.CPU, obj string) (kept []*ir.Func, left map[string]error, err error) {
 	left = map[string]error{}
+	return alphaObject(ctx, nil, funcs, cpu, obj, left)
+}
+
+func alphaObject(ctx context.Context, w *world, funcs []*ir.Func, cpu alpha.CPU, obj string, left map[string]error) (kept []*ir.Func, _ map[string]error, err error) {
+	if w != nil {
+		funcs = w.refuseSnapshots(funcs, left)
+	}
 	texts := map[*ir.Func]string{}
 	var lowered []*ir.Func
 	for _, f := range funcs {
@@ -142,6 +150,46 @@ func (a Alpha) RunMulti(ctx context.Context, m *Method, names []string, inputs, 
 	return a.run(ctx, m, inputs, pres, names)
 }
 
+// compile compiles m's class and the closure of its static callees, for
+// the Alpha runtime, into obj (when not empty), and returns what was kept.
+func (a Alpha) compile(ctx context.Context, w *world, c *classfile.Class, obj string) (kept []*ir.Func, left map[string]error, err error) {
+	funcs, left := w.closure(c)
+	if obj == "" {
+		// Only what compiles, without assembling.
+		var lowered []*ir.Func
+		for _, f := range w.refuseSnapshots(funcs, left) {
+			if _, err := alpha.Lower(f, a.CPU); err != nil {
+				left[f.Name+f.Desc] = err
+				continue
+			}
+			lowered = append(lowered, f)
+		}
+		return CloseCalls(lowered, left), left, nil
+	}
+	kept, _, err = alphaObject(ctx, w, funcs, a.CPU, obj, left)
+	return kept, left, err
+}
+
+// Statics lists the static fields beyond its class's own printable ones
+// that m's compiled code reads: the JVM side prints their values for the
+// Alpha runtime (JVM.Statics).
+func (a Alpha) Statics(m *Method) ([]string, error) {
+	w, err := openWorld(a.In)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	c, err := LoadClass(a.In, m.Class)
+	if err != nil {
+		return nil, err
+	}
+	kept, _, err := a.compile(context.Background(), w, c, "")
+	if err != nil {
+		return nil, err
+	}
+	return staticsRead(c, kept), nil
+}
+
 func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names []string) ([]string, error) {
 	if err := alpha.Available(); err != nil {
 		return nil, err
@@ -159,14 +207,15 @@ func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names 
 	if err != nil {
 		return nil, err
 	}
-	funcs, left := CompileClass(c)
-	obj := filepath.Join(dir, "class.o")
-	kept, left2, err := AlphaObject(ctx, funcs, a.CPU, obj)
+	w, err := openWorld(a.In)
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range left2 {
-		left[k] = v
+	defer w.Close()
+	obj := filepath.Join(dir, "class.o")
+	kept, left, err := a.compile(ctx, w, c, obj)
+	if err != nil {
+		return nil, err
 	}
 	var target *ir.Func
 	var multi []*ir.Func
@@ -175,6 +224,9 @@ func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names 
 		want[n] = true
 	}
 	for _, f := range kept {
+		if f.Class != c.Name() {
+			continue
+		}
 		if f.Desc == m.Desc && want[f.Name] && f.Static {
 			multi = append(multi, f)
 			target = f
@@ -198,8 +250,17 @@ func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names 
 	if err != nil {
 		return nil, err
 	}
+	statics := staticsRead(c, kept)
+	if len(pres) > 0 {
+		for _, s := range statics {
+			if !strings.Contains(pres[0], " g."+strings.Split(s, ":")[0]+" ") {
+				return nil, fmt.Errorf("exec: the JVM side gave no value of static field %s (JVM.Statics from Alpha.Statics)", s)
+			}
+		}
+	}
 	src := filepath.Join(dir, "harness.c")
-	if err := os.WriteFile(src, []byte(harnessC(c, m, target, fields, multi)), 0o644); err != nil {
+	h := harness{w: w, c: c, m: m, f: target, fields: fields, multi: multi, statics: statics, kept: kept}
+	if err := os.WriteFile(src, []byte(h.source()), 0o644); err != nil {
 		return nil, err
 	}
 	exe := filepath.Join(dir, "harness")
@@ -267,7 +328,7 @@ func cType(d byte) string {
 		return "float"
 	case 'D':
 		return "double"
-	case '[':
+	case '[', 'L':
 		return "void *"
 	}
 	return "void"
@@ -340,9 +401,9 @@ void *dvm_newarray(long elem, long n) {
 	return a;
 }
 
-static char tokbuf[128];
+static char tokbuf[1024];
 static const char *tok(void) {
-	if (scanf("%127s", tokbuf) != 1) exit(0);
+	if (scanf("%1023s", tokbuf) != 1) exit(0);
 	return tokbuf;
 }
 
@@ -466,30 +527,96 @@ static void pfield(int e, const void *slot) {
 }
 `
 
-// harnessC writes the C harness for m: it reads an input line and a pre
-// line per call, sets the fields, calls the compiled function and prints the
-// outcome line as DvmExec does.
+// harness writes the C harness for m: it reads an input line and a pre
+// line per call, sets the fields and the snapshot of other statics, calls
+// the compiled function and prints the outcome line as DvmExec does.
 //
 // With multi (static methods sharing m's descriptor), each input line starts
 // with the name of the method to call.
-func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi []*ir.Func) string {
+//
+// An exception compiled code made in place of a constructor no Alpha
+// runtime can run (alpha/objects.go) is printed as "exc CLASS" and
+// Unmessaged: its message is made by Java code that needs a JVM, so for
+// these exceptions alone the comparison checks the class and not the
+// message. Every other exception's message is printed and compared.
+type harness struct {
+	w       *world
+	c       *classfile.Class
+	m       *Method
+	f       *ir.Func
+	fields  []field
+	multi   []*ir.Func
+	statics []string // OWNER.NAME:DESC, the pre line's g. tokens in order
+	kept    []*ir.Func
+}
+
+func (h harness) source() string {
+	c, m, f, fields, multi := h.c, h.m, h.f, h.fields, h.multi
 	var sb strings.Builder
 	sb.WriteString(harnessPrelude)
 	sym := native.Symbol(f.Class, f.Name, f.Desc)
-	// The runtime's layout of the receiver: the class's instance fields in
-	// class-file order, 8 bytes each; a static field is a word of its own.
-	nInst := 0
+	// The runtime's layout of the receiver (world.layout): the class word,
+	// then the instance fields, the superclass's first; a static field is
+	// a word of its own; and java.lang.Enum's, for the enum constants.
 	offset := map[string]int{}
+	defined := map[string]bool{}
+	layout := func(class string) int {
+		size := 8
+		for _, sl := range h.w.layout(class) {
+			s := alpha.OffsetSymbol(sl.owner, sl.name)
+			if !defined[s] {
+				defined[s] = true
+				fmt.Fprintf(&sb, "const long %s = %d;\n", s, sl.offset)
+			}
+			if sl.owner == c.Name() {
+				offset[sl.name] = sl.offset
+			}
+			size = sl.offset + 8
+		}
+		return size
+	}
+	recvSize := layout(c.Name())
+	fmt.Fprintf(&sb, "static const long dvm_enum_size = %d;\n", layout("java/lang/Enum"))
+	fmt.Fprintf(&sb, "static const char dvm_recv_class[] = \"%s\";\n", native.Asciz(c.Name()))
 	for _, fm := range c.Fields {
-		name := c.MemberName(fm)
 		if fm.Access.Has(classfile.AccStatic) {
-			fmt.Fprintf(&sb, "int64_t %s;\n", alpha.StaticSymbol(c.Name(), name))
-		} else {
-			offset[name] = nInst
-			fmt.Fprintf(&sb, "const long %s = %d;\n", alpha.OffsetSymbol(c.Name(), name), 8*nInst)
-			nInst++
+			s := alpha.StaticSymbol(c.Name(), c.MemberName(fm))
+			defined[s] = true
+			fmt.Fprintf(&sb, "int64_t %s;\n", s)
 		}
 	}
+	type static struct{ sym, label, desc string }
+	var stats []static
+	for _, st := range h.statics {
+		name, desc, _ := strings.Cut(st, ":")
+		dot := strings.LastIndexByte(name, '.')
+		s := alpha.StaticSymbol(name[:dot], name[dot+1:])
+		if !defined[s] {
+			defined[s] = true
+			fmt.Fprintf(&sb, "int64_t %s;\n", s)
+		}
+		stats = append(stats, static{sym: s, label: "g." + name, desc: desc})
+	}
+	// The class words of the exceptions compiled code makes.
+	classes := map[string]bool{}
+	for _, g := range h.kept {
+		for _, b := range g.Blocks {
+			for _, v := range b.Values {
+				if v.Op == ir.OpNew {
+					classes[v.Sym.Owner] = true
+				}
+			}
+		}
+	}
+	var names []string
+	for k := range classes {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(&sb, "const char %s[] = \"%s\";\n", alpha.ClassSymbol(k), native.Asciz(k))
+	}
+	sb.WriteString(harnessObjects)
 	ret := m.Sig.Return
 	rt := "void"
 	if !ret.IsVoid() {
@@ -523,13 +650,16 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 	}
 	sb.WriteString("\t\trint_(); /* the receiver's seed, used by the JVM side */\n")
 	for i, p := range m.Sig.Params {
-		if p.Dims > 0 {
-			fmt.Fprintf(&sb, "\t\tvoid *volatile p%d = rarray('%c');\n", i, p.Elem)
-		} else {
+		switch {
+		case p.Dims > 0:
+			fmt.Fprintf(&sb, "\t\tvoid *volatile p%d = rarr(\"%s\");\n", i, p.String())
+		case p.Elem == 'L':
+			fmt.Fprintf(&sb, "\t\tvoid *volatile p%d = robj();\n", i)
+		default:
 			fmt.Fprintf(&sb, "\t\t%s p%d; rscalar('%c', &p%d);\n", cType(p.Elem), i, p.Elem, i)
 		}
 	}
-	fmt.Fprintf(&sb, "\t\tint64_t *recv = calloc(1, %d);\n", 8*nInst+8)
+	fmt.Fprintf(&sb, "\t\tint64_t *recv = calloc(1, %d);\n\t\trecv[0] = (int64_t)dvm_recv_class;\n", recvSize)
 	sb.WriteString("\t\ttok(); /* pre */\n")
 	for _, fl := range fields {
 		sb.WriteString("\t\ttok();\n")
@@ -537,12 +667,23 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 		if fl.static {
 			slot = "&" + alpha.StaticSymbol(c.Name(), fl.name)
 		} else {
-			slot = fmt.Sprintf("recv + %d", offset[fl.name])
+			slot = fmt.Sprintf("recv + %d", offset[fl.name]/8)
 		}
 		if fl.desc[0] == '[' {
-			fmt.Fprintf(&sb, "\t\t*(void **)(%s) = rarray('%c');\n", slot, fl.desc[1])
+			fmt.Fprintf(&sb, "\t\t*(void **)(%s) = rarr(\"%s\");\n", slot, fl.desc)
 		} else {
 			fmt.Fprintf(&sb, "\t\trfield('%c', %s);\n", fl.desc[0], slot)
+		}
+	}
+	for _, st := range stats {
+		fmt.Fprintf(&sb, "\t\texpect(\"%s\");\n", native.Asciz(st.label))
+		switch st.desc[0] {
+		case '[':
+			fmt.Fprintf(&sb, "\t\t*(void **)&%s = rarr(\"%s\");\n", st.sym, st.desc)
+		case 'L':
+			fmt.Fprintf(&sb, "\t\t*(void **)&%s = robj();\n", st.sym)
+		default:
+			fmt.Fprintf(&sb, "\t\trfield('%c', &%s);\n", st.desc[0], st.sym)
 		}
 	}
 	sb.WriteString("\t\tdvm_exc = 0;\n")
@@ -559,15 +700,16 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 	case ret.IsVoid():
 		fmt.Fprintf(&sb, "\t\t\t%s;\n\t\t\tprintf(\"ret void\");\n", call)
 	case ret.Dims > 0:
-		fmt.Fprintf(&sb, "\t\t\tvoid *r = %s;\n\t\t\tprintf(\"ret \");\n\t\t\tparray('%c', r);\n", call, ret.Elem)
+		fmt.Fprintf(&sb, "\t\t\tvoid *r = %s;\n\t\t\tprintf(\"ret \");\n\t\t\tparr(\"%s\", r);\n", call, ret.String())
 	default:
 		fmt.Fprintf(&sb, "\t\t\t%s r = %s;\n\t\t\tprintf(\"ret \");\n\t\t\tpscalar('%c', &r);\n", cType(ret.Elem), call, ret.Elem)
 	}
+	sb.WriteString("\t\t} else if (dvm_exc == " + fmt.Sprint(alpha.KindObject) + ") {\n\t\t\tprintf(\"exc %s" + Unmessaged + "\", *(const char **)dvm_a);\n")
 	sb.WriteString("\t\t} else if (dvm_exc < 100) {\n\t\t\tprintf(\"exc %s\", dvm_names[dvm_exc]);\n\t\t\tdvm_message();\n")
 	sb.WriteString("\t\t} else {\n\t\t\tprintf(\"exc signal%ld\", dvm_exc - 100);\n\t\t}\n")
 	for i, p := range m.Sig.Params {
 		if p.Dims > 0 {
-			fmt.Fprintf(&sb, "\t\tprintf(\" a%d \");\n\t\tparray('%c', p%d);\n", i, p.Elem, i)
+			fmt.Fprintf(&sb, "\t\tprintf(\" a%d \");\n\t\tparr(\"%s\", p%d);\n", i, p.String(), i)
 		}
 	}
 	for _, fl := range fields {
@@ -577,10 +719,10 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 			slot = "&" + alpha.StaticSymbol(c.Name(), fl.name)
 		} else {
 			fmt.Fprintf(&sb, "\t\tprintf(\" f.%s \");\n", fl.name)
-			slot = fmt.Sprintf("recv + %d", offset[fl.name])
+			slot = fmt.Sprintf("recv + %d", offset[fl.name]/8)
 		}
 		if fl.desc[0] == '[' {
-			fmt.Fprintf(&sb, "\t\tparray('%c', *(int64_t **)(%s));\n", fl.desc[1], slot)
+			fmt.Fprintf(&sb, "\t\tparr(\"%s\", *(int64_t **)(%s));\n", fl.desc, slot)
 		} else {
 			fmt.Fprintf(&sb, "\t\tpfield('%c', %s);\n", fl.desc[0], slot)
 		}
@@ -588,6 +730,86 @@ func harnessC(c *classfile.Class, m *Method, f *ir.Func, fields []field, multi [
 	sb.WriteString("\t\tputchar('\\n');\n\t}\n}\n")
 	return sb.String()
 }
+
+// harnessObjects is the runtime's objects (alpha/objects.go): exceptions
+// made to be thrown, Integers, enum constants kept once per class and
+// ordinal (so that == holds between a static field's constant and an
+// argument's), arrays of arrays.
+const harnessObjects = `
+void *dvm_new(const char *cls) {
+	int64_t *o = calloc(1, 8);
+	o[0] = (int64_t)cls;
+	return o;
+}
+
+void *dvm_valueof_int(long i) {
+	int64_t *o = calloc(1, 16);
+	o[0] = (int64_t)"java/lang/Integer";
+	o[1] = (int32_t)i;
+	return o;
+}
+
+struct dvm_enum { char *cls; long ord; int64_t *obj; struct dvm_enum *next; };
+static struct dvm_enum *dvm_enums;
+
+static void *dvm_enum(const char *cls, long ord) {
+	for (struct dvm_enum *e = dvm_enums; e; e = e->next)
+		if (e->ord == ord && strcmp(e->cls, cls) == 0) return e->obj;
+	struct dvm_enum *e = calloc(1, sizeof *e);
+	e->cls = strdup(cls);
+	e->ord = ord;
+	e->obj = calloc(1, dvm_enum_size);
+	e->obj[0] = (int64_t)e->cls;
+	*(int32_t *)((char *)e->obj + dvm_fo_java_lang_Enum_ordinal) = (int32_t)ord;
+	e->next = dvm_enums;
+	dvm_enums = e;
+	return e->obj;
+}
+
+/* An object: "null" or an enum constant "E:CLASS:ORDINAL". */
+static void *robj(void) {
+	const char *t = tok();
+	if (strcmp(t, "null") == 0) return 0;
+	const char *colon = strrchr(t, ':');
+	if (strncmp(t, "E:", 2) != 0 || !colon || colon == t + 1) {
+		fprintf(stderr, "harness: no object of token %s\n", t);
+		exit(3);
+	}
+	char cls[1024];
+	snprintf(cls, sizeof cls, "%.*s", (int)(colon - t - 2), t + 2);
+	return dvm_enum(cls, strtol(colon + 1, 0, 10));
+}
+
+static void expect(const char *label) {
+	const char *t = tok();
+	if (strcmp(t, label) != 0) {
+		fprintf(stderr, "harness: pre line has %s where %s was expected\n", t, label);
+		exit(3);
+	}
+}
+
+/* An array of descriptor d, of any rank: rows are arrays themselves. */
+static void *rarr(const char *d) {
+	if (d[1] != '[') return rarray(d[1]);
+	const char *t = tok();
+	if (strcmp(t, "null") == 0) return 0;
+	long n = strtol(t + 1, 0, 10);
+	int64_t *a = dvm_newarray('L', n);
+	for (long i = 0; i < n; i++) ((void **)(a + 1))[i] = rarr(d + 1);
+	return a;
+}
+
+static void parr(const char *d, const int64_t *a) {
+	if (d[1] != '[') { parray(d[1], a); return; }
+	if (!a) { printf("null"); return; }
+	printf("#%lld", (long long)a[0]);
+	for (long i = 0; i < a[0]; i++) {
+		putchar(' ');
+		parr(d + 1, ((int64_t **)(a + 1))[i]);
+	}
+}
+
+`
 
 func descChar(t classfile.FieldType) byte {
 	if t.Dims > 0 {

@@ -31,6 +31,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.Count <= 0 {
 		return Result{}, fmt.Errorf("exec: --count must be positive")
 	}
+	if err := m.Resolve(cfg.In); err != nil {
+		return Result{}, err
+	}
 	inputs := Inputs(m, cfg.Seed, cfg.Count)
 	var got []string
 	var want []string
@@ -40,7 +43,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		lines, err := JVM{ClassPath: []string{cfg.In}, Pre: true}.Run(ctx, m, inputs)
+		statics, err := Alpha{In: cfg.In, CPU: cpu}.Statics(m)
+		if err != nil {
+			return Result{}, err
+		}
+		lines, err := JVM{ClassPath: []string{cfg.In}, Pre: true, Statics: statics}.Run(ctx, m, inputs)
 		if err != nil {
 			return Result{}, err
 		}

@@ -19,6 +19,9 @@ type Method struct {
 	Name  string
 	Desc  string
 	Sig   *classfile.MethodDescriptor
+	// Enums has the number of constants of each enum class a parameter
+	// names (internal name), from Resolve.
+	Enums map[string]int
 }
 
 // ParseMethod reads 'pkg.Class.method(DESC)'.
@@ -37,8 +40,8 @@ func ParseMethod(s string) (*Method, error) {
 		return nil, fmt.Errorf("exec: %q: %v", s, err)
 	}
 	for i, p := range sig.Params {
-		if !argKind(p) {
-			return nil, fmt.Errorf("exec: %q: parameter %d is %s; only primitives and primitive arrays can be made up", s, i, p.JavaName())
+		if !paramKind(p) {
+			return nil, fmt.Errorf("exec: %q: parameter %d is %s; only primitives, arrays of primitives and enums can be made up", s, i, p.JavaName())
 		}
 	}
 	if r := sig.Return; !r.IsVoid() && !argKind(r) {
@@ -50,6 +53,40 @@ func ParseMethod(s string) (*Method, error) {
 
 func argKind(t classfile.FieldType) bool {
 	return (t.Dims == 0 && t.Elem != 'L' && t.Elem != 'V') || (t.Dims == 1 && t.Elem != 'L')
+}
+
+// paramKind is what a parameter can be: argKind's, arrays of primitives of
+// any rank, and a class, which Resolve requires to be an enum.
+func paramKind(t classfile.FieldType) bool {
+	return argKind(t) || t.Dims > 1 && t.Elem != 'L' || t.Dims == 0 && t.Elem == 'L'
+}
+
+// Resolve looks up the enum classes m's parameters name in IN (and the
+// JDK), for the generator: a parameter of a class that is no enum cannot
+// be made up.
+func (m *Method) Resolve(in string) error {
+	var enums []string
+	for _, p := range m.Sig.Params {
+		if p.Dims == 0 && p.Elem == 'L' {
+			enums = append(enums, p.Class)
+		}
+	}
+	if len(enums) == 0 {
+		return nil
+	}
+	w, err := openWorld(in)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	m.Enums = map[string]int{}
+	for _, e := range enums {
+		if !w.isEnum(e) {
+			return fmt.Errorf("exec: %s: parameter type %s is not an enum; only primitives, arrays of primitives and enums can be made up", m, e)
+		}
+		m.Enums[e] = w.enumConstants(e)
+	}
+	return nil
 }
 
 func (m *Method) String() string { return m.Class + "." + m.Name + m.Desc }
@@ -72,13 +109,92 @@ func (g *Gen) Input(m *Method) string {
 	fmt.Fprintf(&sb, "%d", g.rng.Int63())
 	for _, p := range m.Sig.Params {
 		sb.WriteByte(' ')
-		if p.Dims == 1 {
+		switch {
+		case p.Dims > 1:
+			g.nested(&sb, p.Elem, p.Dims, -1)
+		case p.Dims == 1:
 			g.array(&sb, p.Elem)
-		} else {
+		case p.Elem == 'L':
+			g.enum(&sb, p.Class, m.Enums[p.Class])
+		default:
 			sb.WriteString(g.scalar(p.Elem))
 		}
 	}
 	return sb.String()
+}
+
+// enum is a constant of enum class by ordinal, "E:CLASS:ORDINAL", or null
+// (one time in ten, and always for an enum without constants).
+func (g *Gen) enum(sb *strings.Builder, class string, n int) {
+	if n == 0 || g.rng.Intn(10) == 0 {
+		sb.WriteString("null")
+		return
+	}
+	fmt.Fprintf(sb, "E:%s:%d", class, g.rng.Intn(n))
+}
+
+// nested is an array of dims > 1 dimensions of elem: "null" or "#n" and n
+// arrays of one dimension less. Its rows are of one length (rectangular)
+// three times in four, else ragged, with now and then a null row; lengths
+// are often powers of two (transforms reject the rest), and an outer
+// length of 2 is frequent (pairs of rows, real and imaginary parts, are a
+// common shape). rowLen, when not negative, is the length the rows of a
+// rectangular parent asked for.
+func (g *Gen) nested(sb *strings.Builder, elem byte, dims, rowLen int) {
+	r := g.rng
+	if dims == 1 {
+		if rowLen < 0 {
+			g.array(sb, elem)
+			return
+		}
+		fmt.Fprintf(sb, "#%d", rowLen)
+		for i := 0; i < rowLen; i++ {
+			sb.WriteByte(' ')
+			sb.WriteString(g.scalar(elem))
+		}
+		return
+	}
+	var n int
+	switch x := r.Intn(20); {
+	case x == 0:
+		sb.WriteString("null")
+		return
+	case x == 1:
+		n = 0
+	case x < 12:
+		n = 2
+	default:
+		n = 1 + r.Intn(4)
+	}
+	fmt.Fprintf(sb, "#%d", n)
+	rect := r.Intn(4) != 0
+	inner := g.length()
+	for i := 0; i < n; i++ {
+		sb.WriteByte(' ')
+		switch {
+		case r.Intn(12) == 0:
+			sb.WriteString("null")
+		case rect:
+			g.nested(sb, elem, dims-1, inner)
+		default:
+			g.nested(sb, elem, dims-1, g.length())
+		}
+	}
+}
+
+// length is a row's length: a power of two up to 128 half the time, else
+// empty, short or long.
+func (g *Gen) length() int {
+	r := g.rng
+	switch x := r.Intn(20); {
+	case x < 10:
+		return 1 << r.Intn(8)
+	case x == 10:
+		return 0
+	case x < 17:
+		return 1 + r.Intn(16)
+	}
+	return 16 + r.Intn(100)
 }
 
 func (g *Gen) array(sb *strings.Builder, elem byte) {

@@ -31,6 +31,12 @@ func Accept(jar string, prefixes ...string) (*Acceptance, error) {
 	}
 	defer src.Close()
 	a := &Acceptance{Library: jar, Reasons: map[string]int{}}
+	w, err := openWorld(jar)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	lowered := map[*ir.Func]error{}
 	err = src.Walk(func(name string, data []byte) error {
 		bin := strings.ReplaceAll(strings.TrimSuffix(name, ".class"), "/", ".")
 		if len(prefixes) > 0 {
@@ -46,14 +52,14 @@ func Accept(jar string, prefixes ...string) (*Acceptance, error) {
 		if err != nil {
 			return nil // not ours to judge here; the verifier's tests do
 		}
-		a.add(c)
+		a.add(w, c, lowered)
 		return nil
 	})
 	sort.Strings(a.Runnable)
 	return a, err
 }
 
-func (a *Acceptance) add(c *classfile.Class) {
+func (a *Acceptance) add(w *world, c *classfile.Class, lowerErr map[*ir.Func]error) {
 	code := map[string]int{}
 	for _, m := range c.Methods {
 		if cd := m.Code(); cd != nil {
@@ -62,7 +68,12 @@ func (a *Acceptance) add(c *classfile.Class) {
 			a.Bytecodes += len(cd.Code)
 		}
 	}
-	funcs, left := CompileClass(c)
+	// The class with the closure of its static callees in IN, as the
+	// Alpha runtime runs it (alphamodel.go); only the class's own methods
+	// count.
+	funcs, left := w.closure(c)
+	funcs = w.refuseSnapshots(funcs, left)
+	own := func(f *ir.Func) bool { return f.Class == c.Name() }
 	for k, err := range left {
 		if _, ok := code[k]; ok {
 			a.Reasons[reasonKey(err)]++
@@ -76,23 +87,42 @@ func (a *Acceptance) add(c *classfile.Class) {
 	}
 	var lowered []*ir.Func
 	for _, f := range funcs {
-		if _, err := alpha.Lower(f, alpha.EV4); err != nil {
-			a.Reasons[reasonKey(err)]++
+		err, ok := lowerErr[f]
+		if !ok {
+			_, err = alpha.Lower(f, alpha.EV4)
+			lowerErr[f] = err
+		}
+		if err != nil {
+			if own(f) {
+				a.Reasons[reasonKey(err)]++
+			}
 			continue
 		}
 		lowered = append(lowered, f)
 	}
 	dropped := map[string]error{}
 	kept := CloseCalls(lowered, dropped)
-	for _, err := range dropped {
-		a.Reasons[reasonKey(err)]++
+	for k, err := range dropped {
+		if _, ok := code[k]; ok {
+			a.Reasons[reasonKey(err)]++
+		}
 	}
 	for _, f := range kept {
+		if !own(f) {
+			continue
+		}
 		a.Compiled++
 		a.CompiledBytecodes += code[f.Name+f.Desc]
 		spec := strings.ReplaceAll(c.Name(), "/", ".") + "." + f.Name + f.Desc
-		if _, err := ParseMethod(spec); err == nil && (f.Static || hasCtor) && !c.Access.Has(classfile.AccAbstract) {
-			a.Runnable = append(a.Runnable, spec)
+		m, err := ParseMethod(spec)
+		if err == nil && (f.Static || hasCtor) && !c.Access.Has(classfile.AccAbstract) {
+			enums := true
+			for _, p := range m.Sig.Params {
+				enums = enums && (p.Dims > 0 || p.Elem != 'L' || w.isEnum(p.Class))
+			}
+			if enums {
+				a.Runnable = append(a.Runnable, spec)
+			}
 		}
 	}
 }

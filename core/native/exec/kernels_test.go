@@ -22,7 +22,9 @@ var kernelLibs = []struct {
 	{"/usr/share/java/sunflow.jar", []string{"org.sunflow.math."}},
 }
 
-// quickKernels run in every `go test`: the kernels the issue names.
+// quickKernels run in every `go test`: the kernels the issue names (the
+// FFT's transform in TestFFTOnAlpha, which also checks its inputs reach
+// each of its outcomes).
 var quickKernels = map[string]bool{
 	"com.jcraft.jzlib.Adler32.update([BII)V":                       true,
 	"com.jcraft.jzlib.CRC32.update([BII)V":                         true,
@@ -72,11 +74,19 @@ func TestKernelsOnAlpha(t *testing.T) {
 				continue
 			}
 			m, err := ParseMethod(spec)
+			if err == nil {
+				err = m.Resolve(lib.jar)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
 			inputs := Inputs(m, 14, count)
-			lines, err := JVM{ClassPath: []string{lib.jar}, Pre: true}.Run(ctx, m, inputs)
+			statics, err := Alpha{In: lib.jar, CPU: alpha.EV4}.Statics(m)
+			if err != nil {
+				t.Errorf("%s: %v", spec, err)
+				continue
+			}
+			lines, err := JVM{ClassPath: []string{lib.jar}, Pre: true, Statics: statics}.Run(ctx, m, inputs)
 			if err != nil {
 				t.Errorf("%s: %v", spec, err)
 				continue

@@ -61,6 +61,10 @@ type JVM struct {
 	ClassPath []string
 	Options   []string // e.g. -Xcheck:jni -Xmx32m; -Xshare:off is always given
 	Pre       bool     // print the fields' values before each call
+	// Statics, with Pre, are more static fields (OWNER.NAME:DESC) whose
+	// values go into each pre line, as " g.OWNER.NAME TOKEN": the Alpha
+	// runtime's snapshot of what compiled code reads beyond its class.
+	Statics []string
 }
 
 // CheckedOptions are the options of the amd64 runs: JNI checked, a small
@@ -87,6 +91,9 @@ func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, err
 	args = append(args, "-cp", cp, "DvmExec")
 	if j.Pre {
 		args = append(args, "--pre")
+		if len(j.Statics) > 0 {
+			args = append(args, "--statics", strings.Join(j.Statics, ","))
+		}
 	}
 	args = append(args, m.Class, m.Name, m.Desc)
 	// A method that loops for long on some input must not hold the run.

@@ -1,0 +1,358 @@
+package exec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"dvmlab/core/classfile"
+	"dvmlab/core/classpath"
+	"dvmlab/core/native"
+	"dvmlab/core/native/alpha"
+	"dvmlab/core/native/ir"
+)
+
+// world answers the Alpha runtime's questions about classes: IN first, then
+// the running JDK (for java/lang/Enum, the Throwables and the like), as a
+// JVM's class path would.
+type world struct {
+	in    classpath.Source
+	jdk   classpath.Source
+	cache map[string]*classfile.Class
+	funcs map[string]compiled // methods of other classes compiled for a closure, by OWNER.NAME+DESC
+}
+
+type compiled struct {
+	f   *ir.Func
+	err error
+}
+
+var (
+	jdkOnce sync.Once
+	jdkSrc  classpath.Source
+	jdkErr  error
+)
+
+func openWorld(in string) (*world, error) {
+	src, err := classpath.Open(in)
+	if err != nil {
+		return nil, err
+	}
+	jdkOnce.Do(func() { jdkSrc, jdkErr = classpath.OpenJDK("") })
+	return &world{in: src, jdk: jdkSrc, cache: map[string]*classfile.Class{}, funcs: map[string]compiled{}}, nil
+}
+
+func (w *world) Close() error { return w.in.Close() }
+
+// class finds and parses a class by internal name; nil when it is nowhere.
+func (w *world) class(name string) *classfile.Class {
+	if c, ok := w.cache[name]; ok {
+		return c
+	}
+	var c *classfile.Class
+	data, err := w.in.Find(name)
+	if err != nil && w.jdk != nil {
+		data, err = w.jdk.Find(name)
+	}
+	if err == nil {
+		c, _ = classfile.Parse(data)
+	}
+	w.cache[name] = c
+	return c
+}
+
+// inIN reports whether the class comes from IN (not the JDK).
+func (w *world) inIN(name string) bool {
+	_, err := w.in.Find(name)
+	return err == nil
+}
+
+// extends reports whether class name is of or a subclass of it.
+func (w *world) extends(name, of string) bool {
+	for i := 0; name != "" && i < 64; i++ {
+		if name == of {
+			return true
+		}
+		c := w.class(name)
+		if c == nil {
+			return false
+		}
+		name = c.SuperName()
+	}
+	return false
+}
+
+func (w *world) isEnum(name string) bool {
+	return name != "java/lang/Enum" && w.extends(name, "java/lang/Enum")
+}
+
+// enumConstants is the number of an enum's constants: its ACC_ENUM fields
+// (JVMS §4.5), in declaration order, which is ordinal order (JLS §8.9.1).
+func (w *world) enumConstants(name string) int {
+	c := w.class(name)
+	if c == nil {
+		return 0
+	}
+	n := 0
+	for _, f := range c.Fields {
+		if f.Access.Has(classfile.AccEnum) {
+			n++
+		}
+	}
+	return n
+}
+
+// declaring is the class that declares field name:desc as seen from owner
+// (JVMS §5.4.3.2, superclasses only: interface constants are static finals
+// javac inlines), or owner when none does.
+func (w *world) declaring(owner, name, desc string) string {
+	for c, i := owner, 0; c != "" && i < 64; i++ {
+		k := w.class(c)
+		if k == nil {
+			break
+		}
+		for _, f := range k.Fields {
+			if k.MemberName(f) == name && k.MemberDesc(f) == desc {
+				return c
+			}
+		}
+		c = k.SuperName()
+	}
+	return owner
+}
+
+// slot is an instance field in the Alpha runtime's layout of an object.
+type slot struct {
+	owner, name, desc string
+	offset            int
+}
+
+// layout is the Alpha runtime's object layout of class name: the class word
+// at 0, then the instance fields 8 bytes each, the superclass's first (so a
+// field has the same offset in every subclass), each class's in class-file
+// order.
+func (w *world) layout(name string) []slot {
+	var chain []*classfile.Class
+	for c, i := name, 0; c != "" && i < 64; i++ {
+		k := w.class(c)
+		if k == nil {
+			break
+		}
+		chain = append(chain, k)
+		c = k.SuperName()
+	}
+	var out []slot
+	off := 8
+	for i := len(chain) - 1; i >= 0; i-- {
+		k := chain[i]
+		for _, f := range k.Fields {
+			if f.Access.Has(classfile.AccStatic) {
+				continue
+			}
+			out = append(out, slot{owner: k.Name(), name: k.MemberName(f), desc: k.MemberDesc(f), offset: off})
+			off += 8
+		}
+	}
+	return out
+}
+
+// rewrite turns f into the form the Alpha runtime runs (alpha/objects.go):
+// static calls of methods of IN become direct calls (their callees join
+// the closure), Enum.ordinal() reads Enum.ordinal, a Throwable's
+// constructor on an object made only to be thrown is dropped (the runtime
+// throws an object of its class; the arguments were evaluated already, for
+// their effects and exceptions), and fields are named by the class that
+// declares them, as the runtime's storage is.
+func (w *world) rewrite(f *ir.Func) {
+	for _, b := range f.Blocks {
+		keep := b.Values[:0]
+		for _, v := range b.Values {
+			switch v.Op {
+			case ir.OpInvoke:
+				s := v.Sym
+				switch {
+				case v.AuxInt == ir.InvokeStatic && w.inIN(s.Owner):
+					if owner := w.staticMethod(s.Owner, s.Name, s.Desc); owner != "" {
+						v.Op, v.AuxInt = ir.OpCall, 0
+						v.Sym = &ir.Sym{Owner: owner, Name: s.Name, Desc: s.Desc}
+					}
+				case v.AuxInt != ir.InvokeStatic && s.Name == "ordinal" && s.Desc == "()I" && (s.Owner == "java/lang/Enum" || w.isEnum(s.Owner)):
+					v.Op, v.AuxInt = ir.OpGetField, 0
+					v.Args = v.Args[:1]
+					o := alpha.EnumOrdinal
+					v.Sym = &o
+				case v.AuxInt == ir.InvokeSpecial && s.Name == "<init>" && origin(v.Args[0]).Op == ir.OpNew &&
+					origin(v.Args[0]).Sym.Owner == s.Owner && w.extends(s.Owner, "java/lang/Throwable"):
+					continue
+				}
+			case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField:
+				if v.Sym.Owner != f.Class {
+					s := *v.Sym
+					s.Owner = w.declaring(s.Owner, s.Name, s.Desc)
+					v.Sym = &s
+				}
+			}
+			keep = append(keep, v)
+		}
+		b.Values = keep
+	}
+	f.CountUses()
+}
+
+func origin(v *ir.Value) *ir.Value {
+	for v.Op == ir.OpCopy {
+		v = v.Args[0]
+	}
+	return v
+}
+
+// staticMethod finds the class of IN declaring static method name:desc
+// with code, looking up from owner (JVMS §5.4.3.3); "" if none.
+func (w *world) staticMethod(owner, name, desc string) string {
+	for c, i := owner, 0; c != "" && i < 64; i++ {
+		k := w.class(c)
+		if k == nil || !w.inIN(c) {
+			return ""
+		}
+		if m := k.Method(name, desc); m != nil {
+			if m.Access.Has(classfile.AccStatic) && !m.Access.Has(classfile.AccNative) && m.Code() != nil {
+				return c
+			}
+			return ""
+		}
+		c = k.SuperName()
+	}
+	return ""
+}
+
+// compileFunc compiles one method for Alpha's runtime: front end, passes,
+// rewrite.
+func (w *world) compileFunc(c *classfile.Class, m *classfile.Member) (*ir.Func, error) {
+	f, err := native.Translate(c, m)
+	if err == nil {
+		err = native.Optimize(f, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	w.rewrite(f)
+	return f, nil
+}
+
+// closure compiles every method of c and, transitively, the static
+// methods of other classes of IN that they call, so that one object holds
+// them all. Reasons for methods of c are keyed by name and descriptor, of
+// other classes by their class too.
+func (w *world) closure(c *classfile.Class) (funcs []*ir.Func, left map[string]error) {
+	left = map[string]error{}
+	done := map[string]bool{}
+	var queue []*ir.Func
+	for _, m := range c.Methods {
+		key := c.MemberName(m) + c.MemberDesc(m)
+		done[c.Name()+"."+key] = true
+		f, err := w.compileFunc(c, m)
+		if err != nil {
+			left[key] = err
+			continue
+		}
+		queue = append(queue, f)
+	}
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		funcs = append(funcs, f)
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				if v.Op != ir.OpCall {
+					continue
+				}
+				key := v.Sym.Owner + "." + v.Sym.Name + v.Sym.Desc
+				if done[key] {
+					continue
+				}
+				done[key] = true
+				cf, ok := w.funcs[key]
+				if !ok {
+					cf.err = fmt.Errorf("no method %s", key)
+					if k := w.class(v.Sym.Owner); k != nil {
+						if m := k.Method(v.Sym.Name, v.Sym.Desc); m != nil {
+							cf.f, cf.err = w.compileFunc(k, m)
+						}
+					}
+					w.funcs[key] = cf
+				}
+				if cf.err != nil {
+					left[key] = cf.err
+					continue
+				}
+				queue = append(queue, cf.f)
+			}
+		}
+	}
+	return funcs, left
+}
+
+// staticsRead lists the static fields compiled code reads whose values
+// the runtime must be given beside the class's own printable ones: fields
+// of other classes, and the class's own of reference types DvmExec does
+// not print. Each as OWNER.NAME:DESC, sorted.
+func staticsRead(c *classfile.Class, funcs []*ir.Func) []string {
+	seen := map[string]bool{}
+	for _, f := range funcs {
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				if v.Op != ir.OpGetStatic {
+					continue
+				}
+				s := v.Sym
+				if s.Owner == c.Name() && printableDesc(s.Desc) {
+					continue
+				}
+				seen[s.Owner+"."+s.Name+":"+s.Desc] = true
+			}
+		}
+	}
+	var out []string
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// printableDesc is DvmExec's printable: a primitive or a one-dimensional
+// primitive array.
+func printableDesc(d string) bool {
+	return len(d) == 1 || len(d) == 2 && d[0] == '[' && d[1] != 'L' && d[1] != '['
+}
+
+// snapshotDescOK refuses static fields whose values the runtime cannot be
+// given: only primitives, arrays of primitives of any rank, and enum
+// constants (or null) travel.
+func (w *world) snapshotDescOK(desc string) bool {
+	t := strings.TrimLeft(desc, "[")
+	if t[0] != 'L' {
+		return true
+	}
+	return t == desc && w.isEnum(strings.TrimSuffix(t[1:], ";"))
+}
+
+// refuseSnapshots moves functions that read a static the runtime cannot be
+// given to left.
+func (w *world) refuseSnapshots(funcs []*ir.Func, left map[string]error) []*ir.Func {
+	var keep []*ir.Func
+outer:
+	for _, f := range funcs {
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				if v.Op == ir.OpGetStatic && !w.snapshotDescOK(v.Sym.Desc) {
+					left[f.Name+f.Desc] = fmt.Errorf("alpha: %s.%s%s at offset %d: static field %s: the Alpha runtime is given primitives, primitive arrays and enum constants only", f.Class, f.Name, f.Desc, v.Pos, v.Sym)
+					continue outer
+				}
+			}
+		}
+		keep = append(keep, f)
+	}
+	return keep
+}
