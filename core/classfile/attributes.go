@@ -222,8 +222,10 @@ func (p *parser) attributes(loc location) []Attribute {
 		return nil
 	}
 	out := slab.Carve(&p.sl.attrs, n)[:0]
-	saved := p.attr
-	defer func() { p.attr = saved }()
+	// The attribute being read names errors; put back after each. After
+	// an error nothing else is reported (errors are sticky), so a return
+	// on failure need not put it back.
+	saved := r.attr
 	for i := 0; i < n; i++ {
 		start := r.off
 		ni := r.u2("attribute_name_index")
@@ -239,18 +241,18 @@ func (p *parser) attributes(loc location) []Attribute {
 		}
 		if uint64(length) > uint64(len(r.b)-r.off) {
 			r.off = start + 2
-			p.attr = name.Str
+			r.attr = name.Str
 			r.fail("attribute_length %d runs past the end (%d bytes left)", length, len(r.b)-r.off-4)
 			return nil
 		}
 		body := r.b[r.off : r.off+int(length) : r.off+int(length)]
 		bodyOff := r.base + r.off
 		r.off += int(length)
-		p.attr = name.Str
+		r.attr = name.Str
 		a := p.attribute(loc, name.Str, body, bodyOff)
 		a.header().NameIndex = ni
 		out = append(out, a)
-		p.attr = saved
+		r.attr = saved
 	}
 	return out
 }
@@ -277,13 +279,11 @@ func (p *parser) attribute(loc location, name string, body []byte, base int) Att
 // the JVM; without, the rest is ignored, as javap ignores it.
 //
 // The body is read with p itself, its reader pointed at the body and put
-// back after: a parser of its own per attribute would cost an allocation
-// each (its context method escapes into the reader), and attributes are
-// the most numerous structures of a class file.
+// back after: attributes are the most numerous structures of a class file,
+// and a parser of their own would not share the class's slabs.
 func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
-	outer, outerAttr := p.r, p.attr
-	p.r = reader{b: body, base: base, where: outer.where}
-	p.attr = name
+	outer := p.r
+	p.r = reader{b: body, base: base, what: outer.what, idx: outer.idx, attr: name}
 	r := &p.r
 	a := p.attributeBody(name)
 	if a == nil && r.err == nil {
@@ -294,7 +294,7 @@ func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribu
 		r.err.trailing = true
 	}
 	err := r.err
-	p.r, p.attr = outer, outerAttr
+	p.r = outer
 	if err != nil {
 		return nil, err
 	}
@@ -306,8 +306,7 @@ func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribu
 // structure takes; it returns the attribute and the number of bytes used.
 // javap reads attributes this way.
 func (c *Class) DecodeRaw(a *RawAttribute) (Attribute, int, error) {
-	sub := parser{r: reader{b: a.Info}, c: c, attr: a.AttrName}
-	sub.r.where = sub.context
+	sub := parser{r: reader{b: a.Info, attr: a.AttrName}, c: c}
 	d := sub.attributeBody(a.AttrName)
 	if sub.r.err != nil {
 		return nil, 0, sub.r.err

@@ -427,9 +427,9 @@ func (p *parser) constantPool() {
 	var text string // the input as a string, made on first use
 	var starts []uint64
 	var raw map[uint16][]byte
-	p.what = "constant pool"
+	r.what = "constant pool"
 	for i := 1; i < n && r.err == nil; i++ {
-		p.idx = i
+		r.idx = i
 		c := &e[i]
 		c.Tag = Tag(r.u1("tag"))
 		switch c.Tag {
@@ -487,13 +487,13 @@ func (p *parser) constantPool() {
 	if r.err == nil {
 		p.checkPool()
 	}
-	p.what = ""
+	r.what = ""
 }
 
 func (p *parser) checkPool() {
 	pool := &p.c.Pool
 	bad := func(i int, format string, args ...any) {
-		p.idx = i
+		p.r.idx = i
 		p.r.fail(format, args...)
 	}
 	want := func(i int, field string, ref uint16, tags ...Tag) bool {

@@ -39,23 +39,26 @@ var locationNames = [...]string{"class", "field", "method", "Code", "record comp
 // reader is a bounds-checked cursor over the class bytes. Errors are sticky:
 // after the first one every read returns zero, so parsing code stays linear
 // and checks once per structure.
+//
+// The reader carries the context its errors name (what, idx, attr) itself
+// rather than asking the parser for it: a pointer back to the parser would
+// move the parser, with its slabs, to the heap, and make every store into
+// it a write barrier while the collector runs.
 type reader struct {
-	b     []byte
-	off   int
-	base  int // offset of b[0] in the whole class file, for error messages
-	err   *FormatError
-	where func() string
+	b    []byte
+	off  int
+	base int // offset of b[0] in the whole class file, for error messages
+	err  *FormatError
+	what string // member kind being read, for error context
+	idx  int    // member index
+	attr string // attribute being read
 }
 
 func (r *reader) fail(format string, args ...any) {
 	if r.err != nil {
 		return
 	}
-	w := ""
-	if r.where != nil {
-		w = r.where()
-	}
-	r.err = &FormatError{Offset: r.base + r.off, Where: w, Msg: fmt.Sprintf(format, args...)}
+	r.err = &FormatError{Offset: r.base + r.off, Where: r.context(), Msg: fmt.Sprintf(format, args...)}
 	r.off = len(r.b)
 }
 
@@ -155,10 +158,7 @@ func Parse(data []byte) (*Class, error) {
 type parser struct {
 	r      reader
 	c      *Class
-	what   string // member kind being read, for error context
-	idx    int    // member index
-	attr   string // attribute being read
-	static bool   // the field being read is static (the JVM reads ConstantValue only then)
+	static bool // the field being read is static (the JVM reads ConstantValue only then)
 	sl     slabs
 }
 
@@ -168,9 +168,9 @@ func (p *parser) class() *Class {
 	if r.err != nil {
 		return nil
 	}
-	c.Fields = p.members("field", locField)
-	c.Methods = p.members("method", locMethod)
-	p.what, p.idx = "", 0
+	c.Fields = p.members(locField)
+	c.Methods = p.members(locMethod)
+	r.what, r.idx = "", 0
 	c.Attributes = p.attributes(locClass)
 	if r.err == nil && r.off != len(r.b) {
 		r.fail("%d extra bytes after the end of the class", len(r.b)-r.off)
@@ -182,7 +182,6 @@ func (p *parser) class() *Class {
 // pool, access flags, this and super, and the interfaces. See JVMS §4.1.
 func (p *parser) header() *Class {
 	r := &p.r
-	r.where = p.context
 	c := &Class{}
 	p.c = c
 	if m := r.u4("magic"); r.err == nil && m != Magic {
@@ -195,9 +194,9 @@ func (p *parser) header() *Class {
 	c.Access = AccessFlags(r.u2("access_flags"))
 	c.This = r.u2("this_class")
 	c.Super = r.u2("super_class")
-	p.what = "interfaces"
+	r.what = "interfaces"
 	c.Interfaces = r.u2s("interfaces_count")
-	p.what = ""
+	r.what = ""
 	if r.err != nil {
 		return c
 	}
@@ -208,28 +207,38 @@ func (p *parser) header() *Class {
 	return c
 }
 
-func (p *parser) context() string {
+// context names the structure being read, for an error's Where.
+func (r *reader) context() string {
 	s := ""
-	switch p.what {
+	switch r.what {
 	case "":
 	case "constant pool", "field", "method":
-		s = fmt.Sprintf("%s #%d", p.what, p.idx)
+		s = fmt.Sprintf("%s #%d", r.what, r.idx)
 	default:
-		s = p.what
+		s = r.what
 	}
-	if p.attr != "" {
+	if r.attr != "" {
 		if s != "" {
 			s += ", "
 		}
-		s += "attribute " + p.attr
+		s += "attribute " + r.attr
 	}
 	return s
 }
 
-func (p *parser) members(kind string, loc location) []*Member {
+func (p *parser) members(loc location) []*Member {
 	r := &p.r
-	p.what = kind + "s"
-	n := r.count(8, kind+"s_count")
+	// The names errors give, as constants: a name built by concatenation
+	// would be allocated on every call.
+	var names [3]string
+	if loc == locField {
+		names = [3]string{"field", "fields", "fields_count"}
+	} else {
+		names = [3]string{"method", "methods", "methods_count"}
+	}
+	kind := names[0]
+	r.what = names[1]
+	n := r.count(8, names[2])
 	if r.err != nil || n == 0 {
 		return nil
 	}
@@ -240,9 +249,9 @@ func (p *parser) members(kind string, loc location) []*Member {
 		// are methods.
 		p.sl.codes = make([]Code, 0, n)
 	}
-	p.what = kind
+	r.what = kind
 	for i := range out {
-		p.idx = i
+		r.idx = i
 		m := &ms[i]
 		m.Access = AccessFlags(r.u2("access_flags"))
 		m.NameIndex = r.u2("name_index")
