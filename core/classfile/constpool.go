@@ -424,7 +424,8 @@ func (p *parser) constantPool() {
 	// Room to grow: services add a few entries, and a full copy of the pool
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
-	var text string // the input as a string, made on first use
+	var text string  // the pool's bytes as a string, made on first use
+	var textBase int // the offset in r.b where text begins
 	var starts []uint64
 	var raw map[uint16][]byte
 	r.what = "constant pool"
@@ -445,11 +446,21 @@ func (p *parser) constantPool() {
 				// UTF-8 reads it as: cut them from one copy of the input
 				// rather than allocating a string each.
 				if text == "" {
-					text = string(r.b)
-					starts = make([]uint64, (len(r.b)+63)/64)
+					// One copy of the rest of the pool, not of the
+					// whole class: its code and tables hold no text.
+					textBase = start - 3
+					text = string(r.b[textBase:poolEnd(r.b, textBase, n-i)])
+					starts = make([]uint64, (len(text)+63)/64)
 				}
-				c.Str = text[start : start+l]
-				starts[start>>6] |= 1 << (start & 63)
+				at := start - textBase
+				if at+l > len(text) {
+					// The pool ended sooner than poolEnd thought: it can
+					// only be malformed, and an error comes.
+					c.Str = string(b)
+					break
+				}
+				c.Str = text[at : at+l]
+				starts[at>>6] |= 1 << (at & 63)
 				break
 			}
 			var canonical bool
@@ -490,7 +501,112 @@ func (p *parser) constantPool() {
 	r.what = ""
 }
 
+// poolEntrySize is the size in the file of an entry of each tag, the tag
+// byte included; 0 for Utf8 (its size is in it) and for unknown tags.
+// See JVMS §4.4.
+var poolEntrySize = [256]uint8{
+	TagInteger: 5, TagFloat: 5, TagLong: 9, TagDouble: 9,
+	TagClass: 3, TagString: 3, TagMethodType: 3, TagModule: 3, TagPackage: 3,
+	TagFieldref: 5, TagMethodref: 5, TagInterfaceMethodref: 5, TagNameAndType: 5,
+	TagDynamic: 5, TagInvokeDynamic: 5, TagMethodHandle: 4,
+}
+
+// poolEnd returns where the count pool entries starting at off end, by
+// their tags and Utf8 lengths alone, or len(b) when they run past it or a
+// tag is unknown: the reader proper reports that.
+func poolEnd(b []byte, off, count int) int {
+	for i := 0; i < count; i++ {
+		if off >= len(b) {
+			return len(b)
+		}
+		t := b[off]
+		if t == byte(TagUtf8) {
+			if off+3 > len(b) {
+				return len(b)
+			}
+			off += 3 + (int(b[off+1])<<8 | int(b[off+2]))
+			continue
+		}
+		n := int(poolEntrySize[t])
+		if n == 0 {
+			return len(b)
+		}
+		if n == 9 {
+			i++ // Long and Double take two slots
+		}
+		off += n
+	}
+	return min(off, len(b))
+}
+
+// poolRefs gives, for each tag, the tags its first and second index must
+// name, as bit sets (bit t for tag t; 0 where the entry has no such index,
+// or where the index is checked apart, as MethodHandle's is). Tag 0, an
+// unusable slot, is in no set. See JVMS §4.4.
+var poolRefs = func() (t [256][2]uint32) {
+	bit := func(tags ...Tag) (m uint32) {
+		for _, x := range tags {
+			m |= 1 << x
+		}
+		return m
+	}
+	for _, tag := range []Tag{TagClass, TagString, TagMethodType, TagModule, TagPackage} {
+		t[tag][0] = bit(TagUtf8)
+	}
+	for _, tag := range []Tag{TagFieldref, TagMethodref, TagInterfaceMethodref} {
+		t[tag] = [2]uint32{bit(TagClass), bit(TagNameAndType)}
+	}
+	t[TagNameAndType] = [2]uint32{bit(TagUtf8), bit(TagUtf8)}
+	t[TagDynamic][1] = bit(TagNameAndType)
+	t[TagInvokeDynamic][1] = bit(TagNameAndType)
+	return t
+}()
+
+// checkPool checks that every index inside the pool names an entry of
+// the kind its entry needs. Almost every pool passes: a table lookup per
+// index decides, and checkPoolSlow finds and words the first failure.
 func (p *parser) checkPool() {
+	e := p.c.Pool.Entries
+	ok := func(ref uint16, mask uint32) bool {
+		return mask == 0 || (int(ref) < len(e) && 1<<e[ref].Tag&mask != 0)
+	}
+	for i := 1; i < len(e); i++ {
+		c := &e[i]
+		refs := &poolRefs[c.Tag]
+		if !ok(c.A, refs[0]) || !ok(c.B, refs[1]) || c.Tag == TagMethodHandle {
+			// MethodHandle's reference depends on its kind: the slow path.
+			if c.Tag != TagMethodHandle || !methodHandleOK(e, c) {
+				p.checkPoolSlow()
+				return
+			}
+		}
+	}
+}
+
+// methodHandleOK reports whether a MethodHandle's reference_kind is 1-9
+// and its reference_index names an entry of the kind that kind needs.
+// See JVMS §4.4.8.
+func methodHandleOK(e []Constant, c *Constant) bool {
+	if int(c.A) >= len(e) || c.A == 0 {
+		return false
+	}
+	t := e[c.A].Tag
+	switch c.Kind {
+	case RefGetField, RefGetStatic, RefPutField, RefPutStatic:
+		return t == TagFieldref
+	case RefInvokeVirtual, RefNewInvokeSpecial:
+		return t == TagMethodref
+	case RefInvokeStatic, RefInvokeSpecial:
+		return t == TagMethodref || t == TagInterfaceMethodref
+	case RefInvokeInterface:
+		return t == TagInterfaceMethodref
+	}
+	return false
+}
+
+// checkPoolSlow is checkPool entry by entry, saying what is wrong with the
+// first entry that fails.
+func (p *parser) checkPoolSlow() {
 	pool := &p.c.Pool
 	bad := func(i int, format string, args ...any) {
 		p.r.idx = i
