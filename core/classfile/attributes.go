@@ -265,11 +265,15 @@ func (p *parser) attributes(loc location) []Attribute {
 func (p *parser) attribute(loc location, name string, body []byte, base int) Attribute {
 	rule, ok := ruleFor(loc, name)
 	if !ok || p.c.Major < rule.since || (rule.staticOnly && !p.static) {
-		return &RawAttribute{AttrName: name, Info: body}
+		a := slab.One(&p.sl.raws)
+		a.AttrName, a.Info = name, body
+		return a
 	}
 	a, err := p.decode(name, body, base, true)
 	if err != nil {
-		return &RawAttribute{AttrName: name, Info: body, err: err}
+		raw := slab.One(&p.sl.raws)
+		raw.AttrName, raw.Info, raw.err = name, body, err
+		return raw
 	}
 	return a
 }
@@ -282,9 +286,11 @@ func (p *parser) attribute(loc location, name string, body []byte, base int) Att
 // back after: attributes are the most numerous structures of a class file,
 // and a parser of their own would not share the class's slabs.
 func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
-	outer := p.r
-	p.r = reader{b: body, base: base, what: outer.what, idx: outer.idx, attr: name}
+	// Only the cursor and the attribute's name change: what and idx stay,
+	// and no error is pending (the caller would have stopped).
 	r := &p.r
+	b, off, rbase, attr := r.b, r.off, r.base, r.attr
+	r.b, r.off, r.base, r.attr = body, 0, base, name
 	a := p.attributeBody(name)
 	if a == nil && r.err == nil {
 		r.fail("not an attribute the JVMS defines")
@@ -294,7 +300,7 @@ func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribu
 		r.err.trailing = true
 	}
 	err := r.err
-	p.r = outer
+	r.b, r.off, r.base, r.attr, r.err = b, off, rbase, attr, nil
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +338,9 @@ func (p *parser) attributeBody(name string) Attribute {
 	case AttrStackMapTable:
 		return p.stackMapTable()
 	case AttrExceptions:
-		return &Exceptions{Classes: r.u2s("number_of_exceptions")}
+		a := slab.One(&p.sl.excs)
+		a.Classes = p.u2s("number_of_exceptions")
+		return a
 	case AttrInnerClasses:
 		return p.innerClasses()
 	case AttrEnclosingMethod:
@@ -340,7 +348,9 @@ func (p *parser) attributeBody(name string) Attribute {
 	case AttrSynthetic:
 		return &Synthetic{}
 	case AttrSignature:
-		return &Signature{Index: r.u2("signature_index")}
+		a := slab.One(&p.sl.sigs)
+		a.Index = r.u2("signature_index")
+		return a
 	case AttrSourceFile:
 		return &SourceFile{Index: r.u2("sourcefile_index")}
 	case AttrSourceDebugExtension:
@@ -366,17 +376,17 @@ func (p *parser) attributeBody(name string) Attribute {
 	case AttrModule:
 		return p.module()
 	case AttrModulePackages:
-		return &ModulePackages{Packages: r.u2s("package_count")}
+		return &ModulePackages{Packages: p.u2s("package_count")}
 	case AttrModuleMainClass:
 		return &ModuleMainClass{MainClass: r.u2("main_class_index")}
 	case AttrNestHost:
 		return &NestHost{HostClass: r.u2("host_class_index")}
 	case AttrNestMembers:
-		return &NestMembers{Classes: r.u2s("number_of_classes")}
+		return &NestMembers{Classes: p.u2s("number_of_classes")}
 	case AttrRecord:
 		return p.record()
 	case AttrPermittedSubclasses:
-		return &PermittedSubclasses{Classes: r.u2s("number_of_classes")}
+		return &PermittedSubclasses{Classes: p.u2s("number_of_classes")}
 	}
 	return nil
 }
@@ -512,7 +522,7 @@ func (w *writer) attributeBody(a Attribute) {
 func (p *parser) innerClasses() *InnerClasses {
 	r := &p.r
 	n := r.count(8, "number_of_classes")
-	a := &InnerClasses{Classes: make([]InnerClass, n)}
+	a := &InnerClasses{Classes: slab.Carve(&p.sl.inners, n)}
 	for i := range a.Classes {
 		ic := &a.Classes[i]
 		ic.Inner = r.u2("inner_class_info_index")
@@ -540,7 +550,7 @@ func (p *parser) bootstrapMethods() *BootstrapMethods {
 	a := &BootstrapMethods{Methods: make([]BootstrapMethod, n)}
 	for i := range a.Methods {
 		a.Methods[i].Ref = r.u2("bootstrap_method_ref")
-		a.Methods[i].Args = r.u2s("num_bootstrap_arguments")
+		a.Methods[i].Args = p.u2s("num_bootstrap_arguments")
 	}
 	return a
 }

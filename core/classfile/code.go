@@ -40,7 +40,7 @@ func (p *parser) code() *Code {
 	a.Code = r.bytes(int(n), "code")
 	h := r.count(8, "exception_table_length")
 	if h > 0 {
-		a.Handlers = make([]ExceptionHandler, h)
+		a.Handlers = slab.Carve(&p.sl.handlers, h)
 		for i := range a.Handlers {
 			e := &a.Handlers[i]
 			e.StartPC = r.u2("start_pc")

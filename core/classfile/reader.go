@@ -3,6 +3,8 @@ package classfile
 import (
 	"encoding/binary"
 	"fmt"
+
+	"dvmlab/internal/slab"
 )
 
 // FormatError reports malformed class-file input: the byte offset where the
@@ -129,13 +131,15 @@ func (r *reader) count(minSize int, what string) int {
 	return n
 }
 
-// u2s reads a u2 count followed by that many u2 values.
-func (r *reader) u2s(what string) []uint16 {
+// u2s reads a u2 count followed by that many u2 values, into the class's
+// slab of them.
+func (p *parser) u2s(what string) []uint16 {
+	r := &p.r
 	n := r.count(2, what)
 	if n == 0 {
 		return nil
 	}
-	out := make([]uint16, n)
+	out := slab.Carve(&p.sl.u2s, n)
 	for i := range out {
 		out[i] = binary.BigEndian.Uint16(r.b[r.off:])
 		r.off += 2
@@ -195,7 +199,7 @@ func (p *parser) header() *Class {
 	c.This = r.u2("this_class")
 	c.Super = r.u2("super_class")
 	r.what = "interfaces"
-	c.Interfaces = r.u2s("interfaces_count")
+	c.Interfaces = p.u2s("interfaces_count")
 	r.what = ""
 	if r.err != nil {
 		return c
