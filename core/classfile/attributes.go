@@ -249,7 +249,7 @@ func (p *parser) attributes(loc location) []Attribute {
 		bodyOff := r.base + r.off
 		r.off += int(length)
 		r.attr = name.Str
-		a := p.attribute(loc, name.Str, body, bodyOff)
+		a := p.attribute(loc, p.kindOf(ni, name.Str), name.Str, body, bodyOff)
 		a.header().NameIndex = ni
 		out = append(out, a)
 		r.attr = saved
@@ -262,14 +262,14 @@ func (p *parser) attributes(loc location) []Attribute {
 // otherwise. A body that does not decode is kept raw too, with the reason:
 // whether the JVM refuses the class for it is the format checker's call
 // (Check), not the reader's, so that any class can be read and written back.
-func (p *parser) attribute(loc location, name string, body []byte, base int) Attribute {
-	rule, ok := ruleFor(loc, name)
+func (p *parser) attribute(loc location, k attrKind, name string, body []byte, base int) Attribute {
+	rule, ok := ruleOf(loc, k)
 	if !ok || p.c.Major < rule.since || (rule.staticOnly && !p.static) {
 		a := slab.One(&p.sl.raws)
 		a.AttrName, a.Info = name, body
 		return a
 	}
-	a, err := p.decode(name, body, base, true)
+	a, err := p.decode(k, name, body, base, true)
 	if err != nil {
 		raw := slab.One(&p.sl.raws)
 		raw.AttrName, raw.Info, raw.err = name, body, err
@@ -285,13 +285,13 @@ func (p *parser) attribute(loc location, name string, body []byte, base int) Att
 // The body is read with p itself, its reader pointed at the body and put
 // back after: attributes are the most numerous structures of a class file,
 // and a parser of their own would not share the class's slabs.
-func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
+func (p *parser) decode(k attrKind, name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
 	// Only the cursor and the attribute's name change: what and idx stay,
 	// and no error is pending (the caller would have stopped).
 	r := &p.r
 	b, off, rbase, attr := r.b, r.off, r.base, r.attr
 	r.b, r.off, r.base, r.attr = body, 0, base, name
-	a := p.attributeBody(name)
+	a := p.attributeBodyOf(k)
 	if a == nil && r.err == nil {
 		r.fail("not an attribute the JVMS defines")
 	}
@@ -329,63 +329,68 @@ func (c *Class) DecodeRaw(a *RawAttribute) (Attribute, int, error) {
 // attributeBody parses the attribute named name, or returns nil if the JVMS
 // defines no such attribute.
 func (p *parser) attributeBody(name string) Attribute {
+	return p.attributeBodyOf(attrKindOf(name))
+}
+
+// attributeBodyOf parses the attribute of kind k; nil for kindUnknown.
+func (p *parser) attributeBodyOf(k attrKind) Attribute {
 	r := &p.r
-	switch name {
-	case AttrConstantValue:
+	switch k {
+	case kindConstantValue:
 		return &ConstantValue{ValueIndex: r.u2("constantvalue_index")}
-	case AttrCode:
+	case kindCode:
 		return p.code()
-	case AttrStackMapTable:
+	case kindStackMapTable:
 		return p.stackMapTable()
-	case AttrExceptions:
+	case kindExceptions:
 		a := slab.One(&p.sl.excs)
 		a.Classes = p.u2s("number_of_exceptions")
 		return a
-	case AttrInnerClasses:
+	case kindInnerClasses:
 		return p.innerClasses()
-	case AttrEnclosingMethod:
+	case kindEnclosingMethod:
 		return &EnclosingMethod{Class: r.u2("class_index"), Method: r.u2("method_index")}
-	case AttrSynthetic:
+	case kindSynthetic:
 		return &Synthetic{}
-	case AttrSignature:
+	case kindSignature:
 		a := slab.One(&p.sl.sigs)
 		a.Index = r.u2("signature_index")
 		return a
-	case AttrSourceFile:
+	case kindSourceFile:
 		return &SourceFile{Index: r.u2("sourcefile_index")}
-	case AttrSourceDebugExtension:
+	case kindSourceDebugExtension:
 		return &SourceDebugExtension{Data: r.bytes(len(r.b), "debug_extension")}
-	case AttrLineNumberTable:
+	case kindLineNumberTable:
 		return p.lineNumberTable()
-	case AttrLocalVariableTable, AttrLocalVariableTypeTable:
-		return p.localVariableTable(name == AttrLocalVariableTypeTable)
-	case AttrDeprecated:
+	case kindLocalVariableTable, kindLocalVariableTypeTable:
+		return p.localVariableTable(k == kindLocalVariableTypeTable)
+	case kindDeprecated:
 		return &Deprecated{}
-	case AttrRuntimeVisibleAnnotations, AttrRuntimeInvisibleAnnotations:
-		return &Annotations{Visible: name == AttrRuntimeVisibleAnnotations, Annotations: p.annotations()}
-	case AttrRuntimeVisibleParameterAnnotations, AttrRuntimeInvisibleParameterAnnotations:
-		return p.parameterAnnotations(name == AttrRuntimeVisibleParameterAnnotations)
-	case AttrRuntimeVisibleTypeAnnotations, AttrRuntimeInvisibleTypeAnnotations:
-		return &TypeAnnotations{Visible: name == AttrRuntimeVisibleTypeAnnotations, Annotations: p.typeAnnotations()}
-	case AttrAnnotationDefault:
+	case kindRuntimeVisibleAnnotations, kindRuntimeInvisibleAnnotations:
+		return &Annotations{Visible: k == kindRuntimeVisibleAnnotations, Annotations: p.annotations()}
+	case kindRuntimeVisibleParameterAnnotations, kindRuntimeInvisibleParameterAnnotations:
+		return p.parameterAnnotations(k == kindRuntimeVisibleParameterAnnotations)
+	case kindRuntimeVisibleTypeAnnotations, kindRuntimeInvisibleTypeAnnotations:
+		return &TypeAnnotations{Visible: k == kindRuntimeVisibleTypeAnnotations, Annotations: p.typeAnnotations()}
+	case kindAnnotationDefault:
 		return &AnnotationDefault{Value: p.elementValue(0)}
-	case AttrBootstrapMethods:
+	case kindBootstrapMethods:
 		return p.bootstrapMethods()
-	case AttrMethodParameters:
+	case kindMethodParameters:
 		return p.methodParameters()
-	case AttrModule:
+	case kindModule:
 		return p.module()
-	case AttrModulePackages:
+	case kindModulePackages:
 		return &ModulePackages{Packages: p.u2s("package_count")}
-	case AttrModuleMainClass:
+	case kindModuleMainClass:
 		return &ModuleMainClass{MainClass: r.u2("main_class_index")}
-	case AttrNestHost:
+	case kindNestHost:
 		return &NestHost{HostClass: r.u2("host_class_index")}
-	case AttrNestMembers:
+	case kindNestMembers:
 		return &NestMembers{Classes: p.u2s("number_of_classes")}
-	case AttrRecord:
+	case kindRecord:
 		return p.record()
-	case AttrPermittedSubclasses:
+	case kindPermittedSubclasses:
 		return &PermittedSubclasses{Classes: p.u2s("number_of_classes")}
 	}
 	return nil

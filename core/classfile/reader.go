@@ -164,6 +164,7 @@ type parser struct {
 	c      *Class
 	static bool // the field being read is static (the JVM reads ConstantValue only then)
 	sl     slabs
+	kinds  kindCache
 }
 
 func (p *parser) class() *Class {
