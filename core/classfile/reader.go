@@ -173,6 +173,7 @@ func (p *parser) class() *Class {
 	if r.err != nil {
 		return nil
 	}
+	p.presize()
 	c.Fields = p.members(locField)
 	c.Methods = p.members(locMethod)
 	r.what, r.idx = "", 0
@@ -247,13 +248,8 @@ func (p *parser) members(loc location) []*Member {
 	if r.err != nil || n == 0 {
 		return nil
 	}
-	out := make([]*Member, n)
-	ms := make([]Member, n)
-	if loc == locMethod {
-		// Most methods have a Code attribute: room for as many as there
-		// are methods.
-		p.sl.codes = make([]Code, 0, n)
-	}
+	out := slab.Carve(&p.sl.memberPtrs, n)
+	ms := slab.Carve(&p.sl.members, n)
 	r.what = kind
 	for i := range out {
 		r.idx = i
