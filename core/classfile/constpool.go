@@ -1,6 +1,7 @@
 package classfile
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strconv"
@@ -424,53 +425,55 @@ func (p *parser) constantPool() {
 	// Room to grow: services add a few entries, and a full copy of the pool
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
-	var text string  // the pool's bytes as a string, made on first use
-	var textBase int // the offset in r.b where text begins
-	var starts []uint64
-	var raw map[uint16][]byte
+	t := poolText{n: n}
 	r.what = "constant pool"
+	b := r.b
 	for i := 1; i < n && r.err == nil; i++ {
-		r.idx = i
 		c := &e[i]
+		// The fast path: the entry is there whole, read without a check
+		// per field. Anything else (a Long or Double, an entry cut
+		// short, an unknown tag) takes the checked path below, which
+		// says what is wrong and where.
+		if off := r.off; off <= len(b)-5 {
+			switch tag := Tag(b[off]); tag {
+			case TagUtf8:
+				if l := int(b[off+1])<<8 | int(b[off+2]); l <= len(b)-off-3 {
+					c.Tag = tag
+					r.off = off + 3 + l
+					t.utf8(c, i, b, off+3, l)
+					continue
+				}
+			case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+				c.Tag, c.A = tag, uint16(b[off+1])<<8|uint16(b[off+2])
+				r.off = off + 3
+				continue
+			case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
+				c.Tag = tag
+				c.A = uint16(b[off+1])<<8 | uint16(b[off+2])
+				c.B = uint16(b[off+3])<<8 | uint16(b[off+4])
+				r.off = off + 5
+				continue
+			case TagInteger, TagFloat:
+				c.Tag, c.U32 = tag, binary.BigEndian.Uint32(b[off+1:])
+				r.off = off + 5
+				continue
+			case TagMethodHandle:
+				c.Tag, c.Kind, c.A = tag, b[off+1], uint16(b[off+2])<<8|uint16(b[off+3])
+				r.off = off + 4
+				continue
+			}
+		}
+		r.idx = i
 		c.Tag = Tag(r.u1("tag"))
 		switch c.Tag {
 		case TagUtf8:
 			l := int(r.u2("Utf8 length"))
 			start := r.off
-			b := r.bytes(l, "Utf8 bytes")
+			r.bytes(l, "Utf8 bytes")
 			if r.err != nil {
 				break
 			}
-			if sameAsUTF8(b) {
-				// Most names are plain ASCII, and most other text is what
-				// UTF-8 reads it as: cut them from one copy of the input
-				// rather than allocating a string each.
-				if text == "" {
-					// One copy of the rest of the pool, not of the
-					// whole class: its code and tables hold no text.
-					textBase = start - 3
-					text = string(r.b[textBase:poolEnd(r.b, textBase, n-i)])
-					starts = make([]uint64, (len(text)+63)/64)
-				}
-				at := start - textBase
-				if at+l > len(text) {
-					// The pool ended sooner than poolEnd thought: it can
-					// only be malformed, and an error comes.
-					c.Str = string(b)
-					break
-				}
-				c.Str = text[at : at+l]
-				starts[at>>6] |= 1 << (at & 63)
-				break
-			}
-			var canonical bool
-			c.Str, canonical = decodeMUTF8(b)
-			if !canonical {
-				if raw == nil {
-					raw = map[uint16][]byte{}
-				}
-				raw[uint16(i)] = b
-			}
+			t.utf8(c, i, b, start, l)
 		case TagInteger, TagFloat:
 			c.U32 = r.u4("value")
 		case TagLong, TagDouble:
@@ -492,6 +495,7 @@ func (p *parser) constantPool() {
 			r.fail("unknown tag %d", c.Tag)
 		}
 	}
+	text, starts, raw := t.text, t.starts, t.raw
 	p.c.Pool.Entries = e
 	p.c.Pool.raw = raw
 	p.c.Pool.text, p.c.Pool.starts = text, starts
@@ -499,6 +503,53 @@ func (p *parser) constantPool() {
 		p.checkPool()
 	}
 	r.what = ""
+}
+
+// poolText is where the pool reader puts Utf8 texts: one copy of the
+// pool's bytes to cut them from, the offsets in it where they start, and
+// the original bytes of the few that do not read back the same.
+type poolText struct {
+	n      int    // constant_pool_count
+	text   string // the pool's bytes from the first Utf8 on, made on first use
+	base   int    // the offset in the class file where text begins
+	starts []uint64
+	raw    map[uint16][]byte
+}
+
+// utf8 sets c, Utf8 entry i, to the text of the l bytes at start in b.
+// See JVMS §4.4.7.
+func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
+	s := b[start : start+l : start+l]
+	if sameAsUTF8(s) {
+		// Most names are plain ASCII, and most other text is what UTF-8
+		// reads it as: cut them from one copy of the input rather than
+		// allocating a string each.
+		if t.text == "" {
+			// One copy of the rest of the pool, not of the whole class:
+			// its code and tables hold no text.
+			t.base = start - 3
+			t.text = string(b[t.base:poolEnd(b, t.base, t.n-i)])
+			t.starts = make([]uint64, (len(t.text)+63)/64)
+		}
+		at := start - t.base
+		if at+l > len(t.text) {
+			// The pool ended sooner than poolEnd thought: it can only be
+			// malformed, and an error comes.
+			c.Str = string(s)
+			return
+		}
+		c.Str = t.text[at : at+l]
+		t.starts[at>>6] |= 1 << (at & 63)
+		return
+	}
+	var canonical bool
+	c.Str, canonical = decodeMUTF8(s)
+	if !canonical {
+		if t.raw == nil {
+			t.raw = map[uint16][]byte{}
+		}
+		t.raw[uint16(i)] = s
+	}
 }
 
 // poolEntrySize is the size in the file of an entry of each tag, the tag
