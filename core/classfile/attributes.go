@@ -233,8 +233,11 @@ func (p *parser) attributes(loc location) []Attribute {
 		if r.err != nil {
 			return nil
 		}
-		name, err := p.c.Pool.Lookup(ni, TagUtf8)
-		if err != nil {
+		var name *Constant
+		if e := p.c.Pool.Entries; int(ni) < len(e) && e[ni].Tag == TagUtf8 {
+			name = &e[ni]
+		} else {
+			_, err := p.c.Pool.Lookup(ni, TagUtf8)
 			r.off = start
 			r.fail("attribute_name_index: %v", err)
 			return nil
@@ -528,13 +531,13 @@ func (p *parser) innerClasses() *InnerClasses {
 	r := &p.r
 	n := r.count(8, "number_of_classes")
 	a := &InnerClasses{Classes: slab.Carve(&p.sl.inners, n)}
+	// count saw the n entries there: read them without a check each.
+	b := r.b[r.off : r.off+8*n]
 	for i := range a.Classes {
-		ic := &a.Classes[i]
-		ic.Inner = r.u2("inner_class_info_index")
-		ic.Outer = r.u2("outer_class_info_index")
-		ic.InnerName = r.u2("inner_name_index")
-		ic.Access = AccessFlags(r.u2("inner_class_access_flags"))
+		o := 8 * i
+		a.Classes[i] = InnerClass{u16(b, o), u16(b, o+2), u16(b, o+4), AccessFlags(u16(b, o+6))}
 	}
+	r.off += 8 * n
 	return a
 }
 

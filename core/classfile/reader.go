@@ -120,6 +120,10 @@ func (r *reader) bytes(n int, what string) []byte {
 	return v
 }
 
+// u16 is the big-endian u2 at b[i:], for tables whose size was checked
+// before they are read.
+func u16(b []byte, i int) uint16 { return uint16(b[i])<<8 | uint16(b[i+1]) }
+
 // count reads a u2 count of items at least minSize bytes each, refusing counts
 // the remaining input cannot hold so that absurd counts never allocate.
 func (r *reader) count(minSize int, what string) int {
