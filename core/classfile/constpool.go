@@ -149,19 +149,71 @@ type ConstantPool struct {
 // and length of an entry that reads the same in UTF-8 and modified UTF-8,
 // JVMS §4.4.7); "" otherwise.
 func (p *ConstantPool) parsed(s string) string {
+	if at := p.parsedAt(s); at >= 0 {
+		return p.text[at : at+2+len(s)]
+	}
+	return ""
+}
+
+// parsedAt is where in p.text the length of s stands, when parsed(s) is
+// not ""; -1 otherwise.
+func (p *ConstantPool) parsedAt(s string) int {
 	if len(s) == 0 || len(p.text) == 0 {
-		return ""
+		return -1
 	}
 	d := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(p.text)))
 	if d < 2 || d >= uintptr(len(p.text)) {
-		return ""
+		return -1
 	}
 	off := int(d)
 	if p.starts[off>>6]&(1<<(off&63)) == 0 || int(p.text[off-2])<<8|int(p.text[off-1]) != len(s) {
-		return ""
+		return -1
 	}
-	return p.text[off-2 : off+len(s)]
+	return off - 2
 }
+
+// sameAt returns the size of c's encoding when the pool's text holds
+// exactly that encoding at pos, and 0 otherwise: the writer then copies
+// the bytes as they stand rather than encoding c again. See JVMS §4.4.
+func (p *ConstantPool) sameAt(pos int, c *Constant) int {
+	t := p.text
+	if pos >= len(t) || Tag(t[pos]) != c.Tag {
+		return 0
+	}
+	n := 0
+	switch c.Tag {
+	case TagUtf8:
+		if p.parsedAt(c.Str) == pos+1 {
+			return 3 + len(c.Str)
+		}
+		return 0
+	case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+		if pos+3 <= len(t) && u16s(t, pos+1) == c.A {
+			n = 3
+		}
+	case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
+		if pos+5 <= len(t) && u16s(t, pos+1) == c.A && u16s(t, pos+3) == c.B {
+			n = 5
+		}
+	case TagInteger, TagFloat:
+		if pos+5 <= len(t) && uint32(u16s(t, pos+1))<<16|uint32(u16s(t, pos+3)) == c.U32 {
+			n = 5
+		}
+	case TagLong, TagDouble:
+		if pos+9 <= len(t) && uint64(u16s(t, pos+1))<<48|uint64(u16s(t, pos+3))<<32|
+			uint64(u16s(t, pos+5))<<16|uint64(u16s(t, pos+7)) == c.U64 {
+			n = 9
+		}
+	case TagMethodHandle:
+		if pos+4 <= len(t) && t[pos+1] == c.Kind && u16s(t, pos+2) == c.A {
+			n = 4
+		}
+	}
+	return n
+}
+
+// u16s is the big-endian u2 at s[i:].
+func u16s(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
 
 // rawUtf8 is the original encoding of Utf8 entry i, if it had one other than
 // the canonical one and the entry still holds the text it decodes to (an
@@ -719,18 +771,37 @@ func (w *writer) pool() {
 		return
 	}
 	w.count("constant_pool_count", len(e))
+	// Entries still as the reader found them are copied from the pool's
+	// text in runs, text[run:pos], one copy for a run rather than a write
+	// per entry: a run starts at a Utf8 text the reader cut, and goes on
+	// while each next entry's encoding is what the text holds there.
+	pool := &w.c.Pool
+	run, pos := -1, 0
 	for i := 1; i < len(e); i++ {
 		c := &e[i]
 		if c.Tag == 0 {
 			continue // the second slot of a Long or Double
 		}
+		if run >= 0 {
+			if n := pool.sameAt(pos, c); n > 0 {
+				pos += n
+				if c.Tag == TagLong || c.Tag == TagDouble {
+					i++ // its second slot too
+				}
+				continue
+			}
+			w.b = append(w.b, pool.text[run:pos]...)
+			run = -1
+		}
+		if c.Tag == TagUtf8 {
+			if at := pool.parsedAt(c.Str); at >= 0 {
+				run, pos = at-1, at+2+len(c.Str)
+				continue
+			}
+		}
 		w.u1(uint8(c.Tag))
 		switch c.Tag {
 		case TagUtf8:
-			if b := w.c.Pool.parsed(c.Str); b != "" {
-				w.b = append(w.b, b...)
-				continue
-			}
 			if w.c.Pool.raw != nil {
 				if b := w.c.Pool.rawUtf8(i); b != nil {
 					w.u2(uint16(len(b)))
@@ -762,5 +833,8 @@ func (w *writer) pool() {
 			w.u2(c.A)
 			w.u2(c.B)
 		}
+	}
+	if run >= 0 {
+		w.b = append(w.b, pool.text[run:pos]...)
 	}
 }

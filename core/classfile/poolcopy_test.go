@@ -1,6 +1,8 @@
 package classfile
 
 import (
+	"bytes"
+	"math/rand"
 	"testing"
 )
 
@@ -81,6 +83,61 @@ func TestPoolEndMalformed(t *testing.T) {
 	} {
 		if got := poolEnd(tc.b, 0, tc.count); got != tc.want {
 			t.Errorf("poolEnd(% x, %d) = %d, want %d", tc.b, tc.count, got, tc.want)
+		}
+	}
+}
+
+// TestPoolRunsMatchEncoding checks the writer's copying of unchanged pool
+// entries from the reader's text against encoding every entry anew (the
+// same class with the text forgotten), on classes whose pools were changed
+// in place here and there and grown at the end.
+func TestPoolRunsMatchEncoding(t *testing.T) {
+	classes := []corpusClass{{name: "tiny", data: tiny(t)}}
+	if !testing.Short() {
+		classes = append(classes, jdkClasses(t, "java.base")...)
+	}
+	rng := rand.New(rand.NewSource(7))
+	for n, cc := range classes {
+		c, err := Parse(cc.data)
+		if err != nil {
+			t.Fatalf("%s: %v", cc.name, err)
+		}
+		if n%2 == 1 { // half unchanged, half changed
+			e := c.Pool.Entries
+			for k := 0; k < 4; k++ {
+				i := 1 + rng.Intn(len(e)-1)
+				switch x := &e[i]; x.Tag {
+				case TagUtf8:
+					x.Str += "x"
+				case TagInteger, TagFloat:
+					x.U32++
+				case TagLong, TagDouble:
+					x.U64 ^= 1 << 40
+				case TagClass, TagString, TagMethodType, TagModule, TagPackage, TagMethodHandle:
+					x.A = e[1+rng.Intn(len(e)-1)].A
+				default:
+					x.A, x.B = x.B, x.A
+				}
+			}
+			if _, err := c.Pool.AddUtf8("appended"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := c.Write()
+		if err != nil {
+			t.Fatalf("%s: %v", cc.name, err)
+		}
+		fresh := *c
+		fresh.Pool.text, fresh.Pool.starts = "", nil
+		want, err := fresh.Write()
+		if err != nil {
+			t.Fatalf("%s: %v", cc.name, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%s: pool copied in runs differs from the pool encoded anew", cc.name)
+		}
+		if n%2 == 0 && !bytes.Equal(got, cc.data) {
+			t.Fatalf("%s: unchanged class written back differently", cc.name)
 		}
 	}
 }
