@@ -477,7 +477,7 @@ func (p *parser) constantPool() {
 	// Room to grow: services add a few entries, and a full copy of the pool
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
-	t := poolText{n: n}
+	t := poolText{base: -1}
 	r.what = "constant pool"
 	b := r.b
 	for i := 1; i < n && r.err == nil; i++ {
@@ -547,6 +547,9 @@ func (p *parser) constantPool() {
 			r.fail("unknown tag %d", c.Tag)
 		}
 	}
+	if r.err == nil {
+		t.cut(e, b[:r.off])
+	}
 	text, starts, raw := t.text, t.starts, t.raw
 	p.c.Pool.Entries = e
 	p.c.Pool.raw = raw
@@ -561,37 +564,27 @@ func (p *parser) constantPool() {
 // pool's bytes to cut them from, the offsets in it where they start, and
 // the original bytes of the few that do not read back the same.
 type poolText struct {
-	n      int    // constant_pool_count
-	text   string // the pool's bytes from the first Utf8 on, made on first use
-	base   int    // the offset in the class file where text begins
+	text   string // the pool's bytes from the first such Utf8 on
+	base   int    // the offset in the class file where text begins; -1 before
 	starts []uint64
 	raw    map[uint16][]byte
 }
 
-// utf8 sets c, Utf8 entry i, to the text of the l bytes at start in b.
-// See JVMS §4.4.7.
+// utf8 sets c, Utf8 entry i, to the text of the l bytes at start in b, or
+// notes where they are for cut, when they read the same in UTF-8 and
+// modified UTF-8. See JVMS §4.4.7.
 func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
 	s := b[start : start+l : start+l]
 	if sameAsUTF8(s) {
 		// Most names are plain ASCII, and most other text is what UTF-8
-		// reads it as: cut them from one copy of the input rather than
-		// allocating a string each.
-		if t.text == "" {
-			// One copy of the rest of the pool, not of the whole class:
-			// its code and tables hold no text.
+		// reads it as: cut them from one copy of the pool, once its end
+		// is known, rather than allocating a string each. Until then the
+		// entry's unused number fields hold where its text is (a start
+		// is never 0: the pool follows the header).
+		if t.base < 0 {
 			t.base = start - 3
-			t.text = string(b[t.base:poolEnd(b, t.base, t.n-i)])
-			t.starts = make([]uint64, (len(t.text)+63)/64)
 		}
-		at := start - t.base
-		if at+l > len(t.text) {
-			// The pool ended sooner than poolEnd thought: it can only be
-			// malformed, and an error comes.
-			c.Str = string(s)
-			return
-		}
-		c.Str = t.text[at : at+l]
-		t.starts[at>>6] |= 1 << (at & 63)
+		c.U32, c.U64 = uint32(l), uint64(start)
 		return
 	}
 	var canonical bool
@@ -604,42 +597,25 @@ func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
 	}
 }
 
-// poolEntrySize is the size in the file of an entry of each tag, the tag
-// byte included; 0 for Utf8 (its size is in it) and for unknown tags.
-// See JVMS §4.4.
-var poolEntrySize = [256]uint8{
-	TagInteger: 5, TagFloat: 5, TagLong: 9, TagDouble: 9,
-	TagClass: 3, TagString: 3, TagMethodType: 3, TagModule: 3, TagPackage: 3,
-	TagFieldref: 5, TagMethodref: 5, TagInterfaceMethodref: 5, TagNameAndType: 5,
-	TagDynamic: 5, TagInvokeDynamic: 5, TagMethodHandle: 4,
-}
-
-// poolEnd returns where the count pool entries starting at off end, by
-// their tags and Utf8 lengths alone, or len(b) when they run past it or a
-// tag is unknown: the reader proper reports that.
-func poolEnd(b []byte, off, count int) int {
-	for i := 0; i < count; i++ {
-		if off >= len(b) {
-			return len(b)
-		}
-		t := b[off]
-		if t == byte(TagUtf8) {
-			if off+3 > len(b) {
-				return len(b)
-			}
-			off += 3 + (int(b[off+1])<<8 | int(b[off+2]))
+// cut makes the copy of the pool, b[t.base:] (b ends where the pool does:
+// the class's code and tables hold no text), and cuts from it the texts
+// utf8 noted.
+func (t *poolText) cut(e []Constant, b []byte) {
+	if t.base < 0 {
+		return
+	}
+	t.text = string(b[t.base:])
+	t.starts = make([]uint64, (len(t.text)+63)/64)
+	for i := range e {
+		c := &e[i]
+		if c.Tag != TagUtf8 || c.U64 == 0 {
 			continue
 		}
-		n := int(poolEntrySize[t])
-		if n == 0 {
-			return len(b)
-		}
-		if n == 9 {
-			i++ // Long and Double take two slots
-		}
-		off += n
+		at, l := int(c.U64)-t.base, int(c.U32)
+		c.Str = t.text[at : at+l]
+		t.starts[at>>6] |= 1 << (at & 63)
+		c.U32, c.U64 = 0, 0
 	}
-	return min(off, len(b))
 }
 
 // poolRefs gives, for each tag, the tags its first and second index must

@@ -8,7 +8,7 @@ import (
 
 // poolBounds walks a parsed class's entries to find where its first Utf8
 // entry starts and where the pool ends in the file: an account of the
-// pool's layout independent of poolEnd.
+// pool's layout independent of the reader's.
 func poolBounds(c *Class) (firstUtf8, end int) {
 	off, firstUtf8 := 10, -1
 	for k := 1; k < len(c.Pool.Entries); k++ {
@@ -63,27 +63,6 @@ func TestPoolTextIsThePool(t *testing.T) {
 	}
 	for _, c := range jdkClasses(t, "java.base") {
 		check(c.name, c.data)
-	}
-}
-
-// TestPoolEndMalformed checks that poolEnd stops at the end of the input
-// for a pool cut short or with an unknown tag, rather than past it.
-func TestPoolEndMalformed(t *testing.T) {
-	for _, tc := range []struct {
-		b     []byte
-		count int
-		want  int
-	}{
-		{[]byte{1, 0, 2, 'a', 'b', 7, 0, 1}, 2, 8},          // Utf8 "ab", Class #1
-		{[]byte{1, 0, 9, 'a'}, 1, 4},                        // Utf8 cut short
-		{[]byte{1, 0}, 1, 2},                                // Utf8 length cut short
-		{[]byte{7, 0, 1, 2, 0, 0}, 2, 6},                    // an unknown tag
-		{[]byte{5, 0, 0, 0, 0, 0, 0, 0, 1, 7, 0, 1}, 3, 12}, // a Long takes two slots
-		{[]byte{3, 0, 0, 0, 1, 3, 0, 0}, 2, 8},              // an Integer cut short
-	} {
-		if got := poolEnd(tc.b, 0, tc.count); got != tc.want {
-			t.Errorf("poolEnd(% x, %d) = %d, want %d", tc.b, tc.count, got, tc.want)
-		}
 	}
 }
 
