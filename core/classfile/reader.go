@@ -264,12 +264,16 @@ func (p *parser) members(loc location) []*Member {
 		if r.err != nil {
 			return nil
 		}
-		if _, err := p.c.Pool.Lookup(m.NameIndex, TagUtf8); err != nil {
-			r.off -= 4
-			r.fail("name_index: %v", err)
-			return nil
-		}
-		if _, err := p.c.Pool.Lookup(m.DescIndex, TagUtf8); err != nil {
+		// Both are Utf8 entries, as nearly always; Lookup says what else
+		// they are.
+		if e := p.c.Pool.Entries; int(m.NameIndex) >= len(e) || e[m.NameIndex].Tag != TagUtf8 ||
+			int(m.DescIndex) >= len(e) || e[m.DescIndex].Tag != TagUtf8 {
+			if _, err := p.c.Pool.Lookup(m.NameIndex, TagUtf8); err != nil {
+				r.off -= 4
+				r.fail("name_index: %v", err)
+				return nil
+			}
+			_, err := p.c.Pool.Lookup(m.DescIndex, TagUtf8)
 			r.off -= 2
 			r.fail("descriptor_index: %v", err)
 			return nil
