@@ -222,8 +222,10 @@ func (p *parser) attributes(loc location) []Attribute {
 		return nil
 	}
 	out := slab.Carve(&p.sl.attrs, n)[:0]
-	saved := p.attr
-	defer func() { p.attr = saved }()
+	// The attribute being read names errors; put back after each. After
+	// an error nothing else is reported (errors are sticky), so a return
+	// on failure need not put it back.
+	saved := r.attr
 	for i := 0; i < n; i++ {
 		start := r.off
 		ni := r.u2("attribute_name_index")
@@ -231,26 +233,29 @@ func (p *parser) attributes(loc location) []Attribute {
 		if r.err != nil {
 			return nil
 		}
-		name, err := p.c.Pool.Lookup(ni, TagUtf8)
-		if err != nil {
+		var name *Constant
+		if e := p.c.Pool.Entries; int(ni) < len(e) && e[ni].Tag == TagUtf8 {
+			name = &e[ni]
+		} else {
+			_, err := p.c.Pool.Lookup(ni, TagUtf8)
 			r.off = start
 			r.fail("attribute_name_index: %v", err)
 			return nil
 		}
 		if uint64(length) > uint64(len(r.b)-r.off) {
 			r.off = start + 2
-			p.attr = name.Str
+			r.attr = name.Str
 			r.fail("attribute_length %d runs past the end (%d bytes left)", length, len(r.b)-r.off-4)
 			return nil
 		}
 		body := r.b[r.off : r.off+int(length) : r.off+int(length)]
 		bodyOff := r.base + r.off
 		r.off += int(length)
-		p.attr = name.Str
-		a := p.attribute(loc, name.Str, body, bodyOff)
+		r.attr = name.Str
+		a := p.attribute(loc, p.kindOf(ni, name.Str), name.Str, body, bodyOff)
 		a.header().NameIndex = ni
 		out = append(out, a)
-		p.attr = saved
+		r.attr = saved
 	}
 	return out
 }
@@ -260,14 +265,18 @@ func (p *parser) attributes(loc location) []Attribute {
 // otherwise. A body that does not decode is kept raw too, with the reason:
 // whether the JVM refuses the class for it is the format checker's call
 // (Check), not the reader's, so that any class can be read and written back.
-func (p *parser) attribute(loc location, name string, body []byte, base int) Attribute {
-	rule, ok := ruleFor(loc, name)
+func (p *parser) attribute(loc location, k attrKind, name string, body []byte, base int) Attribute {
+	rule, ok := ruleOf(loc, k)
 	if !ok || p.c.Major < rule.since || (rule.staticOnly && !p.static) {
-		return &RawAttribute{AttrName: name, Info: body}
+		a := slab.One(&p.sl.raws)
+		a.AttrName, a.Info = name, body
+		return a
 	}
-	a, err := p.decode(name, body, base, true)
+	a, err := p.decode(k, name, body, base, true)
 	if err != nil {
-		return &RawAttribute{AttrName: name, Info: body, err: err}
+		raw := slab.One(&p.sl.raws)
+		raw.AttrName, raw.Info, raw.err = name, body, err
+		return raw
 	}
 	return a
 }
@@ -277,15 +286,15 @@ func (p *parser) attribute(loc location, name string, body []byte, base int) Att
 // the JVM; without, the rest is ignored, as javap ignores it.
 //
 // The body is read with p itself, its reader pointed at the body and put
-// back after: a parser of its own per attribute would cost an allocation
-// each (its context method escapes into the reader), and attributes are
-// the most numerous structures of a class file.
-func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
-	outer, outerAttr := p.r, p.attr
-	p.r = reader{b: body, base: base, where: outer.where}
-	p.attr = name
+// back after: attributes are the most numerous structures of a class file,
+// and a parser of their own would not share the class's slabs.
+func (p *parser) decode(k attrKind, name string, body []byte, base int, exact bool) (Attribute, *FormatError) {
+	// Only the cursor and the attribute's name change: what and idx stay,
+	// and no error is pending (the caller would have stopped).
 	r := &p.r
-	a := p.attributeBody(name)
+	b, off, rbase, attr := r.b, r.off, r.base, r.attr
+	r.b, r.off, r.base, r.attr = body, 0, base, name
+	a := p.attributeBodyOf(k)
 	if a == nil && r.err == nil {
 		r.fail("not an attribute the JVMS defines")
 	}
@@ -294,7 +303,7 @@ func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribu
 		r.err.trailing = true
 	}
 	err := r.err
-	p.r, p.attr = outer, outerAttr
+	r.b, r.off, r.base, r.attr, r.err = b, off, rbase, attr, nil
 	if err != nil {
 		return nil, err
 	}
@@ -306,8 +315,7 @@ func (p *parser) decode(name string, body []byte, base int, exact bool) (Attribu
 // structure takes; it returns the attribute and the number of bytes used.
 // javap reads attributes this way.
 func (c *Class) DecodeRaw(a *RawAttribute) (Attribute, int, error) {
-	sub := parser{r: reader{b: a.Info}, c: c, attr: a.AttrName}
-	sub.r.where = sub.context
+	sub := parser{r: reader{b: a.Info, attr: a.AttrName}, c: c}
 	d := sub.attributeBody(a.AttrName)
 	if sub.r.err != nil {
 		return nil, 0, sub.r.err
@@ -324,60 +332,69 @@ func (c *Class) DecodeRaw(a *RawAttribute) (Attribute, int, error) {
 // attributeBody parses the attribute named name, or returns nil if the JVMS
 // defines no such attribute.
 func (p *parser) attributeBody(name string) Attribute {
+	return p.attributeBodyOf(attrKindOf(name))
+}
+
+// attributeBodyOf parses the attribute of kind k; nil for kindUnknown.
+func (p *parser) attributeBodyOf(k attrKind) Attribute {
 	r := &p.r
-	switch name {
-	case AttrConstantValue:
+	switch k {
+	case kindConstantValue:
 		return &ConstantValue{ValueIndex: r.u2("constantvalue_index")}
-	case AttrCode:
+	case kindCode:
 		return p.code()
-	case AttrStackMapTable:
+	case kindStackMapTable:
 		return p.stackMapTable()
-	case AttrExceptions:
-		return &Exceptions{Classes: r.u2s("number_of_exceptions")}
-	case AttrInnerClasses:
+	case kindExceptions:
+		a := slab.One(&p.sl.excs)
+		a.Classes = p.u2s("number_of_exceptions")
+		return a
+	case kindInnerClasses:
 		return p.innerClasses()
-	case AttrEnclosingMethod:
+	case kindEnclosingMethod:
 		return &EnclosingMethod{Class: r.u2("class_index"), Method: r.u2("method_index")}
-	case AttrSynthetic:
+	case kindSynthetic:
 		return &Synthetic{}
-	case AttrSignature:
-		return &Signature{Index: r.u2("signature_index")}
-	case AttrSourceFile:
+	case kindSignature:
+		a := slab.One(&p.sl.sigs)
+		a.Index = r.u2("signature_index")
+		return a
+	case kindSourceFile:
 		return &SourceFile{Index: r.u2("sourcefile_index")}
-	case AttrSourceDebugExtension:
+	case kindSourceDebugExtension:
 		return &SourceDebugExtension{Data: r.bytes(len(r.b), "debug_extension")}
-	case AttrLineNumberTable:
+	case kindLineNumberTable:
 		return p.lineNumberTable()
-	case AttrLocalVariableTable, AttrLocalVariableTypeTable:
-		return p.localVariableTable(name == AttrLocalVariableTypeTable)
-	case AttrDeprecated:
+	case kindLocalVariableTable, kindLocalVariableTypeTable:
+		return p.localVariableTable(k == kindLocalVariableTypeTable)
+	case kindDeprecated:
 		return &Deprecated{}
-	case AttrRuntimeVisibleAnnotations, AttrRuntimeInvisibleAnnotations:
-		return &Annotations{Visible: name == AttrRuntimeVisibleAnnotations, Annotations: p.annotations()}
-	case AttrRuntimeVisibleParameterAnnotations, AttrRuntimeInvisibleParameterAnnotations:
-		return p.parameterAnnotations(name == AttrRuntimeVisibleParameterAnnotations)
-	case AttrRuntimeVisibleTypeAnnotations, AttrRuntimeInvisibleTypeAnnotations:
-		return &TypeAnnotations{Visible: name == AttrRuntimeVisibleTypeAnnotations, Annotations: p.typeAnnotations()}
-	case AttrAnnotationDefault:
+	case kindRuntimeVisibleAnnotations, kindRuntimeInvisibleAnnotations:
+		return &Annotations{Visible: k == kindRuntimeVisibleAnnotations, Annotations: p.annotations()}
+	case kindRuntimeVisibleParameterAnnotations, kindRuntimeInvisibleParameterAnnotations:
+		return p.parameterAnnotations(k == kindRuntimeVisibleParameterAnnotations)
+	case kindRuntimeVisibleTypeAnnotations, kindRuntimeInvisibleTypeAnnotations:
+		return &TypeAnnotations{Visible: k == kindRuntimeVisibleTypeAnnotations, Annotations: p.typeAnnotations()}
+	case kindAnnotationDefault:
 		return &AnnotationDefault{Value: p.elementValue(0)}
-	case AttrBootstrapMethods:
+	case kindBootstrapMethods:
 		return p.bootstrapMethods()
-	case AttrMethodParameters:
+	case kindMethodParameters:
 		return p.methodParameters()
-	case AttrModule:
+	case kindModule:
 		return p.module()
-	case AttrModulePackages:
-		return &ModulePackages{Packages: r.u2s("package_count")}
-	case AttrModuleMainClass:
+	case kindModulePackages:
+		return &ModulePackages{Packages: p.u2s("package_count")}
+	case kindModuleMainClass:
 		return &ModuleMainClass{MainClass: r.u2("main_class_index")}
-	case AttrNestHost:
+	case kindNestHost:
 		return &NestHost{HostClass: r.u2("host_class_index")}
-	case AttrNestMembers:
-		return &NestMembers{Classes: r.u2s("number_of_classes")}
-	case AttrRecord:
+	case kindNestMembers:
+		return &NestMembers{Classes: p.u2s("number_of_classes")}
+	case kindRecord:
 		return p.record()
-	case AttrPermittedSubclasses:
-		return &PermittedSubclasses{Classes: r.u2s("number_of_classes")}
+	case kindPermittedSubclasses:
+		return &PermittedSubclasses{Classes: p.u2s("number_of_classes")}
 	}
 	return nil
 }
@@ -513,14 +530,14 @@ func (w *writer) attributeBody(a Attribute) {
 func (p *parser) innerClasses() *InnerClasses {
 	r := &p.r
 	n := r.count(8, "number_of_classes")
-	a := &InnerClasses{Classes: make([]InnerClass, n)}
+	a := &InnerClasses{Classes: slab.Carve(&p.sl.inners, n)}
+	// count saw the n entries there: read them without a check each.
+	b := r.b[r.off : r.off+8*n]
 	for i := range a.Classes {
-		ic := &a.Classes[i]
-		ic.Inner = r.u2("inner_class_info_index")
-		ic.Outer = r.u2("outer_class_info_index")
-		ic.InnerName = r.u2("inner_name_index")
-		ic.Access = AccessFlags(r.u2("inner_class_access_flags"))
+		o := 8 * i
+		a.Classes[i] = InnerClass{u16(b, o), u16(b, o+2), u16(b, o+4), AccessFlags(u16(b, o+6))}
 	}
+	r.off += 8 * n
 	return a
 }
 
@@ -541,7 +558,7 @@ func (p *parser) bootstrapMethods() *BootstrapMethods {
 	a := &BootstrapMethods{Methods: make([]BootstrapMethod, n)}
 	for i := range a.Methods {
 		a.Methods[i].Ref = r.u2("bootstrap_method_ref")
-		a.Methods[i].Args = r.u2s("num_bootstrap_arguments")
+		a.Methods[i].Args = p.u2s("num_bootstrap_arguments")
 	}
 	return a
 }

@@ -40,14 +40,13 @@ func (p *parser) code() *Code {
 	a.Code = r.bytes(int(n), "code")
 	h := r.count(8, "exception_table_length")
 	if h > 0 {
-		a.Handlers = make([]ExceptionHandler, h)
+		// count saw the h entries there: read them without a check each.
+		a.Handlers = slab.Carve(&p.sl.handlers, h)
+		b := r.b[r.off : r.off+8*h]
 		for i := range a.Handlers {
-			e := &a.Handlers[i]
-			e.StartPC = r.u2("start_pc")
-			e.EndPC = r.u2("end_pc")
-			e.HandlerPC = r.u2("handler_pc")
-			e.CatchType = r.u2("catch_type")
+			a.Handlers[i] = ExceptionHandler{u16(b, 8*i), u16(b, 8*i+2), u16(b, 8*i+4), u16(b, 8*i+6)}
 		}
+		r.off += 8 * h
 	}
 	a.Attributes = p.attributes(locCode)
 	return a
@@ -88,10 +87,12 @@ func (p *parser) lineNumberTable() *LineNumberTable {
 	n := r.count(4, "line_number_table_length")
 	a := slab.One(&p.sl.lnts)
 	a.Lines = slab.Carve(&p.sl.lines, n)
+	// count saw the n entries there: read them without a check each.
+	b := r.b[r.off : r.off+4*n]
 	for i := range a.Lines {
-		a.Lines[i].StartPC = r.u2("start_pc")
-		a.Lines[i].Line = r.u2("line_number")
+		a.Lines[i] = LineNumber{u16(b, 4*i), u16(b, 4*i+2)}
 	}
+	r.off += 4 * n
 	return a
 }
 
@@ -133,14 +134,13 @@ func (p *parser) localVariableTable(types bool) *LocalVariableTable {
 	n := r.count(10, "local_variable_table_length")
 	a := slab.One(&p.sl.lvts)
 	a.Types, a.Vars = types, slab.Carve(&p.sl.vars, n)
+	// count saw the n entries there: read them without a check each.
+	b := r.b[r.off : r.off+10*n]
 	for i := range a.Vars {
-		v := &a.Vars[i]
-		v.StartPC = r.u2("start_pc")
-		v.Length = r.u2("length")
-		v.NameIndex = r.u2("name_index")
-		v.DescIndex = r.u2("descriptor_index")
-		v.Slot = r.u2("index")
+		o := 10 * i
+		a.Vars[i] = LocalVariable{u16(b, o), u16(b, o+2), u16(b, o+4), u16(b, o+6), u16(b, o+8)}
 	}
+	r.off += 10 * n
 	return a
 }
 

@@ -1,6 +1,7 @@
 package classfile
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strconv"
@@ -148,19 +149,71 @@ type ConstantPool struct {
 // and length of an entry that reads the same in UTF-8 and modified UTF-8,
 // JVMS §4.4.7); "" otherwise.
 func (p *ConstantPool) parsed(s string) string {
+	if at := p.parsedAt(s); at >= 0 {
+		return p.text[at : at+2+len(s)]
+	}
+	return ""
+}
+
+// parsedAt is where in p.text the length of s stands, when parsed(s) is
+// not ""; -1 otherwise.
+func (p *ConstantPool) parsedAt(s string) int {
 	if len(s) == 0 || len(p.text) == 0 {
-		return ""
+		return -1
 	}
 	d := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(p.text)))
 	if d < 2 || d >= uintptr(len(p.text)) {
-		return ""
+		return -1
 	}
 	off := int(d)
 	if p.starts[off>>6]&(1<<(off&63)) == 0 || int(p.text[off-2])<<8|int(p.text[off-1]) != len(s) {
-		return ""
+		return -1
 	}
-	return p.text[off-2 : off+len(s)]
+	return off - 2
 }
+
+// sameAt returns the size of c's encoding when the pool's text holds
+// exactly that encoding at pos, and 0 otherwise: the writer then copies
+// the bytes as they stand rather than encoding c again. See JVMS §4.4.
+func (p *ConstantPool) sameAt(pos int, c *Constant) int {
+	t := p.text
+	if pos >= len(t) || Tag(t[pos]) != c.Tag {
+		return 0
+	}
+	n := 0
+	switch c.Tag {
+	case TagUtf8:
+		if p.parsedAt(c.Str) == pos+1 {
+			return 3 + len(c.Str)
+		}
+		return 0
+	case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+		if pos+3 <= len(t) && u16s(t, pos+1) == c.A {
+			n = 3
+		}
+	case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
+		if pos+5 <= len(t) && u16s(t, pos+1) == c.A && u16s(t, pos+3) == c.B {
+			n = 5
+		}
+	case TagInteger, TagFloat:
+		if pos+5 <= len(t) && uint32(u16s(t, pos+1))<<16|uint32(u16s(t, pos+3)) == c.U32 {
+			n = 5
+		}
+	case TagLong, TagDouble:
+		if pos+9 <= len(t) && uint64(u16s(t, pos+1))<<48|uint64(u16s(t, pos+3))<<32|
+			uint64(u16s(t, pos+5))<<16|uint64(u16s(t, pos+7)) == c.U64 {
+			n = 9
+		}
+	case TagMethodHandle:
+		if pos+4 <= len(t) && t[pos+1] == c.Kind && u16s(t, pos+2) == c.A {
+			n = 4
+		}
+	}
+	return n
+}
+
+// u16s is the big-endian u2 at s[i:].
+func u16s(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
 
 // rawUtf8 is the original encoding of Utf8 entry i, if it had one other than
 // the canonical one and the entry still holds the text it decodes to (an
@@ -424,42 +477,55 @@ func (p *parser) constantPool() {
 	// Room to grow: services add a few entries, and a full copy of the pool
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
-	var text string // the input as a string, made on first use
-	var starts []uint64
-	var raw map[uint16][]byte
-	p.what = "constant pool"
+	t := poolText{base: -1}
+	r.what = "constant pool"
+	b := r.b
 	for i := 1; i < n && r.err == nil; i++ {
-		p.idx = i
 		c := &e[i]
+		// The fast path: the entry is there whole, read without a check
+		// per field. Anything else (a Long or Double, an entry cut
+		// short, an unknown tag) takes the checked path below, which
+		// says what is wrong and where.
+		if off := r.off; off <= len(b)-5 {
+			switch tag := Tag(b[off]); tag {
+			case TagUtf8:
+				if l := int(b[off+1])<<8 | int(b[off+2]); l <= len(b)-off-3 {
+					c.Tag = tag
+					r.off = off + 3 + l
+					t.utf8(c, i, b, off+3, l)
+					continue
+				}
+			case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+				c.Tag, c.A = tag, uint16(b[off+1])<<8|uint16(b[off+2])
+				r.off = off + 3
+				continue
+			case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
+				c.Tag = tag
+				c.A = uint16(b[off+1])<<8 | uint16(b[off+2])
+				c.B = uint16(b[off+3])<<8 | uint16(b[off+4])
+				r.off = off + 5
+				continue
+			case TagInteger, TagFloat:
+				c.Tag, c.U32 = tag, binary.BigEndian.Uint32(b[off+1:])
+				r.off = off + 5
+				continue
+			case TagMethodHandle:
+				c.Tag, c.Kind, c.A = tag, b[off+1], uint16(b[off+2])<<8|uint16(b[off+3])
+				r.off = off + 4
+				continue
+			}
+		}
+		r.idx = i
 		c.Tag = Tag(r.u1("tag"))
 		switch c.Tag {
 		case TagUtf8:
 			l := int(r.u2("Utf8 length"))
 			start := r.off
-			b := r.bytes(l, "Utf8 bytes")
+			r.bytes(l, "Utf8 bytes")
 			if r.err != nil {
 				break
 			}
-			if sameAsUTF8(b) {
-				// Most names are plain ASCII, and most other text is what
-				// UTF-8 reads it as: cut them from one copy of the input
-				// rather than allocating a string each.
-				if text == "" {
-					text = string(r.b)
-					starts = make([]uint64, (len(r.b)+63)/64)
-				}
-				c.Str = text[start : start+l]
-				starts[start>>6] |= 1 << (start & 63)
-				break
-			}
-			var canonical bool
-			c.Str, canonical = decodeMUTF8(b)
-			if !canonical {
-				if raw == nil {
-					raw = map[uint16][]byte{}
-				}
-				raw[uint16(i)] = b
-			}
+			t.utf8(c, i, b, start, l)
 		case TagInteger, TagFloat:
 			c.U32 = r.u4("value")
 		case TagLong, TagDouble:
@@ -481,19 +547,148 @@ func (p *parser) constantPool() {
 			r.fail("unknown tag %d", c.Tag)
 		}
 	}
+	if r.err == nil {
+		t.cut(e, b[:r.off])
+	}
+	text, starts, raw := t.text, t.starts, t.raw
 	p.c.Pool.Entries = e
 	p.c.Pool.raw = raw
 	p.c.Pool.text, p.c.Pool.starts = text, starts
 	if r.err == nil {
 		p.checkPool()
 	}
-	p.what = ""
+	r.what = ""
 }
 
+// poolText is where the pool reader puts Utf8 texts: one copy of the
+// pool's bytes to cut them from, the offsets in it where they start, and
+// the original bytes of the few that do not read back the same.
+type poolText struct {
+	text   string // the pool's bytes from the first such Utf8 on
+	base   int    // the offset in the class file where text begins; -1 before
+	starts []uint64
+	raw    map[uint16][]byte
+}
+
+// utf8 sets c, Utf8 entry i, to the text of the l bytes at start in b, or
+// notes where they are for cut, when they read the same in UTF-8 and
+// modified UTF-8. See JVMS §4.4.7.
+func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
+	s := b[start : start+l : start+l]
+	if sameAsUTF8(s) {
+		// Most names are plain ASCII, and most other text is what UTF-8
+		// reads it as: cut them from one copy of the pool, once its end
+		// is known, rather than allocating a string each. Until then the
+		// entry's unused number fields hold where its text is (a start
+		// is never 0: the pool follows the header).
+		if t.base < 0 {
+			t.base = start - 3
+		}
+		c.U32, c.U64 = uint32(l), uint64(start)
+		return
+	}
+	var canonical bool
+	c.Str, canonical = decodeMUTF8(s)
+	if !canonical {
+		if t.raw == nil {
+			t.raw = map[uint16][]byte{}
+		}
+		t.raw[uint16(i)] = s
+	}
+}
+
+// cut makes the copy of the pool, b[t.base:] (b ends where the pool does:
+// the class's code and tables hold no text), and cuts from it the texts
+// utf8 noted.
+func (t *poolText) cut(e []Constant, b []byte) {
+	if t.base < 0 {
+		return
+	}
+	t.text = string(b[t.base:])
+	t.starts = make([]uint64, (len(t.text)+63)/64)
+	for i := range e {
+		c := &e[i]
+		if c.Tag != TagUtf8 || c.U64 == 0 {
+			continue
+		}
+		at, l := int(c.U64)-t.base, int(c.U32)
+		c.Str = t.text[at : at+l]
+		t.starts[at>>6] |= 1 << (at & 63)
+		c.U32, c.U64 = 0, 0
+	}
+}
+
+// poolRefs gives, for each tag, the tags its first and second index must
+// name, as bit sets (bit t for tag t; 0 where the entry has no such index,
+// or where the index is checked apart, as MethodHandle's is). Tag 0, an
+// unusable slot, is in no set. See JVMS §4.4.
+var poolRefs = func() (t [256][2]uint32) {
+	bit := func(tags ...Tag) (m uint32) {
+		for _, x := range tags {
+			m |= 1 << x
+		}
+		return m
+	}
+	for _, tag := range []Tag{TagClass, TagString, TagMethodType, TagModule, TagPackage} {
+		t[tag][0] = bit(TagUtf8)
+	}
+	for _, tag := range []Tag{TagFieldref, TagMethodref, TagInterfaceMethodref} {
+		t[tag] = [2]uint32{bit(TagClass), bit(TagNameAndType)}
+	}
+	t[TagNameAndType] = [2]uint32{bit(TagUtf8), bit(TagUtf8)}
+	t[TagDynamic][1] = bit(TagNameAndType)
+	t[TagInvokeDynamic][1] = bit(TagNameAndType)
+	return t
+}()
+
+// checkPool checks that every index inside the pool names an entry of
+// the kind its entry needs. Almost every pool passes: a table lookup per
+// index decides, and checkPoolSlow finds and words the first failure.
 func (p *parser) checkPool() {
+	e := p.c.Pool.Entries
+	ok := func(ref uint16, mask uint32) bool {
+		return mask == 0 || (int(ref) < len(e) && 1<<e[ref].Tag&mask != 0)
+	}
+	for i := 1; i < len(e); i++ {
+		c := &e[i]
+		refs := &poolRefs[c.Tag]
+		if !ok(c.A, refs[0]) || !ok(c.B, refs[1]) || c.Tag == TagMethodHandle {
+			// MethodHandle's reference depends on its kind: the slow path.
+			if c.Tag != TagMethodHandle || !methodHandleOK(e, c) {
+				p.checkPoolSlow()
+				return
+			}
+		}
+	}
+}
+
+// methodHandleOK reports whether a MethodHandle's reference_kind is 1-9
+// and its reference_index names an entry of the kind that kind needs.
+// See JVMS §4.4.8.
+func methodHandleOK(e []Constant, c *Constant) bool {
+	if int(c.A) >= len(e) || c.A == 0 {
+		return false
+	}
+	t := e[c.A].Tag
+	switch c.Kind {
+	case RefGetField, RefGetStatic, RefPutField, RefPutStatic:
+		return t == TagFieldref
+	case RefInvokeVirtual, RefNewInvokeSpecial:
+		return t == TagMethodref
+	case RefInvokeStatic, RefInvokeSpecial:
+		return t == TagMethodref || t == TagInterfaceMethodref
+	case RefInvokeInterface:
+		return t == TagInterfaceMethodref
+	}
+	return false
+}
+
+// checkPoolSlow is checkPool entry by entry, saying what is wrong with the
+// first entry that fails.
+func (p *parser) checkPoolSlow() {
 	pool := &p.c.Pool
 	bad := func(i int, format string, args ...any) {
-		p.idx = i
+		p.r.idx = i
 		p.r.fail(format, args...)
 	}
 	want := func(i int, field string, ref uint16, tags ...Tag) bool {
@@ -552,18 +747,37 @@ func (w *writer) pool() {
 		return
 	}
 	w.count("constant_pool_count", len(e))
+	// Entries still as the reader found them are copied from the pool's
+	// text in runs, text[run:pos], one copy for a run rather than a write
+	// per entry: a run starts at a Utf8 text the reader cut, and goes on
+	// while each next entry's encoding is what the text holds there.
+	pool := &w.c.Pool
+	run, pos := -1, 0
 	for i := 1; i < len(e); i++ {
 		c := &e[i]
 		if c.Tag == 0 {
 			continue // the second slot of a Long or Double
 		}
+		if run >= 0 {
+			if n := pool.sameAt(pos, c); n > 0 {
+				pos += n
+				if c.Tag == TagLong || c.Tag == TagDouble {
+					i++ // its second slot too
+				}
+				continue
+			}
+			w.b = append(w.b, pool.text[run:pos]...)
+			run = -1
+		}
+		if c.Tag == TagUtf8 {
+			if at := pool.parsedAt(c.Str); at >= 0 {
+				run, pos = at-1, at+2+len(c.Str)
+				continue
+			}
+		}
 		w.u1(uint8(c.Tag))
 		switch c.Tag {
 		case TagUtf8:
-			if b := w.c.Pool.parsed(c.Str); b != "" {
-				w.b = append(w.b, b...)
-				continue
-			}
 			if w.c.Pool.raw != nil {
 				if b := w.c.Pool.rawUtf8(i); b != nil {
 					w.u2(uint16(len(b)))
@@ -595,5 +809,8 @@ func (w *writer) pool() {
 			w.u2(c.A)
 			w.u2(c.B)
 		}
+	}
+	if run >= 0 {
+		w.b = append(w.b, pool.text[run:pos]...)
 	}
 }

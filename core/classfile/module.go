@@ -52,12 +52,12 @@ func (p *parser) module() *Module {
 	}
 	m.Exports = p.moduleExports("exports_count")
 	m.Opens = p.moduleExports("opens_count")
-	m.Uses = r.u2s("uses_count")
+	m.Uses = p.u2s("uses_count")
 	n = r.count(4, "provides_count")
 	m.Provides = make([]ModuleProvides, n)
 	for i := range m.Provides {
 		m.Provides[i].Service = r.u2("provides_index")
-		m.Provides[i].With = r.u2s("provides_with_count")
+		m.Provides[i].With = p.u2s("provides_with_count")
 	}
 	return m
 }
@@ -69,7 +69,7 @@ func (p *parser) moduleExports(what string) []ModuleExports {
 	for i := range out {
 		out[i].Package = r.u2("package index")
 		out[i].Flags = AccessFlags(r.u2("flags"))
-		out[i].To = r.u2s("to_count")
+		out[i].To = p.u2s("to_count")
 	}
 	return out
 }

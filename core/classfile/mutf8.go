@@ -13,21 +13,45 @@ import (
 // nothing overlong and no surrogate. Such bytes are the Go string they
 // decode to, and encode back to themselves. See JVMS §4.4.7.
 func sameAsUTF8(b []byte) bool {
-	i := 0
-	// Eight bytes at a time while they are ASCII without NUL, as most are.
-	for ; i+8 <= len(b); i += 8 {
-		if !plainASCII8(binary.LittleEndian.Uint64(b[i:])) {
-			break
-		}
+	if plainASCII(b) {
+		return true
 	}
-	ascii := true
-	for _, c := range b[i:] {
+	for _, c := range b {
 		if c == 0 || c >= 0xF0 {
 			return false
 		}
-		ascii = ascii && c < 0x80
 	}
-	return ascii || utf8.Valid(b[i:])
+	return utf8.Valid(b)
+}
+
+// plainASCII reports whether every byte of b is ASCII and none is NUL, as
+// most names and descriptors are. It reads eight bytes at a time without a
+// branch per word, the last word overlapping the one before, and decides
+// once at the end.
+func plainASCII(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n := len(b)
+	if n < 8 {
+		for _, c := range b {
+			// c-1 wraps NUL round to 0xFF: one comparison for both.
+			if c-1 >= 0x7F {
+				return false
+			}
+		}
+		return true
+	}
+	var or, zero uint64
+	for i := 0; i+8 <= n; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		or |= x
+		zero |= (x - ones) &^ x
+	}
+	x := binary.LittleEndian.Uint64(b[n-8:])
+	or |= x
+	zero |= (x - ones) &^ x
+	// zero has a high bit set for a word with a NUL in it (a byte that
+	// subtracting one borrows from), and only then when or has none.
+	return (or|zero)&highs == 0
 }
 
 // plainASCII8 reports whether the eight bytes of x are ASCII and none is

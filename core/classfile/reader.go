@@ -3,6 +3,8 @@ package classfile
 import (
 	"encoding/binary"
 	"fmt"
+
+	"dvmlab/internal/slab"
 )
 
 // FormatError reports malformed class-file input: the byte offset where the
@@ -39,23 +41,26 @@ var locationNames = [...]string{"class", "field", "method", "Code", "record comp
 // reader is a bounds-checked cursor over the class bytes. Errors are sticky:
 // after the first one every read returns zero, so parsing code stays linear
 // and checks once per structure.
+//
+// The reader carries the context its errors name (what, idx, attr) itself
+// rather than asking the parser for it: a pointer back to the parser would
+// move the parser, with its slabs, to the heap, and make every store into
+// it a write barrier while the collector runs.
 type reader struct {
-	b     []byte
-	off   int
-	base  int // offset of b[0] in the whole class file, for error messages
-	err   *FormatError
-	where func() string
+	b    []byte
+	off  int
+	base int // offset of b[0] in the whole class file, for error messages
+	err  *FormatError
+	what string // member kind being read, for error context
+	idx  int    // member index
+	attr string // attribute being read
 }
 
 func (r *reader) fail(format string, args ...any) {
 	if r.err != nil {
 		return
 	}
-	w := ""
-	if r.where != nil {
-		w = r.where()
-	}
-	r.err = &FormatError{Offset: r.base + r.off, Where: w, Msg: fmt.Sprintf(format, args...)}
+	r.err = &FormatError{Offset: r.base + r.off, Where: r.context(), Msg: fmt.Sprintf(format, args...)}
 	r.off = len(r.b)
 }
 
@@ -115,6 +120,10 @@ func (r *reader) bytes(n int, what string) []byte {
 	return v
 }
 
+// u16 is the big-endian u2 at b[i:], for tables whose size was checked
+// before they are read.
+func u16(b []byte, i int) uint16 { return uint16(b[i])<<8 | uint16(b[i+1]) }
+
 // count reads a u2 count of items at least minSize bytes each, refusing counts
 // the remaining input cannot hold so that absurd counts never allocate.
 func (r *reader) count(minSize int, what string) int {
@@ -126,13 +135,15 @@ func (r *reader) count(minSize int, what string) int {
 	return n
 }
 
-// u2s reads a u2 count followed by that many u2 values.
-func (r *reader) u2s(what string) []uint16 {
+// u2s reads a u2 count followed by that many u2 values, into the class's
+// slab of them.
+func (p *parser) u2s(what string) []uint16 {
+	r := &p.r
 	n := r.count(2, what)
 	if n == 0 {
 		return nil
 	}
-	out := make([]uint16, n)
+	out := slab.Carve(&p.sl.u2s, n)
 	for i := range out {
 		out[i] = binary.BigEndian.Uint16(r.b[r.off:])
 		r.off += 2
@@ -155,11 +166,9 @@ func Parse(data []byte) (*Class, error) {
 type parser struct {
 	r      reader
 	c      *Class
-	what   string // member kind being read, for error context
-	idx    int    // member index
-	attr   string // attribute being read
-	static bool   // the field being read is static (the JVM reads ConstantValue only then)
+	static bool // the field being read is static (the JVM reads ConstantValue only then)
 	sl     slabs
+	kinds  kindCache
 }
 
 func (p *parser) class() *Class {
@@ -168,9 +177,10 @@ func (p *parser) class() *Class {
 	if r.err != nil {
 		return nil
 	}
-	c.Fields = p.members("field", locField)
-	c.Methods = p.members("method", locMethod)
-	p.what, p.idx = "", 0
+	p.presize()
+	c.Fields = p.members(locField)
+	c.Methods = p.members(locMethod)
+	r.what, r.idx = "", 0
 	c.Attributes = p.attributes(locClass)
 	if r.err == nil && r.off != len(r.b) {
 		r.fail("%d extra bytes after the end of the class", len(r.b)-r.off)
@@ -182,7 +192,6 @@ func (p *parser) class() *Class {
 // pool, access flags, this and super, and the interfaces. See JVMS §4.1.
 func (p *parser) header() *Class {
 	r := &p.r
-	r.where = p.context
 	c := &Class{}
 	p.c = c
 	if m := r.u4("magic"); r.err == nil && m != Magic {
@@ -195,9 +204,9 @@ func (p *parser) header() *Class {
 	c.Access = AccessFlags(r.u2("access_flags"))
 	c.This = r.u2("this_class")
 	c.Super = r.u2("super_class")
-	p.what = "interfaces"
-	c.Interfaces = r.u2s("interfaces_count")
-	p.what = ""
+	r.what = "interfaces"
+	c.Interfaces = p.u2s("interfaces_count")
+	r.what = ""
 	if r.err != nil {
 		return c
 	}
@@ -208,41 +217,46 @@ func (p *parser) header() *Class {
 	return c
 }
 
-func (p *parser) context() string {
+// context names the structure being read, for an error's Where.
+func (r *reader) context() string {
 	s := ""
-	switch p.what {
+	switch r.what {
 	case "":
 	case "constant pool", "field", "method":
-		s = fmt.Sprintf("%s #%d", p.what, p.idx)
+		s = fmt.Sprintf("%s #%d", r.what, r.idx)
 	default:
-		s = p.what
+		s = r.what
 	}
-	if p.attr != "" {
+	if r.attr != "" {
 		if s != "" {
 			s += ", "
 		}
-		s += "attribute " + p.attr
+		s += "attribute " + r.attr
 	}
 	return s
 }
 
-func (p *parser) members(kind string, loc location) []*Member {
+func (p *parser) members(loc location) []*Member {
 	r := &p.r
-	p.what = kind + "s"
-	n := r.count(8, kind+"s_count")
+	// The names errors give, as constants: a name built by concatenation
+	// would be allocated on every call.
+	var names [3]string
+	if loc == locField {
+		names = [3]string{"field", "fields", "fields_count"}
+	} else {
+		names = [3]string{"method", "methods", "methods_count"}
+	}
+	kind := names[0]
+	r.what = names[1]
+	n := r.count(8, names[2])
 	if r.err != nil || n == 0 {
 		return nil
 	}
-	out := make([]*Member, n)
-	ms := make([]Member, n)
-	if loc == locMethod {
-		// Most methods have a Code attribute: room for as many as there
-		// are methods.
-		p.sl.codes = make([]Code, 0, n)
-	}
-	p.what = kind
+	out := slab.Carve(&p.sl.memberPtrs, n)
+	ms := slab.Carve(&p.sl.members, n)
+	r.what = kind
 	for i := range out {
-		p.idx = i
+		r.idx = i
 		m := &ms[i]
 		m.Access = AccessFlags(r.u2("access_flags"))
 		m.NameIndex = r.u2("name_index")
@@ -250,12 +264,16 @@ func (p *parser) members(kind string, loc location) []*Member {
 		if r.err != nil {
 			return nil
 		}
-		if _, err := p.c.Pool.Lookup(m.NameIndex, TagUtf8); err != nil {
-			r.off -= 4
-			r.fail("name_index: %v", err)
-			return nil
-		}
-		if _, err := p.c.Pool.Lookup(m.DescIndex, TagUtf8); err != nil {
+		// Both are Utf8 entries, as nearly always; Lookup says what else
+		// they are.
+		if e := p.c.Pool.Entries; int(m.NameIndex) >= len(e) || e[m.NameIndex].Tag != TagUtf8 ||
+			int(m.DescIndex) >= len(e) || e[m.DescIndex].Tag != TagUtf8 {
+			if _, err := p.c.Pool.Lookup(m.NameIndex, TagUtf8); err != nil {
+				r.off -= 4
+				r.fail("name_index: %v", err)
+				return nil
+			}
+			_, err := p.c.Pool.Lookup(m.DescIndex, TagUtf8)
 			r.off -= 2
 			r.fail("descriptor_index: %v", err)
 			return nil

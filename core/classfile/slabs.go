@@ -7,12 +7,21 @@ package classfile
 // table, a local table and a stack map of its own, each a handful of
 // entries).
 type slabs struct {
-	vts   []VerificationType
-	lines []LineNumber
-	vars  []LocalVariable
-	attrs []Attribute
-	codes []Code
-	lnts  []LineNumberTable
-	lvts  []LocalVariableTable
-	smts  []StackMapTable
+	vts        []VerificationType
+	lines      []LineNumber
+	vars       []LocalVariable
+	attrs      []Attribute
+	codes      []Code
+	lnts       []LineNumberTable
+	lvts       []LocalVariableTable
+	smts       []StackMapTable
+	frames     []StackMapFrame
+	handlers   []ExceptionHandler
+	u2s        []uint16
+	raws       []RawAttribute
+	sigs       []Signature
+	excs       []Exceptions
+	inners     []InnerClass
+	members    []Member
+	memberPtrs []*Member
 }

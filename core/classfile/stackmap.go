@@ -68,7 +68,7 @@ func (p *parser) stackMapTable() *StackMapTable {
 	r := &p.r
 	n := r.count(1, "number_of_entries")
 	a := slab.One(&p.sl.smts)
-	a.Frames = make([]StackMapFrame, n)
+	a.Frames = slab.Carve(&p.sl.frames, n)
 	for i := range a.Frames {
 		f := &a.Frames[i]
 		f.Type = r.u1("frame_type")

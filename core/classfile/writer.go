@@ -2,7 +2,6 @@ package classfile
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 )
 
@@ -44,9 +43,13 @@ type writer struct {
 	err error
 }
 
+// u1, u2 and u4 append big-endian numbers. They append to w.b in place
+// (w.b = append(w.b, ...)), which stores only the new length while the
+// buffer has room: a store of the whole slice, as through a helper that
+// returns it, would pass a write barrier every time the collector runs.
 func (w *writer) u1(v uint8)  { w.b = append(w.b, v) }
-func (w *writer) u2(v uint16) { w.b = binary.BigEndian.AppendUint16(w.b, v) }
-func (w *writer) u4(v uint32) { w.b = binary.BigEndian.AppendUint32(w.b, v) }
+func (w *writer) u2(v uint16) { w.b = append(w.b, byte(v>>8), byte(v)) }
+func (w *writer) u4(v uint32) { w.b = append(w.b, byte(v>>24), byte(v>>16), byte(v>>8), byte(v)) }
 
 func (w *writer) count(what string, n int) {
 	if n > 0xFFFF && w.err == nil {

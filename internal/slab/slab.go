@@ -13,15 +13,16 @@ func Carve[T any](s *[]T, n int) []T {
 	if n == 0 {
 		return make([]T, 0)
 	}
-	c := *s
-	if cap(c)-len(c) < n {
+	if cap(*s)-len(*s) < n {
 		// Chunks double from a few elements, so that small classes waste
 		// little and large ones allocate rarely.
-		c = make([]T, 0, max(n, min(max(2*cap(c), 8), 512)))
+		*s = make([]T, 0, max(n, min(max(2*cap(*s), 8), 512)))
 	}
-	out := c[len(c) : len(c)+n : len(c)+n]
-	*s = c[:len(c)+n]
-	return out
+	l := len(*s)
+	// Reslicing *s in place stores only its length: no write barrier
+	// while the collector runs, as storing a whole slice would pass.
+	*s = (*s)[:l+n]
+	return (*s)[l : l+n : l+n]
 }
 
 // One returns a pointer to one zeroed element cut from *s.
