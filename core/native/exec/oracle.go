@@ -6,6 +6,7 @@ import (
 	"dvmlab/core/classfile"
 	_ "embed"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,8 +60,9 @@ func RunnerDir() (string, error) {
 // directory, and options for the JVM.
 type JVM struct {
 	ClassPath []string
-	Options   []string // e.g. -Xcheck:jni -Xmx32m; -Xshare:off is always given
-	Pre       bool     // print the fields' values before each call
+	Options   []string  // e.g. -Xcheck:jni -Xmx32m; -Xshare:off is always given
+	Pre       bool      // print the fields' values before each call
+	Stderr    io.Writer // if set, gets the JVM's standard error of a run that succeeded
 }
 
 // CheckedOptions are the options of the amd64 runs: JNI checked, a small
@@ -98,6 +100,9 @@ func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, err
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("exec: java DvmExec %s: %v: %s", m, err, strings.TrimSpace(errb.String()))
+	}
+	if j.Stderr != nil {
+		j.Stderr.Write(errb.Bytes())
 	}
 	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
 	want := len(inputs)

@@ -1,0 +1,160 @@
+package exec
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// amd64Libs are the classes the amd64 sweep compiles: kernelLibs' and,
+// besides, jzlib's deflate and inflate (the whole package) and Bouncy
+// Castle's block and stream ciphers.
+var amd64Libs = func() []struct {
+	jar     string
+	classes []string
+} {
+	libs := append(kernelLibs[:0:0], kernelLibs...)
+	for i := range libs {
+		switch {
+		case strings.HasSuffix(libs[i].jar, "/jzlib.jar"):
+			libs[i].classes = []string{"com.jcraft.jzlib."}
+		case strings.HasSuffix(libs[i].jar, "/bcprov.jar"):
+			e := "org.bouncycastle.crypto.engines."
+			libs[i].classes = append(append([]string{}, libs[i].classes...),
+				e+"AESEngine", e+"AESFastEngine", e+"AESLightEngine", e+"DESEngine", e+"DESedeEngine",
+				e+"ChaChaEngine", e+"Salsa20Engine", e+"XSalsa20Engine", e+"BlowfishEngine", e+"TwofishEngine",
+				e+"SerpentEngine", e+"RC4Engine", e+"TEAEngine", e+"XTEAEngine", e+"IDEAEngine")
+		}
+	}
+	return libs
+}()
+
+// quickAMD64 run in every `go test`, on 100 inputs each.
+var quickAMD64 = map[string]bool{
+	"com.jcraft.jzlib.Adler32.update([BII)V":                       true,
+	"com.jcraft.jzlib.CRC32.update([BII)V":                         true,
+	"org.bouncycastle.crypto.digests.SHA256Digest.processBlock()V": true,
+	"org.apache.lucene.util.BitUtil.zigZagDecode(J)J":              true,
+	"org.sunflow.math.QMC.riVDC(II)D":                              true,
+}
+
+// TestKernelsOnAMD64 runs the library methods the amd64 compiler accepts in
+// a JVM (the classes as the compile service rewrote them, -Xcheck:jni, a
+// small heap collected often, -Xverify:all) against HotSpot on the original
+// classes. By default the methods of quickAMD64 on 100 inputs;
+// DVMLAB_KERNELS_AMD64=1 every method DvmExec can call in amd64Libs' classes
+// on 1,000 inputs, DVMLAB_KERNELS_AMD64=jzlib,bcprov those of the jars whose
+// names contain one of the words.
+func TestKernelsOnAMD64(t *testing.T) {
+	if _, err := exec.LookPath("ld"); err != nil {
+		t.Skip("no ld: the compile service links with binutils")
+	}
+	if _, err := os.Stat(Java() + "/bin/java"); err != nil {
+		t.Skip("no JDK")
+	}
+	sel := os.Getenv("DVMLAB_KERNELS_AMD64")
+	full := sel != ""
+	count := 100
+	if full {
+		count = 1000
+	}
+	ctx := context.Background()
+	runs, inputs, differ := 0, 0, 0
+	for _, lib := range amd64Libs {
+		if full && sel != "1" {
+			pick := false
+			for _, w := range strings.Split(sel, ",") {
+				pick = pick || strings.Contains(lib.jar, w)
+			}
+			if !pick {
+				continue
+			}
+		}
+		if _, err := os.Stat(lib.jar); err != nil {
+			t.Logf("%s missing (make deps)", lib.jar)
+			continue
+		}
+		classes := lib.classes
+		if !full {
+			classes = nil
+			for spec := range quickAMD64 {
+				if m, err := ParseMethod(spec); err == nil {
+					for _, p := range lib.classes {
+						if strings.HasPrefix(m.Class, p) {
+							classes = append(classes, m.Class)
+						}
+					}
+				}
+			}
+			if len(classes) == 0 {
+				continue
+			}
+		}
+		t0 := time.Now()
+		a, err := PrepareAMD64(lib.jar, t.TempDir(), classes...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Options = []string{"-Xverify:all"}
+		t.Logf("%s: %d of %d methods native (%d of %d bytes of bytecode), %d callable by the harness",
+			lib.jar, a.Stats.Compiled, a.Stats.Methods, a.Stats.CompiledBC, a.Stats.Bytecodes, len(a.Runnable))
+		libRuns, libDiffer := 0, 0
+		for _, spec := range a.Runnable {
+			if !full && !quickAMD64[spec] {
+				continue
+			}
+			m, err := ParseMethod(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := runBoth(ctx, a, m, Inputs(m, 14, count))
+			if err != nil {
+				t.Errorf("%s: %v", spec, err)
+				continue
+			}
+			libRuns++
+			inputs += r.Inputs
+			libDiffer += r.Differ
+			if r.Differ > 0 {
+				t.Errorf("amd64 %s: %s", spec, strings.TrimSpace(r.String()))
+			} else if testing.Verbose() {
+				t.Logf("amd64 %s: %d agree", spec, r.Agree)
+			}
+		}
+		runs += libRuns
+		differ += libDiffer
+		t.Logf("%s: %d methods run on %d inputs each, %d differ, %v", lib.jar, libRuns, count, libDiffer, time.Since(t0).Round(time.Second))
+	}
+	t.Logf("kernels on amd64: %d methods, %d inputs, %d differ", runs, inputs, differ)
+	if !full && runs != len(quickAMD64) {
+		t.Errorf("%d of the %d quick kernels ran: the rest did not compile to native or are missing", runs, len(quickAMD64))
+	}
+}
+
+// runBoth runs m on HotSpot (the original classes) and on the amd64 target
+// side by side and compares.
+func runBoth(ctx context.Context, a *AMD64, m *Method, inputs []string) (Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	var want, got []string
+	var werr, gerr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		want, werr = JVM{ClassPath: []string{a.In}}.Run(ctx, m, inputs)
+	}()
+	got, gerr = a.Run(ctx, m, inputs)
+	wg.Wait()
+	if werr != nil {
+		return Result{}, werr
+	}
+	if gerr != nil {
+		return Result{}, gerr
+	}
+	return Compare(inputs, want, got), nil
+}
