@@ -60,7 +60,7 @@ func RunnerDir() (string, error) {
 // directory, and options for the JVM.
 type JVM struct {
 	ClassPath []string
-	Options   []string  // e.g. -Xcheck:jni -Xmx32m; -Xshare:off is always given
+	Options   []string  // e.g. -Xcheck:jni -Xmx32m; -Xshare:off and -XX:-OmitStackTraceInFastThrow are always given
 	Pre       bool      // print the fields' values before each call
 	Stderr    io.Writer // if set, gets the JVM's standard error of a run that succeeded
 }
@@ -85,7 +85,11 @@ func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, err
 		entries = append(entries, root)
 	}
 	cp := strings.Join(entries, string(os.PathListSeparator))
-	args := append([]string{"-Xshare:off"}, j.Options...)
+	// C2 throws a preallocated exception, without message or stack trace,
+	// from a site that has thrown often (OmitStackTraceInFastThrow): the
+	// message the bytecode defines would then depend on how hot the method
+	// was, on either side. Off, every exception is made as the JVMS says.
+	args := append([]string{"-Xshare:off", "-XX:-OmitStackTraceInFastThrow"}, j.Options...)
 	args = append(args, "-cp", cp, "DvmExec")
 	if j.Pre {
 		args = append(args, "--pre")
