@@ -146,7 +146,8 @@ func runBoth(ctx context.Context, a *AMD64, m *Method, inputs []string) (Result,
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		want, werr = JVM{ClassPath: []string{a.In}}.Run(ctx, m, inputs)
+		// The target's heap, so that an allocation too big for it fails alike.
+		want, werr = JVM{ClassPath: []string{a.In}, Options: HeapOptions}.Run(ctx, m, inputs)
 	}()
 	got, gerr = a.Run(ctx, m, inputs)
 	wg.Wait()

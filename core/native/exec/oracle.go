@@ -67,7 +67,11 @@ type JVM struct {
 
 // CheckedOptions are the options of the amd64 runs: JNI checked, a small
 // heap collected often (a heap pointer kept across a call would show).
-var CheckedOptions = []string{"-Xcheck:jni", "-Xmx24m", "-Xmn2m", "-XX:+UseSerialGC"}
+var CheckedOptions = append([]string{"-Xcheck:jni"}, HeapOptions...)
+
+// HeapOptions are CheckedOptions' heap: an oracle run with them too fails
+// an allocation too big for that heap as the target does.
+var HeapOptions = []string{"-Xmx24m", "-Xmn2m", "-XX:+UseSerialGC"}
 
 // Run runs the method on the inputs and returns one outcome line per input
 // (and a "pre" line before each with Pre).
