@@ -162,3 +162,18 @@ func jniWarning(stderr string) string {
 	}
 	return ""
 }
+
+// RunMany runs several methods in one JVM over the rewritten classes, as Run
+// does each (JVM.RunMany). A -Xcheck:jni warning is the error returned,
+// without saying whose it is: run the methods alone to find out.
+func (a *AMD64) RunMany(ctx context.Context, bs []*Batch) error {
+	var stderr bytes.Buffer
+	j := JVM{ClassPath: []string{a.Dir, a.In}, Options: append(append([]string{}, CheckedOptions...), a.Options...), Stderr: &stderr}
+	if err := j.RunMany(ctx, bs); err != nil {
+		return err
+	}
+	if w := jniWarning(stderr.String()); w != "" {
+		return fmt.Errorf("exec: under -Xcheck:jni: %s", w)
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -64,7 +65,7 @@ func TestKernelsOnAMD64(t *testing.T) {
 		count = 1000
 	}
 	ctx := context.Background()
-	runs, inputs, differ := 0, 0, 0
+	runs, inputs, differ, slow := 0, 0, 0, 0
 	for _, lib := range amd64Libs {
 		if full && sel != "1" {
 			pick := false
@@ -103,7 +104,8 @@ func TestKernelsOnAMD64(t *testing.T) {
 		a.Options = []string{"-Xverify:all"}
 		t.Logf("%s: %d of %d methods native (%d of %d bytes of bytecode), %d callable by the harness",
 			lib.jar, a.Stats.Compiled, a.Stats.Methods, a.Stats.CompiledBC, a.Stats.Bytecodes, len(a.Runnable))
-		libRuns, libDiffer := 0, 0
+		libRuns, libDiffer, libSlow := 0, 0, 0
+		var ms []*Method
 		for _, spec := range a.Runnable {
 			if !full && !quickAMD64[spec] || !methodPicked(sel, spec) {
 				continue
@@ -112,25 +114,48 @@ func TestKernelsOnAMD64(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := runBoth(ctx, a, m, Inputs(m, 14, count))
-			if err != nil {
-				t.Errorf("%s: %v", spec, err)
-				continue
+			ms = append(ms, m)
+		}
+		// One JVM a side for the methods of a class; a method whose batch
+		// failed runs alone, which says why.
+		for len(ms) > 0 {
+			n := 1
+			for n < len(ms) && ms[n].Class == ms[0].Class {
+				n++
 			}
-			libRuns++
-			inputs += r.Inputs
-			libDiffer += r.Differ
-			if r.Differ > 0 {
-				t.Errorf("amd64 %s: %s", spec, strings.TrimSpace(r.String()))
-			} else if testing.Verbose() {
-				t.Logf("amd64 %s: %d agree", spec, r.Agree)
+			cls := ms[:n]
+			ms = ms[n:]
+			results := sweepClass(ctx, a, cls, count)
+			for i, m := range cls {
+				r, err := results[i].r, results[i].err
+				if results[i].alone != nil {
+					t.Logf("%s ran alone: %v", m, results[i].alone)
+				}
+				if errors.Is(err, context.DeadlineExceeded) {
+					t.Logf("%s: not done in %v on either side: %v", m, aloneTime, err)
+					libSlow++
+					continue
+				}
+				if err != nil {
+					t.Errorf("%s: %v", m, err)
+					continue
+				}
+				libRuns++
+				inputs += r.Inputs
+				libDiffer += r.Differ
+				if r.Differ > 0 {
+					t.Errorf("amd64 %s: %s", m, strings.TrimSpace(r.String()))
+				} else if testing.Verbose() {
+					t.Logf("amd64 %s: %d agree", m, r.Agree)
+				}
 			}
 		}
 		runs += libRuns
 		differ += libDiffer
-		t.Logf("%s: %d methods run on %d inputs each, %d differ, %v", lib.jar, libRuns, count, libDiffer, time.Since(t0).Round(time.Second))
+		slow += libSlow
+		t.Logf("%s: %d methods run on %d inputs each, %d differ, %d not done in time, %v", lib.jar, libRuns, count, libDiffer, libSlow, time.Since(t0).Round(time.Second))
 	}
-	t.Logf("kernels on amd64: %d methods, %d inputs, %d differ", runs, inputs, differ)
+	t.Logf("kernels on amd64: %d methods, %d inputs, %d differ; %d methods not done in time", runs, inputs, differ, slow)
 	if !full && runs != len(quickAMD64) {
 		t.Errorf("%d of the %d quick kernels ran: the rest did not compile to native or are missing", runs, len(quickAMD64))
 	}
@@ -139,7 +164,7 @@ func TestKernelsOnAMD64(t *testing.T) {
 // runBoth runs m on HotSpot (the original classes) and on the amd64 target
 // side by side and compares.
 func runBoth(ctx context.Context, a *AMD64, m *Method, inputs []string) (Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, aloneTime)
 	defer cancel()
 	var want, got []string
 	var werr, gerr error
@@ -152,6 +177,9 @@ func runBoth(ctx context.Context, a *AMD64, m *Method, inputs []string) (Result,
 	}()
 	got, gerr = a.Run(ctx, m, inputs)
 	wg.Wait()
+	if ctx.Err() != nil {
+		return Result{}, ctx.Err()
+	}
 	if werr != nil {
 		return Result{}, werr
 	}
@@ -174,4 +202,48 @@ func methodPicked(sel, spec string) bool {
 		}
 	}
 	return !any
+}
+
+// A class's batch and a method alone get this long: some methods loop as
+// often as an argument says (jzlib's Tree.bi_reverse up to 2^31 times), and
+// on 1,000 random ints would run for hours on either side.
+const batchTime, aloneTime = 4 * time.Minute, 2 * time.Minute
+
+type sweepResult struct {
+	r     Result
+	err   error
+	alone error // why the method ran alone, nil when its batch served
+}
+
+// sweepClass runs the methods of one class on count inputs each, HotSpot's
+// JVM and the target's side by side, each running them all; a method whose
+// batch failed, or every method when the target's JVM did, runs alone.
+func sweepClass(ctx context.Context, a *AMD64, ms []*Method, count int) []sweepResult {
+	out := make([]sweepResult, len(ms))
+	want, got := make([]*Batch, len(ms)), make([]*Batch, len(ms))
+	for i, m := range ms {
+		in := Inputs(m, 14, count)
+		want[i] = &Batch{M: m, Inputs: in}
+		got[i] = &Batch{M: m, Inputs: in}
+	}
+	bctx, cancel := context.WithTimeout(ctx, batchTime)
+	defer cancel()
+	var werr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		werr = JVM{ClassPath: []string{a.In}, Options: HeapOptions}.RunMany(bctx, want)
+	}()
+	gerr := a.RunMany(bctx, got)
+	wg.Wait()
+	for i, m := range ms {
+		if werr != nil || gerr != nil || want[i].Err != nil || got[i].Err != nil {
+			out[i].alone = errors.Join(werr, gerr, want[i].Err, got[i].Err)
+			out[i].r, out[i].err = runBoth(ctx, a, m, want[i].Inputs)
+			continue
+		}
+		out[i].r = Compare(want[i].Inputs, want[i].Lines, got[i].Lines)
+	}
+	return out
 }
