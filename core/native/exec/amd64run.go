@@ -135,21 +135,14 @@ func (a *AMD64) add(c *classfile.Class, orig []byte) int {
 	return n
 }
 
-// Run runs m on the inputs in a JVM over the rewritten classes, with JNI
-// checked and a small heap collected often (CheckedOptions), and returns one
-// outcome line per input. A warning of -Xcheck:jni on standard error is an
-// error: the compiled code broke a rule of JNI even where the results agree.
+// Run runs m on the inputs in a JVM over the rewritten classes (RunMany
+// with one method) and returns one outcome line per input.
 func (a *AMD64) Run(ctx context.Context, m *Method, inputs []string) ([]string, error) {
-	var stderr bytes.Buffer
-	j := JVM{ClassPath: []string{a.Dir, a.In}, Options: append(append([]string{}, CheckedOptions...), a.Options...), Stderr: &stderr}
-	lines, err := j.Run(ctx, m, inputs)
-	if err != nil {
+	b := &Batch{M: m, Inputs: inputs}
+	if err := a.RunMany(ctx, []*Batch{b}); err != nil {
 		return nil, err
 	}
-	if w := jniWarning(stderr.String()); w != "" {
-		return lines, fmt.Errorf("exec: %s under -Xcheck:jni: %s", m, w)
-	}
-	return lines, nil
+	return b.Lines, b.Err
 }
 
 // jniWarning is the first line of -Xcheck:jni's complaints in a JVM's
@@ -163,12 +156,16 @@ func jniWarning(stderr string) string {
 	return ""
 }
 
-// RunMany runs several methods in one JVM over the rewritten classes, as Run
-// does each (JVM.RunMany). A -Xcheck:jni warning is the error returned,
-// without saying whose it is: run the methods alone to find out.
+// RunMany runs several methods in one JVM over the rewritten classes
+// (JVM.RunMany), with JNI checked, a small heap (CheckedOptions) and a
+// thread that keeps the collector busy (DvmBatch.java). A -Xcheck:jni
+// warning is the error returned, without saying whose it is: run the
+// methods alone to find out; it is an error even where the results agree,
+// since the compiled code broke a rule of JNI.
 func (a *AMD64) RunMany(ctx context.Context, bs []*Batch) error {
 	var stderr bytes.Buffer
-	j := JVM{ClassPath: []string{a.Dir, a.In}, Options: append(append([]string{}, CheckedOptions...), a.Options...), Stderr: &stderr}
+	opts := append(append([]string{}, CheckedOptions...), GCStress)
+	j := JVM{ClassPath: []string{a.Dir, a.In}, Options: append(opts, a.Options...), Stderr: &stderr}
 	if err := j.RunMany(ctx, bs); err != nil {
 		return err
 	}
@@ -177,3 +174,6 @@ func (a *AMD64) RunMany(ctx context.Context, bs []*Batch) error {
 	}
 	return nil
 }
+
+// GCStress makes DvmBatch allocate on a thread of its own all the time.
+const GCStress = "-Ddvmexec.gcstress=true"
