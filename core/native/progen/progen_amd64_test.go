@@ -50,6 +50,10 @@ func TestProgramsOnAMD64(t *testing.T) {
 		for k, v := range st.Thrown {
 			total.Thrown[k] += v
 		}
+		if testing.Verbose() {
+			t.Logf("seed %d: %d programs, %d compiled, %d runs, %d differ (so far %d programs, %d differ)",
+				seed, st.Programs, st.Compiled, st.Runs, st.Differ, total.Programs, total.Differ)
+		}
 		if st.Differ > 0 {
 			src, _ := os.ReadFile(st.FirstFile)
 			t.Errorf("%s\n(source kept below)\n%s", strings.TrimSpace(st.First), string(src))
