@@ -162,8 +162,8 @@ func TestKernelsOnAMD64(t *testing.T) {
 }
 
 // runBoth runs m on HotSpot (the original classes) and on the amd64 target
-// side by side and compares.
-func runBoth(ctx context.Context, a *AMD64, m *Method, inputs []string) (Result, error) {
+// side by side and compares; extra are JVM options for both sides.
+func runBoth(ctx context.Context, a *AMD64, m *Method, inputs []string, extra ...string) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, aloneTime)
 	defer cancel()
 	var want, got []string
@@ -173,9 +173,11 @@ func runBoth(ctx context.Context, a *AMD64, m *Method, inputs []string) (Result,
 	go func() {
 		defer wg.Done()
 		// The target's heap, so that an allocation too big for it fails alike.
-		want, werr = JVM{ClassPath: []string{a.In}, Options: HeapOptions}.Run(ctx, m, inputs)
+		want, werr = JVM{ClassPath: []string{a.In}, Options: append(append([]string{}, HeapOptions...), extra...)}.Run(ctx, m, inputs)
 	}()
-	got, gerr = a.Run(ctx, m, inputs)
+	b := *a
+	b.Options = append(append([]string{}, a.Options...), extra...)
+	got, gerr = b.Run(ctx, m, inputs)
 	wg.Wait()
 	if ctx.Err() != nil {
 		return Result{}, ctx.Err()
@@ -186,8 +188,52 @@ func runBoth(ctx context.Context, a *AMD64, m *Method, inputs []string) (Result,
 	if gerr != nil {
 		return Result{}, gerr
 	}
-	return Compare(inputs, want, got), nil
+	return recheckOOM(ctx, a, m, inputs, want, got, extra), nil
 }
+
+// recheckOOM compares, and runs again the inputs on which one side ran out
+// of memory and the other did not, with a heap 20 times as big on both
+// sides. In 24 MB, whether a 21 MB array fits depends on what else is live
+// at that moment (the target's collector-stressing thread, its library),
+// not on the code: MD5Digest.getEncodedState with xOff 5,383,232 allocates
+// 21.5 MB and HotSpot's side fitted it once where the target's did not.
+func recheckOOM(ctx context.Context, a *AMD64, m *Method, inputs, want, got, extra []string) Result {
+	oom := func(s string) bool { return strings.HasPrefix(s, "exc java/lang/OutOfMemoryError") }
+	var again []int
+	for i := range inputs {
+		if i < len(want) && i < len(got) && want[i] != got[i] && oom(want[i]) != oom(got[i]) {
+			again = append(again, i)
+		}
+	}
+	if len(again) > 0 && len(extra) == 0 {
+		sub := make([]string, len(again))
+		for k, i := range again {
+			sub[k] = inputs[i]
+		}
+		var w2, g2 []string
+		var werr, gerr error
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w2, werr = JVM{ClassPath: []string{a.In}, Options: append(append([]string{}, HeapOptions...), bigHeap)}.Run(ctx, m, sub)
+		}()
+		b := *a
+		b.Options = append(append([]string{}, a.Options...), bigHeap)
+		g2, gerr = b.Run(ctx, m, sub)
+		wg.Wait()
+		if werr == nil && gerr == nil {
+			want, got = append([]string{}, want...), append([]string{}, got...)
+			for k, i := range again {
+				want[i], got[i] = w2[k], g2[k]
+			}
+		}
+	}
+	return Compare(inputs, want, got)
+}
+
+// bigHeap is recheckOOM's heap (the last -Xmx given wins).
+const bigHeap = "-Xmx480m"
 
 // methodPicked says whether spec is among the methods the words of sel
 // with a dot in them name (all methods when no word has one).
@@ -243,7 +289,7 @@ func sweepClass(ctx context.Context, a *AMD64, ms []*Method, count int) []sweepR
 			out[i].r, out[i].err = runBoth(ctx, a, m, want[i].Inputs)
 			continue
 		}
-		out[i].r = Compare(want[i].Inputs, want[i].Lines, got[i].Lines)
+		out[i].r = recheckOOM(ctx, a, m, want[i].Inputs, want[i].Lines, got[i].Lines, nil)
 	}
 	return out
 }
