@@ -15,7 +15,7 @@ import (
 
 // TestProgramsOnAMD64 runs generated programs compiled by the compile
 // service for amd64 in a JVM (-Xverify:all, -Xcheck:jni, a small heap)
-// against HotSpot on javac's classes: 300 by default (100 with -short),
+// against HotSpot on javac's classes: 200 by default (100 with -short),
 // DVMLAB_PROGEN=N for N. It also checks that the programs throw each
 // exception the generator claims to provoke.
 func TestProgramsOnAMD64(t *testing.T) {
@@ -25,7 +25,7 @@ func TestProgramsOnAMD64(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dexec.Java(), "bin", "javac")); err != nil {
 		t.Skip("no JDK")
 	}
-	want := 300
+	want := 200
 	if testing.Short() {
 		want = 100
 	}
