@@ -587,13 +587,18 @@ func SaturateInt64(d float64) int64 {
 // SplitCriticalEdges puts an empty block on every edge from a block with
 // several successors to a block with several predecessors, so that a back
 // end can place the phi moves of an edge at the end of its source block.
+// An edge to a block with one predecessor gets one too when that block has
+// phis: a pass after copy propagation (dead code removing a branch's
+// unreachable side) can leave a phi of one operand there, and a branch has
+// no end to put its move at (found by progen on amd64: PhiAfterBranch in
+// core/native/exec/testdata/Ops.java).
 func SplitCriticalEdges(f *ir.Func) {
 	for _, b := range append([]*ir.Block(nil), f.Blocks...) {
 		if len(b.Succs) < 2 {
 			continue
 		}
 		for i, s := range b.Succs {
-			if len(s.Preds) < 2 {
+			if len(s.Preds) < 2 && (len(s.Values) == 0 || s.Values[0].Op != ir.OpPhi) {
 				continue
 			}
 			m := f.NewBlock(s.Pos)

@@ -6,6 +6,7 @@ import (
 	"dvmlab/core/classfile"
 	_ "embed"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,8 +60,9 @@ func RunnerDir() (string, error) {
 // directory, and options for the JVM.
 type JVM struct {
 	ClassPath []string
-	Options   []string // e.g. -Xcheck:jni -Xmx32m; -Xshare:off is always given
-	Pre       bool     // print the fields' values before each call
+	Options   []string  // e.g. -Xcheck:jni -Xmx32m; -Xshare:off and -XX:-OmitStackTraceInFastThrow are always given
+	Pre       bool      // print the fields' values before each call
+	Stderr    io.Writer // if set, gets the JVM's standard error of a run that succeeded
 	// Statics, with Pre, are more static fields (OWNER.NAME:DESC) whose
 	// values go into each pre line, as " g.OWNER.NAME TOKEN": the Alpha
 	// runtime's snapshot of what compiled code reads beyond its class.
@@ -69,7 +71,11 @@ type JVM struct {
 
 // CheckedOptions are the options of the amd64 runs: JNI checked, a small
 // heap collected often (a heap pointer kept across a call would show).
-var CheckedOptions = []string{"-Xcheck:jni", "-Xmx24m", "-Xmn2m", "-XX:+UseSerialGC"}
+var CheckedOptions = append([]string{"-Xcheck:jni"}, HeapOptions...)
+
+// HeapOptions are CheckedOptions' heap: an oracle run with them too fails
+// an allocation too big for that heap as the target does.
+var HeapOptions = []string{"-Xmx24m", "-Xmn2m", "-XX:+UseSerialGC"}
 
 // Run runs the method on the inputs and returns one outcome line per input
 // (and a "pre" line before each with Pre).
@@ -87,7 +93,11 @@ func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, err
 		entries = append(entries, root)
 	}
 	cp := strings.Join(entries, string(os.PathListSeparator))
-	args := append([]string{"-Xshare:off"}, j.Options...)
+	// C2 throws a preallocated exception, without message or stack trace,
+	// from a site that has thrown often (OmitStackTraceInFastThrow): the
+	// message the bytecode defines would then depend on how hot the method
+	// was, on either side. Off, every exception is made as the JVMS says.
+	args := append([]string{"-Xshare:off", "-XX:-OmitStackTraceInFastThrow"}, j.Options...)
 	args = append(args, "-cp", cp, "DvmExec")
 	if j.Pre {
 		args = append(args, "--pre")
@@ -105,6 +115,9 @@ func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, err
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("exec: java DvmExec %s: %v: %s", m, err, strings.TrimSpace(errb.String()))
+	}
+	if j.Stderr != nil {
+		j.Stderr.Write(errb.Bytes())
 	}
 	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
 	want := len(inputs)

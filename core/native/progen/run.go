@@ -15,11 +15,14 @@ import (
 // Stats counts a run of generated programs.
 type Stats struct {
 	Programs  int // generated
-	Compiled  int // compiled whole for Alpha
-	Runs      int // program × input × CPU
+	Compiled  int // compiled whole for the target (Alpha, or amd64 by CheckAMD64)
+	Runs      int // program × input (× CPU for Alpha)
 	Differ    int
 	First     string // the first difference: class, input, both outcomes
 	FirstFile string // its source, kept for a testdata case
+	// Thrown counts HotSpot's outcomes by exception class (amd64 runs), so a
+	// test can see that the programs throw what they claim to.
+	Thrown map[string]int
 }
 
 // Check generates a class of n programs from seed, compiles it with javac
@@ -29,16 +32,9 @@ func Check(ctx context.Context, dir string, seed int64, n, inputs int, cpus []al
 	var st Stats
 	c := Generate(seed, n)
 	st.Programs = n
-	src := filepath.Join(dir, "pgen", strings.TrimPrefix(c.Name, "pgen.")+".java")
-	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+	src, classes, err := javac(ctx, dir, c)
+	if err != nil {
 		return st, err
-	}
-	if err := os.WriteFile(src, []byte(c.Source), 0o644); err != nil {
-		return st, err
-	}
-	classes := filepath.Join(dir, "classes")
-	if out, err := exec.CommandContext(ctx, filepath.Join(dexec.Java(), "bin", "javac"), "-nowarn", "-d", classes, src).CombinedOutput(); err != nil {
-		return st, fmt.Errorf("progen: javac %s: %v: %s", src, err, out)
 	}
 	cf, err := dexec.LoadClass(classes, c.Name)
 	if err != nil {
@@ -91,5 +87,84 @@ func Check(ctx context.Context, dir string, seed int64, n, inputs int, cpus []al
 		}
 		st.Differ += r.Differ
 	}
+	return st, nil
+}
+
+// javac writes c's source under dir and compiles it into dir/classes.
+func javac(ctx context.Context, dir string, c *Class) (src, classes string, err error) {
+	src = filepath.Join(dir, "pgen", strings.TrimPrefix(c.Name, "pgen.")+".java")
+	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(src, []byte(c.Source), 0o644); err != nil {
+		return "", "", err
+	}
+	classes = filepath.Join(dir, "classes")
+	if out, err := exec.CommandContext(ctx, filepath.Join(dexec.Java(), "bin", "javac"), "-nowarn", "-d", classes, src).CombinedOutput(); err != nil {
+		return "", "", fmt.Errorf("progen: javac %s: %v: %s", src, err, out)
+	}
+	return src, classes, nil
+}
+
+// CheckAMD64 generates a class of n programs from seed, compiles it with
+// javac and rewrites it with the compile service for amd64, and runs every
+// program that became native on inputs seeded inputs in one JVM under
+// -Xverify:all, -Xcheck:jni and a small heap collected often, against
+// HotSpot on the class javac made.
+func CheckAMD64(ctx context.Context, dir string, seed int64, n, inputs int) (Stats, error) {
+	st := Stats{Programs: n, Thrown: map[string]int{}}
+	c := Generate(seed, n)
+	src, classes, err := javac(ctx, dir, c)
+	if err != nil {
+		return st, err
+	}
+	a, err := dexec.PrepareAMD64(classes, filepath.Join(dir, "amd64"))
+	if err != nil {
+		return st, err
+	}
+	a.Options = []string{"-Xverify:all"}
+	var names []string
+	for _, spec := range a.Native {
+		if m, err := dexec.ParseMethod(spec); err == nil && m.Desc == Desc {
+			names = append(names, m.Name)
+		}
+	}
+	st.Compiled = len(names)
+	if len(names) == 0 {
+		return st, nil
+	}
+	m, err := dexec.ParseMethod(c.Name + ".*" + Desc)
+	if err != nil {
+		return st, err
+	}
+	gen := dexec.NewGen(seed)
+	var lines []string
+	for _, name := range names {
+		for k := 0; k < inputs; k++ {
+			lines = append(lines, name+" "+gen.Input(m))
+		}
+	}
+	// The oracle gets the target's heap, so an allocation too big for it
+	// fails alike on both sides.
+	want, err := dexec.JVM{ClassPath: []string{classes}, Options: dexec.HeapOptions}.Run(ctx, m, lines)
+	if err != nil {
+		return st, err
+	}
+	for _, w := range want {
+		if e, ok := strings.CutPrefix(w, "exc "); ok {
+			st.Thrown[strings.FieldsFunc(e, func(r rune) bool { return r == ' ' || r == ':' })[0]]++
+		}
+	}
+	got, err := a.Run(ctx, m, lines)
+	if err != nil {
+		return st, fmt.Errorf("%s amd64: %v", c.Name, err)
+	}
+	r := dexec.Compare(lines, want, got)
+	st.Runs += r.Inputs
+	if r.Differ > 0 {
+		st.First = fmt.Sprintf("%s on amd64: %s", c.Name, r)
+		st.FirstFile = src
+	}
+	st.Differ += r.Differ
 	return st, nil
 }

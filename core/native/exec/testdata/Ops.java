@@ -77,4 +77,17 @@ public class Ops {
     static int messages(int[] a, int i, byte[] b) { return a[i & 7] + new int[i % 3].length + b.length + b[a.length]; }
     /** Recursion of compiled code: endless below 0 (StackOverflowError, as in HotSpot), else at most 1023 deep (both take it). */
     static int recursion(int n) { return n < 0 ? 1 + recursion(n) : (n & 1023) == 0 ? 0 : 1 + recursion((n & 1023) - 1); }
+    /** amd64 regression (progen, seed 32): dead code removed the constant branch's other side and left a phi of one
+     *  operand after a branch, whose move the back end lost: x came out as the inner loop's bound. */
+    static int phiAfterBranch(int x, double d, int[] a) {
+        long z = 0L;
+        for (int k = 0; k < 1; k++) {
+            if ((double) (-(float) 0L) != (double) z) {
+                x += 1;
+            } else {
+                for (int j = 0; j < (((short) (int) d) & 15); j++) x += a[j & 7] | k;
+            }
+        }
+        return x;
+    }
 }
