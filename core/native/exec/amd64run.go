@@ -64,14 +64,8 @@ func PrepareAMD64(in, dir string, prefixes ...string) (*AMD64, error) {
 	a := &AMD64{In: in, Dir: abs, Skipped: map[string]string{}}
 	err = src.Walk(func(name string, data []byte) error {
 		bin := strings.ReplaceAll(strings.TrimSuffix(name, ".class"), "/", ".")
-		if len(prefixes) > 0 {
-			ok := false
-			for _, p := range prefixes {
-				ok = ok || strings.HasPrefix(bin, p)
-			}
-			if !ok {
-				return nil
-			}
+		if !hasPrefix(bin, prefixes) {
+			return nil
 		}
 		res, err := p.Process(data)
 		if err != nil {

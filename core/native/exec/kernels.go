@@ -39,14 +39,8 @@ func Accept(jar string, prefixes ...string) (*Acceptance, error) {
 	lowered := map[*ir.Func]error{}
 	err = src.Walk(func(name string, data []byte) error {
 		bin := strings.ReplaceAll(strings.TrimSuffix(name, ".class"), "/", ".")
-		if len(prefixes) > 0 {
-			ok := false
-			for _, p := range prefixes {
-				ok = ok || strings.HasPrefix(bin, p)
-			}
-			if !ok {
-				return nil
-			}
+		if !hasPrefix(bin, prefixes) {
+			return nil
 		}
 		c, err := classfile.Parse(data)
 		if err != nil {
@@ -153,4 +147,18 @@ func pct(a, b int) float64 {
 		return 0
 	}
 	return 100 * float64(a) / float64(b)
+}
+
+// hasPrefix reports whether the binary name bin starts with one of
+// prefixes; every name does when there are none.
+func hasPrefix(bin string, prefixes []string) bool {
+	if len(prefixes) == 0 {
+		return true
+	}
+	for _, p := range prefixes {
+		if strings.HasPrefix(bin, p) {
+			return true
+		}
+	}
+	return false
 }

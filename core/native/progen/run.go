@@ -55,16 +55,9 @@ func Check(ctx context.Context, dir string, seed int64, n, inputs int, cpus []al
 	if len(names) == 0 {
 		return st, nil
 	}
-	m, err := dexec.ParseMethod(c.Name + ".*" + Desc)
+	m, lines, err := multiInputs(c.Name, names, seed, inputs)
 	if err != nil {
 		return st, err
-	}
-	gen := dexec.NewGen(seed)
-	var lines []string
-	for _, name := range names {
-		for k := 0; k < inputs; k++ {
-			lines = append(lines, name+" "+gen.Input(m))
-		}
 	}
 	out, err := dexec.JVM{ClassPath: []string{classes}, Pre: true}.Run(ctx, m, lines)
 	if err != nil {
@@ -133,16 +126,9 @@ func CheckAMD64(ctx context.Context, dir string, seed int64, n, inputs int) (Sta
 	if len(names) == 0 {
 		return st, nil
 	}
-	m, err := dexec.ParseMethod(c.Name + ".*" + Desc)
+	m, lines, err := multiInputs(c.Name, names, seed, inputs)
 	if err != nil {
 		return st, err
-	}
-	gen := dexec.NewGen(seed)
-	var lines []string
-	for _, name := range names {
-		for k := 0; k < inputs; k++ {
-			lines = append(lines, name+" "+gen.Input(m))
-		}
 	}
 	// The oracle gets the target's heap, so an allocation too big for it
 	// fails alike on both sides.
@@ -167,4 +153,22 @@ func CheckAMD64(ctx context.Context, dir string, seed int64, n, inputs int) (Sta
 	}
 	st.Differ += r.Differ
 	return st, nil
+}
+
+// multiInputs is the method of class every program shares (its name "*",
+// as DvmExec's METHOD "*" reads it) and inputs seeded input lines for each
+// of the programs names, each line starting with the program's name.
+func multiInputs(class string, names []string, seed int64, inputs int) (*dexec.Method, []string, error) {
+	m, err := dexec.ParseMethod(class + ".*" + Desc)
+	if err != nil {
+		return nil, nil, err
+	}
+	gen := dexec.NewGen(seed)
+	var lines []string
+	for _, name := range names {
+		for k := 0; k < inputs; k++ {
+			lines = append(lines, name+" "+gen.Input(m))
+		}
+	}
+	return m, lines, nil
 }
