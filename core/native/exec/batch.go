@@ -30,22 +30,7 @@ func batchRunnerDir() (string, error) {
 			batchErr = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "dvmbatch")
-		if err != nil {
-			batchErr = err
-			return
-		}
-		src := filepath.Join(dir, "DvmBatch.java")
-		if err := os.WriteFile(src, batchSource, 0o644); err != nil {
-			batchErr = err
-			return
-		}
-		out, err := exec.Command(filepath.Join(Java(), "bin", "javac"), "-cp", rd, "-d", dir, src).CombinedOutput()
-		if err != nil {
-			batchErr = fmt.Errorf("exec: javac DvmBatch.java: %v: %s", err, out)
-			return
-		}
-		batchDir = dir
+		batchDir, batchErr = javacSource("dvmbatch", "DvmBatch.java", batchSource, rd)
 	})
 	return batchDir, batchErr
 }

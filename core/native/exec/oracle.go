@@ -35,25 +35,30 @@ var (
 // RunnerDir compiles DvmExec.java once per process into a temporary
 // directory and returns it, for a class path.
 func RunnerDir() (string, error) {
-	runnerOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dvmexec")
-		if err != nil {
-			runnerErr = err
-			return
-		}
-		src := filepath.Join(dir, "DvmExec.java")
-		if err := os.WriteFile(src, runnerSource, 0o644); err != nil {
-			runnerErr = err
-			return
-		}
-		out, err := exec.Command(filepath.Join(Java(), "bin", "javac"), "-d", dir, src).CombinedOutput()
-		if err != nil {
-			runnerErr = fmt.Errorf("exec: javac DvmExec.java: %v: %s", err, out)
-			return
-		}
-		runnerDir = dir
-	})
+	runnerOnce.Do(func() { runnerDir, runnerErr = javacSource("dvmexec", "DvmExec.java", runnerSource, "") })
 	return runnerDir, runnerErr
+}
+
+// javacSource writes src as a Java source file named name into a new
+// temporary directory (prefix) and compiles it there against classpath
+// ("" for none), returning the directory.
+func javacSource(prefix, name string, src []byte, classpath string) (string, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, name)
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		return "", err
+	}
+	args := []string{"-d", dir, file}
+	if classpath != "" {
+		args = append([]string{"-cp", classpath}, args...)
+	}
+	if out, err := exec.Command(filepath.Join(Java(), "bin", "javac"), args...).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("exec: javac %s: %v: %s", name, err, out)
+	}
+	return dir, nil
 }
 
 // JVM describes a run of the runner: the class path after the runner's own
