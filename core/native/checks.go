@@ -46,8 +46,8 @@ func Dominators(f *ir.Func) map[*ir.Block]*ir.Block {
 	return idom
 }
 
-// dominates reports whether a dominates b.
-func dominates(idom map[*ir.Block]*ir.Block, a, b *ir.Block) bool {
+// Dominates reports whether a dominates b in the tree idom (Dominators).
+func Dominates(idom map[*ir.Block]*ir.Block, a, b *ir.Block) bool {
 	for {
 		if a == b {
 			return true
@@ -169,7 +169,7 @@ func BoundsCheckElim(f *ir.Func) {
 		}
 		i, n := x, y
 		for _, b := range f.Blocks {
-			if !dominates(idom, body, b) {
+			if !Dominates(idom, body, b) {
 				continue
 			}
 			keep := b.Values[:0]
@@ -191,7 +191,7 @@ func countsUpFromNonNegative(idom map[*ir.Block]*ir.Block, h *ir.Block, i *ir.Va
 	back := 0
 	for k, p := range h.Preds {
 		a := i.Args[k]
-		if dominates(idom, h, p) {
+		if Dominates(idom, h, p) {
 			back++
 			if a.Op != ir.OpAdd || len(a.Args) != 2 {
 				return false
@@ -223,7 +223,7 @@ func HoistHeaderChecks(f *ir.Func) {
 		var pre *ir.Block
 		loop := false
 		for _, p := range h.Preds {
-			if dominates(idom, h, p) {
+			if Dominates(idom, h, p) {
 				loop = true
 			} else if pre == nil {
 				pre = p
@@ -245,7 +245,7 @@ func HoistHeaderChecks(f *ir.Func) {
 				break
 			}
 			a := v.Args[0]
-			if a.Block == h || !dominates(idom, a.Block, pre) {
+			if a.Block == h || !Dominates(idom, a.Block, pre) {
 				break
 			}
 			h.Values = append(h.Values[:i], h.Values[i+1:]...)

@@ -43,18 +43,7 @@ type stretches struct {
 // or nil when there is none.
 func findStretches(f *ir.Func, deletes map[*ir.Value][]*ir.Value) *stretches {
 	idom := native.Dominators(f)
-	dom := func(a, b *ir.Block) bool {
-		for {
-			if a == b {
-				return true
-			}
-			p := idom[b]
-			if p == nil || p == b {
-				return false
-			}
-			b = p
-		}
-	}
+	dom := func(a, b *ir.Block) bool { return native.Dominates(idom, a, b) }
 	// Natural loops, one per header: the header and every block that
 	// reaches a back edge's source without passing through the header.
 	loops := map[*ir.Block]map[*ir.Block]bool{}
