@@ -16,8 +16,10 @@ import (
 // TestProgramsOnAMD64 runs generated programs compiled by the compile
 // service for amd64 in a JVM (-Xverify:all, -Xcheck:jni, a small heap)
 // against HotSpot on javac's classes: 200 by default (100 with -short),
-// DVMLAB_PROGEN=N for N. It also checks that the programs throw each
-// exception the generator claims to provoke.
+// DVMLAB_PROGEN=N for N, starting at seed DVMLAB_PROGEN_FROM (1 by
+// default; a seed makes 100 programs), so a long sweep can be resumed. It
+// also checks that the programs throw each exception the generator claims
+// to provoke.
 func TestProgramsOnAMD64(t *testing.T) {
 	if _, err := exec.LookPath("ld"); err != nil {
 		t.Skip("no ld: the compile service links with binutils")
@@ -36,9 +38,17 @@ func TestProgramsOnAMD64(t *testing.T) {
 		}
 		want = n
 	}
+	first := int64(1)
+	if s := os.Getenv("DVMLAB_PROGEN_FROM"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			t.Fatalf("DVMLAB_PROGEN_FROM=%q: want a seed >= 1", s)
+		}
+		first = n
+	}
 	const perClass = 100
 	total := Stats{Thrown: map[string]int{}}
-	for seed := int64(1); total.Programs < want; seed++ {
+	for seed := first; total.Programs < want; seed++ {
 		st, err := CheckAMD64(context.Background(), t.TempDir(), seed, perClass, 3)
 		if err != nil {
 			t.Fatal(err)
