@@ -41,8 +41,9 @@ var quickKernels = map[string]bool{
 // method of the classes the amd64 sweep covers (amd64Libs: kernelLibs' plus
 // jzlib's deflate and inflate and Bouncy Castle's ciphers) on 1,000 inputs,
 // and DVMLAB_KERNELS=jzlib,lucene those of the jars whose names contain one
-// of the words; a word with a dot picks the methods whose names contain it. A method gets alphaTime a side: some loop as often as an
-// argument says, which under qemu would take hours.
+// of the words; a word with a dot picks the methods whose names contain it.
+// HotSpot gets aloneTime for a method's inputs, each Alpha CPU alphaTime:
+// some methods loop as often as an argument says, for hours under qemu.
 func TestKernelsOnAlpha(t *testing.T) {
 	if err := alpha.Available(); err != nil {
 		t.Skip(err)
@@ -98,11 +99,11 @@ func TestKernelsOnAlpha(t *testing.T) {
 				t.Errorf("%s: %v", spec, err)
 				continue
 			}
-			jctx, cancel := context.WithTimeout(ctx, alphaTime)
+			jctx, cancel := context.WithTimeout(ctx, aloneTime)
 			lines, err := JVM{ClassPath: []string{lib.jar}, Pre: true, Statics: statics}.Run(jctx, m, inputs)
 			cancel()
 			if errors.Is(jctx.Err(), context.DeadlineExceeded) {
-				t.Logf("%s: not done in %v on HotSpot: %v", spec, alphaTime, err)
+				t.Logf("%s: not done in %v on HotSpot: %v", spec, aloneTime, err)
 				slow++
 				continue
 			}
@@ -140,7 +141,6 @@ func TestKernelsOnAlpha(t *testing.T) {
 	t.Logf("kernels on Alpha: %d inputs, %d differ; %d runs not done in time", total, differ, slow)
 }
 
-// alphaTime bounds one side of one method's 1,000 inputs: HotSpot, or one
-// CPU under qemu-alpha, which emulates some 20-50 times slower than the
-// host runs.
+// alphaTime bounds one CPU's run of one method's 1,000 inputs under
+// qemu-alpha, which emulates some 20-50 times slower than the host runs.
 const alphaTime = 10 * time.Minute
