@@ -2,7 +2,6 @@ package bytecode
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 
 	"dvmlab/core/classfile"
@@ -24,13 +23,16 @@ type Domain interface {
 	// or goes unremarked, the machine carrying on with the rule's result
 	// (frame computation, which trusts the code and wants its types).
 	Strict() bool
+	// Lattice is the lattice the analysis's Types are numbered in and
+	// merged by: one per class.
+	Lattice() *Lattice
 	// Assignable reports whether a value of type from may be used where to
 	// is expected (JVMS §4.10.1.2). Strict analyses ask it for operands and
 	// for states reaching a declared frame.
-	Assignable(from, to VType) bool
+	Assignable(from, to Type) bool
 	// Join is the type slot at holds where paths bring a and b (JVMS
 	// §4.10.1.2, §4.10.2.2); ok false when only top bounds them.
-	Join(a, b VType, at Slot) (t VType, ok bool, err error)
+	Join(a, b Type, at Slot) (t Type, ok bool, err error)
 	// Refers notes that an instruction uses a field or method of another
 	// class. Only strict analyses are told: frame computation needs no
 	// references, and building one per call and field access costs.
@@ -67,29 +69,8 @@ func (e *FrameError) Error() string {
 
 // frame is the type state before one instruction: locals and stack in slots.
 type frame struct {
-	locals []VType
-	stack  []VType
-}
-
-// String renders a frame for error messages, in javap-like notation.
-func (f *frame) String() string {
-	var b strings.Builder
-	b.WriteString("locals [")
-	for i, v := range f.locals {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(v.String())
-	}
-	b.WriteString("] stack [")
-	for i, v := range f.stack {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(v.String())
-	}
-	b.WriteString("]")
-	return b.String()
+	locals []Type
+	stack  []Type
 }
 
 // scratch is what analysing one method needs and the next can reuse: the
@@ -103,7 +84,7 @@ type scratch struct {
 	block   []bool
 	reached []bool
 	queued  []bool
-	slots   []VType // entry frames' locals and stacks
+	slots   []Type  // entry frames' locals and stacks
 	frames  []frame // entry frames themselves
 	// entry and work are the method's entry state and the state the flow
 	// updates in place; handlersOf the handler lists per instruction.
@@ -116,9 +97,6 @@ type scratch struct {
 	caught frame
 	// classes finds the Class entries of frame types (see classIndex).
 	classes classIndex
-	// localsMemo and stackMemo are the last frame's reference slots and
-	// their StackMapTable entries (see toVerification).
-	localsMemo, stackMemo []slotEntry
 	// need marks the offsets that get a frame (see stackMapTable).
 	need []bool
 	// prevVT and restVT are the last frame's locals as entries and the
@@ -126,13 +104,9 @@ type scratch struct {
 	prevVT, restVT []classfile.VerificationType
 	// worklist holds the block starts the flow is still to visit.
 	worklist []int
-	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo),
-	// cp what the constants instructions name were read as (see cpMemo).
-	descs []descMemo
-	cp    []cpMemo
-	// descText remembers descriptors by their text, across classes: most
-	// calls and field accesses of a class name descriptors others did.
-	descText map[string]descMemo
+	// cp is what the constants instructions name were read as (see
+	// cpMemo).
+	cp []cpMemo
 	// a and d are frame computation's analyzer and domain, reused.
 	a analyzer
 	d frameDomain
@@ -167,7 +141,7 @@ func (a *analyzer) copyFrame(f *frame) *frame {
 	nl, n := len(f.locals), len(f.locals)+len(f.stack)
 	if cap(s.slots)-len(s.slots) < n {
 		// Earlier frames keep the old array alive; only new ones move on.
-		s.slots = make([]VType, 0, max(1024, 2*n))
+		s.slots = make([]Type, 0, max(1024, 2*n))
 	}
 	start := len(s.slots)
 	s.slots = append(s.slots, f.locals...)
@@ -186,6 +160,7 @@ type analyzer struct {
 	m      *classfile.Member
 	code   *classfile.Code
 	d      Domain
+	lat    *Lattice // d's
 	strict bool
 	insns  []Instruction
 	at     offsetIndex // offset -> instruction index
@@ -198,9 +173,9 @@ type analyzer struct {
 	// maxStack and maxLocals are computed by a lenient analysis, limits to
 	// a strict one.
 	maxStack, maxLocals int
-	initLocals          []VType // the entry frame's locals
-	ret                 VType   // the method's return type, top for void
-	isInit              bool    // the method is an instance initializer
+	initLocals          []Type // the entry frame's locals
+	ret                 Type   // the method's return type, top for void
+	isInit              bool   // the method is an instance initializer
 	// subroutines allows jsr and ret (type inference, JVMS §4.10.2.4).
 	subroutines bool
 	sub         *subState
@@ -233,7 +208,7 @@ func (a *analyzer) scope() string { return a.c.MemberName(a.m) + a.c.MemberDesc(
 // instruction is to blame.
 func Check(c *classfile.Class, m *classfile.Member, insns []Instruction, d Domain, typecheck bool) error {
 	code := m.Code()
-	a := &analyzer{c: c, m: m, code: code, d: d, strict: true, insns: insns, s: new(scratch),
+	a := &analyzer{c: c, m: m, code: code, d: d, lat: d.Lattice(), strict: true, insns: insns, s: new(scratch),
 		maxStack: int(code.MaxStack), maxLocals: int(code.MaxLocals), subroutines: !typecheck}
 	a.at = offsetIndex(nil).reset(insns, len(code.Code))
 	init, err := a.initialFrame()
@@ -242,7 +217,7 @@ func Check(c *classfile.Class, m *classfile.Member, insns []Instruction, d Domai
 	}
 	if typecheck {
 		a.typecheck = true
-		if a.declared, err = expandStackMap(c, m, code, init.locals, a); err != nil {
+		if a.declared, err = expandStackMap(a.lat, c, m, code, init.locals, a); err != nil {
 			return err
 		}
 	}
@@ -324,27 +299,28 @@ func (a *analyzer) initialFrame() (*frame, error) {
 	}
 	if !a.m.Access.Has(classfile.AccStatic) {
 		if a.isInit && a.c.Name() != "java/lang/Object" {
-			f.locals = append(f.locals, vUninitThis)
+			f.locals = append(f.locals, tUninitThis)
 		} else {
-			f.locals = append(f.locals, ref(a.c.Name()))
+			f.locals = append(f.locals, a.lat.Ref(a.c.Name()))
 		}
 	}
-	ret, err := walkDesc(desc, func(t VType) {
+	ret, err := walkDesc(desc, func(v VType) {
+		t := a.lat.Type(v)
 		f.locals = append(f.locals, t)
 		if t.Size() == 2 {
-			f.locals = append(f.locals, second(t))
+			f.locals = append(f.locals, t.second())
 		}
 	})
 	if err != nil {
 		return nil, a.fail(-1, "%v", err)
 	}
-	a.ret = ret
+	a.ret = a.lat.Type(ret)
 	if a.strict {
 		if len(f.locals) > a.maxLocals {
 			return nil, a.fail(0, "the arguments take %d locals, max_locals is %d", len(f.locals), a.maxLocals)
 		}
 		for len(f.locals) < a.maxLocals {
-			f.locals = append(f.locals, vTop)
+			f.locals = append(f.locals, tTop)
 		}
 	}
 	return f, nil
@@ -515,17 +491,17 @@ func (a *analyzer) mustAt(off int) int {
 
 // mergeHandler merges locals, with the caught exception on the stack, into
 // handler hi's entry frame. See JVMS §4.10.1.6 (handlers).
-func (a *analyzer) mergeHandler(hi int, locals []VType, from int) error {
+func (a *analyzer) mergeHandler(hi int, locals []Type, from int) error {
 	h := a.code.Handlers[hi]
 	idx, ok := a.at.lookup(int(h.HandlerPC))
 	if !ok {
 		return a.fail(from, "handler %d is not an instruction start", h.HandlerPC)
 	}
-	ht := vThrowable
+	ht := tThrowable
 	if h.CatchType != 0 {
-		ht = classType(a.c.Pool.ClassName(h.CatchType))
-		if a.strict && !a.d.Assignable(ht, vThrowable) {
-			return a.fail(int(h.HandlerPC), "catch type %s is not a Throwable", ht.Name)
+		ht = a.lat.Ref(a.c.Pool.ClassName(h.CatchType))
+		if a.strict && !a.d.Assignable(ht, tThrowable) {
+			return a.fail(int(h.HandlerPC), "catch type %s is not a Throwable", a.lat.Name(ht))
 		}
 	}
 	if a.typecheck && a.declared[int(h.HandlerPC)] == nil {
@@ -588,8 +564,8 @@ func (a *analyzer) mergeFrame(cur, f *frame, off, from int) (bool, error) {
 		if err != nil {
 			return false, a.fail(off, "%v", err)
 		}
-		if !ok && cur.stack[k].Kind != KTop {
-			return false, a.fail(off, "stack slot %d: %s from offset %d cannot merge with %s", k, f.stack[k], from, cur.stack[k])
+		if !ok && cur.stack[k] != tTop {
+			return false, a.fail(off, "stack slot %d: %s from offset %d cannot merge with %s", k, a.lat.str(f.stack[k]), from, a.lat.str(cur.stack[k]))
 		}
 		if t != cur.stack[k] {
 			cur.stack[k] = t
@@ -600,8 +576,8 @@ func (a *analyzer) mergeFrame(cur, f *frame, off, from int) (bool, error) {
 	if len(f.locals) < n {
 		// Slots one path never set are top on the merged path.
 		for k := len(f.locals); k < n; k++ {
-			if cur.locals[k].Kind != KTop {
-				cur.locals[k] = vTop
+			if cur.locals[k] != tTop {
+				cur.locals[k] = tTop
 				changed = true
 			}
 		}
@@ -635,16 +611,16 @@ func (a *analyzer) assignableFrame(s, t *frame) string {
 	}
 	for i := range s.stack {
 		if !a.d.Assignable(s.stack[i], t.stack[i]) {
-			return fmt.Sprintf("stack slot %d holds %s where the frame has %s", i, s.stack[i], t.stack[i])
+			return fmt.Sprintf("stack slot %d holds %s where the frame has %s", i, a.lat.str(s.stack[i]), a.lat.str(t.stack[i]))
 		}
 	}
 	for i := range t.locals {
-		l := vTop
+		l := tTop
 		if i < len(s.locals) {
 			l = s.locals[i]
 		}
 		if !a.d.Assignable(l, t.locals[i]) {
-			return fmt.Sprintf("local %d holds %s where the frame has %s", i, l, t.locals[i])
+			return fmt.Sprintf("local %d holds %s where the frame has %s", i, a.lat.str(l), a.lat.str(t.locals[i]))
 		}
 	}
 	return ""
@@ -652,16 +628,16 @@ func (a *analyzer) assignableFrame(s, t *frame) string {
 
 // fixHalves keeps long and double pairs whole: a first half without its
 // second, or a second without its first, is top.
-func fixHalves(ls []VType) {
+func fixHalves(ls []Type) {
 	for k := range ls {
-		switch ls[k].Kind {
-		case KLong, KDouble:
-			if k+1 >= len(ls) || ls[k+1] != second(ls[k]) {
-				ls[k] = vTop
+		switch ls[k] {
+		case tLong, tDouble:
+			if k+1 >= len(ls) || ls[k+1] != ls[k].second() {
+				ls[k] = tTop
 			}
-		case KLong2, KDouble2:
-			if k == 0 || (ls[k-1].Kind != KLong && ls[k-1].Kind != KDouble) || second(ls[k-1]) != ls[k] {
-				ls[k] = vTop
+		case tLong2, tDouble2:
+			if k == 0 || (ls[k-1] != tLong && ls[k-1] != tDouble) || ls[k-1].second() != ls[k] {
+				ls[k] = tTop
 			}
 		}
 	}
@@ -688,16 +664,16 @@ func (a *analyzer) subroutine(i int, cur *frame) error {
 	s := a.sub
 	if in.Op == Ret {
 		a.noteLocals(in.Index + 1)
-		var ra VType
+		ra := tTop
 		if in.Index < len(cur.locals) {
 			ra = cur.locals[in.Index]
 		}
-		if ra.Kind != KRetAddr {
-			return a.fail(in.Offset, "ret: local %d holds %s, not a return address", in.Index, ra)
+		if ra.Kind() != KRetAddr {
+			return a.fail(in.Offset, "ret: local %d holds %s, not a return address", in.Index, a.lat.str(ra))
 		}
-		entry, _ := a.at.lookup(int(ra.Offset))
+		entry, _ := a.at.lookup(ra.arg())
 		if rs := s.ret[entry]; rs == nil {
-			s.ret[entry] = &frame{locals: append([]VType(nil), cur.locals...), stack: append([]VType(nil), cur.stack...)}
+			s.ret[entry] = &frame{locals: append([]Type(nil), cur.locals...), stack: append([]Type(nil), cur.stack...)}
 		} else if changed, err := a.mergeFrame(rs, cur, -1, in.Offset); err != nil {
 			return err
 		} else if !changed {
@@ -725,8 +701,8 @@ func (a *analyzer) subroutine(i int, cur *frame) error {
 	if !found {
 		s.callers[entry] = append(s.callers[entry], i)
 	}
-	s.atJsr[i] = &frame{locals: append([]VType(nil), cur.locals...), stack: append([]VType(nil), cur.stack...)}
-	call := &frame{locals: cur.locals, stack: append(append([]VType(nil), cur.stack...), VType{Kind: KRetAddr, Offset: int32(in.Target)})}
+	s.atJsr[i] = &frame{locals: append([]Type(nil), cur.locals...), stack: append([]Type(nil), cur.stack...)}
+	call := &frame{locals: cur.locals, stack: append(append([]Type(nil), cur.stack...), retAddr(in.Target))}
 	changed, err := a.mergeInto(entry, call, in.Offset)
 	if err != nil {
 		return err
@@ -746,14 +722,14 @@ func (a *analyzer) returnTo(from, entry, j int) error {
 	if j+1 >= len(a.insns) {
 		return a.fail(a.insns[j].Offset, "jsr at the end of the code has nowhere to return")
 	}
-	back := &frame{locals: append([]VType(nil), jsr.locals...), stack: append([]VType(nil), rs.stack...)}
+	back := &frame{locals: append([]Type(nil), jsr.locals...), stack: append([]Type(nil), rs.stack...)}
 	for len(back.locals) < len(rs.locals) {
-		back.locals = append(back.locals, vTop)
+		back.locals = append(back.locals, tTop)
 	}
 	writes := s.writes[entry]
 	for k := range back.locals {
 		if k < len(writes) && writes[k] {
-			back.locals[k] = vTop
+			back.locals[k] = tTop
 			if k < len(rs.locals) {
 				back.locals[k] = rs.locals[k]
 			}
@@ -761,8 +737,8 @@ func (a *analyzer) returnTo(from, entry, j int) error {
 		// A return address is good for one return: after it, a ret
 		// through it again (say, after a goto into the subroutine) must
 		// fail, as HotSpot's "illegal return from subroutine".
-		if t := back.locals[k]; t.Kind == KRetAddr && int(t.Offset) == a.insns[entry].Offset {
-			back.locals[k] = vTop
+		if back.locals[k] == retAddr(a.insns[entry].Offset) {
+			back.locals[k] = tTop
 		}
 	}
 	fixHalves(back.locals)

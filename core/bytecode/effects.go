@@ -127,7 +127,7 @@ func (a *analyzer) maxStraight(params int) (maxStack, maxLocals int, ok bool) {
 				}
 				// An <init> call leaves nothing, whatever its descriptor
 				// says (the machine reports a bad one).
-				if r.t.Kind != KTop && !(in.Op == Invokespecial && r.name == "<init>") {
+				if r.t != tTop && !(in.Op == Invokespecial && r.name == "<init>") {
 					push = r.t.Size()
 				}
 			case Multianewarray:

@@ -80,9 +80,12 @@ func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
 	// One allocation for the computer and its lattice: a class's frames
 	// are often computed and dropped in a few microseconds.
 	both := &struct {
-		fc  FrameComputer
-		lat Lattice
+		fc    FrameComputer
+		lat   Lattice
+		names [16]string
+		cls   [16 + len(wellKnown)]uint16
 	}{lat: Lattice{h: h}}
+	both.lat.names, both.lat.cls = both.names[:0], both.cls[:]
 	fc := &both.fc
 	*fc = FrameComputer{c: c, lat: &both.lat, gen: computers.Add(1)}
 	// A result for each method, as most callers compute them all.
@@ -99,7 +102,7 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	s := scratches.Get().(*scratch)
 	d, a := &s.d, &s.a
 	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
-	*a = analyzer{c: fc.c, m: m, code: code, d: d, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl, gen: fc.gen}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, lat: fc.lat, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl, gen: fc.gen}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -129,11 +132,12 @@ type frameDomain struct {
 	lenient bool
 }
 
-func (d *frameDomain) Strict() bool                   { return false }
-func (d *frameDomain) Assignable(from, to VType) bool { return true }
-func (d *frameDomain) Refers(Reference)               {}
+func (d *frameDomain) Strict() bool                  { return false }
+func (d *frameDomain) Lattice() *Lattice             { return d.lat }
+func (d *frameDomain) Assignable(from, to Type) bool { return true }
+func (d *frameDomain) Refers(Reference)              {}
 
-func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
+func (d *frameDomain) Join(x, y Type, at Slot) (Type, bool, error) {
 	t, ok, err := d.lat.Merge(x, y)
 	if err == nil {
 		// Most joins: asked before errors.As, whose target would escape
@@ -148,12 +152,12 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	// A local the original frame declares top is not used after the join
 	// (the original code verified so): top is the join, and a supertype of
 	// anything.
-	if found && (h.Kind == KTop && !at.Stack || h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name)) {
+	if found && (h == tTop && !at.Stack || h.Kind() == KRef && d.lat.MayBeSuper(d.lat.Name(h), d.lat.Name(x)) && d.lat.MayBeSuper(d.lat.Name(h), d.lat.Name(y))) {
 		if d.settled == nil {
 			d.settled = map[string]bool{}
 		}
 		d.settled[u.Name] = true
-		return h, h.Kind != KTop, nil
+		return h, h != tTop, nil
 	}
 	if !d.lenient {
 		if d.unsettled == nil {
@@ -161,18 +165,18 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 		}
 		d.unsettled[u.Name] = true
 	}
-	return vObject, true, nil
+	return tObject, true, nil
 }
 
 // hint is the type the original frame at declares for the slot (top for a
 // local past its locals); found is false where there is no such frame.
-func (d *frameDomain) hint(at Slot) (t VType, found bool) {
+func (d *frameDomain) hint(at Slot) (t Type, found bool) {
 	a := d.a
 	if d.hinted == nil {
 		if d.hints != nil {
 			d.hinted = d.hints()
 		} else {
-			d.hinted, _ = declaredFrames(a.c, a.m, a.code)
+			d.hinted, _ = declaredFrames(d.lat, a.c, a.m, a.code)
 		}
 		if d.hinted == nil {
 			d.hinted = map[int]*frame{}
@@ -187,9 +191,9 @@ func (d *frameDomain) hint(at Slot) (t VType, found bool) {
 	case !at.Stack && at.Index < len(f.locals):
 		return f.locals[at.Index], true
 	case !at.Stack:
-		return vTop, true
+		return tTop, true
 	}
-	return vTop, false
+	return tTop, false
 }
 
 func (a *analyzer) run() (*FrameResult, error) {
@@ -425,7 +429,7 @@ func (a *analyzer) neutralizeDeadCode() (int, error) {
 		a.code.Code[end-1] = byte(Athrow)
 		a.cutHandlers(start, end)
 		// Re-decode the neutralized block as one entry so frames line up.
-		a.in[i] = &frame{stack: []VType{ref("java/lang/Throwable")}}
+		a.in[i] = &frame{stack: []Type{tThrowable}}
 		a.block[i], a.reached[i] = true, true
 		for k := i + 1; k < j; k++ {
 			a.in[k] = nil
@@ -560,17 +564,12 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 			out.vts = out.vts[:cap(out.vts)]
 		}
 	}()
-	// The memos remember the Class entries of the last frame's slots; a
-	// class's entries are not another's.
-	lm, sm := &a.s.localsMemo, &a.s.stackMemo
-	clear((*lm)[:cap(*lm)])
-	clear((*sm)[:cap(*sm)])
 	// Each frame's locals are compared with the last frame's as types, slot
 	// by slot: only the slots after what they share are turned into
 	// entries, and most frames (same, same_locals_1, chop) store none.
 	// prev holds the last frame's locals, prevVT their entries.
 	prev := a.initLocals[:localsEnd(a.initLocals)]
-	prevVT, err := toVerification(a.s.prevVT[:0], pool, prev, 0, lm)
+	prevVT, err := toVerification(a.s.prevVT[:0], a.lat, pool, prev, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -582,7 +581,7 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 		f := a.in[i]
 		locals := f.locals[:localsEnd(f.locals)]
 		p, q := sharedLocals(prev, locals)
-		rest, err := toVerification(a.s.restVT[:0], pool, locals, p, lm)
+		rest, err := toVerification(a.s.restVT[:0], a.lat, pool, locals, p)
 		if err != nil {
 			return nil, err
 		}
@@ -593,7 +592,7 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 			rest, q = rest[1:], q+1
 		}
 		start := len(slab)
-		if slab, err = toVerification(slab, pool, f.stack, 0, sm); err != nil {
+		if slab, err = toVerification(slab, a.lat, pool, f.stack, 0); err != nil {
 			return nil, err
 		}
 		stack := slab[start:len(slab):len(slab)]
