@@ -97,8 +97,10 @@ type scratch struct {
 	caught frame
 	// classes finds the Class entries of frame types (see classIndex).
 	classes classIndex
-	// need marks the offsets that get a frame (see stackMapTable).
-	need []bool
+	// need marks the instructions that get a frame, frameAt lists them
+	// (see stackMapTable).
+	need    []bool
+	frameAt []int32
 	// prevVT and restVT are the last frame's locals as entries and the
 	// entries a frame's locals add to what it shares with the last.
 	prevVT, restVT []classfile.VerificationType
@@ -166,8 +168,15 @@ type analyzer struct {
 	at     offsetIndex // offset -> instruction index
 	in     []*frame    // entry frame per basic block start (nil: not reached yet)
 	block  []bool      // instruction index starts a basic block
-	// reached marks every instruction the flow walked; the rest is dead code.
-	reached []bool
+	// need marks the block starts that get a frame (frame computation's;
+	// see blockMarks), by index into insns until redecoded says dead code
+	// removal decoded them anew.
+	need      []bool
+	redecoded bool
+	// reached marks every instruction the flow walked; the rest is dead
+	// code. nreached counts them.
+	reached  []bool
+	nreached int
 	// handlersOf[i] lists the exception handlers covering instruction i.
 	handlersOf [][]int
 	// maxStack and maxLocals are computed by a lenient analysis, limits to
@@ -189,6 +198,8 @@ type analyzer struct {
 	out *outSlabs // the FrameComputer's, for the results
 	// oneRef is the member reference decoded last.
 	oneRef refInfo
+	// x executes one instruction (see execute).
+	x exec
 	// gen identifies the FrameComputer (and so the class) in the scratch's
 	// memo of constants; 0: no memo.
 	gen uint64
@@ -234,7 +245,11 @@ func Check(c *classfile.Class, m *classfile.Member, insns []Instruction, d Domai
 func (a *analyzer) findBlocks() error {
 	var err error
 	a.s.block = resize(a.s.block, len(a.insns))
-	a.block, err = blockMarks(a.s.block, a.insns, a.at, a.code)
+	if !a.strict {
+		a.s.need = resize(a.s.need, len(a.insns))
+		a.need = a.s.need
+	}
+	a.block, err = blockMarks(a.s.block, a.need, a.insns, a.at, a.code)
 	if err != nil {
 		return a.fail(err.(*blockError).off, "%s", err.(*blockError).msg)
 	}
@@ -372,7 +387,10 @@ func (a *analyzer) flow(init *frame) error {
 		fresh := true
 		for {
 			in := &a.insns[i]
-			a.reached[i] = true
+			if !a.reached[i] {
+				a.reached[i] = true
+				a.nreached++
+			}
 			// Handlers see the locals before every instruction they cover
 			// (JVMS §4.10.1.6), and after an <init> call, where HotSpot's
 			// type checker looks only there; unchanged locals need merging
@@ -814,28 +832,23 @@ func (a *analyzer) subroutineWrites() map[int][]bool {
 	return out
 }
 
-// offsetIndex maps code offsets to instruction indices, -1 where no
-// instruction starts; a slice beats a map on this hot path.
+// offsetIndex maps code offsets to instruction indices plus one, 0 where
+// no instruction starts (so a cleared array is an empty index); a slice
+// beats a map on this hot path.
 type offsetIndex []int32
 
 // reset rebuilds x for insns, reusing its array when it can.
 func (x offsetIndex) reset(insns []Instruction, codeLen int) offsetIndex {
-	if cap(x) < codeLen+1 {
-		x = make(offsetIndex, codeLen+1)
-	}
-	x = x[:codeLen+1]
-	for i := range x {
-		x[i] = -1
-	}
+	x = resize(x, codeLen+1)
 	for i := range insns {
-		x[insns[i].Offset] = int32(i)
+		x[insns[i].Offset] = int32(i + 1)
 	}
 	return x
 }
 
 func (x offsetIndex) lookup(off int) (int, bool) {
-	if off < 0 || off >= len(x) || x[off] < 0 {
+	if off < 0 || off >= len(x) || x[off] == 0 {
 		return 0, false
 	}
-	return int(x[off]), true
+	return int(x[off]) - 1, true
 }

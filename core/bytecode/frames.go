@@ -341,7 +341,10 @@ func (e *blockError) Error() string { return fmt.Sprintf("offset %d: %s", e.off,
 // blockMarks marks the instructions that start a basic block: the first,
 // branch targets, handler starts and whatever follows a branch or an
 // instruction that ends a block. These are where frames go. See JVMS §4.10.1.
-func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfile.Code) ([]bool, error) {
+// need, when not nil, gets the block starts the type checker cannot carry
+// the state into from the instruction before: all but the first and those
+// only a conditional branch falls into (see stackMapTable).
+func blockMarks(block, need []bool, insns []Instruction, at offsetIndex, code *classfile.Code) ([]bool, error) {
 	n := len(insns)
 	if n == 0 {
 		return block, nil
@@ -353,6 +356,9 @@ func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfi
 			return &blockError{from, fmt.Sprintf("branch target %d is not an instruction start", off)}
 		}
 		block[i] = true
+		if need != nil {
+			need[i] = true
+		}
 		return nil
 	}
 	for i := range insns {
@@ -371,8 +377,11 @@ func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfi
 				}
 			}
 		}
-		if (in.IsBranch() || in.EndsBlock()) && i+1 < n {
+		if t := opTraits[in.Op]; t&(opBranch|opEnds) != 0 && i+1 < n {
 			block[i+1] = true
+			if need != nil && t&opEnds != 0 {
+				need[i+1] = true
+			}
 		}
 	}
 	end := len(code.Code)
@@ -390,7 +399,7 @@ func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfi
 // BlockStarts returns the offsets at which the basic blocks of code begin,
 // in order: where a profiler puts its probes.
 func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
-	marks, err := blockMarks(make([]bool, len(insns)), insns, offsetIndex(nil).reset(insns, len(code.Code)), code)
+	marks, err := blockMarks(make([]bool, len(insns)), nil, insns, offsetIndex(nil).reset(insns, len(code.Code)), code)
 	if err != nil {
 		return nil, err
 	}
@@ -408,6 +417,9 @@ func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
 // and cuts it out of exception ranges, so that the type checker, which visits
 // every instruction, accepts it.
 func (a *analyzer) neutralizeDeadCode() (int, error) {
+	if a.nreached == len(a.insns) {
+		return 0, nil
+	}
 	dead := 0
 	for i := 0; i < len(a.insns); {
 		if a.reached[i] {
@@ -460,8 +472,19 @@ func (a *analyzer) neutralizeDeadCode() (int, error) {
 			}
 		}
 		a.insns, a.in, a.block = insns, in, block
+		a.redecoded = true
 	}
 	return dead, nil
+}
+
+// indexOf is the index of the instruction at offset off, in the
+// instructions as they are now (see neutralizeDeadCode).
+func (a *analyzer) indexOf(off int) (int, bool) {
+	if !a.redecoded {
+		return a.at.lookup(off)
+	}
+	i := sort.Search(len(a.insns), func(x int) bool { return a.insns[x].Offset >= off })
+	return i, i < len(a.insns) && a.insns[i].Offset == off
 }
 
 // cutHandlers removes [start, end) from every exception range, splitting or
@@ -505,49 +528,55 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	// after an instruction that does not fall through, and where a frame
 	// was declared to stand. A block that only a conditional branch falls
 	// into starts with the state the branch leaves, which the checker
-	// computes itself: javac and ASM give it no frame, nor do we. need is
-	// by offset: dead code removed, the instructions are not those the
-	// offset index was made for.
-	need := resize(a.s.need, len(a.code.Code)+1)
-	a.s.need = need
-	mark := func(off int) {
-		if off >= 0 && off < len(need) {
-			need[off] = true
-		}
-	}
-	for k := range a.insns {
-		in := &a.insns[k]
-		if in.Op.IsBranchOp() {
-			mark(in.Target)
-		} else if in.Switch != nil {
-			mark(in.Switch.Default)
-			for _, t := range in.Switch.Targets {
-				mark(t)
+	// computes itself: javac and ASM give it no frame, nor do we. blockMarks
+	// marked those places by instruction (need); where dead code was
+	// removed, the instructions are new and they are marked again here.
+	need := a.need
+	if a.redecoded {
+		need = resize(a.s.need, len(a.insns))
+		a.s.need = need
+		mark := func(off int) {
+			if i, ok := a.indexOf(off); ok {
+				need[i] = true
 			}
 		}
-	}
-	for _, h := range a.code.Handlers {
-		mark(int(h.HandlerPC))
+		for k := range a.insns {
+			in := &a.insns[k]
+			if in.Op.IsBranchOp() {
+				mark(in.Target)
+			} else if in.Switch != nil {
+				mark(in.Switch.Default)
+				for _, t := range in.Switch.Targets {
+					mark(t)
+				}
+			}
+			if k > 0 && a.insns[k-1].EndsBlock() {
+				need[k] = true
+			}
+		}
+		for _, h := range a.code.Handlers {
+			mark(int(h.HandlerPC))
+		}
 	}
 	// Offset 0 needs an explicit frame only when something jumps there: the
 	// implicit initial frame covers the method's entry alone.
-	targeted0 := need[0]
+	targeted0 := len(need) > 0 && need[0]
 	for off := range a.declared {
-		mark(off)
-	}
-	for k := 1; k < len(a.insns); k++ {
-		if a.insns[k-1].EndsBlock() {
-			need[a.insns[k].Offset] = true
+		if i, ok := a.indexOf(off); ok {
+			need[i] = true
 		}
 	}
+	// The instructions that get a frame, in order.
+	at := a.s.frameAt[:0]
+	for i := range a.insns {
+		if need[i] && a.block[i] && a.in[i] != nil && (i > 0 || targeted0) {
+			at = append(at, int32(i))
+		}
+	}
+	a.s.frameAt = at
+	frames := len(at)
 	// Every frame's entries are carved from one growing slab; a slab that
 	// moves leaves the frames cut before it on the old array, which is fine.
-	frames := 0
-	for i := range a.insns {
-		if a.block[i] && a.in[i] != nil && need[a.insns[i].Offset] {
-			frames++
-		}
-	}
 	smt.Frames = slab.Carve(&out.frames, frames)[:0]
 	// The slab is the rest of the class's chunk, at least the size most
 	// tables need; what the table leaves unused goes back to the chunk.
@@ -574,10 +603,7 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 		return nil, err
 	}
 	prevOff := -1
-	for i := range a.insns {
-		if !a.block[i] || a.in[i] == nil || !need[a.insns[i].Offset] || (i == 0 && !targeted0) {
-			continue
-		}
+	for _, i := range at {
 		f := a.in[i]
 		locals := f.locals[:localsEnd(f.locals)]
 		p, q := sharedLocals(prev, locals)

@@ -18,7 +18,13 @@ import (
 // jsr and ret are the analyzer's (control flow), not this machine's.
 func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 	in := &a.insns[i]
-	x := exec{a: a, lat: a.lat, f: f, in: in, strict: a.strict}
+	// One exec per analysis, not per instruction: only its instruction,
+	// frame and error change.
+	x := &a.x
+	if x.a == nil {
+		*x = exec{a: a, lat: a.lat, strict: a.strict}
+	}
+	x.f, x.in, x.err = f, in, nil
 	pool := &a.c.Pool
 	op := in.Op
 	switch op {

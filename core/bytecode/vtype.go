@@ -143,7 +143,8 @@ func (t Type) IsRef() bool {
 
 // Size is the number of slots the type takes: 2 for long and double.
 func (t Type) Size() int {
-	if k := t.Kind(); k == KLong || k == KDouble {
+	// KLong and KDouble are adjacent: one unsigned comparison.
+	if uint8(t.Kind())-uint8(KLong) < 2 {
 		return 2
 	}
 	return 1
