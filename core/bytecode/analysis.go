@@ -87,12 +87,11 @@ type scratch struct {
 	slots   []Type  // entry frames' locals and stacks
 	frames  []frame // entry frames themselves
 	// entry and work are the method's entry state and the state the flow
-	// updates in place; handlersOf the handler lists per instruction.
+	// updates in place.
 	entry, work frame
-	handlersOf  [][]int
-	// handlerCount and handlerList are what handlersOf's lists are cut
-	// from (see findBlocks).
-	handlerCount, handlerList []int
+	// handlerStart and handlerList list the handlers per instruction, and
+	// handlerFill is where findBlocks fills them in (see findBlocks).
+	handlerStart, handlerList, handlerFill []int32
 	// caught is the state a handler is entered with (see mergeHandler).
 	caught frame
 	// classes finds the Class entries of frame types (see classIndex).
@@ -177,8 +176,9 @@ type analyzer struct {
 	// code. nreached counts them.
 	reached  []bool
 	nreached int
-	// handlersOf[i] lists the exception handlers covering instruction i.
-	handlersOf [][]int
+	// handlerList[handlerStart[i]:handlerStart[i+1]] lists the exception
+	// handlers covering instruction i; nil when the code has none.
+	handlerStart, handlerList []int32
 	// maxStack and maxLocals are computed by a lenient analysis, limits to
 	// a strict one.
 	maxStack, maxLocals int
@@ -261,40 +261,37 @@ func (a *analyzer) findBlocks() error {
 	if len(a.code.Handlers) == 0 {
 		return nil
 	}
-	// Each instruction's list is cut from one array: counted per
+	// Each instruction's list is a stretch of one array: counted per
 	// instruction, then filled handler by handler, so each lists its
-	// handlers in table order.
+	// handlers in table order. Instruction i's is
+	// handlerList[handlerStart[i]:handlerStart[i+1]].
 	n := len(a.insns)
 	s := a.s
-	s.handlerCount = resize(s.handlerCount, n+1)
-	count := s.handlerCount
+	s.handlerStart = resize(s.handlerStart, n+1)
+	start := s.handlerStart
 	for _, h := range a.code.Handlers {
 		i, ok := a.at.lookup(int(h.StartPC))
 		if !ok {
 			return a.fail(int(h.StartPC), "exception range start %d is not an instruction start", h.StartPC)
 		}
 		for ; i < n && a.insns[i].Offset < int(h.EndPC); i++ {
-			count[i+1]++
+			start[i+1]++
 		}
 	}
 	for i := 1; i <= n; i++ {
-		count[i] += count[i-1]
+		start[i] += start[i-1]
 	}
-	s.handlerList = resize(s.handlerList, count[n])
-	if cap(s.handlersOf) < n {
-		s.handlersOf = make([][]int, n)
-	}
-	hs := s.handlersOf[:n]
-	for i := range hs {
-		hs[i] = s.handlerList[count[i]:count[i]:count[i+1]]
-	}
+	s.handlerList = resize(s.handlerList, int(start[n]))
+	fill := append(s.handlerFill[:0], start...)
+	s.handlerFill = fill
 	for hi, h := range a.code.Handlers {
 		i, _ := a.at.lookup(int(h.StartPC))
 		for ; i < n && a.insns[i].Offset < int(h.EndPC); i++ {
-			hs[i] = append(hs[i], hi)
+			s.handlerList[fill[i]] = int32(hi)
+			fill[i]++
 		}
 	}
-	a.handlersOf = hs
+	a.handlerStart, a.handlerList = start, s.handlerList
 	return nil
 }
 
@@ -397,16 +394,17 @@ func (a *analyzer) flow(init *frame) error {
 			// only where a range begins. A store's handlers see only the
 			// locals before it: the value stored reaches a handler through
 			// the next instruction, if that is still in its range.
-			var handlers []int
-			if a.handlersOf != nil {
-				handlers = a.handlersOf[i]
-			}
-			initCall := len(handlers) > 0 && in.Op == Invokespecial && a.callsInit(in)
-			if !(initCall && a.typecheck) {
-				for _, hi := range handlers {
-					if fresh || i == 0 || !a.covers(hi, i-1) {
-						if err := a.mergeHandler(hi, cur.locals, in.Offset); err != nil {
-							return err
+			var handlers []int32
+			initCall := false
+			if a.handlerStart != nil {
+				handlers = a.handlerList[a.handlerStart[i]:a.handlerStart[i+1]]
+				initCall = len(handlers) > 0 && in.Op == Invokespecial && a.callsInit(in)
+				if !(initCall && a.typecheck) {
+					for _, hi := range handlers {
+						if fresh || i == 0 || !a.covers(int(hi), i-1) {
+							if err := a.mergeHandler(int(hi), cur.locals, in.Offset); err != nil {
+								return err
+							}
 						}
 					}
 				}
@@ -422,30 +420,32 @@ func (a *analyzer) flow(init *frame) error {
 				return err
 			}
 			fresh = localsChanged
-			if initCall || (localsChanged && !isStore(in.Op)) {
+			if len(handlers) > 0 && (initCall || (localsChanged && !isStore(in.Op))) {
 				for _, hi := range handlers {
-					if err := a.mergeHandler(hi, cur.locals, in.Offset); err != nil {
+					if err := a.mergeHandler(int(hi), cur.locals, in.Offset); err != nil {
 						return err
 					}
 				}
 			}
-			switch {
-			case in.Op.IsBranchOp():
-				if err := a.mergeTarget(in.Offset, in.Target, cur); err != nil {
-					return err
-				}
-			case in.Switch != nil:
-				if err := a.mergeTarget(in.Offset, in.Switch.Default, cur); err != nil {
-					return err
-				}
-				for _, t := range in.Switch.Targets {
-					if err := a.mergeTarget(in.Offset, t, cur); err != nil {
+			if t := opTraits[in.Op]; t&(opBranch|opEnds) != 0 {
+				switch {
+				case t&opBranchOp != 0:
+					if err := a.mergeTarget(in.Offset, in.Target, cur); err != nil {
 						return err
 					}
+				case in.Switch != nil:
+					if err := a.mergeTarget(in.Offset, in.Switch.Default, cur); err != nil {
+						return err
+					}
+					for _, t := range in.Switch.Targets {
+						if err := a.mergeTarget(in.Offset, t, cur); err != nil {
+							return err
+						}
+					}
 				}
-			}
-			if in.EndsBlock() {
-				break
+				if t&opEnds != 0 {
+					break
+				}
 			}
 			if i+1 >= len(a.insns) {
 				return a.fail(in.Offset, "execution falls off the end of the code")
