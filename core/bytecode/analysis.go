@@ -372,6 +372,10 @@ func (a *analyzer) flow(init *frame) error {
 		a.in[0] = init
 	}
 	cur := &a.s.work
+	// The tables the loop reads at every instruction, in locals: the calls
+	// it makes (execute, merges) would otherwise make it load them anew.
+	insns, reached, block := a.insns, a.reached, a.block
+	hStart, hList := a.handlerStart, a.handlerList
 	for len(a.s.worklist) > 0 {
 		work := a.s.worklist
 		i := work[len(work)-1]
@@ -383,9 +387,9 @@ func (a *analyzer) flow(init *frame) error {
 		// handlers saw (a block's entry, or after a store or an <init>).
 		fresh := true
 		for {
-			in := &a.insns[i]
-			if !a.reached[i] {
-				a.reached[i] = true
+			in := &insns[i]
+			if !reached[i] {
+				reached[i] = true
 				a.nreached++
 			}
 			// Handlers see the locals before every instruction they cover
@@ -396,8 +400,8 @@ func (a *analyzer) flow(init *frame) error {
 			// the next instruction, if that is still in its range.
 			var handlers []int32
 			initCall := false
-			if a.handlerStart != nil {
-				handlers = a.handlerList[a.handlerStart[i]:a.handlerStart[i+1]]
+			if hStart != nil {
+				handlers = hList[hStart[i]:hStart[i+1]]
 				initCall = len(handlers) > 0 && in.Op == Invokespecial && a.callsInit(in)
 				if !(initCall && a.typecheck) {
 					for _, hi := range handlers {
@@ -415,7 +419,7 @@ func (a *analyzer) flow(init *frame) error {
 				}
 				break
 			}
-			localsChanged, err := a.execute(i, cur)
+			localsChanged, err := a.execute(in, cur)
 			if err != nil {
 				return err
 			}
@@ -447,11 +451,11 @@ func (a *analyzer) flow(init *frame) error {
 					break
 				}
 			}
-			if i+1 >= len(a.insns) {
+			if i+1 >= len(insns) {
 				return a.fail(in.Offset, "execution falls off the end of the code")
 			}
 			i++
-			if a.block[i] {
+			if block[i] {
 				changed, err := a.mergeInto(i, cur, in.Offset)
 				if err != nil {
 					return err

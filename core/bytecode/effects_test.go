@@ -34,7 +34,7 @@ func straightMaxima(t *testing.T, c *classfile.Class, m *classfile.Member) (sing
 	ms, ml, ok := a.maxStraight(len(init.locals))
 	a.maxLocals = len(init.locals)
 	for i := range a.insns {
-		if _, err := a.execute(i, init); err != nil {
+		if _, err := a.execute(&a.insns[i], init); err != nil {
 			t.Fatalf("%s.%s: %v", c.Name(), c.MemberName(m), err)
 		}
 	}

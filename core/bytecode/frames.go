@@ -307,7 +307,7 @@ func (a *analyzer) runStraight() (*FrameResult, error) {
 		}
 		a.maxStack, a.maxLocals = 0, len(init.locals)
 		for i := range a.insns {
-			if _, err := a.execute(i, init); err != nil {
+			if _, err := a.execute(&a.insns[i], init); err != nil {
 				return nil, err
 			}
 		}

@@ -6,7 +6,7 @@ import (
 	"dvmlab/core/classfile"
 )
 
-// execute applies instruction i's type rule (JVMS §4.10.1.9; §4.10.2 for
+// execute applies instruction in's type rule (JVMS §4.10.1.9; §4.10.2 for
 // the same rules read by inference) to f, its entry state, which it mutates
 // into the exit state, and reports whether the locals changed. This is the
 // one opcode machine of the package: it knows what every instruction pops
@@ -16,8 +16,7 @@ import (
 // and wants only its types) the rule's result regardless. Structural
 // impossibilities (stack underflow, unknown constants) are errors for both.
 // jsr and ret are the analyzer's (control flow), not this machine's.
-func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
-	in := &a.insns[i]
+func (a *analyzer) execute(in *Instruction, f *frame) (localsChanged bool, err error) {
 	// One exec per analysis, not per instruction: only its instruction,
 	// frame and error change.
 	x := &a.x

@@ -74,7 +74,7 @@ func eachState(c *classfile.Class, m *classfile.Member, h Hierarchy, visit func(
 			if in.EndsBlock() || in.Op == Jsr || in.Op == JsrW {
 				break
 			}
-			if _, err := a.execute(i, cur); err != nil {
+			if _, err := a.execute(in, cur); err != nil {
 				return err
 			}
 		}
