@@ -274,14 +274,15 @@ func (a *analyzer) straightLine() bool {
 	if len(a.code.Handlers) > 0 || len(a.insns) == 0 {
 		return false
 	}
+	// A branch (jsr included) anywhere, or an end before the last.
 	last := len(a.insns) - 1
-	for i := range a.insns {
-		in := &a.insns[i]
-		if in.IsBranch() || in.Op == Jsr || in.Op == JsrW || (i < last && in.EndsBlock()) {
+	for i := range a.insns[:last] {
+		if opTraits[a.insns[i].Op]&(opBranch|opEnds) != 0 {
 			return false
 		}
 	}
-	return a.insns[last].EndsBlock()
+	t := opTraits[a.insns[last].Op]
+	return t&opBranch == 0 && t&opEnds != 0
 }
 
 // runStraight finds max_stack and max_locals of a straight-line method by
@@ -363,7 +364,11 @@ func blockMarks(block, need []bool, insns []Instruction, at offsetIndex, code *c
 	}
 	for i := range insns {
 		in := &insns[i]
-		if in.Op.IsBranchOp() {
+		t := opTraits[in.Op]
+		if t&(opBranch|opEnds) == 0 {
+			continue // most instructions: one lookup
+		}
+		if t&opBranchOp != 0 {
 			if err := mark(in.Offset, in.Target); err != nil {
 				return nil, err
 			}
@@ -377,7 +382,7 @@ func blockMarks(block, need []bool, insns []Instruction, at offsetIndex, code *c
 				}
 			}
 		}
-		if t := opTraits[in.Op]; t&(opBranch|opEnds) != 0 && i+1 < n {
+		if i+1 < n {
 			block[i+1] = true
 			if need != nil && t&opEnds != 0 {
 				need[i+1] = true
