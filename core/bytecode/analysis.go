@@ -2,7 +2,6 @@ package bytecode
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 
 	"dvmlab/core/classfile"
@@ -24,13 +23,16 @@ type Domain interface {
 	// or goes unremarked, the machine carrying on with the rule's result
 	// (frame computation, which trusts the code and wants its types).
 	Strict() bool
+	// Lattice is the lattice the analysis's Types are numbered in and
+	// merged by: one per class.
+	Lattice() *Lattice
 	// Assignable reports whether a value of type from may be used where to
 	// is expected (JVMS §4.10.1.2). Strict analyses ask it for operands and
 	// for states reaching a declared frame.
-	Assignable(from, to VType) bool
+	Assignable(from, to Type) bool
 	// Join is the type slot at holds where paths bring a and b (JVMS
 	// §4.10.1.2, §4.10.2.2); ok false when only top bounds them.
-	Join(a, b VType, at Slot) (t VType, ok bool, err error)
+	Join(a, b Type, at Slot) (t Type, ok bool, err error)
 	// Refers notes that an instruction uses a field or method of another
 	// class. Only strict analyses are told: frame computation needs no
 	// references, and building one per call and field access costs.
@@ -67,29 +69,8 @@ func (e *FrameError) Error() string {
 
 // frame is the type state before one instruction: locals and stack in slots.
 type frame struct {
-	locals []VType
-	stack  []VType
-}
-
-// String renders a frame for error messages, in javap-like notation.
-func (f *frame) String() string {
-	var b strings.Builder
-	b.WriteString("locals [")
-	for i, v := range f.locals {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(v.String())
-	}
-	b.WriteString("] stack [")
-	for i, v := range f.stack {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(v.String())
-	}
-	b.WriteString("]")
-	return b.String()
+	locals []Type
+	stack  []Type
 }
 
 // scratch is what analysing one method needs and the next can reuse: the
@@ -103,36 +84,30 @@ type scratch struct {
 	block   []bool
 	reached []bool
 	queued  []bool
-	slots   []VType // entry frames' locals and stacks
+	slots   []Type  // entry frames' locals and stacks
 	frames  []frame // entry frames themselves
 	// entry and work are the method's entry state and the state the flow
-	// updates in place; handlersOf the handler lists per instruction.
+	// updates in place.
 	entry, work frame
-	handlersOf  [][]int
-	// handlerCount and handlerList are what handlersOf's lists are cut
-	// from (see findBlocks).
-	handlerCount, handlerList []int
+	// handlerStart and handlerList list the handlers per instruction, and
+	// handlerFill is where findBlocks fills them in (see findBlocks).
+	handlerStart, handlerList, handlerFill []int32
 	// caught is the state a handler is entered with (see mergeHandler).
 	caught frame
 	// classes finds the Class entries of frame types (see classIndex).
 	classes classIndex
-	// localsMemo and stackMemo are the last frame's reference slots and
-	// their StackMapTable entries (see toVerification).
-	localsMemo, stackMemo []slotEntry
-	// need marks the offsets that get a frame (see stackMapTable).
-	need []bool
+	// need marks the instructions that get a frame, frameAt lists them
+	// (see stackMapTable).
+	need    []bool
+	frameAt []int32
 	// prevVT and restVT are the last frame's locals as entries and the
 	// entries a frame's locals add to what it shares with the last.
 	prevVT, restVT []classfile.VerificationType
 	// worklist holds the block starts the flow is still to visit.
 	worklist []int
-	// descs memoizes descriptors by Utf8 index (see analyzer.descMemo),
-	// cp what the constants instructions name were read as (see cpMemo).
-	descs []descMemo
-	cp    []cpMemo
-	// descText remembers descriptors by their text, across classes: most
-	// calls and field accesses of a class name descriptors others did.
-	descText map[string]descMemo
+	// cp is what the constants instructions name were read as (see
+	// cpMemo).
+	cp []cpMemo
 	// a and d are frame computation's analyzer and domain, reused.
 	a analyzer
 	d frameDomain
@@ -167,7 +142,7 @@ func (a *analyzer) copyFrame(f *frame) *frame {
 	nl, n := len(f.locals), len(f.locals)+len(f.stack)
 	if cap(s.slots)-len(s.slots) < n {
 		// Earlier frames keep the old array alive; only new ones move on.
-		s.slots = make([]VType, 0, max(1024, 2*n))
+		s.slots = make([]Type, 0, max(1024, 2*n))
 	}
 	start := len(s.slots)
 	s.slots = append(s.slots, f.locals...)
@@ -186,21 +161,30 @@ type analyzer struct {
 	m      *classfile.Member
 	code   *classfile.Code
 	d      Domain
+	lat    *Lattice // d's
 	strict bool
 	insns  []Instruction
 	at     offsetIndex // offset -> instruction index
 	in     []*frame    // entry frame per basic block start (nil: not reached yet)
 	block  []bool      // instruction index starts a basic block
-	// reached marks every instruction the flow walked; the rest is dead code.
-	reached []bool
-	// handlersOf[i] lists the exception handlers covering instruction i.
-	handlersOf [][]int
+	// need marks the block starts that get a frame (frame computation's;
+	// see blockMarks), by index into insns until redecoded says dead code
+	// removal decoded them anew.
+	need      []bool
+	redecoded bool
+	// reached marks every instruction the flow walked; the rest is dead
+	// code. nreached counts them.
+	reached  []bool
+	nreached int
+	// handlerList[handlerStart[i]:handlerStart[i+1]] lists the exception
+	// handlers covering instruction i; nil when the code has none.
+	handlerStart, handlerList []int32
 	// maxStack and maxLocals are computed by a lenient analysis, limits to
 	// a strict one.
 	maxStack, maxLocals int
-	initLocals          []VType // the entry frame's locals
-	ret                 VType   // the method's return type, top for void
-	isInit              bool    // the method is an instance initializer
+	initLocals          []Type // the entry frame's locals
+	ret                 Type   // the method's return type, top for void
+	isInit              bool   // the method is an instance initializer
 	// subroutines allows jsr and ret (type inference, JVMS §4.10.2.4).
 	subroutines bool
 	sub         *subState
@@ -214,6 +198,8 @@ type analyzer struct {
 	out *outSlabs // the FrameComputer's, for the results
 	// oneRef is the member reference decoded last.
 	oneRef refInfo
+	// x executes one instruction (see execute).
+	x exec
 	// gen identifies the FrameComputer (and so the class) in the scratch's
 	// memo of constants; 0: no memo.
 	gen uint64
@@ -233,7 +219,7 @@ func (a *analyzer) scope() string { return a.c.MemberName(a.m) + a.c.MemberDesc(
 // instruction is to blame.
 func Check(c *classfile.Class, m *classfile.Member, insns []Instruction, d Domain, typecheck bool) error {
 	code := m.Code()
-	a := &analyzer{c: c, m: m, code: code, d: d, strict: true, insns: insns, s: new(scratch),
+	a := &analyzer{c: c, m: m, code: code, d: d, lat: d.Lattice(), strict: true, insns: insns, s: new(scratch),
 		maxStack: int(code.MaxStack), maxLocals: int(code.MaxLocals), subroutines: !typecheck}
 	a.at = offsetIndex(nil).reset(insns, len(code.Code))
 	init, err := a.initialFrame()
@@ -242,7 +228,7 @@ func Check(c *classfile.Class, m *classfile.Member, insns []Instruction, d Domai
 	}
 	if typecheck {
 		a.typecheck = true
-		if a.declared, err = expandStackMap(c, m, code, init.locals, a); err != nil {
+		if a.declared, err = expandStackMap(a.lat, c, m, code, init.locals, a); err != nil {
 			return err
 		}
 	}
@@ -259,7 +245,11 @@ func Check(c *classfile.Class, m *classfile.Member, insns []Instruction, d Domai
 func (a *analyzer) findBlocks() error {
 	var err error
 	a.s.block = resize(a.s.block, len(a.insns))
-	a.block, err = blockMarks(a.s.block, a.insns, a.at, a.code)
+	if !a.strict {
+		a.s.need = resize(a.s.need, len(a.insns))
+		a.need = a.s.need
+	}
+	a.block, err = blockMarks(a.s.block, a.need, a.insns, a.at, a.code)
 	if err != nil {
 		return a.fail(err.(*blockError).off, "%s", err.(*blockError).msg)
 	}
@@ -271,40 +261,37 @@ func (a *analyzer) findBlocks() error {
 	if len(a.code.Handlers) == 0 {
 		return nil
 	}
-	// Each instruction's list is cut from one array: counted per
+	// Each instruction's list is a stretch of one array: counted per
 	// instruction, then filled handler by handler, so each lists its
-	// handlers in table order.
+	// handlers in table order. Instruction i's is
+	// handlerList[handlerStart[i]:handlerStart[i+1]].
 	n := len(a.insns)
 	s := a.s
-	s.handlerCount = resize(s.handlerCount, n+1)
-	count := s.handlerCount
+	s.handlerStart = resize(s.handlerStart, n+1)
+	start := s.handlerStart
 	for _, h := range a.code.Handlers {
 		i, ok := a.at.lookup(int(h.StartPC))
 		if !ok {
 			return a.fail(int(h.StartPC), "exception range start %d is not an instruction start", h.StartPC)
 		}
 		for ; i < n && a.insns[i].Offset < int(h.EndPC); i++ {
-			count[i+1]++
+			start[i+1]++
 		}
 	}
 	for i := 1; i <= n; i++ {
-		count[i] += count[i-1]
+		start[i] += start[i-1]
 	}
-	s.handlerList = resize(s.handlerList, count[n])
-	if cap(s.handlersOf) < n {
-		s.handlersOf = make([][]int, n)
-	}
-	hs := s.handlersOf[:n]
-	for i := range hs {
-		hs[i] = s.handlerList[count[i]:count[i]:count[i+1]]
-	}
+	s.handlerList = resize(s.handlerList, int(start[n]))
+	fill := append(s.handlerFill[:0], start...)
+	s.handlerFill = fill
 	for hi, h := range a.code.Handlers {
 		i, _ := a.at.lookup(int(h.StartPC))
 		for ; i < n && a.insns[i].Offset < int(h.EndPC); i++ {
-			hs[i] = append(hs[i], hi)
+			s.handlerList[fill[i]] = int32(hi)
+			fill[i]++
 		}
 	}
-	a.handlersOf = hs
+	a.handlerStart, a.handlerList = start, s.handlerList
 	return nil
 }
 
@@ -324,27 +311,28 @@ func (a *analyzer) initialFrame() (*frame, error) {
 	}
 	if !a.m.Access.Has(classfile.AccStatic) {
 		if a.isInit && a.c.Name() != "java/lang/Object" {
-			f.locals = append(f.locals, vUninitThis)
+			f.locals = append(f.locals, tUninitThis)
 		} else {
-			f.locals = append(f.locals, ref(a.c.Name()))
+			f.locals = append(f.locals, a.lat.Ref(a.c.Name()))
 		}
 	}
-	ret, err := walkDesc(desc, func(t VType) {
+	ret, err := walkDesc(desc, func(v VType) {
+		t := a.lat.Type(v)
 		f.locals = append(f.locals, t)
 		if t.Size() == 2 {
-			f.locals = append(f.locals, second(t))
+			f.locals = append(f.locals, t.second())
 		}
 	})
 	if err != nil {
 		return nil, a.fail(-1, "%v", err)
 	}
-	a.ret = ret
+	a.ret = a.lat.Type(ret)
 	if a.strict {
 		if len(f.locals) > a.maxLocals {
 			return nil, a.fail(0, "the arguments take %d locals, max_locals is %d", len(f.locals), a.maxLocals)
 		}
 		for len(f.locals) < a.maxLocals {
-			f.locals = append(f.locals, vTop)
+			f.locals = append(f.locals, tTop)
 		}
 	}
 	return f, nil
@@ -384,6 +372,10 @@ func (a *analyzer) flow(init *frame) error {
 		a.in[0] = init
 	}
 	cur := &a.s.work
+	// The tables the loop reads at every instruction, in locals: the calls
+	// it makes (execute, merges) would otherwise make it load them anew.
+	insns, reached, block := a.insns, a.reached, a.block
+	hStart, hList := a.handlerStart, a.handlerList
 	for len(a.s.worklist) > 0 {
 		work := a.s.worklist
 		i := work[len(work)-1]
@@ -395,24 +387,28 @@ func (a *analyzer) flow(init *frame) error {
 		// handlers saw (a block's entry, or after a store or an <init>).
 		fresh := true
 		for {
-			in := &a.insns[i]
-			a.reached[i] = true
+			in := &insns[i]
+			if !reached[i] {
+				reached[i] = true
+				a.nreached++
+			}
 			// Handlers see the locals before every instruction they cover
 			// (JVMS §4.10.1.6), and after an <init> call, where HotSpot's
 			// type checker looks only there; unchanged locals need merging
 			// only where a range begins. A store's handlers see only the
 			// locals before it: the value stored reaches a handler through
 			// the next instruction, if that is still in its range.
-			var handlers []int
-			if a.handlersOf != nil {
-				handlers = a.handlersOf[i]
-			}
-			initCall := len(handlers) > 0 && in.Op == Invokespecial && a.callsInit(in)
-			if !(initCall && a.typecheck) {
-				for _, hi := range handlers {
-					if fresh || i == 0 || !a.covers(hi, i-1) {
-						if err := a.mergeHandler(hi, cur.locals, in.Offset); err != nil {
-							return err
+			var handlers []int32
+			initCall := false
+			if hStart != nil {
+				handlers = hList[hStart[i]:hStart[i+1]]
+				initCall = len(handlers) > 0 && in.Op == Invokespecial && a.callsInit(in)
+				if !(initCall && a.typecheck) {
+					for _, hi := range handlers {
+						if fresh || i == 0 || !a.covers(int(hi), i-1) {
+							if err := a.mergeHandler(int(hi), cur.locals, in.Offset); err != nil {
+								return err
+							}
 						}
 					}
 				}
@@ -423,41 +419,43 @@ func (a *analyzer) flow(init *frame) error {
 				}
 				break
 			}
-			localsChanged, err := a.execute(i, cur)
+			localsChanged, err := a.execute(in, cur)
 			if err != nil {
 				return err
 			}
 			fresh = localsChanged
-			if initCall || (localsChanged && !isStore(in.Op)) {
+			if len(handlers) > 0 && (initCall || (localsChanged && !isStore(in.Op))) {
 				for _, hi := range handlers {
-					if err := a.mergeHandler(hi, cur.locals, in.Offset); err != nil {
+					if err := a.mergeHandler(int(hi), cur.locals, in.Offset); err != nil {
 						return err
 					}
 				}
 			}
-			switch {
-			case in.Op.IsBranchOp():
-				if err := a.mergeTarget(in.Offset, in.Target, cur); err != nil {
-					return err
-				}
-			case in.Switch != nil:
-				if err := a.mergeTarget(in.Offset, in.Switch.Default, cur); err != nil {
-					return err
-				}
-				for _, t := range in.Switch.Targets {
-					if err := a.mergeTarget(in.Offset, t, cur); err != nil {
+			if t := opTraits[in.Op]; t&(opBranch|opEnds) != 0 {
+				switch {
+				case t&opBranchOp != 0:
+					if err := a.mergeTarget(in.Offset, in.Target, cur); err != nil {
 						return err
 					}
+				case in.Switch != nil:
+					if err := a.mergeTarget(in.Offset, in.Switch.Default, cur); err != nil {
+						return err
+					}
+					for _, t := range in.Switch.Targets {
+						if err := a.mergeTarget(in.Offset, t, cur); err != nil {
+							return err
+						}
+					}
+				}
+				if t&opEnds != 0 {
+					break
 				}
 			}
-			if in.EndsBlock() {
-				break
-			}
-			if i+1 >= len(a.insns) {
+			if i+1 >= len(insns) {
 				return a.fail(in.Offset, "execution falls off the end of the code")
 			}
 			i++
-			if a.block[i] {
+			if block[i] {
 				changed, err := a.mergeInto(i, cur, in.Offset)
 				if err != nil {
 					return err
@@ -515,17 +513,17 @@ func (a *analyzer) mustAt(off int) int {
 
 // mergeHandler merges locals, with the caught exception on the stack, into
 // handler hi's entry frame. See JVMS §4.10.1.6 (handlers).
-func (a *analyzer) mergeHandler(hi int, locals []VType, from int) error {
+func (a *analyzer) mergeHandler(hi int, locals []Type, from int) error {
 	h := a.code.Handlers[hi]
 	idx, ok := a.at.lookup(int(h.HandlerPC))
 	if !ok {
 		return a.fail(from, "handler %d is not an instruction start", h.HandlerPC)
 	}
-	ht := vThrowable
+	ht := tThrowable
 	if h.CatchType != 0 {
-		ht = classType(a.c.Pool.ClassName(h.CatchType))
-		if a.strict && !a.d.Assignable(ht, vThrowable) {
-			return a.fail(int(h.HandlerPC), "catch type %s is not a Throwable", ht.Name)
+		ht = a.lat.Ref(a.c.Pool.ClassName(h.CatchType))
+		if a.strict && !a.d.Assignable(ht, tThrowable) {
+			return a.fail(int(h.HandlerPC), "catch type %s is not a Throwable", a.lat.Name(ht))
 		}
 	}
 	if a.typecheck && a.declared[int(h.HandlerPC)] == nil {
@@ -588,8 +586,8 @@ func (a *analyzer) mergeFrame(cur, f *frame, off, from int) (bool, error) {
 		if err != nil {
 			return false, a.fail(off, "%v", err)
 		}
-		if !ok && cur.stack[k].Kind != KTop {
-			return false, a.fail(off, "stack slot %d: %s from offset %d cannot merge with %s", k, f.stack[k], from, cur.stack[k])
+		if !ok && cur.stack[k] != tTop {
+			return false, a.fail(off, "stack slot %d: %s from offset %d cannot merge with %s", k, a.lat.str(f.stack[k]), from, a.lat.str(cur.stack[k]))
 		}
 		if t != cur.stack[k] {
 			cur.stack[k] = t
@@ -600,8 +598,8 @@ func (a *analyzer) mergeFrame(cur, f *frame, off, from int) (bool, error) {
 	if len(f.locals) < n {
 		// Slots one path never set are top on the merged path.
 		for k := len(f.locals); k < n; k++ {
-			if cur.locals[k].Kind != KTop {
-				cur.locals[k] = vTop
+			if cur.locals[k] != tTop {
+				cur.locals[k] = tTop
 				changed = true
 			}
 		}
@@ -635,16 +633,16 @@ func (a *analyzer) assignableFrame(s, t *frame) string {
 	}
 	for i := range s.stack {
 		if !a.d.Assignable(s.stack[i], t.stack[i]) {
-			return fmt.Sprintf("stack slot %d holds %s where the frame has %s", i, s.stack[i], t.stack[i])
+			return fmt.Sprintf("stack slot %d holds %s where the frame has %s", i, a.lat.str(s.stack[i]), a.lat.str(t.stack[i]))
 		}
 	}
 	for i := range t.locals {
-		l := vTop
+		l := tTop
 		if i < len(s.locals) {
 			l = s.locals[i]
 		}
 		if !a.d.Assignable(l, t.locals[i]) {
-			return fmt.Sprintf("local %d holds %s where the frame has %s", i, l, t.locals[i])
+			return fmt.Sprintf("local %d holds %s where the frame has %s", i, a.lat.str(l), a.lat.str(t.locals[i]))
 		}
 	}
 	return ""
@@ -652,16 +650,16 @@ func (a *analyzer) assignableFrame(s, t *frame) string {
 
 // fixHalves keeps long and double pairs whole: a first half without its
 // second, or a second without its first, is top.
-func fixHalves(ls []VType) {
+func fixHalves(ls []Type) {
 	for k := range ls {
-		switch ls[k].Kind {
-		case KLong, KDouble:
-			if k+1 >= len(ls) || ls[k+1] != second(ls[k]) {
-				ls[k] = vTop
+		switch ls[k] {
+		case tLong, tDouble:
+			if k+1 >= len(ls) || ls[k+1] != ls[k].second() {
+				ls[k] = tTop
 			}
-		case KLong2, KDouble2:
-			if k == 0 || (ls[k-1].Kind != KLong && ls[k-1].Kind != KDouble) || second(ls[k-1]) != ls[k] {
-				ls[k] = vTop
+		case tLong2, tDouble2:
+			if k == 0 || (ls[k-1] != tLong && ls[k-1] != tDouble) || ls[k-1].second() != ls[k] {
+				ls[k] = tTop
 			}
 		}
 	}
@@ -688,16 +686,16 @@ func (a *analyzer) subroutine(i int, cur *frame) error {
 	s := a.sub
 	if in.Op == Ret {
 		a.noteLocals(in.Index + 1)
-		var ra VType
+		ra := tTop
 		if in.Index < len(cur.locals) {
 			ra = cur.locals[in.Index]
 		}
-		if ra.Kind != KRetAddr {
-			return a.fail(in.Offset, "ret: local %d holds %s, not a return address", in.Index, ra)
+		if ra.Kind() != KRetAddr {
+			return a.fail(in.Offset, "ret: local %d holds %s, not a return address", in.Index, a.lat.str(ra))
 		}
-		entry, _ := a.at.lookup(int(ra.Offset))
+		entry, _ := a.at.lookup(ra.arg())
 		if rs := s.ret[entry]; rs == nil {
-			s.ret[entry] = &frame{locals: append([]VType(nil), cur.locals...), stack: append([]VType(nil), cur.stack...)}
+			s.ret[entry] = &frame{locals: append([]Type(nil), cur.locals...), stack: append([]Type(nil), cur.stack...)}
 		} else if changed, err := a.mergeFrame(rs, cur, -1, in.Offset); err != nil {
 			return err
 		} else if !changed {
@@ -725,8 +723,8 @@ func (a *analyzer) subroutine(i int, cur *frame) error {
 	if !found {
 		s.callers[entry] = append(s.callers[entry], i)
 	}
-	s.atJsr[i] = &frame{locals: append([]VType(nil), cur.locals...), stack: append([]VType(nil), cur.stack...)}
-	call := &frame{locals: cur.locals, stack: append(append([]VType(nil), cur.stack...), VType{Kind: KRetAddr, Offset: int32(in.Target)})}
+	s.atJsr[i] = &frame{locals: append([]Type(nil), cur.locals...), stack: append([]Type(nil), cur.stack...)}
+	call := &frame{locals: cur.locals, stack: append(append([]Type(nil), cur.stack...), retAddr(in.Target))}
 	changed, err := a.mergeInto(entry, call, in.Offset)
 	if err != nil {
 		return err
@@ -746,14 +744,14 @@ func (a *analyzer) returnTo(from, entry, j int) error {
 	if j+1 >= len(a.insns) {
 		return a.fail(a.insns[j].Offset, "jsr at the end of the code has nowhere to return")
 	}
-	back := &frame{locals: append([]VType(nil), jsr.locals...), stack: append([]VType(nil), rs.stack...)}
+	back := &frame{locals: append([]Type(nil), jsr.locals...), stack: append([]Type(nil), rs.stack...)}
 	for len(back.locals) < len(rs.locals) {
-		back.locals = append(back.locals, vTop)
+		back.locals = append(back.locals, tTop)
 	}
 	writes := s.writes[entry]
 	for k := range back.locals {
 		if k < len(writes) && writes[k] {
-			back.locals[k] = vTop
+			back.locals[k] = tTop
 			if k < len(rs.locals) {
 				back.locals[k] = rs.locals[k]
 			}
@@ -761,8 +759,8 @@ func (a *analyzer) returnTo(from, entry, j int) error {
 		// A return address is good for one return: after it, a ret
 		// through it again (say, after a goto into the subroutine) must
 		// fail, as HotSpot's "illegal return from subroutine".
-		if t := back.locals[k]; t.Kind == KRetAddr && int(t.Offset) == a.insns[entry].Offset {
-			back.locals[k] = vTop
+		if back.locals[k] == retAddr(a.insns[entry].Offset) {
+			back.locals[k] = tTop
 		}
 	}
 	fixHalves(back.locals)
@@ -838,28 +836,23 @@ func (a *analyzer) subroutineWrites() map[int][]bool {
 	return out
 }
 
-// offsetIndex maps code offsets to instruction indices, -1 where no
-// instruction starts; a slice beats a map on this hot path.
+// offsetIndex maps code offsets to instruction indices plus one, 0 where
+// no instruction starts (so a cleared array is an empty index); a slice
+// beats a map on this hot path.
 type offsetIndex []int32
 
 // reset rebuilds x for insns, reusing its array when it can.
 func (x offsetIndex) reset(insns []Instruction, codeLen int) offsetIndex {
-	if cap(x) < codeLen+1 {
-		x = make(offsetIndex, codeLen+1)
-	}
-	x = x[:codeLen+1]
-	for i := range x {
-		x[i] = -1
-	}
+	x = resize(x, codeLen+1)
 	for i := range insns {
-		x[insns[i].Offset] = int32(i)
+		x[insns[i].Offset] = int32(i + 1)
 	}
 	return x
 }
 
 func (x offsetIndex) lookup(off int) (int, bool) {
-	if off < 0 || off >= len(x) || x[off] < 0 {
+	if off < 0 || off >= len(x) || x[off] == 0 {
 		return 0, false
 	}
-	return int(x[off]), true
+	return int(x[off]) - 1, true
 }

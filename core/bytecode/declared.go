@@ -7,14 +7,15 @@ import (
 )
 
 // declaredFrames expands m's StackMapTable into the frames it declares, by
-// offset, in the analyzer's slot form (JVMS §4.7.4). Nil when m has none.
-func declaredFrames(c *classfile.Class, m *classfile.Member, code *classfile.Code) (map[int]*frame, error) {
-	a := &analyzer{c: c, m: m}
+// offset, in the analyzer's slot form (JVMS §4.7.4), its types numbered in
+// lat. Nil when m has none.
+func declaredFrames(lat *Lattice, c *classfile.Class, m *classfile.Member, code *classfile.Code) (map[int]*frame, error) {
+	a := &analyzer{c: c, m: m, lat: lat}
 	init, err := a.initialFrame()
 	if err != nil {
 		return nil, err
 	}
-	return expandStackMap(c, m, code, init.locals, nil)
+	return expandStackMap(lat, c, m, code, init.locals, nil)
 }
 
 // expandStackMap expands the StackMapTable of code into full frames by
@@ -24,7 +25,7 @@ func declaredFrames(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 // it: one table at most, frames at instruction starts, uninitialized types
 // naming new instructions, Class entries that are class names, no more
 // locals and stack than max_locals and max_stack (locals padded to it).
-func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Code, initLocals []VType, strict *analyzer) (map[int]*frame, error) {
+func expandStackMap(lat *Lattice, c *classfile.Class, m *classfile.Member, code *classfile.Code, initLocals []Type, strict *analyzer) (map[int]*frame, error) {
 	var smt *classfile.StackMapTable
 	n := 0
 	for _, a := range code.Attributes {
@@ -44,9 +45,9 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 	}
 	// Entries, not slots: a long is one entry here, as in the table; the
 	// tops that pad the entry locals to max_locals are none.
-	var prev []VType
+	var prev []Type
 	last := len(initLocals)
-	for last > 0 && initLocals[last-1].Kind == KTop {
+	for last > 0 && initLocals[last-1] == tTop {
 		last--
 	}
 	for i := 0; i < last; i++ {
@@ -55,33 +56,33 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 			i++
 		}
 	}
-	entry := func(v classfile.VerificationType, off int) (VType, error) {
+	entry := func(v classfile.VerificationType, off int) (Type, error) {
 		switch v.Tag {
 		case classfile.VTTop, classfile.VTInteger, classfile.VTFloat, classfile.VTLong, classfile.VTDouble, classfile.VTNull, classfile.VTUninitializedThis:
-			return simpleVTypes[v.Tag], nil
+			return simpleTypes[v.Tag], nil
 		case classfile.VTUninitialized:
 			if strict != nil {
 				i, ok := strict.at.lookup(int(v.Data))
 				if !ok || strict.insns[i].Op != New {
-					return vTop, fail(off, "stack map frame: uninitialized(%d) is not at a new instruction", v.Data)
+					return tTop, fail(off, "stack map frame: uninitialized(%d) is not at a new instruction", v.Data)
 				}
 			}
-			return VType{Kind: KUninit, Offset: int32(v.Data)}, nil
+			return uninit(int(v.Data)), nil
 		case classfile.VTObject:
 			if strict != nil {
 				if _, err := c.Pool.Lookup(v.Data, classfile.TagClass); err != nil {
-					return vTop, fail(off, "stack map frame: %v", err)
+					return tTop, fail(off, "stack map frame: %v", err)
 				}
 				if n := c.Pool.ClassName(v.Data); !classfile.ValidClassName(n, c.Major) {
-					return vTop, fail(off, "stack map frame names %q", n)
+					return tTop, fail(off, "stack map frame names %q", n)
 				}
 			}
-			return ref(c.Pool.ClassName(v.Data)), nil
+			return lat.Ref(c.Pool.ClassName(v.Data)), nil
 		}
-		return vTop, fail(off, "stack map frame: unknown verification type %d", v.Tag)
+		return tTop, fail(off, "stack map frame: unknown verification type %d", v.Tag)
 	}
-	entries := func(vs []classfile.VerificationType, off int) ([]VType, error) {
-		out := make([]VType, 0, len(vs))
+	entries := func(vs []classfile.VerificationType, off int) ([]Type, error) {
+		out := make([]Type, 0, len(vs))
 		for _, v := range vs {
 			t, err := entry(v, off)
 			if err != nil {
@@ -91,12 +92,12 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 		}
 		return out, nil
 	}
-	slots := func(es []VType, limit int, what string, off int) ([]VType, error) {
-		out := make([]VType, 0, max(limit, len(es)+2))
+	slots := func(es []Type, limit int, what string, off int) ([]Type, error) {
+		out := make([]Type, 0, max(limit, len(es)+2))
 		for _, e := range es {
 			out = append(out, e)
 			if e.Size() == 2 {
-				out = append(out, second(e))
+				out = append(out, e.second())
 			}
 		}
 		if strict != nil && len(out) > limit {
@@ -117,7 +118,7 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 			}
 		}
 		locals := prev
-		var stack []VType
+		var stack []Type
 		var err error
 		switch t := f.Type; {
 		case t <= classfile.FrameSameMax || t == classfile.FrameSameExt:
@@ -139,7 +140,7 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 			if err != nil {
 				return nil, err
 			}
-			locals = append(append([]VType(nil), prev...), add...)
+			locals = append(append([]Type(nil), prev...), add...)
 		case t == classfile.FrameFull:
 			if locals, err = entries(f.Locals, off); err != nil {
 				return nil, err
@@ -160,7 +161,7 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 			return nil, err
 		}
 		for len(fr.locals) < limit {
-			fr.locals = append(fr.locals, vTop)
+			fr.locals = append(fr.locals, tTop)
 		}
 		if strict != nil {
 			limit = strict.maxStack
@@ -176,6 +177,6 @@ func expandStackMap(c *classfile.Class, m *classfile.Member, code *classfile.Cod
 	return out, nil
 }
 
-// simpleVTypes are the verification types a tag alone gives. See JVMS §4.7.4.
-var simpleVTypes = [...]VType{classfile.VTTop: vTop, classfile.VTInteger: vInt, classfile.VTFloat: vFloat,
-	classfile.VTLong: vLong, classfile.VTDouble: vDouble, classfile.VTNull: vNull, classfile.VTUninitializedThis: vUninitThis}
+// simpleTypes are the verification types a tag alone gives. See JVMS §4.7.4.
+var simpleTypes = [...]Type{classfile.VTTop: tTop, classfile.VTInteger: tInt, classfile.VTFloat: tFloat,
+	classfile.VTLong: tLong, classfile.VTDouble: tDouble, classfile.VTNull: tNull, classfile.VTUninitializedThis: tUninitThis}

@@ -81,6 +81,12 @@ func decodeInto(buf []Instruction, code []byte) ([]Instruction, error) {
 		}
 	}
 	for off := 0; off < len(code); {
+		// One-byte instructions, most of any code, are decoded here.
+		if op := Opcode(code[off]); opTraits[op]&opOneByte != 0 {
+			out = append(out, Instruction{Offset: off, Op: op, Index: int(oneByteIndex[op]), Len: 1})
+			off++
+			continue
+		}
 		out = append(out, Instruction{})
 		in := &out[len(out)-1]
 		if err := decodeAt(code, off, in); err != nil {
@@ -90,6 +96,20 @@ func decodeInto(buf []Instruction, code []byte) ([]Instruction, error) {
 	}
 	return out, nil
 }
+
+// oneByteIndex is the Index decodeAt gives an instruction without
+// operands: its implied local, or the value of iconst_<i>.
+var oneByteIndex = func() (t [256]int8) {
+	for o := range t {
+		op := Opcode(o)
+		if l := implicitLocal(op); l >= 0 {
+			t[o] = int8(l)
+		} else if op >= IconstM1 && op <= Iconst5 {
+			t[o] = int8(int(op) - int(Iconst0))
+		}
+	}
+	return t
+}()
 
 // countInstructions counts the instructions of code, exactly when it all
 // decodes; where it would not, it stops, since Decode stops there too.
@@ -511,9 +531,7 @@ func (in *Instruction) BranchTargets() []int {
 
 // IsBranch reports whether the instruction is a branch or switch, the
 // instructions with BranchTargets. See JVMS §6.5.
-func (in *Instruction) IsBranch() bool {
-	return in.Op.IsBranchOp() || in.Op == Tableswitch || in.Op == Lookupswitch
-}
+func (in *Instruction) IsBranch() bool { return opTraits[in.Op]&opBranch != 0 }
 
 // IsReturn reports whether the instruction returns from the method
 // (ireturn … return; athrow is not a return). See JVMS §6.5.
@@ -522,10 +540,4 @@ func (in *Instruction) IsReturn() bool { return in.Op.IsReturn() }
 // EndsBlock reports whether control never falls through to the next
 // instruction: goto, returns, athrow, switches, ret. jsr is not among them
 // (the subroutine returns to the next instruction). See JVMS §4.10.2.2.
-func (in *Instruction) EndsBlock() bool {
-	switch in.Op {
-	case Goto, GotoW, Athrow, Tableswitch, Lookupswitch, Ret:
-		return true
-	}
-	return in.Op.IsReturn()
-}
+func (in *Instruction) EndsBlock() bool { return opTraits[in.Op]&opEnds != 0 }

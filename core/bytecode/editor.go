@@ -616,19 +616,19 @@ func (e *Editor) Commit(fc *FrameComputer) (*FrameResult, error) {
 	var orig map[int]*frame
 	if e.keep && e.c.Major >= 50 {
 		var err error
-		if orig, err = declaredFrames(e.c, e.m, e.code); err != nil {
+		if orig, err = declaredFrames(fc.lat, e.c, e.m, e.code); err != nil {
 			return nil, fmt.Errorf("%s: StackMapTable: %w", e.where(), err)
 		}
 		// An uninitialized type names its new instruction, wherever code
 		// inserted before it puts it. See JVMS §4.7.4.
 		for _, f := range orig {
-			for _, vs := range [][]VType{f.locals, f.stack} {
+			for _, vs := range [][]Type{f.locals, f.stack} {
 				for _, v := range vs {
-					if v.Kind == KUninit {
-						if _, ok := e.findInsn(int(v.Offset)); !ok {
-							return nil, fmt.Errorf("%s: StackMapTable: uninitialized(%d) does not name an instruction", e.where(), v.Offset)
+					if v.Kind() == KUninit {
+						if _, ok := e.findInsn(v.arg()); !ok {
+							return nil, fmt.Errorf("%s: StackMapTable: uninitialized(%d) does not name an instruction", e.where(), v.arg())
 						}
-						e.selfLabel(int(v.Offset))
+						e.selfLabel(v.arg())
 					}
 				}
 			}
@@ -683,13 +683,13 @@ func (e *Editor) Commit(fc *FrameComputer) (*FrameResult, error) {
 		if e.guardAt != nil {
 			// The guard uses no local: declaring them all top spares the
 			// JVM any assignability check against the method's locals.
-			declared[e.guardAt.offset] = &frame{stack: []VType{ref("java/lang/Throwable")}}
+			declared[e.guardAt.offset] = &frame{stack: []Type{tThrowable}}
 		}
 	} else if e.c.Major >= 50 {
 		// The compiler's frames, moved with the code, name the types where
 		// a merge needs a class outside the hierarchy (see FrameComputer).
 		fc.hints = func() map[int]*frame {
-			orig, _ := e.movedFrames()
+			orig, _ := e.movedFrames(fc.lat)
 			return orig
 		}
 	}
@@ -713,8 +713,8 @@ func (e *Editor) Commit(fc *FrameComputer) (*FrameResult, error) {
 
 // movedFrames is the method's StackMapTable as it stood before the edit,
 // each frame at its instruction's new offset (see moveFrames).
-func (e *Editor) movedFrames() (map[int]*frame, error) {
-	orig, err := declaredFrames(e.c, e.m, e.code)
+func (e *Editor) movedFrames(lat *Lattice) (map[int]*frame, error) {
+	orig, err := declaredFrames(lat, e.c, e.m, e.code)
 	if err != nil {
 		return nil, fmt.Errorf("%s: StackMapTable: %w", e.where(), err)
 	}
@@ -726,16 +726,16 @@ func (e *Editor) movedFrames() (map[int]*frame, error) {
 // itself, after any code inserted before it, where Commit labelled it so;
 // otherwise the instruction's entry. See JVMS §4.7.4.
 func (e *Editor) moveFrames(orig map[int]*frame) (map[int]*frame, error) {
-	moved := func(vs []VType) []VType {
-		out := append([]VType(nil), vs...)
+	moved := func(vs []Type) []Type {
+		out := append([]Type(nil), vs...)
 		for i, v := range out {
-			if v.Kind != KUninit {
+			if v.Kind() != KUninit {
 				continue
 			}
-			if l := e.self[int(v.Offset)]; l != nil {
-				out[i].Offset = int32(l.offset)
-			} else if l := e.at[int(v.Offset)]; l != nil {
-				out[i].Offset = int32(l.offset)
+			if l := e.self[v.arg()]; l != nil {
+				out[i] = uninit(l.offset)
+			} else if l := e.at[v.arg()]; l != nil {
+				out[i] = uninit(l.offset)
 			}
 		}
 		return out

@@ -55,18 +55,27 @@ var effects = func() (t [256]effect) {
 // localsUsed is how many locals a load, store or iinc needs: its slot and,
 // for a long or double, the next; 0 for other instructions.
 func localsUsed(in *Instruction) int {
-	switch in.Op {
-	case Lload, Lload0, Lload1, Lload2, Lload3, Dload, Dload0, Dload1, Dload2, Dload3,
-		Lstore, Lstore0, Lstore1, Lstore2, Lstore3, Dstore, Dstore0, Dstore1, Dstore2, Dstore3:
-		return in.Index + 2
-	case Iload, Iload0, Iload1, Iload2, Iload3, Fload, Fload0, Fload1, Fload2, Fload3,
-		Aload, Aload0, Aload1, Aload2, Aload3,
-		Istore, Istore0, Istore1, Istore2, Istore3, Fstore, Fstore0, Fstore1, Fstore2, Fstore3,
-		Astore, Astore0, Astore1, Astore2, Astore3, Iinc:
-		return in.Index + 1
+	if n := localSlots[in.Op]; n > 0 {
+		return in.Index + int(n)
 	}
 	return 0
 }
+
+// localSlots is how many slots from its Index a local variable
+// instruction uses, by opcode; 0 for the others.
+var localSlots = func() (t [256]uint8) {
+	for _, op := range []Opcode{Lload, Lload0, Lload1, Lload2, Lload3, Dload, Dload0, Dload1, Dload2, Dload3,
+		Lstore, Lstore0, Lstore1, Lstore2, Lstore3, Dstore, Dstore0, Dstore1, Dstore2, Dstore3} {
+		t[op] = 2
+	}
+	for _, op := range []Opcode{Iload, Iload0, Iload1, Iload2, Iload3, Fload, Fload0, Fload1, Fload2, Fload3,
+		Aload, Aload0, Aload1, Aload2, Aload3,
+		Istore, Istore0, Istore1, Istore2, Istore3, Fstore, Fstore0, Fstore1, Fstore2, Fstore3,
+		Astore, Astore0, Astore1, Astore2, Astore3, Iinc} {
+		t[op] = 1
+	}
+	return t
+}()
 
 // maxStraight finds max_stack and max_locals of a straight-line method
 // (one basic block, no handlers: see straightLine) by adding up its
@@ -127,7 +136,7 @@ func (a *analyzer) maxStraight(params int) (maxStack, maxLocals int, ok bool) {
 				}
 				// An <init> call leaves nothing, whatever its descriptor
 				// says (the machine reports a bad one).
-				if r.t.Kind != KTop && !(in.Op == Invokespecial && r.name == "<init>") {
+				if r.t != tTop && !(in.Op == Invokespecial && r.name == "<init>") {
 					push = r.t.Size()
 				}
 			case Multianewarray:

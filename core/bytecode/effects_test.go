@@ -16,7 +16,7 @@ func straightMaxima(t *testing.T, c *classfile.Class, m *classfile.Member) (sing
 	t.Helper()
 	code := m.Code()
 	d := &frameDomain{lat: NewLattice(objectOnly{}), lenient: true}
-	a := &analyzer{c: c, m: m, code: code, d: d, s: new(scratch), gen: 1, out: &outSlabs{}}
+	a := &analyzer{c: c, m: m, code: code, d: d, lat: d.lat, s: new(scratch), gen: 1, out: &outSlabs{}}
 	d.a = a
 	insns, err := Decode(code.Code)
 	if err != nil {
@@ -34,7 +34,7 @@ func straightMaxima(t *testing.T, c *classfile.Class, m *classfile.Member) (sing
 	ms, ml, ok := a.maxStraight(len(init.locals))
 	a.maxLocals = len(init.locals)
 	for i := range a.insns {
-		if _, err := a.execute(i, init); err != nil {
+		if _, err := a.execute(&a.insns[i], init); err != nil {
 			t.Fatalf("%s.%s: %v", c.Name(), c.MemberName(m), err)
 		}
 	}

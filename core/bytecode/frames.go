@@ -80,9 +80,12 @@ func NewFrameComputer(c *classfile.Class, h Hierarchy) *FrameComputer {
 	// One allocation for the computer and its lattice: a class's frames
 	// are often computed and dropped in a few microseconds.
 	both := &struct {
-		fc  FrameComputer
-		lat Lattice
+		fc    FrameComputer
+		lat   Lattice
+		names [16]string
+		cls   [16 + len(wellKnown)]uint16
 	}{lat: Lattice{h: h}}
+	both.lat.names, both.lat.cls = both.names[:0], both.cls[:]
 	fc := &both.fc
 	*fc = FrameComputer{c: c, lat: &both.lat, gen: computers.Add(1)}
 	// A result for each method, as most callers compute them all.
@@ -99,7 +102,7 @@ func (fc *FrameComputer) Compute(m *classfile.Member) (*FrameResult, error) {
 	s := scratches.Get().(*scratch)
 	d, a := &s.d, &s.a
 	*d = frameDomain{lat: fc.lat, hints: fc.hints, a: a}
-	*a = analyzer{c: fc.c, m: m, code: code, d: d, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl, gen: fc.gen}
+	*a = analyzer{c: fc.c, m: m, code: code, d: d, lat: fc.lat, s: s, insns: s.insns, declared: fc.declared, out: &fc.sl, gen: fc.gen}
 	fc.declared, fc.hints = nil, nil
 	r, err := a.run()
 	s.insns = a.insns
@@ -129,11 +132,12 @@ type frameDomain struct {
 	lenient bool
 }
 
-func (d *frameDomain) Strict() bool                   { return false }
-func (d *frameDomain) Assignable(from, to VType) bool { return true }
-func (d *frameDomain) Refers(Reference)               {}
+func (d *frameDomain) Strict() bool                  { return false }
+func (d *frameDomain) Lattice() *Lattice             { return d.lat }
+func (d *frameDomain) Assignable(from, to Type) bool { return true }
+func (d *frameDomain) Refers(Reference)              {}
 
-func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
+func (d *frameDomain) Join(x, y Type, at Slot) (Type, bool, error) {
 	t, ok, err := d.lat.Merge(x, y)
 	if err == nil {
 		// Most joins: asked before errors.As, whose target would escape
@@ -148,12 +152,12 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 	// A local the original frame declares top is not used after the join
 	// (the original code verified so): top is the join, and a supertype of
 	// anything.
-	if found && (h.Kind == KTop && !at.Stack || h.Kind == KRef && d.lat.MayBeSuper(h.Name, x.Name) && d.lat.MayBeSuper(h.Name, y.Name)) {
+	if found && (h == tTop && !at.Stack || h.Kind() == KRef && d.lat.MayBeSuper(d.lat.Name(h), d.lat.Name(x)) && d.lat.MayBeSuper(d.lat.Name(h), d.lat.Name(y))) {
 		if d.settled == nil {
 			d.settled = map[string]bool{}
 		}
 		d.settled[u.Name] = true
-		return h, h.Kind != KTop, nil
+		return h, h != tTop, nil
 	}
 	if !d.lenient {
 		if d.unsettled == nil {
@@ -161,18 +165,18 @@ func (d *frameDomain) Join(x, y VType, at Slot) (VType, bool, error) {
 		}
 		d.unsettled[u.Name] = true
 	}
-	return vObject, true, nil
+	return tObject, true, nil
 }
 
 // hint is the type the original frame at declares for the slot (top for a
 // local past its locals); found is false where there is no such frame.
-func (d *frameDomain) hint(at Slot) (t VType, found bool) {
+func (d *frameDomain) hint(at Slot) (t Type, found bool) {
 	a := d.a
 	if d.hinted == nil {
 		if d.hints != nil {
 			d.hinted = d.hints()
 		} else {
-			d.hinted, _ = declaredFrames(a.c, a.m, a.code)
+			d.hinted, _ = declaredFrames(d.lat, a.c, a.m, a.code)
 		}
 		if d.hinted == nil {
 			d.hinted = map[int]*frame{}
@@ -187,9 +191,9 @@ func (d *frameDomain) hint(at Slot) (t VType, found bool) {
 	case !at.Stack && at.Index < len(f.locals):
 		return f.locals[at.Index], true
 	case !at.Stack:
-		return vTop, true
+		return tTop, true
 	}
-	return vTop, false
+	return tTop, false
 }
 
 func (a *analyzer) run() (*FrameResult, error) {
@@ -270,14 +274,15 @@ func (a *analyzer) straightLine() bool {
 	if len(a.code.Handlers) > 0 || len(a.insns) == 0 {
 		return false
 	}
+	// A branch (jsr included) anywhere, or an end before the last.
 	last := len(a.insns) - 1
-	for i := range a.insns {
-		in := &a.insns[i]
-		if in.IsBranch() || in.Op == Jsr || in.Op == JsrW || (i < last && in.EndsBlock()) {
+	for i := range a.insns[:last] {
+		if opTraits[a.insns[i].Op]&(opBranch|opEnds) != 0 {
 			return false
 		}
 	}
-	return a.insns[last].EndsBlock()
+	t := opTraits[a.insns[last].Op]
+	return t&opBranch == 0 && t&opEnds != 0
 }
 
 // runStraight finds max_stack and max_locals of a straight-line method by
@@ -303,7 +308,7 @@ func (a *analyzer) runStraight() (*FrameResult, error) {
 		}
 		a.maxStack, a.maxLocals = 0, len(init.locals)
 		for i := range a.insns {
-			if _, err := a.execute(i, init); err != nil {
+			if _, err := a.execute(&a.insns[i], init); err != nil {
 				return nil, err
 			}
 		}
@@ -337,7 +342,10 @@ func (e *blockError) Error() string { return fmt.Sprintf("offset %d: %s", e.off,
 // blockMarks marks the instructions that start a basic block: the first,
 // branch targets, handler starts and whatever follows a branch or an
 // instruction that ends a block. These are where frames go. See JVMS §4.10.1.
-func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfile.Code) ([]bool, error) {
+// need, when not nil, gets the block starts the type checker cannot carry
+// the state into from the instruction before: all but the first and those
+// only a conditional branch falls into (see stackMapTable).
+func blockMarks(block, need []bool, insns []Instruction, at offsetIndex, code *classfile.Code) ([]bool, error) {
 	n := len(insns)
 	if n == 0 {
 		return block, nil
@@ -349,11 +357,18 @@ func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfi
 			return &blockError{from, fmt.Sprintf("branch target %d is not an instruction start", off)}
 		}
 		block[i] = true
+		if need != nil {
+			need[i] = true
+		}
 		return nil
 	}
 	for i := range insns {
 		in := &insns[i]
-		if in.Op.IsBranchOp() {
+		t := opTraits[in.Op]
+		if t&(opBranch|opEnds) == 0 {
+			continue // most instructions: one lookup
+		}
+		if t&opBranchOp != 0 {
 			if err := mark(in.Offset, in.Target); err != nil {
 				return nil, err
 			}
@@ -367,8 +382,11 @@ func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfi
 				}
 			}
 		}
-		if (in.IsBranch() || in.EndsBlock()) && i+1 < n {
+		if i+1 < n {
 			block[i+1] = true
+			if need != nil && t&opEnds != 0 {
+				need[i+1] = true
+			}
 		}
 	}
 	end := len(code.Code)
@@ -386,7 +404,7 @@ func blockMarks(block []bool, insns []Instruction, at offsetIndex, code *classfi
 // BlockStarts returns the offsets at which the basic blocks of code begin,
 // in order: where a profiler puts its probes.
 func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
-	marks, err := blockMarks(make([]bool, len(insns)), insns, offsetIndex(nil).reset(insns, len(code.Code)), code)
+	marks, err := blockMarks(make([]bool, len(insns)), nil, insns, offsetIndex(nil).reset(insns, len(code.Code)), code)
 	if err != nil {
 		return nil, err
 	}
@@ -404,6 +422,9 @@ func BlockStarts(code *classfile.Code, insns []Instruction) ([]int, error) {
 // and cuts it out of exception ranges, so that the type checker, which visits
 // every instruction, accepts it.
 func (a *analyzer) neutralizeDeadCode() (int, error) {
+	if a.nreached == len(a.insns) {
+		return 0, nil
+	}
 	dead := 0
 	for i := 0; i < len(a.insns); {
 		if a.reached[i] {
@@ -425,7 +446,7 @@ func (a *analyzer) neutralizeDeadCode() (int, error) {
 		a.code.Code[end-1] = byte(Athrow)
 		a.cutHandlers(start, end)
 		// Re-decode the neutralized block as one entry so frames line up.
-		a.in[i] = &frame{stack: []VType{ref("java/lang/Throwable")}}
+		a.in[i] = &frame{stack: []Type{tThrowable}}
 		a.block[i], a.reached[i] = true, true
 		for k := i + 1; k < j; k++ {
 			a.in[k] = nil
@@ -456,8 +477,19 @@ func (a *analyzer) neutralizeDeadCode() (int, error) {
 			}
 		}
 		a.insns, a.in, a.block = insns, in, block
+		a.redecoded = true
 	}
 	return dead, nil
+}
+
+// indexOf is the index of the instruction at offset off, in the
+// instructions as they are now (see neutralizeDeadCode).
+func (a *analyzer) indexOf(off int) (int, bool) {
+	if !a.redecoded {
+		return a.at.lookup(off)
+	}
+	i := sort.Search(len(a.insns), func(x int) bool { return a.insns[x].Offset >= off })
+	return i, i < len(a.insns) && a.insns[i].Offset == off
 }
 
 // cutHandlers removes [start, end) from every exception range, splitting or
@@ -501,49 +533,55 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 	// after an instruction that does not fall through, and where a frame
 	// was declared to stand. A block that only a conditional branch falls
 	// into starts with the state the branch leaves, which the checker
-	// computes itself: javac and ASM give it no frame, nor do we. need is
-	// by offset: dead code removed, the instructions are not those the
-	// offset index was made for.
-	need := resize(a.s.need, len(a.code.Code)+1)
-	a.s.need = need
-	mark := func(off int) {
-		if off >= 0 && off < len(need) {
-			need[off] = true
-		}
-	}
-	for k := range a.insns {
-		in := &a.insns[k]
-		if in.Op.IsBranchOp() {
-			mark(in.Target)
-		} else if in.Switch != nil {
-			mark(in.Switch.Default)
-			for _, t := range in.Switch.Targets {
-				mark(t)
+	// computes itself: javac and ASM give it no frame, nor do we. blockMarks
+	// marked those places by instruction (need); where dead code was
+	// removed, the instructions are new and they are marked again here.
+	need := a.need
+	if a.redecoded {
+		need = resize(a.s.need, len(a.insns))
+		a.s.need = need
+		mark := func(off int) {
+			if i, ok := a.indexOf(off); ok {
+				need[i] = true
 			}
 		}
-	}
-	for _, h := range a.code.Handlers {
-		mark(int(h.HandlerPC))
+		for k := range a.insns {
+			in := &a.insns[k]
+			if in.Op.IsBranchOp() {
+				mark(in.Target)
+			} else if in.Switch != nil {
+				mark(in.Switch.Default)
+				for _, t := range in.Switch.Targets {
+					mark(t)
+				}
+			}
+			if k > 0 && a.insns[k-1].EndsBlock() {
+				need[k] = true
+			}
+		}
+		for _, h := range a.code.Handlers {
+			mark(int(h.HandlerPC))
+		}
 	}
 	// Offset 0 needs an explicit frame only when something jumps there: the
 	// implicit initial frame covers the method's entry alone.
-	targeted0 := need[0]
+	targeted0 := len(need) > 0 && need[0]
 	for off := range a.declared {
-		mark(off)
-	}
-	for k := 1; k < len(a.insns); k++ {
-		if a.insns[k-1].EndsBlock() {
-			need[a.insns[k].Offset] = true
+		if i, ok := a.indexOf(off); ok {
+			need[i] = true
 		}
 	}
+	// The instructions that get a frame, in order.
+	at := a.s.frameAt[:0]
+	for i := range a.insns {
+		if need[i] && a.block[i] && a.in[i] != nil && (i > 0 || targeted0) {
+			at = append(at, int32(i))
+		}
+	}
+	a.s.frameAt = at
+	frames := len(at)
 	// Every frame's entries are carved from one growing slab; a slab that
 	// moves leaves the frames cut before it on the old array, which is fine.
-	frames := 0
-	for i := range a.insns {
-		if a.block[i] && a.in[i] != nil && need[a.insns[i].Offset] {
-			frames++
-		}
-	}
 	smt.Frames = slab.Carve(&out.frames, frames)[:0]
 	// The slab is the rest of the class's chunk, at least the size most
 	// tables need; what the table leaves unused goes back to the chunk.
@@ -560,29 +598,21 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 			out.vts = out.vts[:cap(out.vts)]
 		}
 	}()
-	// The memos remember the Class entries of the last frame's slots; a
-	// class's entries are not another's.
-	lm, sm := &a.s.localsMemo, &a.s.stackMemo
-	clear((*lm)[:cap(*lm)])
-	clear((*sm)[:cap(*sm)])
 	// Each frame's locals are compared with the last frame's as types, slot
 	// by slot: only the slots after what they share are turned into
 	// entries, and most frames (same, same_locals_1, chop) store none.
 	// prev holds the last frame's locals, prevVT their entries.
 	prev := a.initLocals[:localsEnd(a.initLocals)]
-	prevVT, err := toVerification(a.s.prevVT[:0], pool, prev, 0, lm)
+	prevVT, err := toVerification(a.s.prevVT[:0], a.lat, pool, prev, 0)
 	if err != nil {
 		return nil, err
 	}
 	prevOff := -1
-	for i := range a.insns {
-		if !a.block[i] || a.in[i] == nil || !need[a.insns[i].Offset] || (i == 0 && !targeted0) {
-			continue
-		}
+	for _, i := range at {
 		f := a.in[i]
 		locals := f.locals[:localsEnd(f.locals)]
 		p, q := sharedLocals(prev, locals)
-		rest, err := toVerification(a.s.restVT[:0], pool, locals, p, lm)
+		rest, err := toVerification(a.s.restVT[:0], a.lat, pool, locals, p)
 		if err != nil {
 			return nil, err
 		}
@@ -593,7 +623,7 @@ func (a *analyzer) stackMapTable() (*classfile.StackMapTable, error) {
 			rest, q = rest[1:], q+1
 		}
 		start := len(slab)
-		if slab, err = toVerification(slab, pool, f.stack, 0, sm); err != nil {
+		if slab, err = toVerification(slab, a.lat, pool, f.stack, 0); err != nil {
 			return nil, err
 		}
 		stack := slab[start:len(slab):len(slab)]

@@ -2,12 +2,11 @@ package bytecode
 
 import (
 	"fmt"
-	"strings"
 
 	"dvmlab/core/classfile"
 )
 
-// execute applies instruction i's type rule (JVMS §4.10.1.9; §4.10.2 for
+// execute applies instruction in's type rule (JVMS §4.10.1.9; §4.10.2 for
 // the same rules read by inference) to f, its entry state, which it mutates
 // into the exit state, and reports whether the locals changed. This is the
 // one opcode machine of the package: it knows what every instruction pops
@@ -17,23 +16,28 @@ import (
 // and wants only its types) the rule's result regardless. Structural
 // impossibilities (stack underflow, unknown constants) are errors for both.
 // jsr and ret are the analyzer's (control flow), not this machine's.
-func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
-	in := &a.insns[i]
-	x := exec{a: a, f: f, in: in, strict: a.strict}
+func (a *analyzer) execute(in *Instruction, f *frame) (localsChanged bool, err error) {
+	// One exec per analysis, not per instruction: only its instruction,
+	// frame and error change.
+	x := &a.x
+	if x.a == nil {
+		*x = exec{a: a, lat: a.lat, strict: a.strict}
+	}
+	x.f, x.in, x.err = f, in, nil
 	pool := &a.c.Pool
 	op := in.Op
 	switch op {
 	case Nop:
 	case AconstNull:
-		x.push(vNull)
+		x.push(tNull)
 	case IconstM1, Iconst0, Iconst1, Iconst2, Iconst3, Iconst4, Iconst5, Bipush, Sipush:
-		x.push(vInt)
+		x.push(tInt)
 	case Lconst0, Lconst1:
-		x.push(vLong)
+		x.push(tLong)
 	case Fconst0, Fconst1, Fconst2:
-		x.push(vFloat)
+		x.push(tFloat)
 	case Dconst0, Dconst1:
-		x.push(vDouble)
+		x.push(tDouble)
 	case Ldc, LdcW, Ldc2W:
 		c := pool.Get(uint16(in.Index))
 		if c == nil {
@@ -41,109 +45,109 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		}
 		switch c.Tag {
 		case classfile.TagInteger:
-			x.push(vInt)
+			x.push(tInt)
 		case classfile.TagFloat:
-			x.push(vFloat)
+			x.push(tFloat)
 		case classfile.TagLong:
-			x.push(vLong)
+			x.push(tLong)
 		case classfile.TagDouble:
-			x.push(vDouble)
+			x.push(tDouble)
 		case classfile.TagString:
-			x.push(ref("java/lang/String"))
+			x.push(tString)
 		case classfile.TagClass:
-			x.push(ref("java/lang/Class"))
+			x.push(tClass)
 		case classfile.TagMethodType:
-			x.push(ref("java/lang/invoke/MethodType"))
+			x.push(tMethodType)
 		case classfile.TagMethodHandle:
-			x.push(ref("java/lang/invoke/MethodHandle"))
+			x.push(tMethodHdl)
 		case classfile.TagDynamic:
 			_, d := pool.NameAndType(c.B)
 			t, err := FieldType(d)
 			if err != nil {
 				return false, a.fail(in.Offset, "%s #%d: %v", op, in.Index, err)
 			}
-			x.push(t)
+			x.push(a.lat.Type(t))
 		default:
 			return false, a.fail(in.Offset, "%s #%d: %s is not loadable", op, in.Index, c.Tag)
 		}
 	case Iload, Iload0, Iload1, Iload2, Iload3:
-		x.load(in.Index, vInt)
+		x.load(in.Index, tInt)
 	case Lload, Lload0, Lload1, Lload2, Lload3:
-		x.load(in.Index, vLong)
+		x.load(in.Index, tLong)
 	case Fload, Fload0, Fload1, Fload2, Fload3:
-		x.load(in.Index, vFloat)
+		x.load(in.Index, tFloat)
 	case Dload, Dload0, Dload1, Dload2, Dload3:
-		x.load(in.Index, vDouble)
+		x.load(in.Index, tDouble)
 	case Aload, Aload0, Aload1, Aload2, Aload3:
-		x.load(in.Index, vObject)
+		x.load(in.Index, tObject)
 	case Iaload, Baload, Caload, Saload:
-		x.pop(vInt)
+		x.pop(tInt)
 		arr := x.popRef()
-		if x.strict && x.err == nil && arr.Kind == KRef {
-			switch {
-			case elementType(arr.Name).Kind != KInt:
-				x.bad("%s is not an array of a small integer type", arr)
-			case op == Baload && arr.Name != "[B" && arr.Name != "[Z":
-				x.bad("%s is not a byte or boolean array", arr)
-			case op != Baload && arr.Name != primArray(op):
-				x.bad("%s is not %s", arr, primArray(op))
+		if x.strict && x.err == nil && arr.Kind() == KRef {
+			switch n := x.lat.Name(arr); {
+			case elementType(n).Kind != KInt:
+				x.bad("%s is not an array of a small integer type", n)
+			case op == Baload && n != "[B" && n != "[Z":
+				x.bad("%s is not a byte or boolean array", n)
+			case op != Baload && n != primArray(op):
+				x.bad("%s is not %s", n, primArray(op))
 			}
 		}
-		x.push(vInt)
+		x.push(tInt)
 	case Laload, Faload, Daload:
-		x.pop(vInt)
+		x.pop(tInt)
 		x.arrayOf(x.popRef(), primArray(op))
-		x.push(elementType(primArray(op)))
+		x.push(primElement(op))
 	case Aaload:
-		x.pop(vInt)
+		x.pop(tInt)
 		arr := x.popRef()
-		switch e := elementType(arr.Name); {
+		switch e := x.lat.element(arr); {
 		case x.err != nil:
-		case arr.Kind == KNull:
-			x.push(vNull)
-		case arr.Kind == KRef && e.Kind == KRef:
+		case arr == tNull:
+			x.push(tNull)
+		case e.Kind() == KRef:
 			x.push(e)
 		default:
-			x.bad("%s is not an array of references", arr)
-			x.push(vObject)
+			x.bad("%s is not an array of references", x.lat.str(arr))
+			x.push(tObject)
 		}
 	case Istore, Istore0, Istore1, Istore2, Istore3:
-		localsChanged = x.store(in.Index, x.pop(vInt))
+		localsChanged = x.store(in.Index, x.pop(tInt))
 	case Lstore, Lstore0, Lstore1, Lstore2, Lstore3:
-		localsChanged = x.store(in.Index, x.pop(vLong))
+		localsChanged = x.store(in.Index, x.pop(tLong))
 	case Fstore, Fstore0, Fstore1, Fstore2, Fstore3:
-		localsChanged = x.store(in.Index, x.pop(vFloat))
+		localsChanged = x.store(in.Index, x.pop(tFloat))
 	case Dstore, Dstore0, Dstore1, Dstore2, Dstore3:
-		localsChanged = x.store(in.Index, x.pop(vDouble))
+		localsChanged = x.store(in.Index, x.pop(tDouble))
 	case Astore, Astore0, Astore1, Astore2, Astore3:
 		// astore takes a reference or a return address (JVMS §4.10.1.9.astore).
 		t := x.popCat1()
-		if x.err == nil && !t.IsRef() && t.Kind != KRetAddr {
-			x.bad("%s on the stack, not a reference", t)
+		if x.err == nil && !t.IsRef() && t.Kind() != KRetAddr {
+			x.bad("%s on the stack, not a reference", x.lat.str(t))
 		}
 		localsChanged = x.store(in.Index, t)
 	case Iastore, Bastore, Castore, Sastore:
-		x.pop(vInt)
-		x.pop(vInt)
+		x.pop(tInt)
+		x.pop(tInt)
 		arr := x.popRef()
-		if x.strict && x.err == nil && arr.Kind == KRef {
-			if ok := arr.Name == primArray(op) || (op == Bastore && arr.Name == "[Z"); !ok {
-				x.bad("%s is the wrong array type", arr)
+		if x.strict && x.err == nil && arr.Kind() == KRef {
+			if n := x.lat.Name(arr); n != primArray(op) && (op != Bastore || n != "[Z") {
+				x.bad("%s is the wrong array type", n)
 			}
 		}
 	case Lastore, Fastore, Dastore:
-		x.pop(elementType(primArray(op)))
-		x.pop(vInt)
+		x.pop(primElement(op))
+		x.pop(tInt)
 		x.arrayOf(x.popRef(), primArray(op))
 	case Aastore:
 		// The value's type against the component is checked at run time
 		// (ArrayStoreException); statically it is any reference.
 		x.popRef()
-		x.pop(vInt)
+		x.pop(tInt)
 		arr := x.popRef()
-		if x.strict && x.err == nil && arr.Kind == KRef {
-			if e := elementType(arr.Name); e.Kind != KRef {
-				x.bad("%s is not an array of references", arr)
+		if x.strict && x.err == nil && arr.Kind() == KRef {
+			if n := x.lat.Name(arr); elementType(n).Kind != KRef {
+				x.bad("%s is not an array of references", n)
 			}
 		}
 	case Pop:
@@ -175,39 +179,39 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		v1, v2 := x.popCat1(), x.popCat1()
 		x.pushSlots(v1, v2)
 	case Iadd, Isub, Imul, Idiv, Irem, Ishl, Ishr, Iushr, Iand, Ior, Ixor:
-		x.pop(vInt)
-		x.pop(vInt)
-		x.push(vInt)
+		x.pop(tInt)
+		x.pop(tInt)
+		x.push(tInt)
 	case Ladd, Lsub, Lmul, Ldiv, Lrem, Land, Lor, Lxor:
-		x.pop(vLong)
-		x.pop(vLong)
-		x.push(vLong)
+		x.pop(tLong)
+		x.pop(tLong)
+		x.push(tLong)
 	case Lshl, Lshr, Lushr:
-		x.pop(vInt)
-		x.pop(vLong)
-		x.push(vLong)
+		x.pop(tInt)
+		x.pop(tLong)
+		x.push(tLong)
 	case Fadd, Fsub, Fmul, Fdiv, Frem:
-		x.pop(vFloat)
-		x.pop(vFloat)
-		x.push(vFloat)
+		x.pop(tFloat)
+		x.pop(tFloat)
+		x.push(tFloat)
 	case Dadd, Dsub, Dmul, Ddiv, Drem:
-		x.pop(vDouble)
-		x.pop(vDouble)
-		x.push(vDouble)
+		x.pop(tDouble)
+		x.pop(tDouble)
+		x.push(tDouble)
 	case Ineg, I2b, I2c, I2s:
-		x.pop(vInt)
-		x.push(vInt)
+		x.pop(tInt)
+		x.push(tInt)
 	case Lneg:
-		x.pop(vLong)
-		x.push(vLong)
+		x.pop(tLong)
+		x.push(tLong)
 	case Fneg:
-		x.pop(vFloat)
-		x.push(vFloat)
+		x.pop(tFloat)
+		x.push(tFloat)
 	case Dneg:
-		x.pop(vDouble)
-		x.push(vDouble)
+		x.pop(tDouble)
+		x.push(tDouble)
 	case Iinc:
-		if in.Index >= len(f.locals) || f.locals[in.Index] != vInt {
+		if in.Index >= len(f.locals) || f.locals[in.Index] != tInt {
 			x.bad("local %d does not hold an int", in.Index)
 		}
 		a.noteLocals(in.Index + 1)
@@ -216,22 +220,22 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		x.pop(from)
 		x.push(to)
 	case Lcmp:
-		x.pop(vLong)
-		x.pop(vLong)
-		x.push(vInt)
+		x.pop(tLong)
+		x.pop(tLong)
+		x.push(tInt)
 	case Fcmpl, Fcmpg:
-		x.pop(vFloat)
-		x.pop(vFloat)
-		x.push(vInt)
+		x.pop(tFloat)
+		x.pop(tFloat)
+		x.push(tInt)
 	case Dcmpl, Dcmpg:
-		x.pop(vDouble)
-		x.pop(vDouble)
-		x.push(vInt)
+		x.pop(tDouble)
+		x.pop(tDouble)
+		x.push(tInt)
 	case Ifeq, Ifne, Iflt, Ifge, Ifgt, Ifle:
-		x.pop(vInt)
+		x.pop(tInt)
 	case IfIcmpeq, IfIcmpne, IfIcmplt, IfIcmpge, IfIcmpgt, IfIcmple:
-		x.pop(vInt)
-		x.pop(vInt)
+		x.pop(tInt)
+		x.pop(tInt)
 	case IfAcmpeq, IfAcmpne:
 		x.popRefOrUninit()
 		x.popRefOrUninit()
@@ -239,7 +243,7 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		x.popRefOrUninit()
 	case Goto, GotoW:
 	case Tableswitch, Lookupswitch:
-		x.pop(vInt)
+		x.pop(tInt)
 		if x.strict && op == Lookupswitch && in.Switch != nil {
 			for k := 1; k < len(in.Switch.Keys); k++ {
 				if in.Switch.Keys[k] <= in.Switch.Keys[k-1] {
@@ -249,9 +253,9 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		}
 	case Ireturn, Lreturn, Freturn, Dreturn, Areturn:
 		r := a.ret
-		if want := returnKind(op); r.Kind != want {
-			what := r.String()
-			if r.Kind == KTop {
+		if want := returnKind(op); r.Kind() != want {
+			what := x.lat.str(r)
+			if r == tTop {
 				what = "void"
 			}
 			x.bad("the method returns %s", what)
@@ -259,11 +263,11 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		}
 		x.pop(r)
 	case Return:
-		if a.ret.Kind != KTop {
-			x.bad("the method returns %s", a.ret)
+		if a.ret != tTop {
+			x.bad("the method returns %s", x.lat.str(a.ret))
 		} else if x.strict && a.isInit {
 			for _, l := range f.locals {
-				if l.Kind == KUninitThis {
+				if l == tUninitThis {
 					x.bad("the constructor returns before calling a superclass or sibling constructor")
 					break
 				}
@@ -277,7 +281,7 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		// The same uninitialized type must not be live already (HotSpot
 		// checks this where a loop re-executes the new); a local holding it
 		// loses it.
-		u := VType{Kind: KUninit, Offset: int32(in.Offset)}
+		u := uninit(in.Offset)
 		if x.strict {
 			for _, t := range f.stack {
 				if t == u {
@@ -287,38 +291,38 @@ func (a *analyzer) execute(i int, f *frame) (localsChanged bool, err error) {
 		}
 		for k, t := range f.locals {
 			if t == u {
-				f.locals[k] = vTop
+				f.locals[k] = tTop
 				localsChanged = true
 			}
 		}
 		x.push(u)
 	case Newarray:
-		x.pop(vInt)
-		x.push(ref(newarrayType(in.Index)))
+		x.pop(tInt)
+		x.push(x.lat.Ref(newarrayType(in.Index)))
 	case Anewarray:
-		x.pop(vInt)
-		x.push(ref(a.arrayType(in.Index)))
+		x.pop(tInt)
+		x.push(a.arrayType(in.Index))
 	case Arraylength:
 		arr := x.popRef()
-		if x.strict && x.err == nil && arr.Kind == KRef && elementType(arr.Name).Kind == KTop {
-			x.bad("%s is not an array", arr)
+		if x.strict && x.err == nil && arr.Kind() == KRef && elementType(x.lat.Name(arr)).Kind == KTop {
+			x.bad("%s is not an array", x.lat.Name(arr))
 		}
-		x.push(vInt)
+		x.push(tInt)
 	case Athrow:
-		x.pop(vThrowable)
+		x.pop(tThrowable)
 	case Checkcast:
 		x.popRef()
-		x.push(classType(pool.ClassName(uint16(in.Index))))
+		x.push(a.classConst(in.Index))
 	case Instanceof:
 		x.popRef()
-		x.push(vInt)
+		x.push(tInt)
 	case Monitorenter, Monitorexit:
 		x.popRef()
 	case Multianewarray:
 		for k := 0; k < in.Const; k++ {
-			x.pop(vInt)
+			x.pop(tInt)
 		}
-		x.push(classType(pool.ClassName(uint16(in.Index))))
+		x.push(a.classConst(in.Index))
 	case Jsr, JsrW, Ret:
 		x.bad("subroutines are not allowed in a class verified by type checking")
 		if x.err == nil {
@@ -352,9 +356,22 @@ func primArray(op Opcode) string {
 	return ""
 }
 
+// primElement is the element type of primArray(op).
+func primElement(op Opcode) Type {
+	switch op {
+	case Laload, Lastore:
+		return tLong
+	case Faload, Fastore:
+		return tFloat
+	case Daload, Dastore:
+		return tDouble
+	}
+	return tInt
+}
+
 // conversion is what a numeric conversion pops and pushes.
-func conversion(op Opcode) (from, to VType) {
-	kinds := [...]VType{vInt, vLong, vFloat, vDouble}
+func conversion(op Opcode) (from, to Type) {
+	kinds := [...]Type{tInt, tLong, tFloat, tDouble}
 	// i2l … d2f run in JVMS order: from i, l, f, d, each to the other three.
 	k := int(op - I2l)
 	from = kinds[k/3]
@@ -365,20 +382,20 @@ func conversion(op Opcode) (from, to VType) {
 	return from, kinds[j]
 }
 
-func returnKind(op Opcode) Kind { return returnType(op).Kind }
+func returnKind(op Opcode) Kind { return returnType(op).Kind() }
 
-func returnType(op Opcode) VType {
+func returnType(op Opcode) Type {
 	switch op {
 	case Ireturn:
-		return vInt
+		return tInt
 	case Lreturn:
-		return vLong
+		return tLong
 	case Freturn:
-		return vFloat
+		return tFloat
 	case Dreturn:
-		return vDouble
+		return tDouble
 	}
-	return vObject
+	return tObject
 }
 
 // newarrayType names the array type of a newarray atype. See JVMS §6.5.newarray.
@@ -412,6 +429,7 @@ func isStore(op Opcode) bool { return op >= Istore && op <= Astore3 }
 // exec is the state of executing one instruction.
 type exec struct {
 	a      *analyzer
+	lat    *Lattice
 	f      *frame
 	in     *Instruction
 	strict bool
@@ -433,7 +451,7 @@ func (x *exec) broken(format string, args ...any) {
 	}
 }
 
-func (x *exec) push(v VType) {
+func (x *exec) push(v Type) {
 	if x.err != nil {
 		return
 	}
@@ -444,13 +462,13 @@ func (x *exec) push(v VType) {
 	}
 	x.f.stack = append(x.f.stack, v)
 	if v.Size() == 2 {
-		x.f.stack = append(x.f.stack, second(v))
+		x.f.stack = append(x.f.stack, v.second())
 	}
 	x.a.noteStack(n)
 }
 
 // pushSlots pushes raw slots (for the dup family, which copies halves).
-func (x *exec) pushSlots(vs ...VType) {
+func (x *exec) pushSlots(vs ...Type) {
 	if x.err != nil {
 		return
 	}
@@ -465,15 +483,15 @@ func (x *exec) pushSlots(vs ...VType) {
 
 // pop takes a value of type want (a long or double as its two slots) and
 // returns what was there (the first slot of a long or double).
-func (x *exec) pop(want VType) VType {
+func (x *exec) pop(want Type) Type {
 	if x.err != nil {
-		return vTop
+		return tTop
 	}
 	n := want.Size()
 	s := x.f.stack
 	if len(s) < n {
-		x.broken("stack underflow: need %s", want)
-		return vTop
+		x.broken("stack underflow: need %s", x.lat.str(want))
+		return tTop
 	}
 	got := s[len(s)-n]
 	x.f.stack = s[:len(s)-n]
@@ -481,40 +499,40 @@ func (x *exec) pop(want VType) VType {
 		return got
 	}
 	switch {
-	case n == 2 && s[len(s)-1] != second(got):
-		x.bad("the stack holds half a %s", want)
+	case n == 2 && s[len(s)-1] != got.second():
+		x.bad("the stack holds half a %s", x.lat.str(want))
 	case n == 1 && got.isHalf():
-		x.bad("the stack holds the second half of a long or double where %s is expected", want)
+		x.bad("the stack holds the second half of a long or double where %s is expected", x.lat.str(want))
 	case !x.a.d.Assignable(got, want):
-		x.bad("%s on the stack where %s is expected", got, want)
+		x.bad("%s on the stack where %s is expected", x.lat.str(got), x.lat.str(want))
 	}
 	return got
 }
 
 // popCat1 takes one slot that is a whole value.
-func (x *exec) popCat1() VType {
+func (x *exec) popCat1() Type {
 	if x.err != nil {
-		return vTop
+		return tTop
 	}
 	s := x.f.stack
 	if len(s) == 0 {
 		x.broken("stack underflow")
-		return vTop
+		return tTop
 	}
 	t := s[len(s)-1]
 	if x.strict && (t.isHalf() || t.Size() == 2) {
 		x.bad("a category 2 value where a category 1 value is expected")
-		return vTop
+		return tTop
 	}
 	x.f.stack = s[:len(s)-1]
 	return t
 }
 
 // popRef takes any initialized reference (or null).
-func (x *exec) popRef() VType {
+func (x *exec) popRef() Type {
 	t := x.popCat1()
-	if x.err == nil && t.Kind != KRef && t.Kind != KNull {
-		x.bad("%s on the stack where a reference is expected", t)
+	if x.err == nil && t.Kind() != KRef && t != tNull {
+		x.bad("%s on the stack where a reference is expected", x.lat.str(t))
 	}
 	return t
 }
@@ -522,26 +540,26 @@ func (x *exec) popRef() VType {
 func (x *exec) popRefOrUninit() {
 	t := x.popCat1()
 	if x.err == nil && !t.IsRef() {
-		x.bad("%s on the stack where a reference is expected", t)
+		x.bad("%s on the stack where a reference is expected", x.lat.str(t))
 	}
 }
 
 // popSlots2 takes two raw slots, for pop2 and the dup family, which see the
 // stack as slots but must not split a long or double; lower first.
-func (x *exec) popSlots2() (lower, upper VType) {
+func (x *exec) popSlots2() (lower, upper Type) {
 	if x.err != nil {
-		return vTop, vTop
+		return tTop, tTop
 	}
 	s := x.f.stack
 	if len(s) < 2 {
 		x.broken("stack underflow")
-		return vTop, vTop
+		return tTop, tTop
 	}
 	lower, upper = s[len(s)-2], s[len(s)-1]
 	// The lower slot taken must not be the second half of a value below.
 	if x.strict && lower.isHalf() {
 		x.bad("would split a long or double")
-		return vTop, vTop
+		return tTop, tTop
 	}
 	x.f.stack = s[:len(s)-2]
 	return lower, upper
@@ -557,13 +575,13 @@ func (x *exec) popSlots(n int) {
 // reference, initialized or not (JVMS §4.10.1.9.aload), the others exactly
 // their type. A lenient analysis pushes want where the local holds
 // something else, so the frame stays well formed.
-func (x *exec) load(n int, want VType) {
+func (x *exec) load(n int, want Type) {
 	if x.err != nil {
 		return
 	}
 	ls := x.f.locals
 	x.a.noteLocals(n + want.Size())
-	var got VType
+	got := tTop
 	if n+want.Size() <= len(ls) {
 		got = ls[n]
 	} else if x.strict {
@@ -571,15 +589,15 @@ func (x *exec) load(n int, want VType) {
 		return
 	}
 	switch {
-	case want.Kind == KRef:
+	case want == tObject:
 		if !got.IsRef() {
-			x.bad("local %d holds %s, not a reference", n, got)
+			x.bad("local %d holds %s, not a reference", n, x.lat.str(got))
 		}
-	case want.Size() == 2 && (got != want || ls[n+1] != second(got)):
-		x.bad("local %d holds no whole %s", n, want)
+	case want.Size() == 2 && (got != want || ls[n+1] != got.second()):
+		x.bad("local %d holds no whole %s", n, x.lat.str(want))
 		got = want
 	case got != want:
-		x.bad("local %d holds %s where %s is expected", n, got, want)
+		x.bad("local %d holds %s where %s is expected", n, x.lat.str(got), x.lat.str(want))
 		got = want
 	}
 	x.push(got)
@@ -587,14 +605,14 @@ func (x *exec) load(n int, want VType) {
 
 // store puts t into local n (and n+1 for a long or double), invalidating any
 // long or double it overwrites half of; it reports whether a local changed.
-func (x *exec) store(n int, t VType) bool {
+func (x *exec) store(n int, t Type) bool {
 	if x.err != nil {
 		return false
 	}
 	size := t.Size()
 	if t.isHalf() {
 		// Storing a lone second half cannot happen in valid code; keep top.
-		t, size = vTop, 1
+		t, size = tTop, 1
 	}
 	if len(x.f.locals) < n+size {
 		if x.strict {
@@ -602,27 +620,27 @@ func (x *exec) store(n int, t VType) bool {
 			return false
 		}
 		for len(x.f.locals) < n+size {
-			x.f.locals = append(x.f.locals, vTop)
+			x.f.locals = append(x.f.locals, tTop)
 		}
 		x.a.noteLocals(len(x.f.locals))
 	}
 	ls := x.f.locals
-	if n > 0 && (ls[n-1].Kind == KLong || ls[n-1].Kind == KDouble) {
-		ls[n-1] = vTop
+	if n > 0 && (ls[n-1] == tLong || ls[n-1] == tDouble) {
+		ls[n-1] = tTop
 	}
 	if end := n + size; end < len(ls) && ls[end].isHalf() {
-		ls[end] = vTop
+		ls[end] = tTop
 	}
 	ls[n] = t
 	if size == 2 {
-		ls[n+1] = second(t)
+		ls[n+1] = t.second()
 	}
 	return true
 }
 
-func (x *exec) arrayOf(arr VType, want string) {
-	if x.strict && x.err == nil && arr.Kind == KRef && arr.Name != want {
-		x.bad("%s is not %s", arr, want)
+func (x *exec) arrayOf(arr Type, want string) {
+	if x.strict && x.err == nil && arr.Kind() == KRef && x.lat.Name(arr) != want {
+		x.bad("%s is not %s", x.lat.Name(arr), want)
 	}
 }
 
@@ -630,15 +648,15 @@ func (x *exec) arrayOf(arr VType, want string) {
 // initialized reference assignable to owner.
 func (x *exec) objref(owner string) {
 	t := x.popCat1()
-	if !x.strict || x.err != nil || t.Kind == KNull {
+	if !x.strict || x.err != nil || t == tNull {
 		return
 	}
-	if t.Kind != KRef {
-		x.bad("%s where an initialized %s is expected", t, owner)
+	if t.Kind() != KRef {
+		x.bad("%s where an initialized %s is expected", x.lat.str(t), owner)
 		return
 	}
-	if !x.a.d.Assignable(t, classType(owner)) {
-		x.bad("%s is not assignable to %s", t, owner)
+	if !x.a.d.Assignable(t, x.lat.Ref(owner)) {
+		x.bad("%s is not assignable to %s", x.lat.Name(t), owner)
 	}
 }
 
@@ -667,7 +685,7 @@ func (x *exec) field() {
 		x.pop(t)
 		// A constructor may set its own class's fields before calling
 		// super (JVMS §4.10.1.9.putfield).
-		if s := x.f.stack; x.err == nil && len(s) > 0 && s[len(s)-1].Kind == KUninitThis && owner == a.c.Name() && a.isInit {
+		if s := x.f.stack; x.err == nil && len(s) > 0 && s[len(s)-1] == tUninitThis && owner == a.c.Name() && a.isInit {
 			x.f.stack = s[:len(s)-1]
 			return
 		}
@@ -693,9 +711,9 @@ func (x *exec) invoke() bool {
 			return false
 		}
 		for i := len(params) - 1; i >= 0; i-- {
-			x.pop(params[i])
+			x.pop(x.lat.Type(params[i]))
 		}
-		ret = r
+		ret = x.lat.Type(r)
 	} else {
 		if len(x.f.stack) < r.slots {
 			x.broken("stack underflow: need %d slots, have %d", r.slots, len(x.f.stack))
@@ -713,34 +731,34 @@ func (x *exec) invoke() bool {
 	switch in.Op {
 	case Invokespecial:
 		if name == "<init>" {
-			if ret.Kind != KTop {
+			if ret != tTop {
 				x.bad("<init> must return void")
 			}
 			recv := x.popCat1()
 			if x.err != nil {
 				return false
 			}
-			var inited VType
-			switch recv.Kind {
+			var inited Type
+			switch recv.Kind() {
 			case KUninitThis:
 				// this(...) or super(...): the current class or its direct
 				// superclass.
 				if owner != a.c.Name() && owner != a.c.SuperName() {
 					x.bad("uninitializedThis initialized by %s.<init>, neither this class nor its superclass", owner)
 				}
-				inited = ref(a.c.Name())
+				inited = x.lat.Ref(a.c.Name())
 			case KUninit:
 				// The class is the one named by the new instruction.
 				cls := owner
-				if i, ok := a.at.lookup(int(recv.Offset)); ok && a.insns[i].Op == New {
+				if i, ok := a.at.lookup(recv.arg()); ok && a.insns[i].Op == New {
 					cls = pool.ClassName(uint16(a.insns[i].Index))
 				}
 				if cls != owner {
-					x.bad("uninitialized(%d) is a new %s, initialized by %s.<init>", recv.Offset, cls, owner)
+					x.bad("uninitialized(%d) is a new %s, initialized by %s.<init>", recv.arg(), cls, owner)
 				}
-				inited = ref(cls)
+				inited = x.lat.Ref(cls)
 			default:
-				x.bad("%s is not an uninitialized object", recv)
+				x.bad("%s is not an uninitialized object", x.lat.str(recv))
 				return false
 			}
 			if x.err != nil {
@@ -762,27 +780,27 @@ func (x *exec) invoke() bool {
 		// A private or super method: of the current class, a superclass or
 		// an interface, with the current class as receiver (JVMS
 		// §4.10.1.9.invokespecial).
-		if x.strict && owner != a.c.Name() && !a.d.Assignable(ref(a.c.Name()), ref(owner)) {
+		if x.strict && owner != a.c.Name() && !a.d.Assignable(x.lat.Ref(a.c.Name()), x.lat.Ref(owner)) {
 			x.bad("illegal use of a nonvirtual call: %s is not the current class or a superclass", owner)
 			return false
 		}
 		recv := x.popCat1()
-		if x.strict && x.err == nil && recv.Kind != KNull && (recv.Kind != KRef || !a.d.Assignable(recv, ref(a.c.Name()))) {
-			x.bad("receiver %s is not the current class %s", recv, a.c.Name())
+		if x.strict && x.err == nil && recv != tNull && (recv.Kind() != KRef || !a.d.Assignable(recv, x.lat.Ref(a.c.Name()))) {
+			x.bad("receiver %s is not the current class %s", x.lat.str(recv), a.c.Name())
 			return false
 		}
 	case Invokeinterface:
 		// Interfaces are Object to the verifier: any reference will do.
 		recv := x.popCat1()
-		if x.err == nil && recv.Kind != KRef && recv.Kind != KNull {
-			x.bad("receiver %s is not an initialized reference", recv)
+		if x.err == nil && recv.Kind() != KRef && recv != tNull {
+			x.bad("receiver %s is not an initialized reference", x.lat.str(recv))
 		}
 	case Invokevirtual:
 		// An array type's methods (clone) need a receiver of that array
 		// type, as any class's do.
 		x.objref(owner)
 	}
-	if x.err == nil && ret.Kind != KTop {
+	if x.err == nil && ret != tTop {
 		x.push(ret)
 	}
 	return false
@@ -804,9 +822,9 @@ func (a *analyzer) noteLocals(n int) {
 // invokedynamic's call site).
 type refInfo struct {
 	owner, name, desc string
-	t                 VType // a field's type, a method's return type
-	slots             int   // a method's argument slots
-	iface             bool  // an InterfaceMethodref
+	t                 Type // a field's type, a method's return type
+	slots             int  // a method's argument slots
+	iface             bool // an InterfaceMethodref
 	err               error
 }
 
@@ -834,18 +852,20 @@ const (
 	memoField uint8 = iota + 1
 	memoMethod
 	memoArray
+	memoClass
 )
 
 // cpMemo is what the machine read from the constant at one pool index, for
-// one class: a member reference (or call site) as a refInfo, or the array
-// type anewarray makes of a Class entry. Frame computation meets the same
-// few constants at every call and field access of a class; remembering
-// them by index spares the pool's entries, the descriptor and its text.
+// one class: a member reference (or call site) as a refInfo, or the type a
+// Class entry gives (checkcast, multianewarray) or the array type
+// anewarray makes of it. Frame computation meets the same few constants
+// at every call, field access and cast of a class; remembering them by
+// index spares the pool's entries, the descriptor and the name's lookup.
 type cpMemo struct {
 	gen  uint64 // the FrameComputer's; 0 marks an empty entry
 	kind uint8
 	r    refInfo
-	arr  string
+	t    Type
 }
 
 // cpMemo returns the memo entry for pool index i as read by kind: the
@@ -876,20 +896,36 @@ func (a *analyzer) cpMemo(i int, kind uint8) *cpMemo {
 
 // arrayType is the array type whose component is the class pool index i
 // names (anewarray's result).
-func (a *analyzer) arrayType(i int) string {
+func (a *analyzer) arrayType(i int) Type {
 	m := a.cpMemo(i, memoArray)
 	if m != nil && m.gen == a.gen {
-		return m.arr
+		return m.t
 	}
-	t := arrayOf(a.c.Pool.ClassName(uint16(i)))
+	t := a.lat.Ref(arrayOf(a.c.Pool.ClassName(uint16(i))))
 	if m != nil {
-		*m = cpMemo{gen: a.gen, kind: memoArray, arr: t}
+		*m = cpMemo{gen: a.gen, kind: memoArray, t: t}
+	}
+	return t
+}
+
+// classConst is the type the Class entry at pool index i names (checkcast's
+// and multianewarray's result).
+func (a *analyzer) classConst(i int) Type {
+	m := a.cpMemo(i, memoClass)
+	if m != nil && m.gen == a.gen {
+		return m.t
+	}
+	t := a.lat.Ref(a.c.Pool.ClassName(uint16(i)))
+	if m != nil {
+		*m = cpMemo{gen: a.gen, kind: memoClass, t: t}
 	}
 	return t
 }
 
 // decodeRef decodes the constant an instruction names into the analyzer's
-// one refInfo, good until the next call.
+// one refInfo, good until the next call. The descriptor is read here, once
+// per constant and class (see ref): reading it costs less than looking its
+// text up anywhere.
 func (a *analyzer) decodeRef(in *Instruction, field bool) *refInfo {
 	a.oneRef = refInfo{}
 	r := &a.oneRef
@@ -911,84 +947,15 @@ func (a *analyzer) decodeRef(in *Instruction, field bool) *refInfo {
 			r.iface = !field && c.Tag == classfile.TagInterfaceMethodref
 		}
 	}
-	var descIdx uint16
 	if n := pool.Get(nt); n != nil && n.Tag == classfile.TagNameAndType {
-		r.name, r.desc, descIdx = pool.Utf8(n.A), pool.Utf8(n.B), n.B
+		r.name, r.desc = pool.Utf8(n.A), pool.Utf8(n.B)
 	}
-	if m := a.descMemo(descIdx, r.desc, field); m != nil {
-		r.t, r.slots = m.t, int(m.slots)
-		return r
-	}
-	// Another class's read of the same text, else the text itself.
-	s := a.s
-	if m, ok := s.descText[r.desc]; ok && m.field == field && a.gen != 0 {
-		r.t, r.slots = m.t, int(m.slots)
+	var t VType
+	if field {
+		t, r.err = FieldType(r.desc)
 	} else {
-		if field {
-			r.t, r.err = FieldType(r.desc)
-		} else {
-			r.slots, r.t, r.err = ArgSlots(r.desc)
-		}
-		if r.err == nil && a.gen != 0 {
-			if s.descText == nil || len(s.descText) >= maxDescText {
-				// Bounded: a long-lived scratch meets any number of
-				// descriptors; the common ones come back at once.
-				clear(s.descText)
-				if s.descText == nil {
-					s.descText = make(map[string]descMemo, 1024)
-				}
-			}
-			// A copy of the text, so the class's bytes are not kept alive.
-			d := strings.Clone(r.desc)
-			t := r.t
-			if n := len(t.Name); t.Kind == KRef && strings.HasSuffix(d, t.Name) {
-				t.Name = d[len(d)-n:] // an array type
-			} else if t.Kind == KRef && len(d) > n && d[len(d)-1-n:len(d)-1] == t.Name {
-				t.Name = d[len(d)-1-n : len(d)-1] // a class type, before its ';'
-			}
-			s.descText[d] = descMemo{field: field, t: t, slots: int32(r.slots)}
-		}
+		r.slots, t, r.err = ArgSlots(r.desc)
 	}
-	if r.err == nil && s.descs != nil && descIdx != 0 {
-		s.descs[descIdx] = descMemo{desc: r.desc, field: field, t: r.t, slots: int32(r.slots)}
-	}
+	r.t = a.lat.Type(t)
 	return r
-}
-
-// maxDescText bounds the descriptors a scratch remembers by text.
-const maxDescText = 1 << 15
-
-// descMemo is a descriptor read before: a field's type, or a method's
-// argument slots and return type. Frame computation meets the same few
-// descriptors at every call and field access of a class.
-type descMemo struct {
-	desc  string
-	field bool
-	t     VType
-	slots int32
-}
-
-// descMemo returns what the descriptor at Utf8 index i was read as, if it
-// was, or nil, preparing a memo slot for i. Entries are keyed by index and
-// checked by text, so a memo left by another class (the scratch outlives
-// it) is used only where it reads the same descriptor. Strict analyses
-// (one scratch per method) keep none.
-func (a *analyzer) descMemo(i uint16, desc string, field bool) *descMemo {
-	if a.strict || i == 0 {
-		return nil
-	}
-	s := a.s
-	if int(i) >= len(s.descs) {
-		n := max(len(a.c.Pool.Entries), int(i)+1)
-		if cap(s.descs) >= n {
-			s.descs = s.descs[:n]
-		} else {
-			s.descs = append(s.descs[:cap(s.descs)], make([]descMemo, n-cap(s.descs))...)
-		}
-		return nil
-	}
-	if m := &s.descs[i]; m.desc == desc && m.field == field && desc != "" {
-		return m
-	}
-	return nil
 }

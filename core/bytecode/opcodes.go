@@ -21,7 +21,43 @@ func (o Opcode) String() string {
 // Valid reports whether o is an opcode Java SE 17 defines (202 of them;
 // breakpoint and impdep1/2 are reserved and never appear in class files).
 // See JVMS §6.2.
-func (o Opcode) Valid() bool { return opNames[o] != "" }
+func (o Opcode) Valid() bool { return opTraits[o]&opValid != 0 }
+
+// opTraits holds, by opcode, the traits the decoder and the analysis ask
+// of every instruction: a table lookup instead of comparisons.
+var opTraits = func() (t [256]uint8) {
+	for o := range t {
+		op := Opcode(o)
+		if opNames[o] != "" {
+			t[o] |= opValid
+			if opFormats[o] == fmtNone {
+				t[o] |= opOneByte
+			}
+		}
+		if f := opFormats[o]; f == fmtBranch2 || f == fmtBranch4 {
+			t[o] |= opBranch | opBranchOp
+		}
+		switch op {
+		case Tableswitch, Lookupswitch:
+			t[o] |= opBranch | opEnds
+		case Goto, GotoW, Athrow, Ret:
+			t[o] |= opEnds
+		}
+		if op >= Ireturn && op <= Return {
+			t[o] |= opEnds
+		}
+	}
+	return t
+}()
+
+// Trait bits of opTraits.
+const (
+	opValid    = 1 << iota // Valid
+	opBranchOp             // IsBranchOp: one target
+	opBranch               // Instruction.IsBranch: a branch or a switch
+	opEnds                 // Instruction.EndsBlock: never falls through
+	opOneByte              // a valid opcode without operands
+)
 
 // format is the shape of an instruction's operands.
 type format uint8
@@ -68,10 +104,7 @@ func instructionLength(op Opcode, wide bool) int {
 // IsBranchOp reports whether o jumps to a single target: the conditional
 // branches, goto, jsr and their wide forms. See JVMS §6.5 (if<cond>,
 // if_icmp<cond>, if_acmp<cond>, ifnull, ifnonnull, goto, goto_w, jsr, jsr_w).
-func (o Opcode) IsBranchOp() bool {
-	f := opFormats[o]
-	return f == fmtBranch2 || f == fmtBranch4
-}
+func (o Opcode) IsBranchOp() bool { return opTraits[o]&opBranchOp != 0 }
 
 // IsReturn reports whether o returns from the method: ireturn, lreturn,
 // freturn, dreturn, areturn, return. See JVMS §6.5.

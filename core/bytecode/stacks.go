@@ -14,9 +14,9 @@ func Stacks(c *classfile.Class, m *classfile.Member, h Hierarchy, want func(Inst
 		return nil, nil
 	}
 	out := map[int][]VType{}
-	err := eachState(c, m, h, func(in *Instruction, cur *frame) {
+	err := eachState(c, m, h, func(lat *Lattice, in *Instruction, cur *frame) {
 		if want(*in) {
-			out[in.Offset] = append([]VType(nil), cur.stack...)
+			out[in.Offset] = lat.views(cur.stack)
 		}
 	})
 	if err != nil {
@@ -27,11 +27,12 @@ func Stacks(c *classfile.Class, m *classfile.Member, h Hierarchy, want func(Inst
 
 // eachState runs the lenient frame analysis over m and calls visit with the
 // type state before every reachable instruction, in code order; visit must
-// copy what it keeps of cur. Stacks and States are its two readers.
-func eachState(c *classfile.Class, m *classfile.Member, h Hierarchy, visit func(in *Instruction, cur *frame)) error {
+// copy what it keeps of cur, whose types lat numbers. Stacks and States are
+// its two readers.
+func eachState(c *classfile.Class, m *classfile.Member, h Hierarchy, visit func(lat *Lattice, in *Instruction, cur *frame)) error {
 	code := m.Code()
 	d := &frameDomain{lat: NewLattice(h), lenient: true}
-	a := &analyzer{c: c, m: m, code: code, d: d, s: new(scratch), old: c.Major < 50, subroutines: c.Major < 50}
+	a := &analyzer{c: c, m: m, code: code, d: d, lat: d.lat, s: new(scratch), old: c.Major < 50, subroutines: c.Major < 50}
 	d.a = a
 	insns, err := Decode(code.Code)
 	if err != nil {
@@ -67,13 +68,13 @@ func eachState(c *classfile.Class, m *classfile.Member, h Hierarchy, visit func(
 			if i > b && a.block[i] {
 				break
 			}
-			visit(in, cur)
+			visit(a.lat, in, cur)
 			// jsr and ret are control flow, the analyzer's; after either a
 			// block starts.
 			if in.EndsBlock() || in.Op == Jsr || in.Op == JsrW {
 				break
 			}
-			if _, err := a.execute(i, cur); err != nil {
+			if _, err := a.execute(in, cur); err != nil {
 				return err
 			}
 		}

@@ -21,9 +21,8 @@ func States(c *classfile.Class, m *classfile.Member, h Hierarchy) ([]State, erro
 		return nil, nil
 	}
 	var out []State
-	err := eachState(c, m, h, func(in *Instruction, cur *frame) {
-		out = append(out, State{Offset: in.Offset,
-			Locals: append([]VType(nil), cur.locals...), Stack: append([]VType(nil), cur.stack...)})
+	err := eachState(c, m, h, func(lat *Lattice, in *Instruction, cur *frame) {
+		out = append(out, State{Offset: in.Offset, Locals: lat.views(cur.locals), Stack: lat.views(cur.stack)})
 	})
 	if err != nil {
 		return nil, err

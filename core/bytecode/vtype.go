@@ -41,28 +41,130 @@ const (
 	KRetAddr
 )
 
-// VType is a verification type in one slot.
+// VType is a verification type in one slot, in readable form: what the
+// package shows its callers (Stacks, States) and reads descriptors into.
+// The analysis itself works on the compact Type.
 type VType struct {
 	Kind Kind
 	// Offset is the new instruction's offset for KUninit, the subroutine's
-	// for KRetAddr; int32 keeps the type at 24 bytes, which frames copy and
-	// compare by the million.
+	// for KRetAddr.
 	Offset int32
 	Name   string
 }
 
+// Type is a verification type (JVMS §4.10.1.2) in the compact form the
+// analysis copies, compares and merges: its Kind in the low four bits and,
+// above them, for KRef the number of its class or array name in the
+// Lattice that interned it, for KUninit and KRetAddr the offset. Two
+// Types of one lattice are the same type exactly when they are equal.
+type Type uint32
+
+const kindBits = 4
+
+// Kind is the kind of t.
+func (t Type) Kind() Kind { return Kind(t & (1<<kindBits - 1)) }
+
+// arg is what t carries beyond its kind: a name's number or an offset.
+func (t Type) arg() int { return int(t >> kindBits) }
+
+func mkType(k Kind, arg int) Type { return Type(arg)<<kindBits | Type(k) }
+
+// Types of the kinds that carry nothing, and of the names every lattice
+// knows (see wellKnown).
+const (
+	tTop        = Type(KTop)
+	tInt        = Type(KInt)
+	tFloat      = Type(KFloat)
+	tLong       = Type(KLong)
+	tDouble     = Type(KDouble)
+	tNull       = Type(KNull)
+	tUninitThis = Type(KUninitThis)
+	tLong2      = Type(KLong2)
+	tDouble2    = Type(KDouble2)
+	tObject     = Type(0<<kindBits) | Type(KRef)
+	tThrowable  = Type(1<<kindBits) | Type(KRef)
+	tString     = Type(2<<kindBits) | Type(KRef)
+	tClass      = Type(3<<kindBits) | Type(KRef)
+	tMethodType = Type(4<<kindBits) | Type(KRef)
+	tMethodHdl  = Type(5<<kindBits) | Type(KRef)
+)
+
+// wellKnown are the names every lattice numbers alike, first: those the
+// machine pushes by itself (ldc's, athrow's, the primitive arrays).
+var wellKnown = [...]string{"java/lang/Object", "java/lang/Throwable", "java/lang/String",
+	"java/lang/Class", "java/lang/invoke/MethodType", "java/lang/invoke/MethodHandle",
+	"[Z", "[C", "[F", "[D", "[B", "[S", "[I", "[J"}
+
+// wellKnownID is the number of a well-known name, -1 for any other; a
+// switch on the text beats hashing it.
+func wellKnownID(name string) int {
+	switch name {
+	case "java/lang/Object":
+		return 0
+	case "java/lang/Throwable":
+		return 1
+	case "java/lang/String":
+		return 2
+	case "java/lang/Class":
+		return 3
+	case "java/lang/invoke/MethodType":
+		return 4
+	case "java/lang/invoke/MethodHandle":
+		return 5
+	case "[Z":
+		return 6
+	case "[C":
+		return 7
+	case "[F":
+		return 8
+	case "[D":
+		return 9
+	case "[B":
+		return 10
+	case "[S":
+		return 11
+	case "[I":
+		return 12
+	case "[J":
+		return 13
+	}
+	return -1
+}
+
+func uninit(off int) Type  { return mkType(KUninit, off) }
+func retAddr(off int) Type { return mkType(KRetAddr, off) }
+
+// IsRef reports whether t is a reference: an object, array, null or
+// uninitialized.
+func (t Type) IsRef() bool {
+	k := t.Kind()
+	return k == KRef || k == KNull || k == KUninit || k == KUninitThis
+}
+
+// Size is the number of slots the type takes: 2 for long and double.
+func (t Type) Size() int {
+	// KLong and KDouble are adjacent: one unsigned comparison.
+	if uint8(t.Kind())-uint8(KLong) < 2 {
+		return 2
+	}
+	return 1
+}
+
+// second is the type of the second slot of a long or double.
+func (t Type) second() Type {
+	if t.Kind() == KDouble {
+		return tDouble2
+	}
+	return tLong2
+}
+
+// isHalf reports whether t is the second slot of a long or double.
+func (t Type) isHalf() bool { k := t.Kind(); return k == KLong2 || k == KDouble2 }
+
 var (
-	vTop        = VType{Kind: KTop}
-	vInt        = VType{Kind: KInt}
-	vFloat      = VType{Kind: KFloat}
-	vLong       = VType{Kind: KLong}
-	vDouble     = VType{Kind: KDouble}
-	vNull       = VType{Kind: KNull}
-	vUninitThis = VType{Kind: KUninitThis}
-	vLong2      = VType{Kind: KLong2}
-	vDouble2    = VType{Kind: KDouble2}
-	vObject     = ref("java/lang/Object")
-	vThrowable  = ref("java/lang/Throwable")
+	vTop       = VType{Kind: KTop}
+	vObject    = ref("java/lang/Object")
+	vThrowable = ref("java/lang/Throwable")
 )
 
 func ref(name string) VType { return VType{Kind: KRef, Name: name} }
@@ -89,17 +191,12 @@ func (v VType) Size() int {
 }
 
 // Second is the type of the second slot of a long or double.
-func (v VType) Second() VType { return second(v) }
-
-func second(t VType) VType {
-	if t.Kind == KDouble {
-		return vDouble2
+func (v VType) Second() VType {
+	if v.Kind == KDouble {
+		return VType{Kind: KDouble2}
 	}
-	return vLong2
+	return VType{Kind: KLong2}
 }
-
-// isHalf reports whether v is the second slot of a long or double.
-func (v VType) isHalf() bool { return v.Kind == KLong2 || v.Kind == KDouble2 }
 
 func (v VType) String() string {
 	switch v.Kind {
@@ -157,7 +254,8 @@ func fieldTypeAt(d string, at int, voidOK bool) (VType, int, error) {
 	return baseTypes[t.Elem], end, nil
 }
 
-var baseTypes = [256]VType{'B': vInt, 'C': vInt, 'S': vInt, 'Z': vInt, 'I': vInt, 'F': vFloat, 'J': vLong, 'D': vDouble}
+var baseTypes = [256]VType{'B': {Kind: KInt}, 'C': {Kind: KInt}, 'S': {Kind: KInt}, 'Z': {Kind: KInt}, 'I': {Kind: KInt},
+	'F': {Kind: KFloat}, 'J': {Kind: KLong}, 'D': {Kind: KDouble}}
 
 // MethodType splits a method descriptor into its parameter types and its
 // return type (top for void). See JVMS §4.3.3.
@@ -230,10 +328,6 @@ func walkDesc(desc string, arg func(VType)) (VType, error) {
 	return t, nil
 }
 
-// classType turns the name in a Class constant (an internal name or an array
-// descriptor) into a reference type.
-func classType(name string) VType { return ref(name) }
-
 // elementType gives the component type of an array type name like "[I" or
 // "[Ljava/lang/String;", top when name is no array.
 func elementType(arr string) VType {
@@ -286,13 +380,25 @@ func (e *MissingClassesError) Error() string {
 // hierarchy: assignability and least upper bounds, with what it learns of
 // the hierarchy cached. Interfaces count as java/lang/Object, as the
 // verifier treats them; arrays compare by their components.
+//
+// It also numbers the class and array names of the Types made with it
+// (Ref, Type), so that an analysis copies and compares integers: one
+// lattice serves one class's analyses, and its Types mean nothing to
+// another.
 type Lattice struct {
 	h      Hierarchy
 	supers map[string][]string // name -> chain to java/lang/Object
 	iface  map[string]bool
-	// lcs caches least common superclasses: loops merge the same pair of
-	// classes at every pass over their head.
-	lcs map[[2]string]string
+	// names are the names numbered after the well-known ones; ids their
+	// numbers, once there are more than a linear scan finds quickly.
+	names []string
+	ids   map[string]int
+	// lcs caches least upper bounds of two distinct reference Types, by
+	// the pair: loops merge the same pair at every pass over their head.
+	lcs map[[2]Type]Type
+	// cls caches the Class entry of each name in the pool of the class
+	// whose frames are computed (see stackMapTable), by number; 0 unknown.
+	cls []uint16
 }
 
 // NewLattice makes the lattice over h.
@@ -302,18 +408,98 @@ func NewLattice(h Hierarchy) *Lattice {
 	return &Lattice{h: h}
 }
 
+// Ref is the Type of the class or array type named.
+func (m *Lattice) Ref(name string) Type {
+	if id := wellKnownID(name); id >= 0 {
+		return mkType(KRef, id)
+	}
+	if m.ids == nil {
+		// Most classes name a few dozen types at most: comparing lengths
+		// first, a scan beats hashing the name.
+		for i, n := range m.names {
+			if len(n) == len(name) && n == name {
+				return mkType(KRef, len(wellKnown)+i)
+			}
+		}
+		if len(m.names) >= scanNames {
+			m.ids = make(map[string]int, 2*scanNames)
+			for i, n := range m.names {
+				m.ids[n] = len(wellKnown) + i
+			}
+		}
+	} else if id, ok := m.ids[name]; ok {
+		return mkType(KRef, id)
+	}
+	id := len(wellKnown) + len(m.names)
+	m.names = append(m.names, name)
+	if m.ids != nil {
+		m.ids[name] = id
+	}
+	return mkType(KRef, id)
+}
+
+// scanNames is how many names a lattice numbers before it indexes them.
+const scanNames = 32
+
+// Name is the class or array name of a KRef Type, "" for other kinds.
+func (m *Lattice) Name(t Type) string {
+	if t.Kind() != KRef {
+		return ""
+	}
+	if id := t.arg(); id < len(wellKnown) {
+		return wellKnown[id]
+	}
+	return m.names[t.arg()-len(wellKnown)]
+}
+
+// Type is v in compact form.
+func (m *Lattice) Type(v VType) Type {
+	switch v.Kind {
+	case KRef:
+		return m.Ref(v.Name)
+	case KUninit, KRetAddr:
+		return mkType(v.Kind, int(v.Offset))
+	}
+	return Type(v.Kind)
+}
+
+// View is t in readable form.
+func (m *Lattice) View(t Type) VType {
+	switch k := t.Kind(); k {
+	case KRef:
+		return VType{Kind: k, Name: m.Name(t)}
+	case KUninit, KRetAddr:
+		return VType{Kind: k, Offset: int32(t.arg())}
+	default:
+		return VType{Kind: k}
+	}
+}
+
+// views turns ts into readable form.
+func (m *Lattice) views(ts []Type) []VType {
+	out := make([]VType, len(ts))
+	for i, t := range ts {
+		out[i] = m.View(t)
+	}
+	return out
+}
+
+// str renders t for messages.
+func (m *Lattice) str(t Type) string { return m.View(t).String() }
+
+// element is the component type of an array Type, top when t is no array.
+func (m *Lattice) element(t Type) Type {
+	if t.Kind() != KRef {
+		return tTop
+	}
+	return m.Type(elementType(m.Name(t)))
+}
+
 func (m *Lattice) setChain(name string, c []string) {
 	if m.supers == nil {
 		m.supers = map[string][]string{}
 	}
 	m.supers[name] = c
-}
-
-func (m *Lattice) setLCS(key [2]string, lcs string) {
-	if m.lcs == nil {
-		m.lcs = map[[2]string]string{}
-	}
-	m.lcs[key] = lcs
 }
 
 func (m *Lattice) chain(name string) ([]string, error) {
@@ -382,16 +568,16 @@ func (m *Lattice) IsInterface(name string) (bool, error) { return m.isInterface(
 // Assignable reports whether a value of type from may be used where to is
 // expected (JVMS §4.10.1.2, isAssignable). The error, an *UnknownClassError
 // where the hierarchy lacks a class, leaves the answer open.
-func (m *Lattice) Assignable(from, to VType) (bool, error) {
-	if from == to || to.Kind == KTop {
+func (m *Lattice) Assignable(from, to Type) (bool, error) {
+	if from == to || to == tTop {
 		return true, nil
 	}
-	if to.Kind == KRef {
-		switch from.Kind {
+	if to.Kind() == KRef {
+		switch from.Kind() {
 		case KNull:
 			return true, nil
 		case KRef:
-			return m.refAssignable(from.Name, to.Name)
+			return m.refAssignable(m.Name(from), m.Name(to))
 		}
 	}
 	return false, nil
@@ -438,23 +624,39 @@ func (m *Lattice) refAssignable(from, to string) (bool, error) {
 // superclass, and anything else is top (ok false). The error, an
 // *UnknownClassError, says the hierarchy lacks a class for the join. See
 // JVMS §4.10.1.2 and §4.10.2.2.
-func (m *Lattice) Merge(a, b VType) (t VType, ok bool, err error) {
+func (m *Lattice) Merge(a, b Type) (t Type, ok bool, err error) {
 	if a == b {
 		return a, true, nil
 	}
+	ka, kb := a.Kind(), b.Kind()
 	switch {
-	case a.Kind == KNull && b.Kind == KRef:
+	case ka == KNull && kb == KRef:
 		return b, true, nil
-	case b.Kind == KNull && a.Kind == KRef:
+	case kb == KNull && ka == KRef:
 		return a, true, nil
-	case a.Kind == KRef && b.Kind == KRef:
-		n, err := m.mergeRef(a.Name, b.Name)
-		if err != nil {
-			return vTop, false, err
+	case ka == KRef && kb == KRef:
+		if a == tObject || b == tObject {
+			return tObject, true, nil
 		}
-		return ref(n), true, nil
+		key := [2]Type{a, b}
+		if b < a {
+			key = [2]Type{b, a}
+		}
+		if t, ok := m.lcs[key]; ok {
+			return t, true, nil
+		}
+		n, err := m.mergeRef(m.Name(a), m.Name(b))
+		if err != nil {
+			return tTop, false, err
+		}
+		t := m.Ref(n)
+		if m.lcs == nil {
+			m.lcs = map[[2]Type]Type{}
+		}
+		m.lcs[key] = t
+		return t, true, nil
 	}
-	return vTop, false, nil
+	return tTop, false, nil
 }
 
 // mergeRef returns the least common superclass of two object or array types.
@@ -480,20 +682,12 @@ func (m *Lattice) mergeRef(a, b string) (string, error) {
 		}
 		return "java/lang/Object", nil
 	}
-	key := [2]string{a, b}
-	if b < a {
-		key = [2]string{b, a}
-	}
-	if n, ok := m.lcs[key]; ok {
-		return n, nil
-	}
-	for _, n := range key {
+	for _, n := range [2]string{a, b} {
 		i, err := m.isInterface(n)
 		if err != nil {
 			return "", err
 		}
 		if i {
-			m.setLCS(key, "java/lang/Object")
 			return "java/lang/Object", nil
 		}
 	}
@@ -506,18 +700,14 @@ func (m *Lattice) mergeRef(a, b string) (string, error) {
 		return "", err
 	}
 	// Chains are short (rarely ten deep), so a nested scan beats a set.
-	lcs := "java/lang/Object"
-search:
 	for _, n := range cb {
 		for _, o := range ca {
 			if n == o {
-				lcs = n
-				break search
+				return n, nil
 			}
 		}
 	}
-	m.setLCS(key, lcs)
-	return lcs, nil
+	return "java/lang/Object", nil
 }
 
 // MayBeSuper reports whether h can be a supertype of x as far as the known
@@ -561,9 +751,9 @@ func (m *Lattice) MayBeSuper(h, x string) bool {
 
 // localsEnd is how many of a frame's locals its StackMapTable entry lists:
 // trailing tops are cut (JVMS §4.7.4: they are implied).
-func localsEnd(slots []VType) int {
+func localsEnd(slots []Type) int {
 	n := len(slots)
-	for n > 0 && slots[n-1].Kind == KTop {
+	for n > 0 && slots[n-1] == tTop {
 		n--
 	}
 	return n
@@ -571,58 +761,37 @@ func localsEnd(slots []VType) int {
 
 // toVerification turns slots[from:] into StackMapTable entries: a long or
 // double is one entry, its second slot is dropped. from must start an
-// entry. They are appended to out, which is returned. memo, when not nil,
-// holds the slots of the last call by position with their entries: a slot
-// equal to the one remembered takes the remembered entry, which saves
-// finding Class entries again for the locals that frame after frame of a
-// method share.
-func toVerification(out []classfile.VerificationType, pool *classIndex, slots []VType, from int, memo *[]slotEntry) ([]classfile.VerificationType, error) {
-	n := len(slots)
-	var m []slotEntry
-	if memo != nil {
-		if cap(*memo) < n {
-			*memo = append((*memo)[:cap(*memo)], make([]slotEntry, n-cap(*memo))...)
-		}
-		if len(*memo) < n {
-			*memo = (*memo)[:n]
-		}
-		m = *memo
-	}
-	for i := from; i < n; i++ {
+// entry. They are appended to out, which is returned. A class or array
+// type's Class entry is found once per name (see Lattice.classEntry).
+func toVerification(out []classfile.VerificationType, lat *Lattice, pool *classIndex, slots []Type, from int) ([]classfile.VerificationType, error) {
+	for i := from; i < len(slots); i++ {
 		v := slots[i]
 		var vt classfile.VerificationType
-		switch v.Kind {
+		switch v.Kind() {
 		case KTop, KRetAddr:
 			vt.Tag = classfile.VTTop
 		case KInt:
 			vt.Tag = classfile.VTInteger
 		case KFloat:
 			vt.Tag = classfile.VTFloat
-		case KLong, KDouble:
+		case KLong:
 			vt.Tag = classfile.VTLong
-			if v.Kind == KDouble {
-				vt.Tag = classfile.VTDouble
-			}
 			i++ // skip the second half
+		case KDouble:
+			vt.Tag = classfile.VTDouble
+			i++
 		case KNull:
 			vt.Tag = classfile.VTNull
 		case KUninitThis:
 			vt.Tag = classfile.VTUninitializedThis
 		case KUninit:
-			vt.Tag, vt.Data = classfile.VTUninitialized, uint16(v.Offset)
+			vt.Tag, vt.Data = classfile.VTUninitialized, uint16(v.arg())
 		case KRef:
-			if m != nil && m[i].vt.Tag == classfile.VTObject && m[i].t.Name == v.Name {
-				vt = m[i].vt
-				break
-			}
-			idx, err := pool.AddClass(v.Name)
+			idx, err := lat.classEntry(v, pool)
 			if err != nil {
 				return nil, err
 			}
 			vt.Tag, vt.Data = classfile.VTObject, idx
-			if m != nil {
-				m[i] = slotEntry{t: v, vt: vt}
-			}
 		case KLong2, KDouble2:
 			// A lone second half (its first half overwritten) is unusable.
 			vt.Tag = classfile.VTTop
@@ -632,14 +801,33 @@ func toVerification(out []classfile.VerificationType, pool *classIndex, slots []
 	return out, nil
 }
 
+// classEntry is the Class entry naming reference type t in the pool pool
+// indexes, found or added once per name: frame after frame of a class
+// names the same few types.
+func (m *Lattice) classEntry(t Type, pool *classIndex) (uint16, error) {
+	id := t.arg()
+	if id < len(m.cls) && m.cls[id] != 0 {
+		return m.cls[id], nil
+	}
+	idx, err := pool.AddClass(m.Name(t))
+	if err != nil {
+		return 0, err
+	}
+	if id >= len(m.cls) {
+		m.cls = append(m.cls, make([]uint16, id+1-len(m.cls))...)
+	}
+	m.cls[id] = idx
+	return idx, nil
+}
+
 // sharedLocals is how many leading slots, p, and StackMapTable entries, q,
 // two frames' locals have in common as types; p never splits a long or
 // double, so the entries of cur[:p] are those of prev[:p].
-func sharedLocals(prev, cur []VType) (p, q int) {
+func sharedLocals(prev, cur []Type) (p, q int) {
 	n := min(len(prev), len(cur))
 	for p < n {
 		w := 1
-		if k := cur[p].Kind; k == KLong || k == KDouble {
+		if k := cur[p].Kind(); k == KLong || k == KDouble {
 			w = 2
 		}
 		if p+w > n || cur[p] != prev[p] || (w == 2 && cur[p+1] != prev[p+1]) {
@@ -649,10 +837,4 @@ func sharedLocals(prev, cur []VType) (p, q int) {
 		q++
 	}
 	return p, q
-}
-
-// slotEntry is a reference slot and the StackMapTable entry it became.
-type slotEntry struct {
-	t  VType
-	vt classfile.VerificationType
 }

@@ -28,15 +28,16 @@ type domain struct {
 	lat *bytecode.Lattice
 }
 
-func (d *domain) Strict() bool { return true }
+func (d *domain) Strict() bool               { return true }
+func (d *domain) Lattice() *bytecode.Lattice { return d.lat }
 
 // Assignable: JVMS §4.10.1.2, isAssignable; interfaces are Object, as
 // HotSpot treats them; arrays by their components.
-func (d *domain) Assignable(from, to vtype) bool {
+func (d *domain) Assignable(from, to bytecode.Type) bool {
 	d.v.res.Static++
 	ok, err := d.lat.Assignable(from, to)
 	if err != nil {
-		d.defer1(from.Name, to.Name)
+		d.defer1(d.lat.Name(from), d.lat.Name(to))
 		return true
 	}
 	return ok
@@ -58,12 +59,12 @@ func (d *domain) defer1(from, to string) {
 // Join is the least upper bound of two types; where the hierarchy lacks a
 // class it is the first superclass of b that a is assignable to, assuming
 // what it cannot tell (JVMS §4.10.2.2).
-func (d *domain) Join(a, b vtype, _ bytecode.Slot) (vtype, bool, error) {
+func (d *domain) Join(a, b bytecode.Type, _ bytecode.Slot) (bytecode.Type, bool, error) {
 	t, ok, err := d.lat.Merge(a, b)
 	if err == nil {
 		return t, ok, nil
 	}
-	return bytecode.Ref(d.commonSuper(a.Name, b.Name)), true, nil
+	return d.lat.Ref(d.commonSuper(d.lat.Name(a), d.lat.Name(b))), true, nil
 }
 
 // commonSuper walks b's superclasses, as far as they are known, for the
@@ -85,7 +86,7 @@ func (d *domain) commonSuper(a, b string) string {
 	}
 	chain, _ := d.lat.KnownChain(b)
 	for _, n := range chain {
-		if i, err := d.lat.IsInterface(n); err == nil && !i && d.Assignable(bytecode.Ref(a), bytecode.Ref(n)) {
+		if i, err := d.lat.IsInterface(n); err == nil && !i && d.Assignable(d.lat.Ref(a), d.lat.Ref(n)) {
 			return n
 		}
 	}
