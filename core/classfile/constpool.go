@@ -89,7 +89,7 @@ func RefKindName(k uint8) string {
 // Constant is one constant-pool entry. The fields used depend on Tag:
 //
 //	Utf8                         Str (decoded text)
-//	Integer, Float               U32 (raw bits)
+//	Integer, Float               U64 (raw bits, in its low 32)
 //	Long, Double                 U64 (raw bits)
 //	Class, String, MethodType,
 //	Module, Package              A (Utf8 index)
@@ -100,22 +100,26 @@ func RefKindName(k uint8) string {
 //	Dynamic, InvokeDynamic       A (bootstrap method attr index), B (NameAndType index)
 //
 // A flat struct rather than one type per tag keeps the pool a single slice
-// with no per-entry allocation, which is most of the cost of parsing.
-// See JVMS §4.4.
+// with no per-entry allocation, which is most of the cost of parsing; one
+// number field for both widths keeps it 32 bytes, and filling the pool's
+// entries is the largest part of that cost. See JVMS §4.4.
 type Constant struct {
 	Tag  Tag
 	Kind uint8
 	A, B uint16
-	U32  uint32
 	U64  uint64
 	Str  string
 }
 
 // Int returns the value of an Integer constant.
-func (c *Constant) Int() int32 { return int32(c.U32) }
+func (c *Constant) Int() int32 { return int32(uint32(c.U64)) }
 
 // Float returns the value of a Float constant.
-func (c *Constant) Float() float32 { return math.Float32frombits(c.U32) }
+func (c *Constant) Float() float32 { return math.Float32frombits(uint32(c.U64)) }
+
+// Bits32 returns the raw bits of an Integer or Float constant: a float's
+// NaN payload as the class file holds it, which a float32 need not keep.
+func (c *Constant) Bits32() uint32 { return uint32(c.U64) }
 
 // Long returns the value of a Long constant.
 func (c *Constant) Long() int64 { return int64(c.U64) }
@@ -196,7 +200,7 @@ func (p *ConstantPool) sameAt(pos int, c *Constant) int {
 			n = 5
 		}
 	case TagInteger, TagFloat:
-		if pos+5 <= len(t) && uint32(u16s(t, pos+1))<<16|uint32(u16s(t, pos+3)) == c.U32 {
+		if pos+5 <= len(t) && uint64(u16s(t, pos+1))<<16|uint64(u16s(t, pos+3)) == c.U64 {
 			n = 5
 		}
 	case TagLong, TagDouble:
@@ -296,7 +300,7 @@ func (p *ConstantPool) MemberRef(i uint16) (owner, name, desc string) {
 }
 
 func keyOf(c *Constant) constKey {
-	return constKey{tag: c.Tag, kind: c.Kind, a: c.A, b: c.B, u64: c.U64 | uint64(c.U32), str: c.Str}
+	return constKey{tag: c.Tag, kind: c.Kind, a: c.A, b: c.B, u64: c.U64, str: c.Str}
 }
 
 // linearLookups is how many lookups scan the pool before an index is built:
@@ -397,12 +401,12 @@ func (p *ConstantPool) AddMethodType(desc string) (uint16, error) {
 
 // AddInteger interns an Integer entry.
 func (p *ConstantPool) AddInteger(v int32) (uint16, error) {
-	return p.Add(Constant{Tag: TagInteger, U32: uint32(v)})
+	return p.Add(Constant{Tag: TagInteger, U64: uint64(uint32(v))})
 }
 
 // AddFloat interns a Float entry by its bit pattern.
 func (p *ConstantPool) AddFloat(v float32) (uint16, error) {
-	return p.Add(Constant{Tag: TagFloat, U32: math.Float32bits(v)})
+	return p.Add(Constant{Tag: TagFloat, U64: uint64(math.Float32bits(v))})
 }
 
 // AddLong interns a Long entry.
@@ -506,7 +510,7 @@ func (p *parser) constantPool() {
 				r.off = off + 5
 				continue
 			case TagInteger, TagFloat:
-				c.Tag, c.U32 = tag, binary.BigEndian.Uint32(b[off+1:])
+				c.Tag, c.U64 = tag, uint64(binary.BigEndian.Uint32(b[off+1:]))
 				r.off = off + 5
 				continue
 			case TagMethodHandle:
@@ -527,7 +531,7 @@ func (p *parser) constantPool() {
 			}
 			t.utf8(c, i, b, start, l)
 		case TagInteger, TagFloat:
-			c.U32 = r.u4("value")
+			c.U64 = uint64(r.u4("value"))
 		case TagLong, TagDouble:
 			c.U64 = uint64(r.u4("high_bytes"))<<32 | uint64(r.u4("low_bytes"))
 			if i+1 >= n {
@@ -579,12 +583,12 @@ func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
 		// Most names are plain ASCII, and most other text is what UTF-8
 		// reads it as: cut them from one copy of the pool, once its end
 		// is known, rather than allocating a string each. Until then the
-		// entry's unused number fields hold where its text is (a start
-		// is never 0: the pool follows the header).
+		// entry's unused number field holds where its text is, start<<16
+		// | l (never 0: the pool follows the header, and l < 1<<16).
 		if t.base < 0 {
 			t.base = start - 3
 		}
-		c.U32, c.U64 = uint32(l), uint64(start)
+		c.U64 = uint64(start)<<16 | uint64(l)
 		return
 	}
 	var canonical bool
@@ -611,10 +615,10 @@ func (t *poolText) cut(e []Constant, b []byte) {
 		if c.Tag != TagUtf8 || c.U64 == 0 {
 			continue
 		}
-		at, l := int(c.U64)-t.base, int(c.U32)
+		at, l := int(c.U64>>16)-t.base, int(c.U64&0xFFFF)
 		c.Str = t.text[at : at+l]
 		t.starts[at>>6] |= 1 << (at & 63)
-		c.U32, c.U64 = 0, 0
+		c.U64 = 0
 	}
 }
 
@@ -795,7 +799,7 @@ func (w *writer) pool() {
 			}
 			w.b[at], w.b[at+1] = byte(n>>8), byte(n)
 		case TagInteger, TagFloat:
-			w.u4(c.U32)
+			w.u4(uint32(c.U64))
 		case TagLong, TagDouble:
 			w.u4(uint32(c.U64 >> 32))
 			w.u4(uint32(c.U64))

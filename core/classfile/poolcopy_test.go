@@ -89,7 +89,7 @@ func TestPoolRunsMatchEncoding(t *testing.T) {
 				case TagUtf8:
 					x.Str += "x"
 				case TagInteger, TagFloat:
-					x.U32++
+					x.U64 = uint64(uint32(x.U64) + 1)
 				case TagLong, TagDouble:
 					x.U64 ^= 1 << 40
 				case TagClass, TagString, TagMethodType, TagModule, TagPackage, TagMethodHandle:
