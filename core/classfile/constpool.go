@@ -140,10 +140,11 @@ type ConstantPool struct {
 	// back byte-identical. Such entries are rare: a map beside the entries
 	// keeps every Constant 24 bytes smaller than a field in each would.
 	raw map[uint16][]byte
-	// text is the class file the reader cut Utf8 texts from, and starts
-	// marks the offsets in it where such a text begins: a text still
-	// standing where it was cut is written back as the bytes it was read
-	// from, without encoding it again.
+	// text is the pool's bytes in the class file the reader cut Utf8
+	// texts from (from its first entry to its end), and starts marks the
+	// offsets in it where such a text begins: a text still standing where
+	// it was cut is written back as the bytes it was read from, without
+	// encoding it again.
 	text   string
 	starts []uint64
 }
@@ -481,7 +482,7 @@ func (p *parser) constantPool() {
 	// Room to grow: services add a few entries, and a full copy of the pool
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
-	t := poolText{base: -1}
+	t := poolText{b: r.b, first: r.off}
 	r.what = "constant pool"
 	b := r.b
 	for i := 1; i < n && r.err == nil; i++ {
@@ -496,7 +497,7 @@ func (p *parser) constantPool() {
 				if l := int(b[off+1])<<8 | int(b[off+2]); l <= len(b)-off-3 {
 					c.Tag = tag
 					r.off = off + 3 + l
-					t.utf8(c, i, b, off+3, l)
+					t.utf8(c, i, off+3, l)
 					continue
 				}
 			case TagClass, TagString, TagMethodType, TagModule, TagPackage:
@@ -529,7 +530,7 @@ func (p *parser) constantPool() {
 			if r.err != nil {
 				break
 			}
-			t.utf8(c, i, b, start, l)
+			t.utf8(c, i, start, l)
 		case TagInteger, TagFloat:
 			c.U64 = uint64(r.u4("value"))
 		case TagLong, TagDouble:
@@ -551,44 +552,52 @@ func (p *parser) constantPool() {
 			r.fail("unknown tag %d", c.Tag)
 		}
 	}
-	if r.err == nil {
-		t.cut(e, b[:r.off])
-	}
-	text, starts, raw := t.text, t.starts, t.raw
 	p.c.Pool.Entries = e
-	p.c.Pool.raw = raw
-	p.c.Pool.text, p.c.Pool.starts = text, starts
+	p.c.Pool.raw = t.raw
+	if r.err == nil && t.starts != nil {
+		// The pool's bytes, which the texts are cut from; the class's
+		// code and tables after them hold no text.
+		p.c.Pool.text = unsafe.String(&b[t.first], r.off-t.first)
+		p.c.Pool.starts = t.starts
+	}
 	if r.err == nil {
 		p.checkPool()
 	}
 	r.what = ""
 }
 
-// poolText is where the pool reader puts Utf8 texts: one copy of the
-// pool's bytes to cut them from, the offsets in it where they start, and
-// the original bytes of the few that do not read back the same.
+// poolText is where the pool reader puts Utf8 texts: the class file they
+// are cut from, where its pool begins, the offsets from there at which
+// texts start, and the original bytes of the few that do not read back
+// the same.
 type poolText struct {
-	text   string // the pool's bytes from the first such Utf8 on
-	base   int    // the offset in the class file where text begins; -1 before
+	b      []byte
+	first  int // the offset of the pool's first entry in b
 	starts []uint64
 	raw    map[uint16][]byte
 }
 
-// utf8 sets c, Utf8 entry i, to the text of the l bytes at start in b, or
-// notes where they are for cut, when they read the same in UTF-8 and
-// modified UTF-8. See JVMS §4.4.7.
-func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
-	s := b[start : start+l : start+l]
+// utf8 sets c, Utf8 entry i, to the text of the l bytes at start in t.b.
+// See JVMS §4.4.7.
+func (t *poolText) utf8(c *Constant, i int, start, l int) {
+	s := t.b[start : start+l : start+l]
+	if l == 0 {
+		return // Str is "" already, and an empty text is never copied
+	}
 	if sameAsUTF8(s) {
 		// Most names are plain ASCII, and most other text is what UTF-8
-		// reads it as: cut them from one copy of the pool, once its end
-		// is known, rather than allocating a string each. Until then the
-		// entry's unused number field holds where its text is, start<<16
-		// | l (never 0: the pool follows the header, and l < 1<<16).
-		if t.base < 0 {
-			t.base = start - 3
+		// reads it as: such a text is the string of the bytes it was
+		// read from, cut from the class file itself rather than copied
+		// (Parse's data does not change while its class is in use).
+		// The bit marks where it starts, for the writer.
+		c.Str = unsafe.String(&s[0], l)
+		if t.starts == nil {
+			// One bit for each byte the pool may span: the rest of
+			// the class file.
+			t.starts = make([]uint64, (len(t.b)-t.first)/64+1)
 		}
-		c.U64 = uint64(start)<<16 | uint64(l)
+		at := start - t.first
+		t.starts[at>>6] |= 1 << (at & 63)
 		return
 	}
 	var canonical bool
@@ -598,27 +607,6 @@ func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
 			t.raw = map[uint16][]byte{}
 		}
 		t.raw[uint16(i)] = s
-	}
-}
-
-// cut makes the copy of the pool, b[t.base:] (b ends where the pool does:
-// the class's code and tables hold no text), and cuts from it the texts
-// utf8 noted.
-func (t *poolText) cut(e []Constant, b []byte) {
-	if t.base < 0 {
-		return
-	}
-	t.text = string(b[t.base:])
-	t.starts = make([]uint64, (len(t.text)+63)/64)
-	for i := range e {
-		c := &e[i]
-		if c.Tag != TagUtf8 || c.U64 == 0 {
-			continue
-		}
-		at, l := int(c.U64>>16)-t.base, int(c.U64&0xFFFF)
-		c.Str = t.text[at : at+l]
-		t.starts[at>>6] |= 1 << (at & 63)
-		c.U64 = 0
 	}
 }
 
