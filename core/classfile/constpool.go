@@ -483,6 +483,8 @@ func (p *parser) constantPool() {
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
 	t := poolText{b: r.b, first: r.off}
+	// One bit for each byte the pool may span: the rest of the class file.
+	t.starts = make([]uint64, (len(r.b)-r.off)/64+1)
 	r.what = "constant pool"
 	b := r.b
 	for i := 1; i < n && r.err == nil; i++ {
@@ -496,8 +498,24 @@ func (p *parser) constantPool() {
 			case TagUtf8:
 				if l := int(b[off+1])<<8 | int(b[off+2]); l <= len(b)-off-3 {
 					c.Tag = tag
-					r.off = off + 3 + l
-					t.utf8(c, i, off+3, l)
+					at := off + 3
+					r.off = at + l
+					// Most names are a few ASCII letters: one
+					// word read from the class file decides,
+					// the bytes past the text counted as
+					// letters. A valid class goes on for 14
+					// bytes past its pool; a text nearer the
+					// end takes the general path.
+					if l-1 < 8 && at <= len(b)-8 {
+						const ones = 0x0101010101010101
+						keep := ^uint64(0) >> (64 - 8*l)
+						if x := binary.LittleEndian.Uint64(b[at:]); plainASCII8(x&keep | ones&^keep) {
+							c.Str = unsafe.String(&b[at], l)
+							t.mark(at)
+							continue
+						}
+					}
+					t.utf8(c, i, at, l)
 					continue
 				}
 			case TagClass, TagString, TagMethodType, TagModule, TagPackage:
@@ -554,7 +572,7 @@ func (p *parser) constantPool() {
 	}
 	p.c.Pool.Entries = e
 	p.c.Pool.raw = t.raw
-	if r.err == nil && t.starts != nil {
+	if r.err == nil {
 		// The pool's bytes, which the texts are cut from; the class's
 		// code and tables after them hold no text.
 		p.c.Pool.text = unsafe.String(&b[t.first], r.off-t.first)
@@ -577,6 +595,12 @@ type poolText struct {
 	raw    map[uint16][]byte
 }
 
+// mark notes that a text cut from the class file starts at offset at.
+func (t *poolText) mark(at int) {
+	at -= t.first
+	t.starts[at>>6] |= 1 << (at & 63)
+}
+
 // utf8 sets c, Utf8 entry i, to the text of the l bytes at start in t.b.
 // See JVMS §4.4.7.
 func (t *poolText) utf8(c *Constant, i int, start, l int) {
@@ -591,13 +615,7 @@ func (t *poolText) utf8(c *Constant, i int, start, l int) {
 		// (Parse's data does not change while its class is in use).
 		// The bit marks where it starts, for the writer.
 		c.Str = unsafe.String(&s[0], l)
-		if t.starts == nil {
-			// One bit for each byte the pool may span: the rest of
-			// the class file.
-			t.starts = make([]uint64, (len(t.b)-t.first)/64+1)
-		}
-		at := start - t.first
-		t.starts[at>>6] |= 1 << (at & 63)
+		t.mark(start)
 		return
 	}
 	var canonical bool

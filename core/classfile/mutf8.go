@@ -16,12 +16,45 @@ func sameAsUTF8(b []byte) bool {
 	if plainASCII(b) {
 		return true
 	}
-	for _, c := range b {
-		if c == 0 || c >= 0xF0 {
+	// One pass over text that is not all ASCII (a string constant in
+	// another script, a table packed into a string): runs of ASCII a word
+	// at a time, and each other character checked as UTF-8 of U+0080 to
+	// U+FFFF, no surrogate (JVMS §4.4.7; RFC 3629 §4 for the ranges).
+	n := len(b)
+	for i := 0; i < n; {
+		for i <= n-8 && plainASCII8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= n {
+			break
+		}
+		switch c := b[i]; {
+		case c-1 < 0x7F: // ASCII, not NUL
+			i++
+		case c >= 0xC2 && c <= 0xDF:
+			if i+1 >= n || b[i+1]&0xC0 != 0x80 {
+				return false
+			}
+			i += 2
+		case c >= 0xE0 && c <= 0xEF:
+			if i+2 >= n || b[i+2]&0xC0 != 0x80 {
+				return false
+			}
+			lo, hi := byte(0x80), byte(0xBF)
+			if c == 0xE0 {
+				lo = 0xA0 // below: overlong
+			} else if c == 0xED {
+				hi = 0x9F // above: a surrogate
+			}
+			if d := b[i+1]; d < lo || d > hi {
+				return false
+			}
+			i += 3
+		default: // NUL, a continuation byte, overlong C0/C1, a four-byte form
 			return false
 		}
 	}
-	return utf8.Valid(b)
+	return true
 }
 
 // plainASCII reports whether every byte of b is ASCII and none is NUL, as

@@ -1,8 +1,10 @@
 package classfile
 
 import (
+	"bytes"
 	"math/rand"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestSameAsUTF8 checks the shortcut the pool reader takes for text that
@@ -40,6 +42,12 @@ func TestSameAsUTF8(t *testing.T) {
 	}
 	accepted := 0
 	for _, b := range inputs {
+		// The definition, with the standard library's UTF-8 as the judge:
+		// valid UTF-8 with no NUL and no four-byte form.
+		want := utf8.Valid(b) && !bytes.ContainsFunc(b, func(r rune) bool { return r == 0 || r > 0xFFFF })
+		if got := sameAsUTF8(b); got != want {
+			t.Errorf("% x: sameAsUTF8 says %v, want %v", b, got, want)
+		}
 		if !sameAsUTF8(b) {
 			continue
 		}
