@@ -188,8 +188,13 @@ func (p *ConstantPool) sameAt(pos int, c *Constant) int {
 	n := 0
 	switch c.Tag {
 	case TagUtf8:
-		if p.parsedAt(c.Str) == pos+1 {
-			return 3 + len(c.Str)
+		// pos is where an entry of the text starts (a run begins at
+		// one and steps over whole entries), so a Str that starts where
+		// that entry's text does, as long, is the entry's own text, cut
+		// by the reader: no need to ask starts.
+		if l := len(c.Str); l > 0 && pos+3 < len(t) && int(u16s(t, pos+1)) == l &&
+			unsafe.StringData(c.Str) == unsafe.StringData(t[pos+3:]) {
+			return 3 + l
 		}
 		return 0
 	case TagClass, TagString, TagMethodType, TagModule, TagPackage:
