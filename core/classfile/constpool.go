@@ -177,49 +177,61 @@ func (p *ConstantPool) parsedAt(s string) int {
 	return off - 2
 }
 
-// sameAt returns the size of c's encoding when the pool's text holds
-// exactly that encoding at pos, and 0 otherwise: the writer then copies
-// the bytes as they stand rather than encoding c again. See JVMS §4.4.
-func (p *ConstantPool) sameAt(pos int, c *Constant) int {
-	t := p.text
-	if pos >= len(t) || Tag(t[pos]) != c.Tag {
-		return 0
+// sameRun returns where, from entry i on, the entries stop being what the
+// pool's text holds from pos on (the text the reader read them from, entry
+// for entry): the first entry whose encoding differs, or len(Entries),
+// and the offset in the text where it stands. The writer copies the text
+// between as it stands rather than encoding each entry again. pos must be
+// where an entry of the text starts. See JVMS §4.4.
+func (p *ConstantPool) sameRun(i, pos int) (int, int) {
+	e, t := p.Entries, p.text
+	for ; i < len(e); i++ {
+		c := &e[i]
+		if c.Tag == 0 {
+			continue // the second slot of a Long or Double
+		}
+		if pos >= len(t) || Tag(t[pos]) != c.Tag {
+			return i, pos
+		}
+		n := 0
+		switch c.Tag {
+		case TagUtf8:
+			// A Str that starts where the entry's text does, as long,
+			// is the entry's own text, cut by the reader: no need to
+			// ask starts.
+			if l := len(c.Str); l > 0 && pos+3 < len(t) && int(u16s(t, pos+1)) == l &&
+				unsafe.StringData(c.Str) == unsafe.StringData(t[pos+3:]) {
+				n = 3 + l
+			}
+		case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+			if pos+3 <= len(t) && u16s(t, pos+1) == c.A {
+				n = 3
+			}
+		case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
+			if pos+5 <= len(t) && u16s(t, pos+1) == c.A && u16s(t, pos+3) == c.B {
+				n = 5
+			}
+		case TagInteger, TagFloat:
+			if pos+5 <= len(t) && uint64(u16s(t, pos+1))<<16|uint64(u16s(t, pos+3)) == c.U64 {
+				n = 5
+			}
+		case TagLong, TagDouble:
+			if pos+9 <= len(t) && uint64(u16s(t, pos+1))<<48|uint64(u16s(t, pos+3))<<32|
+				uint64(u16s(t, pos+5))<<16|uint64(u16s(t, pos+7)) == c.U64 {
+				n = 9
+				i++ // its second slot too
+			}
+		case TagMethodHandle:
+			if pos+4 <= len(t) && t[pos+1] == c.Kind && u16s(t, pos+2) == c.A {
+				n = 4
+			}
+		}
+		if n == 0 {
+			return i, pos
+		}
+		pos += n
 	}
-	n := 0
-	switch c.Tag {
-	case TagUtf8:
-		// pos is where an entry of the text starts (a run begins at
-		// one and steps over whole entries), so a Str that starts where
-		// that entry's text does, as long, is the entry's own text, cut
-		// by the reader: no need to ask starts.
-		if l := len(c.Str); l > 0 && pos+3 < len(t) && int(u16s(t, pos+1)) == l &&
-			unsafe.StringData(c.Str) == unsafe.StringData(t[pos+3:]) {
-			return 3 + l
-		}
-		return 0
-	case TagClass, TagString, TagMethodType, TagModule, TagPackage:
-		if pos+3 <= len(t) && u16s(t, pos+1) == c.A {
-			n = 3
-		}
-	case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
-		if pos+5 <= len(t) && u16s(t, pos+1) == c.A && u16s(t, pos+3) == c.B {
-			n = 5
-		}
-	case TagInteger, TagFloat:
-		if pos+5 <= len(t) && uint64(u16s(t, pos+1))<<16|uint64(u16s(t, pos+3)) == c.U64 {
-			n = 5
-		}
-	case TagLong, TagDouble:
-		if pos+9 <= len(t) && uint64(u16s(t, pos+1))<<48|uint64(u16s(t, pos+3))<<32|
-			uint64(u16s(t, pos+5))<<16|uint64(u16s(t, pos+7)) == c.U64 {
-			n = 9
-		}
-	case TagMethodHandle:
-		if pos+4 <= len(t) && t[pos+1] == c.Kind && u16s(t, pos+2) == c.A {
-			n = 4
-		}
-	}
-	return n
+	return i, pos
 }
 
 // u16s is the big-endian u2 at s[i:].
@@ -763,30 +775,20 @@ func (w *writer) pool() {
 	}
 	w.count("constant_pool_count", len(e))
 	// Entries still as the reader found them are copied from the pool's
-	// text in runs, text[run:pos], one copy for a run rather than a write
+	// text in runs, one copy for a run rather than a write
 	// per entry: a run starts at a Utf8 text the reader cut, and goes on
 	// while each next entry's encoding is what the text holds there.
 	pool := &w.c.Pool
-	run, pos := -1, 0
 	for i := 1; i < len(e); i++ {
 		c := &e[i]
 		if c.Tag == 0 {
 			continue // the second slot of a Long or Double
 		}
-		if run >= 0 {
-			if n := pool.sameAt(pos, c); n > 0 {
-				pos += n
-				if c.Tag == TagLong || c.Tag == TagDouble {
-					i++ // its second slot too
-				}
-				continue
-			}
-			w.b = append(w.b, pool.text[run:pos]...)
-			run = -1
-		}
 		if c.Tag == TagUtf8 {
 			if at := pool.parsedAt(c.Str); at >= 0 {
-				run, pos = at-1, at+2+len(c.Str)
+				next, end := pool.sameRun(i+1, at+2+len(c.Str))
+				w.b = append(w.b, pool.text[at-1:end]...)
+				i = next - 1
 				continue
 			}
 		}
@@ -824,8 +826,5 @@ func (w *writer) pool() {
 			w.u2(c.A)
 			w.u2(c.B)
 		}
-	}
-	if run >= 0 {
-		w.b = append(w.b, pool.text[run:pos]...)
 	}
 }
