@@ -522,7 +522,8 @@ func (p *parser) constantPool() {
 					// the bytes past the text counted as
 					// letters. A valid class goes on for 14
 					// bytes past its pool; a text nearer the
-					// end takes the general path.
+					// end takes the general path, as does one
+					// longer text not all ASCII.
 					if l-1 < 8 && at <= len(b)-8 {
 						const ones = 0x0101010101010101
 						keep := ^uint64(0) >> (64 - 8*l)
@@ -531,6 +532,10 @@ func (p *parser) constantPool() {
 							t.mark(at)
 							continue
 						}
+					} else if l > 8 && plainASCII(b[at:at+l]) {
+						c.Str = unsafe.String(&b[at], l)
+						t.mark(at)
+						continue
 					}
 					t.utf8(c, i, at, l)
 					continue
