@@ -594,9 +594,10 @@ func (p *parser) constantPool() {
 	}
 	p.c.Pool.Entries = e
 	p.c.Pool.raw = t.raw
-	if r.err == nil {
+	if r.err == nil && r.off > t.first {
 		// The pool's bytes, which the texts are cut from; the class's
-		// code and tables after them hold no text.
+		// code and tables after them hold no text. (An empty pool may
+		// end the file: there is no byte to point at then.)
 		p.c.Pool.text = unsafe.String(&b[t.first], r.off-t.first)
 		p.c.Pool.starts = t.starts
 	}
