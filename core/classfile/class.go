@@ -153,6 +153,9 @@ type Class struct {
 	Fields       []*Member
 	Methods      []*Member
 	Attributes   []Attribute
+	// data is the class file Parse read the class from: its texts,
+	// code arrays and raw attribute bodies are slices of it.
+	data []byte
 }
 
 // Member is a field_info or method_info. See JVMS §4.5 and §4.6.

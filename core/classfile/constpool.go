@@ -89,7 +89,7 @@ func RefKindName(k uint8) string {
 // Constant is one constant-pool entry. The fields used depend on Tag:
 //
 //	Utf8                         Str (decoded text)
-//	Integer, Float               U32 (raw bits)
+//	Integer, Float               U64 (raw bits, in its low 32)
 //	Long, Double                 U64 (raw bits)
 //	Class, String, MethodType,
 //	Module, Package              A (Utf8 index)
@@ -100,22 +100,26 @@ func RefKindName(k uint8) string {
 //	Dynamic, InvokeDynamic       A (bootstrap method attr index), B (NameAndType index)
 //
 // A flat struct rather than one type per tag keeps the pool a single slice
-// with no per-entry allocation, which is most of the cost of parsing.
-// See JVMS §4.4.
+// with no per-entry allocation, which is most of the cost of parsing; one
+// number field for both widths keeps it 32 bytes, and filling the pool's
+// entries is the largest part of that cost. See JVMS §4.4.
 type Constant struct {
 	Tag  Tag
 	Kind uint8
 	A, B uint16
-	U32  uint32
 	U64  uint64
 	Str  string
 }
 
 // Int returns the value of an Integer constant.
-func (c *Constant) Int() int32 { return int32(c.U32) }
+func (c *Constant) Int() int32 { return int32(uint32(c.U64)) }
 
 // Float returns the value of a Float constant.
-func (c *Constant) Float() float32 { return math.Float32frombits(c.U32) }
+func (c *Constant) Float() float32 { return math.Float32frombits(uint32(c.U64)) }
+
+// Bits32 returns the raw bits of an Integer or Float constant: a float's
+// NaN payload as the class file holds it, which a float32 need not keep.
+func (c *Constant) Bits32() uint32 { return uint32(c.U64) }
 
 // Long returns the value of a Long constant.
 func (c *Constant) Long() int64 { return int64(c.U64) }
@@ -136,10 +140,11 @@ type ConstantPool struct {
 	// back byte-identical. Such entries are rare: a map beside the entries
 	// keeps every Constant 24 bytes smaller than a field in each would.
 	raw map[uint16][]byte
-	// text is the class file the reader cut Utf8 texts from, and starts
-	// marks the offsets in it where such a text begins: a text still
-	// standing where it was cut is written back as the bytes it was read
-	// from, without encoding it again.
+	// text is the pool's bytes in the class file the reader cut Utf8
+	// texts from (from its first entry to its end), and starts marks the
+	// offsets in it where such a text begins: a text still standing where
+	// it was cut is written back as the bytes it was read from, without
+	// encoding it again.
 	text   string
 	starts []uint64
 }
@@ -172,44 +177,61 @@ func (p *ConstantPool) parsedAt(s string) int {
 	return off - 2
 }
 
-// sameAt returns the size of c's encoding when the pool's text holds
-// exactly that encoding at pos, and 0 otherwise: the writer then copies
-// the bytes as they stand rather than encoding c again. See JVMS §4.4.
-func (p *ConstantPool) sameAt(pos int, c *Constant) int {
-	t := p.text
-	if pos >= len(t) || Tag(t[pos]) != c.Tag {
-		return 0
+// sameRun returns where, from entry i on, the entries stop being what the
+// pool's text holds from pos on (the text the reader read them from, entry
+// for entry): the first entry whose encoding differs, or len(Entries),
+// and the offset in the text where it stands. The writer copies the text
+// between as it stands rather than encoding each entry again. pos must be
+// where an entry of the text starts. See JVMS §4.4.
+func (p *ConstantPool) sameRun(i, pos int) (int, int) {
+	e, t := p.Entries, p.text
+	for ; i < len(e); i++ {
+		c := &e[i]
+		if c.Tag == 0 {
+			continue // the second slot of a Long or Double
+		}
+		if pos >= len(t) || Tag(t[pos]) != c.Tag {
+			return i, pos
+		}
+		n := 0
+		switch c.Tag {
+		case TagUtf8:
+			// A Str that starts where the entry's text does, as long,
+			// is the entry's own text, cut by the reader: no need to
+			// ask starts.
+			if l := len(c.Str); l > 0 && pos+3 < len(t) && int(u16s(t, pos+1)) == l &&
+				unsafe.StringData(c.Str) == unsafe.StringData(t[pos+3:]) {
+				n = 3 + l
+			}
+		case TagClass, TagString, TagMethodType, TagModule, TagPackage:
+			if pos+3 <= len(t) && u16s(t, pos+1) == c.A {
+				n = 3
+			}
+		case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
+			if pos+5 <= len(t) && u16s(t, pos+1) == c.A && u16s(t, pos+3) == c.B {
+				n = 5
+			}
+		case TagInteger, TagFloat:
+			if pos+5 <= len(t) && uint64(u16s(t, pos+1))<<16|uint64(u16s(t, pos+3)) == c.U64 {
+				n = 5
+			}
+		case TagLong, TagDouble:
+			if pos+9 <= len(t) && uint64(u16s(t, pos+1))<<48|uint64(u16s(t, pos+3))<<32|
+				uint64(u16s(t, pos+5))<<16|uint64(u16s(t, pos+7)) == c.U64 {
+				n = 9
+				i++ // its second slot too
+			}
+		case TagMethodHandle:
+			if pos+4 <= len(t) && t[pos+1] == c.Kind && u16s(t, pos+2) == c.A {
+				n = 4
+			}
+		}
+		if n == 0 {
+			return i, pos
+		}
+		pos += n
 	}
-	n := 0
-	switch c.Tag {
-	case TagUtf8:
-		if p.parsedAt(c.Str) == pos+1 {
-			return 3 + len(c.Str)
-		}
-		return 0
-	case TagClass, TagString, TagMethodType, TagModule, TagPackage:
-		if pos+3 <= len(t) && u16s(t, pos+1) == c.A {
-			n = 3
-		}
-	case TagFieldref, TagMethodref, TagInterfaceMethodref, TagNameAndType, TagDynamic, TagInvokeDynamic:
-		if pos+5 <= len(t) && u16s(t, pos+1) == c.A && u16s(t, pos+3) == c.B {
-			n = 5
-		}
-	case TagInteger, TagFloat:
-		if pos+5 <= len(t) && uint32(u16s(t, pos+1))<<16|uint32(u16s(t, pos+3)) == c.U32 {
-			n = 5
-		}
-	case TagLong, TagDouble:
-		if pos+9 <= len(t) && uint64(u16s(t, pos+1))<<48|uint64(u16s(t, pos+3))<<32|
-			uint64(u16s(t, pos+5))<<16|uint64(u16s(t, pos+7)) == c.U64 {
-			n = 9
-		}
-	case TagMethodHandle:
-		if pos+4 <= len(t) && t[pos+1] == c.Kind && u16s(t, pos+2) == c.A {
-			n = 4
-		}
-	}
-	return n
+	return i, pos
 }
 
 // u16s is the big-endian u2 at s[i:].
@@ -296,7 +318,7 @@ func (p *ConstantPool) MemberRef(i uint16) (owner, name, desc string) {
 }
 
 func keyOf(c *Constant) constKey {
-	return constKey{tag: c.Tag, kind: c.Kind, a: c.A, b: c.B, u64: c.U64 | uint64(c.U32), str: c.Str}
+	return constKey{tag: c.Tag, kind: c.Kind, a: c.A, b: c.B, u64: c.U64, str: c.Str}
 }
 
 // linearLookups is how many lookups scan the pool before an index is built:
@@ -397,12 +419,12 @@ func (p *ConstantPool) AddMethodType(desc string) (uint16, error) {
 
 // AddInteger interns an Integer entry.
 func (p *ConstantPool) AddInteger(v int32) (uint16, error) {
-	return p.Add(Constant{Tag: TagInteger, U32: uint32(v)})
+	return p.Add(Constant{Tag: TagInteger, U64: uint64(uint32(v))})
 }
 
 // AddFloat interns a Float entry by its bit pattern.
 func (p *ConstantPool) AddFloat(v float32) (uint16, error) {
-	return p.Add(Constant{Tag: TagFloat, U32: math.Float32bits(v)})
+	return p.Add(Constant{Tag: TagFloat, U64: uint64(math.Float32bits(v))})
 }
 
 // AddLong interns a Long entry.
@@ -477,7 +499,9 @@ func (p *parser) constantPool() {
 	// Room to grow: services add a few entries, and a full copy of the pool
 	// for each first addition would cost more than the spare slots.
 	e := make([]Constant, n, n+n/8+8)
-	t := poolText{base: -1}
+	t := poolText{b: r.b, first: r.off}
+	// One bit for each byte the pool may span: the rest of the class file.
+	t.starts = make([]uint64, (len(r.b)-r.off)/64+1)
 	r.what = "constant pool"
 	b := r.b
 	for i := 1; i < n && r.err == nil; i++ {
@@ -491,8 +515,29 @@ func (p *parser) constantPool() {
 			case TagUtf8:
 				if l := int(b[off+1])<<8 | int(b[off+2]); l <= len(b)-off-3 {
 					c.Tag = tag
-					r.off = off + 3 + l
-					t.utf8(c, i, b, off+3, l)
+					at := off + 3
+					r.off = at + l
+					// Most names are a few ASCII letters: one
+					// word read from the class file decides,
+					// the bytes past the text counted as
+					// letters. A valid class goes on for 14
+					// bytes past its pool; a text nearer the
+					// end takes the general path, as does one
+					// longer text not all ASCII.
+					if l-1 < 8 && at <= len(b)-8 {
+						const ones = 0x0101010101010101
+						keep := ^uint64(0) >> (64 - 8*l)
+						if x := binary.LittleEndian.Uint64(b[at:]); plainASCII8(x&keep | ones&^keep) {
+							c.Str = unsafe.String(&b[at], l)
+							t.mark(at)
+							continue
+						}
+					} else if l > 8 && plainASCII(b[at:at+l]) {
+						c.Str = unsafe.String(&b[at], l)
+						t.mark(at)
+						continue
+					}
+					t.utf8(c, i, at, l)
 					continue
 				}
 			case TagClass, TagString, TagMethodType, TagModule, TagPackage:
@@ -506,7 +551,7 @@ func (p *parser) constantPool() {
 				r.off = off + 5
 				continue
 			case TagInteger, TagFloat:
-				c.Tag, c.U32 = tag, binary.BigEndian.Uint32(b[off+1:])
+				c.Tag, c.U64 = tag, uint64(binary.BigEndian.Uint32(b[off+1:]))
 				r.off = off + 5
 				continue
 			case TagMethodHandle:
@@ -525,9 +570,9 @@ func (p *parser) constantPool() {
 			if r.err != nil {
 				break
 			}
-			t.utf8(c, i, b, start, l)
+			t.utf8(c, i, start, l)
 		case TagInteger, TagFloat:
-			c.U32 = r.u4("value")
+			c.U64 = uint64(r.u4("value"))
 		case TagLong, TagDouble:
 			c.U64 = uint64(r.u4("high_bytes"))<<32 | uint64(r.u4("low_bytes"))
 			if i+1 >= n {
@@ -547,44 +592,53 @@ func (p *parser) constantPool() {
 			r.fail("unknown tag %d", c.Tag)
 		}
 	}
-	if r.err == nil {
-		t.cut(e, b[:r.off])
-	}
-	text, starts, raw := t.text, t.starts, t.raw
 	p.c.Pool.Entries = e
-	p.c.Pool.raw = raw
-	p.c.Pool.text, p.c.Pool.starts = text, starts
+	p.c.Pool.raw = t.raw
+	if r.err == nil && r.off > t.first {
+		// The pool's bytes, which the texts are cut from; the class's
+		// code and tables after them hold no text. (An empty pool may
+		// end the file: there is no byte to point at then.)
+		p.c.Pool.text = unsafe.String(&b[t.first], r.off-t.first)
+		p.c.Pool.starts = t.starts
+	}
 	if r.err == nil {
 		p.checkPool()
 	}
 	r.what = ""
 }
 
-// poolText is where the pool reader puts Utf8 texts: one copy of the
-// pool's bytes to cut them from, the offsets in it where they start, and
-// the original bytes of the few that do not read back the same.
+// poolText is where the pool reader puts Utf8 texts: the class file they
+// are cut from, where its pool begins, the offsets from there at which
+// texts start, and the original bytes of the few that do not read back
+// the same.
 type poolText struct {
-	text   string // the pool's bytes from the first such Utf8 on
-	base   int    // the offset in the class file where text begins; -1 before
+	b      []byte
+	first  int // the offset of the pool's first entry in b
 	starts []uint64
 	raw    map[uint16][]byte
 }
 
-// utf8 sets c, Utf8 entry i, to the text of the l bytes at start in b, or
-// notes where they are for cut, when they read the same in UTF-8 and
-// modified UTF-8. See JVMS §4.4.7.
-func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
-	s := b[start : start+l : start+l]
+// mark notes that a text cut from the class file starts at offset at.
+func (t *poolText) mark(at int) {
+	at -= t.first
+	t.starts[at>>6] |= 1 << (at & 63)
+}
+
+// utf8 sets c, Utf8 entry i, to the text of the l bytes at start in t.b.
+// See JVMS §4.4.7.
+func (t *poolText) utf8(c *Constant, i int, start, l int) {
+	s := t.b[start : start+l : start+l]
+	if l == 0 {
+		return // Str is "" already, and an empty text is never copied
+	}
 	if sameAsUTF8(s) {
 		// Most names are plain ASCII, and most other text is what UTF-8
-		// reads it as: cut them from one copy of the pool, once its end
-		// is known, rather than allocating a string each. Until then the
-		// entry's unused number fields hold where its text is (a start
-		// is never 0: the pool follows the header).
-		if t.base < 0 {
-			t.base = start - 3
-		}
-		c.U32, c.U64 = uint32(l), uint64(start)
+		// reads it as: such a text is the string of the bytes it was
+		// read from, cut from the class file itself rather than copied
+		// (Parse's data does not change while its class is in use).
+		// The bit marks where it starts, for the writer.
+		c.Str = unsafe.String(&s[0], l)
+		t.mark(start)
 		return
 	}
 	var canonical bool
@@ -594,27 +648,6 @@ func (t *poolText) utf8(c *Constant, i int, b []byte, start, l int) {
 			t.raw = map[uint16][]byte{}
 		}
 		t.raw[uint16(i)] = s
-	}
-}
-
-// cut makes the copy of the pool, b[t.base:] (b ends where the pool does:
-// the class's code and tables hold no text), and cuts from it the texts
-// utf8 noted.
-func (t *poolText) cut(e []Constant, b []byte) {
-	if t.base < 0 {
-		return
-	}
-	t.text = string(b[t.base:])
-	t.starts = make([]uint64, (len(t.text)+63)/64)
-	for i := range e {
-		c := &e[i]
-		if c.Tag != TagUtf8 || c.U64 == 0 {
-			continue
-		}
-		at, l := int(c.U64)-t.base, int(c.U32)
-		c.Str = t.text[at : at+l]
-		t.starts[at>>6] |= 1 << (at & 63)
-		c.U32, c.U64 = 0, 0
 	}
 }
 
@@ -748,30 +781,20 @@ func (w *writer) pool() {
 	}
 	w.count("constant_pool_count", len(e))
 	// Entries still as the reader found them are copied from the pool's
-	// text in runs, text[run:pos], one copy for a run rather than a write
+	// text in runs, one copy for a run rather than a write
 	// per entry: a run starts at a Utf8 text the reader cut, and goes on
 	// while each next entry's encoding is what the text holds there.
 	pool := &w.c.Pool
-	run, pos := -1, 0
 	for i := 1; i < len(e); i++ {
 		c := &e[i]
 		if c.Tag == 0 {
 			continue // the second slot of a Long or Double
 		}
-		if run >= 0 {
-			if n := pool.sameAt(pos, c); n > 0 {
-				pos += n
-				if c.Tag == TagLong || c.Tag == TagDouble {
-					i++ // its second slot too
-				}
-				continue
-			}
-			w.b = append(w.b, pool.text[run:pos]...)
-			run = -1
-		}
 		if c.Tag == TagUtf8 {
 			if at := pool.parsedAt(c.Str); at >= 0 {
-				run, pos = at-1, at+2+len(c.Str)
+				next, end := pool.sameRun(i+1, at+2+len(c.Str))
+				w.b = append(w.b, pool.text[at-1:end]...)
+				i = next - 1
 				continue
 			}
 		}
@@ -795,7 +818,7 @@ func (w *writer) pool() {
 			}
 			w.b[at], w.b[at+1] = byte(n>>8), byte(n)
 		case TagInteger, TagFloat:
-			w.u4(c.U32)
+			w.u4(uint32(c.U64))
 		case TagLong, TagDouble:
 			w.u4(uint32(c.U64 >> 32))
 			w.u4(uint32(c.U64))
@@ -809,8 +832,5 @@ func (w *writer) pool() {
 			w.u2(c.A)
 			w.u2(c.B)
 		}
-	}
-	if run >= 0 {
-		w.b = append(w.b, pool.text[run:pos]...)
 	}
 }

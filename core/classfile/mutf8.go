@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // sameAsUTF8 reports whether b is modified UTF-8 in its canonical form that
@@ -16,12 +17,45 @@ func sameAsUTF8(b []byte) bool {
 	if plainASCII(b) {
 		return true
 	}
-	for _, c := range b {
-		if c == 0 || c >= 0xF0 {
+	// One pass over text that is not all ASCII (a string constant in
+	// another script, a table packed into a string): runs of ASCII a word
+	// at a time, and each other character checked as UTF-8 of U+0080 to
+	// U+FFFF, no surrogate (JVMS §4.4.7; RFC 3629 §4 for the ranges).
+	n := len(b)
+	for i := 0; i < n; {
+		for i <= n-8 && plainASCII8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= n {
+			break
+		}
+		switch c := b[i]; {
+		case c-1 < 0x7F: // ASCII, not NUL
+			i++
+		case c >= 0xC2 && c <= 0xDF:
+			if i+1 >= n || b[i+1]&0xC0 != 0x80 {
+				return false
+			}
+			i += 2
+		case c >= 0xE0 && c <= 0xEF:
+			if i+2 >= n || b[i+2]&0xC0 != 0x80 {
+				return false
+			}
+			lo, hi := byte(0x80), byte(0xBF)
+			if c == 0xE0 {
+				lo = 0xA0 // below: overlong
+			} else if c == 0xED {
+				hi = 0x9F // above: a surrogate
+			}
+			if d := b[i+1]; d < lo || d > hi {
+				return false
+			}
+			i += 3
+		default: // NUL, a continuation byte, overlong C0/C1, a four-byte form
 			return false
 		}
 	}
-	return utf8.Valid(b)
+	return true
 }
 
 // plainASCII reports whether every byte of b is ASCII and none is NUL, as
@@ -72,59 +106,63 @@ func decodeMUTF8(b []byte) (s string, canonical bool) {
 	return decodeMUTF8Runes(b)
 }
 
-// decodeMUTF8Runes is decodeMUTF8 character by character.
+// decodeMUTF8Runes is decodeMUTF8 character by character, writing the
+// UTF-8 of each straight into the string's bytes. A supplementary character
+// arrives as a surrogate pair of two three-byte forms; a lone surrogate,
+// which cannot live in a Go string, and a byte that starts no form become
+// U+FFFD and make the input not canonical. See JVMS §4.4.7.
 func decodeMUTF8Runes(b []byte) (s string, canonical bool) {
-	runes := make([]rune, 0, len(b))
+	// UTF-8 is no longer than modified UTF-8 but where a stray byte
+	// becomes U+FFFD: three bytes for one.
+	out := make([]byte, 0, len(b)+8)
 	canonical = true
 	for i := 0; i < len(b); {
 		c := b[i]
+		var r rune
 		switch {
 		case c != 0 && c < 0x80:
-			runes = append(runes, rune(c))
+			out = append(out, c)
 			i++
+			continue
 		case c&0xE0 == 0xC0 && i+1 < len(b) && b[i+1]&0xC0 == 0x80:
-			r := rune(c&0x1F)<<6 | rune(b[i+1]&0x3F)
+			r = rune(c&0x1F)<<6 | rune(b[i+1]&0x3F)
 			if r != 0 && r < 0x80 {
 				canonical = false
 			}
-			runes = append(runes, r)
 			i += 2
-		case c&0xF0 == 0xE0 && i+2 < len(b) && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80:
-			r := rune(c&0x0F)<<12 | rune(b[i+1]&0x3F)<<6 | rune(b[i+2]&0x3F)
+		case three(b, i):
+			r = rune(c&0x0F)<<12 | rune(b[i+1]&0x3F)<<6 | rune(b[i+2]&0x3F)
 			if r < 0x800 {
 				canonical = false
 			}
-			runes = append(runes, r)
 			i += 3
+			if utf16.IsSurrogate(r) {
+				lo := rune(-1)
+				if r < 0xDC00 && three(b, i) {
+					lo = rune(b[i]&0x0F)<<12 | rune(b[i+1]&0x3F)<<6 | rune(b[i+2]&0x3F)
+				}
+				if lo >= 0xDC00 && lo <= 0xDFFF {
+					r = utf16.DecodeRune(r, lo)
+					i += 3
+				} else {
+					r = utf8.RuneError
+					canonical = false
+				}
+			}
 		default:
-			runes = append(runes, utf8.RuneError)
+			r = utf8.RuneError
 			canonical = false
 			i++
 		}
+		out = utf8.AppendRune(out, r)
 	}
-	// Supplementary characters arrive as surrogate pairs of two 3-byte forms.
-	runes = combineSurrogates(runes, &canonical)
-	return string(runes), canonical
+	// out is the string's own: nothing writes it after.
+	return unsafe.String(unsafe.SliceData(out), len(out)), canonical
 }
 
-func combineSurrogates(rs []rune, canonical *bool) []rune {
-	out := rs[:0]
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		if utf16.IsSurrogate(r) {
-			if i+1 < len(rs) && r < 0xDC00 && rs[i+1] >= 0xDC00 && rs[i+1] <= 0xDFFF {
-				out = append(out, utf16.DecodeRune(r, rs[i+1]))
-				i++
-				continue
-			}
-			// A lone surrogate cannot live in a Go string.
-			*canonical = false
-			out = append(out, utf8.RuneError)
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
+// three reports whether a three-byte form starts at b[i].
+func three(b []byte, i int) bool {
+	return i+2 < len(b) && b[i]&0xF0 == 0xE0 && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80
 }
 
 // appendMUTF8 appends s in modified UTF-8: NUL as two bytes and characters

@@ -3,7 +3,9 @@ package classfile
 import (
 	"bytes"
 	"math/rand"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 // poolBounds walks a parsed class's entries to find where its first Utf8
@@ -40,9 +42,11 @@ func poolBounds(c *Class) (firstUtf8, end int) {
 	return firstUtf8, off
 }
 
-// TestPoolTextIsThePool checks that the copy the reader cuts Utf8 texts
-// from is the pool from its first Utf8 entry on, and nothing after: every
-// class's bytes past the pool (code, tables) are not copied.
+// TestPoolTextIsThePool checks that the bytes the reader cuts Utf8 texts
+// from are the pool's own, from its first entry to its end, in the class
+// file itself and not a copy of it; that every text read the same in UTF-8
+// is one of those cuts; and that nothing after the pool (code, tables) is
+// taken.
 func TestPoolTextIsThePool(t *testing.T) {
 	check := func(name string, data []byte) {
 		c, err := Parse(data)
@@ -53,8 +57,17 @@ func TestPoolTextIsThePool(t *testing.T) {
 		if first < 0 {
 			return
 		}
-		if c.Pool.text != string(data[first:end]) {
-			t.Fatalf("%s: text is %d bytes, want the %d of the pool at %d..%d", name, len(c.Pool.text), end-first, first, end)
+		if c.Pool.text != string(data[10:end]) {
+			t.Fatalf("%s: text is %d bytes, want the %d of the pool at 10..%d", name, len(c.Pool.text), end-10, end)
+		}
+		if unsafe.StringData(c.Pool.text) != &data[10] {
+			t.Fatalf("%s: the pool's text is a copy, not the class file's bytes", name)
+		}
+		for i, e := range c.Pool.Entries {
+			if e.Tag == TagUtf8 && e.Str != "" && c.Pool.RawUtf8(i) == nil && sameAsUTF8([]byte(e.Str)) &&
+				c.Pool.parsedAt(e.Str) < 0 {
+				t.Fatalf("%s: Utf8 #%d %q is not cut from the class file", name, i, e.Str)
+			}
 		}
 	}
 	check("tiny", tiny(t))
@@ -63,6 +76,46 @@ func TestPoolTextIsThePool(t *testing.T) {
 	}
 	for _, c := range jdkClasses(t, "java.base") {
 		check(c.name, c.data)
+	}
+}
+
+// TestAppendToOverItsInput writes a parsed class into the very buffer it
+// was parsed from, one byte on (after its first), whose texts and code the
+// writer copies from as it writes: the result must still be that byte and
+// the class, byte for byte.
+func TestAppendToOverItsInput(t *testing.T) {
+	data := tiny(t)
+	want := bytes.Clone(data)
+	c, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.AppendTo(data[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, append(want[:1:1], want...)) {
+		t.Fatalf("written over its input, the class comes out different (%d bytes, want %d)", len(out), 1+len(want))
+	}
+	if !bytes.Equal(data, want) {
+		t.Fatal("AppendTo wrote into the bytes the class was parsed from")
+	}
+}
+
+// TestHeaderOwnsItsNames checks that ParseHeader's names outlive a change
+// to the bytes they were read from: hierarchies keep headers, not classes.
+func TestHeaderOwnsItsNames(t *testing.T) {
+	data := tiny(t)
+	h, err := ParseHeader(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, super := strings.Clone(h.Name), strings.Clone(h.Super)
+	for i := range data {
+		data[i] = 'x'
+	}
+	if h.Name != name || h.Super != super || h.Name == "" || h.Super == "" {
+		t.Fatalf("header names changed with the class file: %q %q", h.Name, h.Super)
 	}
 }
 
@@ -89,7 +142,7 @@ func TestPoolRunsMatchEncoding(t *testing.T) {
 				case TagUtf8:
 					x.Str += "x"
 				case TagInteger, TagFloat:
-					x.U32++
+					x.U64 = uint64(uint32(x.U64) + 1)
 				case TagLong, TagDouble:
 					x.U64 ^= 1 << 40
 				case TagClass, TagString, TagMethodType, TagModule, TagPackage, TagMethodHandle:

@@ -3,6 +3,7 @@ package classfile
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 
 	"dvmlab/internal/slab"
 )
@@ -151,15 +152,21 @@ func (p *parser) u2s(what string) []uint16 {
 	return out
 }
 
-// Parse reads a class file. The result shares no memory with data except the
-// code arrays and raw attribute bodies, which alias it; callers that reuse
-// data must copy it first. See JVMS §4.1.
+// Parse reads a class file. The result is cut from data rather than copied
+// from it: its constant pool's texts (the strings Utf8 entries hold, and
+// every name and descriptor read from them), its code arrays and its raw
+// attribute bodies are all slices of data. data must therefore stay as it
+// is while the class or any string taken from it is in use; a caller that
+// reuses the buffer must give Parse a copy. Every caller in this module
+// parses a buffer of its own (a file read, a jar or jmod entry inflated, a
+// message received) that nothing writes after. See JVMS §4.1.
 func Parse(data []byte) (*Class, error) {
 	p := parser{r: reader{b: data}}
 	c := p.class()
 	if p.r.err != nil {
 		return nil, p.r.err
 	}
+	c.data = data
 	return c, nil
 }
 
@@ -303,5 +310,13 @@ func ParseHeader(data []byte) (*ClassHeader, error) {
 	if p.r.err != nil {
 		return nil, p.r.err
 	}
-	return &ClassHeader{Name: c.Name(), Super: c.SuperName(), Interfaces: c.InterfaceNames(), Access: c.Access, Major: c.Major}, nil
+	// A header is kept (in hierarchies, for the life of a run) where the
+	// class is not: its names are copied out of data, so that it neither
+	// holds the class file alive nor depends on it staying unchanged.
+	names := c.InterfaceNames()
+	for i, n := range names {
+		names[i] = strings.Clone(n)
+	}
+	return &ClassHeader{Name: strings.Clone(c.Name()), Super: strings.Clone(c.SuperName()), Interfaces: names,
+		Access: c.Access, Major: c.Major}, nil
 }

@@ -97,6 +97,17 @@ func TestTruncatedAtEveryByte(t *testing.T) {
 	}
 }
 
+// TestEmptyPoolEndsTheFile: a pool of no entries (constant_pool_count 1)
+// that ends the file is a truncated class, not a pool with bytes to cut
+// texts from. Found by FuzzParse (testdata/fuzz/FuzzParse/empty-pool-ends-the-file).
+func TestEmptyPoolEndsTheFile(t *testing.T) {
+	b := []byte{0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 52, 0, 1}
+	fe := wantFormatError(t, b, "truncated access_flags")
+	if fe.Offset != 10 {
+		t.Errorf("offset %d, want 10", fe.Offset)
+	}
+}
+
 func TestBadMagic(t *testing.T) {
 	b := tiny(t)
 	b[0] = 0xCA

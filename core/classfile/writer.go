@@ -3,6 +3,7 @@ package classfile
 import (
 	"bytes"
 	"fmt"
+	"unsafe"
 )
 
 // Write serializes c. A class that Parse returned and nobody changed comes out
@@ -12,8 +13,13 @@ func (c *Class) Write() ([]byte, error) {
 	return c.AppendTo(make([]byte, 0, 4096))
 }
 
-// AppendTo appends the serialized class to dst.
+// AppendTo appends the serialized class to dst. When the room after dst's
+// length lies in the bytes c was parsed from, which the writer copies texts
+// and code from, dst is first moved to a buffer of its own.
 func (c *Class) AppendTo(dst []byte) ([]byte, error) {
+	if overlaps(dst[len(dst):cap(dst)], c.data) {
+		dst = append(make([]byte, 0, len(dst)+len(c.data)+len(c.data)/4), dst...)
+	}
 	w := writer{c: c}
 	// Names of new attributes must be in the pool before the pool is written.
 	if err := w.internNames(); err != nil {
@@ -35,6 +41,15 @@ func (c *Class) AppendTo(dst []byte) ([]byte, error) {
 		return nil, fmt.Errorf("write %s: %w", c.Name(), w.err)
 	}
 	return w.b, nil
+}
+
+// overlaps reports whether a and b share memory.
+func overlaps(a, b []byte) bool {
+	if cap(a) == 0 || len(b) == 0 {
+		return false
+	}
+	a0, b0 := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return a0 < b0+uintptr(len(b)) && b0 < a0+uintptr(cap(a))
 }
 
 type writer struct {

@@ -64,7 +64,7 @@ func buildOddClass() ([]byte, error) {
 	indy := must(p.Add(classfile.Constant{Tag: classfile.TagInvokeDynamic, A: 1, B: must(p.AddNameAndType("run", "()Ljava/lang/Runnable;"))}))
 	multi := must(p.AddClass("[[[I"))
 	str := must(p.AddString("ctl\u0001\u007f\u0099 \\ \" ' é \U0001F600"))
-	nan := must(p.Add(classfile.Constant{Tag: classfile.TagFloat, U32: 0x7fc00001}))
+	nan := must(p.Add(classfile.Constant{Tag: classfile.TagFloat, U64: 0x7fc00001}))
 	dbl := must(p.AddDouble(-1.0e-310))
 	lng := must(p.AddLong(math.MinInt64))
 	integer := must(p.AddInteger(-7))

@@ -583,7 +583,7 @@ func (b *builder) block(o, last int) {
 			case classfile.TagInteger:
 				b.push(b.constant(ir.Int, int64(k.Int()), off))
 			case classfile.TagFloat:
-				b.push(b.constant(ir.Float, int64(k.U32), off))
+				b.push(b.constant(ir.Float, int64(k.Bits32()), off))
 			case classfile.TagLong:
 				b.push(b.constant(ir.Long, k.Long(), off))
 			case classfile.TagDouble:
