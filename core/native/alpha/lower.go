@@ -159,15 +159,17 @@ func (e *emitter) ldgp(base string) {
 	e.sb.WriteString("\t.set nomacro\n")
 }
 
-// argLoc is where argument i (0 = JNIEnv) travels, as the caller sees it.
-func argLoc(i int, float bool) loc {
+// argLoc is where argument i (0 = JNIEnv) of type t travels, as the caller
+// sees it: the first six in $16-$21 or $f16-$f21, the rest in 8-byte
+// slots at the caller's stack pointer.
+func argLoc(i int, t ir.Type) loc {
 	if i < 6 {
-		if float {
+		if t.IsFloat() {
 			return loc{kind: locFReg, n: 16 + i}
 		}
 		return loc{kind: locReg, n: 16 + i}
 	}
-	return loc{kind: locStack, n: 8 * (i - 6)}
+	return loc{kind: locStack, n: 8 * (i - 6), single: t == ir.Float}
 }
 
 func (e *emitter) lower() {
@@ -223,7 +225,7 @@ func (e *emitter) lower() {
 			if dst.kind == locNone {
 				continue
 			}
-			src := argLoc(first+int(v.AuxInt), v.Type.IsFloat())
+			src := argLoc(first+int(v.AuxInt), v.Type)
 			if src.kind == locStack {
 				src.n += e.frame // the caller's outgoing area, above our frame
 			}
@@ -1009,7 +1011,7 @@ func (e *emitter) callMethod(v *ir.Value) {
 	var moves []move
 	var consts []constMove
 	for i, x := range v.Args {
-		dst := argLoc(2+i, x.Type.IsFloat())
+		dst := argLoc(2+i, x.Type)
 		if x.IsConst() {
 			consts = append(consts, constMove{dst: dst, v: x})
 			continue

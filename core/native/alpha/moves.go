@@ -78,12 +78,12 @@ func (e *emitter) transfer(dst, src loc, float bool) {
 	case float && dst.kind == locFReg && src.kind == locFReg:
 		e.ins("cpys $f%d,$f%d,$f%d", src.n, src.n, dst.n)
 	case float && dst.kind == locFReg && src.kind == locStack:
-		e.ins("ldt $f%d,%d($30)", dst.n, src.n)
+		e.ins("%s $f%d,%d($30)", floatLoad(src), dst.n, src.n)
 	case float && dst.kind == locStack && src.kind == locFReg:
-		e.ins("stt $f%d,%d($30)", src.n, dst.n)
+		e.ins("%s $f%d,%d($30)", floatStore(dst), src.n, dst.n)
 	case float && dst.kind == locStack && src.kind == locStack:
-		e.ins("ldt $f29,%d($30)", src.n)
-		e.ins("stt $f29,%d($30)", dst.n)
+		e.ins("%s $f29,%d($30)", floatLoad(src), src.n)
+		e.ins("%s $f29,%d($30)", floatStore(dst), dst.n)
 	case !float && dst.kind == locReg && src.kind == locReg:
 		e.ins("mov $%d,$%d", src.n, dst.n)
 	case !float && dst.kind == locReg && src.kind == locStack:
@@ -108,7 +108,7 @@ func (e *emitter) materialize(dst loc, v *ir.Value) {
 			}
 		case locStack:
 			r := e.fsrc(v, 29)
-			e.ins("stt $f%d,%d($30)", r, dst.n)
+			e.ins("%s $f%d,%d($30)", floatStore(dst), r, dst.n)
 		default:
 			fail("float constant to %v", dst)
 		}
@@ -147,4 +147,21 @@ func (l loc) String() string {
 		return fmt.Sprintf("%d($30)", l.n)
 	}
 	return "none"
+}
+
+// floatLoad and floatStore move a float between a register and stack slot
+// l: S_floating memory format for a float argument slot, the register
+// format (T) for everything else.
+func floatLoad(l loc) string {
+	if l.single {
+		return "lds"
+	}
+	return "ldt"
+}
+
+func floatStore(l loc) string {
+	if l.single {
+		return "sts"
+	}
+	return "stt"
 }

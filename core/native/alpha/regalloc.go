@@ -37,6 +37,11 @@ const (
 type loc struct {
 	kind locKind
 	n    int // register number or frame offset
+	// single marks a stack argument slot holding a float: the calling
+	// convention (and gcc, which builds the harness) keeps it in S_floating
+	// memory format, written by sts and read by lds, where a spill slot
+	// holds the register format by stt and ldt.
+	single bool
 }
 
 var (

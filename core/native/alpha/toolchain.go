@@ -18,11 +18,12 @@ import (
 // (libc6.1-dev-alpha-cross) that qemu-alpha needs to run dynamically linked
 // programs: this qemu-alpha crashes on statically linked glibc programs.
 const (
-	AsTool    = "alpha-linux-gnu-as"
-	GccTool   = "alpha-linux-gnu-gcc"
-	QemuTool  = "qemu-alpha"
-	SysRoot   = "/usr/alpha-linux-gnu"
-	runTimout = 2 * time.Minute
+	AsTool   = "alpha-linux-gnu-as"
+	GccTool  = "alpha-linux-gnu-gcc"
+	QemuTool = "qemu-alpha"
+	SysRoot  = "/usr/alpha-linux-gnu"
+	// RunTimeout bounds a run under qemu-alpha whose context has no deadline.
+	RunTimeout = 2 * time.Minute
 )
 
 // Available reports why the Alpha tools cannot be used, or nil when they can.
@@ -85,16 +86,24 @@ func Link(ctx context.Context, cpu CPU, out string, inputs ...string) error {
 
 // Run runs an Alpha executable under qemu-alpha with the given CPU model
 // (ev4 traps BWX instructions; qemu's default model accepts them) and returns
-// its standard output.
+// its standard output. It stops the run at ctx's deadline, or after
+// RunTimeout when ctx has none; the error then wraps
+// context.DeadlineExceeded.
 func Run(ctx context.Context, cpu CPU, exe string, stdin []byte, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, runTimout)
-	defer cancel()
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, RunTimeout)
+		defer cancel()
+	}
 	qargs := append([]string{"-cpu", cpu.String(), "-L", SysRoot, exe}, args...)
 	cmd := exec.CommandContext(ctx, QemuTool, qargs...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return out.Bytes(), fmt.Errorf("qemu-alpha -cpu %s %s: stopped: %w", cpu, filepath.Base(exe), ctx.Err())
+		}
 		return out.Bytes(), fmt.Errorf("qemu-alpha -cpu %s %s: %v: %s", cpu, filepath.Base(exe), err, strings.TrimSpace(errb.String()))
 	}
 	return out.Bytes(), nil

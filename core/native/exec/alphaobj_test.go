@@ -227,3 +227,19 @@ func TestFieldOfParamOnAlpha(t *testing.T) {
 		t.Errorf("full: %v; want it left as bytecode, naming offset 1 and the receiver", err)
 	}
 }
+
+// TestFloatArgOnStackOnAlpha: float arguments past the sixth, from the
+// harness (gcc's convention) and from compiled code, arrive intact
+// (testdata/objects/FloatArgOnStack.java).
+func TestFloatArgOnStackOnAlpha(t *testing.T) {
+	if err := alpha.Available(); err != nil {
+		t.Skip(err)
+	}
+	if _, err := os.Stat(filepath.Join(Java(), "bin", "javac")); err != nil {
+		t.Skip("no JDK")
+	}
+	dir := compileJava(t, "testdata/objects/FloatArgOnStack.java")
+	for _, spec := range []string{"t.FloatArgOnStack.grad(IFFFF)F", "t.FloatArgOnStack.mixed(IFJDFIFD)D", "t.FloatArgOnStack.outer(FF)F"} {
+		runOnAlpha(t, dir, spec, 200)
+	}
+}
