@@ -2,6 +2,7 @@ package plots
 
 import (
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -84,37 +85,58 @@ func table2(dir string) (*plot.Plot, error) {
 }
 
 // table3: allocations each FIA observes, and the part of ShadowVM's that
-// came before VM init, when the in-process analysis has not started.
+// came before VM init, when the in-process analysis has not started; on a
+// log scale, since the programs span three orders of magnitude (jlex's
+// 23 thousand to sunflow's 7.4 million).
 func table3(dir string) (*plot.Plot, error) {
 	t, err := read(dir, "allocations", "program", "in_process_mean", "shadowvm_mean", "shadowvm_before_vm_init")
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range t.Rows {
+		for _, c := range []string{"in_process_mean", "shadowvm_mean", "shadowvm_before_vm_init"} {
+			v, err := t.num(r, c)
+			if err != nil {
+				return nil, err
+			}
+			if v < 1 {
+				v = 1 // log10(1) = 0: no bar, where nothing was seen
+			}
+			r[t.col[c]] = strconv.FormatFloat(math.Log10(v), 'g', -1, 64)
+		}
+	}
 	p := plot.New()
 	p.Title.Text = "ShadowVM Table 3: allocations observed by FIA"
-	p.Y.Label.Text = "allocations (mean over runs)"
+	p.Y.Label.Text = "allocations (mean over runs, log scale)"
 	series := map[string]string{"in process": "in_process_mean", "ShadowVM": "shadowvm_mean", "ShadowVM before VM init": "shadowvm_before_vm_init"}
 	err = groupedBars(p, t, "program", []string{"in process", "ShadowVM", "ShadowVM before VM init"}, func(s string) string { return series[s] })
 	p.Legend.Left = true
-	p.Y.Max *= 1.4 // room for the legend above the bars
+	p.Y.Min = 0
+	p.Y.Max = math.Ceil(p.Y.Max) + 1.5 // room for the legend above the bars
+	var ticks []plot.Tick
+	for e := 0.0; e <= p.Y.Max; e++ {
+		ticks = append(ticks, plot.Tick{Value: e, Label: strconv.FormatFloat(math.Pow(10, e), 'f', 0, 64)})
+	}
+	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	return p, err
 }
 
-// table4: objects only one FIA observed, beside the noise floor of two
-// runs of one implementation.
+// table4: objects only one FIA observed, as a share of what that FIA saw
+// (the paper's form), beside the noise floor of two runs of one
+// implementation.
 func table4(dir string) (*plot.Plot, error) {
-	t, err := read(dir, "unmatched", "program", "only_in_process", "only_shadowvm", "noise_in_process", "noise_shadowvm")
+	t, err := read(dir, "unmatched", "program", "only_in_process_pct", "only_shadowvm_pct", "noise_in_process_pct", "noise_shadowvm_pct")
 	if err != nil {
 		return nil, err
 	}
 	p := plot.New()
 	p.Title.Text = "ShadowVM Table 4: objects observed by only one FIA"
-	p.Y.Label.Text = "objects (mean over run pairs)"
-	series := map[string]string{"only in process": "only_in_process", "only ShadowVM": "only_shadowvm",
-		"noise: in process": "noise_in_process", "noise: ShadowVM": "noise_shadowvm"}
+	p.Y.Label.Text = "% of that FIA's objects (mean over run pairs)"
+	series := map[string]string{"only in process": "only_in_process_pct", "only ShadowVM": "only_shadowvm_pct",
+		"noise: in process": "noise_in_process_pct", "noise: ShadowVM": "noise_shadowvm_pct"}
 	err = groupedBars(p, t, "program", []string{"only in process", "only ShadowVM", "noise: in process", "noise: ShadowVM"},
 		func(s string) string { return series[s] })
-	p.Legend.Left = true
+	p.Legend.Left = false
 	p.Y.Max *= 1.4 // room for the legend above the bars
 	return p, err
 }
