@@ -65,6 +65,7 @@ func table6(dir string) (*plot.Plot, error) {
 		}
 	}
 	p.Legend.Top = true
+	p.Legend.Left = true // the tag map's lines rise to the top right
 	return p, nil
 }
 
