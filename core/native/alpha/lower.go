@@ -2,7 +2,9 @@ package alpha
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"dvmlab/core/native"
@@ -268,7 +270,8 @@ func (e *emitter) lower() {
 		}
 		e.sb.WriteString("\t.text\n")
 	}
-	for s := range e.comms {
+	// In name order: the same method always assembles to the same text.
+	for _, s := range slices.Sorted(maps.Keys(e.comms)) {
 		fmt.Fprintf(&e.sb, "\t.comm %s,8,8\n", s)
 	}
 }

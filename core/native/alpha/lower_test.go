@@ -1,6 +1,7 @@
 package alpha
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,4 +42,43 @@ func TestForeignFieldStaysBytecode(t *testing.T) {
 	if err != nil || !strings.Contains(text, "dvm_fo_p_Box_n") {
 		t.Fatalf("Lower: %v\n%s", err, text)
 	}
+}
+
+// TestStaticsInNameOrder: the .comm lines of the statics a method reads
+// come in name order, so one method always assembles to the same text
+// (they followed map order, and jzlib's assembly differed between runs).
+func TestStaticsInNameOrder(t *testing.T) {
+	f := ir.NewFunc("p/S", "sum", "()I", true)
+	f.Result = ir.Int
+	b := f.NewBlock(0)
+	var sum *ir.Value
+	for _, name := range []string{"m", "c", "x", "a", "q", "b", "z", "k"} {
+		v := b.NewValue(ir.OpGetStatic, ir.Int, 0)
+		v.Sym = &ir.Sym{Owner: "p/S", Name: name, Desc: "I"}
+		if sum == nil {
+			sum = v
+		} else {
+			sum = b.NewValue(ir.OpAdd, ir.Int, 0, sum, v)
+		}
+	}
+	b.Kind = ir.Return
+	b.Controls = []*ir.Value{sum}
+	var comms []string
+	for _, line := range strings.Split(mustLower(t, f), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), ".comm ") {
+			comms = append(comms, strings.TrimSpace(line))
+		}
+	}
+	if len(comms) != 8 || !slices.IsSorted(comms) {
+		t.Errorf(".comm lines %q: want the 8 statics in name order", comms)
+	}
+}
+
+func mustLower(t *testing.T, f *ir.Func) string {
+	t.Helper()
+	text, err := Lower(f, EV67)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
 }
