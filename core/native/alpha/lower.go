@@ -1025,17 +1025,33 @@ func (e *emitter) callMethod(v *ir.Value) {
 	e.ins("mov $31,$16")
 	e.ins("mov $31,$17")
 	e.call(native.Symbol(v.Sym.Owner, v.Sym.Name, v.Sym.Desc))
-	switch {
-	case v.Type == ir.Void:
-	case v.Type.IsFloat():
+	if v.Type != ir.Void {
+		e.result(v)
+	}
+}
+
+// toReg puts x in register n of its file: $fn for a float, $n otherwise.
+func (e *emitter) toReg(x *ir.Value, n int) {
+	if x.Type.IsFloat() {
+		r := e.fsrc(x, 27)
+		e.ins("cpys $f%d,$f%d,$f%d", r, r, n)
+		return
+	}
+	e.ins("mov $%d,$%d", e.isrc(x, 23), n)
+}
+
+// result takes a call's value, which the convention returns in $f0 or $0,
+// into v's location.
+func (e *emitter) result(v *ir.Value) {
+	if v.Type.IsFloat() {
 		d := e.fdst(v)
 		e.ins("cpys $f0,$f0,$f%d", d)
 		e.fdone(v, d)
-	default:
-		d := e.idst(v)
-		e.ins("mov $0,$%d", d)
-		e.idone(v, d)
+		return
 	}
+	d := e.idst(v)
+	e.ins("mov $0,$%d", d)
+	e.idone(v, d)
 }
 
 // --- block ends
@@ -1077,13 +1093,7 @@ func (e *emitter) terminate(b, next *ir.Block) {
 		}
 	case ir.Return:
 		if len(b.Controls) == 1 {
-			x := b.Controls[0]
-			if x.Type.IsFloat() {
-				r := e.fsrc(x, 27)
-				e.ins("cpys $f%d,$f%d,$f0", r, r)
-			} else {
-				e.ins("mov $%d,$0", e.isrc(x, 23))
-			}
+			e.toReg(b.Controls[0], 0)
 		}
 		e.ins("ldq $26,%d($30)", e.raOff)
 		off := e.savedOff

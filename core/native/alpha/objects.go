@@ -194,23 +194,9 @@ func (e *emitter) newObject(v *ir.Value) {
 // runtimeCall calls the C function the runtime provides for v.
 func (e *emitter) runtimeCall(v *ir.Value) {
 	fn := runtimeCalls[ir.Sym{Owner: v.Sym.Owner, Name: v.Sym.Name, Desc: v.Sym.Desc}]
-	x := v.Args[0]
-	if x.Type.IsFloat() {
-		r := e.fsrc(x, 27)
-		e.ins("cpys $f%d,$f%d,$f16", r, r)
-	} else {
-		e.ins("mov $%d,$16", e.isrc(x, 23))
-	}
+	e.toReg(v.Args[0], 16)
 	e.call(fn)
-	if v.Type.IsFloat() {
-		d := e.fdst(v)
-		e.ins("cpys $f0,$f0,$f%d", d)
-		e.fdone(v, d)
-		return
-	}
-	d := e.idst(v)
-	e.ins("mov $0,$%d", d)
-	e.idone(v, d)
+	e.result(v)
 }
 
 // objArray loads or stores an element of an array of references.
