@@ -72,14 +72,8 @@ func TestKernelsOnAMD64(t *testing.T) {
 	ctx := context.Background()
 	runs, inputs, differ, slow := 0, 0, 0, 0
 	for _, lib := range amd64Libs {
-		if full && sel != "1" {
-			pick := false
-			for _, w := range strings.Split(sel, ",") {
-				pick = pick || strings.Contains(lib.jar, w) || strings.Contains(w, ".")
-			}
-			if !pick {
-				continue
-			}
+		if !jarPicked(sel, lib.jar) {
+			continue
 		}
 		if _, err := os.Stat(lib.jar); err != nil {
 			t.Logf("%s missing (make deps)", lib.jar)
@@ -246,6 +240,22 @@ const bigHeap = "-Xmx480m"
 
 // methodPicked says whether spec is among the methods the words of sel
 // with a dot in them name (all methods when no word has one).
+// jarPicked reports whether a sweep selection (a comma-separated list of
+// words; "" and "1" take everything) takes the methods of jar: a word in
+// the jar's name does, and a word with a dot names methods, which
+// methodPicked then chooses among every jar's.
+func jarPicked(sel, jar string) bool {
+	if sel == "" || sel == "1" {
+		return true
+	}
+	for _, w := range strings.Split(sel, ",") {
+		if strings.Contains(jar, w) || strings.Contains(w, ".") {
+			return true
+		}
+	}
+	return false
+}
+
 func methodPicked(sel, spec string) bool {
 	any := false
 	for _, w := range strings.Split(sel, ",") {

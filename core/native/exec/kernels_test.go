@@ -60,14 +60,8 @@ func TestKernelsOnAlpha(t *testing.T) {
 		libs = amd64Libs
 	}
 	for _, lib := range libs {
-		if sel := os.Getenv("DVMLAB_KERNELS"); sel != "" && sel != "1" {
-			pick := false
-			for _, w := range strings.Split(sel, ",") {
-				pick = pick || strings.Contains(lib.jar, w) || strings.Contains(w, ".")
-			}
-			if !pick {
-				continue
-			}
+		if !jarPicked(os.Getenv("DVMLAB_KERNELS"), lib.jar) {
+			continue
 		}
 		if _, err := os.Stat(lib.jar); err != nil {
 			t.Logf("%s missing (make deps)", lib.jar)
