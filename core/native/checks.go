@@ -86,11 +86,7 @@ func CheckElim(f *ir.Func) {
 		var addedNN, addedLen []*ir.Value
 		keep := b.Values[:0]
 		for _, v := range b.Values {
-			for i, a := range v.Args {
-				if r, ok := repl[a]; ok {
-					v.Args[i] = r
-				}
-			}
+			useReplaced(v, repl)
 			switch v.Op {
 			case ir.OpNullCheck:
 				if nonNull[v.Args[0]] {

@@ -125,6 +125,16 @@ func Check(f *ir.Func) error {
 	return nil
 }
 
+// useReplaced points v's operands at their replacements in repl, for a pass
+// that replaces as it walks, where an operand's replacement is already final.
+func useReplaced(v *ir.Value, repl map[*ir.Value]*ir.Value) {
+	for i, a := range v.Args {
+		if r, ok := repl[a]; ok {
+			v.Args[i] = r
+		}
+	}
+}
+
 // replaceUses makes every use of a value in repl use its replacement,
 // following chains.
 func replaceUses(f *ir.Func, repl map[*ir.Value]*ir.Value) {

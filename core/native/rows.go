@@ -29,11 +29,7 @@ func ReuseRows(f *ir.Func) {
 		seen := map[key]*ir.Value{}
 		keep := b.Values[:0]
 		for _, v := range b.Values {
-			for i, a := range v.Args {
-				if r, ok := repl[a]; ok {
-					v.Args[i] = r
-				}
-			}
+			useReplaced(v, repl)
 			switch v.Op {
 			case ir.OpObjArrayLoad:
 				k := keyOf(v)
