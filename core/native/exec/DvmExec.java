@@ -18,7 +18,8 @@ import java.util.Random;
  * methods native, its library loaded by its own static initializer) it is the
  * amd64 run.
  *
- * Usage: java DvmExec [--pre [--statics OWNER.NAME:DESC,...]] CLASS METHOD DESC < inputs
+ * Usage: java DvmExec [--pre [--statics OWNER.NAME:DESC,...] [--fields NAME,...]
+ * [--stable LABEL,...]] CLASS METHOD DESC < inputs
  *
  * An input line: a seed for the receiver's fields (ignored by static
  * methods), then one token group per parameter. Tokens: integers in decimal,
@@ -34,7 +35,11 @@ import java.util.Random;
  * the fields' values going in, for a runner that has no JVM to make them,
  * and with --statics also " g.OWNER.NAME TOKEN" for each static field
  * named, of any class (its class initialized first): the snapshot of the
- * statics compiled code reads, for the Alpha runtime.
+ * statics compiled code reads, for the Alpha runtime. --fields prints only
+ * the class's fields named (those compiled code names). --stable names
+ * labels (s.NAME, f.NAME, g.OWNER.NAME) of fields compiled code cannot
+ * change: a pre line gives "=" for one whose token is the last pre line's,
+ * and outcome lines leave them out.
  */
 public final class DvmExec {
     private static final StringBuilder out = new StringBuilder();
@@ -48,18 +53,31 @@ public final class DvmExec {
         }
         List<Field> snap = new ArrayList<>();
         List<String> snapNames = new ArrayList<>();
-        if (args.length > a + 1 && args[a].equals("--statics")) {
-            for (String s : args[a + 1].split(",")) {
-                String name = s.substring(0, s.indexOf(':'));
-                int dot = name.lastIndexOf('.');
-                Class<?> owner = Class.forName(name.substring(0, dot).replace('/', '.'), false, DvmExec.class.getClassLoader());
-                snap.add(staticField(owner, name.substring(dot + 1)));
-                snapNames.add(name);
+        java.util.Set<String> only = null, stable = new java.util.HashSet<>();
+        for (; args.length > a + 1 && args[a].startsWith("--"); a += 2) {
+            List<String> list = args[a + 1].isEmpty() ? List.of() : List.of(args[a + 1].split(","));
+            switch (args[a]) {
+            case "--statics":
+                for (String s : list) {
+                    String name = s.substring(0, s.indexOf(':'));
+                    int dot = name.lastIndexOf('.');
+                    Class<?> owner = Class.forName(name.substring(0, dot).replace('/', '.'), false, DvmExec.class.getClassLoader());
+                    snap.add(staticField(owner, name.substring(dot + 1)));
+                    snapNames.add(name);
+                }
+                break;
+            case "--fields":
+                only = new java.util.HashSet<>(list);
+                break;
+            case "--stable":
+                stable.addAll(list);
+                break;
+            default:
+                a = args.length;
             }
-            a += 2;
         }
         if (args.length - a != 3) {
-            System.err.println("usage: DvmExec [--pre [--statics OWNER.NAME:DESC,...]] CLASS METHOD DESC");
+            System.err.println("usage: DvmExec [--pre [--statics OWNER.NAME:DESC,...] [--fields NAME,...] [--stable LABEL,...]] CLASS METHOD DESC");
             System.exit(2);
         }
         String cname = args[a], mname = args[a + 1], desc = args[a + 2];
@@ -86,7 +104,7 @@ public final class DvmExec {
         List<Field> inst = new ArrayList<>(), stat = new ArrayList<>();
         // The class's own fields: the compiled code reaches no others.
         for (Field f : cls.getDeclaredFields()) {
-            if (!printable(f.getType())) continue;
+            if (!printable(f.getType()) || only != null && !only.contains(f.getName())) continue;
             if (Modifier.isStatic(f.getModifiers())) stat.add(f);
             else if (!isStatic) inst.add(f);
         }
@@ -142,10 +160,10 @@ public final class DvmExec {
                     initDone = true;
                 }
                 out.append("pre");
-                fields(recv, inst, stat);
+                for (Field f : inst) preToken("f." + f.getName(), f.getType(), f.get(recv), stable);
+                for (Field f : stat) preToken("s." + f.getName(), f.getType(), f.get(null), stable);
                 for (int i = 0; i < snap.size(); i++) {
-                    out.append(" g.").append(snapNames.get(i)).append(' ');
-                    token(snap.get(i).getType(), snap.get(i).get(null));
+                    preToken("g." + snapNames.get(i), snap.get(i).getType(), snap.get(i).get(null), stable);
                 }
                 stdout.println(out);
                 out.setLength(0);
@@ -169,7 +187,7 @@ public final class DvmExec {
                     token(ps[i], argv[i]);
                 }
             }
-            fields(recv, inst, stat);
+            fields(recv, inst, stat, stable);
             stdout.println(out);
         }
         stdout.flush();
@@ -188,14 +206,33 @@ public final class DvmExec {
         return t.isPrimitive() || (t.isArray() && t.getComponentType().isPrimitive());
     }
 
-    static void fields(Object recv, List<Field> inst, List<Field> stat) throws IllegalAccessException {
+    /** The last pre line's token of each stable label. */
+    private static final java.util.Map<String, String> lastPre = new java.util.HashMap<>();
+
+    /** " LABEL TOKEN" into a pre line, TOKEN "=" for a stable field whose
+     *  token is the last pre line's. */
+    static void preToken(String label, Class<?> t, Object v, java.util.Set<String> stable) {
+        out.append(' ').append(label).append(' ');
+        int at = out.length();
+        token(t, v);
+        if (!stable.contains(label)) return;
+        String tok = out.substring(at);
+        if (tok.equals(lastPre.put(label, tok))) {
+            out.setLength(at);
+            out.append('=');
+        }
+    }
+
+    static void fields(Object recv, List<Field> inst, List<Field> stat, java.util.Set<String> stable) throws IllegalAccessException {
         if (recv != null) {
             for (Field f : inst) {
+                if (stable.contains("f." + f.getName())) continue;
                 out.append(" f.").append(f.getName()).append(' ');
                 token(f.getType(), f.get(recv));
             }
         }
         for (Field f : stat) {
+            if (stable.contains("s." + f.getName())) continue;
             out.append(" s.").append(f.getName()).append(' ');
             token(f.getType(), f.get(null));
         }

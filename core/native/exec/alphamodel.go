@@ -293,6 +293,128 @@ func (w *world) closure(c *classfile.Class) (funcs []*ir.Func, left map[string]e
 	return funcs, left
 }
 
+// Snapshot is what the JVM side prints of a class's state for the Alpha
+// runtime, which has no JVM to make any (JVM.Snapshot; DvmExec's
+// --statics, --fields and --stable).
+type Snapshot struct {
+	// Statics are the static fields beyond the class's own printable ones
+	// that compiled code reads, OWNER.NAME:DESC, sorted: each pre line
+	// gives their values as " g.OWNER.NAME TOKEN".
+	Statics []string
+	// Fields are the class's own fields compiled code names, the only
+	// ones it can read or change, in class-file order: the only ones
+	// printed, before and after each call.
+	Fields []string
+	// Stable are the labels (s.NAME, f.NAME, g.OWNER.NAME) of the fields
+	// above that compiled code cannot change: no put names them and, for
+	// an array, no store of its element kind is compiled. A pre line gives
+	// "=" for one whose value is the last pre line's, and the line after a
+	// call leaves them out: a table of 40,000 ints read by every call
+	// travels once, not twice per call.
+	Stable []string
+}
+
+// reach is roots and the compiled functions of funcs they call,
+// transitively: the code a call of a root can run. A class's <clinit>,
+// compiled with the rest, writes its tables but is no callee of them.
+func reach(funcs, roots []*ir.Func) []*ir.Func {
+	by := map[string]*ir.Func{}
+	for _, f := range funcs {
+		by[f.Class+"."+f.Name+f.Desc] = f
+	}
+	seen := map[*ir.Func]bool{}
+	var out []*ir.Func
+	queue := append([]*ir.Func(nil), roots...)
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		out = append(out, f)
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				if v.Op == ir.OpCall {
+					if g := by[v.Sym.Owner+"."+v.Sym.Name+v.Sym.Desc]; g != nil {
+						queue = append(queue, g)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// snapshot is the Snapshot of class c for calls of code that runs funcs
+// (reach gives them).
+func snapshot(c *classfile.Class, funcs []*ir.Func) Snapshot {
+	named := map[string]bool{} // the class's own fields compiled code names
+	put := map[string]bool{}   // OWNER.NAME of every field compiled code writes
+	stored := map[byte]bool{}  // element kinds of the arrays it stores into, 'L' for references
+	opaque := false            // a call compiled code does not show
+	for _, f := range funcs {
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				switch v.Op {
+				case ir.OpGetStatic, ir.OpGetField, ir.OpPutStatic, ir.OpPutField:
+					if v.Sym.Owner == c.Name() {
+						named[v.Sym.Name] = true
+					}
+					if v.Op == ir.OpPutStatic || v.Op == ir.OpPutField {
+						put[v.Sym.Owner+"."+v.Sym.Name] = true
+					}
+				case ir.OpArrayStore:
+					stored[byte(v.AuxInt)] = true
+				case ir.OpObjArrayStore:
+					stored['L'] = true
+				case ir.OpInvoke:
+					opaque = true
+				}
+			}
+		}
+	}
+	// bastore stores into byte and boolean arrays alike (JVMS §6.5.bastore);
+	// a row of an array of arrays is replaced by a reference store.
+	changes := func(owner, name, desc string) bool {
+		if opaque || put[owner+"."+name] {
+			return true
+		}
+		rank := len(desc) - len(strings.TrimLeft(desc, "["))
+		if rank == 0 {
+			return false
+		}
+		e := desc[rank]
+		if e == 'Z' {
+			e = 'B'
+		}
+		return stored[e] || rank > 1 && stored['L']
+	}
+	s := Snapshot{Statics: staticsRead(c, funcs), Fields: []string{}}
+	for _, fm := range c.Fields {
+		name, desc := c.MemberName(fm), c.MemberDesc(fm)
+		if !named[name] || !printableDesc(desc) {
+			continue
+		}
+		s.Fields = append(s.Fields, name)
+		if !changes(c.Name(), name, desc) {
+			label := "f."
+			if fm.Access.Has(classfile.AccStatic) {
+				label = "s."
+			}
+			s.Stable = append(s.Stable, label+name)
+		}
+	}
+	for _, st := range s.Statics {
+		field, desc, _ := strings.Cut(st, ":")
+		dot := strings.LastIndexByte(field, '.')
+		if !changes(field[:dot], field[dot+1:], desc) {
+			s.Stable = append(s.Stable, "g."+field)
+		}
+	}
+	return s
+}
+
 // staticsRead lists the static fields compiled code reads whose values
 // the runtime must be given beside the class's own printable ones: fields
 // of other classes, and the class's own of reference types DvmExec does

@@ -40,11 +40,11 @@ func runOnAlpha(t *testing.T, in, spec string, count int) []string {
 		t.Fatal(err)
 	}
 	inputs := Inputs(m, 14, count)
-	statics, err := Alpha{In: in, CPU: alpha.EV4}.Statics(m)
+	snap, err := Alpha{In: in, CPU: alpha.EV4}.Snapshot(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := JVM{ClassPath: []string{in}, Pre: true, Statics: statics}.Run(ctx, m, inputs)
+	lines, err := JVM{ClassPath: []string{in}, Pre: true, Snapshot: snap}.Run(ctx, m, inputs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,5 +241,68 @@ func TestFloatArgOnStackOnAlpha(t *testing.T) {
 	dir := compileJava(t, "testdata/objects/FloatArgOnStack.java")
 	for _, spec := range []string{"t.FloatArgOnStack.grad(IFFFF)F", "t.FloatArgOnStack.mixed(IFJDFIFD)D", "t.FloatArgOnStack.outer(FF)F"} {
 		runOnAlpha(t, dir, spec, 200)
+	}
+}
+
+// TestBigTablesOnAlpha: the JVM side sends the Alpha runtime only the
+// fields compiled code names, a table that code cannot change once rather
+// than with every input, and compares after each call only what it can
+// change (testdata/objects/BigTables.java: 64 permutation tables of up to
+// 311 ints and a 4,096-int table under halton, a 65,536-int chain per
+// receiver).
+func TestBigTablesOnAlpha(t *testing.T) {
+	if err := alpha.Available(); err != nil {
+		t.Skip(err)
+	}
+	if _, err := os.Stat(filepath.Join(Java(), "bin", "javac")); err != nil {
+		t.Skip("no JDK")
+	}
+	dir := compileJava(t, "testdata/objects/BigTables.java")
+	for _, c := range []struct {
+		method         string
+		fields, stable string
+	}{
+		{"halton(II)D", "PRIMES", "s.PRIMES g.t/BigTables.SIGMA"}, // an array of arrays travels as a snapshot
+		{"count(I)J", "PRIMES sums calls", "s.PRIMES"},
+		{"sum(I)J", "sums", "s.sums"},
+		{"insert(I)I", "chain base", "f.base"},
+		{"peek(I)I", "chain base", "f.chain f.base"},
+	} {
+		t.Run(c.method, func(t *testing.T) {
+			m, err := ParseMethod("t.BigTables." + c.method)
+			if err == nil {
+				err = m.Resolve(dir)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap, err := Alpha{In: dir, CPU: alpha.EV4}.Snapshot(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(snap.Fields, " "); got != c.fields {
+				t.Errorf("fields %q, want %q", got, c.fields)
+			}
+			if got := strings.Join(snap.Stable, " "); got != c.stable {
+				t.Errorf("stable %q, want %q", got, c.stable)
+			}
+			lines, err := JVM{ClassPath: []string{dir}, Pre: true, Snapshot: snap}.Run(context.Background(), m, Inputs(m, 3, 3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, label := range snap.Stable {
+				if strings.Contains(lines[1], " "+label+" ") {
+					t.Errorf("outcome line prints stable %s: %.200s", label, lines[1])
+				}
+			}
+			// An unchanged table comes once; a seeded field is new each time.
+			if strings.Contains(c.stable, "s.PRIMES") && !strings.Contains(lines[2], " s.PRIMES = ") {
+				t.Errorf("second pre line sends PRIMES again: %.200s", lines[2])
+			}
+			if len(lines[2]) > 2000 {
+				t.Errorf("second pre line is %d bytes", len(lines[2]))
+			}
+			runOnAlpha(t, dir, "t.BigTables."+c.method, 200)
+		})
 	}
 }

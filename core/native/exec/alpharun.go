@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -137,6 +138,14 @@ type field struct {
 	static     bool
 }
 
+// label is the field's label in DvmExec's lines: s.NAME or f.NAME.
+func (f field) label() string {
+	if f.static {
+		return "s." + f.name
+	}
+	return "f." + f.name
+}
+
 // Run runs m on the inputs, given the "pre" lines HotSpot's runner printed
 // for them (the fields' values going into each call).
 func (a Alpha) Run(ctx context.Context, m *Method, inputs, pres []string) ([]string, error) {
@@ -170,10 +179,12 @@ func (a Alpha) compile(ctx context.Context, w *world, c *classfile.Class, obj st
 	return kept, left, err
 }
 
-// Statics lists the static fields beyond its class's own printable ones
-// that m's compiled code reads: the JVM side prints their values for the
-// Alpha runtime (JVM.Statics).
-func (a Alpha) Statics(m *Method) ([]string, error) {
+// Snapshot is what the JVM side prints of m's class for the Alpha
+// runtime (JVM.Snapshot): the fields that m's compiled code and its
+// callees name, which of them they cannot change, and the static fields
+// of other classes they read. With names, it is for the static methods of
+// that name sharing m's descriptor, as RunMulti calls them.
+func (a Alpha) Snapshot(m *Method, names ...string) (*Snapshot, error) {
 	w, err := openWorld(a.In)
 	if err != nil {
 		return nil, err
@@ -183,11 +194,47 @@ func (a Alpha) Statics(m *Method) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	kept, _, err := a.compile(context.Background(), w, c, "")
+	kept, left, err := a.compile(context.Background(), w, c, "")
 	if err != nil {
 		return nil, err
 	}
-	return staticsRead(c, kept), nil
+	roots, err := called(kept, left, c, m, names)
+	if err != nil {
+		return nil, err
+	}
+	s := snapshot(c, reach(kept, roots))
+	return &s, nil
+}
+
+// called finds the compiled functions a run calls: m, or with names the
+// static methods of those names that share m's descriptor. A method that
+// stayed bytecode is a LeftAsBytecode error with the reason.
+func called(kept []*ir.Func, left map[string]error, c *classfile.Class, m *Method, names []string) ([]*ir.Func, error) {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var roots []*ir.Func
+	for _, f := range kept {
+		if f.Class != c.Name() || f.Desc != m.Desc {
+			continue
+		}
+		if names == nil && f.Name == m.Name || want[f.Name] && f.Static {
+			roots = append(roots, f)
+			delete(want, f.Name)
+		}
+	}
+	for n := range want {
+		return nil, &LeftAsBytecode{Method: m.Class + "." + n + m.Desc, Reason: left[n+m.Desc]}
+	}
+	if len(roots) == 0 {
+		reason := left[m.Name+m.Desc]
+		if reason == nil {
+			reason = fmt.Errorf("no such method")
+		}
+		return nil, &LeftAsBytecode{Method: m.String(), Reason: reason}
+	}
+	return roots, nil
 }
 
 func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names []string) ([]string, error) {
@@ -217,49 +264,38 @@ func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names 
 	if err != nil {
 		return nil, err
 	}
-	var target *ir.Func
+	roots, err := called(kept, left, c, m, names)
+	if err != nil {
+		return nil, err
+	}
+	target := roots[len(roots)-1]
 	var multi []*ir.Func
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
-	for _, f := range kept {
-		if f.Class != c.Name() {
-			continue
-		}
-		if f.Desc == m.Desc && want[f.Name] && f.Static {
-			multi = append(multi, f)
-			target = f
-			delete(want, f.Name)
-		}
-		if names == nil && f.Name == m.Name && f.Desc == m.Desc {
-			target = f
-		}
-	}
-	for n := range want {
-		return nil, &LeftAsBytecode{Method: m.Class + "." + n + m.Desc, Reason: left[n+m.Desc]}
-	}
-	if target == nil {
-		reason := left[m.Name+m.Desc]
-		if reason == nil {
-			reason = fmt.Errorf("no such method")
-		}
-		return nil, &LeftAsBytecode{Method: m.String(), Reason: reason}
+	if names != nil {
+		multi = roots
 	}
 	fields, err := preFields(c, pres)
 	if err != nil {
 		return nil, err
 	}
-	statics := staticsRead(c, kept)
+	snap := snapshot(c, reach(kept, roots))
 	if len(pres) > 0 {
-		for _, s := range statics {
+		for _, s := range snap.Statics {
 			if !strings.Contains(pres[0], " g."+strings.Split(s, ":")[0]+" ") {
-				return nil, fmt.Errorf("exec: the JVM side gave no value of static field %s (JVM.Statics from Alpha.Statics)", s)
+				return nil, fmt.Errorf("exec: the JVM side gave no value of static field %s (JVM.Snapshot from Alpha.Snapshot)", s)
 			}
 		}
 	}
+	for _, fl := range fields {
+		if !slices.Contains(snap.Fields, fl.name) {
+			return nil, fmt.Errorf("exec: the JVM side printed field %s, which compiled code does not name: run it with JVM.Snapshot from Alpha.Snapshot", fl.name)
+		}
+	}
+	stable := map[string]bool{}
+	for _, l := range snap.Stable {
+		stable[l] = true
+	}
 	src := filepath.Join(dir, "harness.c")
-	h := harness{w: w, c: c, m: m, f: target, fields: fields, multi: multi, statics: statics, kept: kept}
+	h := harness{w: w, c: c, m: m, f: target, fields: fields, multi: multi, statics: snap.Statics, stable: stable, kept: kept}
 	if err := os.WriteFile(src, []byte(h.source()), 0o644); err != nil {
 		return nil, err
 	}
@@ -402,9 +438,19 @@ void *dvm_newarray(long elem, long n) {
 }
 
 static char tokbuf[1024];
+static int held; /* the last token is read again */
 static const char *tok(void) {
+	if (held) { held = 0; return tokbuf; }
 	if (scanf("%1023s", tokbuf) != 1) exit(0);
 	return tokbuf;
+}
+
+/* Whether the next token is "=", a stable field's value unchanged since
+   the last pre line; if not, the token is left to be read. */
+static int same(void) {
+	if (strcmp(tok(), "=") == 0) return 1;
+	held = 1;
+	return 0;
 }
 
 static int64_t rint_(void) { return strtoll(tok(), 0, 10); }
@@ -546,7 +592,8 @@ type harness struct {
 	f       *ir.Func
 	fields  []field
 	multi   []*ir.Func
-	statics []string // OWNER.NAME:DESC, the pre line's g. tokens in order
+	statics []string        // OWNER.NAME:DESC, the pre line's g. tokens in order
+	stable  map[string]bool // labels a pre line may give as "=" and the outcome line leaves out (Snapshot.Stable)
 	kept    []*ir.Func
 }
 
@@ -661,7 +708,10 @@ func (h harness) source() string {
 	}
 	fmt.Fprintf(&sb, "\t\tint64_t *recv = calloc(1, %d);\n\t\trecv[0] = (int64_t)dvm_recv_class;\n", recvSize)
 	sb.WriteString("\t\ttok(); /* pre */\n")
-	for _, fl := range fields {
+	// A stable field given as "=" keeps its value: a static one in its own
+	// word, which compiled code did not change; an instance one in a word
+	// of the harness's, copied into each new receiver.
+	for i, fl := range fields {
 		sb.WriteString("\t\ttok();\n")
 		slot := ""
 		if fl.static {
@@ -669,14 +719,24 @@ func (h harness) source() string {
 		} else {
 			slot = fmt.Sprintf("recv + %d", offset[fl.name]/8)
 		}
+		read := fmt.Sprintf("rfield('%c', %s)", fl.desc[0], slot)
 		if fl.desc[0] == '[' {
-			fmt.Fprintf(&sb, "\t\t*(void **)(%s) = rarr(\"%s\");\n", slot, fl.desc)
-		} else {
-			fmt.Fprintf(&sb, "\t\trfield('%c', %s);\n", fl.desc[0], slot)
+			read = fmt.Sprintf("*(void **)(%s) = rarr(\"%s\")", slot, fl.desc)
+		}
+		switch {
+		case !h.stable[fl.label()]:
+			fmt.Fprintf(&sb, "\t\t%s;\n", read)
+		case fl.static:
+			fmt.Fprintf(&sb, "\t\tif (!same()) %s;\n", read)
+		default:
+			fmt.Fprintf(&sb, "\t\t{ static int64_t kept%d; if (!same()) { %s; kept%d = *(int64_t *)(%s); } *(int64_t *)(%s) = kept%d; }\n", i, read, i, slot, slot, i)
 		}
 	}
 	for _, st := range stats {
 		fmt.Fprintf(&sb, "\t\texpect(\"%s\");\n", native.Asciz(st.label))
+		if h.stable[st.label] {
+			sb.WriteString("\t\tif (!same())\n\t")
+		}
 		switch st.desc[0] {
 		case '[':
 			fmt.Fprintf(&sb, "\t\t*(void **)&%s = rarr(\"%s\");\n", st.sym, st.desc)
@@ -713,6 +773,9 @@ func (h harness) source() string {
 		}
 	}
 	for _, fl := range fields {
+		if h.stable[fl.label()] {
+			continue
+		}
 		slot := ""
 		if fl.static {
 			fmt.Fprintf(&sb, "\t\tprintf(\" s.%s \");\n", fl.name)

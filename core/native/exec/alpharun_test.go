@@ -47,7 +47,11 @@ func TestOpsOnAlpha(t *testing.T) {
 				t.Fatal(err)
 			}
 			inputs := Inputs(m, 14, count)
-			lines, err := JVM{ClassPath: []string{dir}, Pre: true}.Run(ctx, m, inputs)
+			snap, err := Alpha{In: dir, CPU: alpha.EV4}.Snapshot(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines, err := JVM{ClassPath: []string{dir}, Pre: true, Snapshot: snap}.Run(ctx, m, inputs)
 			if err != nil {
 				t.Fatal(err)
 			}

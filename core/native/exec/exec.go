@@ -43,11 +43,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		statics, err := Alpha{In: cfg.In, CPU: cpu}.Statics(m)
+		snap, err := Alpha{In: cfg.In, CPU: cpu}.Snapshot(m)
 		if err != nil {
 			return Result{}, err
 		}
-		lines, err := JVM{ClassPath: []string{cfg.In}, Pre: true, Statics: statics}.Run(ctx, m, inputs)
+		lines, err := JVM{ClassPath: []string{cfg.In}, Pre: true, Snapshot: snap}.Run(ctx, m, inputs)
 		if err != nil {
 			return Result{}, err
 		}

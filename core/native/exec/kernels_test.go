@@ -88,13 +88,13 @@ func TestKernelsOnAlpha(t *testing.T) {
 				t.Fatal(err)
 			}
 			inputs := Inputs(m, 14, count)
-			statics, err := Alpha{In: lib.jar, CPU: alpha.EV4}.Statics(m)
+			snap, err := Alpha{In: lib.jar, CPU: alpha.EV4}.Snapshot(m)
 			if err != nil {
 				t.Errorf("%s: %v", spec, err)
 				continue
 			}
 			jctx, cancel := context.WithTimeout(ctx, aloneTime)
-			lines, err := JVM{ClassPath: []string{lib.jar}, Pre: true, Statics: statics}.Run(jctx, m, inputs)
+			lines, err := JVM{ClassPath: []string{lib.jar}, Pre: true, Snapshot: snap}.Run(jctx, m, inputs)
 			cancel()
 			if errors.Is(jctx.Err(), context.DeadlineExceeded) {
 				t.Logf("%s: not done in %v on HotSpot: %v", spec, aloneTime, err)

@@ -68,10 +68,12 @@ type JVM struct {
 	Options   []string  // e.g. -Xcheck:jni -Xmx32m; -Xshare:off and -XX:-OmitStackTraceInFastThrow are always given
 	Pre       bool      // print the fields' values before each call
 	Stderr    io.Writer // if set, gets the JVM's standard error of a run that succeeded
-	// Statics, with Pre, are more static fields (OWNER.NAME:DESC) whose
-	// values go into each pre line, as " g.OWNER.NAME TOKEN": the Alpha
-	// runtime's snapshot of what compiled code reads beyond its class.
-	Statics []string
+	// Snapshot, with Pre, narrows the fields printed to those compiled
+	// code names, sends those it cannot change once, and adds the static
+	// fields of other classes it reads: the Alpha runtime's view of the
+	// class (Alpha.Snapshot). Nil prints every printable field of the
+	// class, before and after each call.
+	Snapshot *Snapshot
 }
 
 // CheckedOptions are the options of the amd64 runs: JNI checked, a small
@@ -106,8 +108,11 @@ func (j JVM) Run(ctx context.Context, m *Method, inputs []string) ([]string, err
 	args = append(args, "-cp", cp, "DvmExec")
 	if j.Pre {
 		args = append(args, "--pre")
-		if len(j.Statics) > 0 {
-			args = append(args, "--statics", strings.Join(j.Statics, ","))
+		if s := j.Snapshot; s != nil {
+			if len(s.Statics) > 0 {
+				args = append(args, "--statics", strings.Join(s.Statics, ","))
+			}
+			args = append(args, "--fields", strings.Join(s.Fields, ","), "--stable", strings.Join(s.Stable, ","))
 		}
 	}
 	args = append(args, m.Class, m.Name, m.Desc)

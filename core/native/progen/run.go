@@ -59,7 +59,11 @@ func Check(ctx context.Context, dir string, seed int64, n, inputs int, cpus []al
 	if err != nil {
 		return st, err
 	}
-	out, err := dexec.JVM{ClassPath: []string{classes}, Pre: true}.Run(ctx, m, lines)
+	snap, err := dexec.Alpha{In: classes, CPU: alpha.EV4}.Snapshot(m, names...)
+	if err != nil {
+		return st, err
+	}
+	out, err := dexec.JVM{ClassPath: []string{classes}, Pre: true, Snapshot: snap}.Run(ctx, m, lines)
 	if err != nil {
 		return st, err
 	}
