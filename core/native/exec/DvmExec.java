@@ -102,11 +102,19 @@ public final class DvmExec {
         m.setAccessible(true);
         boolean isStatic = Modifier.isStatic(m.getModifiers());
         List<Field> inst = new ArrayList<>(), stat = new ArrayList<>();
-        // The class's own fields: the compiled code reaches no others.
-        for (Field f : cls.getDeclaredFields()) {
-            if (!printable(f.getType()) || only != null && !only.contains(f.getName())) continue;
-            if (Modifier.isStatic(f.getModifiers())) stat.add(f);
-            else if (!isStatic) inst.add(f);
+        // The class's own fields, and the receiver's inherited from
+        // superclasses of the same loader (a JDK class's are not the
+        // compiled code's to reach): the nearest of a name, as Java's
+        // hiding has it.
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Class<?> k = cls; k != null && k.getClassLoader() == cls.getClassLoader(); k = k.getSuperclass()) {
+            for (Field f : k.getDeclaredFields()) {
+                boolean st = Modifier.isStatic(f.getModifiers());
+                if (st && k != cls || !st && isStatic || !seen.add(f.getName())) continue;
+                if (!printable(f.getType()) || only != null && !only.contains(f.getName())) continue;
+                if (st) stat.add(f);
+                else inst.add(f);
+            }
         }
         for (Field f : inst) f.setAccessible(true);
         for (Field f : stat) f.setAccessible(true);

@@ -187,9 +187,17 @@ func (w *world) rewrite(f *ir.Func) {
 					continue
 				}
 			case ir.OpGetStatic, ir.OpPutStatic, ir.OpGetField, ir.OpPutField:
-				if v.Sym.Owner != f.Class {
+				// javac names the class it sees a field through: its own
+				// for one it inherits (ChaChaEngine's engineState, declared
+				// by Salsa20Engine). A static field is the declaring class's
+				// word; the receiver's fields keep the class's name, the
+				// harness giving it the inherited fields' offsets too (those
+				// of IN: DvmExec gives values to no JDK class's fields).
+				d := w.declaring(v.Sym.Owner, v.Sym.Name, v.Sym.Desc)
+				inherited := v.Sym.Owner == f.Class && (v.Op == ir.OpGetField || v.Op == ir.OpPutField) && w.inIN(d)
+				if d != v.Sym.Owner && !inherited {
 					s := *v.Sym
-					s.Owner = w.declaring(s.Owner, s.Name, s.Desc)
+					s.Owner = d
 					v.Sym = &s
 				}
 			}
@@ -347,9 +355,10 @@ func reach(funcs, roots []*ir.Func) []*ir.Func {
 }
 
 // snapshot is the Snapshot of class c for calls of code that runs funcs
-// (reach gives them).
-func snapshot(c *classfile.Class, funcs []*ir.Func) Snapshot {
-	named := map[string]bool{} // the class's own fields compiled code names
+// (reach gives them). The receiver's fields are its class's and those it
+// inherits from superclasses of IN, as DvmExec prints them.
+func (w *world) snapshot(c *classfile.Class, funcs []*ir.Func) Snapshot {
+	named := map[string]bool{} // the class's own fields compiled code names, inherited ones too
 	put := map[string]bool{}   // OWNER.NAME of every field compiled code writes
 	stored := map[byte]bool{}  // element kinds of the arrays it stores into, 'L' for references
 	opaque := false            // a call compiled code does not show
@@ -403,6 +412,27 @@ func snapshot(c *classfile.Class, funcs []*ir.Func) Snapshot {
 				label = "s."
 			}
 			s.Stable = append(s.Stable, label+name)
+		}
+	}
+	// The receiver's inherited fields, nearest class first: a field a
+	// subclass hides is not the one DvmExec prints by that name.
+	hidden := map[string]bool{}
+	for _, fm := range c.Fields {
+		hidden[c.MemberName(fm)] = true
+	}
+	layout := w.layout(c.Name())
+	for i := len(layout) - 1; i >= 0; i-- {
+		sl := layout[i]
+		if hidden[sl.name] {
+			continue
+		}
+		hidden[sl.name] = true
+		if !named[sl.name] || !printableDesc(sl.desc) {
+			continue
+		}
+		s.Fields = append(s.Fields, sl.name)
+		if !changes(c.Name(), sl.name, sl.desc) {
+			s.Stable = append(s.Stable, "f."+sl.name)
 		}
 	}
 	for _, st := range s.Statics {

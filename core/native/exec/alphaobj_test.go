@@ -306,3 +306,28 @@ func TestBigTablesOnAlpha(t *testing.T) {
 		})
 	}
 }
+
+// TestInheritedFieldsOnAlpha: fields a receiver inherits, named through its
+// own class as javac names them, get values and offsets on Alpha, and a
+// static one through the class is the declaring class's
+// (testdata/objects/InheritedFields.java; bcprov's ChaChaEngine failed to
+// link for want of dvm_fo_..._ChaChaEngine_engineState).
+func TestInheritedFieldsOnAlpha(t *testing.T) {
+	if err := alpha.Available(); err != nil {
+		t.Skip(err)
+	}
+	if _, err := os.Stat(filepath.Join(Java(), "bin", "javac")); err != nil {
+		t.Skip("no JDK")
+	}
+	dir := compileJava(t, "testdata/objects/InheritedFields.java")
+	// step writes index and stores into engineState: both compared after
+	// each call; counter only reads them.
+	want := runOnAlpha(t, dir, "t.InheritedFields.step(I)I", 200)
+	if !strings.Contains(want[0], " f.engineState #16 ") || !strings.Contains(want[0], " f.index ") {
+		t.Errorf("step: the inherited fields are not compared: %s", want[0])
+	}
+	want = runOnAlpha(t, dir, "t.InheritedFields.counter()J", 200)
+	if want[0] == want[1] && want[1] == want[2] {
+		t.Errorf("counter: the seeded inherited index does not reach the call: %q", want[:3])
+	}
+}

@@ -202,7 +202,7 @@ func (a Alpha) Snapshot(m *Method, names ...string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := snapshot(c, reach(kept, roots))
+	s := w.snapshot(c, reach(kept, roots))
 	return &s, nil
 }
 
@@ -273,11 +273,11 @@ func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names 
 	if names != nil {
 		multi = roots
 	}
-	fields, err := preFields(c, pres)
+	fields, err := preFields(w, c, pres)
 	if err != nil {
 		return nil, err
 	}
-	snap := snapshot(c, reach(kept, roots))
+	snap := w.snapshot(c, reach(kept, roots))
 	if len(pres) > 0 {
 		for _, s := range snap.Statics {
 			if !strings.Contains(pres[0], " g."+strings.Split(s, ":")[0]+" ") {
@@ -319,16 +319,18 @@ func (a Alpha) run(ctx context.Context, m *Method, inputs, pres []string, names 
 }
 
 // preFields reads the field names from the first pre line and their
-// descriptors from the class.
-func preFields(c *classfile.Class, pres []string) ([]field, error) {
+// descriptors from the class or, for an inherited instance field, the
+// superclass declaring it.
+func preFields(w *world, c *classfile.Class, pres []string) ([]field, error) {
 	if len(pres) == 0 {
 		return nil, nil
 	}
 	descs := map[string]string{}
-	statics := map[string]bool{}
+	for _, sl := range w.layout(c.Name()) {
+		descs[sl.name] = sl.desc // superclasses' first: a hiding field wins
+	}
 	for _, f := range c.Fields {
 		descs[c.MemberName(f)] = c.MemberDesc(f)
-		statics[c.MemberName(f)] = f.Access.Has(classfile.AccStatic)
 	}
 	var out []field
 	for _, t := range strings.Fields(pres[0]) {
@@ -615,14 +617,22 @@ func (h harness) source() string {
 				defined[s] = true
 				fmt.Fprintf(&sb, "const long %s = %d;\n", s, sl.offset)
 			}
-			if sl.owner == c.Name() {
-				offset[sl.name] = sl.offset
+			if class == c.Name() {
+				offset[sl.name] = sl.offset // superclasses' first: a hiding field wins
 			}
 			size = sl.offset + 8
 		}
 		return size
 	}
 	recvSize := layout(c.Name())
+	// Compiled code names an inherited field of the receiver by the
+	// receiver's class (world.rewrite).
+	for _, sl := range h.w.layout(c.Name()) {
+		if s := alpha.OffsetSymbol(c.Name(), sl.name); !defined[s] {
+			defined[s] = true
+			fmt.Fprintf(&sb, "const long %s = %d;\n", s, offset[sl.name])
+		}
+	}
 	fmt.Fprintf(&sb, "static const long dvm_enum_size = %d;\n", layout("java/lang/Enum"))
 	fmt.Fprintf(&sb, "static const char dvm_recv_class[] = \"%s\";\n", native.Asciz(c.Name()))
 	for _, fm := range c.Fields {
