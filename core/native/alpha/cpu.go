@@ -23,6 +23,12 @@ const (
 // BWX reports whether the CPU has the byte/word extension.
 func (c CPU) BWX() bool { return c == EV67 }
 
+// TrapShadows reports whether software completion needs trap shadows kept
+// (shadow.go): on the EV4, whose float traps are imprecise. gcc -mieee
+// keeps them for ev4 to ev56 and for ev6 and later emits no trapb, the
+// 21264 reporting the trapping instruction itself.
+func (c CPU) TrapShadows() bool { return c == EV4 }
+
 func (c CPU) String() string {
 	switch c {
 	case EV4:

@@ -89,6 +89,9 @@ func Lower(f *ir.Func, cpu CPU) (text string, err error) {
 	e := &emitter{f: f, cpu: cpu, sym: native.Symbol(f.Class, f.Name, f.Desc), comms: map[string]bool{}}
 	e.a = allocate(f)
 	e.lower()
+	if cpu.TrapShadows() {
+		return closeTrapShadows(e.sb.String()), nil
+	}
 	return e.sb.String(), nil
 }
 
@@ -583,7 +586,7 @@ func (e *emitter) floatArith(v *ir.Value) {
 		e.call("fmod")
 		d := e.fdst(v)
 		if single {
-			e.ins("cvtts/su $f0,$f%d", d)
+			e.trapping("cvtts/su", d, 0)
 		} else {
 			e.ins("cpys $f0,$f0,$f%d", d)
 		}
@@ -597,8 +600,29 @@ func (e *emitter) floatArith(v *ir.Value) {
 	if single {
 		k = 0
 	}
-	e.ins("%s $f%d,$f%d,$f%d", floatOps[v.Op][k], xr, yr, d)
+	e.trapping(floatOps[v.Op][k], d, xr, yr)
 	e.fdone(v, d)
+}
+
+// trapping emits op, an instruction with software completion (/s), from
+// float registers srcs into d. The handler that completes it re-executes it
+// from its operands (AARM §4.7.7.3), so its result may not overwrite one
+// (gcc's patterns for -mieee mark the output early-clobbered): then it goes
+// to $f29 and a copy, after the trapb closeTrapShadows puts before it,
+// moves it to d.
+func (e *emitter) trapping(op string, d int, srcs ...int) {
+	to := d
+	if slices.Contains(srcs, d) {
+		to = 29
+	}
+	var sb strings.Builder
+	for _, r := range srcs {
+		fmt.Fprintf(&sb, "$f%d,", r)
+	}
+	e.ins("%s %s$f%d", op, sb.String(), to)
+	if to != d {
+		e.ins("cpys $f29,$f29,$f%d", d)
+	}
 }
 
 // divide calls the division routine (divrem.go); the check for a zero
@@ -715,12 +739,12 @@ func (e *emitter) conv(v *ir.Value) {
 		// instructions read right (AARM §4.7.6.2), so cvtst/s converts.
 		xr := e.fsrc(x, 27)
 		d := e.fdst(v)
-		e.ins("cvtst/s $f%d,$f%d", xr, d)
+		e.trapping("cvtst/s", d, xr)
 		e.fdone(v, d)
 	case from == 'D' && v.Type == ir.Float:
 		xr := e.fsrc(x, 27)
 		d := e.fdst(v)
-		e.ins("cvtts/su $f%d,$f%d", xr, d)
+		e.trapping("cvtts/su", d, xr)
 		e.fdone(v, d)
 	case (from == 'F' || from == 'D') && (v.Type == ir.Int || v.Type == ir.Long):
 		e.f2i(v)
