@@ -27,25 +27,7 @@ func TestProgramsOnAMD64(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dexec.Java(), "bin", "javac")); err != nil {
 		t.Skip("no JDK")
 	}
-	want := 200
-	if testing.Short() {
-		want = 100
-	}
-	if s := os.Getenv("DVMLAB_PROGEN"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			t.Fatalf("DVMLAB_PROGEN=%q: %v", s, err)
-		}
-		want = n
-	}
-	first := int64(1)
-	if s := os.Getenv("DVMLAB_PROGEN_FROM"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 {
-			t.Fatalf("DVMLAB_PROGEN_FROM=%q: want a seed >= 1", s)
-		}
-		first = n
-	}
+	want, first := sweepSize(t, 200)
 	const perClass = 100
 	total := Stats{Thrown: map[string]int{}}
 	for seed := first; total.Programs < want; seed++ {

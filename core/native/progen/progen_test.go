@@ -38,26 +38,16 @@ func TestGenerateIsSeeded(t *testing.T) {
 }
 
 // TestProgramsOnAlpha runs generated programs compiled for Alpha (ev4 and
-// ev67, under qemu-alpha) against HotSpot: 300 by default,
-// DVMLAB_PROGEN=N for N (the note's figure is 10,000).
+// ev67, under qemu-alpha) against HotSpot: 300 by default (100 with
+// -short), DVMLAB_PROGEN=N for N, from seed DVMLAB_PROGEN_FROM.
 func TestProgramsOnAlpha(t *testing.T) {
 	if err := alpha.Available(); err != nil {
 		t.Skip(err)
 	}
-	want := 300
-	if testing.Short() {
-		want = 100
-	}
-	if s := os.Getenv("DVMLAB_PROGEN"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			t.Fatalf("DVMLAB_PROGEN=%q: %v", s, err)
-		}
-		want = n
-	}
+	want, first := sweepSize(t, 300)
 	const perClass = 100
 	var total Stats
-	for seed := int64(1); total.Programs < want; seed++ {
+	for seed := first; total.Programs < want; seed++ {
 		st, err := Check(context.Background(), t.TempDir(), seed, perClass, 3, []alpha.CPU{alpha.EV4, alpha.EV67})
 		if err != nil {
 			t.Fatal(err)
@@ -86,4 +76,30 @@ func firstLines(s string, n int) string {
 		l = l[:n]
 	}
 	return strings.Join(l, "\n")
+}
+
+// sweepSize is a sweep's number of programs, def by default, 100 with
+// -short, DVMLAB_PROGEN=N for N, and its first seed, DVMLAB_PROGEN_FROM
+// (1 by default; a seed makes 100 programs), so a long sweep can be
+// resumed.
+func sweepSize(t *testing.T, def int) (want int, first int64) {
+	want, first = def, 1
+	if testing.Short() {
+		want = 100
+	}
+	if s := os.Getenv("DVMLAB_PROGEN"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatalf("DVMLAB_PROGEN=%q: %v", s, err)
+		}
+		want = n
+	}
+	if s := os.Getenv("DVMLAB_PROGEN_FROM"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			t.Fatalf("DVMLAB_PROGEN_FROM=%q: want a seed >= 1", s)
+		}
+		first = n
+	}
+	return want, first
 }
