@@ -24,7 +24,7 @@ var compileExec func(env *Env, args []string) error
 func init() {
 	Register(&Command{
 		Name:    "compile",
-		Usage:   "compile --arch amd64|alpha [--cpu ev4|ev67] [--upcalls decline|keep] [--emit ir|asm|obj] [--only CLASS[.METHOD]] IN [-o OUT]  |  compile --arch A [--cpu C] [--upcalls keep|decline] --exec 'pkg.Class.method(DESC)' --seed N --count K IN",
+		Usage:   "compile --arch amd64|alpha [--cpu ev4|ev67] [--upcalls decline|keep] [--emit ir|asm|obj] [--only CLASS[.METHOD]] IN [-o OUT]  |  compile --arch A [--cpu C] [--upcalls keep|decline] --exec 'pkg.Class.method(DESC)' --seed N --count K [--timeout D] IN",
 		Summary: "the network compiler: methods to native code (amd64: rewritten classes plus the library; --emit shows each stage)",
 		Example: "dvmlab compile --arch amd64 --emit ir --only com.jcraft.jzlib.Adler32.update /usr/share/java/jzlib.jar",
 		Run:     runCompile,

@@ -27,6 +27,7 @@ func runCompileExec(env *Env, args []string) error {
 	method := fs.String("exec", "", "the method, 'pkg.Class.method(DESC)'")
 	seed := fs.Int64("seed", 1, "seed of the inputs")
 	count := fs.Int("count", 1000, "number of inputs")
+	timeout := fs.Duration("timeout", exec.DefaultTimeout, "how long each side (HotSpot, the target) may take over all the inputs")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return &ExitError{Code: 2}
@@ -37,7 +38,7 @@ func runCompileExec(env *Env, args []string) error {
 	if _, err := native.ParseUpcalls(*upcalls); err != nil {
 		return usageError(cmd, "--upcalls takes keep or decline, not %q", *upcalls)
 	}
-	cfg := exec.Config{In: pos[0], Arch: *arch, CPU: *cpu, Method: *method, Seed: *seed, Count: *count}
+	cfg := exec.Config{In: pos[0], Arch: *arch, CPU: *cpu, Method: *method, Seed: *seed, Count: *count, Timeout: *timeout}
 	if *arch == "amd64" {
 		dir, err := os.MkdirTemp("", "dvmexec-amd64")
 		if err != nil {
@@ -45,7 +46,7 @@ func runCompileExec(env *Env, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 		cfg.AMD64 = func(ctx context.Context, m *exec.Method, inputs []string) ([]string, error) {
-			return runAMD64(env, pos[0], dir, *upcalls, m, inputs)
+			return runAMD64(ctx, env, pos[0], dir, *upcalls, m, inputs)
 		}
 	}
 	r, err := exec.Run(context.Background(), cfg)
@@ -67,7 +68,7 @@ func runCompileExec(env *Env, args []string) error {
 // runAMD64 compiles IN with the compile service (the method's class
 // rewritten, its library beside it), checks the method did become native,
 // and runs it in a JVM with JNI checked and a small, often collected heap.
-func runAMD64(env *Env, in, dir, upcalls string, m *exec.Method, inputs []string) ([]string, error) {
+func runAMD64(ctx context.Context, env *Env, in, dir, upcalls string, m *exec.Method, inputs []string) ([]string, error) {
 	out := filepath.Join(dir, filepath.Base(strings.TrimRight(in, "/")))
 	quiet := &Env{Stdin: env.Stdin, Stdout: env.Stdout, Stderr: &strings.Builder{}}
 	if err := compileRewrite(quiet, in, out, "amd64", "", upcalls, ""); err != nil {
@@ -86,5 +87,5 @@ func runAMD64(env *Env, in, dir, upcalls string, m *exec.Method, inputs []string
 	if !isNative {
 		return nil, &exec.LeftAsBytecode{Method: m.String(), Reason: fmt.Errorf("the compile service did not make it native: %s", strings.TrimSpace(fmt.Sprint(quiet.Stderr)))}
 	}
-	return exec.JVM{ClassPath: []string{out}, Options: exec.CheckedOptions}.Run(context.Background(), m, inputs)
+	return exec.JVM{ClassPath: []string{out}, Options: exec.CheckedOptions}.Run(ctx, m, inputs)
 }

@@ -28,3 +28,19 @@ func TestCompileExecObjects(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileExecTimeout: a side not done in --timeout stops with an error
+// that names the limit, not a hang (jzlib's Tree.bi_reverse loops as often
+// as its argument says: 1,000 inputs take HotSpot more than two minutes).
+func TestCompileExecTimeout(t *testing.T) {
+	dir := t.TempDir()
+	src, err := filepath.Abs(filepath.Join("..", "..", "core", "native", "exec", "testdata", "objects", "Objects.java"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runTool(t, dir, jdkTool(t, "javac"), "--release", "17", "-d", "classes", src)
+	code, stdout, stderr := runCompileCLI("compile", "--arch", "alpha", "--exec", "t.Objects.sum([[D)D", "--count", "10", "--timeout", "1ms", filepath.Join(dir, "classes"))
+	if code == 0 || !strings.Contains(stderr, "not done in 1ms (--timeout)") {
+		t.Errorf("exit %d\n%s%s; want a failure naming the limit", code, stdout, stderr)
+	}
+}

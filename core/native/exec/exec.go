@@ -2,7 +2,9 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"dvmlab/core/native/alpha"
 )
@@ -16,14 +18,35 @@ type Config struct {
 	Method string // 'pkg.Class.method(DESC)'
 	Seed   int64
 	Count  int
+	// Timeout bounds each side's run of all the inputs (HotSpot's, the
+	// target's); 0 means DefaultTimeout. Some methods loop as often as an
+	// argument says (jzlib's Tree.bi_reverse, up to 2^31 times).
+	Timeout time.Duration
 	// AMD64, when set, runs the method on the amd64 target: given the
 	// method and the inputs it returns the outcome lines of a JVM running
 	// the class the compile service rewrote.
 	AMD64 func(ctx context.Context, m *Method, inputs []string) ([]string, error)
 }
 
-// Run makes the inputs, runs HotSpot and the target, and compares.
+// DefaultTimeout is Config.Timeout's default.
+const DefaultTimeout = 10 * time.Minute
+
+// Run makes the inputs, runs HotSpot and the target, and compares. A side
+// not done in cfg.Timeout is an error wrapping context.DeadlineExceeded.
 func Run(ctx context.Context, cfg Config) (Result, error) {
+	limit := cfg.Timeout
+	if limit <= 0 {
+		limit = DefaultTimeout
+	}
+	side := func(run func(ctx context.Context) error) error {
+		ctx, cancel := context.WithTimeout(ctx, limit)
+		defer cancel()
+		err := run(ctx)
+		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("not done in %v (--timeout): %w", limit, context.DeadlineExceeded)
+		}
+		return err
+	}
 	m, err := ParseMethod(cfg.Method)
 	if err != nil {
 		return Result{}, err
@@ -47,8 +70,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		lines, err := JVM{ClassPath: []string{cfg.In}, Pre: true, Snapshot: snap}.Run(ctx, m, inputs)
-		if err != nil {
+		var lines []string
+		if err := side(func(ctx context.Context) (err error) {
+			lines, err = JVM{ClassPath: []string{cfg.In}, Pre: true, Snapshot: snap}.Run(ctx, m, inputs)
+			return err
+		}); err != nil {
 			return Result{}, err
 		}
 		pres := make([]string, len(inputs))
@@ -56,20 +82,26 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		for i := range inputs {
 			pres[i], want[i] = lines[2*i], lines[2*i+1]
 		}
-		got, err = Alpha{In: cfg.In, CPU: cpu}.Run(ctx, m, inputs, pres)
-		if err != nil {
+		if err := side(func(ctx context.Context) (err error) {
+			got, err = Alpha{In: cfg.In, CPU: cpu}.Run(ctx, m, inputs, pres)
+			return err
+		}); err != nil {
 			return Result{}, err
 		}
 	case "amd64":
 		if cfg.AMD64 == nil {
 			return Result{}, fmt.Errorf("exec: no amd64 runner")
 		}
-		want, err = JVM{ClassPath: []string{cfg.In}}.Run(ctx, m, inputs)
-		if err != nil {
+		if err := side(func(ctx context.Context) (err error) {
+			want, err = JVM{ClassPath: []string{cfg.In}}.Run(ctx, m, inputs)
+			return err
+		}); err != nil {
 			return Result{}, err
 		}
-		got, err = cfg.AMD64(ctx, m, inputs)
-		if err != nil {
+		if err := side(func(ctx context.Context) (err error) {
+			got, err = cfg.AMD64(ctx, m, inputs)
+			return err
+		}); err != nil {
 			return Result{}, err
 		}
 	default:
